@@ -1,0 +1,21 @@
+"""What every callback needs: the signed-in user, today, and a database session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs
+
+from flask import current_app
+
+from dash_app.access import AccessDenied, require_user  # noqa: F401 - re-exported
+from dash_app.database import transaction  # noqa: F401 - re-exported
+
+
+def today() -> dt.date:
+    return current_app.config["MONITOR_SETTINGS"].current_date()
+
+
+def query_params(search: str | None) -> dict[str, str]:
+    """'?year=2024/25&quarter=Q2' -> {'year': '2024/25', 'quarter': 'Q2'} (first value wins)."""
+    parsed = parse_qs((search or "").lstrip("?"))
+    return {key: values[0] for key, values in parsed.items() if values}

@@ -1,0 +1,68 @@
+"""The app factory: reads as a table of contents of the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import Dash
+from flask import Flask
+from flask_login import current_user
+
+from dash_app import auth, database, routes
+from dash_app.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the Flask server and the Dash app on it. Raises ConfigError on bad config."""
+    settings = settings or load_settings()
+    server = Flask(__name__, instance_path=str(ROOT / "instance"))
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        MONITOR_SETTINGS=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.production,
+        WTF_CSRF_TIME_LIMIT=3600,
+    )
+    database.init_app(server, settings)
+    auth.init_app(server)
+    routes.init_app(server)
+
+    app = Dash(
+        __name__,
+        server=server,
+        assets_folder=str(ROOT / "assets"),
+        title="CWP Outcomes Monitor",
+        update_title=None,
+        serve_locally=True,
+        # Bootstrap first, then our assets/*.css on top; all served from assets/, no CDN.
+        external_stylesheets=["/assets/vendor/bootstrap.min.css"],
+        assets_ignore=r"vendor/.*",
+        suppress_callback_exceptions=True,  # pages are rendered by the router callback
+    )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    app.layout = _layout
+
+    from callbacks import register
+
+    register(app)
+    return app
+
+
+def _layout():  # noqa: ANN202 - Dash calls this per page load, inside the request
+    from dash import html
+
+    from dash_app.database import transaction
+    from layouts.shell import shell
+    from models.settings_store import is_demo
+
+    if not current_user.is_authenticated:
+        return html.Div("Sign in to use this app.")
+    with transaction() as session:
+        demo = is_demo(session)
+    return shell(current_user.email, current_user.role, current_user.provider_name, demo)

@@ -1,0 +1,110 @@
+"""Sign-in with Flask-Login: a Flask form (CSRF-protected), and a guard on every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, jsonify, redirect, render_template, request, url_for
+from flask_login import UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired
+
+from dash_app.database import sessions, transaction
+from dash_app.extensions import login_manager
+from models.entities import User
+from models.users import authenticate
+
+bp = Blueprint("auth", __name__)
+
+# Reachable without signing in: the sign-in page, the health check, and static files
+# (Dash's own JavaScript bundles and our assets hold no data).
+PUBLIC_PREFIXES = ("/login", "/healthz", "/assets/", "/_dash-component-suites/", "/favicon.ico")
+
+
+@dataclass
+class SignedInUser(UserMixin):
+    """What a request knows about its user: a detached, read-only snapshot."""
+
+    id: int
+    email: str
+    role: str
+    provider_id: int | None
+    provider_name: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == "provider"
+
+
+def snapshot(user: User) -> SignedInUser:
+    return SignedInUser(user.id, user.email, user.role, user.provider_id,
+                        user.provider.name if user.provider else None)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> SignedInUser | None:
+    with sessions()() as session:
+        user = session.get(User, int(user_id))
+        # A deactivated user's existing session stops working at once.
+        return snapshot(user) if user is not None and user.active else None
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so sign-in cannot be used to redirect elsewhere."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # noqa: ANN201 - a Flask view
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        with transaction() as session:
+            user = authenticate(session, form.email.data or "", form.password.data or "")
+            signed_in = snapshot(user) if user else None
+        if signed_in is not None:
+            login_user(signed_in)
+            return redirect(_safe_next(request.args.get("next")))
+        # One message for unknown email and wrong password, so neither is revealed.
+        error = "The email address or password is not right. Check them and try again."
+    elif request.method == "POST" and form.errors.get("csrf_token"):
+        error = "Your sign-in form expired. Please try again."
+    status = 401 if request.method == "POST" else 200
+    return render_template("login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():  # noqa: ANN201
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+def _guard():  # noqa: ANN202
+    if request.path.startswith(PUBLIC_PREFIXES) or current_user.is_authenticated:
+        return None
+    if request.path.startswith(("/_dash-", "/_reload-hash", "/export")) or request.method != "GET":
+        return jsonify(error="Sign in first."), 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    app.register_blueprint(bp)
+    app.before_request(_guard)

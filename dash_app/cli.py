@@ -1,0 +1,191 @@
+"""`python -m dash_app <command>`: short verbs that do one thing and say so in one line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from dash_app.settings import ConfigError, Settings, load_settings
+from models.db import make_engine, make_sessionmaker, unit_of_work
+
+
+def _sessions(settings: Settings):  # noqa: ANN202
+    from dash_app.database import check_database
+
+    engine = make_engine(settings.database_url)
+    check_database(engine, settings.database_url)
+    return make_sessionmaker(engine)
+
+
+def cmd_init_db(args: argparse.Namespace, settings: Settings) -> str:
+    from models.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise ConfigError(f"Cannot reach the database: {reason}") from None
+    upgrade(settings.database_url)
+    return "Database migrated to the latest schema."
+
+
+def cmd_seed_catalogue(args: argparse.Namespace, settings: Settings) -> str:
+    from models.catalogue import seed_catalogue
+
+    with unit_of_work(_sessions(settings)) as session:
+        counts = seed_catalogue(session)
+    return (f"Catalogue loaded: {counts['priorities']} priorities, {counts['services']} services, "
+            f"{counts['metrics']} metrics.")
+
+
+def _demo_password(args: argparse.Namespace) -> tuple[str, bool]:
+    """The demo password: given, kept in a file, or generated (and then printed)."""
+    if args.demo_password:
+        return args.demo_password, False
+    if args.demo_password_file:
+        path = Path(args.demo_password_file)
+        if path.exists():
+            return path.read_text().strip(), False
+        password = secrets.token_urlsafe(12)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(password)
+        path.chmod(0o600)
+        return password, True
+    return secrets.token_urlsafe(12), True
+
+
+def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> str:
+    from models.demo import demo_users, seed_demo
+    from models.entities import Return
+
+    password, _generated = _demo_password(args)
+    with unit_of_work(_sessions(settings)) as session:
+        has_data = session.scalars(select(Return.id).limit(1)).first() is not None
+        if args.if_empty and has_data:
+            users = demo_users(session)
+            created = None
+        else:
+            result = seed_demo(session, password, settings.current_date())
+            users, created = result.users, result.returns
+    lines = []
+    if created is None:
+        lines.append("Database already has returns; demo data left as it is.")
+    else:
+        lines.append(f"Demo data loaded: {created} synthetic returns (labelled as demo data).")
+    if users:
+        lines.append("Demo sign-ins (password for all: " + password + "):")
+        lines += [f"  {email:45} {role}" for email, role in users]
+    return "\n".join(lines)
+
+
+def cmd_create_user(args: argparse.Namespace, settings: Settings) -> str:
+    from models.entities import Provider
+    from models.users import create_user
+
+    password = args.password or getpass.getpass("Password: ")
+    with unit_of_work(_sessions(settings)) as session:
+        provider = None
+        if args.provider:
+            provider = session.scalars(
+                select(Provider).where((Provider.slug == args.provider) | (Provider.name == args.provider))
+            ).one_or_none()
+            if provider is None:
+                raise ConfigError(f"No provider is called {args.provider}.")
+        user = create_user(session, args.email, password, args.role, provider)
+        return f"Created {user.role} user {user.email}."
+
+
+def cmd_set_password(args: argparse.Namespace, settings: Settings) -> str:
+    from models.users import set_password
+
+    password = args.password or getpass.getpass("New password: ")
+    with unit_of_work(_sessions(settings)) as session:
+        user = set_password(session, args.email, password)
+        return f"Password changed for {user.email}."
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
+    from models.csv_export import performance_csv
+    from models.performance import build_performance_table
+    from models.periods import parse_quarter, parse_year_label
+
+    year = parse_year_label(args.year)
+    quarter = parse_quarter(args.quarter)
+    if args.format != "csv":
+        raise ConfigError(f"{args.format.upper()} export is not available yet; use --format csv.")
+    factory = _sessions(settings)
+    with unit_of_work(factory) as session:
+        table = build_performance_table(session, year, quarter, settings.current_date(),
+                                        include_submitted=args.provisional)
+        body = performance_csv(table)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(body)
+    return f"Wrote {len(table.rows)} rows to {out}."
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> str:
+    from dash_app import create_app
+
+    app = create_app(settings)
+    app.run(host=args.host, port=args.port, debug=False)
+    return "Stopped."
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dash_app",
+                                     description="CWP Outcomes Monitor commands.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    sub.add_parser("init-db", help="create or migrate the database").set_defaults(func=cmd_init_db)
+    sub.add_parser("seed-catalogue", help="load the strategy's services, metrics and baselines"
+                   ).set_defaults(func=cmd_seed_catalogue)
+    demo = sub.add_parser("seed-demo", help="catalogue plus synthetic demo returns and users")
+    demo.add_argument("--demo-password", help="password for every demo user")
+    demo.add_argument("--demo-password-file",
+                      help="read the demo password from this file, creating it if missing")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="only load demo data into a database with no returns")
+    demo.set_defaults(func=cmd_seed_demo)
+    user = sub.add_parser("create-user", help="add a user")
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", required=True, choices=["admin", "viewer", "provider"])
+    user.add_argument("--provider", help="provider slug or name (for role provider)")
+    user.add_argument("--password", help="prompted for when left out")
+    user.set_defaults(func=cmd_create_user)
+    setpw = sub.add_parser("set-password", help="set a user's password")
+    setpw.add_argument("--email", required=True)
+    setpw.add_argument("--password", help="prompted for when left out")
+    setpw.set_defaults(func=cmd_set_password)
+    export = sub.add_parser("export", help="write the quarterly performance table")
+    export.add_argument("--year", required=True, help="financial year, like 2024/25")
+    export.add_argument("--quarter", default="year", help="Q1, Q2, Q3, Q4 or year")
+    export.add_argument("--format", default="csv", choices=["csv", "xlsx", "pdf"])
+    export.add_argument("--out", required=True, help="file to write")
+    export.add_argument("--provisional", action="store_true",
+                        help="include submitted (not yet approved) returns")
+    export.set_defaults(func=cmd_export)
+    serve = sub.add_parser("serve", help="run the development server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        print(args.func(args, settings))
+    except (ConfigError, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,74 @@
+"""Settings read from the environment in one place (DESIGN §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = PROJECT_ROOT / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'monitor.db'}"
+ENVIRONMENTS = ("development", "production")
+_WEAK_KEYS = {"", "change-me", "changeme", "secret", "dev", "development"}
+
+
+class ConfigError(RuntimeError):
+    """Configuration the app cannot start with; the message is one plain sentence."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    env: str
+    today: dt.date | None = None  # fixed "today" for demos and tests; None means the real date
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def current_date(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+def _development_key() -> str:
+    """A key kept in the instance folder, so sessions survive restarts and workers agree."""
+    path = INSTANCE / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    environ = os.environ if environ is None else environ
+    env = str(overrides.get("env") or environ.get("MONITOR_ENV", "development")).strip()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"MONITOR_ENV must be development or production, not '{env}'.")
+    url = str(overrides.get("database_url") or environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    if url.startswith("sqlite:///instance/"):
+        # The documented default is relative to the project, not to wherever we run from.
+        url = f"sqlite:///{PROJECT_ROOT / url.removeprefix('sqlite:///')}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    key = str(overrides.get("secret_key") or environ.get("SECRET_KEY", "")).strip()
+    if env == "production" and (key.lower() in _WEAK_KEYS or len(key) < 32):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(for example the output of: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if not key:
+        key = _development_key()
+    today_text = str(overrides.get("today") or environ.get("MONITOR_TODAY", "")).strip()
+    try:
+        today = dt.date.fromisoformat(today_text) if today_text else None
+    except ValueError as exc:
+        raise ConfigError(f"MONITOR_TODAY must be a date like 2026-11-25, not '{today_text}'.") from exc
+    return Settings(database_url=url, secret_key=key, env=env, today=today)

@@ -1,0 +1,10 @@
+"""Component ids, in one place so layouts and callbacks agree."""
+
+URL = "url"
+PAGE = "page"
+OVERVIEW_YEAR = "overview-year"
+OVERVIEW_QUARTER = "overview-quarter"
+OVERVIEW_HEADING = "overview-heading"
+OVERVIEW_CHART = "overview-chart"
+OVERVIEW_TABLE = "overview-table"
+OVERVIEW_CSV = "overview-csv"

@@ -1,0 +1,63 @@
+"""The frame around every page: header, navigation for the user's role, demo banner."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from layouts import ids
+
+NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
+    # (label, path, roles that see it)
+    ("Overview", "/", ("admin", "viewer", "provider")),
+]
+ROLE_NAMES = {"admin": "Lead officer", "viewer": "CWP member", "provider": "Provider"}
+
+
+def navigation(role: str) -> html.Nav:
+    links = [
+        html.Li(dcc.Link(label, href=path, className="nav-link"), className="nav-item")
+        for label, path, roles in NAV_ITEMS
+        if role in roles
+    ]
+    return html.Nav(html.Ul(links, className="nav"), **{"aria-label": "Main"})
+
+
+def demo_banner() -> html.Div:
+    return html.Div(
+        [html.Strong("Demo data. "),
+         "The figures on these pages are synthetic, made up to show how the app works. "
+         "They are not real performance data."],
+        className="demo-banner", role="note", id="demo-banner",
+    )
+
+
+def shell(email: str, role: str, provider_name: str | None, demo: bool) -> html.Div:
+    who = ROLE_NAMES.get(role, role)
+    if provider_name:
+        who = f"{who}, {provider_name}"
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
+        html.Header(
+            html.Div([
+                html.Span("CWP Outcomes Monitor", className="monitor-brand me-4"),
+                navigation(role),
+                html.Div([
+                    html.Span([email, html.Span(f" ({who})", className="monitor-role")],
+                              className="me-3"),
+                    html.A("Sign out", href="/logout", className="monitor-signout"),
+                ], className="ms-auto small"),
+            ], className="container d-flex align-items-center flex-wrap gap-2"),
+            className="monitor-header py-2 mb-3",
+        ),
+        html.Div(demo_banner(), className="container") if demo else None,
+        html.Main(id=ids.PAGE, className="container pb-5", tabIndex="-1"),
+    ])
+
+
+def not_found(path: str) -> html.Div:
+    return html.Div([
+        html.H1("Page not found", className="h2"),
+        html.P(f"There is no page at {path}."),
+        dcc.Link("Go to the overview", href="/"),
+    ])

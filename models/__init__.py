@@ -1,0 +1,1 @@
+"""Domain: ORM entities, rules, queries and exports' data. Knows nothing of Dash."""

@@ -1,0 +1,103 @@
+"""SQL-side aggregation of approved (optionally submitted) return values by metric and quarter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.entities import Period, Return, ReturnBreakdownValue, ReturnValue, Target
+from models.measures import Rate
+
+COUNTED_STATES = ("approved",)
+PROVISIONAL_STATES = ("approved", "submitted")
+
+
+@dataclass(frozen=True)
+class QuarterTotals:
+    """One metric's pooled values in one quarter."""
+
+    count: int | None
+    rate: Rate | None
+
+
+def metric_totals(
+    session: Session, year: int, states: Iterable[str] = COUNTED_STATES,
+    service_ids: Iterable[int] | None = None,
+) -> dict[tuple[int, int], QuarterTotals]:
+    """{(metric_id, quarter): totals} for one financial year: counts summed, rates pooled."""
+    stmt = (
+        select(
+            ReturnValue.metric_id,
+            Period.quarter,
+            func.sum(ReturnValue.count),
+            func.sum(ReturnValue.numerator),
+            func.sum(ReturnValue.denominator),
+        )
+        .join(Return, Return.id == ReturnValue.return_id)
+        .join(Period, Period.id == Return.period_id)
+        .where(Period.year == year, Return.status.in_(tuple(states)))
+        .group_by(ReturnValue.metric_id, Period.quarter)
+    )
+    if service_ids is not None:
+        stmt = stmt.where(Return.service_id.in_(list(service_ids)))
+    out: dict[tuple[int, int], QuarterTotals] = {}
+    for metric_id, quarter, count, numerator, denominator in session.execute(stmt):
+        rate = Rate(int(numerator), int(denominator)) if denominator is not None else None
+        out[(metric_id, quarter)] = QuarterTotals(
+            int(count) if count is not None else None, rate
+        )
+    return out
+
+
+def category_totals(
+    session: Session, year: int, states: Iterable[str] = COUNTED_STATES
+) -> dict[tuple[int, int], int]:
+    """{(category_id, quarter): summed count} for one financial year."""
+    stmt = (
+        select(ReturnBreakdownValue.category_id, Period.quarter,
+               func.sum(ReturnBreakdownValue.count))
+        .join(Return, Return.id == ReturnBreakdownValue.return_id)
+        .join(Period, Period.id == Return.period_id)
+        .where(Period.year == year, Return.status.in_(tuple(states)))
+        .group_by(ReturnBreakdownValue.category_id, Period.quarter)
+    )
+    return {(cid, q): int(total) for cid, q, total in session.execute(stmt)}
+
+
+def targets_for_year(session: Session, year: int) -> dict[tuple[int, int | None], float]:
+    """{(metric_id, quarter or None for annual): target}."""
+    rows = session.execute(
+        select(Target.metric_id, Target.quarter, Target.value).where(Target.year == year)
+    )
+    return {(m, q): v for m, q, v in rows}
+
+
+def quarter_target(
+    targets: dict[tuple[int, int | None], float], metric_id: int, quarter: int, is_rate: bool
+) -> float | None:
+    """A quarter's target: set explicitly, else the annual split evenly (counts) or the
+    annual rate itself (percentages do not split)."""
+    explicit = targets.get((metric_id, quarter))
+    if explicit is not None:
+        return explicit
+    annual = targets.get((metric_id, None))
+    if annual is None:
+        return None
+    return annual if is_rate else annual / 4
+
+
+def annual_target(
+    targets: dict[tuple[int, int | None], float], metric_id: int, is_rate: bool
+) -> float | None:
+    """The annual target, or the quarterly ones added up when only those are set."""
+    annual = targets.get((metric_id, None))
+    if annual is not None:
+        return annual
+    quarters = [targets.get((metric_id, q)) for q in (1, 2, 3, 4)]
+    if any(v is None for v in quarters):
+        return None
+    values = [v for v in quarters if v is not None]
+    return sum(values) / 4 if is_rate else sum(values)

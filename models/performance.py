@@ -1,0 +1,250 @@
+"""The quarterly performance table (DESIGN §5): one row per metric, breakdowns beneath."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.aggregation import (
+    COUNTED_STATES,
+    PROVISIONAL_STATES,
+    QuarterTotals,
+    annual_target,
+    category_totals,
+    metric_totals,
+    quarter_target,
+    targets_for_year,
+)
+from models.entities import Metric, Period, Priority, Return, Service
+from models.measures import RAG_WORDS, Rate, forecast_year_end, pool_rates, rag_status
+from models.settings_store import is_demo, rag_thresholds
+from models.workflow import STATUS_WORDS, effective_status
+
+COLUMNS = [
+    "Priority", "Service", "Provider", "Metric", "Kind", "Baseline", "Baseline period",
+    "Quarter target", "Quarter actual", "Quarter % of target", "YTD target", "YTD actual",
+    "YTD % of target", "Annual target", "Forecast", "RAG", "Status", "Note",
+]
+BREAKDOWN_INDENT = "    "
+
+
+@dataclass
+class Figure:
+    """An actual: a count, or a pooled rate (kept as counts)."""
+
+    count: float | None = None
+    rate: Rate | None = None
+
+    @property
+    def value(self) -> float | None:
+        return self.rate.value if self.rate is not None else self.count
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None
+
+
+@dataclass
+class PerformanceRow:
+    priority: str
+    service: str
+    service_id: int
+    provider: str
+    metric: str
+    metric_id: int | None
+    kind: str
+    unit: str
+    higher_is_better: bool
+    is_headline: bool
+    is_breakdown: bool
+    baseline: float | None
+    baseline_period: str | None
+    quarter_target: float | None
+    quarter_actual: Figure
+    ytd_target: float | None
+    ytd_actual: Figure
+    annual_target: float | None
+    forecast: float | None
+    rag: str
+    status: str
+    notes: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def pct_of(actual: Figure, target: float | None) -> float | None:
+        if actual.value is None or not target:
+            return None
+        return 100.0 * actual.value / target
+
+    @property
+    def quarter_pct(self) -> float | None:
+        return self.pct_of(self.quarter_actual, self.quarter_target)
+
+    @property
+    def ytd_pct(self) -> float | None:
+        return self.pct_of(self.ytd_actual, self.ytd_target)
+
+    @property
+    def rag_word(self) -> str:
+        return RAG_WORDS[self.rag]
+
+
+@dataclass
+class PerformanceTable:
+    year: int
+    quarter: int | None  # None: the whole year
+    rows: list[PerformanceRow]
+    demo: bool
+    provisional: bool
+
+
+def _totals_through(totals: dict[tuple[int, int], QuarterTotals], metric: Metric,
+                    quarters: range) -> tuple[Figure, int]:
+    """Year-to-date actual over `quarters` and how many of them reported."""
+    found = [totals[(metric.id, q)] for q in quarters if (metric.id, q) in totals]
+    if not found:
+        return Figure(), 0
+    if metric.is_rate:
+        return Figure(rate=pool_rates(t.rate for t in found if t.rate)), len(found)
+    return Figure(count=sum(t.count or 0 for t in found)), len(found)
+
+
+def _quarter_figure(totals: dict[tuple[int, int], QuarterTotals], metric: Metric,
+                    quarter: int) -> Figure:
+    found = totals.get((metric.id, quarter))
+    if found is None:
+        return Figure()
+    return Figure(rate=found.rate) if metric.is_rate else Figure(count=found.count)
+
+
+def build_performance_table(
+    session: Session,
+    year: int,
+    quarter: int | None,
+    today: dt.date,
+    provider_id: int | None = None,
+    include_submitted: bool = False,
+) -> PerformanceTable:
+    """Compute the table for a quarter (1–4) or the whole year (None).
+
+    `provider_id` limits it to one provider's services (a provider user's view)."""
+    states = PROVISIONAL_STATES if include_submitted else COUNTED_STATES
+    thresholds = rag_thresholds(session)
+    demo = is_demo(session)
+    stmt = (
+        select(Service)
+        .join(Priority, Priority.id == Service.priority_id)
+        .where(Service.active)
+        .options(selectinload(Service.metrics).selectinload(Metric.categories),
+                 selectinload(Service.provider), selectinload(Service.priority))
+        .order_by(Priority.display_order, Service.display_order)
+    )
+    if provider_id is not None:
+        stmt = stmt.where(Service.provider_id == provider_id)
+    services = session.scalars(stmt).all()
+    totals = metric_totals(session, year, states)
+    cat_totals = category_totals(session, year, states)
+    targets = targets_for_year(session, year)
+    periods = {p.quarter: p for p in session.scalars(select(Period).where(Period.year == year))}
+    stored = {
+        (sid, q): status
+        for sid, q, status in session.execute(
+            select(Return.service_id, Period.quarter, Return.status)
+            .join(Period, Period.id == Return.period_id)
+            .where(Period.year == year)
+        )
+    }
+    due_quarters = [q for q, p in sorted(periods.items()) if p.due_date < today]
+    if quarter is None:
+        through = max(due_quarters) if due_quarters else 4
+        is_due = bool(due_quarters)
+    else:
+        through = quarter
+        is_due = quarter in periods and periods[quarter].due_date < today
+    ytd_range = range(1, through + 1)
+
+    rows: list[PerformanceRow] = []
+    for service in services:
+        provider = service.provider.name if service.provider else "Not assigned"
+        status = _status_text(service.id, quarter, stored, periods, today)
+        for metric in (m for m in service.metrics if m.active):
+            is_rate = metric.is_rate
+            q_target = quarter_target(targets, metric.id, quarter, is_rate) if quarter else None
+            q_actual = _quarter_figure(totals, metric, quarter) if quarter else Figure()
+            ytd_actual, reported = _totals_through(totals, metric, ytd_range)
+            if is_rate:
+                ytd_target = annual_target(targets, metric.id, True)
+                forecast = ytd_actual.value
+            else:
+                parts = [quarter_target(targets, metric.id, q, False) for q in ytd_range]
+                ytd_target = None if any(p is None for p in parts) else sum(parts)
+                forecast = (forecast_year_end(ytd_actual.count, reported)
+                            if ytd_actual.count is not None else None)
+            judged_actual, judged_target = (
+                (q_actual, q_target) if quarter else (ytd_actual, ytd_target)
+            )
+            rag = rag_status(judged_actual.value, judged_target,
+                             higher_is_better=metric.higher_is_better, due=is_due,
+                             thresholds=thresholds)
+            notes = _notes(metric, judged_actual, demo, include_submitted)
+            rows.append(PerformanceRow(
+                priority=service.priority.short_name, service=service.name,
+                service_id=service.id, provider=provider, metric=metric.name,
+                metric_id=metric.id, kind=metric.kind.capitalize(), unit=metric.unit,
+                higher_is_better=metric.higher_is_better, is_headline=metric.is_headline,
+                is_breakdown=False, baseline=metric.baseline_value,
+                baseline_period=metric.baseline_period, quarter_target=q_target,
+                quarter_actual=q_actual, ytd_target=ytd_target, ytd_actual=ytd_actual,
+                annual_target=annual_target(targets, metric.id, is_rate), forecast=forecast,
+                rag=rag, status=status, notes=notes,
+            ))
+            for category in metric.categories:
+                q_count = cat_totals.get((category.id, quarter)) if quarter else None
+                ytd_counts = [cat_totals[(category.id, q)] for q in ytd_range
+                              if (category.id, q) in cat_totals]
+                rows.append(PerformanceRow(
+                    priority=service.priority.short_name, service=service.name,
+                    service_id=service.id, provider=provider,
+                    metric=BREAKDOWN_INDENT + category.name, metric_id=None,
+                    kind="Breakdown", unit="count", higher_is_better=True, is_headline=False,
+                    is_breakdown=True, baseline=category.baseline_value,
+                    baseline_period=metric.baseline_period if category.baseline_value is not None else None,
+                    quarter_target=None, quarter_actual=Figure(count=q_count),
+                    ytd_target=None, ytd_actual=Figure(count=sum(ytd_counts) if ytd_counts else None),
+                    annual_target=None, forecast=None, rag="no_target", status=status,
+                    notes=[f"Part of {metric.name}"] + (["Demo data"] if demo else []),
+                ))
+    return PerformanceTable(year, quarter, rows, demo, include_submitted)
+
+
+def _status_text(service_id: int, quarter: int | None, stored: dict, periods: dict,
+                 today: dt.date) -> str:
+    if quarter is not None:
+        period = periods.get(quarter)
+        if period is None:
+            return "No period"
+        if period.due_date >= today and (service_id, quarter) not in stored:
+            return STATUS_WORDS["not_due"]
+        return STATUS_WORDS[effective_status(stored.get((service_id, quarter)),
+                                             period.due_date, today)]
+    approved = sum(1 for q in periods if stored.get((service_id, q)) == "approved")
+    return f"{approved} of {len(periods) or 4} approved"
+
+
+def _notes(metric: Metric, judged: Figure, demo: bool, provisional: bool) -> list[str]:
+    notes = []
+    if demo:
+        notes.append("Demo data")
+    if provisional:
+        notes.append("Provisional: includes submitted returns")
+    if not metric.higher_is_better:
+        notes.append("Lower is better")
+    if judged.rate is not None and judged.rate.small_cohort:
+        notes.append("Fewer than 5 people assessed")
+    if metric.baseline_value is not None:
+        notes.append(f"Baseline source: {metric.baseline_source}")
+    if metric.baseline_note:
+        notes.append(metric.baseline_note)
+    return notes

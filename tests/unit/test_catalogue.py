@@ -1,0 +1,92 @@
+"""The catalogue carries the strategy's baselines exactly and seeds idempotently."""
+
+from sqlalchemy import select
+
+from models.catalogue import SOURCE, seed_catalogue
+from models.db import unit_of_work
+from models.entities import Metric, MetricCategory, Priority, Service, Ward, Workstream
+
+EXPECTED_BASELINES = {
+    ("Children and young people 1:1 domestic and sexual abuse support",
+     "Children and young people supported"): (76, "2018/19"),
+    ("Children and young people 1:1 domestic and sexual abuse support",
+     "Reported increased safety"): (68, "2018/19"),
+    ("Children and young people 1:1 domestic and sexual abuse support",
+     "Reported improved health and wellbeing"): (86, "2018/19"),
+    ("Children and young people 1:1 domestic and sexual abuse support",
+     "Reported improved confidence and self-worth"): (77, "2018/19"),
+    ("Children and young people 1:1 domestic and sexual abuse support",
+     "Reported improved skills, knowledge and confidence to establish boundaries"): (72, "2018/19"),
+    ("Independent Sexual Violence Advisor (ISVA)", "Women supported"):
+        (50, "April 2018 to March 2019"),
+    ("Sanctuary scheme", "Victims enabled to remain in their own home"):
+        (26, "1 April 2018 to 31 March 2019"),
+    ("ASB early help (boxing club diversion)", "Young people engaged"): (70, "2018/19"),
+    ("ASB early help (boxing club diversion)", "Sessions attended"): (3100, "2018/19"),
+    ("ASB early help (boxing club diversion)",
+     "Continued to access the activity in their own time"): (44, "2018/19"),
+    ("Substance misuse and mental health outreach", "Adults engaged"):
+        (354, "November 2018 to July 2019"),
+    ("Substance misuse and mental health outreach", "Young people given direct intervention"):
+        (641, "November 2018 to July 2019"),
+    ("Substance misuse and mental health outreach", "Volunteers recruited and trained"):
+        (37, "November 2018 to July 2019"),
+    ("Substance misuse and mental health outreach",
+     "Individuals signposted or supported into services"): (27, "November 2018 to July 2019"),
+    ("Social prescribing (3 GP surgeries)", "Referrals"): (145, "Pilot"),
+}
+SOCIAL_PRESCRIBING_REASONS = [
+    ("Advice and information", 50), ("Social activities and befriending", 44),
+    ("Exercise and outdoor activities", 14), ("Skills-based learning opportunities", 8),
+    ("Volunteering", 3), ("Finance or welfare benefits", 26),
+]
+
+
+def _snapshot(session):
+    rows = []
+    for model in (Priority, Workstream, Ward, Service, Metric, MetricCategory):
+        for row in session.scalars(select(model).order_by(model.id)):
+            rows.append({c.name: getattr(row, c.key) for c in model.__table__.columns})
+    return rows
+
+
+def test_baselines_are_the_strategys_published_figures(session):
+    seed_catalogue(session)
+    found = {
+        (m.service.name, m.name): (m.baseline_value, m.baseline_period, m.baseline_source)
+        for m in session.scalars(select(Metric)).all()
+        if m.baseline_value is not None
+    }
+    assert {k: v[:2] for k, v in found.items()} == EXPECTED_BASELINES
+    assert {v[2] for v in found.values()} == {SOURCE}
+    referrals = session.scalars(select(Metric).where(Metric.name == "Referrals")).one()
+    reasons = [(c.name, c.baseline_value) for c in referrals.categories]
+    assert reasons == SOCIAL_PRESCRIBING_REASONS
+    assert sum(v for _, v in reasons) == 145
+    assert "80 intended" in referrals.baseline_note
+
+
+def test_catalogue_shape(session):
+    counts = seed_catalogue(session)
+    assert counts["services"] == 8
+    services = session.scalars(select(Service)).all()
+    assert {s.workstream.name for s in services} == {"Primary Prevention", "Secondary Prevention"}
+    assert len(session.scalars(select(Ward)).all()) == 7
+    # Every service has exactly one headline output for the Overview.
+    for service in services:
+        assert sum(m.is_headline for m in service.metrics) == 1, service.name
+    hrw = next(s for s in services if s.name.startswith("Healthy relationships"))
+    assert sum(m.kind == "outcome" for m in hrw.metrics) == 8
+    cards = session.scalars(select(Metric).where(Metric.name == "Behaviour cards issued")).one()
+    assert cards.higher_is_better is False
+
+
+def test_seeding_twice_changes_nothing(factory):
+    with unit_of_work(factory) as s:
+        seed_catalogue(s)
+    with unit_of_work(factory) as s:
+        first = _snapshot(s)
+    with unit_of_work(factory) as s:
+        seed_catalogue(s)
+    with unit_of_work(factory) as s:
+        assert _snapshot(s) == first

@@ -1,0 +1,69 @@
+"""Demo data: every state present, labelled, baselines untouched, users per provider."""
+
+from sqlalchemy import func, select
+
+from models.catalogue import seed_catalogue
+from models.db import unit_of_work
+from models.demo import seed_demo
+from models.entities import Metric, Period, Provider, Return, ReturnValue, Service, User
+from models.workflow import effective_status
+from models.settings_store import is_demo
+from tests.conftest import DEMO_PASSWORD, TODAY
+from models.users import authenticate
+
+
+def test_demo_covers_every_state_and_labels_itself(demo_factory):
+    with unit_of_work(demo_factory) as s:
+        assert is_demo(s)
+        services = s.scalars(select(Service)).all()
+        periods = s.scalars(select(Period)).all()
+        stored = {(r.service_id, r.period_id): r.status for r in s.scalars(select(Return))}
+        seen = {
+            effective_status(stored.get((sv.id, p.id)), p.due_date, TODAY)
+            for sv in services for p in periods
+        }
+        assert {"approved", "submitted", "draft", "returned", "overdue", "missing"} <= seen
+        assert all(r.is_demo for r in s.scalars(select(Return)))
+        assert all(p.is_demo and "(demo)" in p.name for p in s.scalars(select(Provider)))
+        years = {p.year for p in periods}
+        assert min(years) == 2020 and max(years) == 2026
+
+
+def test_demo_values_are_consistent(demo_factory):
+    with unit_of_work(demo_factory) as s:
+        bad = s.scalar(select(func.count()).select_from(ReturnValue).where(
+            ReturnValue.numerator > ReturnValue.denominator))
+        assert bad == 0
+        for ret in s.scalars(select(Return)).all():
+            counts = {v.metric_id: v.count for v in ret.values}
+            for metric in ret.service.metrics:
+                if metric.categories:
+                    ids = {c.id for c in metric.categories}
+                    parts = sum(b.count for b in ret.breakdown_values if b.category_id in ids)
+                    assert parts == counts[metric.id]
+
+
+def test_demo_users_can_sign_in(demo_factory):
+    with unit_of_work(demo_factory) as s:
+        emails = set(s.scalars(select(User.email)))
+        assert {"admin@demo.local", "viewer@demo.local"} <= emails
+        providers = s.scalars(select(Provider)).all()
+        for provider in providers:
+            user = authenticate(s, f"{provider.slug}@demo.local", DEMO_PASSWORD)
+            assert user is not None and user.provider_id == provider.id
+        assert authenticate(s, "admin@demo.local", "wrong-password") is None
+
+
+def test_demo_never_overwrites_baselines_and_reseeding_adds_nothing(factory):
+    with unit_of_work(factory) as s:
+        seed_catalogue(s)
+        before = {m.id: m.baseline_value for m in s.scalars(select(Metric))}
+    with unit_of_work(factory) as s:
+        seed_demo(s, DEMO_PASSWORD, TODAY)
+    with unit_of_work(factory) as s:
+        count = s.scalar(select(func.count()).select_from(Return))
+        result = seed_demo(s, DEMO_PASSWORD, TODAY)
+        assert result.returns == 0
+    with unit_of_work(factory) as s:
+        assert s.scalar(select(func.count()).select_from(Return)) == count
+        assert {m.id: m.baseline_value for m in s.scalars(select(Metric))} == before
