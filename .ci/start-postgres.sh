@@ -4,6 +4,8 @@
 #   su postgres -c "pg_ctl -D <dir> stop"   (the folder is printed too)
 set -euo pipefail
 PORT="${PGPORT_TEST:-55432}"
+# Take the first free loopback port from there, so a cluster left running does not clash.
+while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
 PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 if [ -z "$PGBIN" ]; then echo "PostgreSQL server binaries not found" >&2; exit 1; fi
 RUN_AS="postgres"

@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, html, no_update
 from callbacks.common import AccessDenied, require_user, today, transaction
 from dash_app.access import provider_scope
 from layouts import ids
-from layouts.charts import BarPoint, actual_vs_target_figure, data_table, rag_badge
+from layouts.charts import PercentPoint, data_table, percent_of_target_figure, rag_badge
 from models.overview import headline_rows, overview_table
 from models.periods import parse_quarter, parse_year_label, quarter_label
 from models.table_format import format_figure, format_percent, format_target
@@ -34,8 +34,12 @@ def update_overview(year_text: str | None, quarter_text: str | None) -> tuple:
     with transaction() as session:
         rows = headline_rows(overview_table(session, year, quarter, today(), scope))
     label = quarter_label(year, quarter)
-    points = [BarPoint(r.service, r.quarter_actual.value, r.quarter_target) for r in rows]
-    figure = actual_vs_target_figure(points, f"Headline outputs against target, {label}")
+    points = [
+        PercentPoint(r.service, r.quarter_pct, r.rag_word,
+                     f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}")
+        for r in rows
+    ]
+    figure = percent_of_target_figure(points, f"Headline output as % of target, {label}")
     table_rows = [
         [r.service, r.metric, format_target(r.quarter_target, r.unit),
          format_figure(r.quarter_actual) or "No data", format_percent(r.quarter_pct),
@@ -46,7 +50,7 @@ def update_overview(year_text: str | None, quarter_text: str | None) -> tuple:
                        table_id="overview-data-table")
     query = urlencode({"year": year_text, "quarter": f"Q{quarter}"})
     csv_href = f"/export/performance.csv?{query}"
-    if not any(p.actual is not None for p in points):
+    if not any(p.percent is not None for p in points):
         figure.add_annotation(text=f"No approved returns for {label} yet", showarrow=False,
                               x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
     return label, figure, table, csv_href, f"?{query}"

@@ -17,33 +17,48 @@ RAG_CLASSES = {
 }
 
 
+RAG_BAR_COLOURS = {"Green": "#1a7d4b", "Amber": "#c96a00", "Red": "#c0311a"}
+GREY = "#8a9196"
+
+
 @dataclass(frozen=True)
-class BarPoint:
+class PercentPoint:
+    """One service's actual as a percentage of its target, with the RAG word."""
+
     label: str
-    actual: float | None
-    target: float | None
+    percent: float | None
+    rag_word: str
+    detail: str  # e.g. "731 of 744"
 
 
-def actual_vs_target_figure(points: Sequence[BarPoint], title: str) -> go.Figure:
-    """Bars for actuals with a black tick for each target."""
+def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.Figure:
+    """Horizontal bars of % of target with a line at 100%, so services of very different
+    sizes share one scale. Each bar is labelled with its RAG word (colour is not the only
+    signal); services without a figure say why in words."""
     labels = [p.label for p in points]
-    fig = go.Figure()
-    fig.add_bar(x=labels, y=[p.actual for p in points], name="Actual",
-                marker_color=ACTUAL_COLOUR,
-                hovertemplate="%{x}<br>Actual: %{y:,.0f}<extra></extra>")
-    fig.add_scatter(x=labels, y=[p.target for p in points], name="Target", mode="markers",
-                    marker={"symbol": "line-ew-open", "size": 36, "color": TARGET_COLOUR,
-                            "line": {"width": 3, "color": TARGET_COLOUR}},
-                    hovertemplate="%{x}<br>Target: %{y:,.0f}<extra></extra>")
+    values = [p.percent if p.percent is not None else 0 for p in points]
+    texts = [f"{p.percent:.0f}% · {p.rag_word}" if p.percent is not None else p.rag_word
+             for p in points]
+    colours = [RAG_BAR_COLOURS.get(p.rag_word, GREY) for p in points]
+    fig = go.Figure(go.Bar(
+        y=labels, x=values, orientation="h", marker_color=colours, text=texts,
+        textposition="outside", cliponaxis=False, customdata=[p.detail for p in points],
+        hovertemplate="%{y}<br>%{x:.0f}% of target (%{customdata})<extra></extra>",
+        name="% of target",
+    ))
+    top = max([100.0, *values]) * 1.25
+    fig.add_vline(x=100, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
+                  annotation_text="Target (100%)", annotation_position="top")
     fig.update_layout(
         title={"text": title, "x": 0},
         template="simple_white",
         font={"family": "system-ui, -apple-system, 'Segoe UI', Arial, sans-serif", "size": 13},
-        margin={"l": 60, "r": 20, "t": 60, "b": 120},
-        legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
-        yaxis={"title": "Number in the quarter", "rangemode": "tozero"},
-        xaxis={"tickangle": -25},
-        height=460,
+        margin={"l": 10, "r": 30, "t": 70, "b": 40},
+        xaxis={"title": "Actual as % of the quarter's target", "range": [0, top],
+               "ticksuffix": "%"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=120 + 44 * max(1, len(points)),
+        showlegend=False,
     )
     return fig
 

@@ -26,11 +26,9 @@ def overview_page(year_options: list[dict[str, str]], year: str, quarter: str) -
             ], className="filter"),
         ], className="filters d-flex gap-3 mb-3 flex-wrap"),
         html.H2(id=ids.OVERVIEW_HEADING, className="h4"),
-        html.Div([
-            html.Div(dcc.Graph(id=ids.OVERVIEW_CHART, config={"displaylogo": False},
-                               className="chart"), className="col-lg-7"),
-            html.Div(id=ids.OVERVIEW_TABLE, className="col-lg-5"),
-        ], className="row"),
+        dcc.Graph(id=ids.OVERVIEW_CHART, config={"displaylogo": False}, className="chart"),
+        # The same figures as a table, for screen readers and for anyone checking the chart.
+        html.Div(id=ids.OVERVIEW_TABLE, className="table-responsive"),
         html.P(html.A("Download the performance table (CSV)", id=ids.OVERVIEW_CSV,
                       href="/export/performance.csv")),
     ])

@@ -104,7 +104,8 @@ def _target_for(metric: Metric, year: int, rng: random.Random) -> float | None:
     if base is None:
         return None
     grown = base * (1 + 0.04 * (year - FIRST_QUARTER.year))
-    return float(round(grown))
+    # A multiple of four, so the even quarterly split gives whole numbers.
+    return float(max(4, round(grown / 4) * 4))
 
 
 def _split(total: int, weights: list[float], rng: random.Random) -> list[int]:

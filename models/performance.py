@@ -188,7 +188,8 @@ def build_performance_table(
             rag = rag_status(judged_actual.value, judged_target,
                              higher_is_better=metric.higher_is_better, due=is_due,
                              thresholds=thresholds)
-            notes = _notes(metric, judged_actual, demo, include_submitted)
+            annual = annual_target(targets, metric.id, is_rate)
+            notes = _notes(metric, judged_actual, demo, include_submitted, annual is not None)
             rows.append(PerformanceRow(
                 priority=service.priority.short_name, service=service.name,
                 service_id=service.id, provider=provider, metric=metric.name,
@@ -197,7 +198,7 @@ def build_performance_table(
                 is_breakdown=False, baseline=metric.baseline_value,
                 baseline_period=metric.baseline_period, quarter_target=q_target,
                 quarter_actual=q_actual, ytd_target=ytd_target, ytd_actual=ytd_actual,
-                annual_target=annual_target(targets, metric.id, is_rate), forecast=forecast,
+                annual_target=annual, forecast=forecast,
                 rag=rag, status=status, notes=notes,
             ))
             for category in metric.categories:
@@ -233,10 +234,13 @@ def _status_text(service_id: int, quarter: int | None, stored: dict, periods: di
     return f"{approved} of {len(periods) or 4} approved"
 
 
-def _notes(metric: Metric, judged: Figure, demo: bool, provisional: bool) -> list[str]:
+def _notes(metric: Metric, judged: Figure, demo: bool, provisional: bool,
+           has_target: bool) -> list[str]:
     notes = []
     if demo:
         notes.append("Demo data")
+    if not has_target:
+        notes.append("No target set")
     if provisional:
         notes.append("Provisional: includes submitted returns")
     if not metric.higher_is_better:
