@@ -42,6 +42,7 @@ run: install
 	$(PY) -m dash_app serve --host $(HOST) --port $(PORT)
 
 test: install-test browser
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest --headless -q
 
 lint: install-test

@@ -188,7 +188,7 @@ class Return(Base):
     )
 
     # Optimistic concurrency: a save against a stale version fails instead of overwriting.
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
 
 
 class ReturnValue(Base):

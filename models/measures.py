@@ -63,6 +63,8 @@ class RagThresholds:
     amber: float = 0.9  # at or above 90% of target
 
 
+DEFAULT_THRESHOLDS = RagThresholds()
+
 RAG_WORDS = {
     "green": "Green",
     "amber": "Amber",
@@ -94,7 +96,7 @@ def rag_status(
     *,
     higher_is_better: bool = True,
     due: bool = True,
-    thresholds: RagThresholds = RagThresholds(),
+    thresholds: RagThresholds = DEFAULT_THRESHOLDS,
 ) -> str:
     """One of green, amber, red, no_data, not_due, no_target (DESIGN §3)."""
     if actual is None:

@@ -23,7 +23,7 @@ DEMO_PASSWORD = "demo-password-for-tests"
 SECRET = "t" * 40
 
 
-def pytest_setup_options():  # noqa: ANN201 - dash[testing] hook for the browser's options
+def pytest_setup_options():
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
@@ -106,7 +106,7 @@ def settings_for(url: str) -> Settings:
 
 
 @pytest.fixture
-def demo_app(db_url: str, demo_factory: sessionmaker[Session]):  # noqa: ANN201
+def demo_app(db_url: str, demo_factory: sessionmaker[Session]):
     from dash_app import create_app
 
     return create_app(settings_for(db_url))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.catalogue import seed_catalogue
@@ -21,7 +22,6 @@ from models.entities import (
     Workstream,
 )
 from models.periods import Quarter
-from sqlalchemy import select
 
 
 def provider(session: Session, name: str = "Test Provider") -> Provider:

@@ -47,7 +47,7 @@ def test_provider_sees_only_its_own_services(signed_in):
 
 def test_anonymous_is_refused(signed_in):
     with signed_in(None):
-        heading, figure, table, *_ = update_overview("2021/22", "Q2")
+        heading, figure, *_ = update_overview("2021/22", "Q2")
         page = display_page("/", "")
     assert heading == "Sign in first."
     assert figure.data == ()

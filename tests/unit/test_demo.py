@@ -6,10 +6,10 @@ from models.catalogue import seed_catalogue
 from models.db import unit_of_work
 from models.demo import seed_demo
 from models.entities import Metric, Period, Provider, Return, ReturnValue, Service, User
-from models.workflow import effective_status
 from models.settings_store import is_demo
-from tests.conftest import DEMO_PASSWORD, TODAY
 from models.users import authenticate
+from models.workflow import effective_status
+from tests.conftest import DEMO_PASSWORD, TODAY
 
 
 def test_demo_covers_every_state_and_labels_itself(demo_factory):

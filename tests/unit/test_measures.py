@@ -3,8 +3,8 @@ import math
 import pytest
 
 from models.measures import (
-    Rate,
     RagThresholds,
+    Rate,
     forecast_year_end,
     performance,
     pool_rates,

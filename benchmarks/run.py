@@ -1,0 +1,98 @@
+"""Benchmarks: print figures and ratios (no pass/fail). Last line is JSON.
+
+    python benchmarks/run.py [--copies 40] [--repeat 30] [--database-url URL]
+
+Measures, on the demo data with each service cloned `--copies` times:
+- the performance table the Overview and CSV export use (p50/p95),
+- a bare SQL GROUP BY of the same rows, written by hand here (p50/p95), and their ratio,
+- the CSV export of a whole year.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text  # noqa: E402
+
+from benchmarks import scale  # noqa: E402
+from models.csv_export import performance_csv  # noqa: E402
+from models.db import make_engine, make_sessionmaker, unit_of_work  # noqa: E402
+from models.migrate import upgrade  # noqa: E402
+from models.performance import build_performance_table  # noqa: E402
+
+TODAY = dt.date(2026, 11, 25)
+BARE_SQL = text("""
+    SELECT rv.metric_id, p.quarter, SUM(rv.count), SUM(rv.numerator), SUM(rv.denominator)
+    FROM return_value rv JOIN "return" r ON r.id = rv.return_id JOIN period p ON p.id = r.period_id
+    WHERE p.year = :year AND r.status = 'approved'
+    GROUP BY rv.metric_id, p.quarter
+""")
+
+
+def timed(fn, repeat: int) -> list[float]:  # noqa: ANN001
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--copies", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        upgrade(url)
+        factory = make_sessionmaker(make_engine(url))
+        start = time.perf_counter()
+        with unit_of_work(factory) as s:
+            values = scale.build(s, args.copies, TODAY)
+        build_s = time.perf_counter() - start
+        with unit_of_work(factory) as s:
+            table = lambda: build_performance_table(s, 2025, 2, TODAY)  # noqa: E731
+            bare = lambda: s.execute(BARE_SQL, {"year": 2025}).all()  # noqa: E731
+            table(), bare()  # warm caches
+            t_table = timed(table, args.repeat)
+            t_bare = timed(bare, args.repeat)
+            start = time.perf_counter()
+            body = performance_csv(build_performance_table(s, 2025, None, TODAY))
+            csv_s = time.perf_counter() - start
+            services = len({r.service for r in build_performance_table(s, 2025, 2, TODAY).rows})
+    figures = {
+        "engine": url.split(":")[0],
+        "services": services,
+        "values": values,
+        "load_s": round(build_s, 2),
+        "table_p50_ms": round(p(t_table, 50), 2),
+        "table_p95_ms": round(p(t_table, 95), 2),
+        "bare_sql_p50_ms": round(p(t_bare, 50), 2),
+        "bare_sql_p95_ms": round(p(t_bare, 95), 2),
+        "table_vs_sql_ratio": round(p(t_table, 50) / p(t_bare, 50), 2),
+        "export_csv_s": round(csv_s, 3),
+        "csv_kb": round(len(body) / 1024, 1),
+    }
+    width = max(map(len, figures))
+    for key, value in figures.items():
+        print(f"{key:<{width}}  {value}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
