@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.db import Base
@@ -174,6 +175,10 @@ class Return(Base):
     challenges: Mapped[str] = mapped_column(Text, default="")
     case_study: Mapped[str] = mapped_column(Text, default="")
     officer_comment: Mapped[str] = mapped_column(Text, default="")
+    # The provider's explanation for figures that raised warnings (far outside history).
+    warning_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Set when an admin reopens an approved or closed-period return, so it can be edited.
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

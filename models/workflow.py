@@ -26,3 +26,42 @@ def effective_status(stored: str | None, due_date: dt.date, today: dt.date) -> s
     if stored == "draft" and past_due:
         return "overdue"
     return stored
+
+
+# action -> (states it may start from, state it leads to, roles that may do it)
+TRANSITIONS: dict[str, tuple[frozenset[str], str, frozenset[str]]] = {
+    "submit": (frozenset({"draft", "returned"}), "submitted", frozenset({"provider", "admin"})),
+    "approve": (frozenset({"submitted"}), "approved", frozenset({"admin"})),
+    "return": (frozenset({"submitted"}), "returned", frozenset({"admin"})),
+    "reopen": (frozenset({"approved", "submitted", "returned", "draft"}), "returned",
+               frozenset({"admin"})),
+}
+
+
+class WorkflowError(ValueError):
+    """A move the state machine does not allow; the message is for people."""
+
+
+def next_state(current: str, action: str, role: str) -> str:
+    """The state `action` leads to from `current`, if `role` may take it."""
+    if action not in TRANSITIONS:
+        raise WorkflowError(f"Unknown action '{action}'.")
+    sources, target, roles = TRANSITIONS[action]
+    if role not in roles:
+        raise WorkflowError(f"Your role cannot {action} a return.")
+    if current not in sources:
+        raise WorkflowError(
+            f"A return that is {STATUS_WORDS.get(current, current).lower()} cannot be {_PAST[action]}."
+        )
+    return target
+
+
+_PAST = {"submit": "submitted", "approve": "approved", "return": "returned", "reopen": "reopened"}
+
+
+def is_editable(status: str | None, period_closed: bool, reopened: bool) -> bool:
+    """Drafts and returned returns can be edited, unless their period is closed (and an
+    admin has not reopened them). Submitted and approved ones are read-only."""
+    if status not in (None, "draft", "returned"):
+        return False
+    return reopened or not period_closed
