@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from benchmarks import scale  # noqa: E402
-from models.csv_export import performance_csv  # noqa: E402
-from models.db import make_engine, make_sessionmaker, unit_of_work  # noqa: E402
-from models.migrate import upgrade  # noqa: E402
-from models.performance import build_performance_table  # noqa: E402
+from benchmarks import scale
+from models.csv_export import performance_csv
+from models.db import make_engine, make_sessionmaker, unit_of_work
+from models.migrate import upgrade
+from models.performance import build_performance_table
 
 TODAY = dt.date(2026, 11, 25)
 BARE_SQL = text("""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import overview, router
+from callbacks import overview, returns, router
 
 
 def register(app: Dash) -> None:
     router.register(app)
     overview.register(app)
+    returns.register(app)

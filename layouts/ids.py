@@ -8,3 +8,38 @@ OVERVIEW_HEADING = "overview-heading"
 OVERVIEW_CHART = "overview-chart"
 OVERVIEW_TABLE = "overview-table"
 OVERVIEW_CSV = "overview-csv"
+
+# Returns
+RETURNS_TABLE = "returns-table"
+RV_CONTEXT = "rv-context"
+RV_VERSION = "rv-version"
+RV_SAVE = "rv-save"
+RV_SUBMIT = "rv-submit"
+RV_CONFIRM = "rv-confirm"
+RV_SUMMARY = "rv-summary"
+RV_STATUS = "rv-status"
+RV_REOPEN = "rv-reopen"
+RV_REOPEN_REASON = "rv-reopen-reason"
+RQ_MESSAGE = "rq-message"
+RQ_LIST = "rq-list"
+
+# Pattern-matching id types for the return form; one input per metric or category.
+COUNT = "rv-count"
+NUM = "rv-num"
+DEN = "rv-den"
+CAT = "rv-cat"
+TEXT = "rv-text"
+FIELD_ERROR = "rv-error"
+PCT = "rv-pct"
+SUM = "rv-sum"
+RQ_APPROVE = "rq-approve"
+RQ_RETURN = "rq-return"
+RQ_COMMENT = "rq-comment"
+RQ_VERSION = "rq-version"
+
+
+def dom_id(component_id: dict) -> str:
+    """The DOM id Dash gives a pattern-matching id (keys sorted, compact JSON)."""
+    import json
+
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))

@@ -9,6 +9,8 @@ from layouts import ids
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     # (label, path, roles that see it)
     ("Overview", "/", ("admin", "viewer", "provider")),
+    ("Returns", "/returns", ("admin", "viewer", "provider")),
+    ("Review queue", "/review", ("admin",)),
 ]
 ROLE_NAMES = {"admin": "Lead officer", "viewer": "CWP member", "provider": "Provider"}
 

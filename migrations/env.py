@@ -24,11 +24,23 @@ def run_offline() -> None:
 
 def run_online() -> None:
     engine = make_engine(url)
+    sqlite = url.startswith("sqlite")
     with engine.connect() as connection:
+        if sqlite:
+            # Batch migrations copy and drop tables; with foreign keys on, dropping the old
+            # table would cascade-delete every child row. Check the keys afterwards instead.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the implicit transaction, so Alembic's own commits
         context.configure(connection=connection, target_metadata=Base.metadata,
-                          render_as_batch=url.startswith("sqlite"))
+                          render_as_batch=sqlite)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if problems:
+                raise RuntimeError(f"Migration left broken foreign keys: {problems[:5]}")
     engine.dispose()
 
 

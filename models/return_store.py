@@ -400,3 +400,9 @@ def review_queue(session: Session, actor: Actor) -> list[QueueItem]:
                                 "Case study": ret.case_study,
                                 "Explanation of the figures": ret.warning_note}))
     return items
+
+
+def find_return_id(session: Session, actor: Actor, service_id: int, period_id: int) -> int | None:
+    """The id of a service's return for a period, after checking the actor may see it."""
+    _, _, ret = _load(session, actor, service_id, period_id)
+    return ret.id if ret else None

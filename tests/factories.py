@@ -93,7 +93,7 @@ def a_return(session: Session, owner: Service, period: Period, status: str,
 TODAY_2024 = dt.date(2024, 11, 25)  # Q1 and Q2 of 2024/25 are due; Q3 is not
 
 
-def user(session: Session, email: str, role: str, owner: Provider | None = None):  # noqa: ANN201
+def user(session: Session, email: str, role: str, owner: Provider | None = None):
     """A user row without hashing a password (tests that sign in use the demo users)."""
     from models.entities import User
 

@@ -33,3 +33,32 @@ def sign_in(dash_duo, email: str, password: str = DEMO_PASSWORD) -> None:
     dash_duo.wait_for_element("#email").send_keys(email)
     dash_duo.find_element("#password").send_keys(password)
     dash_duo.find_element("#sign-in").click()
+
+
+@pytest.fixture
+def return_world(tmp_path):
+    """Demo data plus a small service of a new provider, to enter a whole return through
+    the browser: one count with two categories, and one outcome rate."""
+    from dash_app import create_app
+    from models.entities import Period
+    from models.users import create_user
+    from tests import factories as f
+
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with unit_of_work(make_sessionmaker(engine)) as s:
+        seed_demo(s, DEMO_PASSWORD, TODAY)
+        owner = f.provider(s, "Test Provider")
+        create_user(s, "test-provider@demo.local", DEMO_PASSWORD, "provider", owner)
+        svc = f.service(s, "Test outreach service", owner)
+        people = f.metric(s, svc, "People supported", headline=True, categories=("Self", "GP"))
+        safer = f.metric(s, svc, "Felt safer", unit="percent", kind="outcome", order=1)
+        f.target(s, people, 2026, 100)
+        f.target(s, safer, 2026, 75)
+        period = s.query(Period).filter_by(year=2026, quarter=3).one()
+        world = {"service": svc.id, "period": period.id, "people": people.id, "safer": safer.id,
+                 "cats": [c.id for c in people.categories]}
+    engine.dispose()
+    world["app"] = create_app(settings_for(url))
+    return world

@@ -40,3 +40,31 @@ def test_models_match_the_migrations(db_url):
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(empty_db_url):
+    """Regression: SQLite batch migrations recreate tables; with foreign keys on, that once
+    cascade-deleted every return value."""
+    from sqlalchemy import func, select
+
+    from models.db import make_sessionmaker, unit_of_work
+    from models.entities import Return, ReturnBreakdownValue, ReturnValue
+    from tests import factories as f
+
+    upgrade(empty_db_url)
+    factory = make_sessionmaker(make_engine(empty_db_url))
+    with unit_of_work(factory) as s:
+        owner = f.provider(s)
+        svc = f.service(s, "S", owner)
+        m = f.metric(s, svc, "People", categories=("A", "B"))
+        ps = f.periods(s, 2024)
+        f.a_return(s, svc, ps[1], "approved", {m: 5}, breakdown={m.categories[0]: 2, m.categories[1]: 3})
+    counts = lambda: [  # noqa: E731
+        s.scalar(select(func.count()).select_from(t)) for t in (Return, ReturnValue, ReturnBreakdownValue)]
+    with unit_of_work(factory) as s:
+        before = counts()
+    # 0002 rebuilds the return table on SQLite (batch mode), both ways.
+    downgrade(empty_db_url, "0001")
+    upgrade(empty_db_url, "head")
+    with unit_of_work(factory) as s:
+        assert counts() == before == [1, 1, 2]

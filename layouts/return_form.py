@@ -1,0 +1,192 @@
+"""The quarterly return form, generated from the service's metric definitions."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from layouts import ids
+from layouts.charts import rag_badge
+from models.periods import format_date
+from models.return_store import MetricView, ReturnView
+from models.return_validation import NARRATIVE_FIELDS, TEXT_LIMIT
+
+STATUS_BADGES = {"approved": "Green", "submitted": "No target", "returned": "Amber",
+                 "overdue": "Red", "missing": "Red"}
+PRIVACY_REMINDER = ("Do not include anything that could identify a person: no names, "
+                    "addresses, dates of birth, schools or other details. Change details "
+                    "in a case study so that no one can be recognised.")
+
+
+def field_component_id(key: str, category_metric: dict[int, int]) -> dict:
+    """The component id of the input a validation key refers to."""
+    kind, _, rest = key.partition("-")
+    if kind == "count":
+        return {"type": ids.COUNT, "metric": int(rest)}
+    if kind == "num":
+        return {"type": ids.NUM, "metric": int(rest)}
+    if kind == "den":
+        return {"type": ids.DEN, "metric": int(rest)}
+    if kind == "cat":
+        return {"type": ids.CAT, "metric": category_metric[int(rest)], "category": int(rest)}
+    return {"type": ids.TEXT, "field": key}
+
+
+def field_href(key: str, category_metric: dict[int, int]) -> str:
+    return "#" + quote(ids.dom_id(field_component_id(key, category_metric)), safe="")
+
+
+def _error_slot(key: str) -> html.P:
+    return html.P(id={"type": ids.FIELD_ERROR, "field": key}, className="field-error",
+                  **{"aria-live": "polite"})
+
+
+def _number_input(component_id: dict, value: str, label: str, editable: bool,
+                  key: str, context: str) -> html.Div:
+    """A whole-number field. Typed as text so that anything typed reaches validation and
+    gets a plain message; `context` names the metric for screen readers."""
+    return html.Div([
+        dbc.Label([label, html.Span(f" ({context})", className="visually-hidden")],
+                  html_for=ids.dom_id(component_id), className="mb-1"),
+        _error_slot(key),
+        dbc.Input(id=component_id, type="text", inputMode="numeric", value=value,
+                  disabled=not editable, className="number-input", autoComplete="off"),
+    ], className="number-field")
+
+
+def _hint(metric: MetricView, key: str) -> html.P:
+    parts = []
+    if metric.target is not None:
+        parts.append(f"Target this quarter: {metric.target:.0f}%" if metric.unit == "percent"
+                     else f"Target this quarter: {metric.target:g}")
+    parts.append(f"Last quarter: {metric.last_quarter}" if metric.last_quarter
+                 else "Last quarter: no figure")
+    return html.P(" · ".join(parts), className="hint", id=f"hint-{key}")
+
+
+def metric_fieldset(metric: MetricView, values: dict[str, str], editable: bool) -> html.Fieldset:
+    if metric.unit == "percent":
+        num_key, den_key = f"num-{metric.id}", f"den-{metric.id}"
+        body = [
+            _hint(metric, num_key),
+            html.Div([
+                _number_input({"type": ids.NUM, "metric": metric.id}, values.get(num_key, ""),
+                              "Number who improved", editable, num_key, metric.name),
+                html.Span("of", className="of-word"),
+                _number_input({"type": ids.DEN, "metric": metric.id}, values.get(den_key, ""),
+                              "Number assessed", editable, den_key, metric.name),
+                html.Output(id={"type": ids.PCT, "metric": metric.id}, className="live-figure",
+                            **{"aria-live": "polite"}),
+            ], className="d-flex flex-wrap align-items-end gap-3"),
+        ]
+    else:
+        key = f"count-{metric.id}"
+        body = [
+            _hint(metric, key),
+            _number_input({"type": ids.COUNT, "metric": metric.id}, values.get(key, ""),
+                          "Number", editable, key, metric.name),
+        ]
+        if metric.categories:
+            body.append(html.Fieldset([
+                html.Legend(f"{metric.name} by category (these must add up to the number)",
+                            className="h6 mt-3"),
+                html.Div([
+                    _number_input({"type": ids.CAT, "metric": metric.id, "category": cid},
+                                  values.get(f"cat-{cid}", ""), name, editable, f"cat-{cid}",
+                                  f"{metric.name} by category")
+                    for cid, name in metric.categories
+                ], className="d-flex flex-wrap gap-3"),
+                html.Output(id={"type": ids.SUM, "metric": metric.id}, className="live-figure",
+                            **{"aria-live": "polite"}),
+            ], className="breakdown"))
+    kind = "Outcome" if metric.kind == "outcome" else "Output"
+    return html.Fieldset([
+        html.Legend([metric.name, html.Span(f" {kind}", className="kind-tag")], className="h5"),
+        *body,
+    ], className="metric-fieldset")
+
+
+def narrative_fields(narrative: dict[str, str], editable: bool) -> list:
+    out = [html.H2("Narrative", className="h4 mt-4"),
+           html.P(PRIVACY_REMINDER, className="privacy-reminder", id="privacy-reminder")]
+    hints = {
+        "highlights": "What went well this quarter.",
+        "challenges": "Anything that held the service back, and what you are doing about it.",
+        "case_study": "One person's story, told so that no one can be identified.",
+        "warning_note": "Only if the app warned you about a figure: why it is right.",
+    }
+    for name, label in NARRATIVE_FIELDS.items():
+        component_id = {"type": ids.TEXT, "field": name}
+        out.append(html.Div([
+            dbc.Label(label, html_for=ids.dom_id(component_id), className="mb-0"),
+            html.P(f"{hints[name]} Up to {TEXT_LIMIT:,} characters.", className="hint"),
+            _error_slot(name),
+            dbc.Textarea(id=component_id, value=narrative.get(name, ""), rows=3,
+                         disabled=not editable, maxLength=TEXT_LIMIT * 2),
+        ], className="mb-3"))
+    return out
+
+
+def status_panel(view: ReturnView) -> html.Div:
+    lines = [html.P([html.Strong("Status: "), rag_badge_for(view.status, view.status_word),
+                     f"  Due {format_date(view.due_date)}"])]
+    if view.status == "returned" and view.officer_comment:
+        lines.append(html.Div([html.H2("The lead officer returned this for changes",
+                                       className="h5"),
+                               html.P(view.officer_comment, id="officer-comment")],
+                              className="returned-comment", role="note"))
+    if not view.editable:
+        reason = ("This return's period is closed." if view.period_closed
+                  else f"This return is {view.status_word.lower()}, so it cannot be changed.")
+        lines.append(html.P(reason, className="read-only-note"))
+    return html.Div(lines, id="rv-status-panel")
+
+
+def rag_badge_for(status: str, word: str) -> html.Span:
+    badge = rag_badge(STATUS_BADGES.get(status, "No data"))
+    badge.children = word
+    return badge
+
+
+def reopen_panel() -> html.Div:
+    return html.Details([
+        html.Summary("Reopen this return"),
+        dbc.Label("Reason for reopening", html_for=ids.RV_REOPEN_REASON),
+        dbc.Textarea(id=ids.RV_REOPEN_REASON, rows=2),
+        dbc.Button("Reopen", id=ids.RV_REOPEN, color="secondary", className="mt-2"),
+    ], className="mt-3")
+
+
+def return_form_page(view: ReturnView) -> html.Div:
+    editable = view.editable
+    buttons = html.Div([
+        dbc.Button("Save draft", id=ids.RV_SAVE, color="secondary", className="me-2",
+                   disabled=not editable),
+        dbc.Button("Submit return", id=ids.RV_SUBMIT, color="success", disabled=not editable),
+    ], className="mt-3 mb-2")
+    warnings_confirm = dbc.Checkbox(
+        id=ids.RV_CONFIRM, value=False, disabled=not editable,
+        label="I have checked the figures the app warned about and they are right",
+    )
+    return html.Div([
+        dcc.Link("← Back to returns", href="/returns"),
+        html.H1([view.service_name, html.Br(), html.Span(f"Return for {view.label}",
+                                                          className="h4 text-muted")],
+                className="h2 mt-2"),
+        html.P(view.provider_name, className="text-muted"),
+        status_panel(view),
+        html.Div(id=ids.RV_SUMMARY, tabIndex="-1"),
+        dcc.Store(id=ids.RV_CONTEXT, data={"service": view.service_id, "period": view.period_id}),
+        dcc.Store(id=ids.RV_VERSION, data=view.version),
+        # A div, not a form: Enter in a field must not reload the page and lose the figures.
+        html.Div([
+            *[metric_fieldset(m, view.values, editable) for m in view.metrics],
+            *narrative_fields(view.narrative, editable),
+            html.Div(warnings_confirm, className="mb-2"),
+        ], id="return-form", role="group", **{"aria-label": f"Return for {view.label}"}),
+        html.Div(id=ids.RV_STATUS, role="status"),
+        buttons,
+        reopen_panel() if view.can_review and not editable else None,
+    ])
