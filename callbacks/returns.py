@@ -261,6 +261,21 @@ def register(app: Dash) -> None:
                 version: int | None) -> object:
         return handle_reopen(reason, context, version)
 
+    # GOV.UK pattern: move focus to the error summary when it appears, so keyboard and
+    # screen reader users land on the list of problems.
+    app.clientside_callback(
+        """function(children) {
+            if (children) {
+                setTimeout(function() {
+                    const box = document.querySelector('#rv-summary [role=alert]');
+                    if (box) { box.focus(); box.scrollIntoView({block: 'start'}); }
+                }, 0);
+            }
+        }""",
+        Input(ids.RV_SUMMARY, "children"),
+        prevent_initial_call=True,
+    )
+
     # Live feedback computed in the browser: no data leaves it, nothing to authorise.
     app.clientside_callback(
         """function(num, den) {

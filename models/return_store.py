@@ -170,14 +170,10 @@ def load_return_view(session: Session, actor: Actor, service_id: int, period_id:
     last_texts = _value_texts(last)
     metrics = []
     for m in _active_metrics(service):
-        if m.is_rate:
-            num, den = last_texts.get(f"num-{m.id}"), last_texts.get(f"den-{m.id}")
-            last_text = f"{num} of {den}" if num is not None and den is not None else ""
-        else:
-            last_text = last_texts.get(f"count-{m.id}", "")
         metrics.append(MetricView(m.id, m.name, m.kind, m.unit,
                                   [(c.id, c.name) for c in m.categories],
-                                  quarter_target(targets, m.id, period.quarter, m.is_rate), last_text))
+                                  quarter_target(targets, m.id, period.quarter, m.is_rate),
+                                  _figure_text(last_texts, m)))
     stored = ret.status if ret else None
     may_edit = actor.role == "admin" or (actor.role == "provider" and service.provider_id == actor.provider_id)
     editable = may_edit and is_editable(stored, period.status == "closed", bool(ret and ret.reopened))
@@ -358,6 +354,14 @@ class QueueItem:
     narrative: dict[str, str]
 
 
+def _figure_text(values: dict[str, str], metric: Metric) -> str:
+    """'16 of 19' for a rate, the count for a count, '' when not filled in."""
+    if metric.is_rate:
+        num, den = values.get(f"num-{metric.id}"), values.get(f"den-{metric.id}")
+        return f"{num} of {den}" if num is not None and den is not None else ""
+    return values.get(f"count-{metric.id}", "")
+
+
 def review_queue(session: Session, actor: Actor) -> list[QueueItem]:
     """All submitted returns, oldest first, with values, warnings and narrative."""
     require_admin(actor, "see the review queue")
@@ -382,16 +386,16 @@ def review_queue(session: Session, actor: Actor) -> list[QueueItem]:
         check = validate_return(metric_defs(service), raw, submitting=False,
                                 history=_history(session, ret.service_id, ret.period_id),
                                 last_quarter=last)
+        prev = _previous_period(session, period)
+        last_values = _value_texts(_find_return(session, ret.service_id, prev.id) if prev else None)
         rows = []
         for m in _active_metrics(service):
-            if m.is_rate:
-                num, den = view_values.get(f"num-{m.id}", ""), view_values.get(f"den-{m.id}", "")
-                value = f"{num} of {den}" if num and den else ""
-            else:
-                value = view_values.get(f"count-{m.id}", "")
             target = quarter_target(targets, m.id, period.quarter, m.is_rate)
             target_text = "" if target is None else (f"{target:.0f}%" if m.is_rate else f"{target:g}")
-            rows.append((m.name, value, str(last.get(m.id, "")), target_text))
+            rows.append((m.name, _figure_text(view_values, m), _figure_text(last_values, m), target_text))
+            for c in m.categories:
+                rows.append((f"    {c.name}", view_values.get(f"cat-{c.id}", ""),
+                             last_values.get(f"cat-{c.id}", ""), ""))
         provider = session.get(Provider, ret.provider_id)
         items.append(QueueItem(ret.id, ret.version, service.name, provider.name if provider else "",
                                quarter_label(period.year, period.quarter), ret.submitted_at, rows,

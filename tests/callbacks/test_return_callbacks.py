@@ -1,0 +1,160 @@
+"""Return callbacks called as every role, and crafted requests through HTTP."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from callbacks.returns import FormState, handle_review, handle_save
+from callbacks.router import display_page
+from layouts import ids
+from models.db import unit_of_work
+from models.entities import AuditEvent, Metric, Period, Return, Service
+from tests.callbacks.test_routes import sign_in
+
+OWNER = "safer-futures-support@demo.local"
+OTHER = "riverside-boxing-academy@demo.local"
+ROLES = [None, OWNER, OTHER, "viewer@demo.local", "admin@demo.local"]
+
+
+@pytest.fixture
+def sanctuary(demo_factory):
+    """The Sanctuary scheme's Q3 2026/27 (not started) return, and its form's fields."""
+    with unit_of_work(demo_factory) as s:
+        svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
+        period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
+        metrics = s.scalars(select(Metric).where(Metric.service_id == svc.id)).all()
+        return {"service": svc.id, "period": period.id, "metrics": [m.id for m in metrics]}
+
+
+def form_for(w, value="5"):
+    counts = [({"type": ids.COUNT, "metric": m}, value) for m in w["metrics"]]
+    return FormState(counts, [], [], [], [])
+
+
+def error_ids(w):
+    return [{"type": ids.FIELD_ERROR, "field": f"count-{m}"} for m in w["metrics"]]
+
+
+def _returns(factory, w):
+    with unit_of_work(factory) as s:
+        return s.scalar(select(func.count()).select_from(Return).where(
+            Return.service_id == w["service"], Return.period_id == w["period"]))
+
+
+def _refusals(factory):
+    with unit_of_work(factory) as s:
+        return s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "refused"))
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_save_as_every_role(signed_in, demo_factory, sanctuary, who):
+    w = sanctuary
+    context = {"service": w["service"], "period": w["period"]}
+    with signed_in(who):
+        out = handle_save("save", form_for(w), error_ids(w), context, 0, False)
+    saved = _returns(demo_factory, w) == 1
+    summary = str(out["summary"])
+    if who in (OWNER, "admin@demo.local"):
+        assert saved and "Draft saved" in str(out["status"])
+    else:
+        assert not saved
+        expected = {None: "Sign in first.", OTHER: "You do not have access to that service.",
+                    "viewer@demo.local": "You cannot change returns for that service."}[who]
+        assert expected in summary
+        assert _refusals(demo_factory) == (0 if who is None else 1)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_review_as_every_role(signed_in, demo_factory, who):
+    with unit_of_work(demo_factory) as s:
+        ret = s.scalars(select(Return).where(Return.status == "submitted").order_by(Return.id)).first()
+        return_id, version = ret.id, ret.version
+    with signed_in(who):
+        message, _queue = handle_review("approve", return_id, "", version)
+    with unit_of_work(demo_factory) as s:
+        status = s.get(Return, return_id).status
+    if who == "admin@demo.local":
+        assert status == "approved" and "approved" in str(message)
+    else:
+        assert status == "submitted"
+        assert ("Sign in first." if who is None else "Only the lead officer") in str(message)
+
+
+@pytest.mark.parametrize("who", ROLES[1:])
+def test_opening_a_return_as_every_role(signed_in, sanctuary, who):
+    w = sanctuary
+    with signed_in(who):
+        page = str(display_page("/returns/edit", f"?service={w['service']}&period={w['period']}"))
+    if who == OTHER:
+        assert "You do not have access to that service." in page and "rv-save" not in page
+    else:
+        assert "Sanctuary scheme" in page and "rv-save" in page
+        # Only the owner and admin get enabled buttons.
+        assert ("disabled=True" in page) == (who == "viewer@demo.local")
+
+
+def test_stale_save_is_refused(signed_in, demo_factory, sanctuary):
+    w = sanctuary
+    context = {"service": w["service"], "period": w["period"]}
+    with signed_in(OWNER):
+        first = handle_save("save", form_for(w, "5"), error_ids(w), context, 0, False)
+        second = handle_save("save", form_for(w, "9"), error_ids(w), context, 0, False)
+    assert first["version"] == 1
+    assert "Someone else changed this return" in str(second["summary"])
+
+
+def _router_payload(path, search):
+    return {"output": "page.children", "outputs": {"id": "page", "property": "children"},
+            "inputs": [{"id": "url", "property": "pathname", "value": path}],
+            "state": [{"id": "url", "property": "search", "value": search}],
+            "changedPropIds": ["url.pathname"]}
+
+
+def _save_payload(app, w, service_id, period_id):
+    key = next(k for k in app.callback_map if "rv-summary.children" in k)
+    counts = [{"id": {"type": ids.COUNT, "metric": m}, "property": "value", "value": "7"}
+              for m in w["metrics"]]
+    count_ids = [{"id": c["id"], "property": "id", "value": c["id"]} for c in counts]
+    errors = [{"id": e, "property": "id", "value": e} for e in error_ids(w)]
+    return {
+        "output": key,
+        "outputs": [{"id": "rv-summary", "property": "children"},
+                    [{"id": e["id"], "property": "children"} for e in errors],
+                    [{"id": c["id"], "property": "invalid"} for c in counts], [], [], [], [],
+                    {"id": "rv-version", "property": "data"}, {"id": "rv-status", "property": "children"},
+                    {"id": "rv-save", "property": "disabled"}, {"id": "rv-submit", "property": "disabled"}],
+        "inputs": [{"id": "rv-save", "property": "n_clicks", "value": 1},
+                   {"id": "rv-submit", "property": "n_clicks", "value": None}],
+        "state": [counts, count_ids, [], [], [], [], [], [], [], [], errors,
+                  {"id": "rv-context", "property": "data",
+                   "value": {"service": service_id, "period": period_id}},
+                  {"id": "rv-version", "property": "data", "value": 0},
+                  {"id": "rv-confirm", "property": "value", "value": False}],
+        "changedPropIds": ["rv-save.n_clicks"],
+    }
+
+
+def test_crafted_http_requests_naming_another_providers_return_are_refused(
+        demo_app, demo_factory, sanctuary):
+    w = sanctuary
+    client = demo_app.server.test_client()
+    sign_in(client, OTHER)
+    opened = client.post("/_dash-update-component",
+                         json=_router_payload("/returns/edit",
+                                              f"?service={w['service']}&period={w['period']}"))
+    assert opened.status_code == 200
+    assert "You do not have access to that service." in opened.get_data(as_text=True)
+    saved = client.post("/_dash-update-component",
+                        json=_save_payload(demo_app, w, w["service"], w["period"]))
+    body = saved.get_data(as_text=True)
+    assert saved.status_code == 200, body
+    assert "You do not have access to that service." in body
+    assert _returns(demo_factory, w) == 0
+    assert _refusals(demo_factory) == 2
+    # The same crafted request from the owner goes through: the refusal was about the user.
+    owner = demo_app.server.test_client()
+    sign_in(owner, OWNER)
+    ok = owner.post("/_dash-update-component", json=_save_payload(demo_app, w, w["service"], w["period"]))
+    assert "Draft saved" in json.dumps(ok.get_json())
+    assert _returns(demo_factory, w) == 1
