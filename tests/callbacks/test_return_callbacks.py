@@ -158,3 +158,33 @@ def test_crafted_http_requests_naming_another_providers_return_are_refused(
     ok = owner.post("/_dash-update-component", json=_save_payload(demo_app, w, w["service"], w["period"]))
     assert "Draft saved" in json.dumps(ok.get_json())
     assert _returns(demo_factory, w) == 1
+
+
+def test_closed_period_is_read_only_until_an_admin_reopens_it(signed_in, demo_factory):
+    from callbacks.returns import handle_reopen
+
+    with unit_of_work(demo_factory) as s:
+        ret = s.scalars(select(Return).join(Period).where(
+            Period.status == "closed", Return.status == "approved",
+            Return.service_id == select(Service.id).where(
+                Service.name == "Sanctuary scheme").scalar_subquery())).first()
+        w = {"service": ret.service_id, "period": ret.period_id,
+             "metrics": [v.metric_id for v in ret.values]}
+        version = ret.version
+    context = {"service": w["service"], "period": w["period"]}
+    with signed_in(OWNER):
+        refused = handle_save("save", form_for(w, "3"), error_ids(w), context, version, False)
+    assert "approved and cannot be changed" in str(refused["summary"])
+    with signed_in(OWNER):
+        assert "Only the lead officer" in str(handle_reopen("Figures were wrong", context, version))
+    with signed_in("admin@demo.local"):
+        assert "Enter a comment" in str(handle_reopen("", context, version))
+        assert "reopened" in str(handle_reopen("Figures were wrong", context, version))
+    with signed_in(OWNER):
+        page = str(display_page("/returns/edit", f"?service={w['service']}&period={w['period']}"))
+        assert "Figures were wrong" in page
+        saved = handle_save("save", form_for(w, "3"), error_ids(w), context, version + 1, False)
+    assert "Draft saved" in str(saved["status"])
+    with unit_of_work(demo_factory) as s:
+        actions = s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-3:] == ["refused", "reopen", "save"]
