@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import overview, returns, router
+from callbacks import dashboard_pages, overview, returns, router, service
 
 
 def register(app: Dash) -> None:
     router.register(app)
     overview.register(app)
     returns.register(app)
+    service.register(app)
+    dashboard_pages.register(app)

@@ -1,4 +1,4 @@
-"""Overview callback: the chosen quarter's headline outputs against target."""
+"""Overview callback: tiles, chart and table for the chosen quarter and filters."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from callbacks.common import AccessDenied, require_user, today, transaction
 from dash_app.access import provider_scope
 from layouts import ids
 from layouts.charts import PercentPoint, data_table, percent_of_target_figure, rag_badge
-from models.overview import headline_rows, overview_table
+from layouts.filters import chosen_id
+from layouts.overview import tiles_by_priority
+from models.overview import OverviewFilters, filter_choices, headline_rows, overview_tables, service_tiles
 from models.periods import parse_quarter, parse_year_label, quarter_label
 from models.table_format import format_figure, format_percent, format_target
 
@@ -19,27 +21,48 @@ TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target",
                 "Return"]
 
 
-def update_overview(year_text: str | None, quarter_text: str | None) -> tuple:
-    """Heading, figure, data table, CSV link and URL query for the chosen quarter."""
+def overview_query(year_text: str, filters: OverviewFilters) -> str:
+    """The URL query that restores this view (only what differs from the defaults)."""
+    params = {"year": year_text, "quarter": f"Q{filters.quarter}"}
+    for key, value in (("priority", filters.priority_id), ("workstream", filters.workstream_id),
+                       ("provider", filters.provider_id)):
+        if value is not None:
+            params[key] = str(value)
+    if filters.provisional:
+        params["provisional"] = "1"
+    return urlencode(params)
+
+
+def update_overview(year_text: str | None, quarter_text: str | None, priority: str | None = None,
+                    workstream: str | None = None, provider: str | None = None,
+                    provisional: bool | None = False) -> tuple:
+    """Heading, tiles, figure, data table, CSV link and URL query for the chosen view."""
     try:
         user = require_user()
         scope = provider_scope(user)
         year = parse_year_label(year_text or "")
-        quarter = parse_quarter(quarter_text or "")
+        quarter = parse_quarter(quarter_text or "") or 1
     except (AccessDenied, ValueError) as exc:
         message = html.P(str(exc), className="field-error")
-        return str(exc), go.Figure(), message, no_update, no_update
-    if quarter is None:
-        quarter = 1
+        return str(exc), message, go.Figure(), message, no_update, no_update
     with transaction() as session:
-        rows = headline_rows(overview_table(session, year, quarter, today(), scope))
-    label = quarter_label(year, quarter)
+        choices = filter_choices(session, user)
+        filters = OverviewFilters(
+            year, quarter, chosen_id(priority, choices["priority"]),
+            chosen_id(workstream, choices["workstream"]),
+            chosen_id(provider, choices["provider"]), bool(provisional))
+        current, previous = overview_tables(session, filters, today(), scope)
+    rows = headline_rows(current)
+    label = quarter_label(year, quarter) + (" (provisional)" if provisional else "")
     points = [
         PercentPoint(r.service, r.quarter_pct, r.rag_word,
                      f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}")
         for r in rows
     ]
     figure = percent_of_target_figure(points, f"Headline output as % of target, {label}")
+    if not any(p.percent is not None for p in points):
+        figure.add_annotation(text=f"No approved returns for {label} yet", showarrow=False,
+                              x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
     table_rows = [
         [r.service, r.metric, format_target(r.quarter_target, r.unit),
          format_figure(r.quarter_actual) or "No data", format_percent(r.quarter_pct),
@@ -48,21 +71,25 @@ def update_overview(year_text: str | None, quarter_text: str | None) -> tuple:
     ]
     table = data_table(f"Headline outputs, {label}", TABLE_HEADER, table_rows,
                        table_id="overview-data-table")
-    query = urlencode({"year": year_text, "quarter": f"Q{quarter}"})
-    csv_href = f"/export/performance.csv?{query}"
-    if not any(p.percent is not None for p in points):
-        figure.add_annotation(text=f"No approved returns for {label} yet", showarrow=False,
-                              x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
-    return label, figure, table, csv_href, f"?{query}"
+    query = overview_query(year_text, filters)
+    csv_query = urlencode({"year": year_text, "quarter": f"Q{quarter}",
+                           **({"provisional": "1"} if provisional else {})})
+    return (label, tiles_by_priority(service_tiles(current, previous), year_text), figure, table,
+            f"/export/performance.csv?{csv_query}", f"?{query}")
 
 
 def register(app: Dash) -> None:
     app.callback(
         Output(ids.OVERVIEW_HEADING, "children"),
+        Output(ids.OVERVIEW_TILES, "children"),
         Output(ids.OVERVIEW_CHART, "figure"),
         Output(ids.OVERVIEW_TABLE, "children"),
         Output(ids.OVERVIEW_CSV, "href"),
         Output(ids.URL, "search"),
         Input(ids.OVERVIEW_YEAR, "value"),
         Input(ids.OVERVIEW_QUARTER, "value"),
+        Input(ids.OVERVIEW_PRIORITY, "value"),
+        Input(ids.OVERVIEW_WORKSTREAM, "value"),
+        Input(ids.OVERVIEW_PROVIDER, "value"),
+        Input(ids.OVERVIEW_PROVISIONAL, "value"),
     )(update_overview)

@@ -7,20 +7,64 @@ from dash import Dash, Input, Output, State, html
 from callbacks.common import AccessDenied, query_params, require_user, today, transaction
 from dash_app.database import sessions
 from layouts import ids
+from layouts.dashboard_pages import priorities_page, submissions_page
+from layouts.filters import chosen_id
 from layouts.overview import overview_page
 from layouts.return_form import return_form_page
 from layouts.returns_home import returns_home_page
 from layouts.review import review_page
+from layouts.service import service_page
 from layouts.shell import not_found
 from models.access import AccessRefused
 from models.audit import record_refusal
-from models.overview import default_quarter, year_choices
+from models.overview import default_quarter, filter_choices, year_choices
 from models.periods import parse_quarter, year_label
 from models.return_store import load_return_view, returns_home, review_queue
+from models.service_figures import service_choices
 
 
-def render_overview(search: str | None) -> html.Div:
-    """The Overview for the quarter in the URL, or the latest due quarter."""
+def render_overview(user, search: str | None) -> html.Div:  # noqa: ANN001
+    """The Overview for the view in the URL, or the latest due quarter."""
+    params = query_params(search)
+    with transaction() as session:
+        choices = year_choices(session)
+        default = default_quarter(session, today())
+        filters = filter_choices(session, user)
+    values = {value for _, value in choices}
+    year = params.get("year") if params.get("year") in values else year_label(default.year)
+    try:
+        quarter = parse_quarter(params.get("quarter", "")) or default.quarter
+    except ValueError:
+        quarter = default.quarter
+    chosen = {key: str(chosen_id(params.get(key), filters[key]) or "all")
+              for key in ("priority", "workstream", "provider")}
+    options = [{"label": label, "value": value} for label, value in choices]
+    return overview_page(options, year, f"Q{quarter}", filters, chosen,
+                         params.get("provisional") == "1", user.role != "provider")
+
+
+def render_service(user, search: str | None) -> html.Div:  # noqa: ANN001
+    params = query_params(search)
+    with transaction() as session:
+        services = service_choices(session, user)
+        choices = year_choices(session)
+        default = default_quarter(session, today())
+    if not services:
+        return html.Div([html.H1("Service performance", className="h2"),
+                         html.P("There are no services for you to see.")])
+    try:
+        wanted = int(params.get("id", ""))
+    except ValueError:
+        wanted = services[0][0]
+    # Only ids the user may see are offered; the callback checks again on the server.
+    service_id = wanted if any(i == wanted for i, _ in services) else services[0][0]
+    values = {value for _, value in choices}
+    year = params.get("year") if params.get("year") in values else year_label(default.year)
+    options = [{"label": label, "value": value} for label, value in choices]
+    return service_page(services, service_id, options, year, params.get("provisional") == "1")
+
+
+def _year_and_quarter(search: str | None) -> tuple[list[dict], str, str]:
     params = query_params(search)
     with transaction() as session:
         choices = year_choices(session)
@@ -31,8 +75,7 @@ def render_overview(search: str | None) -> html.Div:
         quarter = parse_quarter(params.get("quarter", "")) or default.quarter
     except ValueError:
         quarter = default.quarter
-    options = [{"label": label, "value": value} for label, value in choices]
-    return overview_page(options, year, f"Q{quarter}")
+    return [{"label": label, "value": value} for label, value in choices], year, f"Q{quarter}"
 
 
 def render_returns(user) -> html.Div:  # noqa: ANN001
@@ -73,7 +116,14 @@ def display_page(pathname: str | None, search: str | None) -> object:
     except AccessDenied:
         return html.P("Sign in to see this page.")
     if pathname in (None, "/", "/overview"):
-        return render_overview(search)
+        return render_overview(user, search)
+    if pathname == "/service":
+        return render_service(user, search)
+    if pathname == "/priorities":
+        return priorities_page(*_year_and_quarter(search))
+    if pathname == "/submissions":
+        years, year, _ = _year_and_quarter(search)
+        return submissions_page(years, year)
     if pathname == "/returns":
         return render_returns(user)
     if pathname == "/returns/edit":

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from dash import html
 
 # Colour-blind-safe (Okabe–Ito); RAG is always shown as a word too.
@@ -16,6 +17,21 @@ RAG_CLASSES = {
     "No data": "rag rag-grey", "Not due": "rag rag-grey", "No target": "rag rag-grey",
 }
 
+
+# Okabe–Ito, safe for the common colour-vision deficiencies; black for targets.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FONT = "system-ui, -apple-system, 'Segoe UI', Arial, sans-serif"
+
+# One template for every chart in the app.
+pio.templates["monitor"] = go.layout.Template(
+    pio.templates["simple_white"],
+    layout={"colorway": PALETTE, "font": {"family": FONT, "size": 13, "color": "#0b0c0c"},
+            "title": {"x": 0, "font": {"size": 15}},
+            "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+            "legend": {"orientation": "h", "y": -0.2, "x": 0}},
+)
+GRAPH_CONFIG = {"displaylogo": False,
+                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "cwp-chart"}}
 
 RAG_BAR_COLOURS = {"Green": "#1a7d4b", "Amber": "#c96a00", "Red": "#c0311a"}
 GREY = "#8a9196"
@@ -51,8 +67,7 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
                   annotation_text="Target (100%)", annotation_position="top")
     fig.update_layout(
         title={"text": title, "x": 0},
-        template="simple_white",
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Arial, sans-serif", "size": 13},
+        template="monitor",
         margin={"l": 10, "r": 30, "t": 70, "b": 40},
         xaxis={"title": "Actual as % of the quarter's target", "range": [0, top],
                "ticksuffix": "%"},

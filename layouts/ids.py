@@ -43,3 +43,23 @@ def dom_id(component_id: dict) -> str:
     import json
 
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+
+# Overview filters and tiles
+OVERVIEW_PRIORITY = "overview-priority"
+OVERVIEW_WORKSTREAM = "overview-workstream"
+OVERVIEW_PROVIDER = "overview-provider"
+OVERVIEW_PROVISIONAL = "overview-provisional"
+OVERVIEW_TILES = "overview-tiles"
+
+# Service page
+SERVICE_PICK = "service-pick"
+SERVICE_YEAR = "service-year"
+SERVICE_PROVISIONAL = "service-provisional"
+SERVICE_BODY = "service-body"
+
+# Priorities and submissions
+PRIORITY_YEAR = "priority-year"
+PRIORITY_QUARTER = "priority-quarter"
+PRIORITY_BODY = "priority-body"
+SUBMISSIONS_YEAR = "submissions-year"
+SUBMISSIONS_BODY = "submissions-body"

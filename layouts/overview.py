@@ -1,4 +1,4 @@
-"""Overview: each service's headline output against its quarterly target."""
+"""Overview: a tile per service, grouped by priority, and every headline against target."""
 
 from __future__ import annotations
 
@@ -6,29 +6,109 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from layouts.charts import rag_badge
+from layouts.filters import QUARTER_OPTIONS, choice_options, provisional_switch, select
+from models.overview import ServiceTile
+from models.table_format import format_figure, format_number, format_target
 
-QUARTER_OPTIONS = [{"label": f"Q{q}", "value": f"Q{q}"} for q in (1, 2, 3, 4)]
 
-
-def overview_page(year_options: list[dict[str, str]], year: str, quarter: str) -> html.Div:
+def overview_page(year_options: list[dict[str, str]], year: str, quarter: str,
+                  choices: dict[str, list[tuple[int, str]]], chosen: dict[str, str],
+                  provisional: bool, show_provider: bool) -> html.Div:
+    filters = [
+        select(ids.OVERVIEW_YEAR, "Financial year", year_options, year),
+        select(ids.OVERVIEW_QUARTER, "Quarter", QUARTER_OPTIONS, quarter),
+        select(ids.OVERVIEW_PRIORITY, "Priority",
+               choice_options(choices["priority"], "All priorities"), chosen["priority"]),
+        select(ids.OVERVIEW_WORKSTREAM, "Workstream",
+               choice_options(choices["workstream"], "All workstreams"), chosen["workstream"]),
+    ]
+    if show_provider:
+        filters.append(select(ids.OVERVIEW_PROVIDER, "Provider",
+                              choice_options(choices["provider"], "All providers"),
+                              chosen["provider"]))
+    else:
+        # Providers see their own services only; the filter is fixed on the server anyway.
+        filters.append(html.Div(dbc.Select(id=ids.OVERVIEW_PROVIDER, value="all",
+                                           options=[{"label": "All", "value": "all"}]),
+                                hidden=True))
+    filters.append(provisional_switch(ids.OVERVIEW_PROVISIONAL, provisional))
     return html.Div([
         html.H1("Overview", className="h2"),
-        html.P("Each commissioned service's headline output against its target for the "
-               "quarter. Only approved returns count.", className="lead-text"),
-        html.Div([
-            html.Div([
-                dbc.Label("Financial year", html_for=ids.OVERVIEW_YEAR),
-                dbc.Select(id=ids.OVERVIEW_YEAR, options=year_options, value=year),
-            ], className="filter"),
-            html.Div([
-                dbc.Label("Quarter", html_for=ids.OVERVIEW_QUARTER),
-                dbc.Select(id=ids.OVERVIEW_QUARTER, options=QUARTER_OPTIONS, value=quarter),
-            ], className="filter"),
-        ], className="filters d-flex gap-3 mb-3 flex-wrap"),
+        html.P("Each commissioned service against its targets for the quarter. Only approved "
+               "returns count unless you include submitted ones.", className="lead-text"),
+        html.Div(filters, className="filters d-flex gap-3 mb-3 flex-wrap"),
         html.H2(id=ids.OVERVIEW_HEADING, className="h4"),
-        dcc.Graph(id=ids.OVERVIEW_CHART, config={"displaylogo": False}, className="chart"),
+        html.Div(id=ids.OVERVIEW_TILES),
+        html.H2("Headline outputs against target", className="h4 mt-4"),
+        dcc.Graph(id=ids.OVERVIEW_CHART, className="chart",
+                  config={"displaylogo": False,
+                          "toImageButtonOptions": {"format": "png", "filename": "cwp-overview",
+                                                   "scale": 2}}),
         # The same figures as a table, for screen readers and for anyone checking the chart.
-        html.Div(id=ids.OVERVIEW_TABLE, className="table-responsive"),
+        html.Details([html.Summary("Data table for this chart"),
+                      html.Div(id=ids.OVERVIEW_TABLE, className="table-responsive")],
+                     open=True),
         html.P(html.A("Download the performance table (CSV)", id=ids.OVERVIEW_CSV,
                       href="/export/performance.csv")),
     ])
+
+
+def _headline_line(tile: ServiceTile, year: str) -> list:
+    row = tile.headline
+    target = format_target(row.quarter_target, row.unit)
+    figure = format_figure(row.quarter_actual) or "No figure"
+    return [
+        html.P([html.Span(row.metric + ": ", className="fw-semibold"), figure,
+                f" against a target of {target}" if target else " (no target set)",
+                " ", rag_badge(row.rag_word)], className="mb-1"),
+        html.P(tile.direction, className="small mb-1 direction"),
+    ]
+
+
+def _outcome_line(tile: ServiceTile) -> list:
+    row = tile.outcome
+    if row is None:
+        return []
+    actual = row.quarter_actual
+    if actual.rate is not None and actual.rate.small_cohort:
+        text = f"fewer than 5 people assessed ({actual.rate.denominator}), too few for a rate"
+    else:
+        text = format_figure(actual) or "No figure"
+    target = format_target(row.quarter_target, row.unit)
+    return [html.P([html.Span(row.metric + ": ", className="fw-semibold"), text,
+                    f", target {target}" if target else "", " ", rag_badge(row.rag_word)],
+                   className="mb-1 small")]
+
+
+def tile(t: ServiceTile, year: str) -> dbc.Card:
+    row = t.headline
+    ytd = format_number(row.ytd_actual.value)
+    annual = format_target(row.annual_target, row.unit)
+    ytd_text = (f"Year to date: {ytd or 0} of an annual target of {annual}" if annual
+                else f"Year to date: {ytd or 'no figure'}")
+    return dbc.Card(dbc.CardBody([
+        html.H4(dcc.Link(t.service, href=f"/service?id={t.service_id}&year={year}"),
+                className="h6 card-title"),
+        html.P(t.provider, className="small text-muted mb-2"),
+        *_headline_line(t, year),
+        *_outcome_line(t),
+        html.P(ytd_text, className="small mb-1"),
+        html.P(f"Return: {row.status}", className="small mb-0"),
+    ]), className="service-tile h-100")
+
+
+def tiles_by_priority(tiles: list[ServiceTile], year: str) -> list:
+    if not tiles:
+        return [html.P("No services match these filters.", id="overview-empty")]
+    groups: dict[str, list[ServiceTile]] = {}
+    for t in tiles:
+        groups.setdefault(t.priority, []).append(t)
+    return [
+        html.Section([
+            html.H3(priority, className="h5 mt-3"),
+            html.Div([html.Div(tile(t, year), className="col-md-6 col-xl-4 mb-3") for t in group],
+                     className="row"),
+        ], **{"aria-label": priority})
+        for priority, group in groups.items()
+    ]

@@ -9,6 +9,9 @@ from layouts import ids
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     # (label, path, roles that see it)
     ("Overview", "/", ("admin", "viewer", "provider")),
+    ("Services", "/service", ("admin", "viewer", "provider")),
+    ("Priorities", "/priorities", ("admin", "viewer", "provider")),
+    ("Submissions", "/submissions", ("admin", "viewer", "provider")),
     ("Returns", "/returns", ("admin", "viewer", "provider")),
     ("Review queue", "/review", ("admin",)),
 ]

@@ -1,18 +1,84 @@
-"""Data for the Overview page: the headline rows of the performance table."""
+"""Data for the Overview page: a tile per service, and the headline rows for the chart."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.access import Actor
+from models.entities import Priority, Provider, Service, Workstream
 from models.performance import PerformanceRow, PerformanceTable, build_performance_table
 from models.periods import Quarter, year_label
 from models.periods_store import available_years, latest_due_quarter
 
 
+@dataclass(frozen=True)
+class OverviewFilters:
+    year: int
+    quarter: int
+    priority_id: int | None = None
+    workstream_id: int | None = None
+    provider_id: int | None = None
+    provisional: bool = False
+
+
+@dataclass
+class ServiceTile:
+    service_id: int
+    service: str
+    priority: str
+    provider: str
+    headline: PerformanceRow
+    outcome: PerformanceRow | None
+    previous: float | None
+    direction: str
+
+
 def headline_rows(table: PerformanceTable) -> list[PerformanceRow]:
     return [row for row in table.rows if row.is_headline]
+
+
+def direction_words(current: float | None, previous: float | None) -> str:
+    """'Up from 25 last quarter' — words, so the arrow is never the only signal."""
+    if current is None:
+        return "No figure this quarter"
+    if previous is None:
+        return "No figure last quarter"
+    if current > previous:
+        return f"▲ Up from {previous:g} last quarter"
+    if current < previous:
+        return f"▼ Down from {previous:g} last quarter"
+    return "● Same as last quarter"
+
+
+def overview_tables(session: Session, filters: OverviewFilters, today: dt.date,
+                    scope: int | None) -> tuple[PerformanceTable, PerformanceTable]:
+    """This quarter's table and last quarter's, with the filters applied. `scope` (a
+    provider user's own provider) always wins over the provider filter."""
+    provider = scope if scope is not None else filters.provider_id
+    prev = Quarter(filters.year, filters.quarter).previous()
+    kwargs = {"provider_id": provider, "include_submitted": filters.provisional,
+              "priority_id": filters.priority_id, "workstream_id": filters.workstream_id}
+    return (build_performance_table(session, filters.year, filters.quarter, today, **kwargs),
+            build_performance_table(session, prev.year, prev.quarter, today, **kwargs))
+
+
+def service_tiles(current: PerformanceTable, previous: PerformanceTable) -> list[ServiceTile]:
+    before = {r.metric_id: r.quarter_actual.value for r in previous.rows if r.is_headline}
+    outcomes: dict[int, PerformanceRow] = {}
+    for row in current.rows:
+        if row.unit == "percent" and row.service_id not in outcomes:
+            outcomes[row.service_id] = row
+    tiles = []
+    for row in headline_rows(current):
+        prev = before.get(row.metric_id)
+        tiles.append(ServiceTile(row.service_id, row.service, row.priority, row.provider, row,
+                                 outcomes.get(row.service_id), prev,
+                                 direction_words(row.quarter_actual.value, prev)))
+    return tiles
 
 
 def overview_table(session: Session, year: int, quarter: int, today: dt.date,
@@ -28,3 +94,19 @@ def default_quarter(session: Session, today: dt.date) -> Quarter:
 def year_choices(session: Session) -> list[tuple[str, str]]:
     """(label, value) pairs, newest first."""
     return [(year_label(y), year_label(y)) for y in available_years(session)]
+
+
+def filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
+    """Priorities, workstreams and providers that have services the actor may see."""
+    services = select(Service).where(Service.active)
+    if actor.role == "provider":
+        services = services.where(Service.provider_id == actor.provider_id)
+    visible = services.subquery()
+    def rows(model, column):  # noqa: ANN001, ANN202
+        return [(i, n) for i, n in session.execute(
+            select(model.id, model.name).where(model.id.in_(select(column))).order_by(model.id))]
+    return {
+        "priority": rows(Priority, visible.c.priority_id),
+        "workstream": rows(Workstream, visible.c.workstream_id),
+        "provider": rows(Provider, visible.c.provider_id),
+    }

@@ -126,10 +126,13 @@ def build_performance_table(
     today: dt.date,
     provider_id: int | None = None,
     include_submitted: bool = False,
+    priority_id: int | None = None,
+    workstream_id: int | None = None,
 ) -> PerformanceTable:
     """Compute the table for a quarter (1–4) or the whole year (None).
 
-    `provider_id` limits it to one provider's services (a provider user's view)."""
+    `provider_id` limits it to one provider's services (a provider user's view, or a
+    filter); `priority_id` and `workstream_id` filter likewise."""
     states = PROVISIONAL_STATES if include_submitted else COUNTED_STATES
     thresholds = rag_thresholds(session)
     demo = is_demo(session)
@@ -143,6 +146,10 @@ def build_performance_table(
     )
     if provider_id is not None:
         stmt = stmt.where(Service.provider_id == provider_id)
+    if priority_id is not None:
+        stmt = stmt.where(Service.priority_id == priority_id)
+    if workstream_id is not None:
+        stmt = stmt.where(Service.workstream_id == workstream_id)
     services = session.scalars(stmt).all()
     totals = metric_totals(session, year, states)
     cat_totals = category_totals(session, year, states)

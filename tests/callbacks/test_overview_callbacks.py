@@ -14,7 +14,7 @@ def _services(table) -> list[str]:
 def test_admin_and_viewer_see_every_service(signed_in):
     for email in ("admin@demo.local", "viewer@demo.local"):
         with signed_in(email):
-            heading, figure, table, csv_href, search = update_overview("2021/22", "Q2")
+            heading, _tiles, figure, table, csv_href, search = update_overview("2021/22", "Q2")
         assert heading == "Q2 2021/22"
         assert len(_services(table)) == 8
         assert csv_href == "/export/performance.csv?year=2021%2F22&quarter=Q2"
@@ -25,7 +25,7 @@ def test_admin_and_viewer_see_every_service(signed_in):
 
 def test_chart_and_table_agree(signed_in):
     with signed_in("viewer@demo.local"):
-        _, figure, table, _, _ = update_overview("2021/22", "Q3")
+        _, _, figure, table, _, _ = update_overview("2021/22", "Q3")
     rows = table.children[2].children
     chart = dict(zip(figure.data[0].y, figure.data[0].text, strict=True))
     for tr in rows:
@@ -37,7 +37,7 @@ def test_chart_and_table_agree(signed_in):
 
 def test_provider_sees_only_its_own_services(signed_in):
     with signed_in(PROVIDER):
-        _, _, table, _, _ = update_overview("2021/22", "Q2")
+        _, _, _, table, _, _ = update_overview("2021/22", "Q2")
     assert sorted(_services(table)) == [
         "Children and young people 1:1 domestic and sexual abuse support",
         "Independent Sexual Violence Advisor (ISVA)",
@@ -47,7 +47,7 @@ def test_provider_sees_only_its_own_services(signed_in):
 
 def test_anonymous_is_refused(signed_in):
     with signed_in(None):
-        heading, figure, *_ = update_overview("2021/22", "Q2")
+        heading, _tiles, figure, *_ = update_overview("2021/22", "Q2")
         page = display_page("/", "")
     assert heading == "Sign in first."
     assert figure.data == ()
@@ -69,3 +69,36 @@ def test_router_restores_filters_from_the_url(signed_in):
     # Default: the latest quarter past its due date on 25 November 2026 is Q2 2026/27.
     assert "value='2026/27'" in default and "value='Q2'" in default
     assert "Page not found" in missing
+
+
+def test_filters_narrow_the_services_and_travel_in_the_url(signed_in):
+    from sqlalchemy import select
+
+    from models.db import unit_of_work
+    from models.entities import Priority, Workstream
+
+    with signed_in("admin@demo.local"):
+        from flask import current_app
+
+        factory = current_app.extensions["monitor.sessionmaker"]
+        with unit_of_work(factory) as s:
+            domestic = s.scalars(select(Priority.id).where(Priority.name == "Domestic Abuse")).one()
+            primary = s.scalars(select(Workstream.id).where(Workstream.name == "Primary Prevention")).one()
+        _, _, _, table, _, search = update_overview("2021/22", "Q2", str(domestic), "all", "all", False)
+        assert len(_services(table)) == 4
+        assert search == f"?year=2021%2F22&quarter=Q2&priority={domestic}"
+        _, _, _, table, _, search = update_overview("2021/22", "Q2", str(domestic), str(primary), "all", True)
+        assert _services(table) == ["Healthy relationships workshops in schools"]
+        assert search.endswith(f"workstream={primary}&provisional=1")
+        # An id the browser made up is ignored, not trusted.
+        _, _, _, table, _, search = update_overview("2021/22", "Q2", "99999", "all", "all", False)
+        assert len(_services(table)) == 8 and "priority" not in search
+
+
+def test_tiles_are_grouped_by_priority_with_words_for_direction(signed_in):
+    with signed_in("viewer@demo.local"):
+        _, tiles, *_ = update_overview("2022/23", "Q3")
+    text = str(tiles)
+    assert "Domestic abuse" in text and "Anti-social behaviour" in text
+    assert "last quarter" in text
+    assert "Year to date:" in text

@@ -1,0 +1,57 @@
+"""Callbacks for the priority view and the submission status grid."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import Dash, Input, Output, html, no_update
+
+from callbacks.common import AccessDenied, require_user, today, transaction
+from dash_app.access import provider_scope
+from layouts import ids
+from layouts.dashboard_pages import priorities_body, submissions_body
+from models.dashboard_views import priority_groups, submission_grid
+from models.performance import build_performance_table
+from models.periods import parse_quarter, parse_year_label
+
+
+def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
+    try:
+        user = require_user()
+        year = parse_year_label(year_text or "")
+        quarter = parse_quarter(quarter_text or "") or 1
+    except (AccessDenied, ValueError) as exc:
+        return [html.P(str(exc), className="field-error")], no_update
+    with transaction() as session:
+        table = build_performance_table(session, year, quarter, today(),
+                                        provider_id=provider_scope(user))
+        groups = priority_groups(session, table)
+    return priorities_body(groups, year_text), "?" + urlencode({"year": year_text,
+                                                                 "quarter": f"Q{quarter}"})
+
+
+def update_submissions(year_text: str | None) -> tuple:
+    try:
+        user = require_user()
+        year = parse_year_label(year_text or "")
+    except (AccessDenied, ValueError) as exc:
+        return [html.P(str(exc), className="field-error")], no_update
+    with transaction() as session:
+        rows, rates = submission_grid(session, user, year, today())
+    return submissions_body(rows, rates), "?" + urlencode({"year": year_text})
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output(ids.PRIORITY_BODY, "children"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.PRIORITY_YEAR, "value"),
+        Input(ids.PRIORITY_QUARTER, "value"),
+        prevent_initial_call="initial_duplicate",
+    )(update_priorities)
+    app.callback(
+        Output(ids.SUBMISSIONS_BODY, "children"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.SUBMISSIONS_YEAR, "value"),
+        prevent_initial_call="initial_duplicate",
+    )(update_submissions)

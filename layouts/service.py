@@ -1,0 +1,58 @@
+"""A service's page: every metric over the year, narrative, cost per outcome."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from layouts import ids
+from layouts.filters import provisional_switch, select
+from layouts.service_charts import metric_section
+from models.periods import year_label
+from models.service_figures import ServiceFigures
+
+
+def service_page(services: list[tuple[int, str]], service_id: int, years: list[dict],
+                 year: str, provisional: bool) -> html.Div:
+    return html.Div([
+        html.H1("Service performance", className="h2"),
+        html.Div([
+            html.Div([dbc.Label("Service", html_for=ids.SERVICE_PICK),
+                      dbc.Select(id=ids.SERVICE_PICK, value=str(service_id),
+                                 options=[{"label": n, "value": str(i)} for i, n in services])],
+                     className="filter filter-wide"),
+            select(ids.SERVICE_YEAR, "Financial year", years, year),
+            provisional_switch(ids.SERVICE_PROVISIONAL, provisional),
+        ], className="filters d-flex gap-3 mb-3 flex-wrap"),
+        html.Div(id=ids.SERVICE_BODY),
+    ])
+
+
+def service_body(f: ServiceFigures) -> list:
+    label = year_label(f.year) + (" (provisional)" if f.provisional else "")
+    header = [
+        html.H2(f.name, className="h3", id="service-name"),
+        html.P([f"{f.provider} · {f.priority} · {f.workstream}",
+                f" · Annual contract value £{f.contract_value:,.0f}" if f.contract_value else ""],
+               className="text-muted"),
+        html.P(f.description),
+    ]
+    notes = []
+    if not f.has_targets:
+        notes.append(html.P(f"This service has no targets set for {year_label(f.year)}, so "
+                            "nothing is rated against a target.", className="empty-state"))
+    if not f.has_data:
+        notes.append(html.P(f"There are no approved returns for this service in {label} yet.",
+                            className="empty-state", id="service-empty"))
+    sections = [metric_section(m, label) for m in f.metrics]
+    narrative = [html.H2("Highlights and case studies", className="h4 mt-4")]
+    if f.narrative:
+        for quarter, highlights, case_study in f.narrative:
+            narrative.append(html.Div([
+                html.H3(quarter, className="h6"),
+                html.P(highlights, className="narrative") if highlights else None,
+                html.Blockquote(case_study, className="narrative case-study") if case_study else None,
+            ], className="mb-3"))
+    else:
+        narrative.append(html.P("No highlights or case studies in approved returns yet."))
+    return [*header, *notes, *sections, *narrative]

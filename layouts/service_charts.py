@@ -1,0 +1,165 @@
+"""Charts of one metric over a year, each with its data table. Shaped from MetricSeries."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from layouts.charts import GRAPH_CONFIG, PALETTE, TARGET_COLOUR, data_table
+from models.measures import SMALL_COHORT
+from models.service_figures import MetricSeries
+from models.table_format import format_number, format_percent, format_target
+
+ACTUAL = PALETTE[0]
+BASELINE = PALETTE[5]
+SHORT = ["Q1", "Q2", "Q3", "Q4"]
+
+
+def _target_markers(fig: go.Figure, x: list[str], targets: list[float | None], name: str) -> None:
+    if any(t is not None for t in targets):
+        fig.add_scatter(x=x, y=targets, mode="markers", name=name,
+                        marker={"symbol": "line-ew-open", "size": 34, "color": TARGET_COLOUR,
+                                "line": {"width": 3, "color": TARGET_COLOUR}})
+
+
+def _baseline(fig: go.Figure, m: MetricSeries, suffix: str = "") -> None:
+    if m.baseline is not None:
+        fig.add_hline(y=m.baseline, line={"color": BASELINE, "dash": "dot", "width": 2},
+                      annotation_text=f"Baseline {m.baseline_period}: {m.baseline:g}{suffix}",
+                      annotation_position="top left")
+
+
+def quarterly_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
+    x = [p.label for p in m.points]
+    fig = go.Figure()
+    fig.add_bar(x=x, y=[p.actual for p in m.points], name="Actual", marker_color=ACTUAL,
+                text=[format_number(p.actual) for p in m.points], textposition="outside")
+    _target_markers(fig, x, [p.target for p in m.points], "Quarter target")
+    fig.update_layout(template="monitor", height=340,
+                      title=f"Each quarter against target, {year_label}",
+                      yaxis={"title": "Number", "rangemode": "tozero"})
+    return fig
+
+
+def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
+    x = [p.label for p in m.points]
+    fig = go.Figure()
+    cumulative = [p.cumulative for p in m.points]
+    fig.add_scatter(x=x, y=cumulative, mode="lines+markers+text", name="Year to date",
+                    line={"color": ACTUAL, "width": 3},
+                    text=[format_number(c) for c in cumulative], textposition="top left")
+    if any(p.cumulative_target is not None for p in m.points):
+        fig.add_scatter(x=x, y=[p.cumulative_target for p in m.points], mode="lines+markers",
+                        name="Target trajectory", line={"color": TARGET_COLOUR, "dash": "dash"})
+    if m.forecast is not None and m.quarters_reported < 4:
+        fig.add_scatter(x=[x[-1]], y=[m.forecast], mode="markers", name="Year-end forecast",
+                        marker={"symbol": "diamond-open", "size": 14, "color": PALETTE[1],
+                                "line": {"width": 3}})
+    _baseline(fig, m)
+    fig.update_layout(template="monitor", height=340,
+                      title="Year to date against the annual target",
+                      yaxis={"title": "Number (cumulative)", "rangemode": "tozero"})
+    return fig
+
+
+def rate_figure(m: MetricSeries, year_label: str) -> go.Figure:
+    x = [p.label for p in m.points]
+    shown = [p.actual if p.rate and not p.small_cohort else None for p in m.points]
+    low = [(p.actual - p.interval[0]) if v is not None and p.interval else None
+           for p, v in zip(m.points, shown, strict=True)]
+    high = [(p.interval[1] - p.actual) if v is not None and p.interval else None
+            for p, v in zip(m.points, shown, strict=True)]
+    fig = go.Figure()
+    fig.add_bar(x=x, y=shown, name="Rate (95% interval)", marker_color=ACTUAL,
+                error_y={"type": "data", "array": high, "arrayminus": low, "color": "#383f43"},
+                text=[p.rate.describe() if v is not None else "" for p, v in zip(m.points, shown, strict=True)],
+                textposition="inside", insidetextanchor="start")
+    _target_markers(fig, x, [p.target for p in m.points], "Target")
+    _baseline(fig, m, "%")
+    for p in m.points:
+        if p.small_cohort:
+            fig.add_annotation(x=p.label, y=5, text=f"Fewer than {SMALL_COHORT}<br>assessed",
+                               showarrow=False, yanchor="bottom")
+    fig.update_layout(template="monitor", height=340,
+                      title=f"% reporting improvement, with 95% intervals, {year_label}",
+                      yaxis={"title": "% of those assessed", "range": [0, 105], "ticksuffix": "%"})
+    return fig
+
+
+def breakdown_figure(m: MetricSeries, year_label: str) -> go.Figure:
+    fig = go.Figure()
+    for i, (name, values) in enumerate(m.categories):
+        fig.add_bar(x=[p.label for p in m.points], y=values, name=name,
+                    marker_color=PALETTE[i % len(PALETTE)])
+    fig.update_layout(template="monitor", barmode="stack", height=360,
+                      title=f"By category, {year_label}",
+                      yaxis={"title": "Number", "rangemode": "tozero"})
+    return fig
+
+
+def chart_with_table(fig: go.Figure, caption: str, header: list[str], rows: list[list],
+                     graph_id: str) -> html.Div:
+    return html.Div([
+        dcc.Graph(figure=fig, id=graph_id, config=GRAPH_CONFIG),
+        html.Details([html.Summary(f"Data table: {caption}"),
+                      html.Div(data_table(caption, header, rows), className="table-responsive")],
+                     open=True),
+    ], className="chart-block")
+
+
+def metric_section(m: MetricSeries, year_label: str) -> html.Section:
+    """All of one metric's charts with their tables, or words when there is nothing to draw."""
+    unit = "%" if m.unit == "percent" else ""
+    facts = []
+    if m.baseline is not None:
+        facts.append(f"Baseline ({m.baseline_period}): {m.baseline:g}{unit}")
+    facts.append(f"Annual target: {format_target(m.annual_target, m.unit)}" if m.annual_target
+                 is not None else "No target set for this year")
+    if m.ytd_rate is not None:
+        facts.append(f"Year to date: {m.ytd_rate.describe()}")
+    elif m.ytd_actual is not None:
+        facts.append(f"Year to date: {format_number(m.ytd_actual)}")
+    if m.forecast is not None and m.unit != "percent":
+        facts.append(f"Year-end forecast at this rate: {format_number(round(m.forecast))}")
+    if m.cost_per_unit is not None:
+        what = "person reporting improvement" if m.unit == "percent" else "unit delivered"
+        facts.append(f"Cost per {what}: £{m.cost_per_unit:,.0f}")
+    if not m.higher_is_better:
+        facts.append("Lower is better")
+    body: list = [html.P(" · ".join(facts), className="metric-facts")]
+    if m.baseline_note:
+        body.append(html.P(m.baseline_note, className="small text-muted"))
+    slug = f"metric-{m.id}"
+    if not m.has_data:
+        body.append(html.P(f"No returns with figures for {m.name.lower()} in {year_label} yet, "
+                           "so there is no chart.", className="empty-state"))
+    elif m.unit == "percent":
+        rows = [[p.label, p.rate.describe() if p.rate else "No figure",
+                 (f"{p.interval[0]:.0f}% to {p.interval[1]:.0f}%" if p.interval and not p.small_cohort
+                  else ("Too few assessed" if p.small_cohort else "")),
+                 format_percent(p.target)] for p in m.points]
+        if all(p.small_cohort for p in m.points if p.rate):
+            body.append(html.P(f"Fewer than {SMALL_COHORT} people were assessed in each quarter, "
+                               "too few for a rate to mean much.", className="empty-state"))
+        body.append(chart_with_table(rate_figure(m, year_label), f"{m.name}, {year_label}",
+                                     ["Quarter", "Improved", "95% interval", "Target"], rows, slug))
+    else:
+        rows = [[p.label, format_number(p.actual) or "No figure", format_target(p.target, m.unit),
+                 format_number(p.cumulative), format_target(p.cumulative_target, m.unit)]
+                for p in m.points]
+        body.append(html.Div([
+            html.Div(chart_with_table(quarterly_count_figure(m, year_label), f"{m.name} by quarter",
+                                      ["Quarter", "Actual", "Target", "Year to date",
+                                       "Target to date"], rows, slug),
+                     className="col-lg-6"),
+            html.Div(dcc.Graph(figure=cumulative_count_figure(m, year_label), id=f"{slug}-ytd",
+                               config=GRAPH_CONFIG), className="col-lg-6"),
+        ], className="row"))
+        if m.categories:
+            cat_rows = [[name, *[format_number(v) for v in values]] for name, values in m.categories]
+            body.append(chart_with_table(breakdown_figure(m, year_label), f"{m.name} by category",
+                                         ["Category", *SHORT], cat_rows, f"{slug}-breakdown"))
+    kind = "Outcome" if m.kind == "outcome" else "Output"
+    return html.Section([html.H3([m.name, html.Span(f" {kind}", className="kind-tag")],
+                                 className="h5"), *body],
+                        className="metric-section", id=f"section-{slug}")
