@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import dashboard_pages, overview, returns, router, service
+from callbacks import dashboard_pages, overview, performance, returns, router, service
 
 
 def register(app: Dash) -> None:
@@ -13,3 +13,4 @@ def register(app: Dash) -> None:
     returns.register(app)
     service.register(app)
     dashboard_pages.register(app)
+    performance.register(app)

@@ -10,6 +10,7 @@ from layouts import ids
 from layouts.dashboard_pages import priorities_page, submissions_page
 from layouts.filters import chosen_id
 from layouts.overview import overview_page
+from layouts.performance import performance_page
 from layouts.return_form import return_form_page
 from layouts.returns_home import returns_home_page
 from layouts.review import review_page
@@ -124,6 +125,12 @@ def display_page(pathname: str | None, search: str | None) -> object:
     if pathname == "/submissions":
         years, year, _ = _year_and_quarter(search)
         return submissions_page(years, year)
+    if pathname == "/performance":
+        years, year, quarter = _year_and_quarter(search)
+        params = query_params(search)
+        period = "year" if params.get("quarter") == "year" else quarter
+        return performance_page(years, year, period, params.get("provisional") == "1",
+                                params.get("publish") == "1")
     if pathname == "/returns":
         return render_returns(user)
     if pathname == "/returns/edit":

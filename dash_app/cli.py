@@ -114,23 +114,22 @@ def cmd_set_password(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
-    from models.csv_export import performance_csv
-    from models.performance import build_performance_table
+    from dash_app.exports import ExportUnavailable, build_export
     from models.periods import parse_quarter, parse_year_label
 
     year = parse_year_label(args.year)
     quarter = parse_quarter(args.quarter)
-    if args.format != "csv":
-        raise ConfigError(f"{args.format.upper()} export is not available yet; use --format csv.")
-    factory = _sessions(settings)
-    with unit_of_work(factory) as session:
-        table = build_performance_table(session, year, quarter, settings.current_date(),
-                                        include_submitted=args.provisional)
-        body = performance_csv(table)
+    with unit_of_work(_sessions(settings)) as session:
+        try:
+            body = build_export(session, args.format, year, quarter, settings.current_date(), None,
+                                "command line", include_submitted=args.provisional,
+                                publish=args.publish)
+        except ExportUnavailable as exc:
+            raise ConfigError(str(exc)) from None
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(body)
-    return f"Wrote {len(table.rows)} rows to {out}."
+    return f"Wrote {args.format.upper()} ({len(body):,} bytes) to {out}."
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> str:
@@ -172,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="file to write")
     export.add_argument("--provisional", action="store_true",
                         help="include submitted (not yet approved) returns")
+    export.add_argument("--publish", action="store_true",
+                        help="publication mode: show counts of 1 to 4 as <5, withhold small rates")
     export.set_defaults(func=cmd_export)
     serve = sub.add_parser("serve", help="run the development server")
     serve.add_argument("--host", default="127.0.0.1")

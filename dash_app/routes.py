@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from dash_app.access import AccessDenied, provider_scope, require_user
-from dash_app.database import ping, transaction
-from models.csv_export import performance_csv
-from models.performance import build_performance_table
+from dash_app.database import ping
+from dash_app.exports import ExportUnavailable, render_export
 from models.periods import parse_quarter, parse_year_label, year_label
 
 bp = Blueprint("routes", __name__)
@@ -21,8 +20,18 @@ def healthz():  # noqa: ANN201
     )
 
 
-@bp.route("/export/performance.csv")
-def export_csv():  # noqa: ANN201
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@bp.route("/export/performance.<fmt>")
+def export_performance(fmt: str):  # noqa: ANN201
+    """The quarterly performance table as CSV, XLSX or PDF, for the signed-in user's scope."""
+    if fmt not in MEDIA_TYPES:
+        return Response("Choose csv, xlsx or pdf.", status=404, mimetype="text/plain")
     try:
         user = require_user()
         scope = provider_scope(user)
@@ -33,15 +42,16 @@ def export_csv():  # noqa: ANN201
         quarter = parse_quarter(request.args.get("quarter", "year"))
     except ValueError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
-    include_submitted = request.args.get("provisional") == "1"
-    today = current_app.config["MONITOR_SETTINGS"].current_date()
-    with transaction() as session:
-        table = build_performance_table(session, year, quarter, today, provider_id=scope,
-                                        include_submitted=include_submitted)
-        body = performance_csv(table)
+    settings = current_app.config["MONITOR_SETTINGS"]
+    try:
+        body = render_export(fmt, year, quarter, settings.current_date(), scope, user.email,
+                             include_submitted=request.args.get("provisional") == "1",
+                             publish=request.args.get("publish") == "1")
+    except ExportUnavailable as exc:
+        return Response(str(exc), status=503, mimetype="text/plain")
     quarter_part = f"Q{quarter}" if quarter else "year"
-    filename = f"cwp-performance-{year_label(year).replace('/', '-')}-{quarter_part}.csv"
-    return Response(body, mimetype="text/csv; charset=utf-8",
+    filename = f"cwp-performance-{year_label(year).replace('/', '-')}-{quarter_part}.{fmt}"
+    return Response(body, mimetype=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

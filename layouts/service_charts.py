@@ -81,7 +81,7 @@ def rate_figure(m: MetricSeries, year_label: str) -> go.Figure:
             fig.add_annotation(x=p.label, y=5, text=f"Fewer than {SMALL_COHORT}<br>assessed",
                                showarrow=False, yanchor="bottom")
     fig.update_layout(template="monitor", height=340,
-                      title=f"% reporting improvement, with 95% intervals, {year_label}",
+                      title=f"% improved, with 95% intervals, {year_label}",
                       yaxis={"title": "% of those assessed", "range": [0, 105], "ticksuffix": "%"})
     return fig
 
@@ -122,8 +122,9 @@ def metric_section(m: MetricSeries, year_label: str) -> html.Section:
     if m.forecast is not None and m.unit != "percent":
         facts.append(f"Year-end forecast at this rate: {format_number(round(m.forecast))}")
     if m.cost_per_unit is not None:
-        what = "person reporting improvement" if m.unit == "percent" else "unit delivered"
-        facts.append(f"Cost per {what}: £{m.cost_per_unit:,.0f}")
+        what = "person reporting improvement" if m.unit == "percent" else m.name.lower()
+        facts.append(f"Cost per {what} (contract value for the quarters reported): "
+                     f"£{m.cost_per_unit:,.0f}")
     if not m.higher_is_better:
         facts.append("Lower is better")
     body: list = [html.P(" · ".join(facts), className="metric-facts")]

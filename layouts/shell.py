@@ -12,6 +12,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Services", "/service", ("admin", "viewer", "provider")),
     ("Priorities", "/priorities", ("admin", "viewer", "provider")),
     ("Submissions", "/submissions", ("admin", "viewer", "provider")),
+    ("Performance table", "/performance", ("admin", "viewer", "provider")),
     ("Returns", "/returns", ("admin", "viewer", "provider")),
     ("Review queue", "/review", ("admin",)),
 ]

@@ -9,10 +9,10 @@ from models.performance import COLUMNS, PerformanceTable
 from models.table_format import neutralise, row_cells
 
 
-def performance_csv(table: PerformanceTable) -> bytes:
+def performance_csv(table: PerformanceTable, publish: bool = False) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in table.rows:
-        writer.writerow([neutralise(cell) for cell in row_cells(row)])
+        writer.writerow([neutralise(cell) for cell in row_cells(row, publish)])
     return buffer.getvalue().encode("utf-8-sig")

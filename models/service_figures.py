@@ -147,8 +147,10 @@ def service_figures(session: Session, actor: Actor, service_id: int, year: int,
             annual_target=annual_target(targets, m.id, m.is_rate), ytd_actual=ytd_actual,
             ytd_rate=ytd_rate, quarters_reported=reported, forecast=forecast,
             categories=[(c.name, [cats.get((c.id, q)) for q in (1, 2, 3, 4)]) for c in m.categories],
+            # Only for the headline output and outcome rates: the contract pays for those,
+            # not for each secondary count (schools engaged, volunteers trained).
             cost_per_unit=(cost_per_unit(service.annual_contract_value, reported, units)
-                           if m.higher_is_better else None),
+                           if m.higher_is_better and (m.is_headline or m.is_rate) else None),
         ))
     narrative = [
         (quarter_label(year, quarter), highlights, case_study)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from models.performance import COLUMNS, Figure, PerformanceRow
+from models.publication import SUPPRESSED, WITHHELD, suppress_count, suppress_rate
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,14 +29,37 @@ def format_target(value: float | None, unit: str) -> str:
     return format_percent(value) if unit == "percent" else format_number(value)
 
 
-def format_figure(figure: Figure) -> str:
+def format_figure(figure: Figure, publish: bool = False) -> str:
     if figure.rate is not None:
+        if publish and suppress_rate(figure.rate):
+            return WITHHELD
         return figure.rate.describe()
+    if publish and suppress_count(figure.count):
+        return SUPPRESSED
     return format_number(figure.count)
 
 
-def row_cells(row: PerformanceRow) -> list[str]:
-    """The row's cells in COLUMNS order, as text."""
+def is_suppressed(figure: Figure) -> bool:
+    return suppress_rate(figure.rate) if figure.rate is not None else suppress_count(figure.count)
+
+
+def _pct(row_pct: float | None, figure: Figure, publish: bool) -> str:
+    """% of target, blanked when the figure behind it is suppressed."""
+    return "" if publish and is_suppressed(figure) else format_percent(row_pct)
+
+
+def _forecast(row: PerformanceRow, publish: bool) -> str:
+    if publish and row.unit != "percent" and suppress_count(row.forecast):
+        return SUPPRESSED
+    if publish and row.unit == "percent" and is_suppressed(row.ytd_actual):
+        return ""
+    if row.unit != "percent" and row.forecast is not None:
+        return format_number(round(row.forecast))  # a forecast of people is whole people
+    return format_target(row.forecast, row.unit)
+
+
+def row_cells(row: PerformanceRow, publish: bool = False) -> list[str]:
+    """The row's cells in COLUMNS order, as text; `publish` suppresses small numbers."""
     unit = row.unit
     cells = [
         row.priority,
@@ -46,13 +70,13 @@ def row_cells(row: PerformanceRow) -> list[str]:
         format_target(row.baseline, unit),
         row.baseline_period or "",
         format_target(row.quarter_target, unit),
-        format_figure(row.quarter_actual),
-        format_percent(row.quarter_pct),
+        format_figure(row.quarter_actual, publish),
+        _pct(row.quarter_pct, row.quarter_actual, publish),
         format_target(row.ytd_target, unit),
-        format_figure(row.ytd_actual),
-        format_percent(row.ytd_pct),
+        format_figure(row.ytd_actual, publish),
+        _pct(row.ytd_pct, row.ytd_actual, publish),
         format_target(row.annual_target, unit),
-        format_target(row.forecast, unit),
+        _forecast(row, publish),
         "" if row.is_breakdown else row.rag_word,
         row.status,
         "; ".join(row.notes),

@@ -1,0 +1,58 @@
+"""Performance table page: rows for the grid and the download links."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import Dash, Input, Output, no_update
+
+from callbacks.common import AccessDenied, require_user, today, transaction
+from dash_app.access import provider_scope
+from layouts import ids
+from models.performance import COLUMNS, build_performance_table
+from models.periods import parse_quarter, parse_year_label, quarter_label, year_label
+from models.table_format import row_cells
+
+
+def update_performance(year_text: str | None, period_text: str | None, provisional: bool | None,
+                       publish: bool | None) -> tuple:
+    try:
+        user = require_user()
+        scope = provider_scope(user)
+        year = parse_year_label(year_text or "")
+        quarter = parse_quarter(period_text or "year")
+    except (AccessDenied, ValueError) as exc:
+        return str(exc), [], no_update, no_update, no_update, no_update
+    with transaction() as session:
+        table = build_performance_table(session, year, quarter, today(), provider_id=scope,
+                                        include_submitted=bool(provisional))
+    rows = [dict(zip(COLUMNS, row_cells(r, bool(publish)), strict=True)) for r in table.rows]
+    heading = quarter_label(year, quarter) if quarter else f"The whole of {year_label(year)}"
+    if provisional:
+        heading += " (provisional)"
+    if publish:
+        heading += " · publication mode"
+    params = {"year": year_text, "quarter": f"Q{quarter}" if quarter else "year"}
+    if provisional:
+        params["provisional"] = "1"
+    if publish:
+        params["publish"] = "1"
+    query = urlencode(params)
+    return (heading, rows, f"/export/performance.xlsx?{query}", f"/export/performance.csv?{query}",
+            f"/export/performance.pdf?{query}", f"?{query}")
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output(ids.PERF_HEADING, "children"),
+        Output(ids.PERF_GRID, "rowData"),
+        Output(ids.PERF_XLSX, "href"),
+        Output(ids.PERF_CSV, "href"),
+        Output(ids.PERF_PDF, "href"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.PERF_YEAR, "value"),
+        Input(ids.PERF_QUARTER, "value"),
+        Input(ids.PERF_PROVISIONAL, "value"),
+        Input(ids.PERF_PUBLISH, "value"),
+        prevent_initial_call="initial_duplicate",
+    )(update_performance)

@@ -1,0 +1,71 @@
+"""The quarterly performance table page: the meeting's table, sortable and filterable."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import html
+
+from layouts import ids
+from layouts.filters import QUARTER_OPTIONS, provisional_switch, select
+from models.performance import COLUMNS
+
+PERIOD_OPTIONS = [*QUARTER_OPTIONS, {"label": "Whole year", "value": "year"}]
+RAG_CLASSES = {
+    "rag-cell rag-green": "params.value === 'Green'",
+    "rag-cell rag-amber": "params.value === 'Amber'",
+    "rag-cell rag-red": "params.value === 'Red'",
+    "rag-cell rag-grey": "['No data', 'Not due', 'No target'].includes(params.value)",
+}
+
+
+def column_defs() -> list[dict]:
+    defs = []
+    # Rows arrive grouped by priority in the strategy's order; no initial sort disturbs that.
+    for name in COLUMNS:
+        col: dict = {"field": name, "headerName": name}
+        if name in ("Priority", "Service"):
+            col["pinned"] = "left"
+        if name not in ("Priority", "Service", "Provider", "Metric", "Note"):
+            col["width"] = 118
+        if name == "RAG":
+            col["cellClassRules"] = RAG_CLASSES
+        if name in ("Metric", "Note", "Service"):
+            col["wrapText"] = True
+            col["autoHeight"] = True
+            col["minWidth"] = 220 if name != "Note" else 320
+        defs.append(col)
+    return defs
+
+
+def performance_page(years: list[dict], year: str, period: str, provisional: bool,
+                     publish: bool) -> html.Div:
+    return html.Div([
+        html.H1("Quarterly performance table", className="h2"),
+        html.P("The table the CWP reviews each quarter. Sort or filter any column; breakdowns "
+               "sit indented under their measure. Download it for the meeting below."),
+        html.Div([
+            select(ids.PERF_YEAR, "Financial year", years, year),
+            select(ids.PERF_QUARTER, "Quarter", PERIOD_OPTIONS, period),
+            provisional_switch(ids.PERF_PROVISIONAL, provisional),
+            html.Div(dbc.Switch(id=ids.PERF_PUBLISH, value=publish,
+                                label="Publication mode: show 1 to 4 as <5 and withhold small rates"),
+                     className="filter align-self-end"),
+        ], className="filters d-flex gap-3 mb-3 flex-wrap"),
+        html.H2(id=ids.PERF_HEADING, className="h4"),
+        html.P([
+            "Download: ",
+            html.A("Excel (XLSX)", id=ids.PERF_XLSX, href="#", className="me-3"),
+            html.A("CSV", id=ids.PERF_CSV, href="#", className="me-3"),
+            html.A("PDF meeting pack", id=ids.PERF_PDF, href="#"),
+        ], className="downloads"),
+        dag.AgGrid(
+            id=ids.PERF_GRID, columnDefs=column_defs(), rowData=[],
+            defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+            dashGridOptions={"theme": "themeBalham", "rowClassRules": {
+                "breakdown-row": "params.data.Kind === 'Breakdown'"},
+                "enableCellTextSelection": True, "ensureDomOrder": True,
+                "domLayout": "normal"},
+            style={"height": "70vh"},
+        ),
+    ])

@@ -1,0 +1,103 @@
+"""What every export carries besides the table: narrative, notes, who and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.catalogue import SOURCE
+from models.entities import Period, Provider, Return, Service
+from models.measures import RagThresholds
+from models.performance import PerformanceTable
+from models.periods import quarter_label, year_label
+from models.settings_store import rag_thresholds
+
+
+@dataclass
+class NarrativeEntry:
+    service: str
+    provider: str
+    quarter: str
+    highlights: str
+    challenges: str
+    case_study: str
+
+
+@dataclass
+class ExportContext:
+    table: PerformanceTable
+    narrative: list[NarrativeEntry]
+    thresholds: RagThresholds
+    exported_by: str
+    exported_at: dt.datetime
+    publish: bool = False
+    extra_notes: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        when = (quarter_label(self.table.year, self.table.quarter) if self.table.quarter
+                else f"the whole of {year_label(self.table.year)}")
+        return f"CWP quarterly performance: {when}"
+
+    def notes(self) -> list[tuple[str, str]]:
+        t = self.thresholds
+        lines = [
+            ("Period", self.title.removeprefix("CWP quarterly performance: ")),
+            ("Exported", f"{self.exported_at:%-d %B %Y at %H:%M} by {self.exported_by}"),
+            ("Data included", "Approved returns and submitted returns not yet approved "
+             "(provisional)" if self.table.provisional else "Approved returns only"),
+            ("RAG", f"Green: at or above {t.green:.0%} of target. Amber: at or above {t.amber:.0%}. "
+             f"Red: below {t.amber:.0%}. For measures where lower is better (behaviour cards), "
+             "the comparison is turned round. Grey: No data (no approved figures), Not due "
+             "(before the due date), No target."),
+            ("Outcome rates", "Pooled across returns: everyone who improved over everyone "
+             "assessed, never an average of percentages. Shown with the number of people."),
+            ("Targets", "An annual count target splits evenly across quarters unless quarterly "
+             "targets are set; a percentage target applies to each quarter as it is."),
+            ("Forecast", "Year-end forecast for counts: the year to date divided by the quarters "
+             "reported, times four."),
+            ("Baselines", f"Published 2018/19 figures from the {SOURCE}, kept as published."),
+        ]
+        if self.publish:
+            lines.append(("Publication mode", "Counts from 1 to 4 are shown as <5 and rates for "
+                          "fewer than 5 people are withheld, so no one can be identified."))
+        if self.table.demo:
+            lines.append(("DEMO DATA", "These figures are synthetic, made up to show how the app "
+                          "works. They are not real performance data."))
+        lines += [("Note", n) for n in self.extra_notes]
+        return lines
+
+
+def narrative_entries(session: Session, year: int, quarter: int | None,
+                      provider_id: int | None, include_submitted: bool = False) -> list[NarrativeEntry]:
+    states = ("approved", "submitted") if include_submitted else ("approved",)
+    stmt = (
+        select(Service.name, Provider.name, Period.year, Period.quarter, Return.highlights,
+               Return.challenges, Return.case_study)
+        .join(Service, Service.id == Return.service_id)
+        .join(Provider, Provider.id == Return.provider_id)
+        .join(Period, Period.id == Return.period_id)
+        .where(Period.year == year, Return.status.in_(states))
+        .order_by(Service.display_order, Period.quarter)
+    )
+    if quarter is not None:
+        stmt = stmt.where(Period.quarter == quarter)
+    if provider_id is not None:
+        stmt = stmt.where(Service.provider_id == provider_id)
+    return [NarrativeEntry(s, p, quarter_label(y, q), h or "", c or "", cs or "")
+            for s, p, y, q, h, c, cs in session.execute(stmt) if h or c or cs]
+
+
+def export_context(session: Session, table: PerformanceTable, user_email: str,
+                   now: dt.datetime, publish: bool = False, provider_id: int | None = None
+                   ) -> ExportContext:
+    return ExportContext(
+        table=table,
+        narrative=narrative_entries(session, table.year, table.quarter, provider_id,
+                                    table.provisional),
+        thresholds=rag_thresholds(session), exported_by=user_email, exported_at=now,
+        publish=publish,
+    )

@@ -1,0 +1,119 @@
+"""XLSX and PDF exports checked against an independent computation from the database."""
+
+import datetime as dt
+import io
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from dash_app.exports import build_export
+from models.csv_export import performance_csv
+from models.db import unit_of_work
+from models.entities import Metric, Period, Provider, Return, ReturnValue, Service
+from models.performance import COLUMNS, build_performance_table
+from tests import factories as f
+from tests.conftest import TODAY
+
+PLANTED = '=HYPERLINK("http://x","y")'
+
+
+def _independent_sum(s, metric_name: str, year: int, quarter: int) -> int:
+    """The approved total straight from the rows, without the app's aggregation code."""
+    values = s.scalars(
+        select(ReturnValue.count).join(Return).join(Period).join(Metric, Metric.id == ReturnValue.metric_id)
+        .where(Metric.name == metric_name, Period.year == year, Period.quarter == quarter,
+               Return.status == "approved")).all()
+    return sum(values)
+
+
+def _independent_rate(s, metric_name: str, year: int, quarter: int) -> tuple[int, int]:
+    row = s.execute(
+        select(func.sum(ReturnValue.numerator), func.sum(ReturnValue.denominator))
+        .join(Return).join(Period).join(Metric, Metric.id == ReturnValue.metric_id)
+        .where(Metric.name == metric_name, Period.year == year, Period.quarter == quarter,
+               Return.status == "approved")).one()
+    return int(row[0]), int(row[1])
+
+
+def test_xlsx_sheets_figures_and_formats(demo_factory):
+    with unit_of_work(demo_factory) as s:
+        s.scalars(select(Provider).where(Provider.slug == "brightpath-education")).one().name = PLANTED
+    with unit_of_work(demo_factory) as s:
+        body = build_export(s, "xlsx", 2025, 3, TODAY, None, "viewer@demo.local")
+        pupils = _independent_sum(s, "Pupils reached", 2025, 3)
+        safety = _independent_rate(s, "Reported increased safety", 2025, 3)
+    wb = load_workbook(io.BytesIO(body))
+    assert wb.sheetnames == ["Performance", "Narrative", "Notes"]
+    ws = wb["Performance"]
+    assert [c.value for c in ws[1]] == COLUMNS
+    assert ws.freeze_panes == "A2"
+    col = {name: i for i, name in enumerate(COLUMNS)}
+    rows = {r[col["Metric"]].value: r for r in ws.iter_rows(min_row=2)}
+    assert rows["Pupils reached"][col["Quarter actual"]].value == pupils
+    assert rows["Pupils reached"][col["Quarter actual"]].number_format == "#,##0"
+    rate_cell = rows["Reported increased safety"][col["Quarter actual"]]
+    assert rate_cell.value == pytest.approx(safety[0] / safety[1])
+    assert rate_cell.number_format == "0%"
+    assert f"({safety[0]} of {safety[1]})" in rows["Reported increased safety"][col["Note"]].value
+    rag = rows["Pupils reached"][col["RAG"]]
+    assert rag.value in {"Green", "Amber", "Red"} and rag.fill.fgColor.rgb.endswith(
+        {"Green": "CCE5D6", "Amber": "FFE3C4", "Red": "F6D7D2"}[rag.value])
+    assert rows["Children and young people supported"][col["Baseline"]].value == 76
+    # Formula injection: the planted name is text starting with a quote, not a formula.
+    providers = [r[col["Provider"]] for r in ws.iter_rows(min_row=2)]
+    planted = [c for c in providers if "HYPERLINK" in str(c.value)]
+    assert planted and all(c.value == "'" + PLANTED and c.data_type == "s" for c in planted)
+    notes = " ".join(str(c.value) for row in wb["Notes"].iter_rows() for c in row if c.value)
+    assert "DEMO DATA" in notes and "viewer@demo.local" in notes and "Green: at or above 100%" in notes
+    assert wb["Narrative"].max_row > 1
+
+
+def test_csv_injection_and_bom_through_the_export_builder(demo_factory):
+    with unit_of_work(demo_factory) as s:
+        s.scalars(select(Provider)).first().name = PLANTED
+    with unit_of_work(demo_factory) as s:
+        text = build_export(s, "csv", 2025, 3, TODAY, None, "x").decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_publication_mode_suppresses_small_numbers(session):
+    owner = f.provider(session)
+    svc = f.service(session, "Small service", owner)
+    people = f.metric(session, svc, "People supported", headline=True)
+    zero = f.metric(session, svc, "Complaints", order=1)
+    safer = f.metric(session, svc, "Felt safer", unit="percent", kind="outcome", order=2)
+    f.target(session, people, 2024, 40)
+    ps = f.periods(session, 2024)
+    f.a_return(session, svc, ps[1], "approved", {people: 3, zero: 0}, {safer: (3, 4)})
+    table = build_performance_table(session, 2024, 1, dt.date(2024, 11, 25), provider_id=owner.id)
+    text = performance_csv(table, publish=True).decode("utf-8-sig")
+    line = next(x for x in text.splitlines() if ",People supported," in x)
+    assert ",<5," in line and ",30%," not in line  # 3 of a target of 10, hidden with it
+    assert ",0," in next(x for x in text.splitlines() if ",Complaints," in x)
+    assert "Withheld (fewer than 5 assessed)" in next(x for x in text.splitlines() if ",Felt safer," in x)
+    open_text = performance_csv(table).decode("utf-8-sig")
+    assert "75% (3 of 4)" in open_text and ",<5," not in open_text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="PDF charts need Chromium (CI installs it)")
+def test_pdf_pack_pages_and_figures(demo_factory):
+    from pypdf import PdfReader
+
+    with unit_of_work(demo_factory) as s:
+        body = build_export(s, "pdf", 2025, 3, TODAY, None, "viewer@demo.local")
+        pupils = _independent_sum(s, "Pupils reached", 2025, 3)
+        services = s.scalars(select(Service.name)).all()
+    reader = PdfReader(io.BytesIO(body))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "CWP quarterly performance: Q3 2025/26" in text
+    assert "RAG summary by priority" in text and "The full performance table" in text
+    assert "DEMO DATA" in text and f"Page {len(reader.pages)}" in text
+    for name in services:
+        assert name.split(" (")[0] in text
+    assert str(pupils) in text
+    box = reader.pages[0].mediabox
+    assert round(float(box.width)) == 842 and round(float(box.height)) == 595  # A4 landscape
+    images = sum(len(page.images) for page in reader.pages)
+    assert images >= 8  # charts drawn through Chromium
