@@ -21,11 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from benchmarks import scale
+from dash_app.exports import build_export
 from models.csv_export import performance_csv
 from models.db import make_engine, make_sessionmaker, unit_of_work
+from models.entities import Provider
 from models.migrate import upgrade
 from models.performance import build_performance_table
 
@@ -56,6 +58,8 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database-url")
+    parser.add_argument("--pdf-scope", choices=["provider", "all", "none"], default="provider",
+                        help="time the PDF pack for one provider's services, all, or skip it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
@@ -74,6 +78,17 @@ def main() -> None:
             start = time.perf_counter()
             body = performance_csv(build_performance_table(s, 2025, None, TODAY))
             csv_s = time.perf_counter() - start
+            start = time.perf_counter()
+            xlsx = build_export(s, "xlsx", 2025, None, TODAY, None, "benchmark")
+            xlsx_s = time.perf_counter() - start
+            pdf_s = pdf_pages = None
+            if args.pdf_scope != "none":
+                # The pack draws two charts per service; "provider" times one provider's pack.
+                scope = None if args.pdf_scope == "all" else s.scalars(select(Provider.id)).first()
+                start = time.perf_counter()
+                pdf = build_export(s, "pdf", 2025, 3, TODAY, scope, "benchmark")
+                pdf_s = time.perf_counter() - start
+                pdf_pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
             services = len({r.service for r in build_performance_table(s, 2025, 2, TODAY).rows})
     figures = {
         "engine": url.split(":")[0],
@@ -87,6 +102,11 @@ def main() -> None:
         "table_vs_sql_ratio": round(p(t_table, 50) / p(t_bare, 50), 2),
         "export_csv_s": round(csv_s, 3),
         "csv_kb": round(len(body) / 1024, 1),
+        "export_xlsx_s": round(xlsx_s, 3),
+        "xlsx_kb": round(len(xlsx) / 1024, 1),
+        "export_pdf_s": None if pdf_s is None else round(pdf_s, 2),
+        "pdf_scope": args.pdf_scope,
+        "pdf_pages": pdf_pages,
     }
     width = max(map(len, figures))
     for key, value in figures.items():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy.orm.exc import StaleDataError
 
 from callbacks.common import AccessDenied, require_user, transaction
@@ -24,6 +26,7 @@ from models.return_store import (
     review_return,
     save_return,
 )
+from models.return_template import TemplateError, read_template
 from models.return_validation import RawReturn
 from models.workflow import WorkflowError
 
@@ -165,6 +168,54 @@ def handle_review(action: str, return_id: int, comment: str | None, version: int
     return html.P(text, className="success-text", id="rq-done"), queue_list(items)
 
 
+def handle_upload(contents: str | None, filename: str | None, context: dict | None,
+                  version: int | None) -> object:
+    """Fill a draft from an uploaded Excel template: all of it, or nothing."""
+    if not contents:
+        return no_update
+    try:
+        user = require_user()
+        service_id, period_id = int(context["service"]), int(context["period"])
+    except AccessDenied as exc:
+        return message_box(str(exc))
+    except (TypeError, KeyError, ValueError):
+        return message_box("This page is out of date. Reload it and try again.")
+    try:
+        data = base64.b64decode(contents.split(",", 1)[-1], validate=False)
+        template = read_template(data)
+        if (template.service_id, template.period_id) != (service_id, period_id):
+            raise TemplateError("This template is for a different service or quarter from this "
+                                "return; download the template from this page.")
+        with transaction() as session:
+            result = save_return(session, user, service_id, period_id, template.raw,
+                                 int(version or 0), submit=False)
+    except TemplateError as exc:
+        return message_box(str(exc))
+    except binascii.Error:
+        return message_box("The file could not be read; try uploading it again.")
+    except AccessRefused as exc:
+        record_refusal(sessions(), user.id, f"upload template for service {service_id}",
+                       exc.entity, exc.entity_id)
+        return message_box(str(exc))
+    except (ReturnConflict, StaleDataError):
+        return message_box(CONFLICT_MESSAGE)
+    except WorkflowError as exc:
+        return message_box(str(exc))
+    if not result.saved:
+        problems = template.located(result.validation.errors)
+        return html.Div([
+            html.H2(f"There is a problem with {filename or 'the file'}: nothing was saved",
+                    className="h5"),
+            html.Ul([html.Li(p) for p in problems], id="rv-upload-errors"),
+        ], className="error-summary", role="alert")
+    return html.Div([
+        html.P("The draft was filled from your template.", className="success-text",
+               id="rv-upload-saved"),
+        dcc.Link("Reload the return to see and check the figures", href="/returns/edit?service="
+                 f"{service_id}&period={period_id}", refresh=True),
+    ])
+
+
 def handle_reopen(reason: str | None, context: dict | None, version: int | None) -> object:
     try:
         user = require_user()
@@ -260,6 +311,18 @@ def register(app: Dash) -> None:
     def _reopen(_clicks: int | None, reason: str | None, context: dict | None,
                 version: int | None) -> object:
         return handle_reopen(reason, context, version)
+
+    @app.callback(
+        Output(ids.RV_UPLOAD_RESULT, "children"),
+        Input(ids.RV_UPLOAD, "contents"),
+        State(ids.RV_UPLOAD, "filename"),
+        State(ids.RV_CONTEXT, "data"),
+        State(ids.RV_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def _upload(contents: str | None, filename: str | None, context: dict | None,
+                version: int | None) -> object:
+        return handle_upload(contents, filename, context, version)
 
     # GOV.UK pattern: move focus to the error summary when it appears, so keyboard and
     # screen reader users land on the list of problems.

@@ -27,20 +27,12 @@ from models.service_figures import service_choices
 def render_overview(user, search: str | None) -> html.Div:  # noqa: ANN001
     """The Overview for the view in the URL, or the latest due quarter."""
     params = query_params(search)
+    options, year, quarter = _year_and_quarter(search)
     with transaction() as session:
-        choices = year_choices(session)
-        default = default_quarter(session, today())
         filters = filter_choices(session, user)
-    values = {value for _, value in choices}
-    year = params.get("year") if params.get("year") in values else year_label(default.year)
-    try:
-        quarter = parse_quarter(params.get("quarter", "")) or default.quarter
-    except ValueError:
-        quarter = default.quarter
     chosen = {key: str(chosen_id(params.get(key), filters[key]) or "all")
               for key in ("priority", "workstream", "provider")}
-    options = [{"label": label, "value": value} for label, value in choices]
-    return overview_page(options, year, f"Q{quarter}", filters, chosen,
+    return overview_page(options, year, quarter, filters, chosen,
                          params.get("provisional") == "1", user.role != "provider")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from dash_app.access import AccessDenied, provider_scope, require_user
-from dash_app.database import ping
+from dash_app.database import ping, transaction
 from dash_app.exports import ExportUnavailable, render_export
 from models.periods import parse_quarter, parse_year_label, year_label
 
@@ -57,3 +57,32 @@ def export_performance(fmt: str):  # noqa: ANN201
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+@bp.route("/returns/template.xlsx")
+def return_template():  # noqa: ANN201
+    """A pre-filled Excel template for one service's return for one quarter."""
+    from dash_app.database import sessions
+    from models.access import AccessRefused
+    from models.audit import record_refusal
+    from models.return_store import load_return_view
+    from models.return_template import build_template
+
+    try:
+        user = require_user()
+        service_id, period_id = int(request.args["service"]), int(request.args["period"])
+    except AccessDenied as exc:
+        return Response(str(exc), status=403, mimetype="text/plain")
+    except (KeyError, ValueError):
+        return Response("Choose a return first.", status=400, mimetype="text/plain")
+    today = current_app.config["MONITOR_SETTINGS"].current_date()
+    try:
+        with transaction() as session:
+            view = load_return_view(session, user, service_id, period_id, today)
+    except AccessRefused as exc:
+        record_refusal(sessions(), user.id, f"template for service {service_id}", exc.entity,
+                       exc.entity_id)
+        return Response(str(exc), status=403, mimetype="text/plain")
+    filename = f"cwp-return-{service_id}-{view.label.replace(' ', '-').replace('/', '-')}.xlsx"
+    return Response(build_template(view), mimetype=MEDIA_TYPES["xlsx"],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

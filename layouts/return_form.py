@@ -159,6 +159,23 @@ def reopen_panel() -> html.Div:
     ], className="mt-3")
 
 
+def template_panel(view: ReturnView) -> html.Details:
+    """Fill the return in Excel instead: download the template, upload it as a draft."""
+    href = f"/returns/template.xlsx?service={view.service_id}&period={view.period_id}"
+    return html.Details([
+        html.Summary("Fill this return in Excel instead"),
+        html.P(["1. ", html.A("Download the Excel template", href=href, id="rv-template"),
+                " (it holds the figures saved so far, last quarter's and the targets)."]),
+        html.P("2. Fill in the yellow cells, save, and upload it here. Nothing is saved unless the "
+               "whole file is right; every problem is listed with its cell."),
+        dcc.Upload(
+            id=ids.RV_UPLOAD, multiple=False,
+            children=html.Div(["Drag the file here, or ", html.A("choose the file", href="#")]),
+            className="upload-box", accept=".xlsx"),
+        html.Div(id=ids.RV_UPLOAD_RESULT, role="status"),
+    ], className="mb-3")
+
+
 def return_form_page(view: ReturnView) -> html.Div:
     editable = view.editable
     buttons = html.Div([
@@ -178,6 +195,7 @@ def return_form_page(view: ReturnView) -> html.Div:
         html.P(view.provider_name, className="text-muted"),
         status_panel(view),
         html.Div(id=ids.RV_SUMMARY, tabIndex="-1"),
+        template_panel(view) if view.editable else None,
         dcc.Store(id=ids.RV_CONTEXT, data={"service": view.service_id, "period": view.period_id}),
         dcc.Store(id=ids.RV_VERSION, data=view.version),
         # A div, not a form: Enter in a field must not reload the page and lose the figures.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -102,3 +103,12 @@ def user(session: Session, email: str, role: str, owner: Provider | None = None)
     session.add(u)
     session.flush()
     return u
+
+
+@dataclass
+class Actor:
+    """A signed-in user as the domain sees it, without a database row."""
+
+    id: int
+    role: str
+    provider_id: int | None = None

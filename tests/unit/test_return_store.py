@@ -1,6 +1,5 @@
 """Saving and moving returns: all or nothing, versioned, audited, authorised."""
 
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
@@ -25,11 +24,7 @@ from tests.factories import TODAY_2024
 YEAR = 2024
 
 
-@dataclass
-class A:
-    id: int
-    role: str
-    provider_id: int | None = None
+A = f.Actor
 
 
 @pytest.fixture

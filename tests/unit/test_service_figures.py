@@ -1,7 +1,6 @@
 """A service's figures against values computed by hand for a small fixture."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
@@ -15,11 +14,7 @@ YEAR = 2024
 TODAY = dt.date(2024, 11, 25)  # Q1 and Q2 due; Q3 not yet
 
 
-@dataclass
-class A:
-    id: int
-    role: str
-    provider_id: int | None = None
+A = f.Actor
 
 
 @pytest.fixture

@@ -1,0 +1,156 @@
+"""The Excel return template: download it pre-filled, fill it in, upload it as a draft.
+
+Every problem comes back with its cell ("C7: Referrals must be a whole number, like 12"),
+and nothing is saved unless the whole file is valid."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils.exceptions import InvalidFileException
+
+from models.return_store import ReturnView
+from models.return_validation import NARRATIVE_FIELDS, RawReturn
+from models.table_format import neutralise
+
+MARKER = "cwp-return-template-v1"
+MAX_BYTES = 1_000_000
+FIRST_ROW = 5
+INPUT_FILL = PatternFill("solid", fgColor="FFF7BF")
+
+
+class TemplateError(ValueError):
+    """The file cannot be used at all; the message is one plain sentence."""
+
+
+@dataclass
+class TemplateContents:
+    service_id: int
+    period_id: int
+    raw: RawReturn
+    cells: dict[str, str] = field(default_factory=dict)  # validation key -> cell reference
+
+    def located(self, errors: dict[str, str]) -> list[str]:
+        """Validation messages prefixed with their cell."""
+        return [f"{self.cells.get(key, 'Sheet')}: {message}" for key, message in errors.items()]
+
+
+def build_template(view: ReturnView) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Return"
+    ws["A1"] = neutralise(f"{view.service_name}: return for {view.label}")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = ("Fill in the yellow cells with whole numbers, then upload this file on the return's "
+                "page. Leave out anything that could identify a person.")
+    ws.append([])
+    ws.append(["Key (do not change)", "Measure", "Number (or number who improved)",
+               "Number assessed", "Last quarter", "Target this quarter"])
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+    values = view.values
+    for m in view.metrics:
+        target = "" if m.target is None else (f"{m.target:.0f}%" if m.unit == "percent" else m.target)
+        if m.unit == "percent":
+            ws.append([f"rate-{m.id}", m.name, _number(values.get(f"num-{m.id}")),
+                       _number(values.get(f"den-{m.id}")), m.last_quarter, target])
+            _inputs(ws, ws.max_row, ("C", "D"))
+        else:
+            ws.append([f"count-{m.id}", m.name, _number(values.get(f"count-{m.id}")), None,
+                       m.last_quarter, target])
+            _inputs(ws, ws.max_row, ("C",))
+            for cid, name in m.categories:
+                ws.append([f"cat-{cid}", f"    {name}", _number(values.get(f"cat-{cid}"))])
+                _inputs(ws, ws.max_row, ("C",))
+    ws.append([])
+    for name, label in NARRATIVE_FIELDS.items():
+        ws.append([f"text-{name}", label, neutralise(view.narrative.get(name, ""))])
+        _inputs(ws, ws.max_row, ("C",))
+        ws.cell(ws.max_row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].hidden = True
+    ws.column_dimensions["B"].width = 60
+    for column in "CDEF":
+        ws.column_dimensions[column].width = 22
+    about = wb.create_sheet("About")
+    about.append(["template", MARKER])
+    about.append(["service", view.service_id])
+    about.append(["period", view.period_id])
+    about.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _number(text: str | None) -> int | None:
+    return int(text) if text not in (None, "") else None
+
+
+def _inputs(ws, row: int, columns: tuple[str, ...]) -> None:  # noqa: ANN001
+    for column in columns:
+        cell = ws[f"{column}{row}"]
+        cell.fill = INPUT_FILL
+        cell.protection = Protection(locked=False)
+
+
+def _as_text(value: object) -> str | None:
+    """Excel gives numbers as int or float; a whole float is a whole number."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_template(data: bytes) -> TemplateContents:
+    """Parse an uploaded template. Raises TemplateError for a file that cannot be used."""
+    if len(data) > MAX_BYTES:
+        raise TemplateError(f"The file is larger than {MAX_BYTES // 1_000_000} MB; upload the "
+                            "return template, which is much smaller.")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TemplateError("This file is not an Excel workbook (.xlsx); download the template "
+                            "from the return's page and fill that in.")
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile):
+        raise TemplateError("This file is not an Excel workbook (.xlsx) that can be read.") from None
+    if "About" not in wb.sheetnames or "Return" not in wb.sheetnames or wb["About"]["B1"].value != MARKER:
+        raise TemplateError("This is not a CWP return template; download the template from the "
+                            "return's page and fill that in.")
+    try:
+        service_id, period_id = int(wb["About"]["B2"].value), int(wb["About"]["B3"].value)
+    except (TypeError, ValueError):
+        raise TemplateError("This template has been changed in a way that stops it being read; "
+                            "download a fresh one.") from None
+    ws = wb["Return"]
+    raw = RawReturn(counts={}, numerators={}, denominators={}, categories={}, narrative={})
+    cells: dict[str, str] = {}
+    for row in ws.iter_rows(min_row=FIRST_ROW):
+        key = row[0].value
+        if not isinstance(key, str) or "-" not in key:
+            continue
+        kind, _, rest = key.partition("-")
+        value_c = _as_text(row[2].value) if len(row) > 2 else None
+        r = row[0].row
+        try:
+            if kind == "count":
+                raw.counts[int(rest)] = value_c
+                cells[f"count-{rest}"] = f"C{r}"
+            elif kind == "rate":
+                raw.numerators[int(rest)] = value_c
+                raw.denominators[int(rest)] = _as_text(row[3].value) if len(row) > 3 else None
+                cells[f"num-{rest}"], cells[f"den-{rest}"] = f"C{r}", f"D{r}"
+            elif kind == "cat":
+                raw.categories[int(rest)] = value_c
+                cells[f"cat-{rest}"] = f"C{r}"
+            elif kind == "text" and rest in NARRATIVE_FIELDS:
+                raw.narrative[rest] = value_c or ""
+                cells[rest] = f"C{r}"
+        except ValueError:
+            raise TemplateError(f"Cell A{r} has been changed; download a fresh template.") from None
+    return TemplateContents(service_id, period_id, raw, cells)
