@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import dashboard_pages, overview, performance, returns, router, service
+from callbacks import admin, dashboard_pages, overview, performance, returns, router, service
 
 
 def register(app: Dash) -> None:
@@ -14,3 +14,4 @@ def register(app: Dash) -> None:
     service.register(app)
     dashboard_pages.register(app)
     performance.register(app)
+    admin.register(app)

@@ -7,6 +7,7 @@ from dash import Dash, Input, Output, State, html
 from callbacks.common import AccessDenied, query_params, require_user, today, transaction
 from dash_app.database import sessions
 from layouts import ids
+from layouts.admin import admin_page
 from layouts.dashboard_pages import priorities_page, submissions_page
 from layouts.filters import chosen_id
 from layouts.overview import overview_page
@@ -103,6 +104,30 @@ def render_review(user) -> html.Div:  # noqa: ANN001
     return review_page(items)
 
 
+def render_admin(user) -> html.Div:  # noqa: ANN001
+    from models import admin, admin_views
+    from models.settings_store import rag_thresholds
+
+    years, year, _ = _year_and_quarter(None)
+    try:
+        with transaction() as session:
+            thresholds = rag_thresholds(session)
+            data = {
+                "providers": admin_views.providers(session, user),
+                "services": admin_views.services(session, user),
+                "lookups": admin_views.lookups(session),
+                "periods": admin_views.periods(session, user),
+                "users": admin_views.users(session, user),
+                "years": years, "year": year, "green": thresholds.green,
+                "amber": thresholds.amber, "rule": admin.rag_rule_words(session),
+            }
+            page = admin_page(data)  # built inside the session: it reads relationships
+    except AccessRefused as exc:
+        record_refusal(sessions(), user.id, "open administration", "admin", None)
+        return html.Div([html.H1("No access", className="h2"), html.P(str(exc))])
+    return page
+
+
 def display_page(pathname: str | None, search: str | None) -> object:
     try:
         user = require_user()
@@ -123,6 +148,8 @@ def display_page(pathname: str | None, search: str | None) -> object:
         period = "year" if params.get("quarter") == "year" else quarter
         return performance_page(years, year, period, params.get("provisional") == "1",
                                 params.get("publish") == "1")
+    if pathname == "/admin":
+        return render_admin(user)
     if pathname == "/returns":
         return render_returns(user)
     if pathname == "/returns/edit":

@@ -32,6 +32,7 @@ class SignedInUser(UserMixin):
     role: str
     provider_id: int | None
     provider_name: str | None
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -44,7 +45,7 @@ class SignedInUser(UserMixin):
 
 def snapshot(user: User) -> SignedInUser:
     return SignedInUser(user.id, user.email, user.role, user.provider_id,
-                        user.provider.name if user.provider else None)
+                        user.provider.name if user.provider else None, user.must_change_password)
 
 
 @login_manager.user_loader
@@ -53,6 +54,11 @@ def load_user(user_id: str) -> SignedInUser | None:
         user = session.get(User, int(user_id))
         # A deactivated user's existing session stops working at once.
         return snapshot(user) if user is not None and user.active else None
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired("Enter a new password")])
+    confirm = PasswordField("New password again", validators=[DataRequired("Enter it again")])
 
 
 class LoginForm(FlaskForm):
@@ -80,6 +86,8 @@ def login():  # noqa: ANN201 - a Flask view
             signed_in = snapshot(user) if user else None
         if signed_in is not None:
             login_user(signed_in)
+            if signed_in.must_change_password:
+                return redirect(url_for("auth.set_password"))
             return redirect(_safe_next(request.args.get("next")))
         # One message for unknown email and wrong password, so neither is revealed.
         error = "The email address or password is not right. Check them and try again."
@@ -89,6 +97,25 @@ def login():  # noqa: ANN201 - a Flask view
     return render_template("login.html", form=form, error=error), status
 
 
+@bp.route("/set-password", methods=["GET", "POST"])
+def set_password():  # noqa: ANN201
+    """Replace a one-time password (invited or reset users) before anything else."""
+    from models.admin import AdminError, change_own_password
+
+    form = NewPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                change_own_password(session, current_user.id, form.password.data or "",
+                                    form.confirm.data or "")
+        except AdminError as exc:
+            error = str(exc)
+        else:
+            return redirect("/")
+    return render_template("set_password.html", form=form, error=error), 400 if error else 200
+
+
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():  # noqa: ANN201
     logout_user()
@@ -96,7 +123,13 @@ def logout():  # noqa: ANN201
 
 
 def _guard():  # noqa: ANN202
-    if request.path.startswith(PUBLIC_PREFIXES) or current_user.is_authenticated:
+    if request.path.startswith(PUBLIC_PREFIXES):
+        return None
+    if current_user.is_authenticated:
+        if current_user.must_change_password and request.path not in ("/set-password", "/logout"):
+            if request.path.startswith(("/_dash-", "/export")) or request.method != "GET":
+                return jsonify(error="Set a new password first."), 403
+            return redirect(url_for("auth.set_password"))
         return None
     if request.path.startswith(("/_dash-", "/_reload-hash", "/export")) or request.method != "GET":
         return jsonify(error="Sign in first."), 401

@@ -76,3 +76,37 @@ PERF_CSV = "perf-csv"
 PERF_PDF = "perf-pdf"
 RV_UPLOAD = "rv-upload"
 RV_UPLOAD_RESULT = "rv-upload-result"
+
+# Administration (admin only). Fields are named ADM_<FORM>_<FIELD>.
+ADM_TABS = "adm-tabs"
+ADM_PROV_PICK, ADM_PROV_NAME, ADM_PROV_ACTIVE, ADM_PROV_SAVE, ADM_PROV_MSG, ADM_PROV_LIST = (
+    "adm-prov-pick", "adm-prov-name", "adm-prov-active", "adm-prov-save", "adm-prov-msg",
+    "adm-prov-list")
+ADM_SVC_PICK, ADM_SVC_NAME, ADM_SVC_PRIORITY, ADM_SVC_WORKSTREAM, ADM_SVC_PROVIDER = (
+    "adm-svc-pick", "adm-svc-name", "adm-svc-priority", "adm-svc-workstream", "adm-svc-provider")
+ADM_SVC_START, ADM_SVC_END, ADM_SVC_VALUE, ADM_SVC_DESC, ADM_SVC_ACTIVE = (
+    "adm-svc-start", "adm-svc-end", "adm-svc-value", "adm-svc-desc", "adm-svc-active")
+ADM_SVC_SAVE, ADM_SVC_MSG, ADM_SVC_LIST = "adm-svc-save", "adm-svc-msg", "adm-svc-list"
+ADM_MET_SERVICE, ADM_MET_PICK, ADM_MET_NAME, ADM_MET_KIND, ADM_MET_UNIT = (
+    "adm-met-service", "adm-met-pick", "adm-met-name", "adm-met-kind", "adm-met-unit")
+ADM_MET_HIGHER, ADM_MET_HEADLINE, ADM_MET_CATS, ADM_MET_BASE, ADM_MET_BASE_PERIOD = (
+    "adm-met-higher", "adm-met-headline", "adm-met-cats", "adm-met-base", "adm-met-base-period")
+ADM_MET_BASE_SOURCE, ADM_MET_ORDER, ADM_MET_SAVE, ADM_MET_RETIRE, ADM_MET_RESTORE = (
+    "adm-met-base-source", "adm-met-order", "adm-met-save", "adm-met-retire", "adm-met-restore")
+ADM_MET_DELETE, ADM_MET_MSG, ADM_MET_LIST = "adm-met-delete", "adm-met-msg", "adm-met-list"
+ADM_TGT_SERVICE, ADM_TGT_YEAR, ADM_TGT_GRID, ADM_TGT_SPLIT, ADM_TGT_COPY = (
+    "adm-tgt-service", "adm-tgt-year", "adm-tgt-grid", "adm-tgt-split", "adm-tgt-copy")
+ADM_TGT_SAVE, ADM_TGT_MSG = "adm-tgt-save", "adm-tgt-msg"
+ADM_PER_PICK, ADM_PER_STATUS, ADM_PER_DUE, ADM_PER_SAVE, ADM_PER_YEAR, ADM_PER_CREATE = (
+    "adm-per-pick", "adm-per-status", "adm-per-due", "adm-per-save", "adm-per-year",
+    "adm-per-create")
+ADM_PER_MSG, ADM_PER_LIST = "adm-per-msg", "adm-per-list"
+ADM_USR_EMAIL, ADM_USR_ROLE, ADM_USR_PROVIDER, ADM_USR_INVITE = (
+    "adm-usr-email", "adm-usr-role", "adm-usr-provider", "adm-usr-invite")
+ADM_USR_PICK, ADM_USR_EDIT_ROLE, ADM_USR_EDIT_PROVIDER, ADM_USR_ACTIVE, ADM_USR_SAVE = (
+    "adm-usr-pick", "adm-usr-edit-role", "adm-usr-edit-provider", "adm-usr-active", "adm-usr-save")
+ADM_USR_RESET, ADM_USR_MSG, ADM_USR_LIST = "adm-usr-reset", "adm-usr-msg", "adm-usr-list"
+ADM_RAG_GREEN, ADM_RAG_AMBER, ADM_RAG_SAVE, ADM_RAG_MSG, ADM_RAG_RULE = (
+    "adm-rag-green", "adm-rag-amber", "adm-rag-save", "adm-rag-msg", "adm-rag-rule")
+ADM_AUD_USER, ADM_AUD_ENTITY, ADM_AUD_FROM, ADM_AUD_TO, ADM_AUD_LIST = (
+    "adm-aud-user", "adm-aud-entity", "adm-aud-from", "adm-aud-to", "adm-aud-list")

@@ -15,6 +15,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Performance table", "/performance", ("admin", "viewer", "provider")),
     ("Returns", "/returns", ("admin", "viewer", "provider")),
     ("Review queue", "/review", ("admin",)),
+    ("Admin", "/admin", ("admin",)),
 ]
 ROLE_NAMES = {"admin": "Lead officer", "viewer": "CWP member", "provider": "Provider"}
 

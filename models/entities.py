@@ -69,6 +69,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set for an invited user or after a reset: the one-time password must be replaced
+    # at the next sign-in before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=sa_false())
     provider: Mapped[Provider | None] = relationship()
 
 
@@ -91,7 +95,7 @@ class Service(Base):
     workstream: Mapped[Workstream] = relationship()
     provider: Mapped[Provider | None] = relationship()
     metrics: Mapped[list[Metric]] = relationship(
-        back_populates="service", order_by="Metric.display_order"
+        back_populates="service", order_by="(Metric.display_order, Metric.id)"
     )
 
 

@@ -176,7 +176,9 @@ def build_performance_table(
     for service in services:
         provider = service.provider.name if service.provider else "Not assigned"
         status = _status_text(service.id, quarter, stored, periods, today)
-        for metric in (m for m in service.metrics if m.active):
+        # A retired metric leaves the form, not the history: it shows in years it has figures.
+        with_figures = {mid for mid, _ in totals}
+        for metric in (m for m in service.metrics if m.active or m.id in with_figures):
             is_rate = metric.is_rate
             q_target = quarter_target(targets, metric.id, quarter, is_rate) if quarter else None
             q_actual = _quarter_figure(totals, metric, quarter) if quarter else Figure()
@@ -197,6 +199,8 @@ def build_performance_table(
                              thresholds=thresholds)
             annual = annual_target(targets, metric.id, is_rate)
             notes = _notes(metric, judged_actual, demo, include_submitted, annual is not None)
+            if not metric.active:
+                notes.insert(0, "Retired metric")
             rows.append(PerformanceRow(
                 priority=service.priority.short_name, service=service.name,
                 service_id=service.id, provider=provider, metric=metric.name,

@@ -108,7 +108,8 @@ def service_figures(session: Session, actor: Actor, service_id: int, year: int,
     cats = category_totals(session, year, states)
     targets = targets_for_year(session, year)
     series = []
-    for m in (m for m in service.metrics if m.active):
+    with_figures = {mid for mid, _ in totals}
+    for m in (m for m in service.metrics if m.active or m.id in with_figures):
         points: list[QuarterPoint] = []
         running = 0.0
         running_target = 0.0

@@ -62,3 +62,18 @@ def return_world(tmp_path):
     engine.dispose()
     world["app"] = create_app(settings_for(url))
     return world
+
+
+@pytest.fixture
+def app_and_factory(tmp_path):
+    """The demo app and a session factory on its database, for tests that check the rows."""
+    from dash_app import create_app
+
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
+    with unit_of_work(factory) as s:
+        seed_demo(s, DEMO_PASSWORD, TODAY)
+    yield create_app(settings_for(url)), factory
+    engine.dispose()

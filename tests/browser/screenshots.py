@@ -26,6 +26,7 @@ def main(base: str, email: str, password: str, out: str, *paths: str) -> None:
         driver.find_element(By.ID, "email").send_keys(email)
         driver.find_element(By.ID, "password").send_keys(password)
         driver.find_element(By.ID, "sign-in").click()
+        time.sleep(2)  # let the sign-in finish before asking for the next page
         for path in paths:
             driver.get(base + path)
             time.sleep(3)  # let callbacks and plotly finish drawing; a person waits too

@@ -112,3 +112,46 @@ def test_deactivated_user_loses_their_session(client, demo_factory):
     with unit_of_work(demo_factory) as s:
         s.scalars(select(User).where(User.email == "viewer@demo.local")).one().active = False
     assert client.get("/").status_code == 302
+
+
+def test_a_one_time_password_must_be_replaced_first(client, demo_app, demo_factory):
+    from models import admin
+    from models.db import unit_of_work
+    from tests.factories import Actor
+
+    with unit_of_work(demo_factory) as s:
+        boss = s.scalars(select_user("admin@demo.local")).one()
+        _, password = admin.invite_user(s, Actor(boss.id, "admin"), "new@example.org", "viewer", None)
+    response = sign_in(client, "new@example.org", password)
+    assert response.headers["Location"].endswith("/set-password")
+    assert client.get("/").headers["Location"].endswith("/set-password")
+    assert client.post("/_dash-layout").status_code == 403
+    page = client.get("/set-password").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    short = client.post("/set-password", data={"password": "short", "confirm": "short",
+                                               "csrf_token": token})
+    assert short.status_code == 400 and "at least 10 characters" in short.get_data(as_text=True)
+    done = client.post("/set-password", data={"password": "a-good-long-one", "confirm": "a-good-long-one",
+                                              "csrf_token": token})
+    assert done.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def select_user(email):
+    from sqlalchemy import select
+
+    from models.entities import User
+
+    return select(User).where(User.email == email)
+
+
+def test_admin_page_is_for_admins_only(demo_app):
+    from callbacks.router import display_page
+
+    with demo_app.server.test_request_context("/"):
+        from flask_login import login_user
+
+        from dash_app.auth import SignedInUser
+
+        login_user(SignedInUser(2, "viewer@demo.local", "viewer", None, None))
+        assert "Only the lead officer" in str(display_page("/admin", ""))

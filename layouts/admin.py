@@ -1,0 +1,285 @@
+"""Administration pages for the lead officer: one tab per kind of thing to configure."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import html
+
+from layouts import ids
+from layouts.charts import data_table
+from models.admin_views import PeriodRow
+from models.entities import Metric, Provider, Service, User
+from models.periods import format_date
+
+NEW = "new"
+
+
+def field(label: str, component, hint: str | None = None) -> html.Div:  # noqa: ANN001
+    return html.Div([
+        dbc.Label(label, html_for=component.id, className="mb-0"),
+        html.P(hint, className="hint mb-1") if hint else None,
+        component,
+    ], className="mb-2 admin-field")
+
+
+def options(pairs: list[tuple[int, str]], first: str | None = None) -> list[dict]:
+    out = [{"label": first, "value": NEW}] if first else []
+    return out + [{"label": name, "value": str(i)} for i, name in pairs]
+
+
+def message(text: str, ok: bool = True) -> html.Div:
+    return html.Div(text, className="success-text" if ok else "error-summary field-error",
+                    role="status" if ok else "alert")
+
+
+def provider_table(rows: list[Provider]) -> html.Table:
+    return data_table("Providers", ["Provider", "Status"],
+                      [[p.name, "Active" if p.active else "Retired"] for p in rows])
+
+
+def service_table(rows: list[Service]) -> html.Table:
+    return data_table("Services", ["Service", "Priority", "Workstream", "Provider", "Contract",
+                                   "Annual value", "Status"],
+                      [[s.name, s.priority.name, s.workstream.name,
+                        s.provider.name if s.provider else "Not assigned",
+                        f"{format_date(s.contract_start) if s.contract_start else '—'} to "
+                        f"{format_date(s.contract_end) if s.contract_end else '—'}",
+                        f"£{s.annual_contract_value:,.0f}" if s.annual_contract_value else "",
+                        "Active" if s.active else "Retired"] for s in rows])
+
+
+def metric_table(rows: list[Metric]) -> html.Table:
+    return data_table("Metrics", ["Metric", "Kind", "Unit", "Direction", "Categories", "Baseline",
+                                  "Status"],
+                      [[m.name, m.kind, m.unit, "Higher is better" if m.higher_is_better
+                        else "Lower is better", ", ".join(c.name for c in m.categories),
+                        f"{m.baseline_value:g} ({m.baseline_period})" if m.baseline_value is not None
+                        else "", "Active" if m.active else "Retired"] for m in rows],
+                      table_id="adm-metric-table")
+
+
+def period_table(rows: list[PeriodRow]) -> html.Table:
+    return data_table("Reporting periods", ["Quarter", "Status", "Due"],
+                      [[p.label, "Open" if p.status == "open" else "Closed (returns locked)", p.due]
+                       for p in rows])
+
+
+def user_table(rows: list[User]) -> html.Table:
+    return data_table("Users", ["Email", "Role", "Provider", "Status"],
+                      [[u.email, u.role, u.provider.name if u.provider else "",
+                        ("Active" if u.active else "Deactivated")
+                        + (" (must set a password)" if u.must_change_password else "")]
+                       for u in rows], table_id="adm-user-table")
+
+
+def _services_tab(lk: dict, providers: list[Provider], services: list[Service]) -> dbc.Tab:
+    return dbc.Tab(label="Providers and services", tab_id="services", children=html.Div([
+        html.H2("Providers", className="h4 mt-3"),
+        html.Div([
+            field("Provider", dbc.Select(id=ids.ADM_PROV_PICK, value=NEW,
+                                         options=options([(p.id, p.name) for p in providers],
+                                                         "Add a new provider"))),
+            field("Name", dbc.Input(id=ids.ADM_PROV_NAME, type="text", maxLength=160)),
+            dbc.Checkbox(id=ids.ADM_PROV_ACTIVE, value=True, label="Active (untick to retire)"),
+            dbc.Button("Save provider", id=ids.ADM_PROV_SAVE, color="success", className="mt-2"),
+            html.Div(id=ids.ADM_PROV_MSG),
+        ], className="admin-form"),
+        html.Div(provider_table(providers), id=ids.ADM_PROV_LIST, className="table-responsive"),
+        html.H2("Services", className="h4 mt-4"),
+        html.Div([
+            field("Service", dbc.Select(id=ids.ADM_SVC_PICK, value=NEW,
+                                        options=options([(s.id, s.name) for s in services],
+                                                        "Add a new service"))),
+            field("Name", dbc.Input(id=ids.ADM_SVC_NAME, type="text", maxLength=160)),
+            field("Strategy priority", dbc.Select(id=ids.ADM_SVC_PRIORITY, placeholder="Choose one",
+                                                  options=options(lk["priority"]))),
+            field("Workstream", dbc.Select(id=ids.ADM_SVC_WORKSTREAM, placeholder="Choose one",
+                                           options=options(lk["workstream"]))),
+            field("Provider", dbc.Select(id=ids.ADM_SVC_PROVIDER,
+                                         options=[{"label": "Not assigned yet", "value": ""},
+                                                  *options(lk["provider"])])),
+            field("Contract start", dbc.Input(id=ids.ADM_SVC_START, type="date")),
+            field("Contract end", dbc.Input(id=ids.ADM_SVC_END, type="date")),
+            field("Annual contract value (£)", dbc.Input(id=ids.ADM_SVC_VALUE, type="text",
+                                                         inputMode="decimal"),
+                  "Used for cost per outcome. Leave blank if not known."),
+            field("Description", dbc.Textarea(id=ids.ADM_SVC_DESC, rows=2)),
+            dbc.Checkbox(id=ids.ADM_SVC_ACTIVE, value=True, label="Active (untick to retire)"),
+            dbc.Button("Save service", id=ids.ADM_SVC_SAVE, color="success", className="mt-2"),
+            html.Div(id=ids.ADM_SVC_MSG),
+        ], className="admin-form"),
+        html.Div(service_table(services), id=ids.ADM_SVC_LIST, className="table-responsive"),
+    ]))
+
+
+def _metrics_tab(services: list[Service]) -> dbc.Tab:
+    svc_options = options([(s.id, s.name) for s in services])
+    return dbc.Tab(label="Metrics", tab_id="metrics", children=html.Div([
+        html.H2("Metrics", className="h4 mt-3"),
+        field("Service", dbc.Select(id=ids.ADM_MET_SERVICE, options=svc_options,
+                                    value=svc_options[0]["value"] if svc_options else None)),
+        html.Div(id=ids.ADM_MET_LIST, className="table-responsive"),
+        html.Div([
+            field("Metric", dbc.Select(id=ids.ADM_MET_PICK, value=NEW,
+                                       options=[{"label": "Add a new metric", "value": NEW}])),
+            field("Name", dbc.Input(id=ids.ADM_MET_NAME, type="text", maxLength=200)),
+            field("Kind", dbc.Select(id=ids.ADM_MET_KIND, value="output", options=[
+                {"label": "Output (what was delivered)", "value": "output"},
+                {"label": "Outcome (how people are better off)", "value": "outcome"}])),
+            field("Unit", dbc.Select(id=ids.ADM_MET_UNIT, value="count", options=[
+                {"label": "Count", "value": "count"},
+                {"label": "Percentage (number improved of number assessed)", "value": "percent"}])),
+            dbc.Checkbox(id=ids.ADM_MET_HIGHER, value=True, label="Higher is better"),
+            dbc.Checkbox(id=ids.ADM_MET_HEADLINE, value=False, label="Headline measure on the Overview"),
+            field("Breakdown categories", dbc.Textarea(id=ids.ADM_MET_CATS, rows=3),
+                  "One per line. Returns must make them add up to the metric's total."),
+            field("Baseline", dbc.Input(id=ids.ADM_MET_BASE, type="text", inputMode="decimal"),
+                  "As published: a count, or a percentage. Leave blank if none."),
+            field("Baseline period", dbc.Input(id=ids.ADM_MET_BASE_PERIOD, type="text")),
+            field("Baseline source", dbc.Input(id=ids.ADM_MET_BASE_SOURCE, type="text")),
+            field("Display order", dbc.Input(id=ids.ADM_MET_ORDER, type="text", inputMode="numeric"),
+                  "Leave blank to put a new metric after the others."),
+            html.Div([
+                dbc.Button("Save metric", id=ids.ADM_MET_SAVE, color="success", className="me-2"),
+                dbc.Button("Retire", id=ids.ADM_MET_RETIRE, color="secondary", className="me-2"),
+                dbc.Button("Bring back", id=ids.ADM_MET_RESTORE, color="secondary", className="me-2"),
+                dbc.Button("Delete (only if it has no figures)", id=ids.ADM_MET_DELETE,
+                           color="danger", outline=True),
+            ], className="mt-2"),
+            html.Div(id=ids.ADM_MET_MSG),
+        ], className="admin-form mt-3"),
+    ]))
+
+
+def _targets_tab(services: list[Service], years: list[dict], year: str) -> dbc.Tab:
+    svc_options = options([(s.id, s.name) for s in services])
+    return dbc.Tab(label="Targets", tab_id="targets", children=html.Div([
+        html.H2("Targets", className="h4 mt-3"),
+        html.P("Annual targets, and quarterly ones where they differ. A count's annual target "
+               "splits evenly across quarters left blank; a percentage applies to every quarter."),
+        html.Div([
+            field("Service", dbc.Select(id=ids.ADM_TGT_SERVICE, options=svc_options,
+                                        value=svc_options[0]["value"] if svc_options else None)),
+            field("Financial year", dbc.Select(id=ids.ADM_TGT_YEAR, options=years, value=year)),
+        ], className="d-flex gap-3 flex-wrap"),
+        dag.AgGrid(
+            id=ids.ADM_TGT_GRID, rowData=[],
+            columnDefs=[{"field": "metric", "headerName": "Metric", "editable": False, "flex": 3,
+                         "wrapText": True, "autoHeight": True},
+                        {"field": "unit", "headerName": "Unit", "editable": False, "width": 90},
+                        *[{"field": f, "headerName": h, "editable": True, "width": 110}
+                          for f, h in (("annual", "Annual"), ("q1", "Q1"), ("q2", "Q2"),
+                                       ("q3", "Q3"), ("q4", "Q4"))]],
+            dashGridOptions={"theme": "themeBalham", "singleClickEdit": True,
+                             "stopEditingWhenCellsLoseFocus": True, "domLayout": "autoHeight"},
+        ),
+        html.Div([
+            dbc.Button("Split the annual targets evenly", id=ids.ADM_TGT_SPLIT, color="secondary",
+                       className="me-2"),
+            dbc.Button("Copy last year's", id=ids.ADM_TGT_COPY, color="secondary", className="me-2"),
+            dbc.Button("Save targets", id=ids.ADM_TGT_SAVE, color="success"),
+        ], className="mt-2"),
+        html.Div(id=ids.ADM_TGT_MSG),
+    ]))
+
+
+def _periods_tab(periods: list[PeriodRow]) -> dbc.Tab:
+    return dbc.Tab(label="Periods", tab_id="periods", children=html.Div([
+        html.H2("Reporting periods", className="h4 mt-3"),
+        html.Div([
+            field("Create the quarters of financial year", dbc.Input(id=ids.ADM_PER_YEAR, type="text",
+                                                                     placeholder="2027/28")),
+            dbc.Button("Create quarters", id=ids.ADM_PER_CREATE, color="secondary",
+                       className="align-self-end mb-2"),
+        ], className="d-flex gap-3 flex-wrap"),
+        html.Div([
+            field("Quarter", dbc.Select(id=ids.ADM_PER_PICK,
+                                        options=[{"label": p.label, "value": str(p.id)} for p in periods])),
+            field("Status", dbc.Select(id=ids.ADM_PER_STATUS, options=[
+                {"label": "Open", "value": "open"},
+                {"label": "Closed (locks its returns)", "value": "closed"}])),
+            field("Due date", dbc.Input(id=ids.ADM_PER_DUE, type="date")),
+            dbc.Button("Save period", id=ids.ADM_PER_SAVE, color="success", className="mt-2"),
+        ], className="admin-form"),
+        html.Div(id=ids.ADM_PER_MSG),
+        html.Div(period_table(periods), id=ids.ADM_PER_LIST, className="table-responsive"),
+    ]))
+
+
+def _users_tab(users: list[User], lk: dict) -> dbc.Tab:
+    roles = [{"label": "Provider", "value": "provider"}, {"label": "Viewer (CWP member)", "value": "viewer"},
+             {"label": "Admin (lead officer)", "value": "admin"}]
+    provider_opts = [{"label": "None", "value": ""}, *options(lk["provider"])]
+    return dbc.Tab(label="Users", tab_id="users", children=html.Div([
+        html.H2("Invite a user", className="h4 mt-3"),
+        html.Div([
+            field("Email address", dbc.Input(id=ids.ADM_USR_EMAIL, type="email")),
+            field("Role", dbc.Select(id=ids.ADM_USR_ROLE, options=roles, value="viewer")),
+            field("Provider (for provider users)", dbc.Select(id=ids.ADM_USR_PROVIDER,
+                                                              options=provider_opts, value="")),
+            dbc.Button("Invite", id=ids.ADM_USR_INVITE, color="success", className="mt-2"),
+        ], className="admin-form"),
+        html.H2("Change a user", className="h4 mt-4"),
+        html.Div([
+            field("User", dbc.Select(id=ids.ADM_USR_PICK,
+                                     options=[{"label": u.email, "value": str(u.id)} for u in users])),
+            field("Role", dbc.Select(id=ids.ADM_USR_EDIT_ROLE, options=roles)),
+            field("Provider", dbc.Select(id=ids.ADM_USR_EDIT_PROVIDER, options=provider_opts)),
+            dbc.Checkbox(id=ids.ADM_USR_ACTIVE, value=True, label="Active (untick to deactivate)"),
+            html.Div([
+                dbc.Button("Save user", id=ids.ADM_USR_SAVE, color="success", className="me-2"),
+                dbc.Button("Reset password", id=ids.ADM_USR_RESET, color="secondary"),
+            ], className="mt-2"),
+        ], className="admin-form"),
+        html.Div(id=ids.ADM_USR_MSG),
+        html.Div(user_table(users), id=ids.ADM_USR_LIST, className="table-responsive"),
+    ]))
+
+
+def _rag_tab(green: float, amber: float, rule: str) -> dbc.Tab:
+    return dbc.Tab(label="RAG rule", tab_id="rag", children=html.Div([
+        html.H2("RAG thresholds", className="h4 mt-3"),
+        html.P(rule, id=ids.ADM_RAG_RULE),
+        html.Div([
+            field("Green at or above (% of target)", dbc.Input(id=ids.ADM_RAG_GREEN, type="text",
+                                                               inputMode="decimal", value=f"{green * 100:g}")),
+            field("Amber at or above (% of target)", dbc.Input(id=ids.ADM_RAG_AMBER, type="text",
+                                                               inputMode="decimal", value=f"{amber * 100:g}")),
+            dbc.Button("Save the rule", id=ids.ADM_RAG_SAVE, color="success", className="mt-2"),
+            html.Div(id=ids.ADM_RAG_MSG),
+        ], className="admin-form"),
+    ]))
+
+
+def _audit_tab() -> dbc.Tab:
+    entities = ["return", "service", "metric", "provider", "period", "user", "rag thresholds"]
+    return dbc.Tab(label="Audit log", tab_id="audit", children=html.Div([
+        html.H2("Audit log", className="h4 mt-3"),
+        html.Div([
+            field("User's email contains", dbc.Input(id=ids.ADM_AUD_USER, type="text", debounce=True)),
+            field("Record", dbc.Select(id=ids.ADM_AUD_ENTITY, value="",
+                                       options=[{"label": "Any", "value": ""},
+                                                *[{"label": e, "value": e} for e in entities]])),
+            field("From", dbc.Input(id=ids.ADM_AUD_FROM, type="date")),
+            field("To", dbc.Input(id=ids.ADM_AUD_TO, type="date")),
+        ], className="d-flex gap-3 flex-wrap"),
+        html.Div(id=ids.ADM_AUD_LIST, className="table-responsive"),
+    ]))
+
+
+def admin_page(data: dict) -> html.Div:
+    return html.Div([
+        html.H1("Administration", className="h2"),
+        html.P("Configure what the partnership commissions and who reports it. Every change is "
+               "written to the audit log."),
+        dbc.Tabs([
+            _services_tab(data["lookups"], data["providers"], data["services"]),
+            _metrics_tab(data["services"]),
+            _targets_tab(data["services"], data["years"], data["year"]),
+            _periods_tab(data["periods"]),
+            _users_tab(data["users"], data["lookups"]),
+            _rag_tab(data["green"], data["amber"], data["rule"]),
+            _audit_tab(),
+        ], id=ids.ADM_TABS, active_tab="services"),
+    ])

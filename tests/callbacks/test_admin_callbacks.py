@@ -1,0 +1,92 @@
+"""Every admin callback, called as each role: only the admin gets through; refusals are
+audited; a crafted HTTP request is refused too."""
+
+import pytest
+from sqlalchemy import func, select
+
+from callbacks import admin as cb
+from models.db import unit_of_work
+from models.entities import AuditEvent, Provider
+
+# Each admin callback with arguments that would change something if allowed.
+CALLS = {
+    "load_provider": lambda: cb.load_provider("1"),
+    "save_provider": lambda: cb.save_provider("new", "Crafted Provider", True),
+    "load_service": lambda: cb.load_service("1"),
+    "save_service": lambda: cb.save_service("new", "Crafted service", "1", "1", "", None, None, "", "", True),
+    "list_metrics": lambda: cb.list_metrics("1"),
+    "load_metric": lambda: cb.load_metric("1"),
+    "metric_action": lambda: cb.metric_action("retire", "1", "1", "", "output", "count", True, False,
+                                              "", "", "", "", "0"),
+    "target_action": lambda: cb.target_action("save", "1", "2024/25", []),
+    "load_period": lambda: cb.load_period("1"),
+    "period_action": lambda: cb.period_action("create", None, None, None, "2031/32"),
+    "invite": lambda: cb.invite("crafted@x.org", "admin", ""),
+    "load_user": lambda: cb.load_user("1"),
+    "user_action": lambda: cb.user_action("reset", "1", None, None, True),
+    "save_rag": lambda: cb.save_rag("50", "10"),
+    "audit": lambda: cb.audit(None, None, None, None),
+}
+
+
+def test_every_admin_callback_is_listed():
+    """A new admin callback without a decision here fails this test."""
+    public = {name for name in dir(cb) if callable(getattr(cb, name)) and not name.startswith("_")
+              and getattr(getattr(cb, name), "__module__", "") == cb.__name__}
+    helpers = {"run_admin", "register"}
+    assert public - helpers == set(CALLS)
+
+
+@pytest.mark.parametrize("who", [None, "viewer@demo.local", "riverside-boxing-academy@demo.local"])
+def test_non_admins_are_refused_everywhere(signed_in, demo_factory, who):
+    with unit_of_work(demo_factory) as s:
+        providers_before = s.scalar(select(func.count()).select_from(Provider))
+    for name, call in CALLS.items():
+        with signed_in(who):
+            out = str(call())
+        if name.startswith("load_"):
+            assert "Crafted" not in out and "demo" not in out, name  # nothing read back
+        else:
+            expected = "Sign in first." if who is None else "Only the lead officer"
+            assert expected in out, name
+    with unit_of_work(demo_factory) as s:
+        assert s.scalar(select(func.count()).select_from(Provider)) == providers_before
+        refused = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "refused"))
+    assert refused == (0 if who is None else len(CALLS))
+
+
+def test_admin_gets_through(signed_in, demo_factory):
+    with signed_in("admin@demo.local"):
+        msg, table, opts = cb.save_provider("new", "Hearth Housing", True)
+        assert any(o["label"] == "Hearth Housing" for o in opts)
+        assert "Provider saved." in str(msg) and "Hearth Housing" in str(table)
+        msg, *_ = cb.invite("officer2@example.org", "admin", "")
+        assert "one-time password" in str(msg)
+        msg, rule = cb.save_rag("100", "85")
+        assert "at or above 85%" in rule
+        log = str(cb.audit("admin@demo.local", "provider", None, None))
+        assert "Hearth Housing" in log
+
+
+def test_crafted_http_request_to_an_admin_callback_is_refused(demo_app, demo_factory):
+    from tests.callbacks.test_routes import sign_in
+
+    client = demo_app.server.test_client()
+    sign_in(client, "viewer@demo.local")
+    key = next(k for k in demo_app.callback_map if "adm-prov-msg.children" in k)
+    payload = {
+        "output": key,
+        "outputs": [{"id": "adm-prov-msg", "property": "children"},
+                    {"id": "adm-prov-list", "property": "children"},
+                    {"id": "adm-prov-pick", "property": "options"}],
+        "inputs": [{"id": "adm-prov-save", "property": "n_clicks", "value": 1}],
+        "state": [{"id": "adm-prov-pick", "property": "value", "value": "new"},
+                  {"id": "adm-prov-name", "property": "value", "value": "Crafted Provider"},
+                  {"id": "adm-prov-active", "property": "value", "value": True}],
+        "changedPropIds": ["adm-prov-save.n_clicks"],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200
+    assert "Only the lead officer" in response.get_data(as_text=True)
+    with unit_of_work(demo_factory) as s:
+        assert s.scalars(select(Provider).where(Provider.name == "Crafted Provider")).first() is None
