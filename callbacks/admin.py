@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from dash import Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import AccessDenied, require_user, transaction
@@ -327,12 +327,13 @@ def save_rag(green: str | None, amber: str | None) -> tuple:
 
 def audit(user_email: str | None, entity: str | None, since: str | None, until: str | None) -> Any:
     ok, rows = run_admin("read audit log", lambda s, u: admin.audit_log(
-        s, u, user_email=user_email or None, entity=entity or None, since=_date(since),
+        s, u, user_email=user_email or None, entity=None if entity in (None, "", "any") else entity,
+        since=_date(since),
         until=_date(until)))
     if not ok:
         return rows
     if not rows:
-        return message("No changes match these filters.")
+        return html.P("No changes match these filters.", className="empty-state")
     return data_table(f"Latest {len(rows)} changes", ["When", "Who", "Action", "Record", "Before", "After"],
                       [[f"{r.at:%-d %b %Y %H:%M}", r.user, r.action, r.record, r.before[:300],
                         r.after[:300]] for r in rows], table_id="adm-audit-table")

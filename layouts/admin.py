@@ -194,7 +194,7 @@ def _periods_tab(periods: list[PeriodRow]) -> dbc.Tab:
                        className="align-self-end mb-2"),
         ], className="d-flex gap-3 flex-wrap"),
         html.Div([
-            field("Quarter", dbc.Select(id=ids.ADM_PER_PICK,
+            field("Quarter", dbc.Select(id=ids.ADM_PER_PICK, placeholder="Choose a quarter",
                                         options=[{"label": p.label, "value": str(p.id)} for p in periods])),
             field("Status", dbc.Select(id=ids.ADM_PER_STATUS, options=[
                 {"label": "Open", "value": "open"},
@@ -222,7 +222,7 @@ def _users_tab(users: list[User], lk: dict) -> dbc.Tab:
         ], className="admin-form"),
         html.H2("Change a user", className="h4 mt-4"),
         html.Div([
-            field("User", dbc.Select(id=ids.ADM_USR_PICK,
+            field("User", dbc.Select(id=ids.ADM_USR_PICK, placeholder="Choose a user",
                                      options=[{"label": u.email, "value": str(u.id)} for u in users])),
             field("Role", dbc.Select(id=ids.ADM_USR_EDIT_ROLE, options=roles)),
             field("Provider", dbc.Select(id=ids.ADM_USR_EDIT_PROVIDER, options=provider_opts)),
@@ -258,8 +258,8 @@ def _audit_tab() -> dbc.Tab:
         html.H2("Audit log", className="h4 mt-3"),
         html.Div([
             field("User's email contains", dbc.Input(id=ids.ADM_AUD_USER, type="text", debounce=True)),
-            field("Record", dbc.Select(id=ids.ADM_AUD_ENTITY, value="",
-                                       options=[{"label": "Any", "value": ""},
+            field("Record", dbc.Select(id=ids.ADM_AUD_ENTITY, value="any",
+                                       options=[{"label": "Any", "value": "any"},
                                                 *[{"label": e, "value": e} for e in entities]])),
             field("From", dbc.Input(id=ids.ADM_AUD_FROM, type="date")),
             field("To", dbc.Input(id=ids.ADM_AUD_TO, type="date")),
