@@ -42,7 +42,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         serve_locally=True,
         # Bootstrap first, then our assets/*.css on top; all served from assets/, no CDN.
         external_stylesheets=["/assets/vendor/bootstrap.min.css"],
-        assets_ignore=r"vendor/.*",
+        # Dash matches this against file names (not paths): keep Bootstrap out of the
+        # automatic list so it loads once, first, and our CSS (print rules included) wins.
+        assets_ignore=r"bootstrap\.min\.css",
         suppress_callback_exceptions=True,  # pages are rendered by the router callback
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')

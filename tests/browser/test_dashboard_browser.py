@@ -69,3 +69,19 @@ def test_priorities_and_submissions_pages(dash_duo, browser_app):
     rates = dash_duo.find_element("#submissions-rates").text
     assert "Completeness" in rates and "100%" in rates
     assert "Overdue" in dash_duo.find_element("#submissions-table").text
+
+
+def test_print_stylesheet_and_offline_assets(dash_duo, browser_app):
+    """Bootstrap is served from this app, once and before our CSS, so the print rules win:
+    filters and navigation drop out, the page uses the paper's width."""
+    _signed_in(dash_duo, browser_app)
+    sheets = dash_duo.driver.execute_script(
+        "return Array.from(document.styleSheets).map(s => s.href).filter(Boolean);")
+    assert all(h.startswith(dash_duo.server.url) for h in sheets)
+    assert [h.split("?")[0].rsplit("/", 1)[-1] for h in sheets] == ["bootstrap.min.css", "monitor.css"]
+    dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    styles = dash_duo.driver.execute_script(
+        "return [getComputedStyle(document.querySelector('.filters')).display,"
+        " getComputedStyle(document.querySelector('.monitor-header')).display,"
+        " getComputedStyle(document.querySelector('main.container')).maxWidth];")
+    assert styles == ["none", "none", "none"]
