@@ -25,7 +25,7 @@ from layouts.admin import (
 )
 from layouts.charts import data_table
 from models import admin, admin_views
-from models.access import AccessRefused
+from models.access import AccessRefused, require_admin
 from models.audit import record_refusal
 from models.entities import Metric, Period, Provider, Service, User
 from models.periods import parse_year_label
@@ -39,6 +39,8 @@ def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any
     except AccessDenied as exc:
         return False, message(str(exc), ok=False)
     try:
+        # The role first, before anything from the browser is even parsed.
+        require_admin(user, "change the configuration")
         with transaction() as session:
             return True, work(session, user)
     except AccessRefused as exc:
@@ -141,13 +143,19 @@ def load_metric(pick: str | None) -> tuple:
     blank = ("", "output", "count", True, False, "", "", "", "", "")
     if mid is None:
         return blank
-    ok, m = run_admin("read metric", lambda s, u: admin_views.get(s, u, Metric, mid))
-    if not ok or m is None:
-        return blank
-    return (m.name, m.kind, m.unit, m.higher_is_better, m.is_headline,
-            "\n".join(c.name for c in m.categories),
-            "" if m.baseline_value is None else f"{m.baseline_value:g}", m.baseline_period or "",
-            m.baseline_source or "", str(m.display_order))
+
+    def work(s: Session, u: Any) -> tuple | None:
+        m = admin_views.get(s, u, Metric, mid)
+        if m is None:
+            return None
+        # Read everything inside the session: categories load lazily.
+        return (m.name, m.kind, m.unit, m.higher_is_better, m.is_headline,
+                "\n".join(c.name for c in m.categories),
+                "" if m.baseline_value is None else f"{m.baseline_value:g}", m.baseline_period or "",
+                m.baseline_source or "", str(m.display_order))
+
+    ok, found = run_admin("read metric", work)
+    return found if ok and found else blank
 
 
 def metric_action(action: str, service: str | None, pick: str | None, name: str | None,

@@ -31,6 +31,13 @@ from models.return_validation import RawReturn
 from models.workflow import WorkflowError
 
 
+def whole(value: object) -> int:
+    """An id or version from the browser: a whole number, or ValueError (never a 500)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("not a whole number")
+    return int(value)
+
+
 def error_summary(title: str, items: list[tuple[str, str]], cat_metric: dict[int, int],
                   css: str = "error-summary") -> html.Div:
     """GOV.UK error summary: each message links to its field."""
@@ -92,7 +99,8 @@ def handle_save(action: str, form: FormState, error_ids: list[dict], context: di
                   "version": no_update, "status": "", "locked": False}
     try:
         user = require_user()
-        service_id, period_id = int(context["service"]), int(context["period"])
+        service_id, period_id = whole(context["service"]), whole(context["period"])
+        expected = whole(version or 0)
     except AccessDenied as exc:
         errors_out["summary"] = message_box(str(exc))
         return errors_out
@@ -101,7 +109,7 @@ def handle_save(action: str, form: FormState, error_ids: list[dict], context: di
         return errors_out
     try:
         with transaction() as session:
-            result = save_return(session, user, service_id, period_id, form.raw(), int(version or 0),
+            result = save_return(session, user, service_id, period_id, form.raw(), expected,
                                  submit=action == "submit", confirmed=bool(confirmed))
     except AccessRefused as exc:
         record_refusal(sessions(), user.id, f"{action} return for service {service_id}, "
@@ -150,16 +158,19 @@ def handle_review(action: str, return_id: int, comment: str | None, version: int
     except AccessDenied as exc:
         return message_box(str(exc)), no_update
     try:
+        return_id, expected = whole(return_id), whole(version or 0)
+    except (TypeError, ValueError):
+        return message_box("This page is out of date. Reload it and try again."), no_update
+    try:
         with transaction() as session:
-            ret = review_return(session, user, int(return_id), action, comment or "",
-                                int(version or 0))
+            ret = review_return(session, user, return_id, action, comment or "", expected)
             done = {"approve": "approved", "return": "returned to the provider",
                     "reopen": "reopened"}[action]
             text = f"Return {ret.id} {done}."
         with transaction() as session:
             items = review_queue(session, user) if user.role == "admin" else []
     except AccessRefused as exc:
-        record_refusal(sessions(), user.id, f"{action} return {return_id}", "return", int(return_id))
+        record_refusal(sessions(), user.id, f"{action} return {return_id}", "return", return_id)
         return message_box(str(exc)), no_update
     except (ReturnConflict, StaleDataError):
         return message_box(CONFLICT_MESSAGE), no_update
@@ -175,7 +186,8 @@ def handle_upload(contents: str | None, filename: str | None, context: dict | No
         return no_update
     try:
         user = require_user()
-        service_id, period_id = int(context["service"]), int(context["period"])
+        service_id, period_id = whole(context["service"]), whole(context["period"])
+        expected = whole(version or 0)
     except AccessDenied as exc:
         return message_box(str(exc))
     except (TypeError, KeyError, ValueError):
@@ -188,7 +200,7 @@ def handle_upload(contents: str | None, filename: str | None, context: dict | No
                                 "return; download the template from this page.")
         with transaction() as session:
             result = save_return(session, user, service_id, period_id, template.raw,
-                                 int(version or 0), submit=False)
+                                 expected, submit=False)
     except TemplateError as exc:
         return message_box(str(exc))
     except binascii.Error:
@@ -219,10 +231,13 @@ def handle_upload(contents: str | None, filename: str | None, context: dict | No
 def handle_reopen(reason: str | None, context: dict | None, version: int | None) -> object:
     try:
         user = require_user()
+        service_id, period_id = whole(context["service"]), whole(context["period"])
         with transaction() as session:
-            return_id = find_return_id(session, user, int(context["service"]), int(context["period"]))
+            return_id = find_return_id(session, user, service_id, period_id)
     except AccessDenied as exc:
         return message_box(str(exc))
+    except (TypeError, KeyError, ValueError):
+        return message_box("This page is out of date. Reload it and try again.")
     except AccessRefused as exc:
         record_refusal(sessions(), user.id, "reopen return", exc.entity, exc.entity_id)
         return message_box(str(exc))
