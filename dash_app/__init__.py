@@ -8,7 +8,7 @@ from dash import Dash
 from flask import Flask
 from flask_login import current_user
 
-from dash_app import auth, database, routes
+from dash_app import auth, database, routes, security
 from dash_app.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     from callbacks import register
 
     register(app)
+    security.init_app(server, app)
     return app
 
 

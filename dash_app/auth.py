@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired
 from dash_app.database import sessions, transaction
 from dash_app.extensions import login_manager
 from models.entities import User
-from models.users import authenticate
+from models.users import authenticate, record_sign_in, sign_in_blocked
 
 bp = Blueprint("auth", __name__)
 
@@ -81,9 +81,17 @@ def login():  # noqa: ANN201 - a Flask view
     form = LoginForm()
     error = None
     if form.validate_on_submit():
+        email = form.email.data or ""
         with transaction() as session:
-            user = authenticate(session, form.email.data or "", form.password.data or "")
+            blocked = sign_in_blocked(session, email)
+            user = None if blocked else authenticate(session, email, form.password.data or "")
             signed_in = snapshot(user) if user else None
+            if not blocked:
+                record_sign_in(session, email, signed_in is not None)
+        if blocked:
+            error = ("There have been too many failed sign-ins for this email address. Wait 15 "
+                     "minutes and try again, or ask the lead officer to reset your password.")
+            return render_template("login.html", form=form, error=error), 429
         if signed_in is not None:
             login_user(signed_in)
             if signed_in.must_change_password:

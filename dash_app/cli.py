@@ -132,6 +132,26 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
     return f"Wrote {args.format.upper()} ({len(body):,} bytes) to {out}."
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> str:
+    from models.backup import BackupError, backup
+
+    try:
+        pages = backup(settings.database_url, Path(args.out))
+    except BackupError as exc:
+        raise ConfigError(str(exc)) from None
+    return f"Backed up the database to {args.out} ({pages} pages)."
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> str:
+    from models.backup import BackupError, restore
+
+    try:
+        restore(settings.database_url, Path(args.file))
+    except BackupError as exc:
+        raise ConfigError(str(exc)) from None
+    return f"Restored the database from {args.file}."
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> str:
     from dash_app import create_app
 
@@ -174,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--publish", action="store_true",
                         help="publication mode: show counts of 1 to 4 as <5, withhold small rates")
     export.set_defaults(func=cmd_export)
+    back = sub.add_parser("backup", help="copy the SQLite database, safely while it runs")
+    back.add_argument("--out", required=True, help="file to write")
+    back.set_defaults(func=cmd_backup)
+    rest = sub.add_parser("restore", help="replace the SQLite database with a backup")
+    rest.add_argument("file", help="a file written by backup")
+    rest.set_defaults(func=cmd_restore)
     serve = sub.add_parser("serve", help="run the development server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)

@@ -11,11 +11,12 @@ from layouts.filters import QUARTER_OPTIONS, provisional_switch, select
 from models.performance import COLUMNS
 
 PERIOD_OPTIONS = [*QUARTER_OPTIONS, {"label": "Whole year", "value": "year"}]
+# One class name per rule: AG Grid adds each key with classList.add, which refuses spaces.
 RAG_CLASSES = {
-    "rag-cell rag-green": "params.value === 'Green'",
-    "rag-cell rag-amber": "params.value === 'Amber'",
-    "rag-cell rag-red": "params.value === 'Red'",
-    "rag-cell rag-grey": "['No data', 'Not due', 'No target'].includes(params.value)",
+    "rag-green": "params.value === 'Green'",
+    "rag-amber": "params.value === 'Amber'",
+    "rag-red": "params.value === 'Red'",
+    "rag-grey": "['No data', 'Not due', 'No target'].includes(params.value)",
 }
 
 
@@ -29,6 +30,7 @@ def column_defs() -> list[dict]:
         if name not in ("Priority", "Service", "Provider", "Metric", "Note"):
             col["width"] = 118
         if name == "RAG":
+            col["cellClass"] = "rag-cell"
             col["cellClassRules"] = RAG_CLASSES
         if name in ("Metric", "Note", "Service"):
             col["wrapText"] = True

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.entities import ROLES, Provider, User
+from models.entities import ROLES, Provider, SignInFailure, User
 
 MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -81,3 +82,28 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def sign_in_blocked(session: Session, email: str) -> bool:
+    """True after MAX_FAILURES failed sign-ins for this email within FAILURE_WINDOW."""
+    since = _now() - FAILURE_WINDOW
+    failures = session.scalar(select(func.count()).select_from(SignInFailure).where(
+        SignInFailure.email == normalise_email(email), SignInFailure.at >= since)) or 0
+    return failures >= MAX_FAILURES
+
+
+def record_sign_in(session: Session, email: str, succeeded: bool) -> None:
+    key = normalise_email(email)
+    if succeeded:
+        session.execute(delete(SignInFailure).where(SignInFailure.email == key))
+    else:
+        session.add(SignInFailure(email=key[:254]))
+    # Old failures are of no further use.
+    session.execute(delete(SignInFailure).where(SignInFailure.at < _now() - FAILURE_WINDOW))
