@@ -73,8 +73,19 @@ def user_table(rows: list[User]) -> html.Table:
                        for u in rows], table_id="adm-user-table")
 
 
-def _services_tab(lk: dict, providers: list[Provider], services: list[Service]) -> dbc.Tab:
-    return dbc.Tab(label="Providers and services", tab_id="services", children=html.Div([
+SECTIONS = [("services", "Providers and services"), ("metrics", "Metrics"), ("targets", "Targets"),
+            ("periods", "Periods"), ("users", "Users"), ("rag", "RAG rule"), ("audit", "Audit log")]
+
+
+def _section(label: str, key: str, body: html.Div) -> html.Section:
+    # Sections on one page with a contents list (not tabs): every form is always there,
+    # reachable by keyboard and link, and nothing points at hidden panels.
+    return html.Section(body, id=f"adm-section-{key}", className="admin-section",
+                        **{"aria-label": label})
+
+
+def _services_tab(lk: dict, providers: list[Provider], services: list[Service]) -> html.Section:
+    return _section("Providers and services", "services", html.Div([
         html.H2("Providers", className="h4 mt-3"),
         html.Div([
             field("Provider", dbc.Select(id=ids.ADM_PROV_PICK, value=NEW,
@@ -113,9 +124,9 @@ def _services_tab(lk: dict, providers: list[Provider], services: list[Service]) 
     ]))
 
 
-def _metrics_tab(services: list[Service]) -> dbc.Tab:
+def _metrics_tab(services: list[Service]) -> html.Section:
     svc_options = options([(s.id, s.name) for s in services])
-    return dbc.Tab(label="Metrics", tab_id="metrics", children=html.Div([
+    return _section("Metrics", "metrics", html.Div([
         html.H2("Metrics", className="h4 mt-3"),
         field("Service", dbc.Select(id=ids.ADM_MET_SERVICE, options=svc_options,
                                     value=svc_options[0]["value"] if svc_options else None)),
@@ -152,9 +163,9 @@ def _metrics_tab(services: list[Service]) -> dbc.Tab:
     ]))
 
 
-def _targets_tab(services: list[Service], years: list[dict], year: str) -> dbc.Tab:
+def _targets_tab(services: list[Service], years: list[dict], year: str) -> html.Section:
     svc_options = options([(s.id, s.name) for s in services])
-    return dbc.Tab(label="Targets", tab_id="targets", children=html.Div([
+    return _section("Targets", "targets", html.Div([
         html.H2("Targets", className="h4 mt-3"),
         html.P("Annual targets, and quarterly ones where they differ. A count's annual target "
                "splits evenly across quarters left blank; a percentage applies to every quarter."),
@@ -184,8 +195,8 @@ def _targets_tab(services: list[Service], years: list[dict], year: str) -> dbc.T
     ]))
 
 
-def _periods_tab(periods: list[PeriodRow]) -> dbc.Tab:
-    return dbc.Tab(label="Periods", tab_id="periods", children=html.Div([
+def _periods_tab(periods: list[PeriodRow]) -> html.Section:
+    return _section("Periods", "periods", html.Div([
         html.H2("Reporting periods", className="h4 mt-3"),
         html.Div([
             field("Create the quarters of financial year", dbc.Input(id=ids.ADM_PER_YEAR, type="text",
@@ -207,11 +218,11 @@ def _periods_tab(periods: list[PeriodRow]) -> dbc.Tab:
     ]))
 
 
-def _users_tab(users: list[User], lk: dict) -> dbc.Tab:
+def _users_tab(users: list[User], lk: dict) -> html.Section:
     roles = [{"label": "Provider", "value": "provider"}, {"label": "Viewer (CWP member)", "value": "viewer"},
              {"label": "Admin (lead officer)", "value": "admin"}]
     provider_opts = [{"label": "None", "value": ""}, *options(lk["provider"])]
-    return dbc.Tab(label="Users", tab_id="users", children=html.Div([
+    return _section("Users", "users", html.Div([
         html.H2("Invite a user", className="h4 mt-3"),
         html.Div([
             field("Email address", dbc.Input(id=ids.ADM_USR_EMAIL, type="email")),
@@ -237,8 +248,8 @@ def _users_tab(users: list[User], lk: dict) -> dbc.Tab:
     ]))
 
 
-def _rag_tab(green: float, amber: float, rule: str) -> dbc.Tab:
-    return dbc.Tab(label="RAG rule", tab_id="rag", children=html.Div([
+def _rag_tab(green: float, amber: float, rule: str) -> html.Section:
+    return _section("RAG rule", "rag", html.Div([
         html.H2("RAG thresholds", className="h4 mt-3"),
         html.P(rule, id=ids.ADM_RAG_RULE),
         html.Div([
@@ -252,9 +263,9 @@ def _rag_tab(green: float, amber: float, rule: str) -> dbc.Tab:
     ]))
 
 
-def _audit_tab() -> dbc.Tab:
+def _audit_tab() -> html.Section:
     entities = ["return", "service", "metric", "provider", "period", "user", "rag thresholds"]
-    return dbc.Tab(label="Audit log", tab_id="audit", children=html.Div([
+    return _section("Audit log", "audit", html.Div([
         html.H2("Audit log", className="h4 mt-3"),
         html.Div([
             field("User's email contains", dbc.Input(id=ids.ADM_AUD_USER, type="text", debounce=True)),
@@ -273,13 +284,13 @@ def admin_page(data: dict) -> html.Div:
         html.H1("Administration", className="h2"),
         html.P("Configure what the partnership commissions and who reports it. Every change is "
                "written to the audit log."),
-        dbc.Tabs([
-            _services_tab(data["lookups"], data["providers"], data["services"]),
-            _metrics_tab(data["services"]),
-            _targets_tab(data["services"], data["years"], data["year"]),
-            _periods_tab(data["periods"]),
-            _users_tab(data["users"], data["lookups"]),
-            _rag_tab(data["green"], data["amber"], data["rule"]),
-            _audit_tab(),
-        ], id=ids.ADM_TABS, active_tab="services"),
+        html.Nav(html.Ul([html.Li(html.A(label, href=f"#adm-section-{key}")) for key, label in SECTIONS],
+                         className="admin-contents"), **{"aria-label": "Administration sections"}),
+        _services_tab(data["lookups"], data["providers"], data["services"]),
+        _metrics_tab(data["services"]),
+        _targets_tab(data["services"], data["years"], data["year"]),
+        _periods_tab(data["periods"]),
+        _users_tab(data["users"], data["lookups"]),
+        _rag_tab(data["green"], data["amber"], data["rule"]),
+        _audit_tab(),
     ])

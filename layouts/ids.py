@@ -78,7 +78,6 @@ RV_UPLOAD = "rv-upload"
 RV_UPLOAD_RESULT = "rv-upload-result"
 
 # Administration (admin only). Fields are named ADM_<FORM>_<FIELD>.
-ADM_TABS = "adm-tabs"
 ADM_PROV_PICK, ADM_PROV_NAME, ADM_PROV_ACTIVE, ADM_PROV_SAVE, ADM_PROV_MSG, ADM_PROV_LIST = (
     "adm-prov-pick", "adm-prov-name", "adm-prov-active", "adm-prov-save", "adm-prov-msg",
     "adm-prov-list")

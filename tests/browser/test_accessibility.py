@@ -1,0 +1,98 @@
+"""axe-core (vendored) on every page: no serious or critical WCAG 2.2 AA violations. And a
+whole return entered and submitted with the keyboard alone."""
+
+import json
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+from sqlalchemy import select
+
+from models.db import unit_of_work
+from models.entities import Period, Service
+from tests.browser.conftest import sign_in, start
+
+pytestmark = pytest.mark.browser
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(dash_duo) -> list[dict]:
+    dash_duo.driver.set_script_timeout(60)
+    dash_duo.driver.execute_script(AXE)
+    return dash_duo.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(TAGS)}}}}})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))));")
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def test_the_check_can_fail(dash_duo, browser_app):
+    start(dash_duo, browser_app)
+    dash_duo.driver.get(dash_duo.server.url + "/login")
+    dash_duo.wait_for_element("#email")
+    dash_duo.driver.execute_script("document.body.appendChild(document.createElement('button'));")
+    assert "button-name" in [v["id"] for v in serious(axe_violations(dash_duo))]
+
+
+def test_no_serious_violations_on_any_page(dash_duo, app_and_factory):
+    app, factory = app_and_factory
+    with unit_of_work(factory) as s:
+        svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
+        period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
+    pages = {
+        "/": "#overview-tiles .card", "/service?id=1&year=2025/26": "#service-name",
+        "/priorities": "#priority-body table", "/submissions": "#submissions-table",
+        "/performance?year=2025/26&quarter=Q3": "#perf-grid .ag-row", "/returns": "#returns-table",
+        f"/returns/edit?service={svc.id}&period={period.id}": "#return-form", "/review": ".queue-item",
+        "/admin": "#adm-prov-name",
+    }
+    start(dash_duo, app)
+    found = {}
+    dash_duo.driver.get(dash_duo.server.url + "/login")
+    dash_duo.wait_for_element("#email")
+    found["/login"] = serious(axe_violations(dash_duo))
+    sign_in(dash_duo, "admin@demo.local")
+    dash_duo.wait_for_element("#overview-heading")
+    for path, ready in pages.items():
+        dash_duo.driver.get(dash_duo.server.url + path)
+        dash_duo.wait_for_element(ready)
+        found[path] = serious(axe_violations(dash_duo))
+    print(json.dumps({p: len(v) for p, v in found.items()}))
+    assert found == {p: [] for p in found}
+
+
+def test_a_whole_return_with_the_keyboard_alone(dash_duo, app_and_factory):
+    app, factory = app_and_factory
+    with unit_of_work(factory) as s:
+        svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
+        period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
+    start(dash_duo, app)
+    sign_in(dash_duo, "safer-futures-support@demo.local")
+    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={svc.id}&period={period.id}")
+    dash_duo.wait_for_element("#return-form")
+    driver = dash_duo.driver
+
+    def active():
+        return driver.switch_to.active_element
+
+    def tab_until(predicate, limit=80):
+        for _ in range(limit):
+            active().send_keys(Keys.TAB)
+            if predicate(active()):
+                return active()
+        raise AssertionError("focus never reached the element")
+
+    driver.find_element("tag name", "body").click()
+    tab_until(lambda e: "number-input" in (e.get_attribute("class") or ""))
+    active().send_keys("7")
+    tab_until(lambda e: "number-input" in (e.get_attribute("class") or ""))
+    active().send_keys("6")
+    tab_until(lambda e: e.get_attribute("id") == "rv-submit")
+    active().send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#rv-status", "Return submitted")
