@@ -96,3 +96,24 @@ def test_a_whole_return_with_the_keyboard_alone(dash_duo, app_and_factory):
     tab_until(lambda e: e.get_attribute("id") == "rv-submit")
     active().send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#rv-status", "Return submitted")
+
+
+def test_script_typed_into_a_case_study_is_shown_as_text(dash_duo, app_and_factory):
+    from models.entities import Return
+
+    app, factory = app_and_factory
+    hostile = "<script>window.__pwned = 1</script><img src=x onerror='window.__pwned=2'>"
+    with unit_of_work(factory) as s:
+        svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
+        ret = s.scalars(select(Return).join(Period).where(
+            Return.service_id == svc.id, Return.status == "approved", Period.year == 2025,
+            Period.quarter == 1)).one()
+        ret.case_study = hostile
+        service_id = svc.id
+    start(dash_duo, app)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.driver.get(f"{dash_duo.server.url}/service?id={service_id}&year=2025/26")
+    dash_duo.wait_for_contains_text("#service-body", "window.__pwned = 1")
+    assert dash_duo.driver.execute_script("return window.__pwned === undefined")
+    assert hostile in dash_duo.find_element("#service-body").text
