@@ -1,0 +1,162 @@
+"""Crash safety: gunicorn on loopback, a bounded burst of concurrent saves, one worker
+killed with SIGKILL mid-burst. Every return is then wholly saved or wholly absent, every
+acknowledged save is there, and the database passes its integrity check."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import func, select, text
+
+from models import admin
+from models.db import make_engine, make_sessionmaker, unit_of_work
+from models.demo import seed_demo
+from models.entities import Metric, Period, Return, ReturnValue, Service, User
+from models.migrate import upgrade
+from tests.conftest import DEMO_PASSWORD, SECRET, TODAY
+from tests.factories import Actor
+
+ROOT = Path(__file__).resolve().parents[2]
+BURST = 40
+COUNT_ONLY = ("Sanctuary scheme", "Substance misuse and mental health outreach",
+              "Place-based approach (Highfields, Doxey)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(empty_db_url, tmp_path):
+    upgrade(empty_db_url)
+    engine = make_engine(empty_db_url)
+    factory = make_sessionmaker(engine)
+    with unit_of_work(factory) as s:
+        seed_demo(s, DEMO_PASSWORD, TODAY)
+        boss = s.scalars(select(User).where(User.email == "admin@demo.local")).one()
+        for year in (2030, 2031, 2032, 2033):
+            admin.generate_year(s, Actor(boss.id, "admin"), year)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": empty_db_url, "SECRET_KEY": SECRET,
+           "MONITOR_TODAY": TODAY.isoformat(), "MONITOR_ENV": "development"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--bind",
+         f"127.0.0.1:{port}", "--graceful-timeout", "2", "wsgi:server"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "gunicorn.log").open("w"))
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if requests.get(url + "/healthz", timeout=5).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise AssertionError((tmp_path / "gunicorn.log").read_text()[-2000:])
+    yield url, proc, factory, empty_db_url
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=15)
+    engine.dispose()
+
+
+def _session(url: str) -> requests.Session:
+    s = requests.Session()
+    page = s.get(url + "/login", timeout=10).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    s.post(url + "/login", data={"email": "admin@demo.local", "password": DEMO_PASSWORD,
+                                 "csrf_token": token}, timeout=10)
+    return s
+
+
+def _payload(key: str, service_id: int, period_id: int, metrics: list[int]) -> dict:
+    counts = [{"id": {"type": "rv-count", "metric": m}, "property": "value", "value": str(7 + i)}
+              for i, m in enumerate(metrics)]
+    return {
+        "output": key,
+        "outputs": [{"id": "rv-summary", "property": "children"}, [],
+                    [{"id": c["id"], "property": "invalid"} for c in counts], [], [], [], [],
+                    {"id": "rv-version", "property": "data"}, {"id": "rv-status", "property": "children"},
+                    {"id": "rv-save", "property": "disabled"}, {"id": "rv-submit", "property": "disabled"}],
+        "inputs": [{"id": "rv-save", "property": "n_clicks", "value": 1},
+                   {"id": "rv-submit", "property": "n_clicks", "value": None}],
+        "state": [counts, [{"id": c["id"], "property": "id", "value": c["id"]} for c in counts],
+                  [], [], [], [], [], [], [], [], [],
+                  {"id": "rv-context", "property": "data", "value": {"service": service_id, "period": period_id}},
+                  {"id": "rv-version", "property": "data", "value": 0},
+                  {"id": "rv-confirm", "property": "value", "value": False}],
+        "changedPropIds": ["rv-save.n_clicks"],
+    }
+
+
+def _workers(master: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def test_burst_with_a_killed_worker_loses_nothing(server):
+    url, proc, factory, db_url = server
+    with unit_of_work(factory) as s:
+        services = {sv.name: (sv.id, [m.id for m in s.scalars(select(Metric).where(
+            Metric.service_id == sv.id, Metric.active))]) for sv in s.scalars(
+            select(Service).where(Service.name.in_(COUNT_ONLY)))}
+        periods = [p.id for p in s.scalars(select(Period).where(Period.year >= 2030))]
+    slots = [(sid, pid, metrics) for sid, metrics in services.values() for pid in periods][:BURST]
+    http = _session(url)
+    key = http.get(url + "/_dash-dependencies", timeout=10).json()
+    save_key = next(c["output"] for c in key if c["output"].startswith("..rv-summary.children"))
+
+    def send(slot):
+        sid, pid, metrics = slot
+        try:
+            r = http.post(url + "/_dash-update-component", json=_payload(save_key, sid, pid, metrics),
+                          timeout=20)
+            return slot, r.status_code, "Draft saved" in r.text
+        except requests.RequestException:
+            return slot, None, False
+
+    killed = []
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(send, slot) for slot in slots]
+        time.sleep(0.3)  # mid-burst
+        for pid in _workers(proc.pid)[:1]:
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+        results = [f.result() for f in futures]
+    assert killed, "no worker to kill"
+
+    acknowledged = {(sid, pid) for (sid, pid, _), _, ok in results if ok}
+    lost = partial = 0
+    with unit_of_work(factory) as s:
+        for sid, pid, metrics in slots:
+            ret = s.scalars(select(Return).filter_by(service_id=sid, period_id=pid)).one_or_none()
+            if ret is None:
+                lost += (sid, pid) in acknowledged
+                continue
+            values = s.scalars(select(ReturnValue).where(ReturnValue.return_id == ret.id)).all()
+            if sorted(v.metric_id for v in values) != sorted(metrics) or any(v.count is None for v in values):
+                partial += 1
+        orphans = s.scalar(select(func.count()).select_from(ReturnValue).outerjoin(
+            Return, Return.id == ReturnValue.return_id).where(Return.id.is_(None)))
+        if db_url.startswith("sqlite"):
+            integrity = s.execute(text("PRAGMA integrity_check")).scalar()
+        else:
+            integrity = "ok" if orphans == 0 else "orphans"
+    figures = {"engine": db_url.split(":")[0], "requests": len(slots), "acknowledged": len(acknowledged),
+               "failed": sum(1 for _, status, ok in results if not ok), "killed_workers": len(killed),
+               "lost": lost, "partial": partial, "integrity": integrity}
+    print(json.dumps(figures))
+    assert lost == 0 and partial == 0 and orphans == 0 and integrity == "ok"
+    assert len(acknowledged) > 0
