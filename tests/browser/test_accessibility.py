@@ -99,21 +99,30 @@ def test_a_whole_return_with_the_keyboard_alone(dash_duo, app_and_factory):
 
 
 def test_script_typed_into_a_case_study_is_shown_as_text(dash_duo, app_and_factory):
-    from models.entities import Return
-
     app, factory = app_and_factory
     hostile = "<script>window.__pwned = 1</script><img src=x onerror='window.__pwned=2'>"
     with unit_of_work(factory) as s:
         svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
-        ret = s.scalars(select(Return).join(Period).where(
-            Return.service_id == svc.id, Return.status == "approved", Period.year == 2025,
-            Period.quarter == 1)).one()
-        ret.case_study = hostile
-        service_id = svc.id
+        period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
     start(dash_duo, app)
-    sign_in(dash_duo, "viewer@demo.local")
+    sign_in(dash_duo, "safer-futures-support@demo.local")
     dash_duo.wait_for_element("#overview-heading")
-    dash_duo.driver.get(f"{dash_duo.server.url}/service?id={service_id}&year=2025/26")
-    dash_duo.wait_for_contains_text("#service-body", "window.__pwned = 1")
+    dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={svc.id}&period={period.id}")
+    dash_duo.wait_for_element("#return-form")
+    for element, value in zip(dash_duo.find_elements("#return-form input.number-input"), ["3", "2"],
+                              strict=True):
+        element.send_keys(value)
+    story = dash_duo.driver.find_element(
+        "xpath", "//*[@id='" + '{"field":"case_study","type":"rv-text"}' + "']")
+    story.send_keys(hostile)
+    submit = dash_duo.find_element("#rv-submit")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", submit)
+    submit.send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#rv-status", "Return submitted")
+    dash_duo.driver.get(dash_duo.server.url + "/logout")
+    sign_in(dash_duo, "admin@demo.local")
+    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.driver.get(dash_duo.server.url + "/review")
+    dash_duo.wait_for_contains_text("#rq-list", "window.__pwned = 1")
+    assert hostile in dash_duo.find_element("#rq-list").text
     assert dash_duo.driver.execute_script("return window.__pwned === undefined")
-    assert hostile in dash_duo.find_element("#service-body").text
