@@ -102,8 +102,16 @@ def _payload(key: str, service_id: int, period_id: int, metrics: list[int]) -> d
 
 
 def _workers(master: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
-    return [int(p) for p in out.stdout.split()]
+    """gunicorn's worker processes: children of the master, read from /proc (no procps)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            children.append(int(stat.parent.name))
+    return children
 
 
 def test_burst_with_a_killed_worker_loses_nothing(server):
