@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callbacks.common import AccessDenied, require_user, transaction
@@ -48,6 +49,9 @@ def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any
         return False, message(str(exc), ok=False)
     except (admin.AdminError, UserError, ValueError) as exc:
         return False, message(str(exc), ok=False)
+    except IntegrityError:
+        # Two admins saving the same name at once: the database's unique rule decides.
+        return False, message("That name is already in use; choose another.", ok=False)
 
 
 def _int(value: str | None) -> int | None:

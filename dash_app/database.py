@@ -36,6 +36,14 @@ def check_database(engine, url: str) -> None:  # noqa: ANN001
         raise ConfigError(
             f"The database at {safe_url} has not been set up; run: python -m dash_app init-db"
         )
+    from models.migrate import current_revision, head_revision
+
+    if current_revision(engine) != head_revision():
+        # An older schema would fail at the first query that needs a newer table or column.
+        raise ConfigError(
+            f"The database at {safe_url} needs migrating to this version; run: "
+            "python -m dash_app init-db"
+        )
 
 
 def sessions() -> sessionmaker[Session]:

@@ -30,6 +30,7 @@ from models.entities import (
     Workstream,
 )
 from models.periods import Quarter, format_date
+from models.return_validation import clean_text
 from models.settings_store import rag_thresholds, set_setting
 from models.users import MIN_PASSWORD_LENGTH, UserError, create_user, find_user
 
@@ -42,8 +43,15 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "provider"
 
 
+def _same_name(session: Session, stmt, name: str):  # noqa: ANN001, ANN202
+    """The row of `stmt` whose name matches `name` ignoring case, compared in Python:
+    SQLite's lower() leaves non-ASCII letters alone."""
+    wanted = name.casefold()
+    return next((row for row in session.scalars(stmt) if row.name.casefold() == wanted), None)
+
+
 def _clean(text: str | None, label: str, limit: int = 160) -> str:
-    value = (text or "").strip()
+    value = " ".join(clean_text(text).split())  # one line: no control characters or runs of spaces
     if not value:
         raise AdminError(f"Enter the {label}")
     if len(value) > limit:
@@ -57,7 +65,7 @@ def save_provider(session: Session, actor: Actor, name: str, provider_id: int | 
                   active: bool = True) -> Provider:
     require_admin(actor, "change providers")
     name = _clean(name, "provider's name")
-    clash = session.scalars(select(Provider).where(func.lower(Provider.name) == name.lower())).first()
+    clash = _same_name(session, select(Provider), name)
     if clash is not None and clash.id != provider_id:
         raise AdminError(f"There is already a provider called {clash.name}")
     if provider_id is None:
@@ -109,14 +117,14 @@ def save_service(session: Session, actor: Actor, form: ServiceForm,
         raise AdminError("The contract must end after it starts")
     if form.annual_contract_value is not None and form.annual_contract_value < 0:
         raise AdminError("The annual contract value must be 0 or more")
-    clash = session.scalars(select(Service).where(func.lower(Service.name) == name.lower())).first()
+    clash = _same_name(session, select(Service), name)
     if clash is not None and clash.id != service_id:
         raise AdminError(f"There is already a service called {clash.name}")
     values = {"name": name, "short_name": name[:60], "priority_id": form.priority_id,
               "workstream_id": form.workstream_id, "provider_id": form.provider_id,
               "contract_start": form.contract_start, "contract_end": form.contract_end,
               "annual_contract_value": form.annual_contract_value,
-              "description": (form.description or "").strip(), "active": form.active}
+              "description": clean_text(form.description), "active": form.active}
     if service_id is None:
         order = (session.scalar(select(func.max(Service.display_order))) or 0) + 1
         service = Service(display_order=order, **values)
@@ -180,8 +188,7 @@ def save_metric(session: Session, actor: Actor, service_id: int, form: MetricFor
         raise AdminError("Enter the period the baseline covers, like 2018/19")
     if session.get(Service, service_id) is None:
         raise AdminError("That service does not exist")
-    clash = session.scalars(select(Metric).where(Metric.service_id == service_id,
-                                                 func.lower(Metric.name) == name.lower())).first()
+    clash = _same_name(session, select(Metric).where(Metric.service_id == service_id), name)
     if clash is not None and clash.id != metric_id:
         raise AdminError(f"This service already has a metric called {clash.name}")
     values = {"name": name, "kind": form.kind, "unit": form.unit,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -58,6 +59,13 @@ class Validation:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def clean_text(text: str | None) -> str:
+    """Text as people meant it: line endings normalised, control characters (a NUL byte,
+    which PostgreSQL refuses, among them) removed, except newlines and tabs."""
+    value = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
 
 
 def count_key(metric_id: int) -> str:
@@ -121,7 +129,7 @@ def validate_return(
             if warning:
                 result.warnings[key] = warning
     for name, label in NARRATIVE_FIELDS.items():
-        text = (raw.narrative.get(name) or "").replace("\r\n", "\n").strip()
+        text = clean_text(raw.narrative.get(name))
         if len(text) > TEXT_LIMIT:
             errors[name] = (f"{label} must be {TEXT_LIMIT:,} characters or fewer "
                             f"(it has {len(text):,})")

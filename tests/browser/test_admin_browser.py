@@ -32,6 +32,11 @@ def press(dash_duo, css):
     element.send_keys(Keys.ENTER)
 
 
+def click(dash_duo, element):
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
 def tab(dash_duo, label):
     link = dash_duo.driver.find_element(By.LINK_TEXT, label)
     link.send_keys(Keys.ENTER)  # as a keyboard user would
@@ -64,13 +69,13 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     choose(dash_duo, "#adm-met-service", "Warm Homes advice")
     dash_duo.wait_for_element("#adm-met-name")
     typed(dash_duo, "#adm-met-name", "Households advised")
-    dash_duo.find_element("#adm-met-headline").click()
+    dash_duo.find_element("#adm-met-headline").send_keys(Keys.SPACE)  # tick it by keyboard
     press(dash_duo, "#adm-met-save")
     dash_duo.wait_for_contains_text("#adm-met-msg", "Metric saved.")
     typed(dash_duo, "#adm-met-name", "Felt safer at home")
     choose(dash_duo, "#adm-met-kind", "Outcome (how people are better off)")
     choose(dash_duo, "#adm-met-unit", "Percentage (number improved of number assessed)")
-    dash_duo.find_element("#adm-met-headline").click()
+    dash_duo.find_element("#adm-met-headline").send_keys(Keys.SPACE)  # tick it by keyboard
     press(dash_duo, "#adm-met-save")
     dash_duo.wait_for_contains_text("#adm-metric-table", "Felt safer at home")
 
@@ -78,10 +83,10 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     choose(dash_duo, "#adm-tgt-service", "Warm Homes advice")
     choose(dash_duo, "#adm-tgt-year", "2026/27")
     cell = dash_duo.wait_for_element("#adm-tgt-grid .ag-row[row-index='0'] .ag-cell[col-id='annual']")
-    cell.click()
+    click(dash_duo, cell)
     dash_duo.driver.switch_to.active_element.send_keys("100", Keys.ENTER)
     cell = dash_duo.find_element("#adm-tgt-grid .ag-row[row-index='1'] .ag-cell[col-id='annual']")
-    cell.click()
+    click(dash_duo, cell)
     dash_duo.driver.switch_to.active_element.send_keys("75", Keys.ENTER)
     press(dash_duo, "#adm-tgt-split")
     dash_duo.wait_for_contains_text("#adm-tgt-msg", "Quarters filled")

@@ -63,3 +63,13 @@ def test_cli_help_lists_the_commands():
     result = _run(["-m", "dash_app", "--help"])
     for command in ("init-db", "seed-catalogue", "seed-demo", "create-user", "export"):
         assert command in result.stdout
+
+
+def test_an_old_schema_says_to_migrate(tmp_path):
+    from models.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0003")
+    result = _run(["-c", "import wsgi"], DATABASE_URL=url)
+    assert result.returncode == 1
+    assert "needs migrating to this version; run: python -m dash_app init-db" in result.stderr

@@ -56,3 +56,11 @@ def test_warnings_for_unusual_figures():
     assert "changed a lot since last quarter (25 to 60)" in jump.warnings["count-1"]
     steady = validate_return([PEOPLE], raw, submitting=False, last_quarter={1: 55})
     assert not steady.warnings
+
+
+def test_control_characters_are_removed_from_text():
+    from models.return_validation import clean_text
+
+    assert clean_text("a\x00b\r\nc\td\x1b") == "ab\nc\td"
+    raw = RawReturn(narrative={"case_study": "\x00Story\x07"})
+    assert validate_return([], raw, submitting=False).parsed.narrative["case_study"] == "Story"
