@@ -22,7 +22,9 @@ NASTY = st.one_of(
     st.none(),
 )
 METRICS = [MetricDef(1, "People", "count", ((10, "A"), (11, "B"))), MetricDef(2, "Rate", "percent")]
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomised: the same 150 examples each run, so CI is repeatable; change the seed to explore.
+FAST = settings(max_examples=150, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @FAST
