@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from flask import current_app
 
@@ -13,6 +13,13 @@ from dash_app.database import transaction  # noqa: F401 - re-exported
 
 def today() -> dt.date:
     return current_app.config["MONITOR_SETTINGS"].current_date()
+
+
+def view_query(**params: object) -> str:
+    """The URL query that restores a view, keys in the order given: None and False are left
+    out (the defaults), True is written as 1."""
+    return urlencode({key: "1" if value is True else str(value)
+                      for key, value in params.items() if value is not None and value is not False})
 
 
 def query_params(search: str | None) -> dict[str, str]:

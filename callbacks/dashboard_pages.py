@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import AccessDenied, require_user, today, transaction
+from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
 from layouts import ids
 from layouts.dashboard_pages import priorities_body, submissions_body
@@ -26,8 +24,7 @@ def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
         table = build_performance_table(session, year, quarter, today(),
                                         provider_id=provider_scope(user))
         groups = priority_groups(session, table)
-    return priorities_body(groups, year_text), "?" + urlencode({"year": year_text,
-                                                                 "quarter": f"Q{quarter}"})
+    return priorities_body(groups, year_text), "?" + view_query(year=year_text, quarter=f"Q{quarter}")
 
 
 def update_submissions(year_text: str | None) -> tuple:
@@ -38,7 +35,7 @@ def update_submissions(year_text: str | None) -> tuple:
         return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:
         rows, rates = submission_grid(session, user, year, today())
-    return submissions_body(rows, rates), "?" + urlencode({"year": year_text})
+    return submissions_body(rows, rates), "?" + view_query(year=year_text)
 
 
 def register(app: Dash) -> None:

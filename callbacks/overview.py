@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import AccessDenied, require_user, today, transaction
+from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
 from layouts import ids
 from layouts.charts import PercentPoint, data_table, percent_of_target_figure, rag_badge
@@ -23,14 +21,9 @@ TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target",
 
 def overview_query(year_text: str, filters: OverviewFilters) -> str:
     """The URL query that restores this view (only what differs from the defaults)."""
-    params = {"year": year_text, "quarter": f"Q{filters.quarter}"}
-    for key, value in (("priority", filters.priority_id), ("workstream", filters.workstream_id),
-                       ("provider", filters.provider_id)):
-        if value is not None:
-            params[key] = str(value)
-    if filters.provisional:
-        params["provisional"] = "1"
-    return urlencode(params)
+    return view_query(year=year_text, quarter=f"Q{filters.quarter}", priority=filters.priority_id,
+                      workstream=filters.workstream_id, provider=filters.provider_id,
+                      provisional=filters.provisional)
 
 
 def update_overview(year_text: str | None, quarter_text: str | None, priority: str | None = None,
@@ -72,8 +65,7 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
     table = data_table(f"Headline outputs, {label}", TABLE_HEADER, table_rows,
                        table_id="overview-data-table")
     query = overview_query(year_text, filters)
-    csv_query = urlencode({"year": year_text, "quarter": f"Q{quarter}",
-                           **({"provisional": "1"} if provisional else {})})
+    csv_query = view_query(year=year_text, quarter=f"Q{quarter}", provisional=bool(provisional))
     return (label, tiles_by_priority(service_tiles(current, previous), year_text), figure, table,
             f"/export/performance.csv?{csv_query}", f"?{query}")
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from dash import Dash, Input, Output, no_update
 
-from callbacks.common import AccessDenied, require_user, today, transaction
+from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
 from layouts import ids
 from models.performance import COLUMNS, build_performance_table
@@ -32,12 +30,8 @@ def update_performance(year_text: str | None, period_text: str | None, provision
         heading += " (provisional)"
     if publish:
         heading += " · publication mode"
-    params = {"year": year_text, "quarter": f"Q{quarter}" if quarter else "year"}
-    if provisional:
-        params["provisional"] = "1"
-    if publish:
-        params["publish"] = "1"
-    query = urlencode(params)
+    query = view_query(year=year_text, quarter=f"Q{quarter}" if quarter else "year",
+                       provisional=bool(provisional), publish=bool(publish))
     return (heading, rows, f"/export/performance.xlsx?{query}", f"/export/performance.csv?{query}",
             f"/export/performance.pdf?{query}", f"?{query}")
 

@@ -41,20 +41,12 @@ def render_service(user, search: str | None) -> html.Div:  # noqa: ANN001
     params = query_params(search)
     with transaction() as session:
         services = service_choices(session, user)
-        choices = year_choices(session)
-        default = default_quarter(session, today())
     if not services:
         return html.Div([html.H1("Service performance", className="h2"),
                          html.P("There are no services for you to see.")])
-    try:
-        wanted = int(params.get("id", ""))
-    except ValueError:
-        wanted = services[0][0]
     # Only ids the user may see are offered; the callback checks again on the server.
-    service_id = wanted if any(i == wanted for i, _ in services) else services[0][0]
-    values = {value for _, value in choices}
-    year = params.get("year") if params.get("year") in values else year_label(default.year)
-    options = [{"label": label, "value": value} for label, value in choices]
+    service_id = chosen_id(params.get("id"), services) or services[0][0]
+    options, year, _ = _year_and_quarter(search)
     return service_page(services, service_id, options, year, params.get("provisional") == "1")
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import AccessDenied, require_user, transaction
+from callbacks.common import AccessDenied, require_user, transaction, view_query
 from dash_app.database import sessions
 from layouts import ids
 from layouts.service import service_body
@@ -33,10 +31,8 @@ def update_service(service_value: str | None, year_text: str | None,
     except AccessRefused as exc:
         record_refusal(sessions(), user.id, f"view service {service_id}", exc.entity, exc.entity_id)
         return [html.P(str(exc), className="field-error")], no_update
-    query = {"id": service_id, "year": year_text}
-    if provisional:
-        query["provisional"] = "1"
-    return service_body(figures), f"?{urlencode(query)}"
+    query = view_query(id=service_id, year=year_text, provisional=bool(provisional))
+    return service_body(figures), f"?{query}"
 
 
 def register(app: Dash) -> None:

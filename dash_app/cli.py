@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from dash_app.settings import ConfigError, Settings, load_settings
 from models.db import make_engine, make_sessionmaker, unit_of_work
@@ -25,15 +24,10 @@ def _sessions(settings: Settings):  # noqa: ANN202
 
 
 def cmd_init_db(args: argparse.Namespace, settings: Settings) -> str:
+    from dash_app.database import check_database
     from models.migrate import upgrade
 
-    engine = make_engine(settings.database_url)
-    try:
-        with engine.connect():
-            pass
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise ConfigError(f"Cannot reach the database: {reason}") from None
+    check_database(make_engine(settings.database_url), settings.database_url, require_schema=False)
     upgrade(settings.database_url)
     return "Database migrated to the latest schema."
 

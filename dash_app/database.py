@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,23 +22,24 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.extensions[_KEY] = make_sessionmaker(engine)
 
 
-def check_database(engine, url: str) -> None:  # noqa: ANN001
-    """Stop with one sentence if the database is unreachable or not migrated."""
+def check_database(engine, url: str, require_schema: bool = True) -> None:  # noqa: ANN001
+    """Stop with one sentence if the database is unreachable or (with `require_schema`)
+    not migrated to this version of the code."""
+    from models.migrate import current_revision, head_revision
+
     safe_url = url.split("@")[-1] if "@" in url else url
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-            migrated = inspect(connection).has_table("alembic_version")
+        revision = current_revision(engine)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         raise ConfigError(f"Cannot reach the database at {safe_url}: {reason}") from None
-    if not migrated:
+    if not require_schema:
+        return
+    if revision is None:
         raise ConfigError(
             f"The database at {safe_url} has not been set up; run: python -m dash_app init-db"
         )
-    from models.migrate import current_revision, head_revision
-
-    if current_revision(engine) != head_revision():
+    if revision != head_revision():
         # An older schema would fail at the first query that needs a newer table or column.
         raise ConfigError(
             f"The database at {safe_url} needs migrating to this version; run: "

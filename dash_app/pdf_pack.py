@@ -29,6 +29,7 @@ from reportlab.platypus import (
 from sqlalchemy.orm import Session
 
 from layouts.service_charts import quarterly_count_figure, rate_figure
+from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, year_figures
 from models.export_context import ExportContext
 from models.performance import COLUMNS, PerformanceRow
 from models.periods import year_label
@@ -160,10 +161,12 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
     groups: dict[int, list[PerformanceRow]] = {}
     for r in table.rows:
         groups.setdefault(r.service_id, []).append(r)
+    states = PROVISIONAL_STATES if table.provisional else COUNTED_STATES
+    shared = year_figures(session, table.year, states, service_ids=list(groups))
     figures, owners = [], []
     narrative: dict[int, list] = {}
     for service_id in groups:
-        f = service_figures(session, reader, service_id, table.year, table.provisional)
+        f = service_figures(session, reader, service_id, table.year, table.provisional, shared)
         narrative[service_id] = [n for n in f.narrative
                                  if table.quarter is None or n[0].startswith(f"Q{table.quarter} ")]
         headline = next((m for m in f.metrics if m.unit == "count" and m.has_data), None)

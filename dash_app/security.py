@@ -38,7 +38,8 @@ def init_app(server: Flask, app: Dash) -> None:
         # A permanent session whose expiry moves on with each request: idle for 30 minutes
         # and the signed cookie is no longer accepted.
         session.permanent = True
-        session.modified = True
+        if "_user_id" in session:  # only a signed-in session needs its expiry moved on
+            session.modified = True
 
     @server.after_request
     def _headers(response: Response) -> Response:

@@ -10,7 +10,6 @@ import plotly.io as pio
 from dash import html
 
 # Colour-blind-safe (Okabe–Ito); RAG is always shown as a word too.
-ACTUAL_COLOUR = "#0072B2"
 TARGET_COLOUR = "#000000"
 RAG_CLASSES = {
     "Green": "rag rag-green", "Amber": "rag rag-amber", "Red": "rag rag-red",

@@ -54,7 +54,7 @@ def overview_page(year_options: list[dict[str, str]], year: str, quarter: str,
     ])
 
 
-def _headline_line(tile: ServiceTile, year: str) -> list:
+def _headline_line(tile: ServiceTile) -> list:
     row = tile.headline
     target = format_target(row.quarter_target, row.unit)
     figure = format_figure(row.quarter_actual) or "No figure"
@@ -91,7 +91,7 @@ def tile(t: ServiceTile, year: str) -> dbc.Card:
         html.H4(dcc.Link(t.service, href=f"/service?id={t.service_id}&year={year}"),
                 className="h6 card-title"),
         html.P(t.provider, className="small text-muted mb-2"),
-        *_headline_line(t, year),
+        *_headline_line(t),
         *_outcome_line(t),
         html.P(ytd_text, className="small mb-1"),
         html.P(f"Return: {row.status}", className="small mb-0"),

@@ -32,15 +32,24 @@ from models.entities import (
 from models.periods import Quarter, format_date
 from models.return_validation import clean_text
 from models.settings_store import rag_thresholds, set_setting
-from models.users import MIN_PASSWORD_LENGTH, UserError, create_user, find_user
+from models.users import MIN_PASSWORD_LENGTH, UserError, create_user
 
 
 class AdminError(ValueError):
     """A change that cannot be made; the message says why and what to do instead."""
 
 
-def _slug(name: str) -> str:
+def slugify(name: str) -> str:
+    """A provider's short name for URLs and demo sign-ins: 'Safer Futures' -> 'safer-futures'."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "provider"
+
+
+def _existing(session: Session, model: type, record_id: int | None, what: str):  # noqa: ANN202
+    """The record, or an AdminError saying it does not exist."""
+    row = session.get(model, record_id) if record_id is not None else None
+    if row is None:
+        raise AdminError(f"That {what} does not exist")
+    return row
 
 
 def _same_name(session: Session, stmt, name: str):  # noqa: ANN001, ANN202
@@ -69,18 +78,16 @@ def save_provider(session: Session, actor: Actor, name: str, provider_id: int | 
     if clash is not None and clash.id != provider_id:
         raise AdminError(f"There is already a provider called {clash.name}")
     if provider_id is None:
-        slug, n = _slug(name), 1
+        slug, n = slugify(name), 1
         while session.scalars(select(Provider).where(Provider.slug == slug)).first():
             n += 1
-            slug = f"{_slug(name)}-{n}"
+            slug = f"{slugify(name)}-{n}"
         provider = Provider(name=name, slug=slug, active=active)
         session.add(provider)
         session.flush()
         record(session, actor.id, "create", "provider", provider.id, None, {"name": name})
         return provider
-    provider = session.get(Provider, provider_id)
-    if provider is None:
-        raise AdminError("That provider does not exist")
+    provider = _existing(session, Provider, provider_id, "provider")
     before = {"name": provider.name, "active": provider.active}
     provider.name, provider.active = name, active
     record(session, actor.id, "update", "provider", provider.id, before,
@@ -132,9 +139,7 @@ def save_service(session: Session, actor: Actor, form: ServiceForm,
         session.flush()
         record(session, actor.id, "create", "service", service.id, None, values)
         return service
-    service = session.get(Service, service_id)
-    if service is None:
-        raise AdminError("That service does not exist")
+    service = _existing(session, Service, service_id, "service")
     before = {k: getattr(service, k) for k in values}
     for key, value in values.items():
         setattr(service, key, value)
@@ -186,8 +191,7 @@ def save_metric(session: Session, actor: Actor, service_id: int, form: MetricFor
         raise AdminError("The baseline must be 0 or more")
     if form.baseline_value is not None and not (form.baseline_period or "").strip():
         raise AdminError("Enter the period the baseline covers, like 2018/19")
-    if session.get(Service, service_id) is None:
-        raise AdminError("That service does not exist")
+    _existing(session, Service, service_id, "service")
     clash = _same_name(session, select(Metric).where(Metric.service_id == service_id), name)
     if clash is not None and clash.id != metric_id:
         raise AdminError(f"This service already has a metric called {clash.name}")
@@ -243,9 +247,7 @@ def save_metric(session: Session, actor: Actor, service_id: int, form: MetricFor
 def retire_metric(session: Session, actor: Actor, metric_id: int, active: bool = False) -> Metric:
     """Retire (or bring back) a metric: it leaves the return form, its history stays."""
     require_admin(actor, "retire metrics")
-    metric = session.get(Metric, metric_id)
-    if metric is None:
-        raise AdminError("That metric does not exist")
+    metric = _existing(session, Metric, metric_id, "metric")
     before = metric.active
     metric.active = active
     record(session, actor.id, "retire" if not active else "restore", "metric", metric.id,
@@ -255,9 +257,7 @@ def retire_metric(session: Session, actor: Actor, metric_id: int, active: bool =
 
 def delete_metric(session: Session, actor: Actor, metric_id: int) -> None:
     require_admin(actor, "delete metrics")
-    metric = session.get(Metric, metric_id)
-    if metric is None:
-        raise AdminError("That metric does not exist")
+    metric = _existing(session, Metric, metric_id, "metric")
     if metric_has_data(session, metric_id):
         raise AdminError(f"{metric.name} has figures in returns, so it cannot be deleted. "
                          "Retire it instead: it leaves the form and its history stays")
@@ -380,9 +380,7 @@ def update_period(session: Session, actor: Actor, period_id: int, status: str,
     require_admin(actor, "change reporting periods")
     if status not in ("open", "closed"):
         raise AdminError("A period is either open or closed")
-    period = session.get(Period, period_id)
-    if period is None:
-        raise AdminError("That period does not exist")
+    period = _existing(session, Period, period_id, "period")
     if due_date <= Quarter(period.year, period.quarter).end:
         raise AdminError(f"The due date must be after the quarter ends "
                          f"({format_date(Quarter(period.year, period.quarter).end)})")
@@ -422,9 +420,7 @@ def _active_admins(session: Session) -> int:
 def update_user(session: Session, actor: Actor, user_id: int, role: str, provider_id: int | None,
                 active: bool) -> User:
     require_admin(actor, "change users")
-    user = session.get(User, user_id)
-    if user is None:
-        raise AdminError("That user does not exist")
+    user = _existing(session, User, user_id, "user")
     if role not in ("provider", "viewer", "admin"):
         raise AdminError("Choose a role: provider, viewer or admin")
     if role == "provider" and (provider_id is None or session.get(Provider, provider_id) is None):
@@ -442,9 +438,7 @@ def update_user(session: Session, actor: Actor, user_id: int, role: str, provide
 
 def reset_password(session: Session, actor: Actor, user_id: int) -> str:
     require_admin(actor, "reset passwords")
-    user = session.get(User, user_id)
-    if user is None:
-        raise AdminError("That user does not exist")
+    user = _existing(session, User, user_id, "user")
     password = one_time_password()
     user.password_hash = generate_password_hash(password)
     user.must_change_password = True
@@ -464,10 +458,6 @@ def change_own_password(session: Session, user_id: int, new_password: str, confi
     user.password_hash = generate_password_hash(new_password)
     user.must_change_password = False
     record(session, user.id, "change password", "user", user.id, None, None)
-
-
-def find_user_by_email(session: Session, email: str) -> User | None:
-    return find_user(session, email)
 
 
 # RAG thresholds -------------------------------------------------------------------------

@@ -53,7 +53,8 @@ def metric_totals(
 
 
 def category_totals(
-    session: Session, year: int, states: Iterable[str] = COUNTED_STATES
+    session: Session, year: int, states: Iterable[str] = COUNTED_STATES,
+    service_ids: Iterable[int] | None = None,
 ) -> dict[tuple[int, int], int]:
     """{(category_id, quarter): summed count} for one financial year."""
     stmt = (
@@ -64,7 +65,25 @@ def category_totals(
         .where(Period.year == year, Return.status.in_(tuple(states)))
         .group_by(ReturnBreakdownValue.category_id, Period.quarter)
     )
+    if service_ids is not None:
+        stmt = stmt.where(Return.service_id.in_(list(service_ids)))
     return {(cid, q): int(total) for cid, q, total in session.execute(stmt)}
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """A year's aggregates, fetched once and shared by everything drawn from them."""
+
+    totals: dict[tuple[int, int], QuarterTotals]
+    categories: dict[tuple[int, int], int]
+    targets: dict[tuple[int, int | None], float]
+
+
+def year_figures(session: Session, year: int, states: Iterable[str],
+                 service_ids: Iterable[int] | None = None) -> YearFigures:
+    ids = None if service_ids is None else list(service_ids)
+    return YearFigures(metric_totals(session, year, states, ids),
+                       category_totals(session, year, states, ids), targets_for_year(session, year))
 
 
 def targets_for_year(session: Session, year: int) -> dict[tuple[int, int | None], float]:

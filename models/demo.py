@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.admin import slugify
 from models.catalogue import seed_catalogue
 from models.entities import (
     Metric,
@@ -93,8 +93,7 @@ class DemoResult:
 
 
 def slug_of(name: str) -> str:
-    base = name.replace("(demo)", "")
-    return re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
+    return slugify(name.replace("(demo)", ""))
 
 
 def _target_for(metric: Metric, year: int, rng: random.Random) -> float | None:

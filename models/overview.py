@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.access import Actor
+from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, metric_totals
 from models.entities import Priority, Provider, Service, Workstream
 from models.performance import PerformanceRow, PerformanceTable, build_performance_table
 from models.periods import Quarter, year_label
@@ -55,19 +56,27 @@ def direction_words(current: float | None, previous: float | None) -> str:
 
 
 def overview_tables(session: Session, filters: OverviewFilters, today: dt.date,
-                    scope: int | None) -> tuple[PerformanceTable, PerformanceTable]:
-    """This quarter's table and last quarter's, with the filters applied. `scope` (a
-    provider user's own provider) always wins over the provider filter."""
+                    scope: int | None) -> tuple[PerformanceTable, dict[int, float | None]]:
+    """This quarter's table, with the filters applied, and last quarter's figure for each
+    headline metric. `scope` (a provider user's own provider) wins over the provider filter."""
     provider = scope if scope is not None else filters.provider_id
+    table = build_performance_table(
+        session, filters.year, filters.quarter, today, provider_id=provider,
+        include_submitted=filters.provisional, priority_id=filters.priority_id,
+        workstream_id=filters.workstream_id)
+    # Last quarter needs only the headline figures: one aggregate, not a second table.
     prev = Quarter(filters.year, filters.quarter).previous()
-    kwargs = {"provider_id": provider, "include_submitted": filters.provisional,
-              "priority_id": filters.priority_id, "workstream_id": filters.workstream_id}
-    return (build_performance_table(session, filters.year, filters.quarter, today, **kwargs),
-            build_performance_table(session, prev.year, prev.quarter, today, **kwargs))
+    states = PROVISIONAL_STATES if filters.provisional else COUNTED_STATES
+    totals = metric_totals(session, prev.year, states)
+    previous = {}
+    for row in headline_rows(table):
+        found = totals.get((row.metric_id, prev.quarter))
+        previous[row.metric_id] = None if found is None else (
+            found.rate.value if found.rate is not None else found.count)
+    return table, previous
 
 
-def service_tiles(current: PerformanceTable, previous: PerformanceTable) -> list[ServiceTile]:
-    before = {r.metric_id: r.quarter_actual.value for r in previous.rows if r.is_headline}
+def service_tiles(current: PerformanceTable, before: dict[int, float | None]) -> list[ServiceTile]:
     outcomes: dict[int, PerformanceRow] = {}
     for row in current.rows:
         if row.unit == "percent" and row.service_id not in outcomes:
@@ -79,11 +88,6 @@ def service_tiles(current: PerformanceTable, previous: PerformanceTable) -> list
                                  outcomes.get(row.service_id), prev,
                                  direction_words(row.quarter_actual.value, prev)))
     return tiles
-
-
-def overview_table(session: Session, year: int, quarter: int, today: dt.date,
-                   provider_id: int | None) -> PerformanceTable:
-    return build_performance_table(session, year, quarter, today, provider_id=provider_id)
 
 
 def default_quarter(session: Session, today: dt.date) -> Quarter:

@@ -3,7 +3,6 @@ breakdowns, narrative and cost per outcome. No Dash here; layouts draw these."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -13,11 +12,10 @@ from models.access import Actor, check_view
 from models.aggregation import (
     COUNTED_STATES,
     PROVISIONAL_STATES,
+    YearFigures,
     annual_target,
-    category_totals,
-    metric_totals,
     quarter_target,
-    targets_for_year,
+    year_figures,
 )
 from models.entities import Metric, Period, Return, Service
 from models.measures import Rate, forecast_year_end, pool_rates, wilson_interval
@@ -97,16 +95,18 @@ def cost_per_unit(contract_value: float | None, quarters_reported: int,
 
 
 def service_figures(session: Session, actor: Actor, service_id: int, year: int,
-                    include_submitted: bool = False) -> ServiceFigures:
+                    include_submitted: bool = False,
+                    shared: YearFigures | None = None) -> ServiceFigures:
+    """One service's year. `shared`: the year's aggregates for all services, when many
+    services are drawn at once (the PDF pack), so they are fetched once, not per service."""
     service = check_view(actor, session.scalars(
         select(Service).where(Service.id == service_id)
         .options(selectinload(Service.metrics).selectinload(Metric.categories),
                  selectinload(Service.provider), selectinload(Service.priority),
                  selectinload(Service.workstream))).one_or_none())
     states = PROVISIONAL_STATES if include_submitted else COUNTED_STATES
-    totals = metric_totals(session, year, states, service_ids=[service.id])
-    cats = category_totals(session, year, states)
-    targets = targets_for_year(session, year)
+    figures = shared or year_figures(session, year, states, service_ids=[service.id])
+    totals, cats, targets = figures.totals, figures.categories, figures.targets
     series = []
     with_figures = {mid for mid, _ in totals}
     for m in (m for m in service.metrics if m.active or m.id in with_figures):
@@ -178,9 +178,3 @@ def service_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
         stmt = stmt.where(Service.provider_id == actor.provider_id)
     return [(sid, name) for sid, name in session.execute(stmt)]
 
-
-def latest_year_with_data(session: Session, today: dt.date) -> int | None:
-    from models.periods_store import latest_due_quarter
-
-    q = latest_due_quarter(session, today)
-    return q.year if q else None

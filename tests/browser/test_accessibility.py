@@ -27,6 +27,13 @@ def axe_violations(dash_duo) -> list[dict]:
         " nodes: v.nodes.map(n => n.target.join(' '))}))));")
 
 
+def sanctuary_q3(factory):
+    """The Sanctuary scheme and Q3 2026/27: a return nobody has started."""
+    with unit_of_work(factory) as s:
+        return (s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one(),
+                s.scalars(select(Period).filter_by(year=2026, quarter=3)).one())
+
+
 def serious(violations: list[dict]) -> list[dict]:
     return [v for v in violations if v["impact"] in ("serious", "critical")]
 
@@ -41,9 +48,7 @@ def test_the_check_can_fail(dash_duo, browser_app):
 
 def test_no_serious_violations_on_any_page(dash_duo, app_and_factory):
     app, factory = app_and_factory
-    with unit_of_work(factory) as s:
-        svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
-        period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
+    svc, period = sanctuary_q3(factory)
     pages = {
         "/": "#overview-tiles .card", "/service?id=1&year=2025/26": "#service-name",
         "/priorities": "#priority-body table", "/submissions": "#submissions-table",
@@ -68,9 +73,7 @@ def test_no_serious_violations_on_any_page(dash_duo, app_and_factory):
 
 def test_a_whole_return_with_the_keyboard_alone(dash_duo, app_and_factory):
     app, factory = app_and_factory
-    with unit_of_work(factory) as s:
-        svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
-        period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
+    svc, period = sanctuary_q3(factory)
     start(dash_duo, app)
     sign_in(dash_duo, "safer-futures-support@demo.local")
     dash_duo.wait_for_element("#overview-heading")
@@ -101,9 +104,7 @@ def test_a_whole_return_with_the_keyboard_alone(dash_duo, app_and_factory):
 def test_script_typed_into_a_case_study_is_shown_as_text(dash_duo, app_and_factory):
     app, factory = app_and_factory
     hostile = "<script>window.__pwned = 1</script><img src=x onerror='window.__pwned=2'>"
-    with unit_of_work(factory) as s:
-        svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
-        period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
+    svc, period = sanctuary_q3(factory)
     start(dash_duo, app)
     sign_in(dash_duo, "safer-futures-support@demo.local")
     dash_duo.wait_for_element("#overview-heading")
