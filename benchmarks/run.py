@@ -1,11 +1,13 @@
-"""Benchmarks: print figures and ratios (no pass/fail). Last line is JSON.
+"""Benchmarks: print figures and ratios, never pass/fail. The last line printed is JSON.
 
-    python benchmarks/run.py [--copies 40] [--repeat 30] [--database-url URL]
+    python benchmarks/run.py --quick                 # county scale, SQLite, under a minute
+    python benchmarks/run.py --scale national --database-url postgresql+psycopg://...
+    python benchmarks/run.py --full --write-readme   # what `make bench` runs
 
-Measures, on the demo data with each service cloned `--copies` times:
-- the performance table the Overview and CSV export use (p50/p95),
-- a bare SQL GROUP BY of the same rows, written by hand here (p50/p95), and their ratio,
-- the CSV export of a whole year.
+One run loads (or reuses) synthetic scale data and measures side by side: the dashboard's
+aggregation against a bare SQL GROUP BY written here; the whole performance table; the
+Overview callback through Dash's HTTP endpoint (cold cache and warm); XLSX, CSV and PDF
+exports of a year; HTTP load on gunicorn; the first page's transferred size.
 """
 
 from __future__ import annotations
@@ -13,105 +15,252 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import statistics
+import platform
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
-from benchmarks import scale
-from dash_app.exports import build_export
-from models.csv_export import performance_csv
-from models.db import make_engine, make_sessionmaker, unit_of_work
-from models.entities import Provider
-from models.migrate import upgrade
-from models.performance import build_performance_table
+from benchmarks import scale  # noqa: E402
+from benchmarks.dash_calls import overview_payload  # noqa: E402
+from benchmarks.timing import summary, timed  # noqa: E402
 
 TODAY = dt.date(2026, 11, 25)
-BARE_SQL = text("""
-    SELECT rv.metric_id, p.quarter, SUM(rv.count), SUM(rv.numerator), SUM(rv.denominator)
-    FROM return_value rv JOIN "return" r ON r.id = rv.return_id JOIN period p ON p.id = r.period_id
-    WHERE p.year = :year AND r.status = 'approved'
-    GROUP BY rv.metric_id, p.quarter
-""")
+YEAR, QUARTER = 2025, 2
+ADMIN, PASSWORD = "admin@demo.local", "benchmark-password"
+
+# The same three aggregates the dashboard needs, written by hand against the driver.
+BARE_SQL = [
+    """SELECT rv.metric_id, p.quarter, SUM(rv.count), SUM(rv.numerator), SUM(rv.denominator)
+       FROM return_value rv JOIN "return" r ON r.id = rv.return_id JOIN period p ON p.id = r.period_id
+       WHERE p.year = {year} AND r.status = 'approved' GROUP BY rv.metric_id, p.quarter""",
+    """SELECT b.category_id, p.quarter, SUM(b.count)
+       FROM return_breakdown_value b JOIN "return" r ON r.id = b.return_id
+       JOIN period p ON p.id = r.period_id
+       WHERE p.year = {year} AND r.status = 'approved' GROUP BY b.category_id, p.quarter""",
+    "SELECT metric_id, quarter, value FROM target WHERE year = {year}",
+]
 
 
-def timed(fn, repeat: int) -> list[float]:  # noqa: ANN001
+def bare_sql(session: Session, year: int) -> list:
+    cursor = session.connection().connection.driver_connection.cursor()
     out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
+    for sql in BARE_SQL:
+        cursor.execute(sql.format(year=int(year)))
+        out.append(cursor.fetchall())
     return out
 
 
-def p(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores ({cpu}){mem}, {system}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--copies", type=int, default=40)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--database-url")
-    parser.add_argument("--pdf-scope", choices=["provider", "all", "none"], default="provider",
-                        help="time the PDF pack for one provider's services, all, or skip it")
-    args = parser.parse_args()
+def prepare(url: str, which: str) -> tuple[dict, float | None]:
+    """Migrate, then load the scale's data unless the database already holds it."""
+    from models.db import make_engine
+    from models.entities import Service
+    from models.migrate import upgrade
+
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as s:
+        have = s.scalar(select(func.count()).select_from(Service))
+    load_s = None
+    if have != scale.SCALES[which][1]:
+        if have:
+            raise SystemExit(f"The database has {have} services, not the {which} scale's; use an empty one.")
+        start = time.perf_counter()
+        scale.build(engine, which, TODAY)
+        load_s = round(time.perf_counter() - start, 1)
+    with Session(engine) as s:
+        counts = scale.counts(s)
+    engine.dispose()
+    return counts, load_s
+
+
+def in_process(url: str, args: argparse.Namespace) -> dict:
+    """Aggregation, table, Overview callback and exports, in this process."""
+    from dash_app import create_app
+    from dash_app.exports import build_export
+    from dash_app.settings import load_settings
+    from models.aggregation import COUNTED_STATES, year_figures
+    from models.db import make_engine
+    from models.entities import Provider
+    from models.performance import build_performance_table
+
+    try:
+        from models.data_version import bump_data_version
+    except ImportError:  # before the cache existed
+        bump_data_version = None
+
+    app = create_app(load_settings(database_url=url, today=TODAY.isoformat(), secret_key="b" * 40))
+    client = app.server.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    import re
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"email": ADMIN, "password": PASSWORD, "csrf_token": token})
+    dependencies = client.get("/_dash-dependencies").get_json()
+    engine = make_engine(url)
+    out: dict = {}
+    with Session(engine) as s:
+        agg = lambda: year_figures(s, YEAR, COUNTED_STATES)  # noqa: E731
+        bare = lambda: bare_sql(s, YEAR)  # noqa: E731
+        table = lambda: build_performance_table(s, YEAR, QUARTER, TODAY)  # noqa: E731
+        agg(), bare(), table()  # warm the database's own caches
+        t_agg, t_bare = [], []
+        for _ in range(args.repeat):  # interleaved, so drift hits both alike
+            t_agg += timed(agg, 1)
+            t_bare += timed(bare, 1)
+        t_table = timed(table, max(5, args.repeat // 3))
+        out["aggregation_p50_ms"], out["aggregation_p95_ms"] = summary(t_agg)
+        out["bare_sql_p50_ms"], out["bare_sql_p95_ms"] = summary(t_bare)
+        out["dashboard_vs_sql_ratio"] = round(out["aggregation_p50_ms"] / out["bare_sql_p50_ms"], 2)
+        out["table_p50_ms"], out["table_p95_ms"] = summary(t_table)
+        out["table_vs_sql_ratio"] = round(out["table_p50_ms"] / out["bare_sql_p50_ms"], 2)
+        provider = s.scalars(select(Provider.id).order_by(Provider.id)).first()
+
+    def overview(provider_id: int | None = None, cold: bool = False):  # noqa: ANN202
+        if cold and bump_data_version is not None:
+            with Session(engine) as s, s.begin():
+                bump_data_version(s)
+        body = overview_payload(dependencies, f"{YEAR}/{str(YEAR + 1)[2:]}", QUARTER, provider_id)
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    out["overview_response_kb"] = round(len(overview().data) / 1024, 1)
+    runs = max(5, args.repeat // 2)
+    out["dashboard_p50_ms"], out["dashboard_p95_ms"] = summary(timed(lambda: overview(cold=True), runs))
+    out["dashboard_warm_p50_ms"], out["dashboard_warm_p95_ms"] = summary(timed(overview, runs))
+    out["dashboard_provider_p50_ms"], out["dashboard_provider_p95_ms"] = summary(
+        timed(lambda: overview(provider, cold=True), runs))
+
+    with Session(engine) as s:
+        for fmt in ("csv", "xlsx"):
+            start = time.perf_counter()
+            body = build_export(s, fmt, YEAR, None, TODAY, None, "benchmark")
+            out[f"export_{fmt}_s"] = round(time.perf_counter() - start, 3)
+            out[f"export_{fmt}_kb"] = round(len(body) / 1024, 1)
+        if args.pdf_scope != "none":
+            scope = None if args.pdf_scope == "all" else provider
+            start = time.perf_counter()
+            pdf = build_export(s, "pdf", YEAR, None, TODAY, scope, "benchmark")
+            out["export_pdf_s"] = round(time.perf_counter() - start, 2)
+            out["pdf_pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+            out["pdf_scope"] = args.pdf_scope
+    engine.dispose()
+    return out
+
+
+def over_http(url: str, args: argparse.Namespace) -> dict:
+    from benchmarks.load import gunicorn, run_load
+    from benchmarks.page_size import first_page_bytes
+
+    out: dict = {}
+    with gunicorn(url, TODAY.isoformat(), args.workers, args.threads) as port:
+        result = run_load(port, args.load_requests, args.clients, ADMIN, PASSWORD)
+        out.update(load_requests=result.requests, load_rps=result.rps, load_p50_ms=result.p50_ms,
+                   load_p95_ms=result.p95_ms, load_errors=result.errors,
+                   load_setup=f"gunicorn {args.workers} workers x {args.threads} threads, "
+                              f"{args.clients} clients")
+        if not args.no_browser:
+            size = first_page_bytes(port, ADMIN, PASSWORD)
+            if size is not None:
+                out["page_kb_gzip"] = size["kb_transferred"]
+                out["page_kb_uncompressed"] = size["kb_decoded"]
+                out["page_requests"] = size["requests"]
+    return out
+
+
+def import_seconds(url: str) -> float:
+    """Seconds to import the app as gunicorn does (nothing heavy should load at import)."""
+    code = "import time; t = time.perf_counter(); import wsgi; print(time.perf_counter() - t)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={"SECRET_KEY": "b" * 40, "PATH": "/usr/bin:/bin",
+                               "DATABASE_URL": url, "MONITOR_TODAY": TODAY.isoformat()})
+    try:
+        return round(float(done.stdout.strip().splitlines()[-1]), 2)
+    except (ValueError, IndexError):
+        return float("nan")
+
+
+def one(args: argparse.Namespace) -> dict:
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        factory = make_sessionmaker(make_engine(url))
-        start = time.perf_counter()
-        with unit_of_work(factory) as s:
-            values = scale.build(s, args.copies, TODAY)
-        build_s = time.perf_counter() - start
-        with unit_of_work(factory) as s:
-            table = lambda: build_performance_table(s, 2025, 2, TODAY)  # noqa: E731
-            bare = lambda: s.execute(BARE_SQL, {"year": 2025}).all()  # noqa: E731
-            table(), bare()  # warm caches
-            t_table = timed(table, args.repeat)
-            t_bare = timed(bare, args.repeat)
-            start = time.perf_counter()
-            body = performance_csv(build_performance_table(s, 2025, None, TODAY))
-            csv_s = time.perf_counter() - start
-            start = time.perf_counter()
-            xlsx = build_export(s, "xlsx", 2025, None, TODAY, None, "benchmark")
-            xlsx_s = time.perf_counter() - start
-            pdf_s = pdf_pages = None
-            if args.pdf_scope != "none":
-                # The pack draws two charts per service; "provider" times one provider's pack.
-                scope = None if args.pdf_scope == "all" else s.scalars(select(Provider.id)).first()
-                start = time.perf_counter()
-                pdf = build_export(s, "pdf", 2025, 3, TODAY, scope, "benchmark")
-                pdf_s = time.perf_counter() - start
-                pdf_pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
-            services = len({r.service for r in build_performance_table(s, 2025, 2, TODAY).rows})
-    figures = {
-        "engine": url.split(":")[0],
-        "services": services,
-        "values": values,
-        "load_s": round(build_s, 2),
-        "table_p50_ms": round(p(t_table, 50), 2),
-        "table_p95_ms": round(p(t_table, 95), 2),
-        "bare_sql_p50_ms": round(p(t_bare, 50), 2),
-        "bare_sql_p95_ms": round(p(t_bare, 95), 2),
-        "table_vs_sql_ratio": round(p(t_table, 50) / p(t_bare, 50), 2),
-        "export_csv_s": round(csv_s, 3),
-        "csv_kb": round(len(body) / 1024, 1),
-        "export_xlsx_s": round(xlsx_s, 3),
-        "xlsx_kb": round(len(xlsx) / 1024, 1),
-        "export_pdf_s": None if pdf_s is None else round(pdf_s, 2),
-        "pdf_scope": args.pdf_scope,
-        "pdf_pages": pdf_pages,
-    }
+        counts, load_s = prepare(url, args.scale)
+        figures: dict = {"scale": args.scale, "engine": url.split(":")[0].split("+")[0],
+                         "services": counts["services"],
+                         "values": counts["values"] + counts["breakdown values"],
+                         "load_s": load_s}
+        figures.update(in_process(url, args))
+        if not args.no_load:
+            figures.update(over_http(url, args))
+        figures["import_s"] = import_seconds(url)
+    figures["total_s"] = round(time.perf_counter() - started, 1)
+    return figures
+
+
+def show(figures: dict) -> None:
     width = max(map(len, figures))
     for key, value in figures.items():
         print(f"{key:<{width}}  {value}")
     print(json.dumps(figures))
+    sys.stdout.flush()
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--scale", choices=list(scale.SCALES), default="county")
+    parser.add_argument("--database-url", help="an empty database (or one holding this scale's data)")
+    parser.add_argument("--quick", action="store_true", help="county on SQLite, fewer repeats")
+    parser.add_argument("--full", action="store_true", help="every configuration (make bench)")
+    parser.add_argument("--write-readme", action="store_true", help="with --full: update the README table")
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--load-requests", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--pdf-scope", choices=["provider", "all", "none"], default="provider")
+    parser.add_argument("--no-load", action="store_true", help="skip gunicorn and the browser")
+    parser.add_argument("--no-browser", action="store_true", help="skip the page-size measurement")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.scale, args.database_url = "county", None
+        args.repeat, args.load_requests, args.pdf_scope = 20, 800, "provider"
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    if args.full:
+        from benchmarks.full import run_full
+        run_full(args)
+        return
+    show(one(args))
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ def slug_of(name: str) -> str:
     return slugify(name.replace("(demo)", ""))
 
 
-def _target_for(metric: Metric, year: int, rng: random.Random) -> float | None:
+def demo_target(metric: Metric, year: int, rng: random.Random) -> float | None:
     if metric.unit == "percent":
         return float(rng.choice([70, 75, 80]))
     base = _ANNUAL_TARGETS.get(metric.name)
@@ -116,16 +116,23 @@ def _split(total: int, weights: list[float], rng: random.Random) -> list[int]:
     return parts
 
 
-def _fill_values(ret: Return, service: Service, targets: dict[int, float],
-                 rng: random.Random, performance: float) -> None:
+def demo_figures(metrics: list, targets: dict[int, float], rng: random.Random,
+                 performance: float) -> tuple[list[tuple], list[tuple[int, int]]]:
+    """One quarter's synthetic figures for a service's metrics: rows of
+    (metric_id, count, numerator, denominator) and of (category_id, count).
+
+    `metrics` need the Metric attributes read here (id, name, unit, higher_is_better,
+    is_headline, categories with id and baseline_value), so the scale benchmark can pass
+    plain records and reuse this generator."""
+    values: list[tuple] = []
+    parts: list[tuple[int, int]] = []
     headcount = 0
-    for metric in service.metrics:
+    for metric in metrics:
         if metric.unit == "percent":
             assessed = max(3, int(headcount * rng.uniform(0.5, 0.8))) if headcount else rng.randint(6, 30)
             rate = min(0.97, max(0.3, (targets.get(metric.id, 75) / 100) * rng.uniform(0.85, 1.12)))
             improved = sum(rng.random() < rate for _ in range(assessed))
-            ret.values.append(ReturnValue(metric_id=metric.id, numerator=improved,
-                                          denominator=assessed))
+            values.append((metric.id, None, improved, assessed))
             continue
         annual = targets.get(metric.id) or _ANNUAL_TARGETS.get(metric.name) or rng.randint(8, 40)
         if not metric.higher_is_better:
@@ -134,11 +141,22 @@ def _fill_values(ret: Return, service: Service, targets: dict[int, float],
             count = max(0, int(annual / 4 * performance * rng.uniform(0.85, 1.15)))
         if metric.is_headline:
             headcount = count
-        ret.values.append(ReturnValue(metric_id=metric.id, count=count))
+        values.append((metric.id, count, None, None))
         if metric.categories:
             weights = [c.baseline_value or 1.0 for c in metric.categories]
             for category, part in zip(metric.categories, _split(count, weights, rng), strict=True):
-                ret.breakdown_values.append(ReturnBreakdownValue(category_id=category.id, count=part))
+                parts.append((category.id, part))
+    return values, parts
+
+
+def _fill_values(ret: Return, service: Service, targets: dict[int, float],
+                 rng: random.Random, performance: float) -> None:
+    values, parts = demo_figures(service.metrics, targets, rng, performance)
+    for metric_id, count, numerator, denominator in values:
+        ret.values.append(ReturnValue(metric_id=metric_id, count=count, numerator=numerator,
+                                      denominator=denominator))
+    for category_id, count in parts:
+        ret.breakdown_values.append(ReturnBreakdownValue(category_id=category_id, count=count))
 
 
 def seed_demo(session: Session, password: str, today: dt.date, seed: int = 20201) -> DemoResult:
@@ -187,7 +205,7 @@ def seed_demo(session: Session, password: str, today: dt.date, seed: int = 20201
             continue
         for metric in service.metrics:
             for year in years:
-                value = _target_for(metric, year, rng)
+                value = demo_target(metric, year, rng)
                 if value is not None:
                     session.add(Target(metric_id=metric.id, year=year, quarter=None, value=value))
                     targets[(metric.id, year)] = value

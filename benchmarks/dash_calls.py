@@ -1,0 +1,48 @@
+"""Dash callback requests built from the app's own /_dash-dependencies, as a browser sends them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dash._utils import split_callback_id
+
+
+def find(dependencies: list[dict], output_prefix: str) -> dict:
+    for entry in dependencies:
+        if entry["output"].startswith(output_prefix):
+            return entry
+    raise LookupError(output_prefix)
+
+
+def payload(entry: dict, values: dict[str, Any]) -> dict:
+    """The POST body for one callback; `values` maps "component.property" to its value."""
+    outputs = split_callback_id(entry["output"])
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    shaped = [{"id": o["id"], "property": o["property"].split("@")[0]} for o in outputs]
+
+    def item(spec: dict) -> dict:
+        key = f"{spec['id']}.{spec['property']}"
+        return {"id": spec["id"], "property": spec["property"], "value": values.get(key)}
+
+    inputs = [item(i) for i in entry["inputs"]]
+    return {"output": entry["output"], "outputs": shaped if len(shaped) > 1 else shaped[0],
+            "inputs": inputs, "state": [item(s) for s in entry["state"]],
+            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+
+
+def overview_payload(dependencies: list[dict], year: str, quarter: int,
+                     provider: int | None = None) -> dict:
+    entry = find(dependencies, "..overview-heading.children")
+    return payload(entry, {"overview-year.value": year, "overview-quarter.value": f"Q{quarter}",
+                           "overview-provider.value": None if provider is None else str(provider),
+                           "overview-provisional.value": []})
+
+
+def router_payload(dependencies: list[dict], path: str = "/") -> dict:
+    entry = find(dependencies, "page.children")
+    return payload(entry, {"url.pathname": path, "url.search": ""})
+
+
+def encode(body: dict) -> bytes:
+    return json.dumps(body).encode()

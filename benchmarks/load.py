@@ -1,0 +1,157 @@
+"""HTTP load on gunicorn on 127.0.0.1: a bounded number of requests, a browser's mix.
+
+Each simulated visit is what a browser sends when someone opens the Overview with its
+bundles already cached: the page, Dash's layout and dependencies, the router callback and
+the Overview callback (for one of eight quarters, so views repeat as in a meeting)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.dash_calls import encode, overview_payload, router_payload
+from benchmarks.timing import pct
+
+ROOT = Path(__file__).resolve().parent.parent
+VIEWS = [("2025/26", q) for q in (1, 2)] + [("2024/25", q) for q in (1, 2, 3, 4)] + [
+    ("2023/24", q) for q in (3, 4)]
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    errors: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    workers: int
+    threads: int
+    clients: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, today: str, workers: int, threads: int):  # noqa: ANN201
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "MONITOR_TODAY": today,
+           "SECRET_KEY": "benchmark-" + "k" * 40, "MONITOR_ENV": "development"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:server"],
+        cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+class Client:
+    """One keep-alive connection with a cookie jar of one session cookie."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                content_type: str | None = None) -> tuple[int, bytes]:
+        headers = {"Accept-Encoding": "gzip, br"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if content_type:
+            headers["Content-Type"] = content_type
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            raise
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def sign_in(self, email: str, password: str) -> None:
+        _, page = self.request("GET", "/login")
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
+        form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
+        status, _ = self.request("POST", "/login", form.encode(), "application/x-www-form-urlencoded")
+        if status != 302:
+            raise RuntimeError(f"sign-in failed ({status})")
+
+
+def run_load(port: int, requests: int, clients: int, email: str, password: str) -> LoadResult:
+    first = Client(port)
+    first.sign_in(email, password)
+    _, deps = first.request("GET", "/_dash-dependencies")
+    dependencies = json.loads(deps)
+    router = encode(router_payload(dependencies))
+    views = [encode(overview_payload(dependencies, y, q)) for y, q in VIEWS]
+    visit = [("GET", "/", None), ("GET", "/_dash-layout", None), ("GET", "/_dash-dependencies", None),
+             ("POST", "/_dash-update-component", router)]
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    counter = iter(range(requests))
+
+    def user(number: int) -> None:
+        nonlocal errors
+        client = Client(port)
+        client.cookies = dict(first.cookies)
+        visits = 0
+        while True:
+            steps = [*visit, ("POST", "/_dash-update-component", views[(number + visits) % len(views)])]
+            visits += 1
+            for method, path, body in steps:
+                if next(counter, None) is None:
+                    return
+                start = time.perf_counter()
+                try:
+                    status, _ = client.request(method, path, body,
+                                               "application/json" if body else None)
+                    ok = status == 200
+                except (OSError, http.client.HTTPException):
+                    ok = False
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    latencies.append(elapsed)
+                    errors += 0 if ok else 1
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(user, range(clients)))
+    seconds = time.perf_counter() - start
+    return LoadResult(len(latencies), errors, round(seconds, 2), round(len(latencies) / seconds, 1),
+                      round(pct(latencies, 50), 1), round(pct(latencies, 95), 1), 0, 0, clients)

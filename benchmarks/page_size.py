@@ -1,0 +1,65 @@
+"""Bytes transferred for the first page after signing in (the Overview), cold browser cache.
+
+Headless Chromium reports each response's size on the wire (compressed body and headers)
+in the Resource Timing API; we add them up once the chart is drawn."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+
+SUM_TRANSFERRED = """
+const entries = performance.getEntriesByType('navigation').concat(
+    performance.getEntriesByType('resource'));
+return entries.map(e => [e.name, e.transferSize, e.decodedBodySize]);
+"""
+
+
+def first_page_bytes(port: int, email: str, password: str) -> dict | None:
+    """{"kb_transferred", "kb_decoded", "requests"} or None when no browser is installed."""
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+    except ImportError:
+        return None
+    browser, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not browser or not driver_path:
+        return None
+    profile = tempfile.mkdtemp(prefix="bench-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        # Sign in through the form (the session is tied to this browser), then empty the
+        # cache so the Overview is measured as a first visit.
+        driver.get(f"{base}/login")
+        driver.find_element(By.ID, "email").send_keys(email)
+        driver.find_element(By.ID, "password").send_keys(password)
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        WebDriverWait(driver, 30).until(lambda d: "/login" not in d.current_url)
+        driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+        driver.get(f"{base}/")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            drawn = driver.execute_script(
+                "return document.querySelectorAll('#overview-chart .main-svg').length > 0 && "
+                "document.querySelectorAll('#overview-tiles *').length > 0")
+            if drawn:
+                break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("the Overview did not draw within a minute")
+        time.sleep(1)  # let late chunks finish
+        entries = driver.execute_script(SUM_TRANSFERRED)
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+    return {"kb_transferred": round(sum(e[1] for e in entries) / 1024, 1),
+            "kb_decoded": round(sum(e[2] for e in entries) / 1024, 1), "requests": len(entries)}
