@@ -62,4 +62,5 @@ def first_page_bytes(port: int, email: str, password: str) -> dict | None:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
     return {"kb_transferred": round(sum(e[1] for e in entries) / 1024, 1),
-            "kb_decoded": round(sum(e[2] for e in entries) / 1024, 1), "requests": len(entries)}
+            "kb_decoded": round(sum(e[2] for e in entries) / 1024, 1), "requests": len(entries),
+            "largest": sorted(((round(e[1] / 1024), e[0].rsplit("/", 1)[-1][:50]) for e in entries), reverse=True)[:8]}

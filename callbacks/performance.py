@@ -7,7 +7,7 @@ from dash import Dash, Input, Output, no_update
 from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
 from layouts import ids
-from models.performance import COLUMNS, build_performance_table
+from models.performance import COLUMNS, performance_table
 from models.periods import parse_quarter, parse_year_label, quarter_label, year_label
 from models.table_format import row_cells
 
@@ -22,8 +22,8 @@ def update_performance(year_text: str | None, period_text: str | None, provision
     except (AccessDenied, ValueError) as exc:
         return str(exc), [], no_update, no_update, no_update, no_update
     with transaction() as session:
-        table = build_performance_table(session, year, quarter, today(), provider_id=scope,
-                                        include_submitted=bool(provisional))
+        table = performance_table(session, year, quarter, today(), provider_id=scope,
+                                  include_submitted=bool(provisional))
     rows = [dict(zip(COLUMNS, row_cells(r, bool(publish)), strict=True)) for r in table.rows]
     heading = quarter_label(year, quarter) if quarter else f"The whole of {year_label(year)}"
     if provisional:

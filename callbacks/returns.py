@@ -26,7 +26,6 @@ from models.return_store import (
     review_return,
     save_return,
 )
-from models.return_template import TemplateError, read_template
 from models.return_validation import RawReturn
 from models.workflow import WorkflowError
 
@@ -192,6 +191,9 @@ def handle_upload(contents: str | None, filename: str | None, context: dict | No
         return message_box(str(exc))
     except (TypeError, KeyError, ValueError):
         return message_box("This page is out of date. Reload it and try again.")
+    # openpyxl is imported on first upload, not when a worker starts.
+    from models.return_template import TemplateError, read_template
+
     try:
         data = base64.b64decode(contents.split(",", 1)[-1], validate=False)
         template = read_template(data)

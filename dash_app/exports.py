@@ -7,8 +7,7 @@ import datetime as dt
 from dash_app.database import transaction
 from models.csv_export import performance_csv
 from models.export_context import export_context
-from models.performance import build_performance_table
-from models.xlsx_export import performance_xlsx
+from models.performance import performance_table
 
 
 class ExportUnavailable(RuntimeError):
@@ -18,12 +17,14 @@ class ExportUnavailable(RuntimeError):
 def build_export(session, fmt: str, year: int, quarter: int | None, today: dt.date,  # noqa: ANN001
                  scope: int | None, user_email: str, *, include_submitted: bool = False,
                  publish: bool = False) -> bytes:
-    table = build_performance_table(session, year, quarter, today, provider_id=scope,
-                                    include_submitted=include_submitted)
+    table = performance_table(session, year, quarter, today, provider_id=scope,
+                              include_submitted=include_submitted)
     if fmt == "csv":
         return performance_csv(table, publish)
     ctx = export_context(session, table, user_email, dt.datetime.now(), publish, scope)
     if fmt == "xlsx":
+        from models.xlsx_export import performance_xlsx  # openpyxl loads on first use
+
         return performance_xlsx(ctx)
     if fmt == "pdf":
         from dash_app.pdf_pack import performance_pdf

@@ -5,14 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models.entities import Period, Return, ReturnBreakdownValue, ReturnValue, Target
+from models.entities import Metric, Period, Return, ReturnBreakdownValue, ReturnValue, Target
 from models.measures import Rate
 
 COUNTED_STATES = ("approved",)
 PROVISIONAL_STATES = ("approved", "submitted")
+
+# Which services to aggregate: None for all, ids, or a SELECT of service ids (so a filter
+# runs inside the database rather than as a long list of ids).
+ServiceIds = Iterable[int] | Select | None
+
+
+def _ids(service_ids: ServiceIds) -> list[int] | Select | None:
+    if service_ids is None or isinstance(service_ids, Select):
+        return service_ids
+    return list(service_ids)
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,7 @@ class QuarterTotals:
 
 def metric_totals(
     session: Session, year: int, states: Iterable[str] = COUNTED_STATES,
-    service_ids: Iterable[int] | None = None,
+    service_ids: ServiceIds = None, quarter: int | None = None,
 ) -> dict[tuple[int, int], QuarterTotals]:
     """{(metric_id, quarter): totals} for one financial year: counts summed, rates pooled."""
     stmt = (
@@ -42,7 +52,9 @@ def metric_totals(
         .group_by(ReturnValue.metric_id, Period.quarter)
     )
     if service_ids is not None:
-        stmt = stmt.where(Return.service_id.in_(list(service_ids)))
+        stmt = stmt.where(Return.service_id.in_(_ids(service_ids)))
+    if quarter is not None:
+        stmt = stmt.where(Period.quarter == quarter)
     out: dict[tuple[int, int], QuarterTotals] = {}
     for metric_id, quarter, count, numerator, denominator in session.execute(stmt):
         rate = Rate(int(numerator), int(denominator)) if denominator is not None else None
@@ -54,7 +66,7 @@ def metric_totals(
 
 def category_totals(
     session: Session, year: int, states: Iterable[str] = COUNTED_STATES,
-    service_ids: Iterable[int] | None = None,
+    service_ids: ServiceIds = None,
 ) -> dict[tuple[int, int], int]:
     """{(category_id, quarter): summed count} for one financial year."""
     stmt = (
@@ -66,7 +78,7 @@ def category_totals(
         .group_by(ReturnBreakdownValue.category_id, Period.quarter)
     )
     if service_ids is not None:
-        stmt = stmt.where(Return.service_id.in_(list(service_ids)))
+        stmt = stmt.where(Return.service_id.in_(_ids(service_ids)))
     return {(cid, q): int(total) for cid, q, total in session.execute(stmt)}
 
 
@@ -80,18 +92,22 @@ class YearFigures:
 
 
 def year_figures(session: Session, year: int, states: Iterable[str],
-                 service_ids: Iterable[int] | None = None) -> YearFigures:
-    ids = None if service_ids is None else list(service_ids)
+                 service_ids: ServiceIds = None) -> YearFigures:
+    """Everything the dashboard aggregates for a year: three GROUP BY-sized queries."""
+    ids = _ids(service_ids)
     return YearFigures(metric_totals(session, year, states, ids),
-                       category_totals(session, year, states, ids), targets_for_year(session, year))
+                       category_totals(session, year, states, ids),
+                       targets_for_year(session, year, ids))
 
 
-def targets_for_year(session: Session, year: int) -> dict[tuple[int, int | None], float]:
+def targets_for_year(session: Session, year: int,
+                     service_ids: ServiceIds = None) -> dict[tuple[int, int | None], float]:
     """{(metric_id, quarter or None for annual): target}."""
-    rows = session.execute(
-        select(Target.metric_id, Target.quarter, Target.value).where(Target.year == year)
-    )
-    return {(m, q): v for m, q, v in rows}
+    stmt = select(Target.metric_id, Target.quarter, Target.value).where(Target.year == year)
+    if service_ids is not None:
+        stmt = stmt.where(Target.metric_id.in_(
+            select(Metric.id).where(Metric.service_id.in_(_ids(service_ids)))))
+    return {(m, q): v for m, q, v in session.execute(stmt)}
 
 
 def quarter_target(

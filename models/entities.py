@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -84,7 +86,7 @@ class Service(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"))
     workstream_id: Mapped[int] = mapped_column(ForeignKey("workstream.id"))
-    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"), index=True)
     contract_start: Mapped[dt.date | None] = mapped_column(Date)
     contract_end: Mapped[dt.date | None] = mapped_column(Date)
     annual_contract_value: Mapped[float | None] = mapped_column(Float)
@@ -159,7 +161,7 @@ class Target(Base):
     """A metric's target for a year (quarter NULL) or one quarter of it."""
 
     __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("metric_id", "year", "quarter"),)
+    __table_args__ = (UniqueConstraint("metric_id", "year", "quarter"), Index("ix_target_year", "year", "metric_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     metric_id: Mapped[int] = mapped_column(ForeignKey("metric.id"))
     year: Mapped[int] = mapped_column(Integer)
@@ -169,10 +171,14 @@ class Target(Base):
 
 class Return(Base):
     __tablename__ = "return"
-    __table_args__ = (UniqueConstraint("service_id", "period_id"),)
+    __table_args__ = (
+        UniqueConstraint("service_id", "period_id"),
+        # The dashboard's aggregates find a year's returns by period and status.
+        Index("ix_return_period_status", "period_id", "status", "service_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
-    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
     provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"))
     status: Mapped[str] = mapped_column(String(12), default="draft")
     highlights: Mapped[str] = mapped_column(Text, default="")
@@ -202,7 +208,11 @@ class Return(Base):
 
 class ReturnValue(Base):
     __tablename__ = "return_value"
-    __table_args__ = (UniqueConstraint("return_id", "metric_id"),)
+    __table_args__ = (
+        UniqueConstraint("return_id", "metric_id"),
+        # Covering: the aggregates read these columns from the index alone.
+        Index("ix_return_value_cover", "return_id", "metric_id", "count", "numerator", "denominator"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     return_id: Mapped[int] = mapped_column(ForeignKey("return.id", ondelete="CASCADE"))
     metric_id: Mapped[int] = mapped_column(ForeignKey("metric.id"))
@@ -238,6 +248,15 @@ class AppSetting(Base):
     __tablename__ = "app_setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class DataVersion(Base):
+    """One row: a counter any change to the figures bumps, so cached views know they are stale."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 class SignInFailure(Base):

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from models.access import Actor
 from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, metric_totals
 from models.entities import Priority, Provider, Service, Workstream
-from models.performance import PerformanceRow, PerformanceTable, build_performance_table
+from models.performance import PerformanceRow, PerformanceTable, build_performance_table, chosen_services
 from models.periods import Quarter, year_label
 from models.periods_store import available_years, latest_due_quarter
+from models.view_cache import cached
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,26 @@ def direction_words(current: float | None, previous: float | None) -> str:
 
 def overview_tables(session: Session, filters: OverviewFilters, today: dt.date,
                     scope: int | None) -> tuple[PerformanceTable, dict[int, float | None]]:
-    """This quarter's table, with the filters applied, and last quarter's figure for each
-    headline metric. `scope` (a provider user's own provider) wins over the provider filter."""
+    """This quarter's headline and outcome rows, with the filters applied, and last quarter's
+    figure for each headline metric. `scope` (a provider user's own provider) wins over the
+    provider filter. Cached until the data changes."""
     provider = scope if scope is not None else filters.provider_id
+    return cached(session, ("overview", filters, provider, today),
+                  lambda: _overview_tables(session, filters, provider, today))
+
+
+def _overview_tables(session: Session, filters: OverviewFilters, provider: int | None,
+                     today: dt.date) -> tuple[PerformanceTable, dict[int, float | None]]:
     table = build_performance_table(
         session, filters.year, filters.quarter, today, provider_id=provider,
         include_submitted=filters.provisional, priority_id=filters.priority_id,
-        workstream_id=filters.workstream_id)
+        workstream_id=filters.workstream_id, headline_only=True)
     # Last quarter needs only the headline figures: one aggregate, not a second table.
     prev = Quarter(filters.year, filters.quarter).previous()
     states = PROVISIONAL_STATES if filters.provisional else COUNTED_STATES
-    totals = metric_totals(session, prev.year, states)
+    filtered = any(v is not None for v in (provider, filters.priority_id, filters.workstream_id))
+    ids = chosen_services(provider, filters.priority_id, filters.workstream_id) if filtered else None
+    totals = metric_totals(session, prev.year, states, ids, quarter=prev.quarter)
     previous = {}
     for row in headline_rows(table):
         found = totals.get((row.metric_id, prev.quarter))
@@ -102,9 +112,17 @@ def year_choices(session: Session) -> list[tuple[str, str]]:
 
 def filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
     """Priorities, workstreams and providers that have services the actor may see."""
+    restricted = actor.role == "provider"
+    provider = actor.provider_id if restricted else None
+    return cached(session, ("filter choices", restricted, provider),
+                  lambda: _filter_choices(session, restricted, provider))
+
+
+def _filter_choices(session: Session, restricted: bool,
+                    provider: int | None) -> dict[str, list[tuple[int, str]]]:
     services = select(Service).where(Service.active)
-    if actor.role == "provider":
-        services = services.where(Service.provider_id == actor.provider_id)
+    if restricted:
+        services = services.where(Service.provider_id == provider)
     visible = services.subquery()
     def rows(model, column):  # noqa: ANN001, ANN202
         return [(i, n) for i, n in session.execute(

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Row, Select, select
+from sqlalchemy.orm import Session
 
 from models.aggregation import (
     COUNTED_STATES,
     PROVISIONAL_STATES,
     QuarterTotals,
     annual_target,
-    category_totals,
-    metric_totals,
     quarter_target,
-    targets_for_year,
+    year_figures,
 )
-from models.entities import Metric, Period, Priority, Return, Service
+from models.entities import Metric, MetricCategory, Period, Priority, Provider, Return, Service
 from models.measures import RAG_WORDS, Rate, forecast_year_end, pool_rates, rag_status
 from models.settings_store import is_demo, rag_thresholds
+from models.view_cache import cached
 from models.workflow import STATUS_WORDS, effective_status
 
 COLUMNS = [
@@ -100,23 +100,61 @@ class PerformanceTable:
     provisional: bool
 
 
-def _totals_through(totals: dict[tuple[int, int], QuarterTotals], metric: Metric,
+def _totals_through(totals: dict[tuple[int, int], QuarterTotals], metric_id: int, is_rate: bool,
                     quarters: range) -> tuple[Figure, int]:
     """Year-to-date actual over `quarters` and how many of them reported."""
-    found = [totals[(metric.id, q)] for q in quarters if (metric.id, q) in totals]
+    found = [totals[(metric_id, q)] for q in quarters if (metric_id, q) in totals]
     if not found:
         return Figure(), 0
-    if metric.is_rate:
+    if is_rate:
         return Figure(rate=pool_rates(t.rate for t in found if t.rate)), len(found)
     return Figure(count=sum(t.count or 0 for t in found)), len(found)
 
 
-def _quarter_figure(totals: dict[tuple[int, int], QuarterTotals], metric: Metric,
+def _quarter_figure(totals: dict[tuple[int, int], QuarterTotals], metric_id: int, is_rate: bool,
                     quarter: int) -> Figure:
-    found = totals.get((metric.id, quarter))
+    found = totals.get((metric_id, quarter))
     if found is None:
         return Figure()
-    return Figure(rate=found.rate) if metric.is_rate else Figure(count=found.count)
+    return Figure(rate=found.rate) if is_rate else Figure(count=found.count)
+
+
+def chosen_services(provider_id: int | None = None, priority_id: int | None = None,
+                    workstream_id: int | None = None) -> Select:
+    """SELECT of the ids of active services matching the filters (run inside the database)."""
+    stmt = select(Service.id).where(Service.active)
+    if provider_id is not None:
+        stmt = stmt.where(Service.provider_id == provider_id)
+    if priority_id is not None:
+        stmt = stmt.where(Service.priority_id == priority_id)
+    if workstream_id is not None:
+        stmt = stmt.where(Service.workstream_id == workstream_id)
+    return stmt
+
+
+def _catalogue(session: Session, ids: Select) -> tuple[list[Row], dict[int, list[Row]],
+                                                       dict[int, list[Row]]]:
+    """Services, their metrics and categories as plain rows: three queries, no ORM objects
+    (loading thousands of objects cost more than the aggregation itself)."""
+    services = session.execute(
+        select(Service.id, Service.name, Priority.short_name.label("priority"),
+               Provider.name.label("provider"))
+        .join(Priority, Priority.id == Service.priority_id)
+        .outerjoin(Provider, Provider.id == Service.provider_id)
+        .where(Service.id.in_(ids))
+        .order_by(Priority.display_order, Service.display_order, Service.id)
+    ).all()
+    metrics: dict[int, list[Row]] = defaultdict(list)
+    for row in session.execute(select(*Metric.__table__.c).where(Metric.service_id.in_(ids))
+                               .order_by(Metric.service_id, Metric.display_order, Metric.id)):
+        metrics[row.service_id].append(row)
+    categories: dict[int, list[Row]] = defaultdict(list)
+    for row in session.execute(
+            select(*MetricCategory.__table__.c)
+            .where(MetricCategory.metric_id.in_(select(Metric.id).where(Metric.service_id.in_(ids))))
+            .order_by(MetricCategory.metric_id, MetricCategory.display_order, MetricCategory.id)):
+        categories[row.metric_id].append(row)
+    return services, metrics, categories
 
 
 def build_performance_table(
@@ -128,41 +166,27 @@ def build_performance_table(
     include_submitted: bool = False,
     priority_id: int | None = None,
     workstream_id: int | None = None,
+    headline_only: bool = False,
 ) -> PerformanceTable:
     """Compute the table for a quarter (1–4) or the whole year (None).
 
     `provider_id` limits it to one provider's services (a provider user's view, or a
-    filter); `priority_id` and `workstream_id` filter likewise."""
+    filter); `priority_id` and `workstream_id` filter likewise. `headline_only` keeps the
+    headline outputs and the outcome rates, without breakdowns (what the Overview shows)."""
     states = PROVISIONAL_STATES if include_submitted else COUNTED_STATES
     thresholds = rag_thresholds(session)
     demo = is_demo(session)
-    stmt = (
-        select(Service)
-        .join(Priority, Priority.id == Service.priority_id)
-        .where(Service.active)
-        .options(selectinload(Service.metrics).selectinload(Metric.categories),
-                 selectinload(Service.provider), selectinload(Service.priority))
-        .order_by(Priority.display_order, Service.display_order)
-    )
-    if provider_id is not None:
-        stmt = stmt.where(Service.provider_id == provider_id)
-    if priority_id is not None:
-        stmt = stmt.where(Service.priority_id == priority_id)
-    if workstream_id is not None:
-        stmt = stmt.where(Service.workstream_id == workstream_id)
-    services = session.scalars(stmt).all()
-    totals = metric_totals(session, year, states)
-    cat_totals = category_totals(session, year, states)
-    targets = targets_for_year(session, year)
+    filtered = any(v is not None for v in (provider_id, priority_id, workstream_id))
+    ids = chosen_services(provider_id, priority_id, workstream_id)
+    services, metrics_of, categories_of = _catalogue(session, ids)
+    figures = year_figures(session, year, states, ids if filtered else None)
+    totals, cat_totals, targets = figures.totals, figures.categories, figures.targets
     periods = {p.quarter: p for p in session.scalars(select(Period).where(Period.year == year))}
-    stored = {
-        (sid, q): status
-        for sid, q, status in session.execute(
-            select(Return.service_id, Period.quarter, Return.status)
-            .join(Period, Period.id == Return.period_id)
-            .where(Period.year == year)
-        )
-    }
+    stored_stmt = (select(Return.service_id, Period.quarter, Return.status)
+                   .join(Period, Period.id == Return.period_id).where(Period.year == year))
+    if filtered:
+        stored_stmt = stored_stmt.where(Return.service_id.in_(ids))
+    stored = {(sid, q): status for sid, q, status in session.execute(stored_stmt)}
     due_quarters = [q for q, p in sorted(periods.items()) if p.due_date < today]
     if quarter is None:
         through = max(due_quarters) if due_quarters else 4
@@ -171,18 +195,22 @@ def build_performance_table(
         through = quarter
         is_due = quarter in periods and periods[quarter].due_date < today
     ytd_range = range(1, through + 1)
+    # A retired metric leaves the form, not the history: it shows in years it has figures.
+    with_figures = {mid for mid, _ in totals}
 
     rows: list[PerformanceRow] = []
     for service in services:
-        provider = service.provider.name if service.provider else "Not assigned"
+        provider = service.provider or "Not assigned"
         status = _status_text(service.id, quarter, stored, periods, today)
-        # A retired metric leaves the form, not the history: it shows in years it has figures.
-        with_figures = {mid for mid, _ in totals}
-        for metric in (m for m in service.metrics if m.active or m.id in with_figures):
-            is_rate = metric.is_rate
+        for metric in metrics_of.get(service.id, ()):
+            is_rate = metric.unit == "percent"
+            if not (metric.active or metric.id in with_figures):
+                continue
+            if headline_only and not (metric.is_headline or is_rate):
+                continue
             q_target = quarter_target(targets, metric.id, quarter, is_rate) if quarter else None
-            q_actual = _quarter_figure(totals, metric, quarter) if quarter else Figure()
-            ytd_actual, reported = _totals_through(totals, metric, ytd_range)
+            q_actual = _quarter_figure(totals, metric.id, is_rate, quarter) if quarter else Figure()
+            ytd_actual, reported = _totals_through(totals, metric.id, is_rate, ytd_range)
             if is_rate:
                 ytd_target = annual_target(targets, metric.id, True)
                 forecast = ytd_actual.value
@@ -202,7 +230,7 @@ def build_performance_table(
             if not metric.active:
                 notes.insert(0, "Retired metric")
             rows.append(PerformanceRow(
-                priority=service.priority.short_name, service=service.name,
+                priority=service.priority, service=service.name,
                 service_id=service.id, provider=provider, metric=metric.name,
                 metric_id=metric.id, kind=metric.kind.capitalize(), unit=metric.unit,
                 higher_is_better=metric.higher_is_better, is_headline=metric.is_headline,
@@ -212,12 +240,14 @@ def build_performance_table(
                 annual_target=annual, forecast=forecast,
                 rag=rag, status=status, notes=notes,
             ))
-            for category in metric.categories:
+            if headline_only:
+                continue
+            for category in categories_of.get(metric.id, ()):
                 q_count = cat_totals.get((category.id, quarter)) if quarter else None
                 ytd_counts = [cat_totals[(category.id, q)] for q in ytd_range
                               if (category.id, q) in cat_totals]
                 rows.append(PerformanceRow(
-                    priority=service.priority.short_name, service=service.name,
+                    priority=service.priority, service=service.name,
                     service_id=service.id, provider=provider,
                     metric=BREAKDOWN_INDENT + category.name, metric_id=None,
                     kind="Breakdown", unit="count", higher_is_better=True, is_headline=False,
@@ -229,6 +259,13 @@ def build_performance_table(
                     notes=[f"Part of {metric.name}"] + (["Demo data"] if demo else []),
                 ))
     return PerformanceTable(year, quarter, rows, demo, include_submitted)
+
+
+def performance_table(session: Session, year: int, quarter: int | None, today: dt.date,
+                      **options: int | bool | None) -> PerformanceTable:
+    """`build_performance_table`, cached until the data changes (read-only: it is shared)."""
+    key = ("performance", year, quarter, today, tuple(sorted(options.items())))
+    return cached(session, key, lambda: build_performance_table(session, year, quarter, today, **options))
 
 
 def _status_text(service_id: int, quarter: int | None, stored: dict, periods: dict,
@@ -245,7 +282,7 @@ def _status_text(service_id: int, quarter: int | None, stored: dict, periods: di
     return f"{approved} of {len(periods) or 4} approved"
 
 
-def _notes(metric: Metric, judged: Figure, demo: bool, provisional: bool,
+def _notes(metric: Row, judged: Figure, demo: bool, provisional: bool,
            has_target: bool) -> list[str]:
     notes = []
     if demo:

@@ -19,6 +19,11 @@ RAG_FILLS = {
     "No data": "ECEEEF", "Not due": "ECEEEF", "No target": "ECEEEF",
 }
 HEADER_FILL = PatternFill("solid", fgColor="0B0C0C")
+# Style objects made once: openpyxl shares equal styles, but building them per row is slow.
+RAG_PATTERNS = {word: PatternFill("solid", fgColor=colour) for word, colour in RAG_FILLS.items()}
+WHITE_FILL = PatternFill("solid", fgColor="FFFFFF")
+BOLD = Font(bold=True)
+INDENT = Alignment(indent=2)
 COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0%"
 _COL = {name: i for i, name in enumerate(COLUMNS)}
@@ -69,7 +74,7 @@ def _performance_sheet(ws: Worksheet, ctx: ExportContext) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in ctx.table.rows:
+    for excel_row, row in enumerate(ctx.table.rows, start=2):
         texts = row_cells(row, ctx.publish)
         numbers = _numeric_cells(row, ctx.publish)
         cohort_notes = [f.rate.describe() for f in (row.quarter_actual, row.ytd_actual)
@@ -82,17 +87,16 @@ def _performance_sheet(ws: Worksheet, ctx: ExportContext) -> None:
                 values.append(_text("; ".join(filter(None, [text, *cohort_notes]))))
             else:
                 values.append(_text(text))
-        ws.append(values)
-        excel_row = ws.max_row
+        ws.append(values)  # ws.max_row would rescan every cell on each row
         for name, (_, fmt) in numbers.items():
             if fmt:
                 ws.cell(excel_row, _COL[name] + 1).number_format = fmt
         if row.is_breakdown:
-            ws.cell(excel_row, _COL["Metric"] + 1).alignment = Alignment(indent=2)
+            ws.cell(excel_row, _COL["Metric"] + 1).alignment = INDENT
         else:
             rag_cell = ws.cell(excel_row, _COL["RAG"] + 1)
-            rag_cell.fill = PatternFill("solid", fgColor=RAG_FILLS.get(row.rag_word, "FFFFFF"))
-            rag_cell.font = Font(bold=True)
+            rag_cell.fill = RAG_PATTERNS.get(row.rag_word, WHITE_FILL)
+            rag_cell.font = BOLD
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     _fit_widths(ws)

@@ -177,3 +177,25 @@ def test_views_and_home_follow_the_access_rules(world):
             review_queue(s, w["alpha"])
         with pytest.raises(AccessRefused):
             review_return(s, w["alpha"], 1, "approve", "", 1)
+
+
+def test_each_saved_return_and_approval_bumps_the_data_version(world):
+    """Cached dashboard views are keyed by this version, so none outlives a save."""
+    from models.data_version import current_version
+
+    w = world
+
+    def version() -> int:
+        with unit_of_work(w["factory"]) as s:
+            return current_version(s)[1]
+
+    start = version()
+    _save(w, w["alpha"], RawReturn(counts={w["people"]: "30"}))
+    assert version() == start + 1
+    refused = _save(w, w["alpha"], RawReturn(counts={w["people"]: "lots"}), version=1)
+    assert not refused.saved and version() == start + 1  # nothing saved, nothing bumped
+    _save(w, w["alpha"], good(w), version=1, submit=True)
+    assert version() == start + 2
+    with unit_of_work(w["factory"]) as s:
+        review_return(s, w["admin"], s.scalars(select(Return.id)).one(), "approve", "", 2)
+    assert version() == start + 3

@@ -1,0 +1,58 @@
+"""Responses are compressed; bundles are compressed once; the page loads plotly's basic bundle."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import brotli
+
+from benchmarks.dash_calls import overview_payload
+from tests.callbacks.test_routes import sign_in
+
+
+def _client(demo_app):
+    client = demo_app.server.test_client()
+    sign_in(client, "admin@demo.local")
+    return client
+
+
+def test_page_and_callbacks_are_compressed(demo_app):
+    client = _client(demo_app)
+    page = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert page.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in page.headers["Vary"]
+    html = brotli.decompress(page.data).decode()
+    assert "plotly-basic.min.js" in html
+    assert "plotly.min.js" not in html  # the full 4.6 MB bundle is not loaded
+
+    deps = client.get("/_dash-dependencies").get_json()
+    body = overview_payload(deps, "2021/22", 2)
+    response = client.post("/_dash-update-component", json=body, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+    data = json.loads(gzip.decompress(response.data))
+    assert data["response"]["overview-heading"]["children"] == "Q2 2021/22"
+
+
+def test_bundles_are_compressed_once_and_served_the_same(demo_app):
+    client = _client(demo_app)
+    html = client.get("/").get_data(as_text=True)
+    bundle = re.search(r'src="(/_dash-component-suites/dash/dcc/[^"]+\.js[^"]*)"', html).group(1)
+    first = client.get(bundle, headers={"Accept-Encoding": "br"})
+    second = client.get(bundle, headers={"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == "br"
+    assert first.data == second.data
+    plain = client.get(bundle)
+    assert "Content-Encoding" not in plain.headers
+    assert brotli.decompress(first.data) == plain.data
+    assert len(first.data) < len(plain.data) / 3
+
+
+def test_exports_that_are_already_compressed_are_left_alone(demo_app):
+    client = _client(demo_app)
+    response = client.get("/export/performance.xlsx?year=2021/22&quarter=Q2",
+                          headers={"Accept-Encoding": "br, gzip"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response.headers
+    assert response.data[:2] == b"PK"
