@@ -3,6 +3,7 @@
 import sys
 
 from dash_app import create_app
+from dash_app.runtime import tune_gc
 from dash_app.settings import ConfigError
 
 try:
@@ -12,3 +13,4 @@ except ConfigError as exc:
     raise SystemExit(1) from None
 
 server = app.server
+tune_gc()

@@ -6,6 +6,7 @@ the Overview callback (for one of eight quarters, so views repeat as in a meetin
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -20,6 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import brotli
 
 from benchmarks.dash_calls import encode, overview_payload, router_payload
 from benchmarks.timing import pct
@@ -98,6 +101,11 @@ class Client:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             raise
         data = response.read()
+        encoding = response.headers.get("Content-Encoding")
+        if encoding == "br":
+            data = brotli.decompress(data)
+        elif encoding == "gzip":
+            data = gzip.decompress(data)
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name] = rest.split(";", 1)[0]

@@ -105,6 +105,7 @@ def in_process(url: str, args: argparse.Namespace) -> dict:
     """Aggregation, table, Overview callback and exports, in this process."""
     from dash_app import create_app
     from dash_app.exports import build_export
+    from dash_app.runtime import tune_gc
     from dash_app.settings import load_settings
     from models.aggregation import COUNTED_STATES, year_figures
     from models.db import make_engine
@@ -117,6 +118,7 @@ def in_process(url: str, args: argparse.Namespace) -> dict:
         bump_data_version = None
 
     app = create_app(load_settings(database_url=url, today=TODAY.isoformat(), secret_key="b" * 40))
+    tune_gc()  # as wsgi.py does for gunicorn's workers
     client = app.server.test_client()
     page = client.get("/login").get_data(as_text=True)
     import re

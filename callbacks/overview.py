@@ -12,8 +12,10 @@ from layouts.charts import PercentPoint, data_table, percent_of_target_figure, r
 from layouts.filters import chosen_id
 from layouts.overview import tiles_by_priority
 from models.overview import OverviewFilters, filter_choices, headline_rows, overview_tables, service_tiles
+from models.performance import PerformanceTable
 from models.periods import parse_quarter, parse_year_label, quarter_label
 from models.table_format import format_figure, format_percent, format_target
+from models.view_cache import cached
 
 TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target", "RAG",
                 "Return"]
@@ -44,9 +46,20 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
             year, quarter, chosen_id(priority, choices["priority"]),
             chosen_id(workstream, choices["workstream"]),
             chosen_id(provider, choices["provider"]), bool(provisional))
-        current, previous = overview_tables(session, filters, today(), scope)
+        # The drawn tiles, chart and table are cached with the figures behind them.
+        label, tiles, figure, table = cached(
+            session, ("overview view", filters, scope, today(), year_text),
+            lambda: _render(*overview_tables(session, filters, today(), scope), filters, year_text))
+    query = overview_query(year_text, filters)
+    csv_query = view_query(year=year_text, quarter=f"Q{quarter}", provisional=bool(provisional))
+    return (label, tiles, figure, table, f"/export/performance.csv?{csv_query}", f"?{query}")
+
+
+def _render(current: PerformanceTable, previous: dict, filters: OverviewFilters,
+            year_text: str) -> tuple:
     rows = headline_rows(current)
-    label = quarter_label(year, quarter) + (" (provisional)" if provisional else "")
+    label = quarter_label(filters.year, filters.quarter) + (
+        " (provisional)" if filters.provisional else "")
     points = [
         PercentPoint(r.service, r.quarter_pct, r.rag_word,
                      f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}")
@@ -64,10 +77,7 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
     ]
     table = data_table(f"Headline outputs, {label}", TABLE_HEADER, table_rows,
                        table_id="overview-data-table")
-    query = overview_query(year_text, filters)
-    csv_query = view_query(year=year_text, quarter=f"Q{quarter}", provisional=bool(provisional))
-    return (label, tiles_by_priority(service_tiles(current, previous), year_text), figure, table,
-            f"/export/performance.csv?{csv_query}", f"?{query}")
+    return label, tiles_by_priority(service_tiles(current, previous), year_text), figure, table
 
 
 def register(app: Dash) -> None:

@@ -8,7 +8,7 @@ from dash import Dash
 from flask import Flask
 from flask_login import current_user
 
-from dash_app import auth, compression, database, routes, security
+from dash_app import auth, compression, database, response_cache, routes, security
 from dash_app.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     compression.init_app(server)
     database.init_app(server, settings)
     auth.init_app(server)
+    response_cache.init_app(server)  # after the sign-in guard, so only signed-in users reach it
     routes.init_app(server)
 
     app = MonitorDash(

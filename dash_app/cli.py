@@ -150,6 +150,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> str:
     from dash_app import create_app
 
     app = create_app(settings)
+    from dash_app.runtime import tune_gc
+
+    tune_gc()
     app.run(host=args.host, port=args.port, debug=False)
     return "Stopped."
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from dash import html
+
+from layouts.wire import Element, element
 
 # Colour-blind-safe (Okabe–Ito); RAG is always shown as a word too.
 TARGET_COLOUR = "#000000"
@@ -77,18 +78,19 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     return fig
 
 
-def rag_badge(word: str) -> html.Span:
-    return html.Span(word, className=RAG_CLASSES.get(word, "rag rag-grey"))
+def rag_badge(word: str) -> Element:
+    return element("Span", word, className=RAG_CLASSES.get(word, "rag rag-grey"))
 
 
 def data_table(caption: str, header: Sequence[str], rows: Sequence[Sequence[object]],
-               table_id: str | None = None) -> html.Table:
-    """A plain, accessible HTML table (caption, scoped headers) to sit beside a chart."""
-    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in header]))
-    body = html.Tbody([
-        html.Tr([html.Th(row[0], scope="row")] + [html.Td(cell) for cell in row[1:]])
+               table_id: str | None = None) -> Element:
+    """A plain, accessible HTML table (caption, scoped headers) to sit beside a chart.
+    Built in Dash's wire form (see layouts.wire): these tables can run to thousands of cells."""
+    head = element("Thead", element("Tr", [element("Th", h, scope="col") for h in header]))
+    body = element("Tbody", [
+        element("Tr", [element("Th", row[0], scope="row")] + [element("Td", cell) for cell in row[1:]])
         for row in rows
     ])
     props = {"id": table_id} if table_id else {}
-    return html.Table([html.Caption(caption), head, body],
-                      className="table table-sm data-table", **props)
+    return element("Table", [element("Caption", caption), head, body],
+                   className="table table-sm data-table", **props)

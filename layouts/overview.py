@@ -98,17 +98,29 @@ def tile(t: ServiceTile, year: str) -> dbc.Card:
     ]), className="service-tile h-100")
 
 
+# More tiles than this are a wall nobody reads (and slow to send): the chart and the table
+# beneath still list every service, and the filters narrow the tiles.
+TILE_LIMIT = 48
+
+
 def tiles_by_priority(tiles: list[ServiceTile], year: str) -> list:
     if not tiles:
         return [html.P("No services match these filters.", id="overview-empty")]
+    note = []
+    if len(tiles) > TILE_LIMIT:
+        note = [html.P([html.Strong(f"Showing the first {TILE_LIMIT} of {len(tiles)} services. "),
+                        "Choose a priority, workstream or provider above to see the others; the "
+                        "chart and its data table below include every service."],
+                       className="alert alert-info", id="overview-tile-limit")]
+        tiles = tiles[:TILE_LIMIT]
     groups: dict[str, list[ServiceTile]] = {}
     for t in tiles:
         groups.setdefault(t.priority, []).append(t)
-    return [
+    return [*note, *(
         html.Section([
             html.H3(priority, className="h5 mt-3"),
             html.Div([html.Div(tile(t, year), className="col-md-6 col-xl-4 mb-3") for t in group],
                      className="row"),
         ], **{"aria-label": priority})
         for priority, group in groups.items()
-    ]
+    )]

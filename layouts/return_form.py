@@ -8,7 +8,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.charts import rag_badge
+from layouts.charts import RAG_CLASSES
+from layouts.wire import Element, element
 from models.periods import format_date
 from models.return_store import MetricView, ReturnView
 from models.return_validation import NARRATIVE_FIELDS, TEXT_LIMIT
@@ -144,10 +145,10 @@ def status_panel(view: ReturnView) -> html.Div:
     return html.Div(lines, id="rv-status-panel")
 
 
-def rag_badge_for(status: str, word: str) -> html.Span:
-    badge = rag_badge(STATUS_BADGES.get(status, "No data"))
-    badge.children = word
-    return badge
+def rag_badge_for(status: str, word: str) -> Element:
+    """A badge in the colour of the status's RAG word, with the status's own word."""
+    return element("Span", word, className=RAG_CLASSES.get(STATUS_BADGES.get(status, "No data"),
+                                                             "rag rag-grey"))
 
 
 def reopen_panel() -> html.Div:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.entities import Metric, Period, Return, ReturnBreakdownValue, ReturnValue, Target
@@ -19,15 +20,19 @@ PROVISIONAL_STATES = ("approved", "submitted")
 ServiceIds = Iterable[int] | Select | None
 
 
+def headline_or_rate() -> ColumnElement[bool]:
+    """The metrics the Overview shows: headline outputs and outcome rates."""
+    return or_(Metric.is_headline, Metric.unit == "percent")
+
+
 def _ids(service_ids: ServiceIds) -> list[int] | Select | None:
     if service_ids is None or isinstance(service_ids, Select):
         return service_ids
     return list(service_ids)
 
 
-@dataclass(frozen=True)
-class QuarterTotals:
-    """One metric's pooled values in one quarter."""
+class QuarterTotals(NamedTuple):
+    """One metric's pooled values in one quarter (a tuple: made by the thousand per view)."""
 
     count: int | None
     rate: Rate | None
@@ -35,7 +40,7 @@ class QuarterTotals:
 
 def metric_totals(
     session: Session, year: int, states: Iterable[str] = COUNTED_STATES,
-    service_ids: ServiceIds = None, quarter: int | None = None,
+    service_ids: ServiceIds = None, quarter: int | None = None, headline_only: bool = False,
 ) -> dict[tuple[int, int], QuarterTotals]:
     """{(metric_id, quarter): totals} for one financial year: counts summed, rates pooled."""
     stmt = (
@@ -55,13 +60,17 @@ def metric_totals(
         stmt = stmt.where(Return.service_id.in_(_ids(service_ids)))
     if quarter is not None:
         stmt = stmt.where(Period.quarter == quarter)
-    out: dict[tuple[int, int], QuarterTotals] = {}
-    for metric_id, quarter, count, numerator, denominator in session.execute(stmt):
-        rate = Rate(int(numerator), int(denominator)) if denominator is not None else None
-        out[(metric_id, quarter)] = QuarterTotals(
-            int(count) if count is not None else None, rate
-        )
-    return out
+    if headline_only:
+        # A join, not IN (SELECT ...): SQLite would probe every return for every metric id.
+        stmt = stmt.join(Metric, Metric.id == ReturnValue.metric_id).where(headline_or_rate())
+    # Core execution and fetchall: plain rows, without the ORM's per-row result processing.
+    rows = session.connection().execute(stmt).all()
+    return {
+        (metric_id, quarter): QuarterTotals(
+            None if count is None else int(count),
+            None if denominator is None else Rate(int(numerator), int(denominator)))
+        for metric_id, quarter, count, numerator, denominator in rows
+    }
 
 
 def category_totals(
@@ -79,7 +88,7 @@ def category_totals(
     )
     if service_ids is not None:
         stmt = stmt.where(Return.service_id.in_(_ids(service_ids)))
-    return {(cid, q): int(total) for cid, q, total in session.execute(stmt)}
+    return {(cid, q): int(total) for cid, q, total in session.connection().execute(stmt).all()}
 
 
 @dataclass(frozen=True)
@@ -92,22 +101,25 @@ class YearFigures:
 
 
 def year_figures(session: Session, year: int, states: Iterable[str],
-                 service_ids: ServiceIds = None) -> YearFigures:
-    """Everything the dashboard aggregates for a year: three GROUP BY-sized queries."""
+                 service_ids: ServiceIds = None, headline_only: bool = False) -> YearFigures:
+    """Everything the dashboard aggregates for a year: three GROUP BY-sized queries.
+    `headline_only`: just the headline outputs and outcome rates, no breakdowns."""
     ids = _ids(service_ids)
-    return YearFigures(metric_totals(session, year, states, ids),
-                       category_totals(session, year, states, ids),
-                       targets_for_year(session, year, ids))
+    return YearFigures(metric_totals(session, year, states, ids, headline_only=headline_only),
+                       {} if headline_only else category_totals(session, year, states, ids),
+                       targets_for_year(session, year, ids, headline_only))
 
 
-def targets_for_year(session: Session, year: int,
-                     service_ids: ServiceIds = None) -> dict[tuple[int, int | None], float]:
+def targets_for_year(session: Session, year: int, service_ids: ServiceIds = None,
+                     headline_only: bool = False) -> dict[tuple[int, int | None], float]:
     """{(metric_id, quarter or None for annual): target}."""
     stmt = select(Target.metric_id, Target.quarter, Target.value).where(Target.year == year)
     if service_ids is not None:
         stmt = stmt.where(Target.metric_id.in_(
             select(Metric.id).where(Metric.service_id.in_(_ids(service_ids)))))
-    return {(m, q): v for m, q, v in session.execute(stmt)}
+    if headline_only:
+        stmt = stmt.join(Metric, Metric.id == Target.metric_id).where(headline_or_rate())
+    return {(m, q): v for m, q, v in session.connection().execute(stmt).all()}
 
 
 def quarter_target(

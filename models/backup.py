@@ -4,6 +4,7 @@ app runs). PostgreSQL has its own tools: pg_dump and pg_restore (see the README)
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 
 
@@ -51,6 +52,11 @@ def restore(url: str, backup_file: Path) -> None:
     try:
         with target:
             source.backup(target)
+        with target:
+            # Running workers cached views by (token, version); the restored data must not
+            # match a version they saw before the restore.
+            if "data_version" in tables:
+                target.execute("UPDATE data_version SET token = ?", (uuid.uuid4().hex,))
     finally:
         source.close()
         target.close()

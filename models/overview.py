@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 from models.access import Actor
 from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, metric_totals
 from models.entities import Priority, Provider, Service, Workstream
-from models.performance import PerformanceRow, PerformanceTable, build_performance_table, chosen_services
+from models.performance import (
+    PerformanceRow,
+    PerformanceTable,
+    build_performance_table,
+    chosen_services,
+)
 from models.periods import Quarter, year_label
 from models.periods_store import available_years, latest_due_quarter
 from models.view_cache import cached
@@ -77,7 +82,7 @@ def _overview_tables(session: Session, filters: OverviewFilters, provider: int |
     states = PROVISIONAL_STATES if filters.provisional else COUNTED_STATES
     filtered = any(v is not None for v in (provider, filters.priority_id, filters.workstream_id))
     ids = chosen_services(provider, filters.priority_id, filters.workstream_id) if filtered else None
-    totals = metric_totals(session, prev.year, states, ids, quarter=prev.quarter)
+    totals = metric_totals(session, prev.year, states, ids, quarter=prev.quarter, headline_only=True)
     previous = {}
     for row in headline_rows(table):
         found = totals.get((row.metric_id, prev.quarter))

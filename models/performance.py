@@ -14,6 +14,7 @@ from models.aggregation import (
     PROVISIONAL_STATES,
     QuarterTotals,
     annual_target,
+    headline_or_rate,
     quarter_target,
     year_figures,
 )
@@ -132,8 +133,8 @@ def chosen_services(provider_id: int | None = None, priority_id: int | None = No
     return stmt
 
 
-def _catalogue(session: Session, ids: Select) -> tuple[list[Row], dict[int, list[Row]],
-                                                       dict[int, list[Row]]]:
+def _catalogue(session: Session, ids: Select, headline_only: bool) -> tuple[
+        list[Row], dict[int, list[Row]], dict[int, list[Row]]]:
     """Services, their metrics and categories as plain rows: three queries, no ORM objects
     (loading thousands of objects cost more than the aggregation itself)."""
     services = session.execute(
@@ -145,10 +146,14 @@ def _catalogue(session: Session, ids: Select) -> tuple[list[Row], dict[int, list
         .order_by(Priority.display_order, Service.display_order, Service.id)
     ).all()
     metrics: dict[int, list[Row]] = defaultdict(list)
-    for row in session.execute(select(*Metric.__table__.c).where(Metric.service_id.in_(ids))
-                               .order_by(Metric.service_id, Metric.display_order, Metric.id)):
+    chosen = select(*Metric.__table__.c).where(Metric.service_id.in_(ids))
+    if headline_only:
+        chosen = chosen.where(headline_or_rate())
+    for row in session.execute(chosen.order_by(Metric.service_id, Metric.display_order, Metric.id)):
         metrics[row.service_id].append(row)
     categories: dict[int, list[Row]] = defaultdict(list)
+    if headline_only:
+        return services, metrics, categories
     for row in session.execute(
             select(*MetricCategory.__table__.c)
             .where(MetricCategory.metric_id.in_(select(Metric.id).where(Metric.service_id.in_(ids))))
@@ -178,8 +183,9 @@ def build_performance_table(
     demo = is_demo(session)
     filtered = any(v is not None for v in (provider_id, priority_id, workstream_id))
     ids = chosen_services(provider_id, priority_id, workstream_id)
-    services, metrics_of, categories_of = _catalogue(session, ids)
-    figures = year_figures(session, year, states, ids if filtered else None)
+    services, metrics_of, categories_of = _catalogue(session, ids, headline_only)
+    figures = year_figures(session, year, states, ids if filtered else None,
+                           headline_only=headline_only)
     totals, cat_totals, targets = figures.totals, figures.categories, figures.targets
     periods = {p.quarter: p for p in session.scalars(select(Period).where(Period.year == year))}
     stored_stmt = (select(Return.service_id, Period.quarter, Return.status)
