@@ -48,8 +48,9 @@ test: install-test browser
 lint: install-test
 	$(VENV)/bin/ruff check .
 
-bench: install
-	$(PY) benchmarks/run.py
+# County scale on SQLite and PostgreSQL, national on PostgreSQL; writes benchmarks/README.md.
+bench: install-test browser
+	$(PY) benchmarks/run.py --full --write-readme
 
 clean:
 	rm -rf $(VENV) .pytest_cache

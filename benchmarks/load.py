@@ -88,6 +88,12 @@ class Client:
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 content_type: str | None = None) -> tuple[int, bytes]:
+        status, data, _ = self.request_sizes(method, path, body, content_type)
+        return status, data
+
+    def request_sizes(self, method: str, path: str, body: bytes | None = None,
+                      content_type: str | None = None) -> tuple[int, bytes, int]:
+        """Status, decoded body, and bytes on the wire (compressed body and headers)."""
         headers = {"Accept-Encoding": "gzip, br"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -101,6 +107,7 @@ class Client:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             raise
         data = response.read()
+        wire = len(data) + len(str(response.headers))
         encoding = response.headers.get("Content-Encoding")
         if encoding == "br":
             data = brotli.decompress(data)
@@ -109,7 +116,7 @@ class Client:
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, data
+        return response.status, data, wire
 
     def sign_in(self, email: str, password: str) -> None:
         _, page = self.request("GET", "/login")

@@ -64,3 +64,37 @@ def first_page_bytes(port: int, email: str, password: str) -> dict | None:
     return {"kb_transferred": round(sum(e[1] for e in entries) / 1024, 1),
             "kb_decoded": round(sum(e[2] for e in entries) / 1024, 1), "requests": len(entries),
             "largest": sorted(((round(e[1] / 1024), e[0].rsplit("/", 1)[-1][:50]) for e in entries), reverse=True)[:8]}
+
+
+def crawled_page_bytes(port: int, email: str, password: str) -> dict:
+    """Without a browser: the compressed bytes of what the Overview's first load fetches —
+    the page, every script and stylesheet it names, Dash's layout and dependencies, and the
+    router and Overview callbacks. (Misses only chunks a browser fetches on its own.)"""
+    import re
+
+    from benchmarks.dash_calls import encode, overview_payload, router_payload
+    from benchmarks.load import Client
+
+    client = Client(port)
+    client.sign_in(email, password)
+    total = decoded = requests = 0
+
+    def fetch(method: str, path: str, body: bytes | None = None) -> bytes:
+        nonlocal total, decoded, requests
+        _, data, wire = client.request_sizes(method, path, body,
+                                             "application/json" if body else None)
+        total, decoded, requests = total + wire, decoded + len(data), requests + 1
+        return data
+
+    page = fetch("GET", "/").decode()
+    for url in re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', page):
+        fetch("GET", url.replace("&amp;", "&"))
+    fetch("GET", "/_dash-layout")
+    deps = fetch("GET", "/_dash-dependencies")
+    import json
+
+    dependencies = json.loads(deps)
+    fetch("POST", "/_dash-update-component", encode(router_payload(dependencies)))
+    fetch("POST", "/_dash-update-component", encode(overview_payload(dependencies, "2025/26", 2)))
+    return {"kb_transferred": round(total / 1024, 1), "kb_decoded": round(decoded / 1024, 1),
+            "requests": requests}
