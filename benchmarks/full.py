@@ -34,13 +34,14 @@ ROWS = [  # (label, key, unit)
     ("Overview for one provider, cold, p50 / p95",
      ("dashboard_provider_p50_ms", "dashboard_provider_p95_ms"), "ms"),
     ("Overview callback response (uncompressed)", "overview_response_kb", "KB"),
-    ("CSV of a year", ("export_csv_s", "export_csv_kb"), "s / KB"),
-    ("XLSX of a year", ("export_xlsx_s", "export_xlsx_kb"), "s / KB"),
-    ("PDF pack of a year, one provider", ("export_pdf_s", "pdf_pages"), "s / pages"),
-    ("HTTP load: requests, errors", ("load_requests", "load_errors"), ""),
+    ("CSV of a year", ("export_csv_s", "export_csv_kb"), ("s", "KB")),
+    ("XLSX of a year", ("export_xlsx_s", "export_xlsx_kb"), ("s", "KB")),
+    ("PDF pack of a year, one provider", ("export_pdf_s", "pdf_pages"), ("s", "pages")),
+    ("HTTP load: requests, errors", ("load_requests", "load_errors"), ("requests", "errors")),
     ("HTTP load: requests per second", "load_rps", "/s"),
     ("HTTP load: p50 / p95", ("load_p50_ms", "load_p95_ms"), "ms"),
-    ("first page transferred (compressed) / uncompressed", ("page_kb_gzip", "page_kb_uncompressed"), "KB"),
+    ("first page: transferred (compressed) / uncompressed", ("page_kb_gzip", "page_kb_uncompressed"),
+     "KB"),
     ("import time of the app", "import_s", "s"),
 ]
 
@@ -81,7 +82,17 @@ def _run(scale: str, url: str | None, extra: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _cell(figures: dict, key: object, unit: str) -> str:
+def _number(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+    return str(value)
+
+
+def _cell(figures: dict, key: object, unit: str | tuple[str, ...]) -> str:
     if "error" in figures:
         return "failed"
     if key is None:
@@ -90,8 +101,9 @@ def _cell(figures: dict, key: object, unit: str) -> str:
     values = [figures.get(k) for k in keys]
     if all(v is None for v in values):
         return "not measured"
-    shown = " / ".join("–" if v is None else f"{v:,}" if isinstance(v, int) else f"{v:g}" for v in values)
-    return f"{shown} {unit}".strip()
+    if isinstance(unit, tuple):  # a unit for each value
+        return " / ".join(f"{_number(v)} {u}" for v, u in zip(values, unit, strict=True))
+    return f"{' / '.join(_number(v) for v in values)} {unit}".strip()
 
 
 def table(results: list[dict], machine: str) -> str:

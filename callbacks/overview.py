@@ -8,10 +8,27 @@ from dash import Dash, Input, Output, html, no_update
 from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
 from layouts import ids
-from layouts.charts import PercentPoint, data_table, percent_of_target_figure, rag_badge
+from layouts.charts import (
+    RAG_ORDER,
+    PercentPoint,
+    data_table,
+    percent_of_target_figure,
+    rag_badge,
+    rag_count_figure,
+)
 from layouts.filters import chosen_id
 from layouts.overview import tiles_by_priority
-from models.overview import OverviewFilters, filter_choices, headline_rows, overview_tables, service_tiles
+from models.overview import (
+    SERVICE_LIMIT,
+    OverviewFilters,
+    PrioritySummary,
+    filter_choices,
+    headline_rows,
+    overview_tables,
+    rag_summary,
+    service_tiles,
+    services_in_view,
+)
 from models.performance import PerformanceTable
 from models.periods import parse_quarter, parse_year_label, quarter_label
 from models.table_format import format_figure, format_percent, format_target
@@ -47,19 +64,46 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
             chosen_id(workstream, choices["workstream"]),
             chosen_id(provider, choices["provider"]), bool(provisional))
         # The drawn tiles, chart and table are cached with the figures behind them.
-        label, tiles, figure, table = cached(
-            session, ("overview view", filters, scope, today(), year_text),
-            lambda: _render(*overview_tables(session, filters, today(), scope), filters, year_text))
+        many = services_in_view(session, filters, scope)
+        if many > SERVICE_LIMIT:
+            label, tiles, figure, table = cached(
+                session, ("overview summary view", filters, scope, today()),
+                lambda: _render_summary(rag_summary(session, filters, today(), scope), many, filters))
+        else:
+            label, tiles, figure, table = cached(
+                session, ("overview view", filters, scope, today(), year_text),
+                lambda: _render(*overview_tables(session, filters, today(), scope), filters, year_text))
     query = overview_query(year_text, filters)
     csv_query = view_query(year=year_text, quarter=f"Q{quarter}", provisional=bool(provisional))
     return (label, tiles, figure, table, f"/export/performance.csv?{csv_query}", f"?{query}")
 
 
+def _label(filters: OverviewFilters) -> str:
+    return quarter_label(filters.year, filters.quarter) + (
+        " (provisional)" if filters.provisional else "")
+
+
+def _render_summary(summary: list[PrioritySummary], services: int, filters: OverviewFilters) -> tuple:
+    """More services than a chart can show one by one: RAG counted by priority."""
+    label = _label(filters)
+    note = html.P([html.Strong(f"This view holds {services:,} services, too many to show one by one. "),
+                   "Below, each priority's services are counted by the RAG of their headline "
+                   "output. Choose a priority, workstream or provider above to see each service."],
+                  className="alert alert-info", id="overview-summary-note")
+    rows = [(s.priority, s.counts) for s in summary]
+    figure = rag_count_figure(rows, f"Services by RAG of their headline output, {label}")
+    words = [w for w in RAG_ORDER if any(w in c for _, c in rows)]
+    table = data_table(f"Services by RAG of their headline output, {label}",
+                       ["Priority", *words, "Services"],
+                       [[p, *[str(c.get(w, 0)) for w in words], str(sum(c.values()))] for p, c in rows],
+                       table_id="overview-data-table")
+    return label, [note], figure, table
+
+
 def _render(current: PerformanceTable, previous: dict, filters: OverviewFilters,
             year_text: str) -> tuple:
     rows = headline_rows(current)
-    label = quarter_label(filters.year, filters.quarter) + (
-        " (provisional)" if filters.provisional else "")
+    label = _label(filters)
     points = [
         PercentPoint(r.service, r.quarter_pct, r.rag_word,
                      f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}")

@@ -78,6 +78,36 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     return fig
 
 
+RAG_ORDER = ["Green", "Amber", "Red", "No data", "Not due", "No target"]
+RAG_PATTERNS = {"No data": "/", "Not due": ".", "No target": "x"}
+
+
+def rag_count_figure(rows: Sequence[tuple[str, dict[str, int]]], title: str) -> go.Figure:
+    """Stacked horizontal bars: for each group, how many services are Green, Amber, Red…
+    Each segment is labelled with its count and the legend names the words; greys carry a
+    pattern as well, so colour is not the only signal."""
+    labels = [label for label, _ in rows]
+    fig = go.Figure()
+    for word in RAG_ORDER:
+        values = [counts.get(word, 0) for _, counts in rows]
+        if not any(values):
+            continue
+        fig.add_bar(y=labels, x=values, orientation="h", name=word,
+                    marker={"color": RAG_BAR_COLOURS.get(word, GREY),
+                            "pattern": {"shape": RAG_PATTERNS.get(word, "")}},
+                    text=[f"{v} {word}" if v else "" for v in values], textposition="inside",
+                    hovertemplate=f"%{{y}}: %{{x}} services {word}<extra></extra>")
+    fig.update_layout(
+        title={"text": title, "x": 0}, template="monitor", barmode="stack",
+        margin={"l": 10, "r": 30, "t": 70, "b": 40},
+        xaxis={"title": "Number of services"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=160 + 56 * max(1, len(rows)),
+        legend={"orientation": "h", "y": -0.15, "x": 0, "traceorder": "normal"},
+    )
+    return fig
+
+
 def rag_badge(word: str) -> Element:
     return element("Span", word, className=RAG_CLASSES.get(word, "rag rag-grey"))
 

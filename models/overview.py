@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access import Actor
-from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, metric_totals
-from models.entities import Priority, Provider, Service, Workstream
+from models.aggregation import (
+    COUNTED_STATES,
+    PROVISIONAL_STATES,
+    metric_totals,
+    quarter_target,
+    targets_for_year,
+)
+from models.entities import Metric, Period, Priority, Provider, Service, Workstream
+from models.measures import RAG_WORDS, rag_status
 from models.performance import (
     PerformanceRow,
     PerformanceTable,
@@ -19,6 +26,7 @@ from models.performance import (
 )
 from models.periods import Quarter, year_label
 from models.periods_store import available_years, latest_due_quarter
+from models.settings_store import rag_thresholds
 from models.view_cache import cached
 
 
@@ -137,3 +145,68 @@ def _filter_choices(session: Session, restricted: bool,
         "workstream": rows(Workstream, visible.c.workstream_id),
         "provider": rows(Provider, visible.c.provider_id),
     }
+
+
+# Above this many services a chart bar and a tile per service is a wall nobody can read
+# (a national instance holds thousands): the Overview counts RAG by priority instead, and
+# the filters lead to the services.
+SERVICE_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class PrioritySummary:
+    priority: str
+    counts: dict[str, int]  # RAG word -> services whose headline output has it
+
+    @property
+    def services(self) -> int:
+        return sum(self.counts.values())
+
+
+def services_in_view(session: Session, filters: OverviewFilters, scope: int | None) -> int:
+    provider = scope if scope is not None else filters.provider_id
+    ids = chosen_services(provider, filters.priority_id, filters.workstream_id).subquery()
+    return cached(session, ("services in view", filters, provider),
+                  lambda: session.scalar(select(func.count()).select_from(ids)) or 0)
+
+
+def rag_summary(session: Session, filters: OverviewFilters, today: dt.date,
+                scope: int | None) -> list[PrioritySummary]:
+    """Each priority's services counted by the RAG of their headline output this quarter,
+    judged exactly as the performance table judges it (same targets, thresholds, due dates),
+    from one quarter's aggregate. Cached until the data changes."""
+    provider = scope if scope is not None else filters.provider_id
+    return cached(session, ("rag summary", filters, provider, today),
+                  lambda: _rag_summary(session, filters, provider, today))
+
+
+def _rag_summary(session: Session, filters: OverviewFilters, provider: int | None,
+                 today: dt.date) -> list[PrioritySummary]:
+    year, quarter = filters.year, filters.quarter
+    states = PROVISIONAL_STATES if filters.provisional else COUNTED_STATES
+    filtered = any(v is not None for v in (provider, filters.priority_id, filters.workstream_id))
+    ids = chosen_services(provider, filters.priority_id, filters.workstream_id)
+    headlines = session.execute(
+        select(Metric.id, Metric.unit, Metric.higher_is_better, Priority.short_name)
+        .join(Service, Service.id == Metric.service_id)
+        .join(Priority, Priority.id == Service.priority_id)
+        .where(Metric.is_headline, Metric.active, Service.id.in_(ids))
+        .order_by(Priority.display_order, Service.display_order, Service.id)
+    ).all()
+    totals = metric_totals(session, year, states, ids if filtered else None, quarter=quarter,
+                           headline_only=True)
+    targets = targets_for_year(session, year, ids if filtered else None, headline_only=True)
+    period = session.scalars(select(Period).where(Period.year == year,
+                                                  Period.quarter == quarter)).one_or_none()
+    due = period is not None and period.due_date < today
+    thresholds = rag_thresholds(session)
+    counts: dict[str, dict[str, int]] = {}
+    for metric_id, unit, higher_is_better, priority in headlines:
+        is_rate = unit == "percent"
+        found = totals.get((metric_id, quarter))
+        actual = None if found is None else (found.rate.value if is_rate and found.rate else found.count)
+        rag = rag_status(actual, quarter_target(targets, metric_id, quarter, is_rate),
+                         higher_is_better=higher_is_better, due=due, thresholds=thresholds)
+        words = counts.setdefault(priority, {})
+        words[RAG_WORDS[rag]] = words.get(RAG_WORDS[rag], 0) + 1
+    return [PrioritySummary(p, c) for p, c in counts.items()]

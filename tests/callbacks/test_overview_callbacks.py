@@ -102,3 +102,37 @@ def test_tiles_are_grouped_by_priority_with_words_for_direction(signed_in):
     assert "Domestic abuse" in text and "Anti-social behaviour" in text
     assert "last quarter" in text
     assert "Year to date:" in text
+
+
+def test_summary_counts_match_the_table(demo_factory):
+    """The by-priority RAG counts agree with the headline rows of the full table."""
+    from collections import Counter
+
+    from models.db import unit_of_work
+    from models.overview import OverviewFilters, rag_summary
+    from models.performance import build_performance_table
+    from tests.conftest import TODAY
+
+    for year, quarter in ((2021, 2), (2025, 3), (2026, 2)):
+        with unit_of_work(demo_factory) as s:
+            summary = rag_summary(s, OverviewFilters(year, quarter), TODAY, None)
+            table = build_performance_table(s, year, quarter, TODAY)
+        expected = Counter((r.priority, r.rag_word) for r in table.rows if r.is_headline)
+        got = Counter({(p.priority, w): n for p in summary for w, n in p.counts.items()})
+        assert got == expected and sum(got.values()) == 8
+
+
+def test_large_views_count_rag_by_priority(signed_in, monkeypatch):
+    import models.overview
+
+    monkeypatch.setattr("callbacks.overview.SERVICE_LIMIT", 5)
+    assert models.overview.SERVICE_LIMIT == 400  # the real limit is untouched
+    with signed_in("viewer@demo.local"):
+        heading, tiles, figure, table, _, _ = update_overview("2021/22", "Q2")
+        _, _, _, provider_table, _, _ = update_overview("2021/22", "Q2", provider="2")
+    assert heading == "Q2 2021/22"
+    assert "This view holds 8 services, too many to show one by one" in str(tiles)
+    assert {trace.name for trace in figure.data} <= {"Green", "Amber", "Red", "No data", "No target"}
+    body = table.children[2].children
+    assert sum(int(tr.children[-1].children) for tr in body) == 8
+    assert len(_services(provider_table)) == 3  # three services: one by one again
