@@ -41,6 +41,7 @@ class QuarterTotals(NamedTuple):
 def metric_totals(
     session: Session, year: int, states: Iterable[str] = COUNTED_STATES,
     service_ids: ServiceIds = None, quarter: int | None = None, headline_only: bool = False,
+    metric_filter: ColumnElement[bool] | None = None,
 ) -> dict[tuple[int, int], QuarterTotals]:
     """{(metric_id, quarter): totals} for one financial year: counts summed, rates pooled."""
     stmt = (
@@ -61,8 +62,10 @@ def metric_totals(
     if quarter is not None:
         stmt = stmt.where(Period.quarter == quarter)
     if headline_only:
+        metric_filter = headline_or_rate()
+    if metric_filter is not None:
         # A join, not IN (SELECT ...): SQLite would probe every return for every metric id.
-        stmt = stmt.join(Metric, Metric.id == ReturnValue.metric_id).where(headline_or_rate())
+        stmt = stmt.join(Metric, Metric.id == ReturnValue.metric_id).where(metric_filter)
     # Core execution and fetchall: plain rows, without the ORM's per-row result processing.
     rows = session.connection().execute(stmt).all()
     return {
@@ -111,14 +114,17 @@ def year_figures(session: Session, year: int, states: Iterable[str],
 
 
 def targets_for_year(session: Session, year: int, service_ids: ServiceIds = None,
-                     headline_only: bool = False) -> dict[tuple[int, int | None], float]:
+                     headline_only: bool = False, metric_filter: ColumnElement[bool] | None = None,
+                     ) -> dict[tuple[int, int | None], float]:
     """{(metric_id, quarter or None for annual): target}."""
     stmt = select(Target.metric_id, Target.quarter, Target.value).where(Target.year == year)
     if service_ids is not None:
         stmt = stmt.where(Target.metric_id.in_(
             select(Metric.id).where(Metric.service_id.in_(_ids(service_ids)))))
     if headline_only:
-        stmt = stmt.join(Metric, Metric.id == Target.metric_id).where(headline_or_rate())
+        metric_filter = headline_or_rate()
+    if metric_filter is not None:
+        stmt = stmt.join(Metric, Metric.id == Target.metric_id).where(metric_filter)
     return {(m, q): v for m, q, v in session.connection().execute(stmt).all()}
 
 

@@ -193,9 +193,10 @@ def _rag_summary(session: Session, filters: OverviewFilters, provider: int | Non
         .where(Metric.is_headline, Metric.active, Service.id.in_(ids))
         .order_by(Priority.display_order, Service.display_order, Service.id)
     ).all()
+    headline = Metric.is_headline.is_(True)
     totals = metric_totals(session, year, states, ids if filtered else None, quarter=quarter,
-                           headline_only=True)
-    targets = targets_for_year(session, year, ids if filtered else None, headline_only=True)
+                           metric_filter=headline)
+    targets = targets_for_year(session, year, ids if filtered else None, metric_filter=headline)
     period = session.scalars(select(Period).where(Period.year == year,
                                                   Period.quarter == quarter)).one_or_none()
     due = period is not None and period.due_date < today

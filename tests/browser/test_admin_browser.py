@@ -33,8 +33,19 @@ def press(dash_duo, css):
 
 
 def click(dash_duo, element):
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    element.click()
+    """Click once nothing lies over the element (a grid editor closing, a toast fading)."""
+    from selenium.common.exceptions import ElementClickInterceptedException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def clicked(_driver) -> bool:
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        try:
+            element.click()
+        except ElementClickInterceptedException:
+            return False
+        return True
+
+    WebDriverWait(dash_duo.driver, 10, poll_frequency=0.2).until(clicked)
 
 
 def tab(dash_duo, label):
