@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from dash._utils import split_callback_id
@@ -42,6 +43,11 @@ def overview_payload(dependencies: list[dict], year: str, quarter: int,
 def router_payload(dependencies: list[dict], path: str = "/") -> dict:
     entry = find(dependencies, "page.children")
     return payload(entry, {"url.pathname": path, "url.search": ""})
+
+
+def csrf_token(login_page: str) -> str:
+    """The sign-in form's CSRF token, to sign in as a browser does."""
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
 
 
 def encode(body: dict) -> bytes:

@@ -5,9 +5,14 @@ in the Resource Timing API; we add them up once the chart is drawn."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import tempfile
 import time
+
+from benchmarks.dash_calls import encode, overview_payload, router_payload
+from benchmarks.load import Client
 
 SUM_TRANSFERRED = """
 const entries = performance.getEntriesByType('navigation').concat(
@@ -62,19 +67,13 @@ def first_page_bytes(port: int, email: str, password: str) -> dict | None:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
     return {"kb_transferred": round(sum(e[1] for e in entries) / 1024, 1),
-            "kb_decoded": round(sum(e[2] for e in entries) / 1024, 1), "requests": len(entries),
-            "largest": sorted(((round(e[1] / 1024), e[0].rsplit("/", 1)[-1][:50]) for e in entries), reverse=True)[:8]}
+            "kb_decoded": round(sum(e[2] for e in entries) / 1024, 1), "requests": len(entries)}
 
 
 def crawled_page_bytes(port: int, email: str, password: str) -> dict:
     """Without a browser: the compressed bytes of what the Overview's first load fetches —
     the page, every script and stylesheet it names, Dash's layout and dependencies, and the
     router and Overview callbacks. (Misses only chunks a browser fetches on its own.)"""
-    import re
-
-    from benchmarks.dash_calls import encode, overview_payload, router_payload
-    from benchmarks.load import Client
-
     client = Client(port)
     client.sign_in(email, password)
     total = decoded = requests = 0
@@ -90,10 +89,7 @@ def crawled_page_bytes(port: int, email: str, password: str) -> dict:
     for url in re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', page):
         fetch("GET", url.replace("&amp;", "&"))
     fetch("GET", "/_dash-layout")
-    deps = fetch("GET", "/_dash-dependencies")
-    import json
-
-    dependencies = json.loads(deps)
+    dependencies = json.loads(fetch("GET", "/_dash-dependencies"))
     fetch("POST", "/_dash-update-component", encode(router_payload(dependencies)))
     fetch("POST", "/_dash-update-component", encode(overview_payload(dependencies, "2025/26", 2)))
     return {"kb_transferred": round(total / 1024, 1), "kb_decoded": round(decoded / 1024, 1),

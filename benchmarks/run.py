@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from benchmarks import scale  # noqa: E402
-from benchmarks.dash_calls import overview_payload  # noqa: E402
+from benchmarks.dash_calls import csrf_token, overview_payload  # noqa: E402
 from benchmarks.timing import summary, timed  # noqa: E402
 
 TODAY = dt.date(2026, 11, 25)
@@ -67,7 +68,6 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    import os
     mem = ""
     try:
         kb = int(Path("/proc/meminfo").read_text().split()[1])
@@ -120,9 +120,7 @@ def in_process(url: str, args: argparse.Namespace) -> dict:
     app = create_app(load_settings(database_url=url, today=TODAY.isoformat(), secret_key="b" * 40))
     tune_gc()  # as wsgi.py does for gunicorn's workers
     client = app.server.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    import re
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"email": ADMIN, "password": PASSWORD, "csrf_token": token})
     dependencies = client.get("/_dash-dependencies").get_json()
     engine = make_engine(url)

@@ -19,9 +19,6 @@ class Element(dict):
         except KeyError:
             raise AttributeError(name) from None
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        self["props"][name] = value
-
 
 def element(tag: str, children: Any = None, **props: Any) -> Element:
     """An html element: `element("Td", "text", className="x")` is html.Td("text", className="x")."""

@@ -40,7 +40,7 @@ class QuarterTotals(NamedTuple):
 
 def metric_totals(
     session: Session, year: int, states: Iterable[str] = COUNTED_STATES,
-    service_ids: ServiceIds = None, quarter: int | None = None, headline_only: bool = False,
+    service_ids: ServiceIds = None, quarter: int | None = None,
     metric_filter: ColumnElement[bool] | None = None,
 ) -> dict[tuple[int, int], QuarterTotals]:
     """{(metric_id, quarter): totals} for one financial year: counts summed, rates pooled."""
@@ -61,8 +61,6 @@ def metric_totals(
         stmt = stmt.where(Return.service_id.in_(_ids(service_ids)))
     if quarter is not None:
         stmt = stmt.where(Period.quarter == quarter)
-    if headline_only:
-        metric_filter = headline_or_rate()
     if metric_filter is not None:
         # A join, not IN (SELECT ...): SQLite would probe every return for every metric id.
         stmt = stmt.join(Metric, Metric.id == ReturnValue.metric_id).where(metric_filter)
@@ -108,21 +106,20 @@ def year_figures(session: Session, year: int, states: Iterable[str],
     """Everything the dashboard aggregates for a year: three GROUP BY-sized queries.
     `headline_only`: just the headline outputs and outcome rates, no breakdowns."""
     ids = _ids(service_ids)
-    return YearFigures(metric_totals(session, year, states, ids, headline_only=headline_only),
+    only = headline_or_rate() if headline_only else None
+    return YearFigures(metric_totals(session, year, states, ids, metric_filter=only),
                        {} if headline_only else category_totals(session, year, states, ids),
-                       targets_for_year(session, year, ids, headline_only))
+                       targets_for_year(session, year, ids, only))
 
 
 def targets_for_year(session: Session, year: int, service_ids: ServiceIds = None,
-                     headline_only: bool = False, metric_filter: ColumnElement[bool] | None = None,
+                     metric_filter: ColumnElement[bool] | None = None,
                      ) -> dict[tuple[int, int | None], float]:
     """{(metric_id, quarter or None for annual): target}."""
     stmt = select(Target.metric_id, Target.quarter, Target.value).where(Target.year == year)
     if service_ids is not None:
         stmt = stmt.where(Target.metric_id.in_(
             select(Metric.id).where(Metric.service_id.in_(_ids(service_ids)))))
-    if headline_only:
-        metric_filter = headline_or_rate()
     if metric_filter is not None:
         stmt = stmt.join(Metric, Metric.id == Target.metric_id).where(metric_filter)
     return {(m, q): v for m, q, v in session.connection().execute(stmt).all()}

@@ -4,7 +4,6 @@ a new target is seen by every worker's next request, and nothing else is recompu
 
 from __future__ import annotations
 
-import uuid
 from itertools import chain
 
 from sqlalchemy import event, select, update
@@ -15,13 +14,19 @@ from models.entities import DataVersion
 # Tables whose changes never alter a figure, a target or the catalogue.
 IGNORED_TABLES = frozenset({"audit_event", "sign_in_failure", "app_user", "data_version"})
 _BUMPED = "data_version_bumped"
+_READ = "data_version_read"
 
 
 def current_version(session: Session) -> tuple[str, int] | None:
-    """(token, version) of this database, or None if it has no version row."""
+    """(token, version) of this database, or None if it has no version row. Read once per
+    transaction: a view asks for it at every cached step."""
+    if _READ in session.info:
+        return session.info[_READ]
     row = session.execute(select(DataVersion.token, DataVersion.version)
                           .where(DataVersion.id == 1)).first()
-    return None if row is None else (row.token, row.version)
+    version = None if row is None else (row.token, row.version)
+    session.info[_READ] = version
+    return version
 
 
 def bump_data_version(session: Session) -> None:
@@ -31,15 +36,11 @@ def bump_data_version(session: Session) -> None:
     # Through the connection, not the session, so this UPDATE raises no event of its own.
     session.connection().execute(update(DataVersion).values(version=DataVersion.version + 1))
     session.info[_BUMPED] = True
+    session.info.pop(_READ, None)
 
 
 def has_pending_change(session: Session) -> bool:
     return bool(session.info.get(_BUMPED))
-
-
-def renew_token(session: Session) -> None:
-    """After a restore: versions counted before it must not match versions after it."""
-    session.execute(update(DataVersion).values(token=uuid.uuid4().hex))
 
 
 def _touches_figures(session: Session) -> bool:
@@ -63,6 +64,7 @@ def _on_execute(state: ORMExecuteState) -> None:
 def _after_transaction_end(session: Session, transaction: object) -> None:
     if getattr(transaction, "parent", None) is None:
         session.info.pop(_BUMPED, None)
+        session.info.pop(_READ, None)
 
 
 def install() -> None:

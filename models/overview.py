@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models.access import Actor
 from models.aggregation import (
     COUNTED_STATES,
     PROVISIONAL_STATES,
+    headline_or_rate,
     metric_totals,
     quarter_target,
     targets_for_year,
@@ -21,6 +22,7 @@ from models.measures import RAG_WORDS, rag_status
 from models.performance import (
     PerformanceRow,
     PerformanceTable,
+    aggregate_scope,
     build_performance_table,
     chosen_services,
 )
@@ -38,6 +40,16 @@ class OverviewFilters:
     workstream_id: int | None = None
     provider_id: int | None = None
     provisional: bool = False
+
+    def provider_for(self, scope: int | None) -> int | None:
+        """A provider user's own provider (`scope`) wins over the provider filter."""
+        return scope if scope is not None else self.provider_id
+
+    def services(self, scope: int | None) -> Select:
+        return chosen_services(self.provider_for(scope), self.priority_id, self.workstream_id)
+
+    def aggregate_scope(self, scope: int | None) -> Select | None:
+        return aggregate_scope(self.provider_for(scope), self.priority_id, self.workstream_id)
 
 
 @dataclass
@@ -73,24 +85,16 @@ def overview_tables(session: Session, filters: OverviewFilters, today: dt.date,
                     scope: int | None) -> tuple[PerformanceTable, dict[int, float | None]]:
     """This quarter's headline and outcome rows, with the filters applied, and last quarter's
     figure for each headline metric. `scope` (a provider user's own provider) wins over the
-    provider filter. Cached until the data changes."""
-    provider = scope if scope is not None else filters.provider_id
-    return cached(session, ("overview", filters, provider, today),
-                  lambda: _overview_tables(session, filters, provider, today))
-
-
-def _overview_tables(session: Session, filters: OverviewFilters, provider: int | None,
-                     today: dt.date) -> tuple[PerformanceTable, dict[int, float | None]]:
+    provider filter."""
     table = build_performance_table(
-        session, filters.year, filters.quarter, today, provider_id=provider,
+        session, filters.year, filters.quarter, today, provider_id=filters.provider_for(scope),
         include_submitted=filters.provisional, priority_id=filters.priority_id,
         workstream_id=filters.workstream_id, headline_only=True)
     # Last quarter needs only the headline figures: one aggregate, not a second table.
     prev = Quarter(filters.year, filters.quarter).previous()
     states = PROVISIONAL_STATES if filters.provisional else COUNTED_STATES
-    filtered = any(v is not None for v in (provider, filters.priority_id, filters.workstream_id))
-    ids = chosen_services(provider, filters.priority_id, filters.workstream_id) if filtered else None
-    totals = metric_totals(session, prev.year, states, ids, quarter=prev.quarter, headline_only=True)
+    totals = metric_totals(session, prev.year, states, filters.aggregate_scope(scope),
+                           quarter=prev.quarter, metric_filter=headline_or_rate())
     previous = {}
     for row in headline_rows(table):
         found = totals.get((row.metric_id, prev.quarter))
@@ -164,9 +168,8 @@ class PrioritySummary:
 
 
 def services_in_view(session: Session, filters: OverviewFilters, scope: int | None) -> int:
-    provider = scope if scope is not None else filters.provider_id
-    ids = chosen_services(provider, filters.priority_id, filters.workstream_id).subquery()
-    return cached(session, ("services in view", filters, provider),
+    ids = filters.services(scope).subquery()
+    return cached(session, ("services in view", filters, filters.provider_for(scope)),
                   lambda: session.scalar(select(func.count()).select_from(ids)) or 0)
 
 
@@ -174,18 +177,10 @@ def rag_summary(session: Session, filters: OverviewFilters, today: dt.date,
                 scope: int | None) -> list[PrioritySummary]:
     """Each priority's services counted by the RAG of their headline output this quarter,
     judged exactly as the performance table judges it (same targets, thresholds, due dates),
-    from one quarter's aggregate. Cached until the data changes."""
-    provider = scope if scope is not None else filters.provider_id
-    return cached(session, ("rag summary", filters, provider, today),
-                  lambda: _rag_summary(session, filters, provider, today))
-
-
-def _rag_summary(session: Session, filters: OverviewFilters, provider: int | None,
-                 today: dt.date) -> list[PrioritySummary]:
+    from one quarter's aggregate."""
     year, quarter = filters.year, filters.quarter
     states = PROVISIONAL_STATES if filters.provisional else COUNTED_STATES
-    filtered = any(v is not None for v in (provider, filters.priority_id, filters.workstream_id))
-    ids = chosen_services(provider, filters.priority_id, filters.workstream_id)
+    ids, narrowed = filters.services(scope), filters.aggregate_scope(scope)
     headlines = session.execute(
         select(Metric.id, Metric.unit, Metric.higher_is_better, Priority.short_name)
         .join(Service, Service.id == Metric.service_id)
@@ -194,9 +189,8 @@ def _rag_summary(session: Session, filters: OverviewFilters, provider: int | Non
         .order_by(Priority.display_order, Service.display_order, Service.id)
     ).all()
     headline = Metric.is_headline.is_(True)
-    totals = metric_totals(session, year, states, ids if filtered else None, quarter=quarter,
-                           metric_filter=headline)
-    targets = targets_for_year(session, year, ids if filtered else None, metric_filter=headline)
+    totals = metric_totals(session, year, states, narrowed, quarter=quarter, metric_filter=headline)
+    targets = targets_for_year(session, year, narrowed, metric_filter=headline)
     period = session.scalars(select(Period).where(Period.year == year,
                                                   Period.quarter == quarter)).one_or_none()
     due = period is not None and period.due_date < today

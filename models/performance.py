@@ -133,6 +133,15 @@ def chosen_services(provider_id: int | None = None, priority_id: int | None = No
     return stmt
 
 
+def aggregate_scope(provider_id: int | None = None, priority_id: int | None = None,
+                    workstream_id: int | None = None) -> Select | None:
+    """The services to aggregate over: their SELECT when a filter narrows them, else None
+    (everything — cheaper than `IN` every active service)."""
+    if provider_id is None and priority_id is None and workstream_id is None:
+        return None
+    return chosen_services(provider_id, priority_id, workstream_id)
+
+
 def _catalogue(session: Session, ids: Select, headline_only: bool) -> tuple[
         list[Row], dict[int, list[Row]], dict[int, list[Row]]]:
     """Services, their metrics and categories as plain rows: three queries, no ORM objects
@@ -181,17 +190,16 @@ def build_performance_table(
     states = PROVISIONAL_STATES if include_submitted else COUNTED_STATES
     thresholds = rag_thresholds(session)
     demo = is_demo(session)
-    filtered = any(v is not None for v in (provider_id, priority_id, workstream_id))
     ids = chosen_services(provider_id, priority_id, workstream_id)
+    narrowed = aggregate_scope(provider_id, priority_id, workstream_id)
     services, metrics_of, categories_of = _catalogue(session, ids, headline_only)
-    figures = year_figures(session, year, states, ids if filtered else None,
-                           headline_only=headline_only)
+    figures = year_figures(session, year, states, narrowed, headline_only=headline_only)
     totals, cat_totals, targets = figures.totals, figures.categories, figures.targets
     periods = {p.quarter: p for p in session.scalars(select(Period).where(Period.year == year))}
     stored_stmt = (select(Return.service_id, Period.quarter, Return.status)
                    .join(Period, Period.id == Return.period_id).where(Period.year == year))
-    if filtered:
-        stored_stmt = stored_stmt.where(Return.service_id.in_(ids))
+    if narrowed is not None:
+        stored_stmt = stored_stmt.where(Return.service_id.in_(narrowed))
     stored = {(sid, q): status for sid, q, status in session.execute(stored_stmt)}
     due_quarters = [q for q, p in sorted(periods.items()) if p.due_date < today]
     if quarter is None:

@@ -71,14 +71,19 @@ def test_no_serious_violations_on_any_page(dash_duo, app_and_factory):
     assert found == {p: [] for p in found}
 
 
-def test_a_whole_return_with_the_keyboard_alone(dash_duo, app_and_factory):
-    app, factory = app_and_factory
+def open_sanctuary_return(dash_duo, app, factory) -> None:
+    """Signed in as its provider, on the sanctuary scheme's Q3 return form."""
     svc, period = sanctuary_q3(factory)
     start(dash_duo, app)
     sign_in(dash_duo, "safer-futures-support@demo.local")
     dash_duo.wait_for_element("#overview-heading")
     dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={svc.id}&period={period.id}")
     dash_duo.wait_for_element("#return-form")
+
+
+def test_a_whole_return_with_the_keyboard_alone(dash_duo, app_and_factory):
+    app, factory = app_and_factory
+    open_sanctuary_return(dash_duo, app, factory)
     driver = dash_duo.driver
 
     def active():
@@ -104,12 +109,7 @@ def test_a_whole_return_with_the_keyboard_alone(dash_duo, app_and_factory):
 def test_script_typed_into_a_case_study_is_shown_as_text(dash_duo, app_and_factory):
     app, factory = app_and_factory
     hostile = "<script>window.__pwned = 1</script><img src=x onerror='window.__pwned=2'>"
-    svc, period = sanctuary_q3(factory)
-    start(dash_duo, app)
-    sign_in(dash_duo, "safer-futures-support@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
-    dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={svc.id}&period={period.id}")
-    dash_duo.wait_for_element("#return-form")
+    open_sanctuary_return(dash_duo, app, factory)
     for element, value in zip(dash_duo.find_elements("#return-form input.number-input"), ["3", "2"],
                               strict=True):
         element.send_keys(value)
