@@ -328,9 +328,10 @@ def user_action(action: str, pick: str | None, role: str | None, provider: str |
 
 # RAG and audit --------------------------------------------------------------------------
 
-def save_rag(green: str | None, amber: str | None) -> tuple:
+def save_rag(green: str | None, amber: str | None, threshold: str | None = "5") -> tuple:
     def work(s: Session, u: Any) -> str:
         admin.set_rag(s, u, _number(green, "Green threshold") or 0, _number(amber, "Amber threshold") or 0)
+        admin.set_disclosure_threshold(s, u, _number(threshold, "publication threshold"))
         return admin.rag_rule_words(s)
 
     ok, result = run_admin("save RAG rule", work)
@@ -419,7 +420,8 @@ def register(app: Dash) -> None:
                                        else "save", *a))
     cb(Output(ids.ADM_RAG_MSG, "children"), Output(ids.ADM_RAG_RULE, "children"),
        Input(ids.ADM_RAG_SAVE, "n_clicks"), State(ids.ADM_RAG_GREEN, "value"),
-       State(ids.ADM_RAG_AMBER, "value"), prevent_initial_call=True)(lambda _n, *a: save_rag(*a))
+       State(ids.ADM_RAG_AMBER, "value"), State(ids.ADM_PUB_THRESHOLD, "value"),
+       prevent_initial_call=True)(lambda _n, *a: save_rag(*a))
     cb(Output(ids.ADM_AUD_LIST, "children"), Input(ids.ADM_AUD_USER, "value"),
        Input(ids.ADM_AUD_ENTITY, "value"), Input(ids.ADM_AUD_FROM, "value"),
        Input(ids.ADM_AUD_TO, "value"))(audit)

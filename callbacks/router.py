@@ -98,7 +98,7 @@ def render_review(user) -> html.Div:  # noqa: ANN001
 
 def render_admin(user) -> html.Div:  # noqa: ANN001
     from models import admin, admin_views
-    from models.settings_store import rag_thresholds
+    from models.settings_store import disclosure_threshold, rag_thresholds
 
     years, year, _ = _year_and_quarter(None)
     try:
@@ -112,6 +112,7 @@ def render_admin(user) -> html.Div:  # noqa: ANN001
                 "users": admin_views.users(session, user),
                 "years": years, "year": year, "green": thresholds.green,
                 "amber": thresholds.amber, "rule": admin.rag_rule_words(session),
+                "threshold": disclosure_threshold(session),
             }
             page = admin_page(data)  # built inside the session: it reads relationships
     except AccessRefused as exc:

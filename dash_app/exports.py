@@ -19,9 +19,9 @@ def build_export(session, fmt: str, year: int, quarter: int | None, today: dt.da
                  publish: bool = False) -> bytes:
     table = performance_table(session, year, quarter, today, provider_id=scope,
                               include_submitted=include_submitted)
-    if fmt == "csv":
-        return performance_csv(table, publish)
     ctx = export_context(session, table, user_email, dt.datetime.now(), publish, scope)
+    if fmt == "csv":
+        return performance_csv(table, ctx.masks())
     if fmt == "xlsx":
         from models.xlsx_export import performance_xlsx  # openpyxl loads on first use
 

@@ -9,10 +9,12 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import plotly.graph_objects as go
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -30,10 +32,11 @@ from sqlalchemy.orm import Session
 
 from layouts.service_charts import quarterly_count_figure, rate_figure
 from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, year_figures
+from models.disclosure import WITHHELD, RowMask, publication_rule_text, row_masks, span_of
 from models.export_context import ExportContext
-from models.performance import COLUMNS, PerformanceRow
+from models.performance import COLUMNS, Figure, PerformanceRow
 from models.periods import year_label
-from models.service_figures import service_figures
+from models.service_figures import MetricSeries, service_figures
 from models.table_format import row_cells
 
 PAGE = landscape(A4)
@@ -42,6 +45,7 @@ SMALL = ParagraphStyle("small", parent=STYLES["BodyText"], fontSize=6.2, leading
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=12)
 RAG_GREYS = {"Green": "#d9d9d9", "Amber": "#a6a6a6", "Red": "#595959"}  # words carry the meaning
 CHART_SIZE = (760, 330)
+ChartBuilder = Callable[..., go.Figure]
 
 
 @dataclass
@@ -116,28 +120,39 @@ def _table(data: list[list], widths: list[float] | None = None, header_rows: int
     return table
 
 
-def _rag_summary(rows: list[PerformanceRow]) -> list:
+def _rag_summary(rows: list[PerformanceRow], masks: list[RowMask]) -> list:
     by_priority: dict[str, Counter] = {}
-    for r in rows:
+    for r, mask in zip(rows, masks, strict=True):
         if not r.is_breakdown:
-            by_priority.setdefault(r.priority, Counter())[r.rag_word] += 1
+            by_priority.setdefault(r.priority, Counter())[WITHHELD if mask.rag_withheld else r.rag_word] += 1
     words = ["Green", "Amber", "Red", "No data", "Not due", "No target"]
+    if any(mask.rag_withheld for mask in masks):
+        words.append(WITHHELD)
     data = [["Priority", *words]] + [[p, *[str(c.get(w, 0)) for w in words]]
                                      for p, c in by_priority.items()]
     return [Paragraph("RAG summary by priority (measures, all services)", STYLES["Heading2"]),
             _table(data), Spacer(1, 6 * mm)]
 
 
-def _service_page(row_group: list[PerformanceRow], ctx: ExportContext, images: list[Path],
+def _service_cell(row: PerformanceRow, mask: RowMask, column: int) -> str:
+    """A cell of a service page's table, which has no Note column: the metric's name says when
+    lower is better, so its RAG is read the right way round."""
+    text = row_cells(row, mask)[column]
+    if COLUMNS[column] == "Metric" and not row.higher_is_better:
+        text += " (lower is better)"
+    return text
+
+
+def _service_page(row_group: list[tuple[PerformanceRow, RowMask]], images: list[Path],
                   narrative: list) -> list:
-    first = row_group[0]
+    first = row_group[0][0]
     story: list = [Paragraph(escape(first.service), STYLES["Heading2"]),
                    Paragraph(escape(f"{first.provider} · {first.priority}"), BODY)]
     wanted = ["Metric", "Quarter target", "Quarter actual", "Quarter % of target", "YTD actual",
               "Annual target", "RAG", "Status"]
     idx = [COLUMNS.index(w) for w in wanted]
-    body = [[Paragraph(_indent(escape(row_cells(r, ctx.publish)[i])), SMALL) for i in idx]
-            for r in row_group if not r.is_breakdown]
+    body = [[Paragraph(_indent(escape(_service_cell(r, mask, i))), SMALL) for i in idx]
+            for r, mask in row_group if not r.is_breakdown]
     data = [[Paragraph(f"<b>{w}</b>", SMALL) for w in wanted], *body[:12]]
     story.append(_table(data, [70 * mm, 22 * mm, 38 * mm, 22 * mm, 38 * mm, 22 * mm, 20 * mm,
                                30 * mm]))
@@ -154,16 +169,27 @@ def _service_page(row_group: list[PerformanceRow], ctx: ExportContext, images: l
     return story
 
 
+def _charted(m: MetricSeries) -> dict[int, Figure]:
+    """Every quarter the chart draws, empty ones included (a reader sees those as nought)."""
+    return {p.quarter: Figure(rate=p.rate) if p.rate is not None else Figure(count=p.actual)
+            for p in m.points}
+
+
 def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> bytes:
+    """The pack. In publication mode its tables and charts are one output to disclosure control:
+    the quarters a chart draws join the quarter and year-to-date figures the tables print."""
     table = ctx.table
     reader = _Reader(0, "provider" if scope else "admin", scope)
     year_text = year_label(table.year)
-    groups: dict[int, list[PerformanceRow]] = {}
-    for r in table.rows:
-        groups.setdefault(r.service_id, []).append(r)
+    groups: dict[int, list[int]] = {}
+    row_of_metric: dict[int, int] = {}
+    for i, r in enumerate(table.rows):
+        groups.setdefault(r.service_id, []).append(i)
+        if r.metric_id is not None:
+            row_of_metric[r.metric_id] = i
     states = PROVISIONAL_STATES if table.provisional else COUNTED_STATES
     shared = year_figures(session, table.year, states, service_ids=list(groups))
-    figures, owners = [], []
+    charts: list[tuple[int, MetricSeries, ChartBuilder]] = []
     narrative: dict[int, list] = {}
     for service_id in groups:
         f = service_figures(session, reader, service_id, table.year, table.provisional, shared)
@@ -171,12 +197,20 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
                                  if table.quarter is None or n[0].startswith(f"Q{table.quarter} ")]
         headline = next((m for m in f.metrics if m.unit == "count" and m.has_data), None)
         outcome = next((m for m in f.metrics if m.unit == "percent" and m.has_data), None)
-        for m, draw in ((headline, quarterly_count_figure), (outcome, rate_figure)):
-            if m is not None:
-                fig = draw(m, year_text)
-                fig.update_layout(title=f"{m.name}: " + fig.layout.title.text)
-                figures.append(fig)
-                owners.append(service_id)
+        charts += [(service_id, m, draw) for m, draw in ((headline, quarterly_count_figure),
+                                                         (outcome, rate_figure))
+                   if m is not None and m.id in row_of_metric]
+    disclosure = ctx.disclosure({row_of_metric[m.id]: _charted(m) for _, m, _ in charts})
+    masks = row_masks(table, disclosure)
+    figures = []
+    for _, m, draw in charts:
+        row = row_of_metric[m.id]
+        hidden = {q: marker for q in (1, 2, 3, 4) if disclosure is not None
+                  and (marker := disclosure.marker((row, span_of(q)))) is not None}
+        fig = draw(m, year_text, hidden)
+        fig.update_layout(title=f"{m.name}: " + fig.layout.title.text)
+        figures.append(fig)
+    owners = [service_id for service_id, _, _ in charts]
     with tempfile.TemporaryDirectory() as tmp:
         paths = render_charts(figures, Path(tmp))
         images: dict[int, list[Path]] = {}
@@ -192,14 +226,16 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
             story.append(Paragraph("<b>DEMO DATA: these figures are synthetic, made up to show how the "
                                    "app works. They are not real performance data.</b>", BODY))
         if ctx.publish:
-            story.append(Paragraph("Publication mode: counts from 1 to 4 show as &lt;5 and rates for "
-                                   "fewer than 5 people are withheld.", BODY))
-        story += [PageBreak(), *_rag_summary(table.rows), PageBreak()]
+            story.append(Paragraph("<b>Publication mode.</b> " + escape(publication_rule_text(ctx.threshold)),
+                                   BODY))
+        story += [PageBreak(), *_rag_summary(table.rows, masks), PageBreak()]
         for service_id, rows in groups.items():
-            story += _service_page(rows, ctx, images.get(service_id, []), narrative[service_id])
+            story += _service_page([(table.rows[i], masks[i]) for i in rows],
+                                   images.get(service_id, []), narrative[service_id])
         story.append(Paragraph("The full performance table", STYLES["Heading2"]))
         data = [[Paragraph(f"<b>{escape(c)}</b>", SMALL) for c in COLUMNS]] + [
-            [Paragraph(_indent(escape(c)), SMALL) for c in row_cells(r, ctx.publish)] for r in table.rows]
+            [Paragraph(_indent(escape(c)), SMALL) for c in row_cells(r, mask)]
+            for r, mask in zip(table.rows, masks, strict=True)]
         widths = [15, 22, 16, 26, 11, 10, 13, 10, 15, 10, 10, 15, 10, 10, 10, 12, 15, 27]
         story += [_table(data, [w * mm for w in widths], font_size=6.2), PageBreak(),
                   Paragraph("Notes", STYLES["Heading2"])]

@@ -248,7 +248,7 @@ def _users_tab(users: list[User], lk: dict) -> html.Section:
     ]))
 
 
-def _rag_tab(green: float, amber: float, rule: str) -> html.Section:
+def _rag_tab(green: float, amber: float, rule: str, threshold: int) -> html.Section:
     return _section("RAG rule", "rag", html.Div([
         html.H2("RAG thresholds", className="h4 mt-3"),
         html.P(rule, id=ids.ADM_RAG_RULE),
@@ -257,6 +257,9 @@ def _rag_tab(green: float, amber: float, rule: str) -> html.Section:
                                                                inputMode="decimal", value=f"{green * 100:g}")),
             field("Amber at or above (% of target)", dbc.Input(id=ids.ADM_RAG_AMBER, type="text",
                                                                inputMode="decimal", value=f"{amber * 100:g}")),
+            field("Publication mode hides counts below", dbc.Input(
+                id=ids.ADM_PUB_THRESHOLD, type="text", inputMode="numeric", value=str(threshold)),
+                  "A whole number from 2 to 20; 5 hides 1 to 4 as <5 in published packs."),
             dbc.Button("Save the rule", id=ids.ADM_RAG_SAVE, color="success", className="mt-2"),
             html.Div(id=ids.ADM_RAG_MSG),
         ], className="admin-form"),
@@ -264,7 +267,8 @@ def _rag_tab(green: float, amber: float, rule: str) -> html.Section:
 
 
 def _audit_tab() -> html.Section:
-    entities = ["return", "service", "metric", "provider", "period", "user", "rag thresholds"]
+    entities = ["return", "service", "metric", "provider", "period", "user", "rag thresholds",
+                "publication threshold"]
     return _section("Audit log", "audit", html.Div([
         html.H2("Audit log", className="h4 mt-3"),
         html.Div([
@@ -291,6 +295,6 @@ def admin_page(data: dict) -> html.Div:
         _targets_tab(data["services"], data["years"], data["year"]),
         _periods_tab(data["periods"]),
         _users_tab(data["users"], data["lookups"]),
-        _rag_tab(data["green"], data["amber"], data["rule"]),
+        _rag_tab(data["green"], data["amber"], data["rule"], data["threshold"]),
         _audit_tab(),
     ])

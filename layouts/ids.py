@@ -107,5 +107,6 @@ ADM_USR_PICK, ADM_USR_EDIT_ROLE, ADM_USR_EDIT_PROVIDER, ADM_USR_ACTIVE, ADM_USR_
 ADM_USR_RESET, ADM_USR_MSG, ADM_USR_LIST = "adm-usr-reset", "adm-usr-msg", "adm-usr-list"
 ADM_RAG_GREEN, ADM_RAG_AMBER, ADM_RAG_SAVE, ADM_RAG_MSG, ADM_RAG_RULE = (
     "adm-rag-green", "adm-rag-amber", "adm-rag-save", "adm-rag-msg", "adm-rag-rule")
+ADM_PUB_THRESHOLD = "adm-pub-threshold"
 ADM_AUD_USER, ADM_AUD_ENTITY, ADM_AUD_FROM, ADM_AUD_TO, ADM_AUD_LIST = (
     "adm-aud-user", "adm-aud-entity", "adm-aud-from", "adm-aud-to", "adm-aud-list")

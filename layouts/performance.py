@@ -16,7 +16,7 @@ RAG_CLASSES = {
     "rag-green": "params.value === 'Green'",
     "rag-amber": "params.value === 'Amber'",
     "rag-red": "params.value === 'Red'",
-    "rag-grey": "['No data', 'Not due', 'No target'].includes(params.value)",
+    "rag-grey": "['No data', 'Not due', 'No target', 'Withheld'].includes(params.value)",
 }
 
 

@@ -29,11 +29,20 @@ def _baseline(fig: go.Figure, m: MetricSeries, suffix: str = "") -> None:
                       annotation_position="top left")
 
 
-def quarterly_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
+def quarterly_count_figure(m: MetricSeries, year_label: str,
+                           hidden: dict[int, str] | None = None) -> go.Figure:
+    """Each quarter's count as a bar. `hidden` (quarter -> marker, in publication mode) draws
+    no bar for a withheld quarter, only its marker as the label."""
+    hidden = hidden or {}
     x = [p.label for p in m.points]
     fig = go.Figure()
-    fig.add_bar(x=x, y=[p.actual for p in m.points], name="Actual", marker_color=ACTUAL,
-                text=[format_number(p.actual) for p in m.points], textposition="outside")
+    fig.add_bar(x=x, y=[None if p.quarter in hidden else p.actual for p in m.points], name="Actual",
+                marker_color=ACTUAL, textposition="outside",
+                text=["" if p.quarter in hidden else format_number(p.actual) for p in m.points])
+    for p in m.points:
+        if p.quarter in hidden:
+            fig.add_annotation(x=p.label, y=0, text=hidden[p.quarter], showarrow=False,
+                               yanchor="bottom")
     _target_markers(fig, x, [p.target for p in m.points], "Quarter target")
     fig.update_layout(template="monitor", height=340,
                       title=f"Each quarter against target, {year_label}",
@@ -62,9 +71,13 @@ def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
     return fig
 
 
-def rate_figure(m: MetricSeries, year_label: str) -> go.Figure:
+def rate_figure(m: MetricSeries, year_label: str, hidden: dict[int, str] | None = None) -> go.Figure:
+    """Each quarter's rate with its 95% interval. `hidden` (quarter -> marker, in publication
+    mode): a withheld quarter has no bar, no interval and no label but its marker."""
+    hidden = hidden or {}
     x = [p.label for p in m.points]
-    shown = [p.actual if p.rate and not p.small_cohort else None for p in m.points]
+    shown = [p.actual if p.rate and not p.small_cohort and p.quarter not in hidden else None
+             for p in m.points]
     low = [(p.actual - p.interval[0]) if v is not None and p.interval else None
            for p, v in zip(m.points, shown, strict=True)]
     high = [(p.interval[1] - p.actual) if v is not None and p.interval else None
@@ -77,9 +90,13 @@ def rate_figure(m: MetricSeries, year_label: str) -> go.Figure:
     _target_markers(fig, x, [p.target for p in m.points], "Target")
     _baseline(fig, m, "%")
     for p in m.points:
-        if p.small_cohort:
-            fig.add_annotation(x=p.label, y=5, text=f"Fewer than {SMALL_COHORT}<br>assessed",
-                               showarrow=False, yanchor="bottom")
+        if p.quarter in hidden:
+            fig.add_annotation(x=p.label, y=5, text=hidden[p.quarter], showarrow=False,
+                               yanchor="bottom")
+        elif p.small_cohort:
+            words = ("No one<br>assessed" if p.rate.denominator == 0
+                     else f"Fewer than {SMALL_COHORT}<br>assessed")
+            fig.add_annotation(x=p.label, y=5, text=words, showarrow=False, yanchor="bottom")
     fig.update_layout(template="monitor", height=340,
                       title=f"% improved, with 95% intervals, {year_label}",
                       yaxis={"title": "% of those assessed", "range": [0, 105], "ticksuffix": "%"})
@@ -136,8 +153,8 @@ def metric_section(m: MetricSeries, year_label: str) -> html.Section:
                            "so there is no chart.", className="empty-state"))
     elif m.unit == "percent":
         rows = [[p.label, p.rate.describe() if p.rate else "No figure",
-                 (f"{p.interval[0]:.0f}% to {p.interval[1]:.0f}%" if p.interval and not p.small_cohort
-                  else ("Too few assessed" if p.small_cohort else "")),
+                 (f"{format_percent(p.interval[0])} to {format_percent(p.interval[1])}"
+                  if p.interval and not p.small_cohort else ("Too few assessed" if p.small_cohort else "")),
                  format_percent(p.target)] for p in m.points]
         if all(p.small_cohort for p in m.points if p.rate):
             body.append(html.P(f"Fewer than {SMALL_COHORT} people were assessed in each quarter, "

@@ -29,9 +29,10 @@ from models.entities import (
     User,
     Workstream,
 )
+from models.measures import rag_rule_text
 from models.periods import Quarter, format_date
 from models.return_validation import clean_text
-from models.settings_store import rag_thresholds, set_setting
+from models.settings_store import DISCLOSURE_KEY, disclosure_threshold, rag_thresholds, set_setting
 from models.users import MIN_PASSWORD_LENGTH, UserError, create_user
 
 
@@ -474,12 +475,20 @@ def set_rag(session: Session, actor: Actor, green_percent: float, amber_percent:
            {"green": green_percent / 100, "amber": amber_percent / 100})
 
 
+def set_disclosure_threshold(session: Session, actor: Actor, threshold: float | None) -> None:
+    """Publication mode hides counts below `threshold` (DESIGN §3: default 5)."""
+    require_admin(actor, "change the publication threshold")
+    if threshold is None or not float(threshold).is_integer() or not 2 <= threshold <= 20:
+        raise AdminError("The publication threshold must be a whole number from 2 to 20, like 5")
+    before = disclosure_threshold(session)
+    if before != int(threshold):
+        set_setting(session, DISCLOSURE_KEY, str(int(threshold)))
+        record(session, actor.id, "update", "publication threshold", None,
+               {"threshold": before}, {"threshold": int(threshold)})
+
+
 def rag_rule_words(session: Session) -> str:
-    t = rag_thresholds(session)
-    return (f"Green when a measure is at or above {t.green:.0%} of its target; Amber at or above "
-            f"{t.amber:.0%}; Red below {t.amber:.0%}. Where lower is better the comparison turns "
-            "round (target divided by actual). Grey when there are no approved figures, before "
-            "the due date, or without a target.")
+    return rag_rule_text(rag_thresholds(session))
 
 
 # Audit log ------------------------------------------------------------------------------

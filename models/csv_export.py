@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
+from models.disclosure import OPEN, RowMask
 from models.performance import COLUMNS, PerformanceTable
 from models.table_format import neutralise, row_cells
 
 
-def performance_csv(table: PerformanceTable, publish: bool = False) -> bytes:
+def performance_csv(table: PerformanceTable, masks: list[RowMask] | None = None) -> bytes:
+    """The table as CSV; `masks` (one per row) hide what publication mode withholds."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in table.rows:
-        writer.writerow([neutralise(cell) for cell in row_cells(row, publish)])
+    for row, mask in zip(table.rows, masks or [OPEN] * len(table.rows), strict=True):
+        writer.writerow([neutralise(cell) for cell in row_cells(row, mask)])
     return buffer.getvalue().encode("utf-8-sig")

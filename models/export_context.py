@@ -9,11 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.catalogue import SOURCE
+from models.disclosure import (
+    DEFAULT_THRESHOLD,
+    Disclosure,
+    RowMask,
+    publication_rule_text,
+    row_masks,
+    table_disclosure,
+)
 from models.entities import Period, Provider, Return, Service
-from models.measures import RagThresholds
-from models.performance import PerformanceTable
+from models.measures import RagThresholds, rag_rule_text
+from models.performance import Figure, PerformanceTable
 from models.periods import quarter_label, year_label
-from models.settings_store import rag_thresholds
+from models.settings_store import disclosure_threshold, rag_thresholds
 
 
 @dataclass
@@ -34,7 +42,16 @@ class ExportContext:
     exported_by: str
     exported_at: dt.datetime
     publish: bool = False
+    threshold: int = DEFAULT_THRESHOLD
     extra_notes: list[str] = field(default_factory=list)
+
+    def disclosure(self, charted: dict[int, dict[int, Figure]] | None = None) -> Disclosure | None:
+        """What this export hides (None unless publishing); `charted`: quarters drawn per row."""
+        return table_disclosure(self.table, self.threshold, charted) if self.publish else None
+
+    def masks(self) -> list[RowMask]:
+        """What each row may show in this export (everything, unless publishing)."""
+        return row_masks(self.table, self.disclosure())
 
     @property
     def title(self) -> str:
@@ -49,10 +66,7 @@ class ExportContext:
             ("Exported", f"{self.exported_at:%-d %B %Y at %H:%M} by {self.exported_by}"),
             ("Data included", "Approved returns and submitted returns not yet approved "
              "(provisional)" if self.table.provisional else "Approved returns only"),
-            ("RAG", f"Green: at or above {t.green:.0%} of target. Amber: at or above {t.amber:.0%}. "
-             f"Red: below {t.amber:.0%}. For measures where lower is better (behaviour cards), "
-             "the comparison is turned round. Grey: No data (no approved figures), Not due "
-             "(before the due date), No target."),
+            ("RAG", rag_rule_text(t)),
             ("Outcome rates", "Pooled across returns: everyone who improved over everyone "
              "assessed, never an average of percentages. Shown with the number of people."),
             ("Targets", "An annual count target splits evenly across quarters unless quarterly "
@@ -62,8 +76,7 @@ class ExportContext:
             ("Baselines", f"Published 2018/19 figures from the {SOURCE}, kept as published."),
         ]
         if self.publish:
-            lines.append(("Publication mode", "Counts from 1 to 4 are shown as <5 and rates for "
-                          "fewer than 5 people are withheld, so no one can be identified."))
+            lines.append(("Publication mode", publication_rule_text(self.threshold)))
         if self.table.demo:
             lines.append(("DEMO DATA", "These figures are synthetic, made up to show how the app "
                           "works. They are not real performance data."))
@@ -99,5 +112,5 @@ def export_context(session: Session, table: PerformanceTable, user_email: str,
         narrative=narrative_entries(session, table.year, table.quarter, provider_id,
                                     table.provisional),
         thresholds=rag_thresholds(session), exported_by=user_email, exported_at=now,
-        publish=publish,
+        publish=publish, threshold=disclosure_threshold(session),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 Z_95 = 1.959963984540054
 SMALL_COHORT = 5
@@ -25,14 +27,34 @@ class Rate:
         return 100.0 * self.numerator / self.denominator
 
     @property
+    def percent(self) -> int | None:
+        """The whole percentage a reader sees (half up), or None when nobody was assessed."""
+        if self.denominator == 0:
+            return None
+        return round_half_up(Fraction(100 * self.numerator, self.denominator))
+
+    @property
     def small_cohort(self) -> bool:
         return self.denominator < SMALL_COHORT
 
     def describe(self) -> str:
         """'68% (52 of 76)'."""
-        if self.value is None:
+        if self.percent is None:
             return "No one assessed"
-        return f"{self.value:.0f}% ({self.numerator} of {self.denominator})"
+        return f"{self.percent}% ({self.numerator} of {self.denominator})"
+
+
+def exact(value: float | int | Fraction) -> Fraction:
+    """A number as an exact fraction, reading a float as it prints (12.1 is 121/10, not the
+    binary fraction nearest to it), so that rounding matches what people see."""
+    if isinstance(value, Fraction | int):
+        return Fraction(value)
+    return Fraction(Decimal(repr(value)))
+
+
+def round_half_up(value: float | int | Fraction) -> int:
+    """The one rounding rule for every percentage in every format: half up (62.5 -> 63)."""
+    return math.floor(exact(value) + Fraction(1, 2))
 
 
 def pool_rates(rates: Iterable[Rate]) -> Rate:
@@ -75,19 +97,13 @@ RAG_WORDS = {
 }
 
 
-def performance(actual: float, target: float, higher_is_better: bool = True) -> float:
-    """Performance as a fraction of target (1.0 = on target), inverted when lower is better.
-
-    A zero target is met by anything (higher is better), and a zero actual meets any
-    target (lower is better): both give infinity, which reads as Green."""
-    if higher_is_better:
-        if target <= 0:
-            return math.inf
-        return actual / target
-    # Lower is better: at or under target is on track; a zero actual beats any target.
-    if actual <= 0:
-        return math.inf
-    return target / actual
+def percent_of_target(actual: float | None, target: float | None) -> int | None:
+    """Actual ÷ target as a whole percentage, rounded half up: the figure shown and the figure
+    judged. None without an actual or a positive target. For rates pass the rate as shown
+    (`Rate.percent`), so "70%" against a target of 70% is 100%."""
+    if actual is None or target is None or target <= 0:
+        return None
+    return round_half_up(exact(actual) * 100 / exact(target))
 
 
 def rag_status(
@@ -98,17 +114,36 @@ def rag_status(
     due: bool = True,
     thresholds: RagThresholds = DEFAULT_THRESHOLDS,
 ) -> str:
-    """One of green, amber, red, no_data, not_due, no_target (DESIGN §3)."""
+    """One of green, amber, red, no_data, not_due, no_target (DESIGN §3), judged on the
+    rounded % of target that is shown beside it.
+
+    Higher is better: Green at or above the green threshold (100%), Amber at or above the
+    amber threshold (90%), Red below. Lower is better, the mirror image about 100%: Green at
+    or below 100% − (green − 100%), Amber up to 100% + (100% − amber) (110% by default), Red
+    above. A zero target is met by any actual when higher is better, and only by zero when
+    lower is better."""
     if actual is None:
         return "no_data" if due else "not_due"
     if target is None:
         return "no_target"
-    ratio = performance(actual, target, higher_is_better)
-    if ratio >= thresholds.green:
-        return "green"
-    if ratio >= thresholds.amber:
-        return "amber"
-    return "red"
+    percent = percent_of_target(actual, target)
+    if percent is None:  # a zero target
+        return "green" if higher_is_better or actual <= 0 else "red"
+    green, amber = round_half_up(thresholds.green * 100), round_half_up(thresholds.amber * 100)
+    if higher_is_better:
+        return "green" if percent >= green else "amber" if percent >= amber else "red"
+    return "green" if percent <= 200 - green else "amber" if percent <= 200 - amber else "red"
+
+
+def rag_rule_text(t: RagThresholds) -> str:
+    """The RAG rule in words, for the Notes sheet, the PDF and the admin page."""
+    green, amber = round_half_up(t.green * 100), round_half_up(t.amber * 100)
+    return (f"% of target is the actual divided by the target, rounded half up to a whole percent; "
+            f"the RAG is judged on that shown figure. Green: at or above {green}%. Amber: at or "
+            f"above {amber}%. Red: below {amber}%. Where lower is better (such rows say so), "
+            f"% of target is still actual divided by target: Green at or below {200 - green}%, "
+            f"Amber up to {200 - amber}%, Red above. Grey: No data (no approved figures once the "
+            "due date has passed), Not due (before the due date), No target.")
 
 
 def forecast_year_end(ytd_actual: float, quarters_reported: int) -> float | None:

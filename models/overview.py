@@ -99,7 +99,7 @@ def overview_tables(session: Session, filters: OverviewFilters, today: dt.date,
     for row in headline_rows(table):
         found = totals.get((row.metric_id, prev.quarter))
         previous[row.metric_id] = None if found is None else (
-            found.rate.value if found.rate is not None else found.count)
+            found.rate.percent if found.rate is not None else found.count)
     return table, previous
 
 
@@ -113,7 +113,7 @@ def service_tiles(current: PerformanceTable, before: dict[int, float | None]) ->
         prev = before.get(row.metric_id)
         tiles.append(ServiceTile(row.service_id, row.service, row.priority, row.provider, row,
                                  outcomes.get(row.service_id), prev,
-                                 direction_words(row.quarter_actual.value, prev)))
+                                 direction_words(row.quarter_actual.shown, prev)))
     return tiles
 
 
@@ -199,7 +199,7 @@ def rag_summary(session: Session, filters: OverviewFilters, today: dt.date,
     for metric_id, unit, higher_is_better, priority in headlines:
         is_rate = unit == "percent"
         found = totals.get((metric_id, quarter))
-        actual = None if found is None else (found.rate.value if is_rate and found.rate else found.count)
+        actual = None if found is None else (found.rate.percent if is_rate and found.rate else found.count)
         rag = rag_status(actual, quarter_target(targets, metric_id, quarter, is_rate),
                          higher_is_better=higher_is_better, due=due, thresholds=thresholds)
         words = counts.setdefault(priority, {})

@@ -19,7 +19,14 @@ from models.aggregation import (
     year_figures,
 )
 from models.entities import Metric, MetricCategory, Period, Priority, Provider, Return, Service
-from models.measures import RAG_WORDS, Rate, forecast_year_end, pool_rates, rag_status
+from models.measures import (
+    RAG_WORDS,
+    Rate,
+    forecast_year_end,
+    percent_of_target,
+    pool_rates,
+    rag_status,
+)
 from models.settings_store import is_demo, rag_thresholds
 from models.view_cache import cached
 from models.workflow import STATUS_WORDS, effective_status
@@ -30,6 +37,7 @@ COLUMNS = [
     "YTD % of target", "Annual target", "Forecast", "RAG", "Status", "Note",
 ]
 BREAKDOWN_INDENT = "    "
+SMALL_COHORT_NOTE = "Fewer than 5 people assessed"
 
 
 @dataclass
@@ -42,6 +50,11 @@ class Figure:
     @property
     def value(self) -> float | None:
         return self.rate.value if self.rate is not None else self.count
+
+    @property
+    def shown(self) -> float | None:
+        """The value as a reader sees it and as it is judged: a rate's rounded percentage."""
+        return self.rate.percent if self.rate is not None else self.count
 
     @property
     def empty(self) -> bool:
@@ -74,17 +87,15 @@ class PerformanceRow:
     notes: list[str] = field(default_factory=list)
 
     @staticmethod
-    def pct_of(actual: Figure, target: float | None) -> float | None:
-        if actual.value is None or not target:
-            return None
-        return 100.0 * actual.value / target
+    def pct_of(actual: Figure, target: float | None) -> int | None:
+        return percent_of_target(actual.shown, target)
 
     @property
-    def quarter_pct(self) -> float | None:
+    def quarter_pct(self) -> int | None:
         return self.pct_of(self.quarter_actual, self.quarter_target)
 
     @property
-    def ytd_pct(self) -> float | None:
+    def ytd_pct(self) -> int | None:
         return self.pct_of(self.ytd_actual, self.ytd_target)
 
     @property
@@ -99,6 +110,7 @@ class PerformanceTable:
     rows: list[PerformanceRow]
     demo: bool
     provisional: bool
+    through: int = 4  # the year to date runs from Q1 to this quarter
 
 
 def _totals_through(totals: dict[tuple[int, int], QuarterTotals], metric_id: int, is_rate: bool,
@@ -236,7 +248,7 @@ def build_performance_table(
             judged_actual, judged_target = (
                 (q_actual, q_target) if quarter else (ytd_actual, ytd_target)
             )
-            rag = rag_status(judged_actual.value, judged_target,
+            rag = rag_status(judged_actual.shown, judged_target,
                              higher_is_better=metric.higher_is_better, due=is_due,
                              thresholds=thresholds)
             annual = annual_target(targets, metric.id, is_rate)
@@ -272,7 +284,7 @@ def build_performance_table(
                     annual_target=None, forecast=None, rag="no_target", status=status,
                     notes=[f"Part of {metric.name}"] + (["Demo data"] if demo else []),
                 ))
-    return PerformanceTable(year, quarter, rows, demo, include_submitted)
+    return PerformanceTable(year, quarter, rows, demo, include_submitted, through)
 
 
 def performance_table(session: Session, year: int, quarter: int | None, today: dt.date,
@@ -308,7 +320,7 @@ def _notes(metric: Row, judged: Figure, demo: bool, provisional: bool,
     if not metric.higher_is_better:
         notes.append("Lower is better")
     if judged.rate is not None and judged.rate.small_cohort:
-        notes.append("Fewer than 5 people assessed")
+        notes.append(SMALL_COHORT_NOTE)
     if metric.baseline_value is not None:
         notes.append(f"Baseline source: {metric.baseline_source}")
     if metric.baseline_note:

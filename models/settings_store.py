@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from models.disclosure import DEFAULT_THRESHOLD
 from models.entities import AppSetting
 from models.measures import RagThresholds
 
 DEMO_KEY = "demo_data"
+DISCLOSURE_KEY = "disclosure_threshold"
 
 
 def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
@@ -34,3 +36,9 @@ def rag_thresholds(session: Session) -> RagThresholds:
         green=float(green) if green else RagThresholds.green,
         amber=float(amber) if amber else RagThresholds.amber,
     )
+
+
+def disclosure_threshold(session: Session) -> int:
+    """Counts below this are hidden in publication mode (DESIGN §3; the admin sets it)."""
+    value = get_setting(session, DISCLOSURE_KEY)
+    return int(value) if value else DEFAULT_THRESHOLD

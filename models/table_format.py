@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from models.performance import COLUMNS, Figure, PerformanceRow
-from models.publication import SUPPRESSED, WITHHELD, suppress_count, suppress_rate
+from models.disclosure import OPEN, WITHHELD, RowMask
+from models.measures import round_half_up
+from models.performance import COLUMNS, SMALL_COHORT_NOTE, Figure, PerformanceRow
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,44 +23,37 @@ def format_number(value: float | None) -> str:
 
 
 def format_percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.0f}%"
+    """A whole percentage, rounded half up (the one rule every format uses)."""
+    return "" if value is None else f"{round_half_up(value)}%"
 
 
 def format_target(value: float | None, unit: str) -> str:
     return format_percent(value) if unit == "percent" else format_number(value)
 
 
-def format_figure(figure: Figure, publish: bool = False) -> str:
+def format_figure(figure: Figure, marker: str | None = None) -> str:
+    """A count or a rate as text, or the disclosure marker that stands in for it."""
+    if marker is not None:
+        return marker
     if figure.rate is not None:
-        if publish and suppress_rate(figure.rate):
-            return WITHHELD
         return figure.rate.describe()
-    if publish and suppress_count(figure.count):
-        return SUPPRESSED
     return format_number(figure.count)
 
 
-def is_suppressed(figure: Figure) -> bool:
-    return suppress_rate(figure.rate) if figure.rate is not None else suppress_count(figure.count)
-
-
-def _pct(row_pct: float | None, figure: Figure, publish: bool) -> str:
-    """% of target, blanked when the figure behind it is suppressed."""
-    return "" if publish and is_suppressed(figure) else format_percent(row_pct)
-
-
-def _forecast(row: PerformanceRow, publish: bool) -> str:
-    if publish and row.unit != "percent" and suppress_count(row.forecast):
-        return SUPPRESSED
-    if publish and row.unit == "percent" and is_suppressed(row.ytd_actual):
-        return ""
+def _forecast(row: PerformanceRow) -> str:
     if row.unit != "percent" and row.forecast is not None:
         return format_number(round(row.forecast))  # a forecast of people is whole people
     return format_target(row.forecast, row.unit)
 
 
-def row_cells(row: PerformanceRow, publish: bool = False) -> list[str]:
-    """The row's cells in COLUMNS order, as text; `publish` suppresses small numbers."""
+def row_notes(row: PerformanceRow, mask: RowMask = OPEN) -> str:
+    # In publication mode a note that the cohort is small would narrow a withheld rate down.
+    notes = [n for n in row.notes if not (mask.published and n.startswith(SMALL_COHORT_NOTE))]
+    return "; ".join(notes)
+
+
+def row_cells(row: PerformanceRow, mask: RowMask = OPEN) -> list[str]:
+    """The row's cells in COLUMNS order, as text, with what `mask` hides withheld."""
     unit = row.unit
     cells = [
         row.priority,
@@ -70,16 +64,16 @@ def row_cells(row: PerformanceRow, publish: bool = False) -> list[str]:
         format_target(row.baseline, unit),
         row.baseline_period or "",
         format_target(row.quarter_target, unit),
-        format_figure(row.quarter_actual, publish),
-        _pct(row.quarter_pct, row.quarter_actual, publish),
+        format_figure(row.quarter_actual, mask.quarter),
+        "" if mask.quarter else format_percent(row.quarter_pct),
         format_target(row.ytd_target, unit),
-        format_figure(row.ytd_actual, publish),
-        _pct(row.ytd_pct, row.ytd_actual, publish),
+        format_figure(row.ytd_actual, mask.ytd),
+        "" if mask.ytd else format_percent(row.ytd_pct),
         format_target(row.annual_target, unit),
-        _forecast(row, publish),
-        "" if row.is_breakdown else row.rag_word,
+        WITHHELD if mask.ytd and row.forecast is not None else _forecast(row),
+        "" if row.is_breakdown else (WITHHELD if mask.rag_withheld else row.rag_word),
         row.status,
-        "; ".join(row.notes),
+        row_notes(row, mask),
     ]
     assert len(cells) == len(COLUMNS)
     return cells

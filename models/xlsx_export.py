@@ -12,14 +12,15 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from models.disclosure import WITHHELD, RowMask
 from models.export_context import ExportContext
+from models.measures import round_half_up
 from models.performance import COLUMNS, PerformanceRow
-from models.publication import SUPPRESSED, WITHHELD, suppress_count, suppress_rate
 from models.table_format import neutralise, row_cells
 
 RAG_FILLS = {
     "Green": "CCE5D6", "Amber": "FFE3C4", "Red": "F6D7D2",
-    "No data": "ECEEEF", "Not due": "ECEEEF", "No target": "ECEEEF",
+    "No data": "ECEEEF", "Not due": "ECEEEF", "No target": "ECEEEF", "Withheld": "ECEEEF",
 }
 HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0B0C0C", "pattern": 1,
           "text_wrap": True, "valign": "top"}
@@ -32,8 +33,10 @@ def _text(value: str) -> str:
     return neutralise(value) if value else value
 
 
-def _numeric_cells(row: PerformanceRow, publish: bool) -> dict[str, tuple[object, str | None]]:
-    """Cells written as numbers (with a format) rather than text."""
+def _numeric_cells(row: PerformanceRow, mask: RowMask) -> dict[str, tuple[object, str | None]]:
+    """Cells written as numbers (with a format) rather than text. Percentages are written as
+    the whole percent shown (rounded half up), so Excel shows what the other formats show;
+    a hidden figure, and every figure derived from it, is written as its marker or not at all."""
     out: dict[str, tuple[object, str | None]] = {}
     rate = row.unit == "percent"
 
@@ -46,23 +49,25 @@ def _numeric_cells(row: PerformanceRow, publish: bool) -> dict[str, tuple[object
     out["Quarter target"] = target(row.quarter_target)
     out["YTD target"] = target(row.ytd_target)
     out["Annual target"] = target(row.annual_target)
-    for column, figure, pct in (("Quarter actual", row.quarter_actual, row.quarter_pct),
-                                ("YTD actual", row.ytd_actual, row.ytd_pct)):
+    for column, figure, pct, marker in (
+            ("Quarter actual", row.quarter_actual, row.quarter_pct, mask.quarter),
+            ("YTD actual", row.ytd_actual, row.ytd_pct, mask.ytd)):
         pct_column = column.replace("actual", "% of target")
-        if figure.rate is not None:
-            hidden = publish and suppress_rate(figure.rate)
-            out[column] = (WITHHELD, None) if hidden else (figure.rate.value / 100 if figure.rate.value
-                                                           is not None else None, PERCENT_FORMAT)
-        else:
-            hidden = publish and suppress_count(figure.count)
-            out[column] = (SUPPRESSED, None) if hidden else (figure.count, COUNT_FORMAT)
-        out[pct_column] = (None, None) if hidden or pct is None else (pct / 100, PERCENT_FORMAT)
+        if marker is not None:
+            out[column], out[pct_column] = (marker, None), (None, None)
+            continue
+        shown = figure.shown
+        out[column] = ((None, None) if shown is None else
+                       (shown / 100, PERCENT_FORMAT) if figure.rate is not None else (shown, COUNT_FORMAT))
+        out[pct_column] = (None, None) if pct is None else (pct / 100, PERCENT_FORMAT)
     if row.forecast is None:
         out["Forecast"] = (None, None)
-    elif not rate and publish and suppress_count(row.forecast):
-        out["Forecast"] = (SUPPRESSED, None)
+    elif mask.ytd is not None:
+        out["Forecast"] = (WITHHELD, None)
+    elif rate:
+        out["Forecast"] = target(round_half_up(row.forecast))
     else:
-        out["Forecast"] = target(round(row.forecast, 1) if not rate else row.forecast)
+        out["Forecast"] = target(round(row.forecast))  # a forecast of people is whole people
     return out
 
 
@@ -94,11 +99,12 @@ def _performance_sheet(wb: Workbook, ctx: ExportContext) -> None:
     ws.write_row(0, 0, COLUMNS, wb.add_format(HEADER))
     for col, name in enumerate(COLUMNS):
         widths.see(col, name)
-    for excel_row, row in enumerate(ctx.table.rows, start=1):
-        texts = row_cells(row, ctx.publish)
-        numbers = _numeric_cells(row, ctx.publish)
-        cohort_notes = [f.rate.describe() for f in (row.quarter_actual, row.ytd_actual)
-                        if f.rate is not None and not (ctx.publish and suppress_rate(f.rate))]
+    for excel_row, (row, mask) in enumerate(zip(ctx.table.rows, ctx.masks(), strict=True), start=1):
+        texts = row_cells(row, mask)
+        numbers = _numeric_cells(row, mask)
+        cohort_notes = [f.rate.describe() for f, marker in ((row.quarter_actual, mask.quarter),
+                                                            (row.ytd_actual, mask.ytd))
+                        if f.rate is not None and marker is None]
         for col, (name, text) in enumerate(zip(COLUMNS, texts, strict=True)):
             cell_format = None
             if name in numbers:
@@ -109,7 +115,7 @@ def _performance_sheet(wb: Workbook, ctx: ExportContext) -> None:
             else:
                 value = _text(text)
             if name == "RAG" and not row.is_breakdown:
-                cell_format = rag_formats.get(row.rag_word, plain_rag)
+                cell_format = rag_formats.get(text, plain_rag)
             elif name == "Metric" and row.is_breakdown:
                 cell_format = indent
             widths.see(col, value)

@@ -62,8 +62,10 @@ def test_admin_gets_through(signed_in, demo_factory):
         assert "Provider saved." in str(msg) and "Hearth Housing" in str(table)
         msg, *_ = cb.invite("officer2@example.org", "admin", "")
         assert "one-time password" in str(msg)
-        msg, rule = cb.save_rag("100", "85")
+        msg, rule = cb.save_rag("100", "85", "6")
         assert "at or above 85%" in rule
+        msg, _ = cb.save_rag("100", "85", "six")
+        assert "must be a number" in str(msg)
         log = str(cb.audit("admin@demo.local", "provider", None, None))
         assert "Hearth Housing" in log
 

@@ -147,6 +147,27 @@ def test_rag_rule_and_audit_log(session, world):
     assert admin.audit_log(session, w["admin"], since=dt.date(2099, 1, 1)) == []
 
 
+def test_publication_threshold_is_the_admins_and_drives_the_export(session, world):
+    from models.csv_export import performance_csv
+    from models.disclosure import published_masks
+    from models.performance import build_performance_table
+    from models.settings_store import disclosure_threshold
+
+    w = world
+    for bad in (1, 21, 2.5, None):
+        with pytest.raises(admin.AdminError, match="whole number from 2 to 20"):
+            admin.set_disclosure_threshold(session, w["admin"], bad)
+    assert disclosure_threshold(session) == 5
+    admin.set_disclosure_threshold(session, w["admin"], 10)
+    assert disclosure_threshold(session) == 10
+    assert admin.audit_log(session, w["admin"], entity="publication threshold")[0].after
+    # People supported: 5 in Q1 (Self 2, GP 3). Under 10 it is hidden as "<10".
+    table = build_performance_table(session, 2024, 1, f.TODAY_2024, provider_id=w["owner"].id)
+    text = performance_csv(table, published_masks(table, True, 10)).decode("utf-8-sig")
+    people = next(x for x in text.splitlines() if ",People supported," in x)
+    assert ",<10," in people and ",5," not in people
+
+
 @pytest.mark.parametrize("who", ["viewer", "provider"])
 def test_every_admin_change_is_refused_to_others(session, world, who):
     w = world
@@ -164,6 +185,7 @@ def test_every_admin_change_is_refused_to_others(session, world, who):
         lambda: admin.update_user(session, actor, w["admin"].id, "viewer", None, False),
         lambda: admin.reset_password(session, actor, w["admin"].id),
         lambda: admin.set_rag(session, actor, 100, 90),
+        lambda: admin.set_disclosure_threshold(session, actor, 10),
         lambda: admin.audit_log(session, actor),
     ]
     for call in calls:

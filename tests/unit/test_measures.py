@@ -1,4 +1,3 @@
-import math
 
 import pytest
 
@@ -6,9 +5,10 @@ from models.measures import (
     RagThresholds,
     Rate,
     forecast_year_end,
-    performance,
+    percent_of_target,
     pool_rates,
     rag_status,
+    round_half_up,
     wilson_interval,
 )
 
@@ -46,7 +46,7 @@ def test_wilson_interval_against_published_values():
         (100, 100, True, "green"),
         (120, 100, True, "green"),
         (90, 100, True, "amber"),
-        (89.9, 100, True, "red"),
+        (89.4, 100, True, "red"),
         (0, 100, True, "red"),
         # Lower is better: 20 behaviour cards against a target of 40 is good.
         (20, 40, False, "green"),
@@ -73,10 +73,57 @@ def test_rag_thresholds_are_configurable():
     assert rag_status(99, 100, thresholds=strict) == "red"
 
 
-def test_performance_ratio():
-    assert performance(45, 50) == pytest.approx(0.9)
-    assert performance(20, 40, higher_is_better=False) == pytest.approx(2.0)
-    assert math.isinf(performance(0, 10, higher_is_better=False))
+# The percentage shown is the percentage judged: % of target rounded half up to a whole
+# percent, then RAG on that figure. Lower is better mirrors the bands about 100%: Green up to
+# 100%, Amber up to 110% (100% + (100% - 90%)), Red above. Worked by hand against target 1000.
+@pytest.mark.parametrize(
+    ("actual", "shown", "higher_rag", "lower_rag"),
+    [
+        (895, 90, "amber", "green"),    # 89.5% -> 90%
+        (899, 90, "amber", "green"),    # 89.9% -> 90%
+        (894, 89, "red", "green"),      # 89.4% -> 89%
+        (995, 100, "green", "green"),   # 99.5% -> 100%, never Amber beside "100%"
+        (994, 99, "amber", "green"),
+        (1000, 100, "green", "green"),
+        (1100, 110, "green", "amber"),  # 110%: the last Amber when lower is better
+        (1104, 110, "green", "amber"),  # 110.4% -> 110%
+        (1105, 111, "green", "red"),    # 110.5% -> 111%
+    ],
+)
+def test_rag_is_judged_on_the_rounded_percentage(actual, shown, higher_rag, lower_rag):
+    assert percent_of_target(actual, 1000) == shown
+    assert rag_status(actual, 1000, higher_is_better=True) == higher_rag
+    assert rag_status(actual, 1000, higher_is_better=False) == lower_rag
+
+
+def test_ten_behaviour_cards_against_nine_is_red_when_lower_is_better():
+    # 10 / 9 = 111.1% -> "111%": beyond the 110% Amber margin.
+    assert percent_of_target(10, 9) == 111
+    assert rag_status(10, 9, higher_is_better=False) == "red"
+    assert rag_status(9, 9, higher_is_better=False) == "green"
+
+
+def test_one_rounding_rule_half_up():
+    assert round_half_up(62.5) == 63  # Python's round() gives 62 (half to even)
+    assert round_half_up(0.5) == 1 and round_half_up(1.5) == 2 and round_half_up(2.5) == 3
+    assert round_half_up(89.49999) == 89
+    assert Rate(5, 8).describe() == "63% (5 of 8)"
+    assert Rate(1, 8).percent == 13  # 12.5% -> 13%
+
+
+def test_rate_target_is_judged_on_the_rate_as_shown():
+    # 139 of 200 is 69.5%, shown as 70%: against a 70% target that is "100%", Green.
+    rate = Rate(139, 200)
+    assert rate.percent == 70
+    assert percent_of_target(rate.percent, 70) == 100
+    assert rag_status(rate.percent, 70) == "green"
+
+
+def test_zero_targets():
+    assert percent_of_target(3, 0) is None
+    assert rag_status(3, 0) == "green"
+    assert rag_status(0, 0, higher_is_better=False) == "green"
+    assert rag_status(1, 0, higher_is_better=False) == "red"
 
 
 def test_forecast_from_run_rate():
