@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
+from sqlalchemy import ColumnElement, exists, not_, or_, select
 from sqlalchemy.orm import Session
 
 from models.entities import Metric, Period, Provider, Return, Service, Target
@@ -48,7 +48,7 @@ def has_history(year: int | None, states: Iterable[str]) -> ColumnElement[bool]:
 def listed(year: int | None, states: Iterable[str]) -> ColumnElement[bool]:
     """The services a view of `year` lists: those in service, and retired ones with figures
     or targets in that year (in any year when `year` is None: pickers and filters)."""
-    return or_(in_service(), and_(retired(), has_history(year, states)))
+    return or_(in_service(), has_history(year, states))
 
 
 def is_retired(session: Session, service_id: int) -> bool:
