@@ -31,7 +31,7 @@ from models.entities import (
     Service,
     Target,
 )
-from models.periods import Quarter
+from models.periods import Quarter, is_due
 from models.periods_store import ensure_periods
 
 SCALES = {"county": (40, 300), "national": (1200, 9000)}
@@ -126,7 +126,7 @@ def build(engine: Engine, scale: str = "county", today: dt.date = dt.date(2026, 
         provider_ids = _ids(session, Provider, [
             {"name": f"Scale provider {i:04d}", "slug": f"scale-provider-{i:04d}", "is_demo": True}
             for i in range(1, n_providers - demo_providers + 1)])
-        due = [p for p in periods if p.due_date < today]
+        due = [p for p in periods if is_due(Quarter(p.year, p.quarter), today, p)]
         latest_due = due[-1] if due else None
         plan = list(range(n_services - existing))
         for chunk in _chunks(plan, CHUNK):
@@ -208,7 +208,7 @@ def _write_chunk(session: Session, chunk: list[int], templates: list, provider_i
 def _state(period: Period, latest_due: Period | None, today: dt.date, index: int) -> str | None:
     if period is latest_due:
         return _LATEST_STATES[index % len(_LATEST_STATES)]
-    if period.due_date >= today:
+    if not is_due(Quarter(period.year, period.quarter), today, period):
         return "draft" if index % 2 == 0 else None
     return "approved"
 

@@ -29,7 +29,7 @@ from models.overview import (
     service_tiles,
     services_in_view,
 )
-from models.performance import PerformanceTable
+from models.performance import PerformanceRow, PerformanceTable
 from models.periods import parse_quarter, parse_year_label, quarter_label
 from models.table_format import format_figure, format_percent, format_target
 from models.view_cache import cached
@@ -100,12 +100,16 @@ def _render_summary(summary: list[PrioritySummary], services: int, filters: Over
     return label, [note], figure, table
 
 
+def _service_name(row: PerformanceRow) -> str:
+    return f"{row.service} (retired)" if row.retired else row.service
+
+
 def _render(current: PerformanceTable, previous: dict, filters: OverviewFilters,
             year_text: str) -> tuple:
     rows = headline_rows(current)
     label = _label(filters)
     points = [
-        PercentPoint(r.service, r.quarter_pct, r.rag_word,
+        PercentPoint(_service_name(r), r.quarter_pct, r.rag_word,
                      f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}")
         for r in rows
     ]
@@ -114,7 +118,7 @@ def _render(current: PerformanceTable, previous: dict, filters: OverviewFilters,
         figure.add_annotation(text=f"No approved returns for {label} yet", showarrow=False,
                               x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
     table_rows = [
-        [r.service, r.metric, format_target(r.quarter_target, r.unit),
+        [_service_name(r), r.metric, format_target(r.quarter_target, r.unit),
          format_figure(r.quarter_actual) or "No data", format_percent(r.quarter_pct),
          rag_badge(r.rag_word), r.status]
         for r in rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import AccessDenied, require_user, transaction, view_query
+from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.database import sessions
 from layouts import ids
 from layouts.service import service_body
@@ -27,7 +27,8 @@ def update_service(service_value: str | None, year_text: str | None,
                        className="field-error")], no_update
     try:
         with transaction() as session:
-            figures = service_figures(session, user, service_id, year, bool(provisional))
+            figures = service_figures(session, user, service_id, year, bool(provisional),
+                                      today=today())
     except AccessRefused as exc:
         record_refusal(sessions(), user.id, f"view service {service_id}", exc.entity, exc.entity_id)
         return [html.P(str(exc), className="field-error")], no_update

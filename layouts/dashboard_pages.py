@@ -38,7 +38,8 @@ def priorities_body(groups: list[PriorityGroup], year: str) -> list:
         for workstream, services in g.by_workstream.items():
             for r in services:
                 rows.append([
-                    dcc.Link(r.service, href=f"/service?id={r.service_id}&year={year}"),
+                    dcc.Link(r.service + (" (retired)" if r.retired else ""),
+                             href=f"/service?id={r.service_id}&year={year}"),
                     workstream, r.provider, f"{r.metric}: {format_figure(r.quarter_actual) or 'no figure'}",
                     rag_badge(r.rag_word), r.status])
         out.append(html.Section([
@@ -63,8 +64,9 @@ def submissions_page(years: list[dict], year: str) -> html.Div:
 
 def submissions_body(rows: list[SubmissionRow], rates: list[QuarterRates]) -> list:
     header = ["Provider", "Service", *[r.label for r in rates]]
-    body = [[r.provider, r.service,
-             *[rag_badge_for(s, status_word(s)) if s and s != "no_period" else status_word(s)
+    body = [[r.provider, r.service + (" (retired)" if r.retired else ""),
+             *[rag_badge_for(s, status_word(s)) if s and s not in ("no_period", "retired")
+               else status_word(s)
                for s in r.statuses]]
             for r in rows]
     summary = [

@@ -85,15 +85,21 @@ def tile(t: ServiceTile, year: str) -> dbc.Card:
     row = t.headline
     ytd = format_number(row.ytd_actual.value)
     annual = format_target(row.annual_target, row.unit)
-    ytd_text = (f"Year to date: {ytd or 0} of an annual target of {annual}" if annual
-                else f"Year to date: {ytd or 'no figure'}")
+    if not ytd:  # nothing approved yet: words, never a 0 that looks like a figure
+        ytd_text = ("No figures yet for the year to date"
+                    + (f"; the annual target is {annual}" if annual else ""))
+    else:
+        ytd_text = (f"Year to date: {ytd} of an annual target of {annual}" if annual
+                    else f"Year to date: {ytd}")
+    retired = [" ", html.Span("Retired", className="badge text-bg-secondary retired-tag")
+               ] if row.retired else []
     return dbc.Card(dbc.CardBody([
-        html.H4(dcc.Link(t.service, href=f"/service?id={t.service_id}&year={year}"),
+        html.H4([dcc.Link(t.service, href=f"/service?id={t.service_id}&year={year}"), *retired],
                 className="h6 card-title"),
         html.P(t.provider, className="small text-muted mb-2"),
         *_headline_line(t),
         *_outcome_line(t),
-        html.P(ytd_text, className="small mb-1"),
+        html.P(ytd_text, className="small mb-1 ytd"),
         html.P(f"Return: {row.status}", className="small mb-0"),
     ]), className="service-tile h-100")
 

@@ -8,7 +8,7 @@ from dash import html
 from layouts import ids
 from layouts.filters import provisional_switch, select
 from layouts.service_charts import metric_section
-from models.periods import year_label
+from models.periods import format_date, year_label
 from models.service_figures import ServiceFigures
 
 
@@ -38,12 +38,20 @@ def service_body(f: ServiceFigures) -> list:
         html.P(f.description),
     ]
     notes = []
+    if f.retired:
+        notes.append(html.P("This service is retired: it takes no new returns, and its figures "
+                            "and targets stay as they were.", className="alert alert-secondary",
+                            id="service-retired"))
     if not f.has_targets:
         notes.append(html.P(f"This service has no targets set for {year_label(f.year)}, so "
                             "nothing is rated against a target.", className="empty-state"))
     if not f.has_data:
-        notes.append(html.P(f"There are no approved returns for this service in {label} yet.",
-                            className="empty-state", id="service-empty"))
+        if not f.year_due and f.first_due is not None:
+            text = (f"Nothing is due for {year_label(f.year)} yet: the first quarter's returns "
+                    f"are due on {format_date(f.first_due)}.")
+        else:
+            text = f"There are no approved returns for this service in {label}."
+        notes.append(html.P(text, className="empty-state", id="service-empty"))
     sections = [metric_section(m, label) for m in f.metrics]
     narrative = [html.H2("Highlights and case studies", className="h4 mt-4")]
     if f.narrative:

@@ -124,6 +124,25 @@ def chart_with_table(fig: go.Figure, caption: str, header: list[str], rows: list
     ], className="chart-block")
 
 
+def _ytd_interval(m: MetricSeries) -> str:
+    """The pooled year-to-date rate's 95% interval as text; "" when too few were assessed
+    for a rate to mean much."""
+    if m.ytd_interval is None or (m.ytd_rate is not None and m.ytd_rate.small_cohort):
+        return ""
+    low, high = m.ytd_interval
+    return f"{low:.0f}% to {high:.0f}%"
+
+
+def _interval_cell(m: MetricSeries) -> str:
+    small = m.ytd_rate is not None and m.ytd_rate.small_cohort
+    return "Too few assessed" if small else _ytd_interval(m)
+
+
+def _interval_words(m: MetricSeries) -> str:
+    interval = _ytd_interval(m)
+    return f", 95% interval {interval}" if interval else ""
+
+
 def metric_section(m: MetricSeries, year_label: str) -> html.Section:
     """All of one metric's charts with their tables, or words when there is nothing to draw."""
     unit = "%" if m.unit == "percent" else ""
@@ -133,15 +152,17 @@ def metric_section(m: MetricSeries, year_label: str) -> html.Section:
     facts.append(f"Annual target: {format_target(m.annual_target, m.unit)}" if m.annual_target
                  is not None else "No target set for this year")
     if m.ytd_rate is not None:
-        facts.append(f"Year to date: {m.ytd_rate.describe()}")
+        facts.append(f"Year to date: {m.ytd_rate.describe()}" + _interval_words(m))
     elif m.ytd_actual is not None:
         facts.append(f"Year to date: {format_number(m.ytd_actual)}")
     if m.forecast is not None and m.unit != "percent":
         facts.append(f"Year-end forecast at this rate: {format_number(round(m.forecast))}")
     if m.cost_per_unit is not None:
         what = "person reporting improvement" if m.unit == "percent" else m.name.lower()
-        facts.append(f"Cost per {what} (contract value for the quarters reported): "
-                     f"£{m.cost_per_unit:,.0f}")
+        facts.append(f"Cost per {what} (the contract's value for its months in the quarters "
+                     f"reported): £{m.cost_per_unit:,.0f}")
+    elif m.cost_note:
+        facts.append(m.cost_note)
     if not m.higher_is_better:
         facts.append("Lower is better")
     body: list = [html.P(" · ".join(facts), className="metric-facts")]
@@ -156,6 +177,9 @@ def metric_section(m: MetricSeries, year_label: str) -> html.Section:
                  (f"{format_percent(p.interval[0])} to {format_percent(p.interval[1])}"
                   if p.interval and not p.small_cohort else ("Too few assessed" if p.small_cohort else "")),
                  format_percent(p.target)] for p in m.points]
+        if m.ytd_rate is not None:  # pooled over the quarters reported, with its interval
+            rows.append(["Year to date", m.ytd_rate.describe(), _interval_cell(m),
+                         format_percent(m.annual_target)])
         if all(p.small_cohort for p in m.points if p.rate):
             body.append(html.P(f"Fewer than {SMALL_COHORT} people were assessed in each quarter, "
                                "too few for a rate to mean much.", className="empty-state"))

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.access import Actor
-from models.entities import Period, Priority, Return, Service, Workstream
+from models.entities import RETURN_STATES, Period, Priority, Return, Service, Workstream
 from models.performance import PerformanceRow, PerformanceTable
-from models.periods import Quarter, quarter_label
-from models.workflow import STATUS_WORDS, effective_status
+from models.periods import Quarter, due_date_of, is_due
+from models.retirement import RETIRED_WORD, listed, retired
+from models.workflow import STATUS_WORDS, monitoring_status
 
 
 @dataclass
@@ -50,12 +51,13 @@ class SubmissionRow:
     provider: str
     service: str
     statuses: list[str | None]  # one per quarter; None when not expected (before the contract)
+    retired: bool = False
 
 
 @dataclass
 class QuarterRates:
     label: str
-    due: dt.date | None
+    due: dt.date
     expected: int
     received: int
     on_time: int
@@ -77,45 +79,44 @@ def submission_grid(session: Session, actor: Actor, year: int, today: dt.date
     Received means submitted or approved (a returned one is back with the provider); on
     time means first submitted by the end of the due date."""
     # A service with no provider yet has nobody to send a return, so nothing is expected.
-    stmt = (select(Service).where(Service.active, Service.provider_id.is_not(None))
+    # Retired services stay in the years where they have returns or targets.
+    stmt = (select(Service, retired()).where(Service.provider_id.is_not(None),
+                                             listed(year, RETURN_STATES))
             .options(selectinload(Service.provider))
             .order_by(Service.display_order))
     if actor.role == "provider":
         stmt = stmt.where(Service.provider_id == actor.provider_id)
-    services = sorted(session.scalars(stmt).all(),
-                      key=lambda s: (s.provider.name if s.provider else "", s.display_order))
+    services = sorted(session.execute(stmt).tuples().all(),
+                      key=lambda s: (s[0].provider.name if s[0].provider else "", s[0].display_order))
     periods = {p.quarter: p for p in session.scalars(select(Period).where(Period.year == year))}
     stored = {(r.service_id, r.period_id): r for r in session.scalars(
         select(Return).join(Period, Period.id == Return.period_id).where(Period.year == year))}
     rows: list[SubmissionRow] = []
-    rates = [QuarterRates(quarter_label(year, q), periods[q].due_date if q in periods else None,
-                          0, 0, 0) for q in (1, 2, 3, 4)]
-    for service in services:
+    quarters = [Quarter(year, q) for q in (1, 2, 3, 4)]
+    rates = [QuarterRates(q.label, due_date_of(q, periods.get(q.quarter)), 0, 0, 0,
+                          is_due(q, today, periods.get(q.quarter))) for q in quarters]
+    for service, is_retired in services:
         statuses: list[str | None] = []
-        for q in (1, 2, 3, 4):
-            period = periods.get(q)
-            if period is None:
-                statuses.append("no_period")
-                continue
-            if service.contract_start and Quarter(year, q).end < service.contract_start:
+        for quarter, rate in zip(quarters, rates, strict=True):
+            period = periods.get(quarter.quarter)
+            if service.contract_start and quarter.end < service.contract_start:
                 statuses.append(None)
                 continue
-            ret = stored.get((service.id, period.id))
-            status = effective_status(ret.status if ret else None, period.due_date, today)
-            if status in ("not_started", "draft") and period.due_date >= today:
-                status = "not_due" if status == "not_started" else status
-            statuses.append(status)
-            if period.due_date < today:
-                rate = rates[q - 1]
-                rate.is_due = True
+            ret = stored.get((service.id, period.id)) if period else None
+            if is_retired and ret is None:
+                statuses.append("retired")  # nothing more is expected of it
+                continue
+            status = monitoring_status(ret.status if ret else None, quarter, today, period)
+            statuses.append("no_period" if period is None and status == "not_due" else status)
+            if rate.is_due:
                 rate.expected += 1
                 if ret is not None and ret.status in ("submitted", "approved"):
                     rate.received += 1
                 if (ret is not None and ret.submitted_at is not None
-                        and ret.submitted_at.date() <= period.due_date):
+                        and ret.submitted_at.date() <= rate.due):
                     rate.on_time += 1
         rows.append(SubmissionRow(service.provider.name if service.provider else "Not assigned",
-                                  service.name, statuses))
+                                  service.name, statuses, bool(is_retired)))
     return rows, rates
 
 
@@ -123,5 +124,7 @@ def status_word(status: str | None) -> str:
     if status is None:
         return "Not expected (before the contract)"
     if status == "no_period":
-        return "Period not open yet"
+        return "Not due (period not open yet)"
+    if status == "retired":
+        return RETIRED_WORD
     return STATUS_WORDS[status]

@@ -21,7 +21,7 @@ from models.entities import (
     Target,
     User,
 )
-from models.periods import Quarter
+from models.periods import Quarter, financial_year_of, is_due
 from models.periods_store import ensure_periods
 from models.settings_store import DEMO_KEY, set_setting
 from models.users import create_user, find_user
@@ -180,6 +180,8 @@ def seed_demo(session: Session, password: str, today: dt.date, seed: int = 20201
             service.provider_id = provider.id
             service.annual_contract_value = _CONTRACT_VALUES.get(service_name)
             service.contract_start = _STARTS_LATER.get(service_name, FIRST_QUARTER).start
+            # Cost per outcome needs the contract's whole term: it runs to the end of next year.
+            service.contract_end = Quarter(financial_year_of(today) + 1, 4).end
         email = f"{provider.slug}@demo.local"
         if find_user(session, email) is None:
             create_user(session, email, password, "provider", provider)
@@ -211,7 +213,7 @@ def seed_demo(session: Session, password: str, today: dt.date, seed: int = 20201
                     targets[(metric.id, year)] = value
     session.flush()
 
-    due = [p for p in periods if p.due_date < today]
+    due = [p for p in periods if is_due(Quarter(p.year, p.quarter), today, p)]
     latest_due = due[-1] if due else None
     created = 0
     for s_index, service in enumerate(ordered):
@@ -223,7 +225,7 @@ def seed_demo(session: Session, password: str, today: dt.date, seed: int = 20201
                 continue
             if period is latest_due:
                 state = _LATEST_STATES[s_index % len(_LATEST_STATES)]
-            elif period.due_date >= today:
+            elif not is_due(Quarter(period.year, period.quarter), today, period):
                 state = "draft" if s_index % 2 == 0 else None
             else:
                 state = "approved"

@@ -74,6 +74,11 @@ class ExportContext:
             ("Forecast", "Year-end forecast for counts: the year to date divided by the quarters "
              "reported, times four."),
             ("Baselines", f"Published 2018/19 figures from the {SOURCE}, kept as published."),
+            ("Due dates", "A quarter is due from its due date, that day included: the 20th day "
+             "after it ends unless the lead officer set another. The whole year is due once its "
+             "first quarter is, and is judged on the quarters due so far."),
+            ("Retired services", "A service that has been retired (or whose provider has) keeps "
+             "its rows, marked Retired, in every year where it has figures or targets."),
         ]
         if self.publish:
             lines.append(("Publication mode", publication_rule_text(self.threshold)))

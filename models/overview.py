@@ -26,8 +26,9 @@ from models.performance import (
     build_performance_table,
     chosen_services,
 )
-from models.periods import Quarter, year_label
+from models.periods import Quarter, is_due, year_label
 from models.periods_store import available_years, latest_due_quarter
+from models.retirement import listed
 from models.settings_store import rag_thresholds
 from models.view_cache import cached
 
@@ -45,11 +46,17 @@ class OverviewFilters:
         """A provider user's own provider (`scope`) wins over the provider filter."""
         return scope if scope is not None else self.provider_id
 
+    @property
+    def states(self) -> tuple[str, ...]:
+        return PROVISIONAL_STATES if self.provisional else COUNTED_STATES
+
     def services(self, scope: int | None) -> Select:
-        return chosen_services(self.provider_for(scope), self.priority_id, self.workstream_id)
+        return chosen_services(self.provider_for(scope), self.priority_id, self.workstream_id,
+                               self.year, self.states)
 
     def aggregate_scope(self, scope: int | None) -> Select | None:
-        return aggregate_scope(self.provider_for(scope), self.priority_id, self.workstream_id)
+        return aggregate_scope(self.provider_for(scope), self.priority_id, self.workstream_id,
+                               self.year, self.states)
 
 
 @dataclass
@@ -92,8 +99,7 @@ def overview_tables(session: Session, filters: OverviewFilters, today: dt.date,
         workstream_id=filters.workstream_id, headline_only=True)
     # Last quarter needs only the headline figures: one aggregate, not a second table.
     prev = Quarter(filters.year, filters.quarter).previous()
-    states = PROVISIONAL_STATES if filters.provisional else COUNTED_STATES
-    totals = metric_totals(session, prev.year, states, filters.aggregate_scope(scope),
+    totals = metric_totals(session, prev.year, filters.states, filters.aggregate_scope(scope),
                            quarter=prev.quarter, metric_filter=headline_or_rate())
     previous = {}
     for row in headline_rows(table):
@@ -119,7 +125,7 @@ def service_tiles(current: PerformanceTable, before: dict[int, float | None]) ->
 
 def default_quarter(session: Session, today: dt.date) -> Quarter:
     """The quarter a meeting would review: the latest one past its due date."""
-    return latest_due_quarter(session, today) or Quarter.containing(today)
+    return latest_due_quarter(session, today)
 
 
 def year_choices(session: Session) -> list[tuple[str, str]]:
@@ -128,7 +134,8 @@ def year_choices(session: Session) -> list[tuple[str, str]]:
 
 
 def filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
-    """Priorities, workstreams and providers that have services the actor may see."""
+    """Priorities, workstreams and providers that have services the actor may see (retired
+    ones too where they have figures or targets, so their history can be found)."""
     restricted = actor.role == "provider"
     provider = actor.provider_id if restricted else None
     return cached(session, ("filter choices", restricted, provider),
@@ -137,7 +144,7 @@ def filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, 
 
 def _filter_choices(session: Session, restricted: bool,
                     provider: int | None) -> dict[str, list[tuple[int, str]]]:
-    services = select(Service).where(Service.active)
+    services = select(Service).where(listed(None, PROVISIONAL_STATES))
     if restricted:
         services = services.where(Service.provider_id == provider)
     visible = services.subquery()
@@ -178,8 +185,7 @@ def rag_summary(session: Session, filters: OverviewFilters, today: dt.date,
     """Each priority's services counted by the RAG of their headline output this quarter,
     judged exactly as the performance table judges it (same targets, thresholds, due dates),
     from one quarter's aggregate."""
-    year, quarter = filters.year, filters.quarter
-    states = PROVISIONAL_STATES if filters.provisional else COUNTED_STATES
+    year, quarter, states = filters.year, filters.quarter, filters.states
     ids, narrowed = filters.services(scope), filters.aggregate_scope(scope)
     headlines = session.execute(
         select(Metric.id, Metric.unit, Metric.higher_is_better, Priority.short_name)
@@ -193,7 +199,7 @@ def rag_summary(session: Session, filters: OverviewFilters, today: dt.date,
     targets = targets_for_year(session, year, narrowed, metric_filter=headline)
     period = session.scalars(select(Period).where(Period.year == year,
                                                   Period.quarter == quarter)).one_or_none()
-    due = period is not None and period.due_date < today
+    due = is_due(Quarter(year, quarter), today, period)
     thresholds = rag_thresholds(session)
     counts: dict[str, dict[str, int]] = {}
     for metric_id, unit, higher_is_better, priority in headlines:

@@ -27,9 +27,11 @@ from models.measures import (
     pool_rates,
     rag_status,
 )
+from models.periods import Quarter, quarters_due, year_is_due
+from models.retirement import RETIRED_NOTE, RETIRED_WORD, in_service, listed, retired
 from models.settings_store import is_demo, rag_thresholds
 from models.view_cache import cached
-from models.workflow import STATUS_WORDS, effective_status
+from models.workflow import STATUS_WORDS, monitoring_status
 
 COLUMNS = [
     "Priority", "Service", "Provider", "Metric", "Kind", "Baseline", "Baseline period",
@@ -85,6 +87,7 @@ class PerformanceRow:
     rag: str
     status: str
     notes: list[str] = field(default_factory=list)
+    retired: bool = False  # the service (or its provider) is retired: history, marked
 
     @staticmethod
     def pct_of(actual: Figure, target: float | None) -> int | None:
@@ -133,9 +136,11 @@ def _quarter_figure(totals: dict[tuple[int, int], QuarterTotals], metric_id: int
 
 
 def chosen_services(provider_id: int | None = None, priority_id: int | None = None,
-                    workstream_id: int | None = None) -> Select:
-    """SELECT of the ids of active services matching the filters (run inside the database)."""
-    stmt = select(Service.id).where(Service.active)
+                    workstream_id: int | None = None, year: int | None = None,
+                    states: tuple[str, ...] = COUNTED_STATES) -> Select:
+    """SELECT of the ids of services matching the filters (run inside the database): those
+    in service, and in a year's view retired ones with figures or targets that year."""
+    stmt = select(Service.id).where(in_service() if year is None else listed(year, states))
     if provider_id is not None:
         stmt = stmt.where(Service.provider_id == provider_id)
     if priority_id is not None:
@@ -146,12 +151,13 @@ def chosen_services(provider_id: int | None = None, priority_id: int | None = No
 
 
 def aggregate_scope(provider_id: int | None = None, priority_id: int | None = None,
-                    workstream_id: int | None = None) -> Select | None:
+                    workstream_id: int | None = None, year: int | None = None,
+                    states: tuple[str, ...] = COUNTED_STATES) -> Select | None:
     """The services to aggregate over: their SELECT when a filter narrows them, else None
     (everything — cheaper than `IN` every active service)."""
     if provider_id is None and priority_id is None and workstream_id is None:
         return None
-    return chosen_services(provider_id, priority_id, workstream_id)
+    return chosen_services(provider_id, priority_id, workstream_id, year, states)
 
 
 def _catalogue(session: Session, ids: Select, headline_only: bool) -> tuple[
@@ -160,7 +166,7 @@ def _catalogue(session: Session, ids: Select, headline_only: bool) -> tuple[
     (loading thousands of objects cost more than the aggregation itself)."""
     services = session.execute(
         select(Service.id, Service.name, Priority.short_name.label("priority"),
-               Provider.name.label("provider"))
+               Provider.name.label("provider"), retired().label("retired"))
         .join(Priority, Priority.id == Service.priority_id)
         .outerjoin(Provider, Provider.id == Service.provider_id)
         .where(Service.id.in_(ids))
@@ -202,8 +208,8 @@ def build_performance_table(
     states = PROVISIONAL_STATES if include_submitted else COUNTED_STATES
     thresholds = rag_thresholds(session)
     demo = is_demo(session)
-    ids = chosen_services(provider_id, priority_id, workstream_id)
-    narrowed = aggregate_scope(provider_id, priority_id, workstream_id)
+    ids = chosen_services(provider_id, priority_id, workstream_id, year, states)
+    narrowed = aggregate_scope(provider_id, priority_id, workstream_id, year, states)
     services, metrics_of, categories_of = _catalogue(session, ids, headline_only)
     figures = year_figures(session, year, states, narrowed, headline_only=headline_only)
     totals, cat_totals, targets = figures.totals, figures.categories, figures.targets
@@ -213,13 +219,15 @@ def build_performance_table(
     if narrowed is not None:
         stored_stmt = stored_stmt.where(Return.service_id.in_(narrowed))
     stored = {(sid, q): status for sid, q, status in session.execute(stored_stmt)}
-    due_quarters = [q for q, p in sorted(periods.items()) if p.due_date < today]
+    # By the calendar (models.periods): a year is due once its first quarter is, and the
+    # year view judges the quarters due so far.
+    due_quarters = quarters_due(year, today, periods)
     if quarter is None:
-        through = max(due_quarters) if due_quarters else 4
-        is_due = bool(due_quarters)
+        through = max(due_quarters, default=0)
+        is_due = year_is_due(year, today, periods)
     else:
         through = quarter
-        is_due = quarter in periods and periods[quarter].due_date < today
+        is_due = quarter in due_quarters
     ytd_range = range(1, through + 1)
     # A retired metric leaves the form, not the history: it shows in years it has figures.
     with_figures = {mid for mid, _ in totals}
@@ -227,7 +235,12 @@ def build_performance_table(
     rows: list[PerformanceRow] = []
     for service in services:
         provider = service.provider or "Not assigned"
-        status = _status_text(service.id, quarter, stored, periods, today)
+        status = _status_text(service.id, year, quarter, stored, periods, today)
+        # A retired service keeps its history, marked; nothing new is expected of it.
+        retired_notes = [RETIRED_NOTE] if service.retired else []
+        if service.retired:
+            status = f"{RETIRED_WORD}; {status}" if quarter is None else (
+                status if (service.id, quarter) in stored else RETIRED_WORD)
         for metric in metrics_of.get(service.id, ()):
             is_rate = metric.unit == "percent"
             if not (metric.active or metric.id in with_figures):
@@ -242,7 +255,7 @@ def build_performance_table(
                 forecast = ytd_actual.value
             else:
                 parts = [quarter_target(targets, metric.id, q, False) for q in ytd_range]
-                ytd_target = None if any(p is None for p in parts) else sum(parts)
+                ytd_target = None if not parts or None in parts else sum(parts)
                 forecast = (forecast_year_end(ytd_actual.count, reported)
                             if ytd_actual.count is not None else None)
             judged_actual, judged_target = (
@@ -255,6 +268,7 @@ def build_performance_table(
             notes = _notes(metric, judged_actual, demo, include_submitted, annual is not None)
             if not metric.active:
                 notes.insert(0, "Retired metric")
+            notes[:0] = retired_notes
             rows.append(PerformanceRow(
                 priority=service.priority, service=service.name,
                 service_id=service.id, provider=provider, metric=metric.name,
@@ -264,7 +278,7 @@ def build_performance_table(
                 baseline_period=metric.baseline_period, quarter_target=q_target,
                 quarter_actual=q_actual, ytd_target=ytd_target, ytd_actual=ytd_actual,
                 annual_target=annual, forecast=forecast,
-                rag=rag, status=status, notes=notes,
+                rag=rag, status=status, notes=notes, retired=bool(service.retired),
             ))
             if headline_only:
                 continue
@@ -282,7 +296,8 @@ def build_performance_table(
                     quarter_target=None, quarter_actual=Figure(count=q_count),
                     ytd_target=None, ytd_actual=Figure(count=sum(ytd_counts) if ytd_counts else None),
                     annual_target=None, forecast=None, rag="no_target", status=status,
-                    notes=[f"Part of {metric.name}"] + (["Demo data"] if demo else []),
+                    notes=[*retired_notes, f"Part of {metric.name}"] + (["Demo data"] if demo else []),
+                    retired=bool(service.retired),
                 ))
     return PerformanceTable(year, quarter, rows, demo, include_submitted, through)
 
@@ -294,16 +309,11 @@ def performance_table(session: Session, year: int, quarter: int | None, today: d
     return cached(session, key, lambda: build_performance_table(session, year, quarter, today, **options))
 
 
-def _status_text(service_id: int, quarter: int | None, stored: dict, periods: dict,
+def _status_text(service_id: int, year: int, quarter: int | None, stored: dict, periods: dict,
                  today: dt.date) -> str:
     if quarter is not None:
-        period = periods.get(quarter)
-        if period is None:
-            return "No period"
-        if period.due_date >= today and (service_id, quarter) not in stored:
-            return STATUS_WORDS["not_due"]
-        return STATUS_WORDS[effective_status(stored.get((service_id, quarter)),
-                                             period.due_date, today)]
+        return STATUS_WORDS[monitoring_status(stored.get((service_id, quarter)),
+                                              Quarter(year, quarter), today, periods.get(quarter))]
     approved = sum(1 for q in periods if stored.get((service_id, q)) == "approved")
     return f"{approved} of {len(periods) or 4} approved"
 

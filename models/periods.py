@@ -5,7 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 QUARTER_MONTHS = {1: (4, 6), 2: (7, 9), 3: (10, 12), 4: (1, 3)}
 DUE_DAYS_AFTER_QUARTER_END = 20
@@ -87,6 +89,60 @@ class Quarter:
     @classmethod
     def containing(cls, day: dt.date) -> Quarter:
         return cls(financial_year_of(day), quarter_of(day))
+
+
+class HasDueDate(Protocol):
+    """A period row, or anything else that carries a due date."""
+
+    @property
+    def due_date(self) -> dt.date: ...
+
+
+# The calendar's rules: one home, used by every table, page, export and list.
+
+
+def due_date_of(quarter: Quarter, period: HasDueDate | None = None) -> dt.date:
+    """A quarter's due date: its period row's when one exists, else the default (the 20th
+    day after the quarter ends) — so a quarter falls due whether or not a row was made."""
+    return period.due_date if period is not None else quarter.default_due_date
+
+
+def is_due(quarter: Quarter, today: dt.date, period: HasDueDate | None = None) -> bool:
+    """Due from its due date, inclusive: on the day itself a quarter is due."""
+    return today >= due_date_of(quarter, period)
+
+
+def is_overdue(quarter: Quarter, today: dt.date, period: HasDueDate | None = None) -> bool:
+    """Past its due date: from the day after, a return not in is late."""
+    return today > due_date_of(quarter, period)
+
+
+def quarters_due(year: int, today: dt.date,
+                 periods: Mapping[int, HasDueDate] | None = None) -> list[int]:
+    """The quarters (1–4) of a financial year that are due by `today`; `periods` maps a
+    quarter to its period row where one exists."""
+    rows = periods or {}
+    return [q for q in (1, 2, 3, 4) if is_due(Quarter(year, q), today, rows.get(q))]
+
+
+def year_is_due(year: int, today: dt.date,
+                periods: Mapping[int, HasDueDate] | None = None) -> bool:
+    """A year is due once its first quarter is due."""
+    return is_due(Quarter(year, 1), today, (periods or {}).get(1))
+
+
+def latest_due(today: dt.date, periods: Mapping[tuple[int, int], HasDueDate] | None = None,
+               look_back: int = 8) -> Quarter:
+    """The most recent quarter due by `today` (the one a meeting reviews); `periods` maps
+    (year, quarter) to period rows. Looks back `look_back` quarters before giving the one
+    before today's."""
+    rows = periods or {}
+    candidate = Quarter.containing(today)
+    for _ in range(look_back + 1):
+        if is_due(candidate, today, rows.get((candidate.year, candidate.quarter))):
+            return candidate
+        candidate = candidate.previous()
+    return Quarter.containing(today).previous()
 
 
 def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:

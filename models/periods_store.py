@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.entities import Period
-from models.periods import Quarter, quarters_between
+from models.periods import Quarter, financial_year_of, latest_due, quarters_between
 
 
 def ensure_periods(session: Session, first: Quarter, last: Quarter) -> list[Period]:
@@ -32,12 +32,14 @@ def available_years(session: Session) -> list[int]:
     return sorted(set(session.scalars(select(Period.year)).all()), reverse=True)
 
 
-def latest_due_quarter(session: Session, today: dt.date) -> Quarter | None:
-    """The most recent quarter whose due date has passed (the one a meeting reviews)."""
-    row = session.execute(
-        select(Period.year, Period.quarter)
-        .where(Period.due_date < today)
-        .order_by(Period.year.desc(), Period.quarter.desc())
-        .limit(1)
-    ).first()
-    return Quarter(row.year, row.quarter) if row else None
+def periods_of_year(session: Session, year: int) -> dict[int, Period]:
+    """A financial year's period rows by quarter (a quarter without a row is absent)."""
+    return {p.quarter: p for p in session.scalars(select(Period).where(Period.year == year))}
+
+
+def latest_due_quarter(session: Session, today: dt.date) -> Quarter:
+    """The most recent quarter due by `today` (the one a meeting reviews), by the calendar:
+    a period row's due date where one exists, else the default."""
+    rows = {(p.year, p.quarter): p for p in session.scalars(
+        select(Period).where(Period.year >= financial_year_of(today) - 3))}
+    return latest_due(today, rows)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.access import AccessRefused, Actor, check_edit, check_view, require_admin
-from models.aggregation import quarter_target, targets_for_year
+from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, quarter_target, targets_for_year
 from models.audit import record
 from models.entities import (
     Metric,
@@ -21,6 +21,7 @@ from models.entities import (
     Service,
 )
 from models.periods import Quarter, quarter_label
+from models.retirement import in_service, is_retired
 from models.return_validation import (
     MetricDef,
     RawReturn,
@@ -29,6 +30,7 @@ from models.return_validation import (
 )
 from models.workflow import STATUS_WORDS, WorkflowError, effective_status, is_editable, next_state
 
+RETIRED_MESSAGE = "This service is retired, so it takes no new returns."
 CONFLICT_MESSAGE = ("Someone else changed this return after you opened it, so your changes have "
                     "not been saved. Reload the page to see the latest version.")
 
@@ -124,8 +126,12 @@ def _snapshot(ret: Return) -> dict[str, object]:
     }
 
 
+def _quarter(period: Period) -> Quarter:
+    return Quarter(period.year, period.quarter)
+
+
 def _previous_period(session: Session, period: Period) -> Period | None:
-    prev = Quarter(period.year, period.quarter).previous()
+    prev = _quarter(period).previous()
     return session.scalars(select(Period).filter_by(year=prev.year, quarter=prev.quarter)).one_or_none()
 
 
@@ -176,12 +182,13 @@ def load_return_view(session: Session, actor: Actor, service_id: int, period_id:
                                   _figure_text(last_texts, m)))
     stored = ret.status if ret else None
     may_edit = actor.role == "admin" or (actor.role == "provider" and service.provider_id == actor.provider_id)
-    editable = may_edit and is_editable(stored, period.status == "closed", bool(ret and ret.reopened))
+    editable = (may_edit and is_editable(stored, period.status == "closed", bool(ret and ret.reopened))
+                and not (ret is None and is_retired(session, service.id)))
     return ReturnView(
         service_id=service.id, service_name=service.name,
         provider_name=service.provider.name if service.provider else "Not assigned",
         period_id=period.id, label=quarter_label(period.year, period.quarter),
-        due_date=period.due_date, status=effective_status(stored, period.due_date, today),
+        due_date=period.due_date, status=effective_status(stored, _quarter(period), today, period),
         version=ret.version if ret else 0, editable=editable,
         can_review=actor.role == "admin" and ret is not None,
         officer_comment=ret.officer_comment if ret else "",
@@ -215,6 +222,8 @@ def save_return(session: Session, actor: Actor, service_id: int, period_id: int,
             if period.status == "closed" and (ret is None or ret.status in ("draft", "returned"))
             else f"This return is {state} and cannot be changed."
         )
+    if ret is None and is_retired(session, service.id):
+        raise WorkflowError(RETIRED_MESSAGE)
     current_version = ret.version if ret else 0
     if expected_version != current_version:
         raise ReturnConflict(CONFLICT_MESSAGE)
@@ -319,7 +328,9 @@ _URGENCY = {"overdue": 0, "missing": 0, "returned": 1, "not_started": 2, "draft"
 
 def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow]:
     """Every service the actor may see × every period up to now; overdue first."""
-    stmt = select(Service).where(Service.active).order_by(Service.display_order)
+    # Retired services take no new returns, so they leave this list (their history stays
+    # on the dashboards).
+    stmt = select(Service).where(in_service()).order_by(Service.display_order)
     if actor.role == "provider":
         stmt = stmt.where(Service.provider_id == actor.provider_id)
     services = session.scalars(stmt).all()
@@ -335,7 +346,7 @@ def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow
                 continue
             ret = stored.get((service.id, period.id))
             rows.append(HomeRow(service.id, service.name, period.id, q.label, period.due_date,
-                                effective_status(ret.status if ret else None, period.due_date, today),
+                                effective_status(ret.status if ret else None, q, today, period),
                                 ret.officer_comment if ret and ret.status == "returned" else ""))
     rows.sort(key=lambda r: (_URGENCY[r.status], -r.due_date.toordinal(), r.service))
     return rows
@@ -362,8 +373,10 @@ def _figure_text(values: dict[str, str], metric: Metric) -> str:
     return values.get(f"count-{metric.id}", "")
 
 
-def review_queue(session: Session, actor: Actor) -> list[QueueItem]:
-    """All submitted returns, oldest first, with values, warnings and narrative."""
+def review_queue(session: Session, actor: Actor, include_submitted: bool = False) -> list[QueueItem]:
+    """All submitted returns, oldest first, with values, warnings and narrative. "Last
+    quarter" shows figures that count: an approved return's (or, with `include_submitted`,
+    a submitted one's too), never a draft's or a returned one's."""
     require_admin(actor, "see the review queue")
     submitted = session.scalars(
         select(Return).where(Return.status == "submitted")
@@ -387,7 +400,9 @@ def review_queue(session: Session, actor: Actor) -> list[QueueItem]:
                                 history=_history(session, ret.service_id, ret.period_id),
                                 last_quarter=last)
         prev = _previous_period(session, period)
-        last_values = _value_texts(_find_return(session, ret.service_id, prev.id) if prev else None)
+        last_ret = _find_return(session, ret.service_id, prev.id) if prev else None
+        counted = PROVISIONAL_STATES if include_submitted else COUNTED_STATES
+        last_values = _value_texts(last_ret if last_ret and last_ret.status in counted else None)
         rows = []
         for m in _active_metrics(service):
             target = quarter_target(targets, m.id, period.quarter, m.is_rate)

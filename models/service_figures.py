@@ -3,6 +3,9 @@ breakdowns, narrative and cost per outcome. No Dash here; layouts draw these."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -19,7 +22,9 @@ from models.aggregation import (
 )
 from models.entities import Metric, Period, Return, Service
 from models.measures import Rate, forecast_year_end, pool_rates, wilson_interval
-from models.periods import quarter_label
+from models.periods import Quarter, due_date_of, format_date, quarter_label, year_is_due
+from models.periods_store import periods_of_year
+from models.retirement import in_service, is_retired, listed
 
 
 @dataclass
@@ -56,6 +61,8 @@ class MetricSeries:
     forecast: float | None
     categories: list[tuple[str, list[int | None]]] = field(default_factory=list)
     cost_per_unit: float | None = None
+    cost_note: str = ""  # why no cost is shown, in words, when the contract cannot say
+    ytd_interval: tuple[float, float] | None = None  # 95% Wilson interval of the pooled rate
 
     @property
     def has_data(self) -> bool:
@@ -75,6 +82,9 @@ class ServiceFigures:
     metrics: list[MetricSeries]
     narrative: list[tuple[str, str, str]]  # quarter label, highlights, case study
     provisional: bool
+    retired: bool = False
+    year_due: bool = True  # by the calendar: the year's first quarter is due
+    first_due: dt.date | None = None
 
     @property
     def has_targets(self) -> bool:
@@ -85,20 +95,61 @@ class ServiceFigures:
         return any(m.has_data for m in self.metrics)
 
 
-def cost_per_unit(contract_value: float | None, quarters_reported: int,
-                  units: float | None) -> float | None:
-    """The contract value for the quarters reported, per unit delivered (person supported,
-    or person reporting an improvement). None when it cannot be known."""
-    if not contract_value or not units or quarters_reported <= 0:
+@dataclass(frozen=True)
+class ContractCost:
+    """What the contract cost over a span: an amount, or words saying why it is not shown."""
+
+    amount: float | None
+    note: str = ""
+
+
+def contract_months(start: dt.date, end: dt.date, first: dt.date, last: dt.date) -> float:
+    """Months of the contract (start to end, inclusive) falling between `first` and `last`
+    inclusive; a month partly covered counts as the share of its days covered."""
+    lo, hi = max(start, first), min(end, last)
+    months = 0.0
+    day = lo
+    while day <= hi:
+        length = calendar.monthrange(day.year, day.month)[1]
+        month_end = dt.date(day.year, day.month, length)
+        months += ((min(hi, month_end) - day).days + 1) / length
+        day = month_end + dt.timedelta(days=1)
+    return months
+
+
+def contract_cost(annual_value: float | None, start: dt.date | None, end: dt.date | None,
+                  quarters: Sequence[Quarter]) -> ContractCost:
+    """The contract's annual value pro-rated by the months of the contract falling in
+    `quarters` (a financial year, or the quarters reported). Not shown, in words, when the
+    contract's dates are not recorded or do not cover any of the span."""
+    if not annual_value or not quarters:
+        return ContractCost(None)
+    if start is None or end is None:
+        return ContractCost(None, "Cost not shown: the contract's start and end dates are not "
+                                  "recorded.")
+    months = sum(contract_months(start, end, q.start, q.end) for q in quarters)
+    if months <= 0:
+        span = ", ".join(q.label for q in quarters)
+        return ContractCost(None, f"Cost not shown: the contract ({format_date(start)} to "
+                                  f"{format_date(end)}) does not cover {span}.")
+    return ContractCost(annual_value * months / 12)
+
+
+def cost_per_unit(cost: ContractCost, units: float | None) -> float | None:
+    """The contract's cost over the span per unit delivered in it (person supported, or
+    person reporting an improvement). None when it cannot be known."""
+    if cost.amount is None or not units:
         return None
-    return contract_value * quarters_reported / 4 / units
+    return cost.amount / units
 
 
 def service_figures(session: Session, actor: Actor, service_id: int, year: int,
                     include_submitted: bool = False,
-                    shared: YearFigures | None = None) -> ServiceFigures:
+                    shared: YearFigures | None = None,
+                    today: dt.date | None = None) -> ServiceFigures:
     """One service's year. `shared`: the year's aggregates for all services, when many
-    services are drawn at once (the PDF pack), so they are fetched once, not per service."""
+    services are drawn at once (the PDF pack), so they are fetched once, not per service.
+    `today`: to say, by the calendar, whether anything is due yet (assumed so without it)."""
     service = check_view(actor, session.scalars(
         select(Service).where(Service.id == service_id)
         .options(selectinload(Service.metrics).selectinload(Metric.categories),
@@ -115,12 +166,14 @@ def service_figures(session: Session, actor: Actor, service_id: int, year: int,
         running_target = 0.0
         pooled: list[Rate] = []
         reported = 0
+        reported_quarters: list[Quarter] = []
         for q in (1, 2, 3, 4):
             found = totals.get((m.id, q))
             target = quarter_target(targets, m.id, q, m.is_rate)
             point = QuarterPoint(q, quarter_label(year, q), None, target)
             if found is not None:
                 reported += 1
+                reported_quarters.append(Quarter(year, q))
                 if m.is_rate and found.rate is not None:
                     point.rate = found.rate
                     point.actual = found.rate.value
@@ -141,6 +194,12 @@ def service_figures(session: Session, actor: Actor, service_id: int, year: int,
         ytd_actual = (ytd_rate.value if ytd_rate else None) if m.is_rate else (running if reported else None)
         forecast = ytd_actual if m.is_rate else (forecast_year_end(running, reported) if reported else None)
         units = ytd_rate.numerator if ytd_rate else ytd_actual
+        # Only for the headline output and outcome rates: the contract pays for those,
+        # not for each secondary count (schools engaged, volunteers trained).
+        costed = m.higher_is_better and (m.is_headline or m.is_rate)
+        cost = (contract_cost(service.annual_contract_value, service.contract_start,
+                              service.contract_end, reported_quarters)
+                if costed else ContractCost(None))
         series.append(MetricSeries(
             id=m.id, name=m.name, kind=m.kind, unit=m.unit, higher_is_better=m.higher_is_better,
             baseline=m.baseline_value, baseline_period=m.baseline_period,
@@ -148,10 +207,9 @@ def service_figures(session: Session, actor: Actor, service_id: int, year: int,
             annual_target=annual_target(targets, m.id, m.is_rate), ytd_actual=ytd_actual,
             ytd_rate=ytd_rate, quarters_reported=reported, forecast=forecast,
             categories=[(c.name, [cats.get((c.id, q)) for q in (1, 2, 3, 4)]) for c in m.categories],
-            # Only for the headline output and outcome rates: the contract pays for those,
-            # not for each secondary count (schools engaged, volunteers trained).
-            cost_per_unit=(cost_per_unit(service.annual_contract_value, reported, units)
-                           if m.higher_is_better and (m.is_headline or m.is_rate) else None),
+            cost_per_unit=cost_per_unit(cost, units), cost_note=cost.note,
+            ytd_interval=(wilson_interval(ytd_rate.numerator, ytd_rate.denominator)
+                          if ytd_rate else None),
         ))
     narrative = [
         (quarter_label(year, quarter), highlights, case_study)
@@ -169,12 +227,26 @@ def service_figures(session: Session, actor: Actor, service_id: int, year: int,
         priority=service.priority.name, workstream=service.workstream.name,
         description=service.description, contract_value=service.annual_contract_value,
         year=year, metrics=series, narrative=narrative, provisional=include_submitted,
+        retired=is_retired(session, service.id), **_calendar(session, year, today),
     )
 
 
+def _calendar(session: Session, year: int, today: dt.date | None) -> dict:
+    if today is None:
+        return {}
+    periods = periods_of_year(session, year)
+    return {"year_due": year_is_due(year, today, periods),
+            "first_due": due_date_of(Quarter(year, 1), periods.get(1))}
+
+
 def service_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
-    stmt = select(Service.id, Service.name).where(Service.active).order_by(Service.display_order)
+    """Services the actor may see: those in service, then retired ones with any figures or
+    targets (their history stays), named as retired."""
+    stmt = (select(Service.id, Service.name, in_service())
+            .where(listed(None, PROVISIONAL_STATES)).order_by(Service.display_order))
     if actor.role == "provider":
         stmt = stmt.where(Service.provider_id == actor.provider_id)
-    return [(sid, name) for sid, name in session.execute(stmt)]
+    rows = session.execute(stmt).all()
+    return ([(sid, name) for sid, name, current in rows if current]
+            + [(sid, f"{name} (retired)") for sid, name, current in rows if not current])
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models.periods import HasDueDate, Quarter, is_due, is_overdue
+
 STATUS_WORDS = {
     "not_started": "Not started",
     "draft": "Draft",
@@ -16,16 +18,27 @@ STATUS_WORDS = {
 }
 
 
-def effective_status(stored: str | None, due_date: dt.date, today: dt.date) -> str:
-    """The status people see: a stored state, or overdue/missing once the due date passes.
+def effective_status(stored: str | None, quarter: Quarter, today: dt.date,
+                     period: HasDueDate | None = None) -> str:
+    """The status a provider sees: a stored state, or overdue/missing once the quarter's
+    due date has passed (the calendar's rule, models.periods).
 
     A draft past its due date is overdue; no return at all past its due date is missing."""
-    past_due = today > due_date
+    past_due = is_overdue(quarter, today, period)
     if stored is None:
         return "missing" if past_due else "not_started"
     if stored == "draft" and past_due:
         return "overdue"
     return stored
+
+
+def monitoring_status(stored: str | None, quarter: Quarter, today: dt.date,
+                      period: HasDueDate | None = None) -> str:
+    """The status the dashboards and tables show: as `effective_status`, except that no
+    return for a quarter not yet due reads "Not due" (on the due date itself it is due)."""
+    if stored is None and not is_due(quarter, today, period):
+        return "not_due"
+    return effective_status(stored, quarter, today, period)
 
 
 # action -> (states it may start from, state it leads to, roles that may do it)

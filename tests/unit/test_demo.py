@@ -6,6 +6,7 @@ from models.catalogue import seed_catalogue
 from models.db import unit_of_work
 from models.demo import seed_demo
 from models.entities import Metric, Period, Provider, Return, ReturnValue, Service, User
+from models.periods import Quarter
 from models.settings_store import is_demo
 from models.users import authenticate
 from models.workflow import effective_status
@@ -19,7 +20,7 @@ def test_demo_covers_every_state_and_labels_itself(demo_factory):
         periods = s.scalars(select(Period)).all()
         stored = {(r.service_id, r.period_id): r.status for r in s.scalars(select(Return))}
         seen = {
-            effective_status(stored.get((sv.id, p.id)), p.due_date, TODAY)
+            effective_status(stored.get((sv.id, p.id)), Quarter(p.year, p.quarter), TODAY, p)
             for sv in services for p in periods
         }
         assert {"approved", "submitted", "draft", "returned", "overdue", "missing"} <= seen

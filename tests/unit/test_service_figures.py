@@ -7,7 +7,14 @@ import pytest
 from models.access import AccessRefused
 from models.dashboard_views import priority_groups, submission_grid
 from models.performance import build_performance_table
-from models.service_figures import cost_per_unit, service_figures
+from models.periods import Quarter
+from models.service_figures import (
+    ContractCost,
+    contract_cost,
+    contract_months,
+    cost_per_unit,
+    service_figures,
+)
 from tests import factories as f
 
 YEAR = 2024
@@ -22,7 +29,7 @@ def world(session):
     owner, other = f.provider(session, "Alpha Support"), f.provider(session, "Beta Trust")
     svc = f.service(session, "Alpha service", owner)
     svc.annual_contract_value = 40000
-    svc.contract_start = dt.date(2024, 4, 1)
+    svc.contract_start, svc.contract_end = dt.date(2024, 4, 1), dt.date(2025, 3, 31)
     people = f.metric(session, svc, "People supported", headline=True, categories=("Self", "GP"))
     safer = f.metric(session, svc, "Felt safer", unit="percent", kind="outcome", order=1)
     tiny = f.metric(session, svc, "Slept better", unit="percent", kind="outcome", order=2)
@@ -56,7 +63,7 @@ def test_counts_cumulate_and_forecast_from_the_run_rate(session, world):
     assert people.forecast == 100  # 50 in two quarters -> 100 in four
     assert people.baseline == 76 and people.baseline_period == "2018/19"
     assert people.categories == [("Self", [15, 10, None, None]), ("GP", [5, 20, None, None])]
-    assert people.cost_per_unit == pytest.approx(400)  # £40,000 × 2/4 ÷ 50 people
+    assert people.cost_per_unit == pytest.approx(400)  # £40,000 × 6/12 months ÷ 50 people
 
 
 def test_rates_pool_and_carry_wilson_intervals(session, world):
@@ -68,7 +75,7 @@ def test_rates_pool_and_carry_wilson_intervals(session, world):
     assert q1.interval[1] == pytest.approx(98.21, abs=0.01)
     assert (safer.ytd_rate.numerator, safer.ytd_rate.denominator) == (19, 110)
     assert safer.points[1].cumulative == pytest.approx(100 * 19 / 110)
-    assert safer.cost_per_unit == pytest.approx(40000 * 2 / 4 / 19)  # per person improved
+    assert safer.cost_per_unit == pytest.approx(40000 * 6 / 12 / 19)  # per person improved
     tiny = _metric(service_figures(session, world["viewer"], world["svc"], YEAR), "Slept better")
     assert all(p.small_cohort for p in tiny.points if p.rate)
 
@@ -88,10 +95,77 @@ def test_access_and_empty_states(session, world):
 
 
 def test_cost_per_unit_needs_every_part():
-    assert cost_per_unit(None, 2, 10) is None
-    assert cost_per_unit(40000, 0, 10) is None
-    assert cost_per_unit(40000, 4, 0) is None
-    assert cost_per_unit(40000, 4, 100) == 400
+    year = [Quarter(2024, q) for q in (1, 2, 3, 4)]
+    whole = contract_cost(40000, dt.date(2024, 4, 1), dt.date(2025, 3, 31), year)
+    assert whole == ContractCost(40000)
+    assert cost_per_unit(whole, 100) == 400
+    assert cost_per_unit(whole, 0) is None and cost_per_unit(whole, None) is None
+    assert contract_cost(None, dt.date(2024, 4, 1), dt.date(2025, 3, 31), year).amount is None
+    assert contract_cost(40000, dt.date(2024, 4, 1), dt.date(2025, 3, 31), []).amount is None
+
+
+def test_rates_year_to_date_carry_a_wilson_interval(session, world):
+    safer = _metric(service_figures(session, world["viewer"], world["svc"], YEAR), "Felt safer")
+    # Pooled 19 of 110: p = 0.17273, z = 1.95996, z² = 3.84146, n = 110.
+    # centre = (p + z²/2n) / (1 + z²/n) = 0.19019 / 1.03492 = 0.18377
+    # half = z √(p(1 − p)/n + z²/4n²) / (1 + z²/n) = 1.95996 × 0.037127 / 1.03492 = 0.07031
+    # -> 11.35% to 25.41%.
+    low, high = safer.ytd_interval
+    assert low == pytest.approx(11.35, abs=0.01) and high == pytest.approx(25.41, abs=0.01)
+    assert _metric(service_figures(session, world["viewer"], world["svc"], YEAR),
+                   "People supported").ytd_interval is None  # a count has no interval
+
+
+# Contract 1 October 2025 to 31 March 2027 at £12,000 a year.
+START, END, VALUE = dt.date(2025, 10, 1), dt.date(2027, 3, 31), 12000
+
+
+def test_contract_months_by_hand():
+    fy25 = (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    assert contract_months(START, END, *fy25) == 6  # October to March
+    assert contract_months(START, END, dt.date(2026, 4, 1), dt.date(2027, 3, 31)) == 12
+    assert contract_months(START, END, dt.date(2027, 4, 1), dt.date(2028, 3, 31)) == 0
+    # From 16 November: half of November (15 of 30 days) and all of December.
+    q3 = Quarter(2025, 3)  # October to December 2025
+    assert contract_months(dt.date(2025, 11, 16), END, q3.start, q3.end) == 1.5
+
+
+def test_cost_is_pro_rated_by_the_contracts_months_in_the_period():
+    fy = [Quarter(2025, q) for q in (1, 2, 3, 4)]
+    assert contract_cost(VALUE, START, END, fy).amount == pytest.approx(6 / 12 * 12000)  # £6,000
+    assert contract_cost(VALUE, START, END, [Quarter(2026, q) for q in (1, 2, 3, 4)]).amount == 12000
+    assert contract_cost(VALUE, START, END, [Quarter(2025, 3)]).amount == pytest.approx(3000)
+    half = contract_cost(VALUE, dt.date(2025, 11, 16), END, [Quarter(2025, 3)])
+    assert half.amount == pytest.approx(1500)  # 1.5 months of £1,000
+
+
+def test_cost_not_shown_in_words_when_the_contract_cannot_say():
+    outside = contract_cost(VALUE, START, END, [Quarter(2027, 1)])
+    assert outside.amount is None
+    assert outside.note == ("Cost not shown: the contract (1 October 2025 to 31 March 2027) "
+                            "does not cover Q1 2027/28.")
+    for start, end in ((None, END), (START, None), (None, None)):
+        missing = contract_cost(VALUE, start, end, [Quarter(2025, 3)])
+        assert missing.amount is None
+        assert missing.note == ("Cost not shown: the contract's start and end dates are not "
+                                "recorded.")
+
+
+def test_service_page_cost_per_outcome_follows_the_contract(session, world):
+    svc = f.service(session, "Contracted service", f.provider(session, "Gamma"), order=5)
+    svc.annual_contract_value, svc.contract_start, svc.contract_end = VALUE, START, END
+    people = f.metric(session, svc, "People supported", headline=True)
+    ps = {year: f.periods(session, year) for year in (2025, 2027)}
+    f.a_return(session, svc, ps[2025][3], "approved", {people: 30})
+    f.a_return(session, svc, ps[2025][4], "approved", {people: 30})
+    f.a_return(session, svc, ps[2027][1], "approved", {people: 10})
+    fy25 = _metric(service_figures(session, world["viewer"], svc.id, 2025), "People supported")
+    assert fy25.cost_per_unit == pytest.approx(6000 / 60)  # £6,000 over 60 people: £100
+    fy27 = _metric(service_figures(session, world["viewer"], svc.id, 2027), "People supported")
+    assert fy27.cost_per_unit is None and "does not cover Q1 2027/28" in fy27.cost_note
+    svc.contract_end = None
+    no_end = _metric(service_figures(session, world["viewer"], svc.id, 2025), "People supported")
+    assert no_end.cost_per_unit is None and "not recorded" in no_end.cost_note
 
 
 def test_submission_grid_rates(session, world):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from models.aggregation import annual_target, quarter_target
+from models.periods import Quarter
 from models.table_format import neutralise
 from models.workflow import effective_status
 
@@ -27,13 +28,15 @@ def test_annual_target_from_quarters_when_only_quarters_are_set():
 
 
 def test_effective_status_derives_overdue_and_missing():
-    before, after = dt.date(2026, 10, 20), dt.date(2026, 10, 21)
-    assert effective_status(None, DUE, before) == "not_started"
-    assert effective_status(None, DUE, after) == "missing"
-    assert effective_status("draft", DUE, before) == "draft"
-    assert effective_status("draft", DUE, after) == "overdue"
+    q2 = Quarter(2026, 2)  # due 20 October 2026 by default
+    before, on, after = dt.date(2026, 10, 19), DUE, dt.date(2026, 10, 21)
+    assert effective_status(None, q2, before) == "not_started"
+    assert effective_status(None, q2, on) == "not_started"  # due today, not yet late
+    assert effective_status(None, q2, after) == "missing"
+    assert effective_status("draft", q2, on) == "draft"
+    assert effective_status("draft", q2, after) == "overdue"
     for state in ("submitted", "approved", "returned"):
-        assert effective_status(state, DUE, after) == state
+        assert effective_status(state, q2, after) == state
 
 
 def test_formula_injection_is_neutralised():
