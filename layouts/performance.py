@@ -51,7 +51,7 @@ def performance_page(years: list[dict], year: str, period: str, provisional: boo
             select(ids.PERF_QUARTER, "Quarter", PERIOD_OPTIONS, period),
             provisional_switch(ids.PERF_PROVISIONAL, provisional),
             html.Div(dbc.Switch(id=ids.PERF_PUBLISH, value=publish,
-                                label="Publication mode: hide small numbers and whatever they could be worked out from"),
+                                label="Publication mode: hide small numbers and what gives them away"),
                      className="filter align-self-end"),
         ], className="filters d-flex gap-3 mb-3 flex-wrap"),
         html.H2(id=ids.PERF_HEADING, className="h4"),
