@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from models.access import Actor
 from models.entities import RETURN_STATES, Period, Priority, Return, Service, Workstream
 from models.performance import PerformanceRow, PerformanceTable
-from models.periods import Quarter, due_date_of, is_due
+from models.periods import Quarter, before_contract, due_date_of, is_due
 from models.retirement import RETIRED_WORD, listed, retired
 from models.workflow import STATUS_WORDS, monitoring_status
 
@@ -99,7 +99,7 @@ def submission_grid(session: Session, actor: Actor, year: int, today: dt.date
         statuses: list[str | None] = []
         for quarter, rate in zip(quarters, rates, strict=True):
             period = periods.get(quarter.quarter)
-            if service.contract_start and quarter.end < service.contract_start:
+            if before_contract(quarter, service.contract_start):
                 statuses.append(None)
                 continue
             ret = stored.get((service.id, period.id)) if period else None
@@ -122,7 +122,7 @@ def submission_grid(session: Session, actor: Actor, year: int, today: dt.date
 
 def status_word(status: str | None) -> str:
     if status is None:
-        return "Not expected (before the contract)"
+        return STATUS_WORDS["not_expected"]
     if status == "no_period":
         return "Not due (period not open yet)"
     if status == "retired":

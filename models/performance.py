@@ -27,7 +27,7 @@ from models.measures import (
     pool_rates,
     rag_status,
 )
-from models.periods import Quarter, quarters_due, year_is_due
+from models.periods import Quarter, before_contract, quarters_due, year_is_due
 from models.retirement import RETIRED_NOTE, RETIRED_WORD, in_service, listed, retired
 from models.settings_store import is_demo, rag_thresholds
 from models.view_cache import cached
@@ -166,7 +166,7 @@ def _catalogue(session: Session, ids: Select, headline_only: bool) -> tuple[
     (loading thousands of objects cost more than the aggregation itself)."""
     services = session.execute(
         select(Service.id, Service.name, Priority.short_name.label("priority"),
-               Provider.name.label("provider"), retired().label("retired"))
+               Provider.name.label("provider"), retired().label("retired"), Service.contract_start)
         .join(Priority, Priority.id == Service.priority_id)
         .outerjoin(Provider, Provider.id == Service.provider_id)
         .where(Service.id.in_(ids))
@@ -236,6 +236,10 @@ def build_performance_table(
     for service in services:
         provider = service.provider or "Not assigned"
         status = _status_text(service.id, year, quarter, stored, periods, today)
+        # Before its contract a service owes nothing: its quarter reads "Not expected", not Missing.
+        expected = quarter is None or not before_contract(Quarter(year, quarter), service.contract_start)
+        if not expected and (service.id, quarter) not in stored:
+            status = STATUS_WORDS["not_expected"]
         # A retired service keeps its history, marked; nothing new is expected of it.
         retired_notes = [RETIRED_NOTE] if service.retired else []
         if service.retired:
@@ -262,7 +266,7 @@ def build_performance_table(
                 (q_actual, q_target) if quarter else (ytd_actual, ytd_target)
             )
             rag = rag_status(judged_actual.shown, judged_target,
-                             higher_is_better=metric.higher_is_better, due=is_due,
+                             higher_is_better=metric.higher_is_better, due=is_due and expected,
                              thresholds=thresholds)
             annual = annual_target(targets, metric.id, is_rate)
             notes = _notes(metric, judged_actual, demo, include_submitted, annual is not None)

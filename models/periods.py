@@ -145,6 +145,11 @@ def latest_due(today: dt.date, periods: Mapping[tuple[int, int], HasDueDate] | N
     return Quarter.containing(today).previous()
 
 
+def before_contract(quarter: Quarter, contract_start: dt.date | None) -> bool:
+    """A quarter that ends before a service's contract starts expects no return."""
+    return contract_start is not None and quarter.end < contract_start
+
+
 def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
     """Every quarter from `first` to `last` inclusive."""
     out: list[Quarter] = []

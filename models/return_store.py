@@ -20,7 +20,7 @@ from models.entities import (
     ReturnValue,
     Service,
 )
-from models.periods import Quarter, quarter_label
+from models.periods import Quarter, before_contract, quarter_label
 from models.retirement import in_service, is_retired
 from models.return_validation import (
     MetricDef,
@@ -342,7 +342,7 @@ def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow
     for service in services:
         for period in periods:
             q = Quarter(period.year, period.quarter)
-            if service.contract_start and q.end < service.contract_start:
+            if before_contract(q, service.contract_start):
                 continue
             ret = stored.get((service.id, period.id))
             rows.append(HomeRow(service.id, service.name, period.id, q.label, period.due_date,

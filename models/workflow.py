@@ -15,6 +15,7 @@ STATUS_WORDS = {
     "overdue": "Overdue",
     "missing": "Missing",
     "not_due": "Not due",
+    "not_expected": "Not expected (before the contract)",
 }
 
 

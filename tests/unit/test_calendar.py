@@ -166,3 +166,21 @@ def test_the_submission_grid_uses_the_calendar(session, reported):
     mine = next(r for r in rows if r.service == svc.name)
     assert mine.statuses[0] == "no_period"
     assert status_word("no_period") == "Not due (period not open yet)"
+
+
+def test_before_its_contract_a_service_owes_nothing_and_every_page_says_so(session, one_service):
+    """The contract starts on 1 October 2024: Q1 and Q2 of 2024/25 end before it, so they read
+    "Not expected (before the contract)" in the table (RAG Not due) as on Submissions; Q3
+    is owed like any other quarter."""
+    svc, _ = one_service
+    svc.contract_start = dt.date(2024, 10, 1)
+    today = dt.date(2025, 6, 1)
+    for quarter in (1, 2):
+        row = _headline(build_performance_table(session, 2024, quarter, today))
+        assert (row.rag, row.status) == ("not_due", "Not expected (before the contract)")
+    row = _headline(build_performance_table(session, 2024, 3, today))
+    assert (row.rag, row.status) == ("no_data", "Missing")
+    rows, _ = submission_grid(session, f.Actor(1, "viewer"), 2024, today)
+    mine = next(r for r in rows if r.service == svc.name)
+    assert [status_word(s) for s in mine.statuses[:3]] == [
+        "Not expected (before the contract)", "Not expected (before the contract)", "Missing"]
