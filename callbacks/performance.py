@@ -7,10 +7,10 @@ from dash import Dash, Input, Output, no_update
 from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
 from layouts import ids
-from models.disclosure import published_masks
+from models.disclosure import row_masks
+from models.export_context import pack_disclosure
 from models.performance import COLUMNS, performance_table
 from models.periods import parse_quarter, parse_year_label, quarter_label, year_label
-from models.settings_store import disclosure_threshold
 from models.table_format import row_cells
 
 
@@ -26,8 +26,7 @@ def update_performance(year_text: str | None, period_text: str | None, provision
     with transaction() as session:
         table = performance_table(session, year, quarter, today(), provider_id=scope,
                                   include_submitted=bool(provisional))
-        threshold = disclosure_threshold(session)
-    masks = published_masks(table, bool(publish), threshold)
+        masks = row_masks(table, pack_disclosure(session, table, bool(publish)))
     rows = [dict(zip(COLUMNS, row_cells(r, m), strict=True)) for r, m in zip(table.rows, masks, strict=True)]
     heading = quarter_label(year, quarter) if quarter else f"The whole of {year_label(year)}"
     if provisional:

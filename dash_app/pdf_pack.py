@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 
 from layouts.service_charts import quarterly_count_figure, rate_figure
 from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, year_figures
-from models.disclosure import WITHHELD, RowMask, publication_rule_text, row_masks, span_of
-from models.export_context import ExportContext
-from models.performance import COLUMNS, Figure, PerformanceRow
+from models.disclosure import WITHHELD, RowMask, publication_rule_text, span_of
+from models.export_context import ExportContext, chart_quarters
+from models.performance import COLUMNS, PerformanceRow
 from models.periods import year_label
 from models.service_figures import MetricSeries, service_figures
 from models.table_format import row_cells
@@ -144,12 +144,14 @@ def _service_cell(row: PerformanceRow, mask: RowMask, column: int) -> str:
 
 
 def _service_page(row_group: list[tuple[PerformanceRow, RowMask]], images: list[Path],
-                  narrative: list) -> list:
+                  narrative: list, quarter: int | None) -> list:
     first = row_group[0][0]
     story: list = [Paragraph(escape(first.service), STYLES["Heading2"]),
                    Paragraph(escape(f"{first.provider} · {first.priority}"), BODY)]
-    wanted = ["Metric", "Quarter target", "Quarter actual", "Quarter % of target", "YTD actual",
-              "Annual target", "RAG", "Status"]
+    wanted = (["Metric", "Quarter target", "Quarter actual", "Quarter % of target", "YTD actual",
+               "Annual target", "RAG", "Status"] if quarter else
+              ["Metric", "YTD target", "YTD actual", "YTD % of target", "Forecast", "Annual target",
+               "RAG", "Status"])
     idx = [COLUMNS.index(w) for w in wanted]
     body = [[Paragraph(_indent(escape(_service_cell(r, mask, i))), SMALL) for i in idx]
             for r, mask in row_group if not r.is_breakdown]
@@ -169,10 +171,11 @@ def _service_page(row_group: list[tuple[PerformanceRow, RowMask]], images: list[
     return story
 
 
-def _charted(m: MetricSeries) -> dict[int, Figure]:
-    """Every quarter the chart draws, empty ones included (a reader sees those as nought)."""
-    return {p.quarter: Figure(rate=p.rate) if p.rate is not None else Figure(count=p.actual)
-            for p in m.points}
+def _through(m: MetricSeries, last: int) -> MetricSeries:
+    """The series as far as the pack's last quarter: a Q2 pack exported later does not draw
+    Q3 and Q4 (nor publish them)."""
+    return replace(m, points=[p if p.quarter <= last else replace(p, actual=None, rate=None, interval=None)
+                              for p in m.points])
 
 
 def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> bytes:
@@ -182,29 +185,26 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
     reader = _Reader(0, "provider" if scope else "admin", scope)
     year_text = year_label(table.year)
     groups: dict[int, list[int]] = {}
-    row_of_metric: dict[int, int] = {}
     for i, r in enumerate(table.rows):
         groups.setdefault(r.service_id, []).append(i)
-        if r.metric_id is not None:
-            row_of_metric[r.metric_id] = i
     states = PROVISIONAL_STATES if table.provisional else COUNTED_STATES
     shared = year_figures(session, table.year, states, service_ids=list(groups))
+    charted_metrics = {table.rows[i].metric_id: i for i in chart_quarters(table, shared.totals)}
     charts: list[tuple[int, MetricSeries, ChartBuilder]] = []
     narrative: dict[int, list] = {}
     for service_id in groups:
         f = service_figures(session, reader, service_id, table.year, table.provisional, shared)
-        narrative[service_id] = [n for n in f.narrative
-                                 if table.quarter is None or n[0].startswith(f"Q{table.quarter} ")]
-        headline = next((m for m in f.metrics if m.unit == "count" and m.has_data), None)
-        outcome = next((m for m in f.metrics if m.unit == "percent" and m.has_data), None)
-        charts += [(service_id, m, draw) for m, draw in ((headline, quarterly_count_figure),
-                                                         (outcome, rate_figure))
-                   if m is not None and m.id in row_of_metric]
-    disclosure = ctx.disclosure({row_of_metric[m.id]: _charted(m) for _, m, _ in charts})
-    masks = row_masks(table, disclosure)
+        # A published pack leaves free text out: it cannot be checked for small numbers.
+        narrative[service_id] = [] if ctx.publish else [
+            n for n in f.narrative if table.quarter is None or n[0].startswith(f"Q{table.quarter} ")]
+        charts += [(service_id, _through(m, table.through),
+                    rate_figure if m.unit == "percent" else quarterly_count_figure)
+                   for m in f.metrics if m.id in charted_metrics]
+    disclosure = ctx.disclosure
+    masks = ctx.masks()
     figures = []
     for _, m, draw in charts:
-        row = row_of_metric[m.id]
+        row = charted_metrics[m.id]
         hidden = {q: marker for q in (1, 2, 3, 4) if disclosure is not None
                   and (marker := disclosure.marker((row, span_of(q)))) is not None}
         fig = draw(m, year_text, hidden)
@@ -231,7 +231,7 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
         story += [PageBreak(), *_rag_summary(table.rows, masks), PageBreak()]
         for service_id, rows in groups.items():
             story += _service_page([(table.rows[i], masks[i]) for i in rows],
-                                   images.get(service_id, []), narrative[service_id])
+                                   images.get(service_id, []), narrative[service_id], table.quarter)
         story.append(Paragraph("The full performance table", STYLES["Heading2"]))
         data = [[Paragraph(f"<b>{escape(c)}</b>", SMALL) for c in COLUMNS]] + [
             [Paragraph(_indent(escape(c)), SMALL) for c in row_cells(r, mask)]

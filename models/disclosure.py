@@ -25,7 +25,7 @@ A cell is recovered when its set narrows to a single value. No Dash and no datab
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -54,7 +54,8 @@ def publication_rule_text(threshold: int) -> str:
             f"as <{t}, and a rate is withheld when the number assessed, the number who improved "
             f"or the number who did not is from 1 to {t - 1}. Where figures add up (categories "
             "to their total, quarters to the year to date), a second figure is withheld as well "
-            "so the hidden one cannot be worked out by subtraction; \"Withheld\" marks those. "
+            "so the hidden one cannot be worked out by subtraction; \"Withheld\" marks those, and "
+            f"a withheld count is 0 or {t} and over. "
             "Everything worked out from a hidden figure (% of target, forecast, RAG, chart bars "
             "and labels) is withheld with it.")
 
@@ -184,77 +185,160 @@ class Disclosure:
 
 def control(values: dict[Key, CellValue], groups: Iterable[Group],
             threshold: int = DEFAULT_THRESHOLD) -> Disclosure:
-    """Decide what to hide among published `values` (primary, then secondary to a fixed point)."""
+    """Decide what to hide among published `values`: primary, then secondary until a reader
+    working through every group at once can pin down no hidden figure and no small sum."""
     result = Disclosure(threshold)
     for key, value in values.items():
         if sensitive(value, threshold):
             result.hidden[key] = SECONDARY if isinstance(value, Rate) else SMALL
     groups = [g for g in groups if g.total in values and any(p in values for p in g.parts)]
-    groups_of: dict[Key, list[int]] = {}
-    for index, group in enumerate(groups):
-        for key in (group.total, *group.parts):
-            groups_of.setdefault(key, []).append(index)
-    # A worklist: a group is looked at again only when one of its cells has just been hidden.
-    pending = set(range(len(groups)))
-    while pending:
-        group = groups[pending.pop()]
-        if recovered(group, values, result):
-            newly = _withhold_next_smallest(group, values, result)
-            if newly is not None:
-                pending.update(groups_of[newly])
+    # Groups that share no cell cannot inform each other: settle each connected set alone.
+    for component in _connected(groups):
+        # Widen the first leaking group that still has a figure to withhold, then look again.
+        # A nought is withheld only when no leaking group has anything else to give: a
+        # hidden nought is easily pinned (it cannot be "<5").
+        while leaking := list(_leaks(component, values, result)):
+            if not any(_withhold_next_smallest(g, values, result, noughts) is not None
+                       for noughts in (False, True) for g in leaking):
+                break
     return result
 
 
-def _withhold_next_smallest(group: Group, values: dict[Key, CellValue],
-                            result: Disclosure) -> Key | None:
-    def size(key: Key) -> tuple:
-        count, cohort, _ = _components(values[key])
-        magnitude = cohort if isinstance(values[key], Rate) else count
-        return (key == group.total, magnitude == 0, magnitude)
+def _connected(groups: list[Group]) -> list[list[Group]]:
+    """Groups joined by the cells they share (union-find over their keys)."""
+    parent: dict[object, object] = {}
 
-    shown = [k for k in [*group.parts, group.total] if k in values and k not in result.hidden]
+    def root(key: object) -> object:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for index, group in enumerate(groups):
+        for key in (group.total, *group.parts):
+            parent[root(key)] = root(("group", index))
+    joined: dict[object, list[Group]] = {}
+    for index, group in enumerate(groups):
+        joined.setdefault(root(("group", index)), []).append(group)
+    return list(joined.values())
+
+
+def _leaks(groups: list[Group], values: dict[Key, CellValue], result: Disclosure) -> Iterator[Group]:
+    """Groups to widen: where a reader pins down a hidden figure, or the sum of a group's
+    hidden parts to a small number."""
+    counts = [g for g in groups if not isinstance(values[g.total], Rate)]
+    beliefs = propagate(counts, values, result)
+    for index, group in enumerate(counts):
+        pinned = any(k in result.hidden and beliefs[k].single is not None for k in (group.total, *group.parts))
+        if pinned or small_sum(group, values, result, beliefs) or (
+                group.has_unpublished and beliefs[("unpublished", index)].single is not None
+                and sensitive(group.unpublished, result.threshold)):
+            yield group
+    yield from (g for g in groups if isinstance(values[g.total], Rate) and rate_leaks(g, values, result))
+
+
+def _equation(group: Group, index: int, values: dict[Key, CellValue], result: Disclosure,
+              beliefs: dict[object, Values], component: int = 0
+              ) -> tuple[list[tuple[int, Values]], list[object], float]:
+    """The group's sum as an equation in its hidden cells: Σ coefficient × x = rhs."""
+    equation: list[tuple[int, Values]] = []
+    unknown: list[object] = []
+    rhs = 0.0
+    for key, coefficient in [(k, 1) for k in group.parts if k in values] + [(group.total, -1)]:
+        if key in result.hidden:
+            equation.append((coefficient, beliefs[key]))
+            unknown.append(key)
+        else:
+            rhs -= coefficient * _components(values[key])[component]
+    if group.has_unpublished:
+        equation.append((1, beliefs[("unpublished", index)]))
+        unknown.append(("unpublished", index))
+    return equation, unknown, rhs
+
+
+def propagate(groups: list[Group], values: dict[Key, CellValue],
+              result: Disclosure) -> dict[object, Values]:
+    """What a reader can believe of every hidden count, narrowed through all the groups until
+    nothing narrows further (each group's equation, in turn, again and again)."""
+    beliefs: dict[object, Values] = {k: belief(m, result.threshold, False) for k, m in result.hidden.items()}
+    groups_of: dict[object, list[int]] = {}
+    for index, group in enumerate(groups):
+        beliefs[("unpublished", index)] = ANY
+        for key in (group.total, *group.parts, ("unpublished", index)):
+            groups_of.setdefault(key, []).append(index)
+    pending, rounds = list(range(len(groups))), 0
+    while pending and rounds < 50 * len(groups):
+        rounds += 1
+        index = pending.pop()
+        equation, unknown, rhs = _equation(groups[index], index, values, result, beliefs)
+        for key, narrowed in zip(unknown, solve(equation, rhs), strict=True):
+            # An empty set means the printed figures do not add up (a return without its
+            # breakdown): that group tells a reader nothing exact, so it narrows nothing.
+            if narrowed.spans and narrowed != beliefs[key]:
+                beliefs[key] = narrowed
+                pending.extend(i for i in groups_of[key] if i not in pending)
+    return beliefs
+
+
+def small_sum(group: Group, values: dict[Key, CellValue], result: Disclosure,
+              beliefs: dict[object, Values]) -> bool:
+    """The hidden parts of a group add up to a small number a reader can work out (shown
+    total minus shown parts): "these categories together were 3 people"."""
+    hidden_parts = [k for k in group.parts if k in result.hidden] + (["u"] if group.has_unpublished else [])
+    if not hidden_parts:
+        return False
+    total = values[group.total] if group.total not in result.hidden else beliefs[group.total].single
+    if total is None:
+        return False
+    rest = sum(_components(values[k])[0] for k in group.parts if k in values and k not in result.hidden)
+    return is_small(_components(total)[0] - rest, result.threshold)
+
+
+def rate_leaks(group: Group, values: dict[Key, CellValue], result: Disclosure) -> bool:
+    """A group of rates (quarters to the year to date) gives away a hidden rate, or the hidden
+    rates together, when its numerators, cohorts or complements pin them down."""
+    t = result.threshold
+    beliefs: dict[object, Values] = {k: ANY for k in result.hidden} | {("unpublished", 0): ANY}
+    hidden = [k for k in group.parts if k in result.hidden] + ([("unpublished", 0)] if group.has_unpublished else [])
+    if hidden and group.total not in result.hidden:
+        shown = [_components(values[k]) for k in group.parts if k in values and k not in result.hidden]
+        total = _components(values[group.total])
+        if any(is_small(total[c] - sum(v[c] for v in shown), t) for c in range(3)):
+            return True
+    pins: dict[object, list[float | None]] = {}
+    for component in range(3):
+        equation, unknown, rhs = _equation(group, 0, values, result, beliefs, component)
+        for key, allowed in zip(unknown, solve(equation, rhs), strict=True):
+            pins.setdefault(key, []).append(allowed.single)
+    for key, pinned in pins.items():
+        if key == ("unpublished", 0):
+            continue  # its sum is judged above
+        true = _components(values[key])
+        # A rate is known when its numerator and cohort are; a small component alone is enough.
+        if (pinned[0] is not None and pinned[1] is not None) or any(
+                p is not None and is_small(true[i], t) for i, p in enumerate(pinned)):
+            return True
+    return False
+
+
+def _magnitude(value: CellValue) -> float:
+    count, cohort, _ = _components(value)
+    return cohort if isinstance(value, Rate) else count
+
+
+def _withhold_next_smallest(group: Group, values: dict[Key, CellValue], result: Disclosure,
+                            noughts: bool = True) -> Key | None:
+    """Withhold the group's smallest shown part (its total last); None when it has none."""
+    def size(key: Key) -> tuple:
+        return (key == group.total, _magnitude(values[key]))
+
+    shown = [k for k in [*group.parts, group.total] if k in values and k not in result.hidden
+             and (noughts or _magnitude(values[k]) != 0)]
     if not shown:
         return None
     chosen = min(shown, key=size)
     result.hidden[chosen] = SECONDARY
     return chosen
-
-
-def recovered(group: Group, values: dict[Key, CellValue], result: Disclosure) -> list[Key | str]:
-    """The hidden cells of a group a reader can pin down from what is shown (and "unpublished"
-    when the folded-in parts are a small number a reader can pin down)."""
-    t = result.threshold
-    is_rate = isinstance(values.get(group.total), Rate)
-    members = [(k, 1) for k in group.parts if k in values] + [(group.total, -1)]
-    found: list[Key | str] = []
-    pins: dict[Key | str, list[float | None]] = {}
-    for component in range(3 if is_rate else 1):
-        equation: list[tuple[int, Values]] = []
-        unknown: list[Key | str] = []
-        rhs = 0.0
-        for key, coefficient in members:
-            if key in result.hidden:
-                equation.append((coefficient, belief(result.hidden[key], t, is_rate)))
-                unknown.append(key)
-            else:
-                rhs -= coefficient * _components(values[key])[component]
-        if group.has_unpublished:
-            equation.append((1, belief("unpublished", t, is_rate)))
-            unknown.append("unpublished")
-        for key, allowed in zip(unknown, solve(equation, rhs), strict=True):
-            pins.setdefault(key, []).append(allowed.single)
-    for key, pinned in pins.items():
-        true = _components(group.unpublished if key == "unpublished" else values[key])
-        if key == "unpublished" and not sensitive(group.unpublished, t):
-            continue
-        if not is_rate:
-            if pinned[0] is not None:
-                found.append(key)
-        # A rate is known when its numerator and cohort are; a small component alone is enough.
-        elif (pinned[0] is not None and pinned[1] is not None) or any(
-                p is not None and is_small(true[i], t) for i, p in enumerate(pinned)):
-            found.append(key)
-    return found
 
 
 # The performance table as an output --------------------------------------------------------
@@ -346,8 +430,3 @@ def row_masks(table: PerformanceTable, disclosure: Disclosure | None) -> list[Ro
         masks.append(RowMask(quarter, ytd, judged is not None, True))
     return masks
 
-
-def published_masks(table: PerformanceTable, publish: bool, threshold: int = DEFAULT_THRESHOLD,
-                    charted: dict[int, dict[int, Figure]] | None = None) -> list[RowMask]:
-    """The row masks for an output of `table`: open unless `publish`."""
-    return row_masks(table, table_disclosure(table, threshold, charted) if publish else None)

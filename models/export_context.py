@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, QuarterTotals, year_figures
 from models.catalogue import SOURCE
 from models.disclosure import (
     DEFAULT_THRESHOLD,
@@ -22,6 +23,9 @@ from models.measures import RagThresholds, rag_rule_text
 from models.performance import Figure, PerformanceTable
 from models.periods import quarter_label, year_label
 from models.settings_store import disclosure_threshold, rag_thresholds
+
+NARRATIVE_LEFT_OUT = ("Highlights, challenges and case studies are left out of a published pack: "
+                      "free text cannot be checked for small numbers.")
 
 
 @dataclass
@@ -43,15 +47,12 @@ class ExportContext:
     exported_at: dt.datetime
     publish: bool = False
     threshold: int = DEFAULT_THRESHOLD
+    disclosure: Disclosure | None = None  # what publication mode hides (None: nothing)
     extra_notes: list[str] = field(default_factory=list)
-
-    def disclosure(self, charted: dict[int, dict[int, Figure]] | None = None) -> Disclosure | None:
-        """What this export hides (None unless publishing); `charted`: quarters drawn per row."""
-        return table_disclosure(self.table, self.threshold, charted) if self.publish else None
 
     def masks(self) -> list[RowMask]:
         """What each row may show in this export (everything, unless publishing)."""
-        return row_masks(self.table, self.disclosure())
+        return row_masks(self.table, self.disclosure)
 
     @property
     def title(self) -> str:
@@ -82,6 +83,7 @@ class ExportContext:
         ]
         if self.publish:
             lines.append(("Publication mode", publication_rule_text(self.threshold)))
+            lines.append(("Narrative", NARRATIVE_LEFT_OUT))
         if self.table.demo:
             lines.append(("DEMO DATA", "These figures are synthetic, made up to show how the app "
                           "works. They are not real performance data."))
@@ -109,13 +111,48 @@ def narrative_entries(session: Session, year: int, quarter: int | None,
             for s, p, y, q, h, c, cs in session.execute(stmt) if h or c or cs]
 
 
+def chart_quarters(table: PerformanceTable,
+                   totals: dict[tuple[int, int], QuarterTotals]) -> dict[int, dict[int, Figure]]:
+    """By table row, the quarters the PDF pack charts: each service's first count and first
+    rate with figures, quarters 1 to the pack's last (later quarters are not the pack's).
+    A published pack treats them as published in every format, so the CSV, the XLSX and the
+    PDF of one pack hide the same cells and cannot be set against each other."""
+    charted: dict[int, dict[int, Figure]] = {}
+    drawn: set[tuple[int, str]] = set()
+    for index, row in enumerate(table.rows):
+        if row.metric_id is None or (row.service_id, row.unit) in drawn:
+            continue
+        quarters = {q: _figure(totals.get((row.metric_id, q)), row.unit) for q in range(1, table.through + 1)}
+        if any(not figure.empty for figure in quarters.values()):
+            drawn.add((row.service_id, row.unit))
+            charted[index] = quarters
+    return charted
+
+
+def _figure(found: QuarterTotals | None, unit: str) -> Figure:
+    if found is None:
+        return Figure()
+    return Figure(rate=found.rate) if unit == "percent" else Figure(count=found.count)
+
+
+def pack_disclosure(session: Session, table: PerformanceTable, publish: bool) -> Disclosure | None:
+    """What a published pack of `table` hides — the same in the grid, CSV, XLSX and PDF."""
+    if not publish:
+        return None
+    states = PROVISIONAL_STATES if table.provisional else COUNTED_STATES
+    figures = year_figures(session, table.year, states, service_ids={r.service_id for r in table.rows})
+    return table_disclosure(table, disclosure_threshold(session), chart_quarters(table, figures.totals))
+
+
 def export_context(session: Session, table: PerformanceTable, user_email: str,
                    now: dt.datetime, publish: bool = False, provider_id: int | None = None
                    ) -> ExportContext:
     return ExportContext(
         table=table,
-        narrative=narrative_entries(session, table.year, table.quarter, provider_id,
-                                    table.provisional),
+        # Free text cannot be checked for small numbers: a published pack leaves it out.
+        narrative=[] if publish else narrative_entries(session, table.year, table.quarter, provider_id,
+                                                        table.provisional),
         thresholds=rag_thresholds(session), exported_by=user_email, exported_at=now,
         publish=publish, threshold=disclosure_threshold(session),
+        disclosure=pack_disclosure(session, table, publish),
     )

@@ -236,7 +236,8 @@ def build_performance_table(
     for service in services:
         provider = service.provider or "Not assigned"
         status = _status_text(service.id, year, quarter, stored, periods, today)
-        # Before its contract a service owes nothing: its quarter reads "Not expected", not Missing.
+        # Before its contract a service owes nothing: its quarter reads "Not expected", not
+        # Missing (the RAG still follows the calendar: no figures past the due date, No data).
         expected = quarter is None or not before_contract(Quarter(year, quarter), service.contract_start)
         if not expected and (service.id, quarter) not in stored:
             status = STATUS_WORDS["not_expected"]
@@ -266,7 +267,7 @@ def build_performance_table(
                 (q_actual, q_target) if quarter else (ytd_actual, ytd_target)
             )
             rag = rag_status(judged_actual.shown, judged_target,
-                             higher_is_better=metric.higher_is_better, due=is_due and expected,
+                             higher_is_better=metric.higher_is_better, due=is_due,
                              thresholds=thresholds)
             annual = annual_target(targets, metric.id, is_rate)
             notes = _notes(metric, judged_actual, demo, include_submitted, annual is not None)

@@ -26,6 +26,7 @@ HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0B0C0C", "pattern
           "text_wrap": True, "valign": "top"}
 COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0%"
+DECIMAL_FORMAT = "#,##0.0"
 _COL = {name: i for i, name in enumerate(COLUMNS)}
 
 
@@ -43,7 +44,10 @@ def _numeric_cells(row: PerformanceRow, mask: RowMask) -> dict[str, tuple[object
     def target(value: float | None) -> tuple[object, str | None]:
         if value is None:
             return None, None
-        return (value / 100, PERCENT_FORMAT) if rate else (value, COUNT_FORMAT)
+        if rate:
+            return value / 100, PERCENT_FORMAT
+        # An even split can leave half a person (1.5 a quarter): show it as the CSV does.
+        return value, COUNT_FORMAT if float(value).is_integer() else DECIMAL_FORMAT
 
     out["Baseline"] = target(row.baseline)
     out["Quarter target"] = target(row.quarter_target)
@@ -57,6 +61,9 @@ def _numeric_cells(row: PerformanceRow, mask: RowMask) -> dict[str, tuple[object
             out[column], out[pct_column] = (marker, None), (None, None)
             continue
         shown = figure.shown
+        if figure.rate is not None and shown is None:
+            out[column], out[pct_column] = (figure.rate.describe(), None), (None, None)  # no one assessed
+            continue
         out[column] = ((None, None) if shown is None else
                        (shown / 100, PERCENT_FORMAT) if figure.rate is not None else (shown, COUNT_FORMAT))
         out[pct_column] = (None, None) if pct is None else (pct / 100, PERCENT_FORMAT)
@@ -90,6 +97,7 @@ class _Widths:
 def _performance_sheet(wb: Workbook, ctx: ExportContext) -> None:
     ws = wb.add_worksheet("Performance")
     formats = {COUNT_FORMAT: wb.add_format({"num_format": COUNT_FORMAT}),
+               DECIMAL_FORMAT: wb.add_format({"num_format": DECIMAL_FORMAT}),
                PERCENT_FORMAT: wb.add_format({"num_format": PERCENT_FORMAT})}
     rag_formats = {word: wb.add_format({"bold": True, "bg_color": f"#{colour}", "pattern": 1})
                    for word, colour in RAG_FILLS.items()}

@@ -137,45 +137,89 @@ def _sumset(sets: list[int]) -> int:
     return reach
 
 
-def solve_group(total: Cell, parts: list[Cell], extra_unknown: bool = False) -> list[tuple[int, int]]:
-    """total = Σ parts (+ one unknown ≥ 0 when `extra_unknown`). Returns (index, value) for
-    each hidden cell pinned to one value; index len(parts) is the total, len(parts)+1 the
-    unknown (reported only when it is a small number)."""
-    cap = max([total.value or 0, *(p.value or 0 for p in parts)]) + SLACK
-    addends = [_bits(p.candidates(cap)) for p in parts]
-    if extra_unknown:
-        addends.append((1 << (cap + 1)) - 1)
-    totals = _bits(total.candidates(cap))
-    hidden = [i for i, cell in enumerate(parts) if cell.hidden]
-    if extra_unknown:
-        hidden.append(len(parts) + 1)
-    pinned = []
-    for i in hidden:
-        k = i if i < len(parts) else len(addends) - 1
-        others = _sumset([a for j, a in enumerate(addends) if j != k])
-        allowed = [v for v in range(cap + 1) if addends[k] >> v & 1 and (totals >> v) & others]
-        if len(allowed) == 1:
-            pinned.append((i, allowed[0]))
-    if total.hidden:
-        sums = _sumset(addends)
-        allowed = [t for t in range(cap + 1) if totals >> t & 1 and sums >> t & 1]
-        if len(allowed) == 1:
-            pinned.append((len(parts), allowed[0]))
-    return [(i, v) for i, v in pinned
-            if v < cap - 5 and (i != len(parts) + 1 or 0 < v < THRESHOLD)]
+@dataclass
+class System:
+    """Every additive relation an output prints, as equations total = Σ parts over variables
+    (a printed figure is a known value; a hidden one is what its marker allows; an unprinted
+    part is any number from 0)."""
+
+    known: dict[object, int] = field(default_factory=dict)
+    hidden: dict[object, Cell] = field(default_factory=dict)
+    free: set[object] = field(default_factory=set)
+    equations: list[tuple[object, list[object]]] = field(default_factory=list)
+    names: dict[object, str] = field(default_factory=dict)
+
+    def add(self, name: object, cell: Cell, label: str) -> None:
+        self.names[name] = label
+        if cell.hidden:
+            self.hidden[name] = cell
+        else:
+            self.known[name] = cell.value or 0
+
+    def solve(self, findings: Findings, label: str) -> None:
+        """Narrow every unknown through all equations until nothing narrows; report each hidden
+        figure left with one possible value, and each small sum of hidden parts."""
+        cap = max([0, *self.known.values()]) + SLACK
+        everything = (1 << (cap + 1)) - 1
+        domain = {n: _bits(c.candidates(cap)) for n, c in self.hidden.items()} | {n: everything for n in self.free}
+        changed = True
+        while changed:
+            changed = False
+            for total, parts in self.equations:
+                terms = [total, *parts]
+                if not any(t in domain for t in terms):
+                    continue
+                for i, name in enumerate(terms):
+                    if name not in domain:
+                        continue
+                    others = [self._bits_of(t, domain) for j, t in enumerate(terms) if j and j != i]
+                    sum_others = _sumset(others)
+                    if i == 0:
+                        allowed = domain[name] & sum_others
+                    else:
+                        totals = self._bits_of(total, domain)
+                        allowed = 0
+                        for v in range(cap + 1):
+                            if domain[name] >> v & 1 and (totals >> v) & sum_others:
+                                allowed |= 1 << v
+                    if allowed and allowed != domain[name]:
+                        domain[name], changed = allowed, True
+        for name in self.hidden:
+            value = _single(domain[name])
+            if value is not None and value < cap - 5:
+                findings.add(f"{label}: {self.names[name]} = {value}")
+        for total, parts in self.equations:
+            unknown = [p for p in parts if p in domain]
+            total_value = self.known.get(total, _single(domain.get(total, 0)))
+            if unknown and total_value is not None:
+                rest = total_value - sum(self.known.get(p, 0) for p in parts if p not in domain)
+                if 0 < rest < THRESHOLD:
+                    findings.add(f"{label}: hidden parts of {self.names[total]} add up to {rest}")
+
+    def _bits_of(self, name: object, domain: dict[object, int]) -> int:
+        return domain[name] if name in domain else 1 << self.known.get(name, 0)
+
+
+def _single(bits: int) -> int | None:
+    return bits.bit_length() - 1 if bits and bits & (bits - 1) == 0 else None
 
 
 def attack_table(rows: list[Row], quarter: int | None, findings: Findings, label: str,
-                 notes_describe_rates: bool = False) -> None:
+                 notes_describe_rates: bool = False,
+                 charts: Iterable[tuple[str, list[object], list[str]]] = (), through: int = 4) -> None:
+    """Everything one output prints — its table and, for the PDF, its charts — attacked as one."""
     columns = (["Quarter actual"] if quarter else []) + ["YTD actual"]
     judged = "Quarter actual" if quarter else "YTD actual"
-    for row in rows:
+    system = System()
+    for i, row in enumerate(rows):
         for column in columns:
             cell = read_cell(row[column])
             if cell.value is not None and not cell.blank and 0 < cell.value < THRESHOLD and not row.is_rate:
                 findings.add(f"{label}: {row.name} {column} printed as {cell.value}")
             if cell.rate is not None:
                 _small_rate(cell.rate, f"{label}: {row.name} {column}", findings)
+            if not row.is_rate:
+                system.add((i, column), cell, f"{row.name} {column}")
             if not cell.hidden:
                 continue
             pct = column.replace("actual", "% of target")
@@ -189,49 +233,53 @@ def attack_table(rows: list[Row], quarter: int | None, findings: Findings, label
             for numerator, cohort in ((int(n), int(d)) for _, n, d in RATE.findall(str(row["Note"] or ""))):
                 _small_rate((numerator, cohort), f"{label}: {row.name} note", findings)
         if quarter and not row.is_rate:
-            q_cell, y_cell = read_cell(row["Quarter actual"]), read_cell(row["YTD actual"])
-            for index, value in solve_group(y_cell, [q_cell], extra_unknown=quarter > 1):
-                what = {0: "quarter", 1: "year to date", 2: "earlier quarters"}[index]
-                findings.add(f"{label}: {row.name} {what} = {value} from quarter and year to date")
+            # The year to date is this quarter plus the earlier ones (none before Q2).
+            earlier = [("earlier", i)] if quarter > 1 else []
+            system.free.update(earlier)
+            system.names[("earlier", i)] = f"{row.name} earlier quarters"
+            system.equations.append(((i, "YTD actual"), [(i, "Quarter actual"), *earlier]))
     for metric, children in _breakdown_groups(rows):
         for column in columns:
-            total = read_cell(metric[column])
-            parts = [read_cell(c[column]) for c in children]
-            for index, value in solve_group(total, parts):
-                who = metric if index == len(parts) else children[index]
-                findings.add(f"{label}: {who.name} {column} = {value} by subtraction")
+            if not metric.is_rate:
+                system.equations.append(((rows.index(metric), column), [(rows.index(c), column) for c in children]))
+    _charts_into(system, charts, rows, quarter, through, findings, label)
+    system.solve(findings, label)
 
 
-def attack_charts(charts: Iterable[tuple[str, list[object], list[str]]], rows: list[Row],
-                  quarter: int | None, through: int, findings: Findings, label: str) -> None:
+def _charts_into(system: System, charts: Iterable[tuple[str, list[object], list[str]]], rows: list[Row],
+                 quarter: int | None, through: int, findings: Findings, label: str) -> None:
     """Each chart: (metric name, the four bars' heights, the four quarters' labels). Its
     quarters 1..through add up to the table's year to date for that metric."""
-    by_metric = {str(r["Metric"]).strip(): r for r in rows if not r.is_breakdown}
+    by_metric = {str(r["Metric"]).strip(): i for i, r in enumerate(rows) if not r.is_breakdown}
     for name, heights, texts in charts:
-        row = by_metric[name]
-        quarters = []
+        i = by_metric[name]
+        row = rows[i]
+        quarters: list[object] = []
         for q in range(4):
             text = texts[q] or ""
             if heights[q] is None:
                 if re.search(r"\d", text.replace(SMALL_TEXT, "")):
                     findings.add(f"{label}: chart {name} Q{q + 1} hidden but labelled {text!r}")
                 marker = SMALL_TEXT if SMALL_TEXT in text else WITHHELD_TEXT if WITHHELD_TEXT in text else None
-                quarters.append(Cell(marker=marker) if marker else Cell(value=0, blank=True))
+                cell = Cell(marker=marker) if marker else Cell(value=0, blank=True)
             else:
-                height = heights[q]
-                if not row.is_rate and 0 < height < THRESHOLD:
-                    findings.add(f"{label}: chart {name} Q{q + 1} drawn at {height}")
-                quarters.append(Cell(value=int(height)) if not row.is_rate else Cell())
-        if row.is_rate:
-            continue
-        if quarter:
-            table_q = read_cell(row["Quarter actual"])
-            if table_q.hidden != quarters[quarter - 1].hidden:
-                findings.add(f"{label}: chart {name} Q{quarter} and the table disagree on hiding it")
-        ytd = read_cell(row["YTD actual"])
-        for index, value in solve_group(ytd, quarters[:through]):
-            findings.add(f"{label}: chart {name} {'YTD' if index == through else f'Q{index + 1}'} = "
-                         f"{value} from the chart's quarters and the table")
+                if not row.is_rate and 0 < heights[q] < THRESHOLD:
+                    findings.add(f"{label}: chart {name} Q{q + 1} drawn at {heights[q]}")
+                cell = Cell(value=int(heights[q])) if not row.is_rate else Cell()
+            if q >= through and (heights[q] is not None or cell.hidden):
+                findings.add(f"{label}: chart {name} draws Q{q + 1}, after the pack's last quarter")
+            if row.is_rate:
+                continue
+            if quarter == q + 1:
+                table_cell = read_cell(row["Quarter actual"])
+                if table_cell.hidden != cell.hidden or (not cell.hidden and table_cell.value != cell.value):
+                    findings.add(f"{label}: chart {name} Q{quarter} and the table disagree")
+                quarters.append((i, "Quarter actual"))
+            else:
+                system.add(("chart", i, q + 1), cell, f"chart {name} Q{q + 1}")
+                quarters.append(("chart", i, q + 1))
+        if not row.is_rate:
+            system.equations.append(((i, "YTD actual"), quarters[:through]))
 
 
 def _small_rate(rate: tuple[int, int], where: str, findings: Findings) -> None:

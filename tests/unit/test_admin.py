@@ -149,7 +149,7 @@ def test_rag_rule_and_audit_log(session, world):
 
 def test_publication_threshold_is_the_admins_and_drives_the_export(session, world):
     from models.csv_export import performance_csv
-    from models.disclosure import published_masks
+    from models.disclosure import row_masks, table_disclosure
     from models.performance import build_performance_table
     from models.settings_store import disclosure_threshold
 
@@ -163,7 +163,7 @@ def test_publication_threshold_is_the_admins_and_drives_the_export(session, worl
     assert admin.audit_log(session, w["admin"], entity="publication threshold")[0].after
     # People supported: 5 in Q1 (Self 2, GP 3). Under 10 it is hidden as "<10".
     table = build_performance_table(session, 2024, 1, f.TODAY_2024, provider_id=w["owner"].id)
-    text = performance_csv(table, published_masks(table, True, 10)).decode("utf-8-sig")
+    text = performance_csv(table, row_masks(table, table_disclosure(table, 10))).decode("utf-8-sig")
     people = next(x for x in text.splitlines() if ",People supported," in x)
     assert ",<10," in people and ",5," not in people
 

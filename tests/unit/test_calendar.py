@@ -170,14 +170,14 @@ def test_the_submission_grid_uses_the_calendar(session, reported):
 
 def test_before_its_contract_a_service_owes_nothing_and_every_page_says_so(session, one_service):
     """The contract starts on 1 October 2024: Q1 and Q2 of 2024/25 end before it, so they read
-    "Not expected (before the contract)" in the table (RAG Not due) as on Submissions; Q3
+    "Not expected (before the contract)" in the table (RAG No data) as on Submissions; Q3
     is owed like any other quarter."""
     svc, _ = one_service
     svc.contract_start = dt.date(2024, 10, 1)
     today = dt.date(2025, 6, 1)
     for quarter in (1, 2):
         row = _headline(build_performance_table(session, 2024, quarter, today))
-        assert (row.rag, row.status) == ("not_due", "Not expected (before the contract)")
+        assert (row.rag, row.status) == ("no_data", "Not expected (before the contract)")
     row = _headline(build_performance_table(session, 2024, 3, today))
     assert (row.rag, row.status) == ("no_data", "Missing")
     rows, _ = submission_grid(session, f.Actor(1, "viewer"), 2024, today)

@@ -130,7 +130,9 @@ def _attack(out: dict, quarter: int | None, label: str) -> list[str]:
     findings = attack.Findings()
     attack.attack_table(out["csv"], quarter, findings, f"{label} CSV")
     attack.attack_table(out["xlsx"], quarter, findings, f"{label} XLSX", notes_describe_rates=True)
-    attack.attack_charts(out["charts"], out["csv"], quarter, out["through"], findings, f"{label} PDF")
+    # The PDF: its table (the CSV's cells, checked below) and its charts, attacked together.
+    attack.attack_table(out["csv"], quarter, findings, f"{label} PDF", charts=out["charts"],
+                        through=out["through"])
     # The PDF's table prints exactly the CSV's cells, row by row (so the CSV's attack covers it).
     pdf = attack.squash(out["pdf"])
     for row in out["csv"]:
@@ -185,4 +187,38 @@ def test_generated_small_numbers_give_nothing_away(factory, seed, monkeypatch):
         for quarter in (None, 1, 2, 3, 4):
             out = _outputs(s, 2024, quarter, today, monkeypatch)
             found += _attack(out, quarter, f"seed {seed} {quarter or 'year'}")
+    assert found == [], "\n".join(found)
+
+
+# Found by an independent red team (each recovered a hidden value before the fix): a reader
+# combines groups (a quarter is at most its year to date; categories sum to their total; the
+# chart's quarters sum to the table's year to date), or sets the CSV beside the PDF.
+RED_TEAM = {
+    # name: (quarterly totals, categories, per-quarter category values)
+    "R1 Outreach": ([5, 9, 8, 8], ("Police", "Self", "GP"), [[0, 0, 5], [6, 1, 2], [4, 0, 4], [4, 0, 4]]),
+    "R2 Refuge": ([10, 0, 9, 12], ("Adults", "Children"), [[10, 0], [0, 0], [4, 5], [6, 6]]),
+    "R3 Helpline": ([4, 17, 20, 20], ("Women", "Men"), [[4, 0], [4, 13], [10, 10], [10, 10]]),
+    "R4 ISVA": ([2, 2, 12, 13], (), []),
+    "X1 Advocacy": ([5, 1, 8, 0], (), []),
+    "X2 Outreach": ([4, 4, 4, 4], (), []),
+}
+
+
+def test_red_team_cases_give_nothing_away(factory, monkeypatch):
+    with unit_of_work(factory) as s:
+        owner = f.provider(s, "Red team")
+        ps = f.periods(s, 2025)
+        for k, (name, (quarters, names, split)) in enumerate(RED_TEAM.items()):
+            svc = f.service(s, name, owner, order=k)
+            metric = f.metric(s, svc, f"{name} people", headline=True, categories=names)
+            f.target(s, metric, 2025, 40)
+            categories = s.scalars(select(MetricCategory).where(MetricCategory.metric_id == metric.id)).all()
+            for q, value in enumerate(quarters, 1):
+                f.a_return(s, svc, ps[q], "approved", {metric: value},
+                           breakdown=dict(zip(categories, split[q - 1], strict=True)) if names else None)
+    found = []
+    with unit_of_work(factory) as s:
+        for quarter in (None, 2, 3):
+            out = _outputs(s, 2025, quarter, dt.date(2026, 6, 1), monkeypatch)
+            found += _attack(out, quarter, f"red team {quarter or 'year'}")
     assert found == [], "\n".join(found)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from dash_app.exports import build_export
 from models.csv_export import performance_csv
 from models.db import unit_of_work
-from models.disclosure import published_masks
+from models.disclosure import row_masks, table_disclosure
 from models.entities import Metric, Period, Provider, Return, ReturnValue, Service
 from models.performance import COLUMNS, build_performance_table
 from tests import factories as f
@@ -91,7 +91,7 @@ def test_publication_mode_suppresses_small_numbers(session):
     ps = f.periods(session, 2024)
     f.a_return(session, svc, ps[1], "approved", {people: 3, zero: 0}, {safer: (3, 4)})
     table = build_performance_table(session, 2024, 1, dt.date(2024, 11, 25), provider_id=owner.id)
-    text = performance_csv(table, published_masks(table, True)).decode("utf-8-sig")
+    text = performance_csv(table, row_masks(table, table_disclosure(table))).decode("utf-8-sig")
     line = next(x for x in text.splitlines() if ",People supported," in x)
     assert ",<5," in line and ",30%," not in line  # 3 of a target of 10, hidden with it
     assert ",0," in next(x for x in text.splitlines() if ",Complaints," in x)
