@@ -13,7 +13,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from models.disclosure import WITHHELD, RowMask
-from models.export_context import ExportContext
+from models.export_context import NARRATIVE_LEFT_OUT, ExportContext
 from models.measures import round_half_up
 from models.performance import COLUMNS, PerformanceRow
 from models.table_format import neutralise, row_cells
@@ -151,7 +151,9 @@ def _narrative_sheet(wb: Workbook, ctx: ExportContext) -> None:
         widths.see(col, name)
     rows = [[_text(v) for v in (n.service, n.provider, n.quarter, n.highlights, n.challenges,
                                 n.case_study)] for n in ctx.narrative]
-    if not rows:
+    if ctx.publish:
+        rows = [[NARRATIVE_LEFT_OUT]]
+    elif not rows:
         rows = [["No highlights or case studies in approved returns for this period."]]
     for r, values in enumerate(rows, start=1):
         for col, value in enumerate(values):
