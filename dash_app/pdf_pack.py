@@ -28,6 +28,7 @@ from reportlab.platypus import (
 )
 from sqlalchemy.orm import Session
 
+from layouts.chart_text import chart_text
 from layouts.service_charts import quarterly_count_figure, rate_figure
 from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, year_figures
 from models.export_context import ExportContext
@@ -174,7 +175,7 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
         for m, draw in ((headline, quarterly_count_figure), (outcome, rate_figure)):
             if m is not None:
                 fig = draw(m, year_text)
-                fig.update_layout(title=f"{m.name}: " + fig.layout.title.text)
+                fig.update_layout(title=chart_text(f"{m.name}: ") + fig.layout.title.text)
                 figures.append(fig)
                 owners.append(service_id)
     with tempfile.TemporaryDirectory() as tmp:

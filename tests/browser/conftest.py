@@ -35,6 +35,12 @@ def sign_in(dash_duo, email: str, password: str = DEMO_PASSWORD) -> None:
     dash_duo.find_element("#sign-in").click()
 
 
+def sign_out(dash_duo) -> None:
+    """The header's Sign out button: a POST with the CSRF token, back to the sign-in page."""
+    dash_duo.wait_for_element("#sign-out").click()
+    dash_duo.wait_for_element("#sign-in")
+
+
 @pytest.fixture
 def return_world(tmp_path):
     """Demo data plus a small service of a new provider, to enter a whole return through
