@@ -123,7 +123,7 @@ def _as_text(value: object) -> str | None:
 # small when zipped, a million rows inside) is refused in milliseconds with little memory.
 # A real template is a few dozen rows and six columns, about 30 KB unpacked.
 MAX_PARTS = 60  # files inside the .xlsx (zip)
-MAX_UNPACKED_BYTES = 4_000_000
+MAX_UNPACKED_BYTES = 2_000_000
 MAX_ROWS = 400  # per sheet
 MAX_COLUMNS = 26
 MAX_SHARED_STRINGS = 2_000
@@ -161,20 +161,40 @@ def read_template(data: bytes) -> TemplateContents:
 
 def _check_archive(archive: zipfile.ZipFile) -> None:
     """Refuse a zip whose declared contents are too many or too big (zipfile never unpacks
-    more than a member declares), and count shared strings as they stream past."""
+    more than a member declares), then stream each sheet and the shared strings, stopping at
+    the first row, cell or string over the caps: openpyxl would otherwise walk a whole sheet
+    (looking for its dimensions) before the first row is read."""
     members = archive.infolist()
     if len(members) > MAX_PARTS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
         raise TemplateError(_TOO_BIG)
     for member in members:
-        if member.filename.lower().endswith("sharedstrings.xml"):
-            with archive.open(member) as source:
-                count = 0
-                for _event, element in ElementTree.iterparse(source):
-                    if element.tag.rsplit("}", 1)[-1] == "si":
-                        count += 1
-                        if count > MAX_SHARED_STRINGS:
-                            raise TemplateError(_TOO_BIG)
-                        element.clear()
+        name = member.filename.lower()
+        if name.endswith("sharedstrings.xml"):
+            _count(archive, member, {"si": MAX_SHARED_STRINGS})
+        elif name.endswith(".xml"):  # a sheet may live at any path the workbook names
+            _count(archive, member, {"row": MAX_ROWS}, per_row=MAX_COLUMNS)
+
+
+def _count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, caps: dict[str, int],
+           per_row: int | None = None) -> None:
+    counts = dict.fromkeys(caps, 0)
+    cells = 0
+    with archive.open(member) as source:
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "end":
+                if tag in ("row", "si"):
+                    element.clear()  # keep memory flat
+                continue
+            if tag in counts:
+                counts[tag] += 1
+                cells = 0
+                if counts[tag] > caps[tag]:
+                    raise TemplateError(_TOO_BIG)
+            elif tag == "c" and per_row is not None:
+                cells += 1
+                if cells > per_row:
+                    raise TemplateError(_TOO_BIG)
 
 
 def _rows(ws) -> Iterator[tuple[int, tuple]]:  # noqa: ANN001 - openpyxl's read-only sheet
