@@ -73,7 +73,9 @@ def init_app(server: Flask, settings: Settings, sessions: sessionmaker[Session])
     limiter = Limiter(key_func=get_remote_address, storage_uri=uri, storage_options=options,
                       headers_enabled=True, key_prefix="cwp")
     limiter.init_app(server)
-    # Registering the limit is enough: Flask-Limiter checks it before the view runs.
-    limiter.limit(settings.login_rate_limit, methods=["POST"])(server.view_functions["auth.login"])
+    # The decorated view checks the limit before the sign-in view runs (this app's copy).
+    login = server.view_functions["auth.login"]
+    server.view_functions["auth.login"] = limiter.limit(settings.login_rate_limit,
+                                                        methods=["POST"])(login)
     server.extensions["monitor.limiter"] = limiter
     return limiter
