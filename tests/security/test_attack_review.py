@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
+import threading
 import time
 import zipfile
 
@@ -23,6 +25,7 @@ from tests import hostile_files
 from tests.callbacks.test_routes import csrf_token, sign_in, sign_out
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import Actor
+from tests.security.servers import free_port, parallel_wrong_passwords, start_redis, stop
 from tests.security.test_access_matrix import payload, server_callbacks
 
 PROVIDER = "safer-futures-support@demo.local"
@@ -256,7 +259,24 @@ def test_4_a_body_over_the_limit_is_refused_before_it_is_read(demo_app, client):
 
 # Row 5 (per client): Flask-Limiter on the sign-in form -----------------------------------
 
-def test_5_the_sign_in_form_is_limited_per_client(client):
+def test_5_parallel_wrong_passwords_on_a_threaded_server(demo_app):
+    """The reported 18 checks of 20 (threaded server): now exactly MAX_FAILURES."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", free_port(), demo_app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        answers, attempt = parallel_wrong_passwords(f"http://127.0.0.1:{server.port}",
+                                                    "viewer@demo.local", 20)
+        assert answers.count(401) == MAX_FAILURES and answers.count(429) == 20 - MAX_FAILURES
+        assert attempt(DEMO_PASSWORD) == 429
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def _twenty_then_refused(client) -> None:
     token = csrf_token(client, "/login")
     answers = [client.post("/login", data={"email": f"guess{i}@example.org", "password": "guess",
                                             "csrf_token": token}).status_code for i in range(21)]
@@ -265,6 +285,33 @@ def test_5_the_sign_in_form_is_limited_per_client(client):
                                           "csrf_token": token})
     assert refused.status_code == 429 and "from your network" in refused.get_data(as_text=True)
     assert client.get("/login").status_code == 200  # reading the form is not limited
+
+
+def test_5_the_sign_in_form_is_limited_per_client(client):
+    """Counted in the database when no CACHE_URL is set."""
+    _twenty_then_refused(client)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    started = start_redis(tmp_path_factory.mktemp("redis") / "redis.log")
+    if started is None:
+        if os.environ.get("CI"):
+            raise AssertionError("redis-server is needed in CI (.ci/run installs it)")
+        pytest.skip("redis-server is not installed")
+    yield started[0]
+    stop(started[1])
+
+
+def test_5_the_per_client_limit_is_shared_through_redis(db_url, demo_factory, redis_url):
+    from dataclasses import replace
+
+    from dash_app import create_app
+    from tests.conftest import settings_for
+
+    app = create_app(replace(settings_for(db_url), cache_url=redis_url))
+    app.server.extensions["monitor.limiter"].reset()  # one Redis serves both engines' runs
+    _twenty_then_refused(app.server.test_client())
 
 
 # Row 6: no live formula in any workbook the app writes ------------------------------------
