@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     from callbacks import register
 
     register(app)
+    errors.check_callbacks(server, app)
     security.init_app(server, app, settings)
     return app
 

@@ -490,6 +490,18 @@ def test_11_malformed_xml_inside_a_workbook_gets_a_message(client):
         assert "cannot be read" in response.get_data(as_text=True) or "can be read" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("body", [
+    {}, [1, 2], "text", {"output": 1}, {"output": "no-such.children", "inputs": []},
+    {"output": "rv-upload-result.children", "inputs": "x", "state": 5},
+    {"output": "rv-upload-result.children", "inputs": [], "state": []},
+    {"output": "rv-upload-result.children", "inputs": [{"id": "rv-upload"}], "state": [{}, {}, {}]},
+])
+def test_11_callback_payloads_of_the_wrong_shape_get_400(client, body):
+    sign_in(client, PROVIDER)
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 400 and "Reload it" in response.get_data(as_text=True)
+
+
 def test_11_a_deeply_nested_json_body_gets_400(client):
     sign_in(client, "viewer@demo.local")
     deep = "[" * 100_000 + "]" * 100_000
