@@ -37,7 +37,11 @@ def sign_in(dash_duo, email: str, password: str = DEMO_PASSWORD) -> None:
 
 def sign_out(dash_duo) -> None:
     """The header's Sign out button: a POST with the CSRF token, back to the sign-in page."""
-    dash_duo.wait_for_element("#sign-out").click()
+    from selenium.webdriver.common.keys import Keys
+
+    button = dash_duo.wait_for_element("#sign-out")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.send_keys(Keys.ENTER)  # as a keyboard user would; the form posts
     dash_duo.wait_for_element("#sign-in")
 
 
