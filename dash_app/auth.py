@@ -16,6 +16,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -25,6 +26,7 @@ from flask import (
 )
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
@@ -104,6 +106,11 @@ def start_session(user: SignedInUser, started: float | None = None) -> None:
     session.permanent = True  # runs out after the idle timeout (dash_app.security)
     login_user(user)
     session[SIGNED_IN_AT] = time.time() if started is None else started
+    # The CSRF secret is in the session from the start: otherwise a page's parallel first
+    # requests would each make one, and the cookie that arrives last would win. (Flask-WTF
+    # keeps this request's token in g; the session it came from has just been cleared.)
+    g.pop("csrf_token", None)
+    generate_csrf()
 
 
 class NewPasswordForm(FlaskForm):

@@ -387,6 +387,9 @@ def test_8_sign_out_is_a_post_with_the_csrf_token(client):
 
 def test_8_the_header_holds_a_sign_out_form(client):
     sign_in(client, "viewer@demo.local")
+    with client.session_transaction() as session:
+        # Set at sign-in: a page's parallel first requests must not each make their own.
+        assert session.get("csrf_token")
     layout = json.dumps(client.get("/_dash-layout").get_json())
     assert '"action": "/logout"' in layout and '"method": "post"' in layout
     assert '"name": "csrf_token"' in layout
