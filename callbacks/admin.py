@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from callbacks.common import AccessDenied, require_user, transaction
+from callbacks.common import AccessDenied, one_time_password_lifetime, require_user, transaction
 from dash_app.database import sessions
 from layouts import ids
 from layouts.admin import (
@@ -26,7 +26,7 @@ from layouts.admin import (
 )
 from layouts.charts import data_table
 from models import admin, admin_views
-from models.access import AccessRefused, require_admin
+from models.access import AccessRefused, record_id, require_admin
 from models.audit import record_refusal
 from models.entities import Metric, Period, Provider, Service, User
 from models.periods import parse_year_label
@@ -54,9 +54,10 @@ def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any
         return False, message("That name is already in use; choose another.", ok=False)
 
 
-def _int(value: str | None) -> int | None:
+def _int(value: object) -> int | None:
+    """An id from a picker; None for "new" or anything that is not an id (see record_id)."""
     try:
-        return int(value) if value not in (None, "", NEW) else None
+        return record_id(value) if value not in (None, "", NEW) else None
     except ValueError:
         return None
 
@@ -207,11 +208,13 @@ def _grid(rows: list[admin.TargetRow]) -> list[dict]:
 def _rows(grid: list[dict] | None) -> list[admin.TargetRow]:
     rows = []
     for g in grid or []:
+        if not isinstance(g, dict) or "metric_id" not in g:
+            raise ValueError("The targets table is out of date; reload the page and try again.")
         values = []
         for key in ("annual", "q1", "q2", "q3", "q4"):
             raw = g.get(key)
             values.append(None if raw in (None, "") else _number(str(raw), f"{g.get('metric')} {key}"))
-        rows.append(admin.TargetRow(int(g["metric_id"]), str(g.get("metric", "")),
+        rows.append(admin.TargetRow(record_id(g["metric_id"]), str(g.get("metric", "")),
                                     str(g.get("unit", "count")), values[0], values[1:]))
     return rows
 
@@ -288,11 +291,18 @@ def _user_outputs(done: Any, rows: list[User]) -> tuple:
     return done, user_table(rows), [{"label": u.email, "value": str(u.id)} for u in rows]
 
 
+def _days(period: dt.timedelta) -> str:
+    days = period.total_seconds() / 86400
+    return f"{days:g} day" + ("" if days == 1 else "s")
+
+
 def invite(email: str | None, role: str | None, provider: str | None) -> tuple:
     def work(s: Session, u: Any) -> tuple[str, list[User]]:
-        user, password = admin.invite_user(s, u, email or "", role or "", _int(provider))
-        return (f"Invited {user.email}. Give them this one-time password, which works once and "
-                f"must be changed at first sign-in: {password}"), admin_views.users(s, u)
+        user, password = admin.invite_user(s, u, email or "", role or "", _int(provider),
+                                           one_time_password_lifetime())
+        return (f"Invited {user.email}. Give them this one-time password; it works once, within "
+                f"{_days(one_time_password_lifetime())}, and must be changed at that sign-in: "
+                f"{password}"), admin_views.users(s, u)
 
     ok, result = run_admin("invite user", work)
     return _user_outputs(message(result[0]), result[1]) if ok else (result, no_update, no_update)
@@ -314,9 +324,10 @@ def user_action(action: str, pick: str | None, role: str | None, provider: str |
         if uid is None:
             raise admin.AdminError("Choose a user first")
         if action == "reset":
-            password = admin.reset_password(s, u, uid)
-            done = (f"Password reset. Give the user this one-time password, which must be changed "
-                    f"at the next sign-in: {password}")
+            password = admin.reset_password(s, u, uid, one_time_password_lifetime())
+            done = ("Password reset; the user's sessions have ended. Give them this one-time "
+                    f"password; it works once, within {_days(one_time_password_lifetime())}, and "
+                    f"must be changed at that sign-in: {password}")
         else:
             admin.update_user(s, u, uid, role or "", _int(provider), bool(active))
             done = "User saved."

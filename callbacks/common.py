@@ -15,6 +15,10 @@ def today() -> dt.date:
     return current_app.config["MONITOR_SETTINGS"].current_date()
 
 
+def one_time_password_lifetime() -> dt.timedelta:
+    return current_app.config["MONITOR_SETTINGS"].one_time_password_lifetime
+
+
 def view_query(**params: object) -> str:
     """The URL query that restores a view, keys in the order given: None and False are left
     out (the defaults), True is written as 1."""

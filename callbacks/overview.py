@@ -8,6 +8,7 @@ from dash import Dash, Input, Output, html, no_update
 from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
 from layouts import ids
+from layouts.chart_text import chart_text
 from layouts.charts import (
     RAG_ORDER,
     PercentPoint,
@@ -115,7 +116,7 @@ def _render(current: PerformanceTable, previous: dict, filters: OverviewFilters,
     ]
     figure = percent_of_target_figure(points, f"Headline output as % of target, {label}")
     if not any(p.percent is not None for p in points):
-        figure.add_annotation(text=f"No approved returns for {label} yet", showarrow=False,
+        figure.add_annotation(text=chart_text(f"No approved returns for {label} yet"), showarrow=False,
                               x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
     table_rows = [
         [_service_name(r), r.metric, format_target(r.quarter_target, r.unit),

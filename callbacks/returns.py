@@ -16,7 +16,7 @@ from dash_app.database import sessions
 from layouts import ids
 from layouts.return_form import field_href
 from layouts.review import queue_list
-from models.access import AccessRefused
+from models.access import AccessRefused, record_id
 from models.audit import record_refusal
 from models.return_store import (
     CONFLICT_MESSAGE,
@@ -31,10 +31,9 @@ from models.workflow import WorkflowError
 
 
 def whole(value: object) -> int:
-    """An id or version from the browser: a whole number, or ValueError (never a 500)."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError("not a whole number")
-    return int(value)
+    """An id or version from the browser: a whole number in range, or ValueError (never a
+    500). See models.access.record_id."""
+    return record_id(value)
 
 
 def error_summary(title: str, items: list[tuple[str, str]], cat_metric: dict[int, int],
@@ -183,6 +182,10 @@ def handle_upload(contents: str | None, filename: str | None, context: dict | No
     """Fill a draft from an uploaded Excel template: all of it, or nothing."""
     if not contents:
         return no_update
+    if not isinstance(contents, str):
+        return message_box("The file could not be read; try uploading it again.")
+    if not isinstance(filename, str):
+        filename = None
     try:
         user = require_user()
         service_id, period_id = whole(context["service"]), whole(context["period"])

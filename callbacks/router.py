@@ -17,7 +17,7 @@ from layouts.returns_home import returns_home_page
 from layouts.review import review_page
 from layouts.service import service_page
 from layouts.shell import not_found
-from models.access import AccessRefused
+from models.access import AccessRefused, record_id
 from models.audit import record_refusal
 from models.overview import default_quarter, filter_choices, year_choices
 from models.periods import parse_quarter, year_label
@@ -73,7 +73,7 @@ def render_returns(user) -> html.Div:  # noqa: ANN001
 def render_return_form(user, search: str | None) -> html.Div:  # noqa: ANN001
     params = query_params(search)
     try:
-        service_id, period_id = int(params["service"]), int(params["period"])
+        service_id, period_id = record_id(params["service"]), record_id(params["period"])
     except (KeyError, ValueError):
         return html.Div([html.H1("Return not found", className="h2"),
                          html.P("Choose a return from the returns page.")])
@@ -81,8 +81,8 @@ def render_return_form(user, search: str | None) -> html.Div:  # noqa: ANN001
         with transaction() as session:
             view = load_return_view(session, user, service_id, period_id, today())
     except AccessRefused as exc:
-        record_refusal(sessions(), user.id, f"open return for service {service_id}, period "
-                       f"{period_id}", exc.entity, exc.entity_id)
+        record_refusal(sessions(), user.id, f"open return for service {params['service'][:40]}, "
+                       f"period {params['period'][:40]}", exc.entity, exc.entity_id)
         return html.Div([html.H1("No access", className="h2"), html.P(str(exc))])
     return return_form_page(view)
 

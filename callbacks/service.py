@@ -8,7 +8,7 @@ from callbacks.common import AccessDenied, require_user, today, transaction, vie
 from dash_app.database import sessions
 from layouts import ids
 from layouts.service import service_body
-from models.access import AccessRefused
+from models.access import AccessRefused, record_id
 from models.audit import record_refusal
 from models.periods import parse_year_label
 from models.service_figures import service_figures
@@ -18,7 +18,7 @@ def update_service(service_value: str | None, year_text: str | None,
                    provisional: bool | None = False) -> tuple:
     try:
         user = require_user()
-        service_id = int(service_value or "")
+        service_id = record_id(service_value or "")
         year = parse_year_label(year_text or "")
     except AccessDenied as exc:
         return [html.P(str(exc))], no_update
@@ -30,7 +30,8 @@ def update_service(service_value: str | None, year_text: str | None,
             figures = service_figures(session, user, service_id, year, bool(provisional),
                                       today=today())
     except AccessRefused as exc:
-        record_refusal(sessions(), user.id, f"view service {service_id}", exc.entity, exc.entity_id)
+        record_refusal(sessions(), user.id, f"view service {str(service_value)[:40]}", exc.entity,
+                       exc.entity_id)
         return [html.P(str(exc), className="field-error")], no_update
     query = view_query(id=service_id, year=year_text, provisional=bool(provisional))
     return service_body(figures), f"?{query}"

@@ -8,7 +8,16 @@ from dash import Dash
 from flask import Flask
 from flask_login import current_user
 
-from dash_app import auth, compression, database, response_cache, routes, security
+from dash_app import (
+    auth,
+    compression,
+    database,
+    errors,
+    rate_limit,
+    response_cache,
+    routes,
+    security,
+)
 from dash_app.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,11 +37,21 @@ def create_app(settings: Settings | None = None) -> Dash:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.production,
         WTF_CSRF_TIME_LIMIT=3600,
+        # A bigger body is refused (413) before it is read; uploads are far smaller.
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
     )
+    if settings.trusted_proxies:
+        # Behind a reverse proxy: the client's address (for per-client limits) and scheme.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                   x_proto=settings.trusted_proxies)
     # Registered first, so its after_request hook runs last, on the finished response.
     compression.init_app(server)
-    database.init_app(server, settings)
+    sessions = database.init_app(server, settings)
     auth.init_app(server)
+    rate_limit.init_app(server, settings, sessions)
+    errors.init_app(server)
     response_cache.init_app(server)  # after the sign-in guard, so only signed-in users reach it
     routes.init_app(server)
 
@@ -56,7 +75,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     from callbacks import register
 
     register(app)
-    security.init_app(server, app)
+    errors.check_callbacks(server, app)
+    security.init_app(server, app, settings)
     return app
 
 
@@ -71,6 +91,7 @@ class MonitorDash(Dash):
 
 def _layout():  # noqa: ANN202 - Dash calls this per page load, inside the request
     from dash import html
+    from flask_wtf.csrf import generate_csrf
 
     from dash_app.database import transaction
     from layouts.shell import shell
@@ -80,4 +101,5 @@ def _layout():  # noqa: ANN202 - Dash calls this per page load, inside the reque
         return html.Div("Sign in to use this app.")
     with transaction() as session:
         demo = is_demo(session)
-    return shell(current_user.email, current_user.role, current_user.provider_name, demo)
+    return shell(current_user.email, current_user.role, current_user.provider_name, demo,
+                 sign_out_token=generate_csrf())

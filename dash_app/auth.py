@@ -1,26 +1,54 @@
-"""Sign-in with Flask-Login: a Flask form (CSRF-protected), and a guard on every request."""
+"""Sign-in with Flask-Login: a Flask form (CSRF-protected), and a guard on every request.
+
+A session is valid while its user is active, its generation matches the user's (sign-out,
+a password change or reset, a role or provider change and deactivation move it on, ending
+every session of that user), it has been used within 30 minutes and it began less than
+SESSION_LIFETIME_HOURS (12) ago."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from dash_app.database import sessions, transaction
 from dash_app.extensions import login_manager
+from models.access import MAX_ID
 from models.entities import User
-from models.users import authenticate, record_sign_in, sign_in_blocked
+from models.users import authenticate, end_sessions, sign_in_succeeded, take_password_attempt
 
 bp = Blueprint("auth", __name__)
 
 # Reachable without signing in: the sign-in page, the health check, and static files
-# (Dash's own JavaScript bundles and our assets hold no data).
-PUBLIC_PREFIXES = ("/login", "/healthz", "/assets/", "/_dash-component-suites/", "/favicon.ico")
+# (Dash's own JavaScript bundles and our assets hold no data). Pages match exactly.
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/favicon.ico"})
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+SIGNED_IN_AT = "signed_in_at"
+TOO_MANY = ("There have been too many failed sign-ins for this email address. Wait 15 minutes "
+            "and try again, or ask the lead officer to reset your password.")
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
 @dataclass
@@ -33,6 +61,7 @@ class SignedInUser(UserMixin):
     provider_id: int | None
     provider_name: str | None
     must_change_password: bool = False
+    generation: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -42,23 +71,56 @@ class SignedInUser(UserMixin):
     def is_provider(self) -> bool:
         return self.role == "provider"
 
+    def get_id(self) -> str:
+        # Stored in the signed session cookie: the session names its generation.
+        return f"{self.id}:{self.generation}"
+
 
 def snapshot(user: User) -> SignedInUser:
     return SignedInUser(user.id, user.email, user.role, user.provider_id,
-                        user.provider.name if user.provider else None, user.must_change_password)
+                        user.provider.name if user.provider else None, user.must_change_password,
+                        user.session_generation)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> SignedInUser | None:
-    with sessions()() as session:
-        user = session.get(User, int(user_id))
-        # A deactivated user's existing session stops working at once.
-        return snapshot(user) if user is not None and user.active else None
+def load_user(session_id: str) -> SignedInUser | None:
+    user_id, _, generation = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and generation.isascii()
+            and generation.isdigit()) or int(user_id) > MAX_ID:
+        return None  # a cookie from before sessions had generations, or a forged one
+    started = session.get(SIGNED_IN_AT)
+    lifetime = current_app.config["MONITOR_SETTINGS"].session_lifetime.total_seconds()
+    if not isinstance(started, int | float) or not 0 <= time.time() - started <= lifetime:
+        return None
+    with sessions()() as db:
+        user = db.get(User, int(user_id))
+        # A deactivated user's, or an ended session, stops working at once.
+        if user is None or not user.active or user.session_generation != int(generation):
+            return None
+        return snapshot(user)
+
+
+def start_session(user: SignedInUser, started: float | None = None) -> None:
+    """Sign the user in on this browser; `started` keeps the absolute lifetime running."""
+    session.clear()
+    session.permanent = True  # runs out after the idle timeout (dash_app.security)
+    login_user(user)
+    session[SIGNED_IN_AT] = time.time() if started is None else started
+    # The CSRF secret is in the session from the start: otherwise a page's parallel first
+    # requests would each make one, and the cookie that arrives last would win. (Flask-WTF
+    # keeps this request's token in g; the session it came from has just been cleared.)
+    g.pop("csrf_token", None)
+    generate_csrf()
 
 
 class NewPasswordForm(FlaskForm):
+    current = PasswordField("Current password")
     password = PasswordField("New password", validators=[DataRequired("Enter a new password")])
     confirm = PasswordField("New password again", validators=[DataRequired("Enter it again")])
+
+
+class SignOutForm(FlaskForm):
+    """Only the CSRF token: sign-out is a POST from this site."""
 
 
 class LoginForm(FlaskForm):
@@ -67,11 +129,13 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so sign-in cannot be used to redirect elsewhere."""
-    if not target:
+    """Only same-site paths, so sign-in cannot be used to redirect elsewhere: a path from
+    the root, without a scheme or host, backslashes or control characters."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)):
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return "/"
     return target
 
@@ -82,18 +146,18 @@ def login():  # noqa: ANN201 - a Flask view
     error = None
     if form.validate_on_submit():
         email = form.email.data or ""
-        with transaction() as session:
-            blocked = sign_in_blocked(session, email)
-            user = None if blocked else authenticate(session, email, form.password.data or "")
+        # Counted, and committed, before the password is checked (see take_password_attempt).
+        with transaction() as db:
+            allowed = take_password_attempt(db, email)
+        if not allowed:
+            return render_template("login.html", form=form, error=TOO_MANY), 429
+        with transaction() as db:
+            user = authenticate(db, email, form.password.data or "")
             signed_in = snapshot(user) if user else None
-            if not blocked:
-                record_sign_in(session, email, signed_in is not None)
-        if blocked:
-            error = ("There have been too many failed sign-ins for this email address. Wait 15 "
-                     "minutes and try again, or ask the lead officer to reset your password.")
-            return render_template("login.html", form=form, error=error), 429
+            if signed_in is not None:
+                sign_in_succeeded(db, email)
         if signed_in is not None:
-            login_user(signed_in)
+            start_session(signed_in)
             if signed_in.must_change_password:
                 return redirect(url_for("auth.set_password"))
             return redirect(_safe_next(request.args.get("next")))
@@ -107,31 +171,57 @@ def login():  # noqa: ANN201 - a Flask view
 
 @bp.route("/set-password", methods=["GET", "POST"])
 def set_password():  # noqa: ANN201
-    """Replace a one-time password (invited or reset users) before anything else."""
+    """Change your password: after a one-time password (invited or reset users) this comes
+    before anything else and needs no current password; otherwise the current one is
+    needed. Every other session of the user ends; this one carries on."""
     from models.admin import AdminError, change_own_password
 
     form = NewPasswordForm()
+    forced = current_user.must_change_password
     error = None
     if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                change_own_password(session, current_user.id, form.password.data or "",
-                                    form.confirm.data or "")
-        except AdminError as exc:
-            error = str(exc)
-        else:
-            return redirect("/")
-    return render_template("set_password.html", form=form, error=error), 400 if error else 200
+        if not forced:
+            with transaction() as db:
+                allowed = take_password_attempt(db, current_user.email)
+            if not allowed:
+                error = TOO_MANY
+        if error is None:
+            try:
+                with transaction() as db:
+                    generation = change_own_password(
+                        db, current_user.id, form.password.data or "", form.confirm.data or "",
+                        None if forced else form.current.data or "")
+                    if not forced:
+                        sign_in_succeeded(db, current_user.email)
+            except AdminError as exc:
+                error = str(exc)
+            else:
+                user = replace(current_user._get_current_object(), generation=generation,
+                               must_change_password=False)
+                start_session(user, session.get(SIGNED_IN_AT))
+                return redirect("/")
+    elif request.method == "POST" and form.errors.get("csrf_token"):
+        error = "The form expired. Please try again."
+    return render_template("set_password.html", form=form, error=error, forced=forced), (
+        400 if error else 200)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():  # noqa: ANN201
-    logout_user()
-    return redirect(url_for("auth.login"))
+    """POST with the CSRF token ends every session of the user. GET only asks."""
+    form = SignOutForm()
+    if request.method == "POST" and form.validate_on_submit():
+        with transaction() as db:
+            end_sessions(db, current_user.id)
+        logout_user()
+        session.clear()
+        return redirect(url_for("auth.login"))
+    error = "The sign-out form expired. Please try again." if request.method == "POST" else None
+    return render_template("logout.html", form=form, error=error), 400 if error else 200
 
 
 def _guard():  # noqa: ANN202
-    if request.path.startswith(PUBLIC_PREFIXES):
+    if is_public(request.path):
         return None
     if current_user.is_authenticated:
         if current_user.must_change_password and request.path not in ("/set-password", "/logout"):
@@ -144,8 +234,17 @@ def _guard():  # noqa: ANN202
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _too_many_requests(_error: Exception) -> tuple[Response | str, int]:
+    """Flask-Limiter's refusal, in words."""
+    message = "There have been too many sign-in attempts from your network. Wait a minute and try again."
+    if request.path == "/login":
+        return render_template("login.html", form=LoginForm(), error=message), 429
+    return Response(message, mimetype="text/plain"), 429
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     app.register_blueprint(bp)
     app.before_request(_guard)
+    app.register_error_handler(429, _too_many_requests)

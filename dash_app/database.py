@@ -16,10 +16,11 @@ from models.db import make_engine, make_sessionmaker, unit_of_work
 _KEY = "monitor.sessionmaker"
 
 
-def init_app(app: Flask, settings: Settings) -> None:
+def init_app(app: Flask, settings: Settings) -> sessionmaker[Session]:
     engine = make_engine(settings.database_url)
     check_database(engine, settings.database_url)
     app.extensions[_KEY] = make_sessionmaker(engine)
+    return app.extensions[_KEY]
 
 
 def check_database(engine, url: str, require_schema: bool = True) -> None:  # noqa: ANN001

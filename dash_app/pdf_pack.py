@@ -30,6 +30,7 @@ from reportlab.platypus import (
 )
 from sqlalchemy.orm import Session
 
+from layouts.chart_text import chart_text
 from layouts.service_charts import quarterly_count_figure, rate_figure
 from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, year_figures
 from models.disclosure import WITHHELD, RowMask, publication_rule_text, span_of
@@ -208,7 +209,7 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
         hidden = {q: marker for q in (1, 2, 3, 4) if disclosure is not None
                   and (marker := disclosure.marker((row, span_of(q)))) is not None}
         fig = draw(m, year_text, hidden)
-        fig.update_layout(title=f"{m.name}: " + fig.layout.title.text)
+        fig.update_layout(title=chart_text(f"{m.name}: ") + fig.layout.title.text)
         figures.append(fig)
     owners = [service_id for service_id, _, _ in charts]
     with tempfile.TemporaryDirectory() as tmp:

@@ -21,7 +21,7 @@ def healthz():  # noqa: ANN201
 
 
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to text types
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
@@ -63,14 +63,14 @@ def init_app(app: Flask) -> None:
 def return_template():  # noqa: ANN201
     """A pre-filled Excel template for one service's return for one quarter."""
     from dash_app.database import sessions
-    from models.access import AccessRefused
+    from models.access import AccessRefused, record_id
     from models.audit import record_refusal
     from models.return_store import load_return_view
     from models.return_template import build_template
 
     try:
         user = require_user()
-        service_id, period_id = int(request.args["service"]), int(request.args["period"])
+        service_id, period_id = record_id(request.args["service"]), record_id(request.args["period"])
     except AccessDenied as exc:
         return Response(str(exc), status=403, mimetype="text/plain")
     except (KeyError, ValueError):
@@ -80,8 +80,8 @@ def return_template():  # noqa: ANN201
         with transaction() as session:
             view = load_return_view(session, user, service_id, period_id, today)
     except AccessRefused as exc:
-        record_refusal(sessions(), user.id, f"template for service {service_id}", exc.entity,
-                       exc.entity_id)
+        record_refusal(sessions(), user.id, f"template for service {request.args['service'][:40]}",
+                       exc.entity, exc.entity_id)
         return Response(str(exc), status=403, mimetype="text/plain")
     filename = f"cwp-return-{service_id}-{view.label.replace(' ', '-').replace('/', '-')}.xlsx"
     return Response(build_template(view), mimetype=MEDIA_TYPES["xlsx"],

@@ -26,6 +26,12 @@ class Settings:
     secret_key: str
     env: str
     today: dt.date | None = None  # fixed "today" for demos and tests; None means the real date
+    session_lifetime: dt.timedelta = dt.timedelta(hours=12)  # absolute, however active
+    one_time_password_lifetime: dt.timedelta = dt.timedelta(days=7)
+    max_request_bytes: int = 2_000_000  # Flask's MAX_CONTENT_LENGTH
+    login_rate_limit: str = "20 per minute"  # per client, on POST /login (Flask-Limiter)
+    cache_url: str | None = None  # redis://… shares the rate limits through Redis
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to trust
 
     @property
     def production(self) -> bool:
@@ -66,9 +72,49 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         )
     if not key:
         key = _development_key()
+    _check_rate_limit(environ.get("LOGIN_RATE_LIMIT", "").strip())
     today_text = str(overrides.get("today") or environ.get("MONITOR_TODAY", "")).strip()
     try:
         today = dt.date.fromisoformat(today_text) if today_text else None
     except ValueError as exc:
         raise ConfigError(f"MONITOR_TODAY must be a date like 2026-11-25, not '{today_text}'.") from exc
-    return Settings(database_url=url, secret_key=key, env=env, today=today)
+    return Settings(
+        database_url=url, secret_key=key, env=env, today=today,
+        session_lifetime=dt.timedelta(hours=_number(environ, "SESSION_LIFETIME_HOURS", 12)),
+        one_time_password_lifetime=dt.timedelta(days=_number(environ, "ONE_TIME_PASSWORD_DAYS", 7)),
+        max_request_bytes=int(_number(environ, "MAX_CONTENT_LENGTH", 2_000_000)),
+        login_rate_limit=environ.get("LOGIN_RATE_LIMIT", "").strip() or "20 per minute",
+        cache_url=environ.get("CACHE_URL", "").strip() or None,
+        trusted_proxies=_proxies(environ),
+    )
+
+
+def _proxies(environ: Mapping[str, str]) -> int:
+    text = environ.get("TRUSTED_PROXIES", "").strip() or "0"
+    if not text.isdigit():
+        raise ConfigError(f"TRUSTED_PROXIES must be a whole number of proxies, like 1, not '{text}'.")
+    return int(text)
+
+
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive number, not '{text}'.")
+    return value
+
+
+def _check_rate_limit(text: str) -> None:
+    if not text:
+        return
+    from limits import parse_many
+
+    try:
+        parse_many(text)
+    except ValueError:
+        raise ConfigError(f"LOGIN_RATE_LIMIT must be like '20 per minute', not '{text}'.") from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from layouts.chart_text import chart_text
 from layouts.wire import Element, element
 
 # Colour-blind-safe (Okabe–Ito); RAG is always shown as a word too.
@@ -51,7 +52,7 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     """Horizontal bars of % of target with a line at 100%, so services of very different
     sizes share one scale. Each bar is labelled with its RAG word (colour is not the only
     signal); services without a figure say why in words."""
-    labels = [p.label for p in points]
+    labels = [chart_text(p.label) for p in points]
     values = [p.percent if p.percent is not None else 0 for p in points]
     texts = [f"{p.percent:.0f}% · {p.rag_word}" if p.percent is not None else p.rag_word
              for p in points]
@@ -66,7 +67,7 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     fig.add_vline(x=100, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
                   annotation_text="Target (100%)", annotation_position="top")
     fig.update_layout(
-        title={"text": title, "x": 0},
+        title={"text": chart_text(title), "x": 0},
         template="monitor",
         margin={"l": 10, "r": 30, "t": 70, "b": 40},
         xaxis={"title": "Actual as % of the quarter's target", "range": [0, top],
@@ -86,7 +87,7 @@ def rag_count_figure(rows: Sequence[tuple[str, dict[str, int]]], title: str) -> 
     """Stacked horizontal bars: for each group, how many services are Green, Amber, Red…
     Each segment is labelled with its count and the legend names the words; greys carry a
     pattern as well, so colour is not the only signal."""
-    labels = [label for label, _ in rows]
+    labels = [chart_text(label) for label, _ in rows]
     fig = go.Figure()
     for word in RAG_ORDER:
         values = [counts.get(word, 0) for _, counts in rows]
@@ -98,7 +99,7 @@ def rag_count_figure(rows: Sequence[tuple[str, dict[str, int]]], title: str) -> 
                     text=[f"{v} {word}" if v else "" for v in values], textposition="inside",
                     hovertemplate=f"%{{y}}: %{{x}} services {word}<extra></extra>")
     fig.update_layout(
-        title={"text": title, "x": 0}, template="monitor", barmode="stack",
+        title={"text": chart_text(title), "x": 0}, template="monitor", barmode="stack",
         margin={"l": 10, "r": 30, "t": 70, "b": 40},
         xaxis={"title": "Number of services"},
         yaxis={"autorange": "reversed", "automargin": True},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from layouts.chart_text import chart_text
 from layouts.charts import GRAPH_CONFIG, PALETTE, TARGET_COLOUR, data_table
 from models.measures import SMALL_COHORT
 from models.service_figures import MetricSeries
@@ -25,7 +26,7 @@ def _target_markers(fig: go.Figure, x: list[str], targets: list[float | None], n
 def _baseline(fig: go.Figure, m: MetricSeries, suffix: str = "") -> None:
     if m.baseline is not None:
         fig.add_hline(y=m.baseline, line={"color": BASELINE, "dash": "dot", "width": 2},
-                      annotation_text=f"Baseline {m.baseline_period}: {m.baseline:g}{suffix}",
+                      annotation_text=chart_text(f"Baseline {m.baseline_period}: {m.baseline:g}{suffix}"),
                       annotation_position="top left")
 
 
@@ -106,7 +107,7 @@ def rate_figure(m: MetricSeries, year_label: str, hidden: dict[int, str] | None 
 def breakdown_figure(m: MetricSeries, year_label: str) -> go.Figure:
     fig = go.Figure()
     for i, (name, values) in enumerate(m.categories):
-        fig.add_bar(x=[p.label for p in m.points], y=values, name=name,
+        fig.add_bar(x=[p.label for p in m.points], y=values, name=chart_text(name),
                     marker_color=PALETTE[i % len(PALETTE)])
     fig.update_layout(template="monitor", barmode="stack", height=360,
                       title=f"By category, {year_label}",

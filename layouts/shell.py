@@ -38,7 +38,17 @@ def demo_banner() -> html.Div:
     )
 
 
-def shell(email: str, role: str, provider_name: str | None, demo: bool) -> html.Div:
+def sign_out_form(token: str) -> html.Form:
+    """Sign-out is a POST from this site, with the CSRF token: a link could be followed
+    from anywhere. The button looks like the header's links."""
+    return html.Form([
+        dcc.Input(type="hidden", name="csrf_token", value=token),
+        html.Button("Sign out", type="submit", className="monitor-signout", id="sign-out"),
+    ], method="post", action="/logout", className="d-inline")
+
+
+def shell(email: str, role: str, provider_name: str | None, demo: bool,
+          sign_out_token: str = "") -> html.Div:
     who = ROLE_NAMES.get(role, role)
     if provider_name:
         who = f"{who}, {provider_name}"
@@ -52,8 +62,9 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool) -> html.
                 html.Div([
                     html.Span([email, html.Span(f" ({who})", className="monitor-role")],
                               className="me-3"),
-                    html.A("Sign out", href="/logout", className="monitor-signout"),
-                ], className="ms-auto small"),
+                    html.A("Change password", href="/set-password", className="me-3"),
+                    sign_out_form(sign_out_token),
+                ], className="ms-auto small d-flex align-items-center flex-wrap"),
             ], className="container d-flex align-items-center flex-wrap gap-2"),
             className="monitor-header py-2 mb-3",
         ),

@@ -59,3 +59,19 @@ def check_edit(actor: Actor, service: Service, ret: Return | None = None) -> Non
 def require_admin(actor: Actor, what: str = "do that") -> None:
     if actor.role != "admin":
         raise AccessRefused(f"Only the lead officer can {what}.")
+
+
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (PostgreSQL's int4)
+
+
+def record_id(value: object) -> int:
+    """An id (or version) sent by the browser, as a whole number checked before it reaches
+    the database. ValueError for anything that is not a whole number; a whole number out of
+    range becomes 0, which names no record, so it is refused (and audited) like any other
+    id the user may not see."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("not a whole number")
+    if isinstance(value, str) and not value.isascii():
+        raise ValueError("not a whole number")
+    number = int(value)
+    return number if 0 <= number <= MAX_ID else 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.access import Actor, require_admin
 from models.audit import record
@@ -33,7 +33,14 @@ from models.measures import rag_rule_text
 from models.periods import Quarter, format_date
 from models.return_validation import clean_text
 from models.settings_store import DISCLOSURE_KEY, disclosure_threshold, rag_thresholds, set_setting
-from models.users import MIN_PASSWORD_LENGTH, UserError, create_user
+from models.users import (
+    MIN_PASSWORD_LENGTH,
+    ONE_TIME_PASSWORD_LIFETIME,
+    UserError,
+    create_user,
+    end_sessions,
+    issue_one_time_password,
+)
 
 
 class AdminError(ValueError):
@@ -397,8 +404,8 @@ def one_time_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def invite_user(session: Session, actor: Actor, email: str, role: str,
-                provider_id: int | None) -> tuple[User, str]:
+def invite_user(session: Session, actor: Actor, email: str, role: str, provider_id: int | None,
+                valid_for: dt.timedelta = ONE_TIME_PASSWORD_LIFETIME) -> tuple[User, str]:
     """A new user with a one-time password they must replace at first sign-in."""
     require_admin(actor, "add users")
     provider = session.get(Provider, provider_id) if provider_id else None
@@ -407,7 +414,7 @@ def invite_user(session: Session, actor: Actor, email: str, role: str,
         user = create_user(session, email, password, role, provider)
     except UserError as exc:
         raise AdminError(str(exc)) from None
-    user.must_change_password = True
+    issue_one_time_password(session, user, password, valid_for)
     record(session, actor.id, "create", "user", user.id, None,
            {"email": user.email, "role": role, "provider_id": user.provider_id})
     return user, password
@@ -432,33 +439,49 @@ def update_user(session: Session, actor: Actor, user_id: int, role: str, provide
     before = {"role": user.role, "provider_id": user.provider_id, "active": user.active}
     user.role, user.active = role, active
     user.provider_id = provider_id if role == "provider" else None
+    if before != {"role": user.role, "provider_id": user.provider_id, "active": user.active}:
+        end_sessions(session, user.id)  # a session never carries rights the user no longer has
     record(session, actor.id, "update", "user", user.id, before,
            {"role": role, "provider_id": user.provider_id, "active": active})
     return user
 
 
-def reset_password(session: Session, actor: Actor, user_id: int) -> str:
+def reset_password(session: Session, actor: Actor, user_id: int,
+                   valid_for: dt.timedelta = ONE_TIME_PASSWORD_LIFETIME) -> str:
+    """A new one-time password; the old password, any earlier one-time password and every
+    existing session of the user stop working."""
     require_admin(actor, "reset passwords")
     user = _existing(session, User, user_id, "user")
     password = one_time_password()
-    user.password_hash = generate_password_hash(password)
-    user.must_change_password = True
+    issue_one_time_password(session, user, password, valid_for)
     record(session, actor.id, "reset password", "user", user.id, None, {"email": user.email})
     return password
 
 
-def change_own_password(session: Session, user_id: int, new_password: str, confirm: str) -> None:
-    """The user's own new password, replacing a one-time one."""
+def change_own_password(session: Session, user_id: int, new_password: str, confirm: str,
+                        current_password: str | None = None) -> int:
+    """The user's own new password. The current one is needed, except on the forced change
+    after signing in with a one-time password. Every other session of the user ends: the
+    new session generation is returned for the session that made the change."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise AdminError("Your account is not active")
+    if not user.must_change_password:
+        if not current_password:
+            raise AdminError("Enter your current password")
+        # The caller counts this check with the sign-in attempts (take_password_attempt).
+        if not check_password_hash(user.password_hash, current_password):
+            raise AdminError("Your current password is not right")
     if len(new_password) < MIN_PASSWORD_LENGTH:
         raise AdminError(f"Your new password must be at least {MIN_PASSWORD_LENGTH} characters")
     if new_password != confirm:
         raise AdminError("The two passwords do not match")
-    user = session.get(User, user_id)
-    if user is None or not user.active:
-        raise AdminError("Your account is not active")
     user.password_hash = generate_password_hash(new_password)
     user.must_change_password = False
+    user.one_time_password_expires = None
+    session.flush()
     record(session, user.id, "change password", "user", user.id, None, None)
+    return end_sessions(session, user.id)
 
 
 # RAG thresholds -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from models.entities import DataVersion
 
 # Tables whose changes never alter a figure, a target or the catalogue.
-IGNORED_TABLES = frozenset({"audit_event", "sign_in_failure", "app_user", "data_version"})
+IGNORED_TABLES = frozenset({"audit_event", "throttle_counter", "app_user", "data_version"})
 _BUMPED = "data_version_bumped"
 _READ = "data_version_read"
 

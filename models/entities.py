@@ -75,6 +75,11 @@ class User(Base):
     # at the next sign-in before anything else.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
                                                        server_default=sa_false())
+    # When the one-time password stops working; cleared by the one sign-in it allows.
+    one_time_password_expires: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Part of every session's identity: moving it on ends every session of this user
+    # (sign-out, a password change or reset, a role or provider change, deactivation).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     provider: Mapped[Provider | None] = relationship()
 
 
@@ -263,10 +268,11 @@ class DataVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger)
 
 
-class SignInFailure(Base):
-    """A failed sign-in, kept briefly so repeated guessing is slowed (shared by all workers)."""
+class ThrottleCounter(Base):
+    """A counter in a time window, shared by every worker: sign-in attempts per email address
+    and Flask-Limiter's per-client limits (when no Redis is configured)."""
 
-    __tablename__ = "sign_in_failure"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    __tablename__ = "throttle_counter"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch

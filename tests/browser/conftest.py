@@ -35,6 +35,16 @@ def sign_in(dash_duo, email: str, password: str = DEMO_PASSWORD) -> None:
     dash_duo.find_element("#sign-in").click()
 
 
+def sign_out(dash_duo) -> None:
+    """The header's Sign out button: a POST with the CSRF token, back to the sign-in page."""
+    from selenium.webdriver.common.keys import Keys
+
+    button = dash_duo.wait_for_element("#sign-out")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.send_keys(Keys.ENTER)  # as a keyboard user would; the form posts
+    dash_duo.wait_for_element("#sign-in")
+
+
 @pytest.fixture
 def return_world(tmp_path):
     """Demo data plus a small service of a new provider, to enter a whole return through

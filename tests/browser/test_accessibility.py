@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models.db import unit_of_work
 from models.entities import Period, Service
-from tests.browser.conftest import sign_in, start
+from tests.browser.conftest import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
@@ -120,7 +120,7 @@ def test_script_typed_into_a_case_study_is_shown_as_text(dash_duo, app_and_facto
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", submit)
     submit.send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#rv-status", "Return submitted")
-    dash_duo.driver.get(dash_duo.server.url + "/logout")
+    sign_out(dash_duo)
     sign_in(dash_duo, "admin@demo.local")
     dash_duo.wait_for_element("#overview-heading")
     dash_duo.driver.get(dash_duo.server.url + "/review")

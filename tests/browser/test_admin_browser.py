@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models.db import unit_of_work
 from models.entities import Metric, Period, Service
-from tests.browser.conftest import sign_in, start
+from tests.browser.conftest import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +121,7 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     press(dash_duo, "#adm-usr-invite")
     dash_duo.wait_for_contains_text("#adm-usr-msg", "one-time password")
     one_time = re.search(r"sign-in: (\S+)$", dash_duo.find_element("#adm-usr-msg").text).group(1)
-    dash_duo.driver.get(dash_duo.server.url + "/logout")
+    sign_out(dash_duo)
 
     with unit_of_work(factory) as s:
         service = s.scalars(select(Service).where(Service.name == "Warm Homes advice")).one()
@@ -147,7 +147,7 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
         element.send_keys(value)
     press(dash_duo, "#rv-submit")
     dash_duo.wait_for_contains_text("#rv-status", "Return submitted")
-    dash_duo.driver.get(dash_duo.server.url + "/logout")
+    sign_out(dash_duo)
 
     # The officer approves it, then retires the outcome measure.
     sign_in(dash_duo, "admin@demo.local")

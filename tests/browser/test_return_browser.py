@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from layouts import ids
-from tests.browser.conftest import sign_in, start
+from tests.browser.conftest import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
 
@@ -38,10 +38,6 @@ def error_beside(dash_duo, key):
 def open_return(dash_duo, w):
     dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={w['service']}&period={w['period']}")
     dash_duo.wait_for_element("#rv-save")
-
-
-def sign_out(dash_duo):
-    dash_duo.driver.get(dash_duo.server.url + "/logout")
 
 
 def test_whole_return_through_the_browser(dash_duo, return_world):

@@ -21,6 +21,16 @@ def sign_in(client, email, password=DEMO_PASSWORD):
                                        "csrf_token": token})
 
 
+def csrf_token(client, path):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def sign_out(client):
+    """Sign-out is a POST with the CSRF token (the page at GET /logout holds the form)."""
+    return client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
+
+
 @pytest.mark.parametrize("path", ["/", "/overview", "/anything"])
 def test_anonymous_pages_redirect_to_sign_in(client, path):
     response = client.get(path)
@@ -64,7 +74,7 @@ def test_sign_in_then_out(client):
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client.get("/").status_code == 200
     assert client.post("/_dash-layout").status_code != 401
-    client.get("/logout")
+    sign_out(client)
     assert client.get("/").status_code == 302
 
 
@@ -88,7 +98,7 @@ def test_csv_export_for_viewer_and_provider(client):
     assert response.mimetype == "text/csv"
     assert "cwp-performance-2021-22-Q2.csv" in response.headers["Content-Disposition"]
     assert len(_csv_services(response)) == 8
-    client.get("/logout")
+    sign_out(client)
     sign_in(client, "riverside-boxing-academy@demo.local")
     response = client.get("/export/performance.csv?year=2021/22&quarter=year")
     assert _csv_services(response) == {"ASB early help (boxing club diversion)"}

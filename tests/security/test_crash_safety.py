@@ -6,14 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -24,19 +19,13 @@ from models.db import make_engine, make_sessionmaker, unit_of_work
 from models.demo import seed_demo
 from models.entities import Metric, Period, Return, ReturnValue, Service, User
 from models.migrate import upgrade
-from tests.conftest import DEMO_PASSWORD, SECRET, TODAY
+from tests.conftest import DEMO_PASSWORD, TODAY
 from tests.factories import Actor
+from tests.security.servers import signed_in_session, start_gunicorn, stop, workers_of
 
-ROOT = Path(__file__).resolve().parents[2]
 BURST = 40
 COUNT_ONLY = ("Sanctuary scheme", "Substance misuse and mental health outreach",
               "Place-based approach (Highfields, Doxey)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -49,36 +38,10 @@ def server(empty_db_url, tmp_path):
         boss = s.scalars(select(User).where(User.email == "admin@demo.local")).one()
         for year in (2030, 2031, 2032, 2033):
             admin.generate_year(s, Actor(boss.id, "admin"), year)
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": empty_db_url, "SECRET_KEY": SECRET,
-           "MONITOR_TODAY": TODAY.isoformat(), "MONITOR_ENV": "development"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--bind",
-         f"127.0.0.1:{port}", "--graceful-timeout", "2", "wsgi:server"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "gunicorn.log").open("w"))
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if requests.get(url + "/healthz", timeout=5).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise AssertionError((tmp_path / "gunicorn.log").read_text()[-2000:])
+    url, proc = start_gunicorn(empty_db_url, tmp_path / "gunicorn.log")
     yield url, proc, factory, empty_db_url
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=15)
+    stop(proc)
     engine.dispose()
-
-
-def _session(url: str) -> requests.Session:
-    s = requests.Session()
-    page = s.get(url + "/login", timeout=10).text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    s.post(url + "/login", data={"email": "admin@demo.local", "password": DEMO_PASSWORD,
-                                 "csrf_token": token}, timeout=10)
-    return s
 
 
 def _payload(key: str, service_id: int, period_id: int, metrics: list[int]) -> dict:
@@ -101,19 +64,6 @@ def _payload(key: str, service_id: int, period_id: int, metrics: list[int]) -> d
     }
 
 
-def _workers(master: int) -> list[int]:
-    """gunicorn's worker processes: children of the master, read from /proc (no procps)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            children.append(int(stat.parent.name))
-    return children
-
-
 def test_burst_with_a_killed_worker_loses_nothing(server):
     url, proc, factory, db_url = server
     with unit_of_work(factory) as s:
@@ -122,7 +72,7 @@ def test_burst_with_a_killed_worker_loses_nothing(server):
             select(Service).where(Service.name.in_(COUNT_ONLY)))}
         periods = [p.id for p in s.scalars(select(Period).where(Period.year >= 2030))]
     slots = [(sid, pid, metrics) for sid, metrics in services.values() for pid in periods][:BURST]
-    http = _session(url)
+    http = signed_in_session(url, "admin@demo.local")
     key = http.get(url + "/_dash-dependencies", timeout=10).json()
     save_key = next(c["output"] for c in key if c["output"].startswith("..rv-summary.children"))
 
@@ -139,7 +89,7 @@ def test_burst_with_a_killed_worker_loses_nothing(server):
     with ThreadPoolExecutor(max_workers=8) as pool:
         futures = [pool.submit(send, slot) for slot in slots]
         time.sleep(0.3)  # mid-burst
-        for pid in _workers(proc.pid)[:1]:
+        for pid in workers_of(proc.pid)[:1]:
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
         results = [f.result() for f in futures]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.callbacks.test_routes import sign_in
+from tests.callbacks.test_routes import sign_in, sign_out
 from tests.conftest import DEMO_PASSWORD
 
 
@@ -62,7 +62,7 @@ def test_a_successful_sign_in_clears_the_count(client):
     for _ in range(4):
         sign_in(client, "viewer@demo.local", "wrong-password")
     assert sign_in(client, "viewer@demo.local").status_code == 302
-    client.get("/logout")
+    sign_out(client)
     for _ in range(4):
         sign_in(client, "viewer@demo.local", "wrong-password")
     assert sign_in(client, "viewer@demo.local").status_code == 302

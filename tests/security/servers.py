@@ -1,0 +1,125 @@
+"""Real servers for the tests that need them: gunicorn (workers in their own processes)
+and redis-server, each on a free loopback port, stopped by the test that started it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+from tests.conftest import DEMO_PASSWORD, SECRET, TODAY
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(db_url: str, log: Path, *, workers: int = 2, threads: int = 2,
+                   timeout: int = 30, env: dict[str, str] | None = None,
+                   ) -> tuple[str, subprocess.Popen]:
+    """gunicorn wsgi:server on 127.0.0.1; returns its base URL once /healthz answers."""
+    port = free_port()
+    environ = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": SECRET,
+               "MONITOR_TODAY": TODAY.isoformat(), "MONITOR_ENV": "development", **(env or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "2", "--timeout", str(timeout),
+         "wsgi:server"],
+        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if requests.get(url + "/healthz", timeout=5).status_code == 200:
+                return url, proc
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(log.read_text()[-2000:])
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def workers_of(master: int) -> list[int]:
+    """gunicorn's worker processes: children of the master, read from /proc (no procps)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            children.append(int(stat.parent.name))
+    return sorted(children)
+
+
+def login_token(session: requests.Session, url: str) -> str:
+    page = session.get(url + "/login", timeout=10).text
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def signed_in_session(url: str, email: str, password: str = DEMO_PASSWORD) -> requests.Session:
+    session = requests.Session()
+    response = session.post(url + "/login", data={"email": email, "password": password,
+                                                  "csrf_token": login_token(session, url)},
+                            timeout=10, allow_redirects=False)
+    assert response.status_code == 302, response.text[:300]
+    return session
+
+
+def parallel_wrong_passwords(url: str, email: str, count: int) -> tuple[list[int], Callable[[str], int]]:
+    """`count` wrong passwords for one address at once, from one browser session; returns
+    the status codes and a function to try one more password the same way."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    session = requests.Session()
+    token = login_token(session, url)
+    cookies = session.cookies.get_dict()
+
+    def attempt(password: str) -> int:
+        return requests.post(url + "/login", cookies=cookies, timeout=60, allow_redirects=False,
+                             data={"email": email, "password": password,
+                                   "csrf_token": token}).status_code
+
+    with ThreadPoolExecutor(count) as pool:
+        answers = list(pool.map(attempt, [f"wrong-{i}" for i in range(count)]))
+    return answers, attempt
+
+
+def start_redis(log: Path) -> tuple[str, subprocess.Popen] | None:
+    """redis-server on loopback without persistence, or None when it is not installed."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        return None
+    port = free_port()
+    proc = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                             "--appendonly", "no"], stdout=log.open("w"), stderr=subprocess.STDOUT)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return f"redis://127.0.0.1:{port}/0", proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError(log.read_text()[-2000:])
