@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8050
+# Test processes (pytest-xdist): one per core; browser tests share one of them.
+TEST_WORKERS ?= auto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install install-test browser run serve test lint bench clean
@@ -43,7 +45,7 @@ run: install
 
 test: install-test browser
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest --headless -q
+	$(PY) -m pytest --headless -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install-test
 	$(VENV)/bin/ruff check .

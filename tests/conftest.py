@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from dash_app.settings import Settings
@@ -54,13 +54,37 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker has a PostgreSQL database of its own (cwp_test_gw0, …),
+    created on first use, so workers never reset each other's schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def fresh_database_url(engine_name: str, tmp_path: Path) -> str:
     """An empty database of the named engine, not yet migrated."""
     if engine_name == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
-    url = os.environ["TEST_DATABASE_URL"]
+    url = _worker_database(os.environ["TEST_DATABASE_URL"])
     _reset_postgres(url)
     return url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests share one worker under pytest-xdist (`--dist loadgroup`): each drives a
+    Chromium of its own against a Dash server on a fixed port."""
+    for item in items:
+        if "tests/browser/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(params=_engines())
