@@ -70,8 +70,10 @@ def init_app(server: Flask, settings: Settings, sessions: sessionmaker[Session])
         uri, options = settings.cache_url, {}
     else:
         uri, options = "cwp-database://", {"sessions": sessions}
+    # If the shared store (Redis) is down, each worker counts in memory until it is back,
+    # rather than sign-in answering 500; the per-address throttle in the database still holds.
     limiter = Limiter(key_func=get_remote_address, storage_uri=uri, storage_options=options,
-                      headers_enabled=True, key_prefix="cwp")
+                      headers_enabled=True, key_prefix="cwp", in_memory_fallback_enabled=True)
     limiter.init_app(server)
     # The decorated view checks the limit before the sign-in view runs (this app's copy).
     login = server.view_functions["auth.login"]

@@ -321,6 +321,17 @@ def test_5_the_per_client_limit_is_shared_through_redis(db_url, demo_factory, re
     _twenty_then_refused(app.server.test_client())
 
 
+def test_5_sign_in_still_works_and_is_limited_when_redis_is_down(db_url, demo_factory):
+    from dataclasses import replace
+
+    from dash_app import create_app
+    from tests.conftest import settings_for
+
+    closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    app = create_app(replace(settings_for(db_url), cache_url=closed))
+    _twenty_then_refused(app.server.test_client())
+
+
 # Row 6: no live formula in any workbook the app writes ------------------------------------
 
 FORMULA = '=HYPERLINK("https://evil.example/","Click")'
