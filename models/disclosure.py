@@ -15,12 +15,16 @@ The rules, with threshold t (default 5):
   Quarters not published in the output (earlier quarters behind a year to date) count as one
   unknown part; when that unknown part is itself a small number, it is protected too.
 - *derived*: whatever is computed from a hidden figure (forecast, % of target, RAG, chart bar,
-  label and hover) is withheld with it — the output formats ask `hides` for each.
+  label and hover) is withheld with it — each format reads a row's `RowMask`.
 
-"Pinned down" is decided by the attacker's arithmetic, done exactly: each hidden cell has
+"Pinned down" is decided by the reader's arithmetic, done exactly: each hidden cell has
 the set of values a reader could believe of it ("<5" means 1 to 4; "Withheld" means 0 or at
-least t; an unpublished part means any number), and a group's equation narrows those sets.
-A cell is recovered when its set narrows to a single value. No Dash and no database here."""
+least t; an unpublished part means any number from 0), and every group's equation narrows
+those sets, all groups together, until nothing narrows further (so "a quarter is at most its
+year to date" is used as a reader would). A cell is recovered when its set narrows to one
+value; a group also leaks when its hidden parts add up to a small number a reader can work
+out. The same pack's formats share one set of hidden cells (models.export_context).
+No Dash and no database here."""
 
 from __future__ import annotations
 
@@ -120,10 +124,8 @@ class Values:
 ANY = Values(((0, INF),))
 
 
-def belief(marker: str, threshold: int, is_rate: bool) -> Values:
-    """What a reader can believe of one component of a hidden cell from its marker."""
-    if is_rate or marker == "unpublished":
-        return ANY
+def belief(marker: str, threshold: int) -> Values:
+    """What a reader can believe of a hidden count from its marker."""
     if marker == SMALL:
         return Values(((1, threshold - 1),))
     return Values(((0, 0), (threshold, INF)))
@@ -260,7 +262,7 @@ def propagate(groups: list[Group], values: dict[Key, CellValue],
               result: Disclosure) -> dict[object, Values]:
     """What a reader can believe of every hidden count, narrowed through all the groups until
     nothing narrows further (each group's equation, in turn, again and again)."""
-    beliefs: dict[object, Values] = {k: belief(m, result.threshold, False) for k, m in result.hidden.items()}
+    beliefs: dict[object, Values] = {k: belief(m, result.threshold) for k, m in result.hidden.items()}
     groups_of: dict[object, list[int]] = {}
     for index, group in enumerate(groups):
         beliefs[("unpublished", index)] = ANY
