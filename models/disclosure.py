@@ -196,6 +196,8 @@ def control(values: dict[Key, CellValue], groups: Iterable[Group],
     groups = [g for g in groups if g.total in values and any(p in values for p in g.parts)]
     # Groups that share no cell cannot inform each other: settle each connected set alone.
     for component in _connected(groups):
+        if not _may_leak(component, values, result):
+            continue
         # Widen the first leaking group that still has a figure to withhold, then look again.
         # A nought is withheld only when no leaking group has anything else to give: a
         # hidden nought is easily pinned (it cannot be "<5").
@@ -204,6 +206,12 @@ def control(values: dict[Key, CellValue], groups: Iterable[Group],
                        for noughts in (False, True) for g in leaking):
                 break
     return result
+
+
+def _may_leak(groups: list[Group], values: dict[Key, CellValue], result: Disclosure) -> bool:
+    """A quick pass: with nothing hidden and no small unpublished remainder, nothing can leak."""
+    return any(k in result.hidden for g in groups for k in (g.total, *g.parts)) or any(
+        g.has_unpublished and sensitive(g.unpublished, result.threshold) for g in groups)
 
 
 def _connected(groups: list[Group]) -> list[list[Group]]:
@@ -262,7 +270,10 @@ def propagate(groups: list[Group], values: dict[Key, CellValue],
               result: Disclosure) -> dict[object, Values]:
     """What a reader can believe of every hidden count, narrowed through all the groups until
     nothing narrows further (each group's equation, in turn, again and again)."""
-    beliefs: dict[object, Values] = {k: belief(m, result.threshold) for k, m in result.hidden.items()}
+    # Only this component's cells: building beliefs for every hidden cell of the output, per
+    # component, made a county's pack quadratic.
+    beliefs: dict[object, Values] = {k: belief(result.hidden[k], result.threshold)
+                                     for g in groups for k in (g.total, *g.parts) if k in result.hidden}
     groups_of: dict[object, list[int]] = {}
     for index, group in enumerate(groups):
         beliefs[("unpublished", index)] = ANY
@@ -300,7 +311,8 @@ def rate_leaks(group: Group, values: dict[Key, CellValue], result: Disclosure) -
     """A group of rates (quarters to the year to date) gives away a hidden rate, or the hidden
     rates together, when its numerators, cohorts or complements pin them down."""
     t = result.threshold
-    beliefs: dict[object, Values] = {k: ANY for k in result.hidden} | {("unpublished", 0): ANY}
+    beliefs: dict[object, Values] = {k: ANY for k in (group.total, *group.parts) if k in result.hidden}
+    beliefs[("unpublished", 0)] = ANY
     hidden = [k for k in group.parts if k in result.hidden] + ([("unpublished", 0)] if group.has_unpublished else [])
     if hidden and group.total not in result.hidden:
         shown = [_components(values[k]) for k in group.parts if k in values and k not in result.hidden]
