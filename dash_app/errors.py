@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import Dash, html
+from dash.exceptions import DependencyException
 from flask import Flask, Response, current_app, request
 from plotly.io.json import to_json_plotly
 
@@ -33,9 +34,19 @@ def _unreadable(_error: Exception) -> Response:
     return Response("The request could not be read.", status=400, mimetype="text/plain")
 
 
+def _no_such_file(error: Exception) -> Response:
+    """Dash's public script route asked for a package or file it does not have: a 404, not
+    a 500 with a traceback in the log for anyone who asks. Elsewhere a missing file is a fault."""
+    if isinstance(error, FileNotFoundError) and not request.path.startswith("/_dash-component-suites/"):
+        raise error
+    return Response("Not found.", status=404, mimetype="text/plain")
+
+
 def init_app(server: Flask) -> None:
     server.register_error_handler(413, _too_large)
     server.register_error_handler(RecursionError, _unreadable)
+    server.register_error_handler(DependencyException, _no_such_file)
+    server.register_error_handler(FileNotFoundError, _no_such_file)
 
 
 def _callback_problem(body: object, callback_map: dict) -> bool:

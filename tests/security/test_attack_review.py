@@ -551,6 +551,14 @@ def test_12_lookalike_public_paths_need_a_sign_in(client, path):
         assert "/login?next=" in response.headers["Location"]
 
 
+@pytest.mark.parametrize("path", ["/_dash-component-suites/nosuchlib/x.js",
+                                  "/_dash-component-suites/dash/nosuch.js",
+                                  "/_dash-component-suites/../export/performance.csv"])
+def test_12_unknown_script_files_are_404_not_500(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and "Traceback" not in response.get_data(as_text=True)
+
+
 def test_12_the_real_public_paths_stay_public(client):
     assert client.get("/login").status_code == 200
     assert client.get("/healthz").status_code == 200
