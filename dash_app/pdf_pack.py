@@ -32,9 +32,8 @@ from sqlalchemy.orm import Session
 
 from layouts.chart_text import chart_text
 from layouts.service_charts import quarterly_count_figure, rate_figure
-from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, year_figures
 from models.disclosure import WITHHELD, RowMask, publication_rule_text, span_of
-from models.export_context import ExportContext, chart_quarters
+from models.export_context import ExportContext, chart_quarters, table_figures
 from models.performance import COLUMNS, PerformanceRow
 from models.periods import year_label
 from models.service_figures import MetricSeries, service_figures
@@ -188,8 +187,8 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
     groups: dict[int, list[int]] = {}
     for i, r in enumerate(table.rows):
         groups.setdefault(r.service_id, []).append(i)
-    states = PROVISIONAL_STATES if table.provisional else COUNTED_STATES
-    shared = year_figures(session, table.year, states, service_ids=list(groups))
+    # Fetched once per pack: publishing already fetched them for its disclosure.
+    shared = ctx.figures or table_figures(session, table)
     charted_metrics = {table.rows[i].metric_id: i for i in chart_quarters(table, shared.totals)}
     charts: list[tuple[int, MetricSeries, ChartBuilder]] = []
     narrative: dict[int, list] = {}

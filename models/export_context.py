@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.aggregation import COUNTED_STATES, PROVISIONAL_STATES, QuarterTotals, year_figures
+from models.aggregation import (
+    COUNTED_STATES,
+    PROVISIONAL_STATES,
+    QuarterTotals,
+    YearFigures,
+    year_figures,
+)
 from models.catalogue import SOURCE
 from models.disclosure import (
     DEFAULT_THRESHOLD,
@@ -48,6 +54,7 @@ class ExportContext:
     publish: bool = False
     threshold: int = DEFAULT_THRESHOLD
     disclosure: Disclosure | None = None  # what publication mode hides (None: nothing)
+    figures: YearFigures | None = None  # the year's aggregates, when already fetched (publishing)
     extra_notes: list[str] = field(default_factory=list)
 
     def masks(self) -> list[RowMask]:
@@ -135,18 +142,25 @@ def _figure(found: QuarterTotals | None, unit: str) -> Figure:
     return Figure(rate=found.rate) if unit == "percent" else Figure(count=found.count)
 
 
-def pack_disclosure(session: Session, table: PerformanceTable, publish: bool) -> Disclosure | None:
+def table_figures(session: Session, table: PerformanceTable) -> YearFigures:
+    """The year's aggregates for the services in `table` (its quarters, for the charts)."""
+    states = PROVISIONAL_STATES if table.provisional else COUNTED_STATES
+    return year_figures(session, table.year, states, service_ids=sorted({r.service_id for r in table.rows}))
+
+
+def pack_disclosure(session: Session, table: PerformanceTable, publish: bool,
+                    figures: YearFigures | None = None) -> Disclosure | None:
     """What a published pack of `table` hides — the same in the grid, CSV, XLSX and PDF."""
     if not publish:
         return None
-    states = PROVISIONAL_STATES if table.provisional else COUNTED_STATES
-    figures = year_figures(session, table.year, states, service_ids={r.service_id for r in table.rows})
+    figures = figures or table_figures(session, table)
     return table_disclosure(table, disclosure_threshold(session), chart_quarters(table, figures.totals))
 
 
 def export_context(session: Session, table: PerformanceTable, user_email: str,
                    now: dt.datetime, publish: bool = False, provider_id: int | None = None
                    ) -> ExportContext:
+    figures = table_figures(session, table) if publish else None
     return ExportContext(
         table=table,
         # Free text cannot be checked for small numbers: a published pack leaves it out.
@@ -154,5 +168,5 @@ def export_context(session: Session, table: PerformanceTable, user_email: str,
                                                         table.provisional),
         thresholds=rag_thresholds(session), exported_by=user_email, exported_at=now,
         publish=publish, threshold=disclosure_threshold(session),
-        disclosure=pack_disclosure(session, table, publish),
+        disclosure=pack_disclosure(session, table, publish, figures), figures=figures,
     )
