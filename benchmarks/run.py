@@ -80,9 +80,9 @@ def machine() -> str:
 
 def prepare(url: str, which: str) -> tuple[dict, float | None]:
     """Migrate, then load the scale's data unless the database already holds it."""
-    from models.db import make_engine
-    from models.entities import Service
-    from models.migrate import upgrade
+    from models.store.db import make_engine
+    from models.store.entities import Service
+    from models.store.migrate import upgrade
 
     upgrade(url)
     engine = make_engine(url)
@@ -104,16 +104,17 @@ def prepare(url: str, which: str) -> tuple[dict, float | None]:
 def in_process(url: str, args: argparse.Namespace) -> dict:
     """Aggregation, table, Overview callback and exports, in this process."""
     from dash_app import create_app
-    from dash_app.exports import ExportUnavailable, build_export
     from dash_app.runtime import tune_gc
     from dash_app.settings import load_settings
-    from models.aggregation import COUNTED_STATES, year_figures
-    from models.db import make_engine
-    from models.entities import Service
-    from models.performance import build_performance_table
+    from exports.build import build_export
+    from exports.errors import ExportUnavailable
+    from models.reporting.aggregation import COUNTED_STATES, year_figures
+    from models.reporting.performance import build_performance_table
+    from models.store.db import make_engine
+    from models.store.entities import Service
 
     try:
-        from models.data_version import bump_data_version
+        from models.store.data_version import bump_data_version
     except ImportError:  # before the cache existed
         bump_data_version = None
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from models.demo import _LATEST_STATES, demo_figures, demo_target, seed_demo
-from models.entities import (
+from models.catalogue.demo import _LATEST_STATES, demo_figures, demo_target, seed_demo
+from models.rules.periods import Quarter, is_due
+from models.store.entities import (
     Metric,
     MetricCategory,
     Period,
@@ -31,8 +32,7 @@ from models.entities import (
     Service,
     Target,
 )
-from models.periods import Quarter, is_due
-from models.periods_store import ensure_periods
+from models.store.periods import ensure_periods
 
 SCALES = {"county": (40, 300), "national": (1200, 9000)}
 VALUES_PER_RETURN = 16

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 _READ = """
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-from models.return_template import TemplateError, read_template
+from exports.return_template import TemplateError, read_template
 data = open(sys.argv[2], "rb").read()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()

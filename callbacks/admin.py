@@ -25,12 +25,13 @@ from layouts.admin import (
     user_table,
 )
 from layouts.charts import data_table
-from models import admin, admin_views
 from models.access import AccessRefused, record_id, require_admin
-from models.audit import record_refusal
-from models.entities import Metric, Period, Provider, Service, User
-from models.periods import parse_year_label
-from models.users import UserError
+from models.admin import commands as admin
+from models.admin import views as admin_views
+from models.rules.periods import parse_year_label
+from models.store.audit import record_refusal
+from models.store.entities import Metric, Period, Provider, Service, User
+from models.store.users import UserError
 
 
 def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any]:

@@ -8,9 +8,9 @@ from callbacks.common import AccessDenied, require_user, today, transaction, vie
 from dash_app.access import provider_scope
 from layouts import ids
 from layouts.dashboard_pages import priorities_body, submissions_body
-from models.dashboard_views import priority_groups, submission_grid
-from models.performance import performance_table
-from models.periods import parse_quarter, parse_year_label
+from models.reporting.dashboard_views import priority_groups, submission_grid
+from models.reporting.performance import performance_table
+from models.rules.periods import parse_quarter, parse_year_label
 
 
 def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:

@@ -6,20 +6,16 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, html, no_update
 
 from callbacks.common import AccessDenied, require_user, today, transaction, view_query
+from charts.overview import PercentPoint, percent_of_target_figure, rag_count_figure
+from charts.text import chart_text
+from charts.theme import RAG_ORDER
 from dash_app.access import provider_scope
 from layouts import ids
-from layouts.chart_text import chart_text
-from layouts.charts import (
-    RAG_ORDER,
-    PercentPoint,
-    data_table,
-    percent_of_target_figure,
-    rag_badge,
-    rag_count_figure,
-)
+from layouts.charts import data_table, rag_badge
 from layouts.filters import chosen_id
 from layouts.overview import tiles_by_priority
-from models.overview import (
+from models.reporting.cells import format_figure
+from models.reporting.overview import (
     SERVICE_LIMIT,
     OverviewFilters,
     PrioritySummary,
@@ -30,10 +26,10 @@ from models.overview import (
     service_tiles,
     services_in_view,
 )
-from models.performance import PerformanceRow, PerformanceTable
-from models.periods import parse_quarter, parse_year_label, quarter_label
-from models.table_format import format_figure, format_percent, format_target
-from models.view_cache import cached
+from models.reporting.performance import PerformanceRow, PerformanceTable
+from models.rules.formats import format_percent, format_target
+from models.rules.periods import parse_quarter, parse_year_label, quarter_label
+from models.store.view_cache import cached
 
 TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target", "RAG",
                 "Return"]

@@ -6,12 +6,12 @@ from dash import Dash, Input, Output, no_update
 
 from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
+from exports.context import pack_disclosure
 from layouts import ids
-from models.disclosure import row_masks
-from models.export_context import pack_disclosure
-from models.performance import COLUMNS, performance_table
-from models.periods import parse_quarter, parse_year_label, quarter_label, year_label
-from models.table_format import row_cells
+from models.reporting.cells import row_cells
+from models.reporting.performance import COLUMNS, performance_table
+from models.reporting.publication import row_masks
+from models.rules.periods import parse_quarter, parse_year_label, quarter_label, year_label
 
 
 def update_performance(year_text: str | None, period_text: str | None, provisional: bool | None,

@@ -17,8 +17,7 @@ from layouts import ids
 from layouts.return_form import field_href
 from layouts.review import queue_list
 from models.access import AccessRefused, record_id
-from models.audit import record_refusal
-from models.return_store import (
+from models.returns.store import (
     CONFLICT_MESSAGE,
     ReturnConflict,
     find_return_id,
@@ -26,8 +25,9 @@ from models.return_store import (
     review_return,
     save_return,
 )
-from models.return_validation import RawReturn
-from models.workflow import WorkflowError
+from models.rules.validation import RawReturn
+from models.rules.workflow import WorkflowError
+from models.store.audit import record_refusal
 
 
 def whole(value: object) -> int:
@@ -195,7 +195,7 @@ def handle_upload(contents: str | None, filename: str | None, context: dict | No
     except (TypeError, KeyError, ValueError):
         return message_box("This page is out of date. Reload it and try again.")
     # openpyxl is imported on first upload, not when a worker starts.
-    from models.return_template import TemplateError, read_template
+    from exports.return_template import TemplateError, read_template
 
     try:
         data = base64.b64decode(contents.split(",", 1)[-1], validate=False)

@@ -18,11 +18,11 @@ from layouts.review import review_page
 from layouts.service import service_page
 from layouts.shell import not_found
 from models.access import AccessRefused, record_id
-from models.audit import record_refusal
-from models.overview import default_quarter, filter_choices, year_choices
-from models.periods import parse_quarter, year_label
-from models.return_store import load_return_view, returns_home, review_queue
-from models.service_figures import service_choices
+from models.reporting.overview import default_quarter, filter_choices, year_choices
+from models.reporting.service_figures import service_choices
+from models.returns.store import load_return_view, returns_home, review_queue
+from models.rules.periods import parse_quarter, year_label
+from models.store.audit import record_refusal
 
 
 def render_overview(user, search: str | None) -> html.Div:  # noqa: ANN001
@@ -97,8 +97,9 @@ def render_review(user) -> html.Div:  # noqa: ANN001
 
 
 def render_admin(user) -> html.Div:  # noqa: ANN001
-    from models import admin, admin_views
-    from models.settings_store import disclosure_threshold, rag_thresholds
+    from models.admin import commands as admin
+    from models.admin import views as admin_views
+    from models.store.settings import disclosure_threshold, rag_thresholds
 
     years, year, _ = _year_and_quarter(None)
     try:

@@ -9,9 +9,9 @@ from dash_app.database import sessions
 from layouts import ids
 from layouts.service import service_body
 from models.access import AccessRefused, record_id
-from models.audit import record_refusal
-from models.periods import parse_year_label
-from models.service_figures import service_figures
+from models.reporting.service_figures import service_figures
+from models.rules.periods import parse_year_label
+from models.store.audit import record_refusal
 
 
 def update_service(service_value: str | None, year_text: str | None,

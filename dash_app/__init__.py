@@ -95,7 +95,7 @@ def _layout():  # noqa: ANN202 - Dash calls this per page load, inside the reque
 
     from dash_app.database import transaction
     from layouts.shell import shell
-    from models.settings_store import is_demo
+    from models.store.settings import is_demo
 
     if not current_user.is_authenticated:
         return html.Div("Sign in to use this app.")

@@ -33,8 +33,8 @@ from wtforms.validators import DataRequired
 from dash_app.database import sessions, transaction
 from dash_app.extensions import login_manager
 from models.access import MAX_ID
-from models.entities import User
-from models.users import authenticate, end_sessions, sign_in_succeeded, take_password_attempt
+from models.store.entities import User
+from models.store.users import authenticate, end_sessions, sign_in_succeeded, take_password_attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -174,7 +174,7 @@ def set_password():  # noqa: ANN201
     """Change your password: after a one-time password (invited or reset users) this comes
     before anything else and needs no current password; otherwise the current one is
     needed. Every other session of the user ends; this one carries on."""
-    from models.admin import AdminError, change_own_password
+    from models.admin.commands import AdminError, change_own_password
 
     form = NewPasswordForm()
     forced = current_user.must_change_password

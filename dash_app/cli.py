@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from dash_app.settings import ConfigError, Settings, load_settings
-from models.db import make_engine, make_sessionmaker, unit_of_work
+from models.store.db import make_engine, make_sessionmaker, unit_of_work
 
 
 def _sessions(settings: Settings):  # noqa: ANN202
@@ -25,7 +25,7 @@ def _sessions(settings: Settings):  # noqa: ANN202
 
 def cmd_init_db(args: argparse.Namespace, settings: Settings) -> str:
     from dash_app.database import check_database
-    from models.migrate import upgrade
+    from models.store.migrate import upgrade
 
     check_database(make_engine(settings.database_url), settings.database_url, require_schema=False)
     upgrade(settings.database_url)
@@ -33,7 +33,7 @@ def cmd_init_db(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_seed_catalogue(args: argparse.Namespace, settings: Settings) -> str:
-    from models.catalogue import seed_catalogue
+    from models.catalogue.strategy import seed_catalogue
 
     with unit_of_work(_sessions(settings)) as session:
         counts = seed_catalogue(session)
@@ -58,8 +58,8 @@ def _demo_password(args: argparse.Namespace) -> tuple[str, bool]:
 
 
 def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> str:
-    from models.demo import demo_users, seed_demo
-    from models.entities import Return
+    from models.catalogue.demo import demo_users, seed_demo
+    from models.store.entities import Return
 
     password, _generated = _demo_password(args)
     with unit_of_work(_sessions(settings)) as session:
@@ -82,8 +82,8 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_create_user(args: argparse.Namespace, settings: Settings) -> str:
-    from models.entities import Provider
-    from models.users import create_user
+    from models.store.entities import Provider
+    from models.store.users import create_user
 
     password = args.password or getpass.getpass("Password: ")
     with unit_of_work(_sessions(settings)) as session:
@@ -99,7 +99,7 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_set_password(args: argparse.Namespace, settings: Settings) -> str:
-    from models.users import set_password
+    from models.store.users import set_password
 
     password = args.password or getpass.getpass("New password: ")
     with unit_of_work(_sessions(settings)) as session:
@@ -108,8 +108,9 @@ def cmd_set_password(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
-    from dash_app.exports import ExportUnavailable, build_export
-    from models.periods import parse_quarter, parse_year_label
+    from exports.build import build_export
+    from exports.errors import ExportUnavailable
+    from models.rules.periods import parse_quarter, parse_year_label
 
     year = parse_year_label(args.year)
     quarter = parse_quarter(args.quarter)
@@ -127,7 +128,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> str:
-    from models.backup import BackupError, backup
+    from models.store.backup import BackupError, backup
 
     try:
         pages = backup(settings.database_url, Path(args.out))
@@ -137,7 +138,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> str:
-    from models.backup import BackupError, restore
+    from models.store.backup import BackupError, restore
 
     try:
         restore(settings.database_url, Path(args.file))

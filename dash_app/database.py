@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dash_app.settings import ConfigError, Settings
-from models.db import make_engine, make_sessionmaker, unit_of_work
+from models.store.db import make_engine, make_sessionmaker, unit_of_work
 
 _KEY = "monitor.sessionmaker"
 
@@ -26,7 +26,7 @@ def init_app(app: Flask, settings: Settings) -> sessionmaker[Session]:
 def check_database(engine, url: str, require_schema: bool = True) -> None:  # noqa: ANN001
     """Stop with one sentence if the database is unreachable or (with `require_schema`)
     not migrated to this version of the code."""
-    from models.migrate import current_revision, head_revision
+    from models.store.migrate import current_revision, head_revision
 
     safe_url = url.split("@")[-1] if "@" in url else url
     try:

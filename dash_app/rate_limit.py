@@ -1,5 +1,5 @@
 """Flask-Limiter's per-client limits, counted where every worker and instance sees them:
-Redis when CACHE_URL is set, otherwise the app's database (models.throttle)."""
+Redis when CACHE_URL is set, otherwise the app's database (models.store.throttle)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dash_app.settings import Settings
-from models import throttle
-from models.db import unit_of_work
+from models.store import throttle
+from models.store.db import unit_of_work
 
 _PREFIX = "limit:"
 

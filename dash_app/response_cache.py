@@ -17,7 +17,7 @@ from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
 from dash_app.database import sessions
-from models.data_version import current_version
+from models.store.data_version import current_version
 
 # Callbacks whose output depends only on their inputs, the user's scope, the date and the data.
 CACHEABLE_OUTPUTS = ("..overview-heading.children", "..priority-body.children",

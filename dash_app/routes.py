@@ -6,8 +6,9 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from dash_app.access import AccessDenied, provider_scope, require_user
 from dash_app.database import ping, transaction
-from dash_app.exports import ExportUnavailable, render_export
-from models.periods import parse_quarter, parse_year_label, year_label
+from exports.build import build_export
+from exports.errors import ExportUnavailable
+from models.rules.periods import parse_quarter, parse_year_label, year_label
 
 bp = Blueprint("routes", __name__)
 
@@ -44,9 +45,10 @@ def export_performance(fmt: str):  # noqa: ANN201
         return Response(str(exc), status=400, mimetype="text/plain")
     settings = current_app.config["MONITOR_SETTINGS"]
     try:
-        body = render_export(fmt, year, quarter, settings.current_date(), scope, user.email,
-                             include_submitted=request.args.get("provisional") == "1",
-                             publish=request.args.get("publish") == "1")
+        with transaction() as session:
+            body = build_export(session, fmt, year, quarter, settings.current_date(), scope,
+                                user.email, include_submitted=request.args.get("provisional") == "1",
+                                publish=request.args.get("publish") == "1")
     except ExportUnavailable as exc:
         return Response(str(exc), status=503, mimetype="text/plain")
     quarter_part = f"Q{quarter}" if quarter else "year"
@@ -63,10 +65,10 @@ def init_app(app: Flask) -> None:
 def return_template():  # noqa: ANN201
     """A pre-filled Excel template for one service's return for one quarter."""
     from dash_app.database import sessions
+    from exports.return_template import build_template
     from models.access import AccessRefused, record_id
-    from models.audit import record_refusal
-    from models.return_store import load_return_view
-    from models.return_template import build_template
+    from models.returns.store import load_return_view
+    from models.store.audit import record_refusal
 
     try:
         user = require_user()

@@ -8,9 +8,9 @@ from dash import html
 
 from layouts import ids
 from layouts.charts import data_table
-from models.admin_views import PeriodRow
-from models.entities import Metric, Provider, Service, User
-from models.periods import format_date
+from models.admin.views import PeriodRow
+from models.rules.formats import format_date
+from models.store.entities import Metric, Provider, Service, User
 
 NEW = "new"
 

@@ -8,8 +8,9 @@ from layouts import ids
 from layouts.charts import data_table, rag_badge
 from layouts.filters import QUARTER_OPTIONS, select
 from layouts.return_form import rag_badge_for
-from models.dashboard_views import PriorityGroup, QuarterRates, SubmissionRow, status_word
-from models.table_format import format_figure, format_percent
+from models.reporting.cells import format_figure
+from models.reporting.dashboard_views import PriorityGroup, QuarterRates, SubmissionRow, status_word
+from models.rules.formats import format_percent
 
 
 def priorities_page(years: list[dict], year: str, quarter: str) -> html.Div:

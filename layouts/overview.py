@@ -8,8 +8,9 @@ from dash import dcc, html
 from layouts import ids
 from layouts.charts import rag_badge
 from layouts.filters import QUARTER_OPTIONS, choice_options, provisional_switch, select
-from models.overview import ServiceTile
-from models.table_format import format_figure, format_number, format_target
+from models.reporting.cells import format_figure
+from models.reporting.overview import ServiceTile
+from models.rules.formats import format_number, format_target
 
 
 def overview_page(year_options: list[dict[str, str]], year: str, quarter: str,

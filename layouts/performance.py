@@ -8,7 +8,7 @@ from dash import html
 
 from layouts import ids
 from layouts.filters import QUARTER_OPTIONS, provisional_switch, select
-from models.performance import COLUMNS
+from models.reporting.performance import COLUMNS
 
 PERIOD_OPTIONS = [*QUARTER_OPTIONS, {"label": "Whole year", "value": "year"}]
 # One class name per rule: AG Grid adds each key with classList.add, which refuses spaces.

@@ -10,9 +10,9 @@ from dash import dcc, html
 from layouts import ids
 from layouts.charts import RAG_CLASSES
 from layouts.wire import Element, element
-from models.periods import format_date
-from models.return_store import MetricView, ReturnView
-from models.return_validation import NARRATIVE_FIELDS, TEXT_LIMIT
+from models.returns.store import MetricView, ReturnView
+from models.rules.formats import format_date
+from models.rules.validation import NARRATIVE_FIELDS, TEXT_LIMIT
 
 STATUS_BADGES = {"approved": "Green", "submitted": "No target", "returned": "Amber",
                  "overdue": "Red", "missing": "Red"}

@@ -6,9 +6,9 @@ from dash import dcc, html
 
 from layouts.charts import data_table
 from layouts.return_form import rag_badge_for
-from models.periods import format_date
-from models.return_store import HomeRow
-from models.workflow import STATUS_WORDS
+from models.returns.store import HomeRow
+from models.rules.formats import format_date
+from models.rules.workflow import STATUS_WORDS
 
 DONE = {"submitted", "approved"}
 ACTION_WORDS = {"not_started": "Start", "missing": "Start", "draft": "Continue",

@@ -8,8 +8,9 @@ from dash import html
 from layouts import ids
 from layouts.filters import provisional_switch, select
 from layouts.service_charts import metric_section
-from models.periods import format_date, year_label
-from models.service_figures import ServiceFigures
+from models.reporting.service_figures import ServiceFigures
+from models.rules.formats import format_date
+from models.rules.periods import year_label
 
 
 def service_page(services: list[tuple[int, str]], service_id: int, years: list[dict],

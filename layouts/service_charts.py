@@ -5,114 +5,19 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from layouts.chart_text import chart_text
-from layouts.charts import GRAPH_CONFIG, PALETTE, TARGET_COLOUR, data_table
-from models.measures import SMALL_COHORT
-from models.service_figures import MetricSeries
-from models.table_format import format_number, format_percent, format_target
+from charts.service import (
+    breakdown_figure,
+    cumulative_count_figure,
+    quarterly_count_figure,
+    rate_figure,
+)
+from charts.theme import GRAPH_CONFIG
+from layouts.charts import data_table
+from models.reporting.service_figures import MetricSeries
+from models.rules.formats import format_number, format_percent, format_target
+from models.rules.measures import SMALL_COHORT
 
-ACTUAL = PALETTE[0]
-BASELINE = PALETTE[5]
 SHORT = ["Q1", "Q2", "Q3", "Q4"]
-
-
-def _target_markers(fig: go.Figure, x: list[str], targets: list[float | None], name: str) -> None:
-    if any(t is not None for t in targets):
-        fig.add_scatter(x=x, y=targets, mode="markers", name=name,
-                        marker={"symbol": "line-ew-open", "size": 34, "color": TARGET_COLOUR,
-                                "line": {"width": 3, "color": TARGET_COLOUR}})
-
-
-def _baseline(fig: go.Figure, m: MetricSeries, suffix: str = "") -> None:
-    if m.baseline is not None:
-        fig.add_hline(y=m.baseline, line={"color": BASELINE, "dash": "dot", "width": 2},
-                      annotation_text=chart_text(f"Baseline {m.baseline_period}: {m.baseline:g}{suffix}"),
-                      annotation_position="top left")
-
-
-def quarterly_count_figure(m: MetricSeries, year_label: str,
-                           hidden: dict[int, str] | None = None) -> go.Figure:
-    """Each quarter's count as a bar. `hidden` (quarter -> marker, in publication mode) draws
-    no bar for a withheld quarter, only its marker as the label."""
-    hidden = hidden or {}
-    x = [p.label for p in m.points]
-    fig = go.Figure()
-    fig.add_bar(x=x, y=[None if p.quarter in hidden else p.actual for p in m.points], name="Actual",
-                marker_color=ACTUAL, textposition="outside",
-                text=["" if p.quarter in hidden else format_number(p.actual) for p in m.points])
-    for p in m.points:
-        if p.quarter in hidden:
-            fig.add_annotation(x=p.label, y=0, text=hidden[p.quarter], showarrow=False,
-                               yanchor="bottom")
-    _target_markers(fig, x, [p.target for p in m.points], "Quarter target")
-    fig.update_layout(template="monitor", height=340,
-                      title=f"Each quarter against target, {year_label}",
-                      yaxis={"title": "Number", "rangemode": "tozero"})
-    return fig
-
-
-def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
-    x = [p.label for p in m.points]
-    fig = go.Figure()
-    cumulative = [p.cumulative for p in m.points]
-    fig.add_scatter(x=x, y=cumulative, mode="lines+markers+text", name="Year to date",
-                    line={"color": ACTUAL, "width": 3},
-                    text=[format_number(c) for c in cumulative], textposition="top left")
-    if any(p.cumulative_target is not None for p in m.points):
-        fig.add_scatter(x=x, y=[p.cumulative_target for p in m.points], mode="lines+markers",
-                        name="Target trajectory", line={"color": TARGET_COLOUR, "dash": "dash"})
-    if m.forecast is not None and m.quarters_reported < 4:
-        fig.add_scatter(x=[x[-1]], y=[m.forecast], mode="markers", name="Year-end forecast",
-                        marker={"symbol": "diamond-open", "size": 14, "color": PALETTE[1],
-                                "line": {"width": 3}})
-    _baseline(fig, m)
-    fig.update_layout(template="monitor", height=340,
-                      title="Year to date against the annual target",
-                      yaxis={"title": "Number (cumulative)", "rangemode": "tozero"})
-    return fig
-
-
-def rate_figure(m: MetricSeries, year_label: str, hidden: dict[int, str] | None = None) -> go.Figure:
-    """Each quarter's rate with its 95% interval. `hidden` (quarter -> marker, in publication
-    mode): a withheld quarter has no bar, no interval and no label but its marker."""
-    hidden = hidden or {}
-    x = [p.label for p in m.points]
-    shown = [p.actual if p.rate and not p.small_cohort and p.quarter not in hidden else None
-             for p in m.points]
-    low = [(p.actual - p.interval[0]) if v is not None and p.interval else None
-           for p, v in zip(m.points, shown, strict=True)]
-    high = [(p.interval[1] - p.actual) if v is not None and p.interval else None
-            for p, v in zip(m.points, shown, strict=True)]
-    fig = go.Figure()
-    fig.add_bar(x=x, y=shown, name="Rate (95% interval)", marker_color=ACTUAL,
-                error_y={"type": "data", "array": high, "arrayminus": low, "color": "#383f43"},
-                text=[p.rate.describe() if v is not None else "" for p, v in zip(m.points, shown, strict=True)],
-                textposition="inside", insidetextanchor="start")
-    _target_markers(fig, x, [p.target for p in m.points], "Target")
-    _baseline(fig, m, "%")
-    for p in m.points:
-        if p.quarter in hidden:
-            fig.add_annotation(x=p.label, y=5, text=hidden[p.quarter], showarrow=False,
-                               yanchor="bottom")
-        elif p.small_cohort:
-            words = ("No one<br>assessed" if p.rate.denominator == 0
-                     else f"Fewer than {SMALL_COHORT}<br>assessed")
-            fig.add_annotation(x=p.label, y=5, text=words, showarrow=False, yanchor="bottom")
-    fig.update_layout(template="monitor", height=340,
-                      title=f"% improved, with 95% intervals, {year_label}",
-                      yaxis={"title": "% of those assessed", "range": [0, 105], "ticksuffix": "%"})
-    return fig
-
-
-def breakdown_figure(m: MetricSeries, year_label: str) -> go.Figure:
-    fig = go.Figure()
-    for i, (name, values) in enumerate(m.categories):
-        fig.add_bar(x=[p.label for p in m.points], y=values, name=chart_text(name),
-                    marker_color=PALETTE[i % len(PALETTE)])
-    fig.update_layout(template="monitor", barmode="stack", height=360,
-                      title=f"By category, {year_label}",
-                      yaxis={"title": "Number", "rangemode": "tozero"})
-    return fig
 
 
 def chart_with_table(fig: go.Figure, caption: str, header: list[str], rows: list[list],

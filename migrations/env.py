@@ -6,8 +6,8 @@ import os
 
 from alembic import context
 
-from models import entities  # noqa: F401 - registers the tables on Base.metadata
-from models.db import Base, make_engine
+from models.store import entities  # noqa: F401 - registers the tables on Base.metadata
+from models.store.db import Base, make_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or os.environ.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from models.entities import Return, Service
+from models.store.entities import Return, Service
 
 
 class Actor(Protocol):

@@ -15,8 +15,8 @@ from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from dash_app.settings import Settings
-from models.db import make_engine, make_sessionmaker, unit_of_work
-from models.migrate import upgrade
+from models.store.db import make_engine, make_sessionmaker, unit_of_work
+from models.store.migrate import upgrade
 
 TODAY = dt.date(2026, 11, 25)
 DEMO_PASSWORD = "demo-password-for-tests"
@@ -118,7 +118,7 @@ def session(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @pytest.fixture
 def demo_factory(factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    from models.demo import seed_demo
+    from models.catalogue.demo import seed_demo
 
     with unit_of_work(factory) as s:
         seed_demo(s, DEMO_PASSWORD, TODAY)
@@ -145,7 +145,7 @@ def signed_in(demo_app, demo_factory):
     from sqlalchemy import select
 
     from dash_app.auth import snapshot
-    from models.entities import User
+    from models.store.entities import User
 
     @contextmanager
     def _as(email):

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from models.performance import COLUMNS
+from models.reporting.performance import COLUMNS
 
 THRESHOLD = 5
 SMALL_TEXT = f"<{THRESHOLD}"

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.catalogue import seed_catalogue
-from models.entities import (
+from models.catalogue.strategy import seed_catalogue
+from models.rules.periods import Quarter
+from models.store.entities import (
     Metric,
     MetricCategory,
     Period,
@@ -22,7 +23,6 @@ from models.entities import (
     Target,
     Workstream,
 )
-from models.periods import Quarter
 
 
 def provider(session: Session, name: str = "Test Provider") -> Provider:
@@ -96,7 +96,7 @@ TODAY_2024 = dt.date(2024, 11, 25)  # Q1 and Q2 of 2024/25 are due; Q3 is not
 
 def user(session: Session, email: str, role: str, owner: Provider | None = None):
     """A user row without hashing a password (tests that sign in use the demo users)."""
-    from models.entities import User
+    from models.store.entities import User
 
     u = User(email=email, password_hash="x", role=role,
              provider_id=owner.id if owner else None, active=True)

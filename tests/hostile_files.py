@@ -8,7 +8,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from models.return_template import MARKER
+from exports.return_template import MARKER
 
 SHEET = "xl/worksheets/sheet1.xml"  # the Return sheet: the workbook's first
 STRINGS = "xl/sharedStrings.xml"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from models.db import make_engine, make_sessionmaker, unit_of_work
-from models.demo import seed_demo
-from models.migrate import upgrade
+from models.catalogue.demo import seed_demo
+from models.store.db import make_engine, make_sessionmaker, unit_of_work
+from models.store.migrate import upgrade
 from tests.conftest import DEMO_PASSWORD, TODAY, settings_for
 
 
@@ -50,8 +50,8 @@ def return_world(tmp_path):
     """Demo data plus a small service of a new provider, to enter a whole return through
     the browser: one count with two categories, and one outcome rate."""
     from dash_app import create_app
-    from models.entities import Period
-    from models.users import create_user
+    from models.store.entities import Period
+    from models.store.users import create_user
     from tests import factories as f
 
     url = f"sqlite:///{tmp_path / 'browser.db'}"

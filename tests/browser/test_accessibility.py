@@ -8,8 +8,8 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
 
-from models.db import unit_of_work
-from models.entities import Period, Service
+from models.store.db import unit_of_work
+from models.store.entities import Period, Service
 from tests.browser.conftest import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 
-from models.db import unit_of_work
-from models.entities import Metric, Period, Service
+from models.store.db import unit_of_work
+from models.store.entities import Metric, Period, Service
 from tests.browser.conftest import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from selenium.webdriver.support.ui import Select
 
-from models.performance import COLUMNS
+from models.reporting.performance import COLUMNS
 from tests.browser.conftest import sign_in, start
 
 pytestmark = pytest.mark.browser

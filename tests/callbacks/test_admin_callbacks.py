@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from callbacks import admin as cb
-from models.db import unit_of_work
-from models.entities import AuditEvent, Provider
+from models.store.db import unit_of_work
+from models.store.entities import AuditEvent, Provider
 
 # Each admin callback with arguments that would change something if allowed.
 CALLS = {

@@ -14,8 +14,8 @@ from callbacks.dashboard_pages import update_priorities, update_submissions
 from callbacks.overview import update_overview
 from callbacks.router import display_page
 from callbacks.service import update_service
-from models.db import unit_of_work
-from models.entities import Service
+from models.store.db import unit_of_work
+from models.store.entities import Service
 from tests.conftest import DEMO_PASSWORD
 
 OWNER = "safer-futures-support@demo.local"  # delivers the ISVA service

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from callbacks.dashboard_pages import update_priorities, update_submissions
 from callbacks.router import display_page
 from callbacks.service import update_service
-from models.db import unit_of_work
-from models.entities import AuditEvent, Service
+from models.store.db import unit_of_work
+from models.store.entities import AuditEvent, Service
 
 OWNER = "safer-futures-support@demo.local"
 OTHER = "riverside-boxing-academy@demo.local"

@@ -74,8 +74,8 @@ def test_router_restores_filters_from_the_url(signed_in):
 def test_filters_narrow_the_services_and_travel_in_the_url(signed_in):
     from sqlalchemy import select
 
-    from models.db import unit_of_work
-    from models.entities import Priority, Workstream
+    from models.store.db import unit_of_work
+    from models.store.entities import Priority, Workstream
 
     with signed_in("admin@demo.local"):
         from flask import current_app
@@ -108,9 +108,9 @@ def test_summary_counts_match_the_table(demo_factory):
     """The by-priority RAG counts agree with the headline rows of the full table."""
     from collections import Counter
 
-    from models.db import unit_of_work
-    from models.overview import OverviewFilters, rag_summary
-    from models.performance import build_performance_table
+    from models.reporting.overview import OverviewFilters, rag_summary
+    from models.reporting.performance import build_performance_table
+    from models.store.db import unit_of_work
     from tests.conftest import TODAY
 
     for year, quarter in ((2021, 2), (2025, 3), (2026, 2)):
@@ -123,10 +123,10 @@ def test_summary_counts_match_the_table(demo_factory):
 
 
 def test_large_views_count_rag_by_priority(signed_in, monkeypatch):
-    import models.overview
+    import models.reporting.overview
 
     monkeypatch.setattr("callbacks.overview.SERVICE_LIMIT", 5)
-    assert models.overview.SERVICE_LIMIT == 400  # the real limit is untouched
+    assert models.reporting.overview.SERVICE_LIMIT == 400  # the real limit is untouched
     with signed_in("viewer@demo.local"):
         heading, tiles, figure, table, _, _ = update_overview("2021/22", "Q2")
         _, _, _, provider_table, _, _ = update_overview("2021/22", "Q2", provider="2")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from benchmarks.dash_calls import overview_payload, router_payload
-from models.db import unit_of_work
-from models.entities import Metric, Target
+from models.store.db import unit_of_work
+from models.store.entities import Metric, Target
 from tests.callbacks.test_routes import sign_in
 
 PROVIDER = "safer-futures-support@demo.local"

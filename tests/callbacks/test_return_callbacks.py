@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from callbacks.returns import FormState, handle_review, handle_save
 from callbacks.router import display_page
 from layouts import ids
-from models.db import unit_of_work
-from models.entities import AuditEvent, Metric, Period, Return, Service
+from models.store.db import unit_of_work
+from models.store.entities import AuditEvent, Metric, Period, Return, Service
 from tests.callbacks.test_routes import sign_in
 
 OWNER = "safer-futures-support@demo.local"

@@ -9,8 +9,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from callbacks.returns import handle_upload
-from models.db import unit_of_work
-from models.entities import Metric, Period, Return, ReturnValue, Service
+from models.store.db import unit_of_work
+from models.store.entities import Metric, Period, Return, ReturnValue, Service
 from tests.callbacks.test_routes import sign_in
 
 OWNER = "safer-futures-support@demo.local"

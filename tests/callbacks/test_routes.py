@@ -114,8 +114,8 @@ def test_csv_export_bad_parameters_get_a_sentence(client):
 def test_deactivated_user_loses_their_session(client, demo_factory):
     from sqlalchemy import select
 
-    from models.db import unit_of_work
-    from models.entities import User
+    from models.store.db import unit_of_work
+    from models.store.entities import User
 
     sign_in(client, "viewer@demo.local")
     assert client.get("/").status_code == 200
@@ -125,8 +125,8 @@ def test_deactivated_user_loses_their_session(client, demo_factory):
 
 
 def test_a_one_time_password_must_be_replaced_first(client, demo_app, demo_factory):
-    from models import admin
-    from models.db import unit_of_work
+    from models.admin import commands as admin
+    from models.store.db import unit_of_work
     from tests.factories import Actor
 
     with unit_of_work(demo_factory) as s:
@@ -150,7 +150,7 @@ def test_a_one_time_password_must_be_replaced_first(client, demo_app, demo_facto
 def select_user(email):
     from sqlalchemy import select
 
-    from models.entities import User
+    from models.store.entities import User
 
     return select(User).where(User.email == email)
 

@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from dash_app.auth import SIGNED_IN_AT
-from models import admin
-from models.db import unit_of_work
-from models.entities import AuditEvent, Metric, MetricCategory, Period, Service, User
-from models.users import MAX_FAILURES
+from models.admin import commands as admin
+from models.store.db import unit_of_work
+from models.store.entities import AuditEvent, Metric, MetricCategory, Period, Service, User
+from models.store.users import MAX_FAILURES
 from tests import hostile_files
 from tests.callbacks.test_routes import csrf_token, sign_in, sign_out
 from tests.conftest import DEMO_PASSWORD

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from dash_app import cli
-from models.db import Base, make_engine
+from models.store.db import Base, make_engine
 from tests.conftest import TODAY
 
 

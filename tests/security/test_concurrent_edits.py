@@ -5,8 +5,8 @@ import json
 
 from sqlalchemy import select
 
-from models.db import unit_of_work
-from models.entities import Return, ReturnValue
+from models.store.db import unit_of_work
+from models.store.entities import Return, ReturnValue
 from tests.callbacks.test_return_callbacks import OWNER, _save_payload, sanctuary  # noqa: F401
 from tests.callbacks.test_routes import sign_in
 

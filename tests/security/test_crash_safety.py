@@ -14,11 +14,11 @@ import pytest
 import requests
 from sqlalchemy import func, select, text
 
-from models import admin
-from models.db import make_engine, make_sessionmaker, unit_of_work
-from models.demo import seed_demo
-from models.entities import Metric, Period, Return, ReturnValue, Service, User
-from models.migrate import upgrade
+from models.admin import commands as admin
+from models.catalogue.demo import seed_demo
+from models.store.db import make_engine, make_sessionmaker, unit_of_work
+from models.store.entities import Metric, Period, Return, ReturnValue, Service, User
+from models.store.migrate import upgrade
 from tests.conftest import DEMO_PASSWORD, TODAY
 from tests.factories import Actor
 from tests.security.servers import signed_in_session, start_gunicorn, stop, workers_of

@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from callbacks.returns import FormState, handle_save, handle_upload
+from exports.return_template import TemplateError, read_template
 from layouts import ids
-from models.db import unit_of_work
-from models.entities import Provider, Return
-from models.return_template import TemplateError, read_template
-from models.return_validation import MetricDef, RawReturn, validate_return
+from models.rules.validation import MetricDef, RawReturn, validate_return
+from models.store.db import unit_of_work
+from models.store.entities import Provider, Return
 
 NASTY = st.one_of(
     st.text(max_size=60),
@@ -70,7 +70,7 @@ def test_hostile_values_through_the_save_callback(signed_in, demo_factory):
     from tests.callbacks.test_return_callbacks import error_ids
 
     with unit_of_work(demo_factory) as s:
-        from models.entities import Metric, Period, Service
+        from models.store.entities import Metric, Period, Service
 
         svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
         period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()

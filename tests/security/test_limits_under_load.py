@@ -11,10 +11,10 @@ import base64
 
 import pytest
 
-from models.db import make_engine, make_sessionmaker, unit_of_work
-from models.demo import seed_demo
-from models.migrate import upgrade
-from models.users import MAX_FAILURES
+from models.catalogue.demo import seed_demo
+from models.store.db import make_engine, make_sessionmaker, unit_of_work
+from models.store.migrate import upgrade
+from models.store.users import MAX_FAILURES
 from tests import hostile_files
 from tests.conftest import DEMO_PASSWORD, TODAY, _engines, fresh_database_url
 from tests.security.servers import (

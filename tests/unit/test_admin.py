@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from models import admin
 from models.access import AccessRefused
-from models.entities import AuditEvent, Metric, Period, Return, User
-from models.return_store import load_return_view, save_return
-from models.return_validation import RawReturn
-from models.workflow import WorkflowError
+from models.admin import commands as admin
+from models.returns.store import load_return_view, save_return
+from models.rules.validation import RawReturn
+from models.rules.workflow import WorkflowError
+from models.store.entities import AuditEvent, Metric, Period, Return, User
 from tests import factories as f
 
 A = f.Actor
@@ -62,7 +62,7 @@ def test_retired_metric_leaves_the_form_but_not_history(session, world):
     admin.retire_metric(session, w["admin"], w["people"].id)
     view = load_return_view(session, w["admin"], w["svc"].id, w["periods"][2].id, dt.date(2024, 11, 25))
     assert [m.name for m in view.metrics] == ["Spare"]
-    from models.performance import build_performance_table
+    from models.reporting.performance import build_performance_table
 
     old = build_performance_table(session, 2024, 1, dt.date(2024, 11, 25), provider_id=w["owner"].id)
     row = next(r for r in old.rows if r.metric == "People supported")  # history keeps it
@@ -148,10 +148,10 @@ def test_rag_rule_and_audit_log(session, world):
 
 
 def test_publication_threshold_is_the_admins_and_drives_the_export(session, world):
-    from models.csv_export import performance_csv
-    from models.disclosure import row_masks, table_disclosure
-    from models.performance import build_performance_table
-    from models.settings_store import disclosure_threshold
+    from exports.csv_table import performance_csv
+    from models.reporting.performance import build_performance_table
+    from models.reporting.publication import row_masks, table_disclosure
+    from models.store.settings import disclosure_threshold
 
     w = world
     for bad in (1, 21, 2.5, None):

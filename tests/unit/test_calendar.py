@@ -8,10 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from models.dashboard_views import status_word, submission_grid
-from models.overview import OverviewFilters, default_quarter, rag_summary
-from models.performance import build_performance_table
-from models.periods import (
+from models.reporting.dashboard_views import status_word, submission_grid
+from models.reporting.overview import OverviewFilters, default_quarter, rag_summary
+from models.reporting.performance import build_performance_table
+from models.rules.periods import (
     Quarter,
     due_date_of,
     is_due,
@@ -20,7 +20,7 @@ from models.periods import (
     quarters_due,
     year_is_due,
 )
-from models.workflow import monitoring_status
+from models.rules.workflow import monitoring_status
 from tests import factories as f
 
 Q1 = Quarter(2024, 1)

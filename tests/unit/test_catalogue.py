@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from models.catalogue import SOURCE, seed_catalogue
-from models.db import unit_of_work
-from models.entities import Metric, MetricCategory, Priority, Service, Ward, Workstream
+from models.catalogue.strategy import SOURCE, seed_catalogue
+from models.store.db import unit_of_work
+from models.store.entities import Metric, MetricCategory, Priority, Service, Ward, Workstream
 
 EXPECTED_BASELINES = {
     ("Children and young people 1:1 domestic and sexual abuse support",

@@ -4,7 +4,7 @@ import csv
 import io
 
 from dash_app import cli
-from models.performance import COLUMNS
+from models.reporting.performance import COLUMNS
 
 
 def test_cli_round_trip(db_url, monkeypatch, tmp_path, capsys):

@@ -66,7 +66,7 @@ def test_cli_help_lists_the_commands():
 
 
 def test_an_old_schema_says_to_migrate(tmp_path):
-    from models.migrate import upgrade
+    from models.store.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     upgrade(url, "0003")

@@ -5,11 +5,11 @@ import io
 
 from sqlalchemy import select
 
-from models.catalogue import SOURCE
-from models.csv_export import performance_csv
-from models.db import unit_of_work
-from models.entities import Provider
-from models.performance import COLUMNS, build_performance_table
+from exports.csv_table import performance_csv
+from models.catalogue.strategy import SOURCE
+from models.reporting.performance import COLUMNS, build_performance_table
+from models.store.db import unit_of_work
+from models.store.entities import Provider
 from tests.conftest import TODAY
 from tests.unit.test_catalogue import EXPECTED_BASELINES, SOCIAL_PRESCRIBING_REASONS
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from models import throttle
-from models.data_version import current_version
-from models.db import make_engine, make_sessionmaker, unit_of_work
-from models.entities import AuditEvent, Target
-from models.view_cache import ViewCache
+from models.store import throttle
+from models.store.data_version import current_version
+from models.store.db import make_engine, make_sessionmaker, unit_of_work
+from models.store.entities import AuditEvent, Target
+from models.store.view_cache import ViewCache
 from tests import factories as f
 
 
@@ -33,7 +33,7 @@ def test_a_fresh_database_has_a_version_and_its_own_token(factory, tmp_path):
     token, version = _version(factory)
     assert version == 1 and len(token) == 32
     other = f"sqlite:///{tmp_path / 'other.db'}"
-    from models.migrate import upgrade
+    from models.store.migrate import upgrade
 
     upgrade(other)
     engine = make_engine(other)
@@ -121,8 +121,8 @@ def test_cache_keeps_a_bounded_number_of_views(factory):
 
 def test_views_are_fresh_after_a_target_changes(demo_factory):
     """End to end through the cached performance table: no stale figures after a change."""
-    from models.entities import Metric
-    from models.performance import performance_table
+    from models.reporting.performance import performance_table
+    from models.store.entities import Metric
 
     today = dt.date(2026, 11, 25)
     with unit_of_work(demo_factory) as s:

@@ -2,14 +2,14 @@
 
 from sqlalchemy import func, select
 
-from models.catalogue import seed_catalogue
-from models.db import unit_of_work
-from models.demo import seed_demo
-from models.entities import Metric, Period, Provider, Return, ReturnValue, Service, User
-from models.periods import Quarter
-from models.settings_store import is_demo
-from models.users import authenticate
-from models.workflow import effective_status
+from models.catalogue.demo import seed_demo
+from models.catalogue.strategy import seed_catalogue
+from models.rules.periods import Quarter
+from models.rules.workflow import effective_status
+from models.store.db import unit_of_work
+from models.store.entities import Metric, Period, Provider, Return, ReturnValue, Service, User
+from models.store.settings import is_demo
+from models.store.users import authenticate
 from tests.conftest import DEMO_PASSWORD, TODAY
 
 

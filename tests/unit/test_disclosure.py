@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from dash_app.exports import build_export
-from models.db import unit_of_work
-from models.disclosure import SECONDARY, SMALL, Group, control, sensitive, table_disclosure
-from models.entities import MetricCategory
-from models.measures import Rate
-from models.performance import build_performance_table
+from exports.build import build_export
+from models.reporting.performance import build_performance_table
+from models.reporting.publication import table_disclosure
+from models.rules.disclosure import SECONDARY, SMALL, Group, control, sensitive
+from models.rules.measures import Rate
+from models.store.db import unit_of_work
+from models.store.entities import MetricCategory
 from tests import disclosure_attack as attack
 from tests import factories as f
 from tests.conftest import TODAY
@@ -97,7 +98,7 @@ PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
 
 def _outputs(session, year: int, quarter: int | None, today: dt.date, monkeypatch) -> dict:
     """Every published output of one view: CSV rows, XLSX rows, PDF text and chart data."""
-    import dash_app.pdf_pack as pdf_pack
+    import exports.pdf_pack as pdf_pack
 
     charts: list = []
 

@@ -9,12 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from dash_app.exports import build_export
-from models.csv_export import performance_csv
-from models.db import unit_of_work
-from models.disclosure import row_masks, table_disclosure
-from models.entities import Metric, Period, Provider, Return, ReturnValue, Service
-from models.performance import COLUMNS, build_performance_table
+from exports.build import build_export
+from exports.csv_table import performance_csv
+from models.reporting.performance import COLUMNS, build_performance_table
+from models.reporting.publication import row_masks, table_disclosure
+from models.store.db import unit_of_work
+from models.store.entities import Metric, Period, Provider, Return, ReturnValue, Service
 from tests import factories as f
 from tests.conftest import TODAY
 

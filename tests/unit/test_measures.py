@@ -1,7 +1,7 @@
 
 import pytest
 
-from models.measures import (
+from models.rules.measures import (
     RagThresholds,
     Rate,
     forecast_year_end,

@@ -2,8 +2,8 @@
 
 from sqlalchemy import inspect
 
-from models.db import Base, make_engine
-from models.migrate import downgrade, upgrade
+from models.store.db import Base, make_engine
+from models.store.migrate import downgrade, upgrade
 
 
 def _tables(url: str) -> set[str]:
@@ -47,8 +47,8 @@ def test_upgrading_a_database_with_data_keeps_every_row(empty_db_url):
     cascade-deleted every return value."""
     from sqlalchemy import func, select
 
-    from models.db import make_sessionmaker, unit_of_work
-    from models.entities import Return, ReturnBreakdownValue, ReturnValue
+    from models.store.db import make_sessionmaker, unit_of_work
+    from models.store.entities import Return, ReturnBreakdownValue, ReturnValue
     from tests import factories as f
 
     upgrade(empty_db_url)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from models.performance import COLUMNS, build_performance_table
-from models.table_format import row_cells
+from models.reporting.cells import row_cells
+from models.reporting.performance import COLUMNS, build_performance_table
 from tests import factories as f
 from tests.factories import TODAY_2024
 

@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 
-from models.periods import (
+from models.rules.formats import format_date
+from models.rules.periods import (
     Quarter,
     financial_year_of,
-    format_date,
     parse_quarter,
     parse_year_label,
     quarter_label,

@@ -8,15 +8,15 @@ import datetime as dt
 
 import pytest
 
-from models.dashboard_views import priority_groups, submission_grid
-from models.overview import OverviewFilters, filter_choices, overview_tables, service_tiles
-from models.performance import COLUMNS, build_performance_table
-from models.retirement import is_retired
-from models.return_store import load_return_view, returns_home, save_return
-from models.return_validation import RawReturn
-from models.service_figures import service_choices, service_figures
-from models.table_format import row_cells
-from models.workflow import WorkflowError
+from models.reporting.cells import row_cells
+from models.reporting.dashboard_views import priority_groups, submission_grid
+from models.reporting.overview import OverviewFilters, filter_choices, overview_tables, service_tiles
+from models.reporting.performance import COLUMNS, build_performance_table
+from models.reporting.retirement import is_retired
+from models.reporting.service_figures import service_choices, service_figures
+from models.returns.store import load_return_view, returns_home, save_return
+from models.rules.validation import RawReturn
+from models.rules.workflow import WorkflowError
 from tests import factories as f
 
 TODAY = dt.date(2024, 11, 25)

@@ -4,11 +4,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from models import return_store
 from models.access import AccessRefused
-from models.db import unit_of_work
-from models.entities import AuditEvent, Return, ReturnValue
-from models.return_store import (
+from models.returns import store as return_store
+from models.returns.store import (
     ReturnConflict,
     load_return_view,
     returns_home,
@@ -16,8 +14,10 @@ from models.return_store import (
     review_return,
     save_return,
 )
-from models.return_validation import RawReturn
-from models.workflow import WorkflowError
+from models.rules.validation import RawReturn
+from models.rules.workflow import WorkflowError
+from models.store.db import unit_of_work
+from models.store.entities import AuditEvent, Return, ReturnValue
 from tests import factories as f
 from tests.factories import TODAY_2024
 
@@ -181,7 +181,7 @@ def test_views_and_home_follow_the_access_rules(world):
 
 def test_each_saved_return_and_approval_bumps_the_data_version(world):
     """Cached dashboard views are keyed by this version, so none outlives a save."""
-    from models.data_version import current_version
+    from models.store.data_version import current_version
 
     w = world
 

@@ -1,6 +1,6 @@
 """Validation of a return: errors block, warnings ask, drafts may be incomplete."""
 
-from models.return_validation import MetricDef, RawReturn, parse_whole_number, validate_return
+from models.rules.validation import MetricDef, RawReturn, parse_whole_number, validate_return
 
 PEOPLE = MetricDef(1, "People supported", "count", ((10, "Self"), (11, "GP")))
 SAFER = MetricDef(2, "Felt safer", "percent")
@@ -59,7 +59,7 @@ def test_warnings_for_unusual_figures():
 
 
 def test_control_characters_are_removed_from_text():
-    from models.return_validation import clean_text
+    from models.rules.validation import clean_text
 
     assert clean_text("a\x00b\r\nc\td\x1b") == "ab\nc\td"
     raw = RawReturn(narrative={"case_study": "\x00Story\x07"})

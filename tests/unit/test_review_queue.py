@@ -2,7 +2,7 @@
 
 import pytest
 
-from models.return_store import review_queue
+from models.returns.store import review_queue
 from tests import factories as f
 
 A = f.Actor

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from benchmarks import scale
-from models.db import make_engine
-from models.entities import Return, ReturnBreakdownValue, ReturnValue, Service
-from models.performance import build_performance_table
+from models.reporting.performance import build_performance_table
+from models.store.db import make_engine
+from models.store.entities import Return, ReturnBreakdownValue, ReturnValue, Service
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -5,16 +5,16 @@ import datetime as dt
 import pytest
 
 from models.access import AccessRefused
-from models.dashboard_views import priority_groups, submission_grid
-from models.performance import build_performance_table
-from models.periods import Quarter
-from models.service_figures import (
+from models.reporting.dashboard_views import priority_groups, submission_grid
+from models.reporting.performance import build_performance_table
+from models.reporting.service_figures import (
     ContractCost,
     contract_cost,
     contract_months,
     cost_per_unit,
     service_figures,
 )
+from models.rules.periods import Quarter
 from tests import factories as f
 
 YEAR = 2024

@@ -1,9 +1,9 @@
 import datetime as dt
 
-from models.aggregation import annual_target, quarter_target
-from models.periods import Quarter
-from models.table_format import neutralise
-from models.workflow import effective_status
+from models.reporting.aggregation import annual_target, quarter_target
+from models.reporting.cells import neutralise
+from models.rules.periods import Quarter
+from models.rules.workflow import effective_status
 
 DUE = dt.date(2026, 10, 20)
 

@@ -1,9 +1,9 @@
-"""Counters in a window (models.throttle) and ids from the browser (models.access.record_id)."""
+"""Counters in a window (models.store.throttle) and ids from the browser (models.access.record_id)."""
 
 import pytest
 
-from models import throttle
 from models.access import MAX_ID, record_id
+from models.store import throttle
 
 
 def test_a_counter_counts_in_its_window_and_starts_again_after(session):

@@ -1,0 +1,1 @@
+"""Plotly figure builders shared by the pages and the PDF pack. No Dash, no database."""

@@ -1,0 +1,31 @@
+"""The look every chart shares: the colour-blind-safe palette, the font and one Plotly template."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# Colour-blind-safe (Okabe–Ito); RAG is always shown as a word too.
+TARGET_COLOUR = "#000000"
+
+
+# Okabe–Ito, safe for the common colour-vision deficiencies; black for targets.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FONT = "system-ui, -apple-system, 'Segoe UI', Arial, sans-serif"
+
+# One template for every chart in the app.
+pio.templates["monitor"] = go.layout.Template(
+    pio.templates["simple_white"],
+    layout={"colorway": PALETTE, "font": {"family": FONT, "size": 13, "color": "#0b0c0c"},
+            "title": {"x": 0, "font": {"size": 15}},
+            "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+            "legend": {"orientation": "h", "y": -0.2, "x": 0}},
+)
+GRAPH_CONFIG = {"displaylogo": False,
+                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "cwp-chart"}}
+
+RAG_BAR_COLOURS = {"Green": "#1a7d4b", "Amber": "#c96a00", "Red": "#c0311a"}
+GREY = "#8a9196"
+
+RAG_ORDER = ["Green", "Amber", "Red", "No data", "Not due", "No target"]
+RAG_PATTERNS = {"No data": "/", "Not due": ".", "No target": "x"}

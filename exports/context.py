@@ -1,0 +1,166 @@
+"""What every export carries besides the table: narrative, notes, who and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.catalogue.strategy import SOURCE
+from models.reporting.aggregation import (
+    COUNTED_STATES,
+    PROVISIONAL_STATES,
+    QuarterTotals,
+    YearFigures,
+    year_figures,
+)
+from models.reporting.performance import Figure, PerformanceTable
+from models.reporting.publication import RowMask, row_masks, table_disclosure
+from models.rules.disclosure import DEFAULT_THRESHOLD, Disclosure, publication_rule_text
+from models.rules.measures import RagThresholds, rag_rule_text
+from models.rules.periods import quarter_label, year_label
+from models.store.entities import Period, Provider, Return, Service
+from models.store.settings import disclosure_threshold, rag_thresholds
+
+NARRATIVE_LEFT_OUT = ("Highlights, challenges and case studies are left out of a published pack: "
+                      "free text cannot be checked for small numbers.")
+
+
+@dataclass
+class NarrativeEntry:
+    service: str
+    provider: str
+    quarter: str
+    highlights: str
+    challenges: str
+    case_study: str
+
+
+@dataclass
+class ExportContext:
+    table: PerformanceTable
+    narrative: list[NarrativeEntry]
+    thresholds: RagThresholds
+    exported_by: str
+    exported_at: dt.datetime
+    publish: bool = False
+    threshold: int = DEFAULT_THRESHOLD
+    disclosure: Disclosure | None = None  # what publication mode hides (None: nothing)
+    figures: YearFigures | None = None  # the year's aggregates, when already fetched (publishing)
+    extra_notes: list[str] = field(default_factory=list)
+
+    def masks(self) -> list[RowMask]:
+        """What each row may show in this export (everything, unless publishing)."""
+        return row_masks(self.table, self.disclosure)
+
+    @property
+    def title(self) -> str:
+        when = (quarter_label(self.table.year, self.table.quarter) if self.table.quarter
+                else f"the whole of {year_label(self.table.year)}")
+        return f"CWP quarterly performance: {when}"
+
+    def notes(self) -> list[tuple[str, str]]:
+        t = self.thresholds
+        lines = [
+            ("Period", self.title.removeprefix("CWP quarterly performance: ")),
+            ("Exported", f"{self.exported_at:%-d %B %Y at %H:%M} by {self.exported_by}"),
+            ("Data included", "Approved returns and submitted returns not yet approved "
+             "(provisional)" if self.table.provisional else "Approved returns only"),
+            ("RAG", rag_rule_text(t)),
+            ("Outcome rates", "Pooled across returns: everyone who improved over everyone "
+             "assessed, never an average of percentages. Shown with the number of people."),
+            ("Targets", "An annual count target splits evenly across quarters unless quarterly "
+             "targets are set; a percentage target applies to each quarter as it is."),
+            ("Forecast", "Year-end forecast for counts: the year to date divided by the quarters "
+             "reported, times four."),
+            ("Baselines", f"Published 2018/19 figures from the {SOURCE}, kept as published."),
+            ("Due dates", "A quarter is due from its due date, that day included: the 20th day "
+             "after it ends unless the lead officer set another. The whole year is due once its "
+             "first quarter is, and is judged on the quarters due so far."),
+            ("Retired services", "A service that has been retired (or whose provider has) keeps "
+             "its rows, marked Retired, in every year where it has figures or targets."),
+        ]
+        if self.publish:
+            lines.append(("Publication mode", publication_rule_text(self.threshold)))
+            lines.append(("Narrative", NARRATIVE_LEFT_OUT))
+        if self.table.demo:
+            lines.append(("DEMO DATA", "These figures are synthetic, made up to show how the app "
+                          "works. They are not real performance data."))
+        lines += [("Note", n) for n in self.extra_notes]
+        return lines
+
+
+def narrative_entries(session: Session, year: int, quarter: int | None,
+                      provider_id: int | None, include_submitted: bool = False) -> list[NarrativeEntry]:
+    states = ("approved", "submitted") if include_submitted else ("approved",)
+    stmt = (
+        select(Service.name, Provider.name, Period.year, Period.quarter, Return.highlights,
+               Return.challenges, Return.case_study)
+        .join(Service, Service.id == Return.service_id)
+        .join(Provider, Provider.id == Return.provider_id)
+        .join(Period, Period.id == Return.period_id)
+        .where(Period.year == year, Return.status.in_(states))
+        .order_by(Service.display_order, Period.quarter)
+    )
+    if quarter is not None:
+        stmt = stmt.where(Period.quarter == quarter)
+    if provider_id is not None:
+        stmt = stmt.where(Service.provider_id == provider_id)
+    return [NarrativeEntry(s, p, quarter_label(y, q), h or "", c or "", cs or "")
+            for s, p, y, q, h, c, cs in session.execute(stmt) if h or c or cs]
+
+
+def chart_quarters(table: PerformanceTable,
+                   totals: dict[tuple[int, int], QuarterTotals]) -> dict[int, dict[int, Figure]]:
+    """By table row, the quarters the PDF pack charts: each service's first count and first
+    rate with figures, quarters 1 to the pack's last (later quarters are not the pack's).
+    A published pack treats them as published in every format, so the CSV, the XLSX and the
+    PDF of one pack hide the same cells and cannot be set against each other."""
+    charted: dict[int, dict[int, Figure]] = {}
+    drawn: set[tuple[int, str]] = set()
+    for index, row in enumerate(table.rows):
+        if row.metric_id is None or (row.service_id, row.unit) in drawn:
+            continue
+        quarters = {q: _figure(totals.get((row.metric_id, q)), row.unit) for q in range(1, table.through + 1)}
+        if any(not figure.empty for figure in quarters.values()):
+            drawn.add((row.service_id, row.unit))
+            charted[index] = quarters
+    return charted
+
+
+def _figure(found: QuarterTotals | None, unit: str) -> Figure:
+    if found is None:
+        return Figure()
+    return Figure(rate=found.rate) if unit == "percent" else Figure(count=found.count)
+
+
+def table_figures(session: Session, table: PerformanceTable) -> YearFigures:
+    """The year's aggregates for the services in `table` (its quarters, for the charts)."""
+    states = PROVISIONAL_STATES if table.provisional else COUNTED_STATES
+    return year_figures(session, table.year, states, service_ids=sorted({r.service_id for r in table.rows}))
+
+
+def pack_disclosure(session: Session, table: PerformanceTable, publish: bool,
+                    figures: YearFigures | None = None) -> Disclosure | None:
+    """What a published pack of `table` hides — the same in the grid, CSV, XLSX and PDF."""
+    if not publish:
+        return None
+    figures = figures or table_figures(session, table)
+    return table_disclosure(table, disclosure_threshold(session), chart_quarters(table, figures.totals))
+
+
+def export_context(session: Session, table: PerformanceTable, user_email: str,
+                   now: dt.datetime, publish: bool = False, provider_id: int | None = None
+                   ) -> ExportContext:
+    figures = table_figures(session, table) if publish else None
+    return ExportContext(
+        table=table,
+        # Free text cannot be checked for small numbers: a published pack leaves it out.
+        narrative=[] if publish else narrative_entries(session, table.year, table.quarter, provider_id,
+                                                        table.provisional),
+        thresholds=rag_thresholds(session), exported_by=user_email, exported_at=now,
+        publish=publish, threshold=disclosure_threshold(session),
+        disclosure=pack_disclosure(session, table, publish, figures), figures=figures,
+    )

@@ -1,0 +1,249 @@
+"""The CWP meeting pack as a PDF: cover, RAG summary by priority, a page per service with
+its charts (rendered by kaleido through the system Chromium) and narrative, the full
+table, and notes. A4 landscape, page numbers, readable in black and white."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import plotly.graph_objects as go
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Image,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from sqlalchemy.orm import Session
+
+from charts.service import quarterly_count_figure, rate_figure
+from charts.text import chart_text
+from exports.context import ExportContext, chart_quarters, table_figures
+from exports.errors import ExportUnavailable
+from models.reporting.cells import row_cells
+from models.reporting.performance import COLUMNS, PerformanceRow
+from models.reporting.publication import RowMask, span_of
+from models.reporting.service_figures import MetricSeries, service_figures
+from models.rules.disclosure import WITHHELD, publication_rule_text
+from models.rules.periods import year_label
+
+PAGE = landscape(A4)
+STYLES = getSampleStyleSheet()
+SMALL = ParagraphStyle("small", parent=STYLES["BodyText"], fontSize=6.2, leading=7.4)
+BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=12)
+RAG_GREYS = {"Green": "#d9d9d9", "Amber": "#a6a6a6", "Red": "#595959"}  # words carry the meaning
+CHART_SIZE = (760, 330)
+ChartBuilder = Callable[..., go.Figure]
+
+
+@dataclass
+class _Reader:
+    """Who the pack's service pages are built for (the export's own scope)."""
+
+    id: int
+    role: str
+    provider_id: int | None
+
+
+def _chromium() -> str | None:
+    for candidate in (os.environ.get("BROWSER_PATH"), shutil.which("chromium"),
+                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def render_charts(figures: list, directory: Path) -> list[Path]:
+    """Render plotly figures to PNG in one browser session (kaleido batch)."""
+    import plotly.io as pio
+
+    if not figures:
+        return []
+    browser = _chromium()
+    if browser is None:
+        raise ExportUnavailable("The PDF pack needs Chromium to draw its charts; install the "
+                                "Debian package chromium and try again.")
+    os.environ.setdefault("BROWSER_PATH", browser)
+    paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
+    try:
+        pio.write_images(figures, paths, format="png", width=CHART_SIZE[0], height=CHART_SIZE[1],
+                         scale=2)
+    except Exception as exc:  # kaleido reports browser trouble in many ways
+        raise ExportUnavailable(f"The charts for the PDF could not be drawn: {exc}") from exc
+    return paths
+
+
+def _footer(ctx: ExportContext):  # noqa: ANN202
+    label = ctx.title + (" · DEMO DATA" if ctx.table.demo else "") + (
+        " · publication mode" if ctx.publish else "")
+
+    def draw(canvas, doc) -> None:  # noqa: ANN001
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(15 * mm, 8 * mm, label)
+        canvas.drawRightString(PAGE[0] - 15 * mm, 8 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    return draw
+
+
+def _indent(text: str) -> str:
+    """Keep a breakdown row's indent: Paragraph drops leading spaces."""
+    stripped = text.lstrip(" ")
+    return "&nbsp;" * 2 * (len(text) - len(stripped)) + stripped
+
+
+def _table(data: list[list], widths: list[float] | None = None, header_rows: int = 1,
+           font_size: float = 8) -> Table:
+    table = Table(data, colWidths=widths, repeatRows=header_rows)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), "Helvetica", font_size),
+        ("FONT", (0, 0), (-1, header_rows - 1), "Helvetica-Bold", font_size),
+        ("LINEBELOW", (0, 0), (-1, header_rows - 1), 1, colors.black),
+        ("LINEBELOW", (0, header_rows), (-1, -1), 0.25, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    return table
+
+
+def _rag_summary(rows: list[PerformanceRow], masks: list[RowMask]) -> list:
+    by_priority: dict[str, Counter] = {}
+    for r, mask in zip(rows, masks, strict=True):
+        if not r.is_breakdown:
+            by_priority.setdefault(r.priority, Counter())[WITHHELD if mask.rag_withheld else r.rag_word] += 1
+    words = ["Green", "Amber", "Red", "No data", "Not due", "No target"]
+    if any(mask.rag_withheld for mask in masks):
+        words.append(WITHHELD)
+    data = [["Priority", *words]] + [[p, *[str(c.get(w, 0)) for w in words]]
+                                     for p, c in by_priority.items()]
+    return [Paragraph("RAG summary by priority (measures, all services)", STYLES["Heading2"]),
+            _table(data), Spacer(1, 6 * mm)]
+
+
+def _service_cell(row: PerformanceRow, mask: RowMask, column: int) -> str:
+    """A cell of a service page's table, which has no Note column: the metric's name says when
+    lower is better, so its RAG is read the right way round."""
+    text = row_cells(row, mask)[column]
+    if COLUMNS[column] == "Metric" and not row.higher_is_better:
+        text += " (lower is better)"
+    return text
+
+
+def _service_page(row_group: list[tuple[PerformanceRow, RowMask]], images: list[Path],
+                  narrative: list, quarter: int | None) -> list:
+    first = row_group[0][0]
+    story: list = [Paragraph(escape(first.service), STYLES["Heading2"]),
+                   Paragraph(escape(f"{first.provider} · {first.priority}"), BODY)]
+    wanted = (["Metric", "Quarter target", "Quarter actual", "Quarter % of target", "YTD actual",
+               "Annual target", "RAG", "Status"] if quarter else
+              ["Metric", "YTD target", "YTD actual", "YTD % of target", "Forecast", "Annual target",
+               "RAG", "Status"])
+    idx = [COLUMNS.index(w) for w in wanted]
+    body = [[Paragraph(_indent(escape(_service_cell(r, mask, i))), SMALL) for i in idx]
+            for r, mask in row_group if not r.is_breakdown]
+    data = [[Paragraph(f"<b>{w}</b>", SMALL) for w in wanted], *body[:12]]
+    story.append(_table(data, [70 * mm, 22 * mm, 38 * mm, 22 * mm, 38 * mm, 22 * mm, 20 * mm,
+                               30 * mm]))
+    if images:
+        cells = [Image(str(p), width=125 * mm, height=125 * mm * CHART_SIZE[1] / CHART_SIZE[0])
+                 for p in images]
+        story += [Spacer(1, 3 * mm), Table([cells])]
+    for quarter, highlights, case_study in narrative:
+        if highlights:
+            story.append(Paragraph(f"<b>{escape(quarter)} highlights:</b> {escape(highlights)}", BODY))
+        if case_study:
+            story.append(Paragraph(f"<b>Case study:</b> <i>{escape(case_study)}</i>", BODY))
+    story.append(PageBreak())
+    return story
+
+
+def _through(m: MetricSeries, last: int) -> MetricSeries:
+    """The series as far as the pack's last quarter: a Q2 pack exported later does not draw
+    Q3 and Q4 (nor publish them)."""
+    return replace(m, points=[p if p.quarter <= last else replace(p, actual=None, rate=None, interval=None)
+                              for p in m.points])
+
+
+def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> bytes:
+    """The pack. In publication mode its tables and charts are one output to disclosure control:
+    the quarters a chart draws join the quarter and year-to-date figures the tables print."""
+    table = ctx.table
+    reader = _Reader(0, "provider" if scope else "admin", scope)
+    year_text = year_label(table.year)
+    groups: dict[int, list[int]] = {}
+    for i, r in enumerate(table.rows):
+        groups.setdefault(r.service_id, []).append(i)
+    # Fetched once per pack: publishing already fetched them for its disclosure.
+    shared = ctx.figures or table_figures(session, table)
+    charted_metrics = {table.rows[i].metric_id: i for i in chart_quarters(table, shared.totals)}
+    charts: list[tuple[int, MetricSeries, ChartBuilder]] = []
+    narrative: dict[int, list] = {}
+    for service_id in groups:
+        f = service_figures(session, reader, service_id, table.year, table.provisional, shared)
+        # A published pack leaves free text out: it cannot be checked for small numbers.
+        narrative[service_id] = [] if ctx.publish else [
+            n for n in f.narrative if table.quarter is None or n[0].startswith(f"Q{table.quarter} ")]
+        charts += [(service_id, _through(m, table.through),
+                    rate_figure if m.unit == "percent" else quarterly_count_figure)
+                   for m in f.metrics if m.id in charted_metrics]
+    disclosure = ctx.disclosure
+    masks = ctx.masks()
+    figures = []
+    for _, m, draw in charts:
+        row = charted_metrics[m.id]
+        hidden = {q: marker for q in (1, 2, 3, 4) if disclosure is not None
+                  and (marker := disclosure.marker((row, span_of(q)))) is not None}
+        fig = draw(m, year_text, hidden)
+        fig.update_layout(title=chart_text(f"{m.name}: ") + fig.layout.title.text)
+        figures.append(fig)
+    owners = [service_id for service_id, _, _ in charts]
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = render_charts(figures, Path(tmp))
+        images: dict[int, list[Path]] = {}
+        for owner, path in zip(owners, paths, strict=True):
+            images.setdefault(owner, []).append(path)
+        story: list = [
+            Spacer(1, 30 * mm),
+            Paragraph(escape(ctx.title), STYLES["Title"]),
+            Paragraph("Stafford Borough Community Wellbeing Partnership", STYLES["Heading3"]),
+            Paragraph(escape(f"Exported {ctx.exported_at:%-d %B %Y at %H:%M} by {ctx.exported_by}"), BODY),
+        ]
+        if table.demo:
+            story.append(Paragraph("<b>DEMO DATA: these figures are synthetic, made up to show how the "
+                                   "app works. They are not real performance data.</b>", BODY))
+        if ctx.publish:
+            story.append(Paragraph("<b>Publication mode.</b> " + escape(publication_rule_text(ctx.threshold)),
+                                   BODY))
+        story += [PageBreak(), *_rag_summary(table.rows, masks), PageBreak()]
+        for service_id, rows in groups.items():
+            story += _service_page([(table.rows[i], masks[i]) for i in rows],
+                                   images.get(service_id, []), narrative[service_id], table.quarter)
+        story.append(Paragraph("The full performance table", STYLES["Heading2"]))
+        data = [[Paragraph(f"<b>{escape(c)}</b>", SMALL) for c in COLUMNS]] + [
+            [Paragraph(_indent(escape(c)), SMALL) for c in row_cells(r, mask)]
+            for r, mask in zip(table.rows, masks, strict=True)]
+        widths = [15, 22, 16, 26, 11, 10, 13, 10, 15, 10, 10, 15, 10, 10, 10, 12, 15, 27]
+        story += [_table(data, [w * mm for w in widths], font_size=6.2), PageBreak(),
+                  Paragraph("Notes", STYLES["Heading2"])]
+        story += [Paragraph(f"<b>{escape(label)}:</b> {escape(text)}", BODY) for label, text in ctx.notes()]
+        buffer = io.BytesIO()
+        doc = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=15 * mm, rightMargin=15 * mm,
+                                topMargin=12 * mm, bottomMargin=15 * mm, title=ctx.title,
+                                author="CWP Outcomes Monitor")
+        footer = _footer(ctx)
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""The strategy's catalogue and the seeded demo data."""

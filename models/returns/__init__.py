@@ -1,0 +1,1 @@
+"""Quarterly returns: loading, saving and moving them through the workflow."""

@@ -1,0 +1,1 @@
+"""Pure domain rules: periods, measures, workflow, validation, disclosure. No database."""

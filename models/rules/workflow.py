@@ -1,0 +1,81 @@
+"""What state a service's return is in for a period, including the derived ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from models.rules.periods import HasDueDate, Quarter, is_due, is_overdue
+
+STATUS_WORDS = {
+    "not_started": "Not started",
+    "draft": "Draft",
+    "submitted": "Submitted",
+    "returned": "Returned",
+    "approved": "Approved",
+    "overdue": "Overdue",
+    "missing": "Missing",
+    "not_due": "Not due",
+    "not_expected": "Not expected (before the contract)",
+}
+
+
+def effective_status(stored: str | None, quarter: Quarter, today: dt.date,
+                     period: HasDueDate | None = None) -> str:
+    """The status a provider sees: a stored state, or overdue/missing once the quarter's
+    due date has passed (the calendar's rule, models.rules.periods).
+
+    A draft past its due date is overdue; no return at all past its due date is missing."""
+    past_due = is_overdue(quarter, today, period)
+    if stored is None:
+        return "missing" if past_due else "not_started"
+    if stored == "draft" and past_due:
+        return "overdue"
+    return stored
+
+
+def monitoring_status(stored: str | None, quarter: Quarter, today: dt.date,
+                      period: HasDueDate | None = None) -> str:
+    """The status the dashboards and tables show: as `effective_status`, except that no
+    return for a quarter not yet due reads "Not due" (on the due date itself it is due)."""
+    if stored is None and not is_due(quarter, today, period):
+        return "not_due"
+    return effective_status(stored, quarter, today, period)
+
+
+# action -> (states it may start from, state it leads to, roles that may do it)
+TRANSITIONS: dict[str, tuple[frozenset[str], str, frozenset[str]]] = {
+    "submit": (frozenset({"draft", "returned"}), "submitted", frozenset({"provider", "admin"})),
+    "approve": (frozenset({"submitted"}), "approved", frozenset({"admin"})),
+    "return": (frozenset({"submitted"}), "returned", frozenset({"admin"})),
+    "reopen": (frozenset({"approved", "submitted", "returned", "draft"}), "returned",
+               frozenset({"admin"})),
+}
+
+
+class WorkflowError(ValueError):
+    """A move the state machine does not allow; the message is for people."""
+
+
+def next_state(current: str, action: str, role: str) -> str:
+    """The state `action` leads to from `current`, if `role` may take it."""
+    if action not in TRANSITIONS:
+        raise WorkflowError(f"Unknown action '{action}'.")
+    sources, target, roles = TRANSITIONS[action]
+    if role not in roles:
+        raise WorkflowError(f"Your role cannot {action} a return.")
+    if current not in sources:
+        raise WorkflowError(
+            f"A return that is {STATUS_WORDS.get(current, current).lower()} cannot be {_PAST[action]}."
+        )
+    return target
+
+
+_PAST = {"submit": "submitted", "approve": "approved", "return": "returned", "reopen": "reopened"}
+
+
+def is_editable(status: str | None, period_closed: bool, reopened: bool) -> bool:
+    """Drafts and returned returns can be edited, unless their period is closed (and an
+    admin has not reopened them). Submitted and approved ones are read-only."""
+    if status not in (None, "draft", "returned"):
+        return False
+    return reopened or not period_closed

@@ -1,0 +1,1 @@
+"""Storage: engine and unit of work, ORM entities, data version, audit, settings, users."""
