@@ -8,7 +8,6 @@ from dash import Dash, Input, Output, html, no_update
 from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from charts.overview import PercentPoint, percent_of_target_figure, rag_count_figure
 from charts.text import chart_text
-from charts.theme import RAG_ORDER
 from dash_app.access import provider_scope
 from layouts import ids
 from layouts.charts import data_table, rag_badge
@@ -29,6 +28,7 @@ from models.reporting.overview import (
 from models.reporting.performance import PerformanceRow, PerformanceTable
 from models.rules.formats import format_percent, format_target
 from models.rules.periods import parse_quarter, parse_year_label, quarter_label
+from models.rules.rag import RAG_ORDER
 from models.store.view_cache import cached
 
 TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target", "RAG",

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from charts.text import chart_text
-from charts.theme import GREY, RAG_BAR_COLOURS, RAG_ORDER, RAG_PATTERNS, TARGET_COLOUR
+from charts.theme import TARGET_COLOUR
+from models.rules.rag import RAG_ORDER, look_of
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     values = [p.percent if p.percent is not None else 0 for p in points]
     texts = [f"{p.percent:.0f}% · {p.rag_word}" if p.percent is not None else p.rag_word
              for p in points]
-    colours = [RAG_BAR_COLOURS.get(p.rag_word, GREY) for p in points]
+    colours = [look_of(p.rag_word).bar for p in points]
     fig = go.Figure(go.Bar(
         y=labels, x=values, orientation="h", marker_color=colours, text=texts,
         textposition="outside", cliponaxis=False, customdata=[p.detail for p in points],
@@ -65,8 +66,7 @@ def rag_count_figure(rows: Sequence[tuple[str, dict[str, int]]], title: str) -> 
         if not any(values):
             continue
         fig.add_bar(y=labels, x=values, orientation="h", name=word,
-                    marker={"color": RAG_BAR_COLOURS.get(word, GREY),
-                            "pattern": {"shape": RAG_PATTERNS.get(word, "")}},
+                    marker={"color": look_of(word).bar, "pattern": {"shape": look_of(word).pattern}},
                     text=[f"{v} {word}" if v else "" for v in values], textposition="inside",
                     hovertemplate=f"%{{y}}: %{{x}} services {word}<extra></extra>")
     fig.update_layout(

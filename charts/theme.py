@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-# Colour-blind-safe (Okabe–Ito); RAG is always shown as a word too.
+# RAG colours and patterns are the RAG vocabulary's (models.rules.rag); RAG is always a word too.
 TARGET_COLOUR = "#000000"
 
 
@@ -23,9 +23,3 @@ pio.templates["monitor"] = go.layout.Template(
 )
 GRAPH_CONFIG = {"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "cwp-chart"}}
-
-RAG_BAR_COLOURS = {"Green": "#1a7d4b", "Amber": "#c96a00", "Red": "#c0311a"}
-GREY = "#8a9196"
-
-RAG_ORDER = ["Green", "Amber", "Red", "No data", "Not due", "No target"]
-RAG_PATTERNS = {"No data": "/", "Not due": ".", "No target": "x"}

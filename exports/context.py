@@ -19,8 +19,8 @@ from models.reporting.aggregation import (
 from models.reporting.performance import Figure, PerformanceTable
 from models.reporting.publication import RowMask, row_masks, table_disclosure
 from models.rules.disclosure import DEFAULT_THRESHOLD, Disclosure, publication_rule_text
-from models.rules.measures import RagThresholds, rag_rule_text
 from models.rules.periods import quarter_label, year_label
+from models.rules.rag import RagThresholds, rag_rule_text
 from models.store.entities import Period, Provider, Return, Service
 from models.store.settings import disclosure_threshold, rag_thresholds
 

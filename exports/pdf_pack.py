@@ -40,12 +40,12 @@ from models.reporting.publication import RowMask, span_of
 from models.reporting.service_figures import MetricSeries, service_figures
 from models.rules.disclosure import WITHHELD, publication_rule_text
 from models.rules.periods import year_label
+from models.rules.rag import RAG_ORDER
 
 PAGE = landscape(A4)
 STYLES = getSampleStyleSheet()
 SMALL = ParagraphStyle("small", parent=STYLES["BodyText"], fontSize=6.2, leading=7.4)
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=12)
-RAG_GREYS = {"Green": "#d9d9d9", "Amber": "#a6a6a6", "Red": "#595959"}  # words carry the meaning
 CHART_SIZE = (760, 330)
 ChartBuilder = Callable[..., go.Figure]
 
@@ -125,7 +125,7 @@ def _rag_summary(rows: list[PerformanceRow], masks: list[RowMask]) -> list:
     for r, mask in zip(rows, masks, strict=True):
         if not r.is_breakdown:
             by_priority.setdefault(r.priority, Counter())[WITHHELD if mask.rag_withheld else r.rag_word] += 1
-    words = ["Green", "Amber", "Red", "No data", "Not due", "No target"]
+    words = list(RAG_ORDER)
     if any(mask.rag_withheld for mask in masks):
         words.append(WITHHELD)
     data = [["Priority", *words]] + [[p, *[str(c.get(w, 0)) for w in words]]

@@ -18,11 +18,8 @@ from models.reporting.performance import COLUMNS, PerformanceRow
 from models.reporting.publication import RowMask
 from models.rules.disclosure import WITHHELD
 from models.rules.measures import round_half_up
+from models.rules.rag import RAG_LOOKS
 
-RAG_FILLS = {
-    "Green": "CCE5D6", "Amber": "FFE3C4", "Red": "F6D7D2",
-    "No data": "ECEEEF", "Not due": "ECEEEF", "No target": "ECEEEF", "Withheld": "ECEEEF",
-}
 HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0B0C0C", "pattern": 1,
           "text_wrap": True, "valign": "top"}
 COUNT_FORMAT = "#,##0"
@@ -100,8 +97,8 @@ def _performance_sheet(wb: Workbook, ctx: ExportContext) -> None:
     formats = {COUNT_FORMAT: wb.add_format({"num_format": COUNT_FORMAT}),
                DECIMAL_FORMAT: wb.add_format({"num_format": DECIMAL_FORMAT}),
                PERCENT_FORMAT: wb.add_format({"num_format": PERCENT_FORMAT})}
-    rag_formats = {word: wb.add_format({"bold": True, "bg_color": f"#{colour}", "pattern": 1})
-                   for word, colour in RAG_FILLS.items()}
+    rag_formats = {word: wb.add_format({"bold": True, "bg_color": look.fill, "pattern": 1})
+                   for word, look in RAG_LOOKS.items()}
     plain_rag = wb.add_format({"bold": True, "bg_color": "#FFFFFF", "pattern": 1})
     indent = wb.add_format({"indent": 2})
     widths = _Widths(len(COLUMNS), cap=60)

@@ -5,15 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from layouts.wire import Element, element
-
-RAG_CLASSES = {
-    "Green": "rag rag-green", "Amber": "rag rag-amber", "Red": "rag rag-red",
-    "No data": "rag rag-grey", "Not due": "rag rag-grey", "No target": "rag rag-grey",
-}
+from models.rules.rag import look_of
 
 
 def rag_badge(word: str) -> Element:
-    return element("Span", word, className=RAG_CLASSES.get(word, "rag rag-grey"))
+    return element("Span", word, className=look_of(word).badge_class)
 
 
 def data_table(caption: str, header: Sequence[str], rows: Sequence[Sequence[object]],

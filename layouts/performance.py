@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
@@ -9,15 +11,13 @@ from dash import html
 from layouts import ids
 from layouts.filters import QUARTER_OPTIONS, provisional_switch, select
 from models.reporting.performance import COLUMNS
+from models.rules.rag import words_by_tone
 
 PERIOD_OPTIONS = [*QUARTER_OPTIONS, {"label": "Whole year", "value": "year"}]
 # One class name per rule: AG Grid adds each key with classList.add, which refuses spaces.
-RAG_CLASSES = {
-    "rag-green": "params.value === 'Green'",
-    "rag-amber": "params.value === 'Amber'",
-    "rag-red": "params.value === 'Red'",
-    "rag-grey": "['No data', 'Not due', 'No target', 'Withheld'].includes(params.value)",
-}
+# Each rule is a JavaScript expression the grid evaluates: the cell's word is one of these.
+RAG_CELL_CLASS_RULES = {tone: f"{json.dumps(words)}.includes(params.value)"
+                        for tone, words in words_by_tone().items()}
 
 
 def column_defs() -> list[dict]:
@@ -31,7 +31,7 @@ def column_defs() -> list[dict]:
             col["width"] = 118
         if name == "RAG":
             col["cellClass"] = "rag-cell"
-            col["cellClassRules"] = RAG_CLASSES
+            col["cellClassRules"] = RAG_CELL_CLASS_RULES
         if name in ("Metric", "Note", "Service"):
             col["wrapText"] = True
             col["autoHeight"] = True

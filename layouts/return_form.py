@@ -8,14 +8,15 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.charts import RAG_CLASSES
 from layouts.wire import Element, element
 from models.returns.store import MetricView, ReturnView
 from models.rules.formats import format_date
+from models.rules.rag import AMBER, GREEN, RED, look_of
 from models.rules.validation import NARRATIVE_FIELDS, TEXT_LIMIT
 
-STATUS_BADGES = {"approved": "Green", "submitted": "No target", "returned": "Amber",
-                 "overdue": "Red", "missing": "Red"}
+# A return's status drawn in a RAG colour: approved green, sent back amber, late red; the
+# rest (draft, submitted, not started, not due) grey.
+STATUS_COLOURS = {"approved": GREEN, "returned": AMBER, "overdue": RED, "missing": RED}
 PRIVACY_REMINDER = ("Do not include anything that could identify a person: no names, "
                     "addresses, dates of birth, schools or other details. Change details "
                     "in a case study so that no one can be recognised.")
@@ -147,8 +148,7 @@ def status_panel(view: ReturnView) -> html.Div:
 
 def rag_badge_for(status: str, word: str) -> Element:
     """A badge in the colour of the status's RAG word, with the status's own word."""
-    return element("Span", word, className=RAG_CLASSES.get(STATUS_BADGES.get(status, "No data"),
-                                                             "rag rag-grey"))
+    return element("Span", word, className=look_of(STATUS_COLOURS.get(status, "")).badge_class)
 
 
 def reopen_panel() -> html.Div:

@@ -15,8 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.access import Actor, require_admin
 from models.rules.formats import format_date
-from models.rules.measures import rag_rule_text
 from models.rules.periods import Quarter
+from models.rules.rag import rag_rule_text
 from models.rules.validation import clean_text
 from models.store.audit import record
 from models.store.entities import (

@@ -25,8 +25,8 @@ from models.reporting.performance import (
     chosen_services,
 )
 from models.reporting.retirement import listed
-from models.rules.measures import RAG_WORDS, rag_status
 from models.rules.periods import Quarter, is_due, year_label
+from models.rules.rag import RAG_WORDS, rag_status
 from models.store.entities import Metric, Period, Priority, Provider, Service, Workstream
 from models.store.periods import available_years, latest_due_quarter
 from models.store.settings import rag_thresholds

@@ -19,15 +19,9 @@ from models.reporting.aggregation import (
     year_figures,
 )
 from models.reporting.retirement import RETIRED_NOTE, RETIRED_WORD, in_service, listed, retired
-from models.rules.measures import (
-    RAG_WORDS,
-    Rate,
-    forecast_year_end,
-    percent_of_target,
-    pool_rates,
-    rag_status,
-)
+from models.rules.measures import Rate, forecast_year_end, percent_of_target, pool_rates
 from models.rules.periods import Quarter, before_contract, quarters_due, year_is_due
+from models.rules.rag import RAG_WORDS, rag_status
 from models.rules.workflow import STATUS_WORDS, monitoring_status
 from models.store.entities import Metric, MetricCategory, Period, Priority, Provider, Return, Service
 from models.store.settings import is_demo, rag_thresholds

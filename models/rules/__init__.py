@@ -1,1 +1,1 @@
-"""Pure domain rules: periods, measures, workflow, validation, disclosure. No database."""
+"""Pure domain rules: periods, measures, rag, workflow, validation, disclosure, formats. No database."""

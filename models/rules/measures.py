@@ -1,4 +1,5 @@
-"""Figures from counts: pooled rates, Wilson intervals, performance against target, RAG."""
+"""Figures from counts: pooled rates, Wilson intervals, performance against target.
+The RAG judged on them, its words and looks are in models.rules.rag."""
 
 from __future__ import annotations
 
@@ -79,24 +80,6 @@ def wilson_interval(numerator: int, denominator: int, z: float = Z_95) -> tuple[
     return (100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half))
 
 
-@dataclass(frozen=True)
-class RagThresholds:
-    green: float = 1.0  # at or above 100% of target
-    amber: float = 0.9  # at or above 90% of target
-
-
-DEFAULT_THRESHOLDS = RagThresholds()
-
-RAG_WORDS = {
-    "green": "Green",
-    "amber": "Amber",
-    "red": "Red",
-    "no_data": "No data",
-    "not_due": "Not due",
-    "no_target": "No target",
-}
-
-
 def percent_of_target(actual: float | None, target: float | None) -> int | None:
     """Actual ÷ target as a whole percentage, rounded half up: the figure shown and the figure
     judged. None without an actual or a positive target. For rates pass the rate as shown
@@ -104,46 +87,6 @@ def percent_of_target(actual: float | None, target: float | None) -> int | None:
     if actual is None or target is None or target <= 0:
         return None
     return round_half_up(exact(actual) * 100 / exact(target))
-
-
-def rag_status(
-    actual: float | None,
-    target: float | None,
-    *,
-    higher_is_better: bool = True,
-    due: bool = True,
-    thresholds: RagThresholds = DEFAULT_THRESHOLDS,
-) -> str:
-    """One of green, amber, red, no_data, not_due, no_target (DESIGN §3), judged on the
-    rounded % of target that is shown beside it.
-
-    Higher is better: Green at or above the green threshold (100%), Amber at or above the
-    amber threshold (90%), Red below. Lower is better, the mirror image about 100%: Green at
-    or below 100% − (green − 100%), Amber up to 100% + (100% − amber) (110% by default), Red
-    above. A zero target is met by any actual when higher is better, and only by zero when
-    lower is better."""
-    if actual is None:
-        return "no_data" if due else "not_due"
-    if target is None:
-        return "no_target"
-    percent = percent_of_target(actual, target)
-    if percent is None:  # a zero target
-        return "green" if higher_is_better or actual <= 0 else "red"
-    green, amber = round_half_up(thresholds.green * 100), round_half_up(thresholds.amber * 100)
-    if higher_is_better:
-        return "green" if percent >= green else "amber" if percent >= amber else "red"
-    return "green" if percent <= 200 - green else "amber" if percent <= 200 - amber else "red"
-
-
-def rag_rule_text(t: RagThresholds) -> str:
-    """The RAG rule in words, for the Notes sheet, the PDF and the admin page."""
-    green, amber = round_half_up(t.green * 100), round_half_up(t.amber * 100)
-    return (f"% of target is the actual divided by the target, rounded half up to a whole percent; "
-            f"the RAG is judged on that shown figure. Green: at or above {green}%. Amber: at or "
-            f"above {amber}%. Red: below {amber}%. Where lower is better (such rows say so), "
-            f"% of target is still actual divided by target: Green at or below {200 - green}%, "
-            f"Amber up to {200 - amber}%, Red above. Grey: No data (no approved figures once the "
-            "due date has passed), Not due (before the due date), No target.")
 
 
 def forecast_year_end(ytd_actual: float, quarters_reported: int) -> float | None:

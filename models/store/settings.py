@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from models.rules.disclosure import DEFAULT_THRESHOLD
-from models.rules.measures import RagThresholds
+from models.rules.rag import RagThresholds
 from models.store.entities import AppSetting
 
 DEMO_KEY = "demo_data"

@@ -2,15 +2,14 @@
 import pytest
 
 from models.rules.measures import (
-    RagThresholds,
     Rate,
     forecast_year_end,
     percent_of_target,
     pool_rates,
-    rag_status,
     round_half_up,
     wilson_interval,
 )
+from models.rules.rag import RagThresholds, rag_status
 
 
 def test_rates_pool_numerators_and_denominators_not_percentages():
