@@ -9,18 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.catalogue.strategy import SOURCE
-from models.reporting.aggregation import (
-    COUNTED_STATES,
-    PROVISIONAL_STATES,
-    QuarterTotals,
-    YearFigures,
-    year_figures,
-)
+from models.reporting.aggregation import QuarterTotals, YearFigures, year_figures
 from models.reporting.performance import Figure, PerformanceTable
 from models.reporting.publication import RowMask, row_masks, table_disclosure
 from models.rules.disclosure import DEFAULT_THRESHOLD, Disclosure, publication_rule_text
 from models.rules.periods import quarter_label, year_label
 from models.rules.rag import RagThresholds, rag_rule_text
+from models.rules.workflow import counted_states
 from models.store.entities import Period, Provider, Return, Service
 from models.store.settings import disclosure_threshold, rag_thresholds
 
@@ -94,7 +89,7 @@ class ExportContext:
 
 def narrative_entries(session: Session, year: int, quarter: int | None,
                       provider_id: int | None, include_submitted: bool = False) -> list[NarrativeEntry]:
-    states = ("approved", "submitted") if include_submitted else ("approved",)
+    states = counted_states(include_submitted)
     stmt = (
         select(Service.name, Provider.name, Period.year, Period.quarter, Return.highlights,
                Return.challenges, Return.case_study)
@@ -138,7 +133,7 @@ def _figure(found: QuarterTotals | None, unit: str) -> Figure:
 
 def table_figures(session: Session, table: PerformanceTable) -> YearFigures:
     """The year's aggregates for the services in `table` (its quarters, for the charts)."""
-    states = PROVISIONAL_STATES if table.provisional else COUNTED_STATES
+    states = counted_states(table.provisional)
     return year_figures(session, table.year, states, service_ids=sorted({r.service_id for r in table.rows}))
 
 

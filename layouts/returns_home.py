@@ -8,9 +8,8 @@ from layouts.charts import data_table
 from layouts.return_form import rag_badge_for
 from models.returns.store import HomeRow
 from models.rules.formats import format_date
-from models.rules.workflow import STATUS_WORDS
+from models.rules.workflow import HANDED_IN_STATES, STATUS_WORDS
 
-DONE = {"submitted", "approved"}
 ACTION_WORDS = {"not_started": "Start", "missing": "Start", "draft": "Continue",
                 "overdue": "Continue", "returned": "Make changes"}
 
@@ -36,8 +35,8 @@ def returns_home_page(rows: list[HomeRow], role: str) -> html.Div:
                          html.P("There are no returns for you to see yet.")])
     header = ["Service", "Quarter", "Due", "Status", ""]
     # Done returns (submitted, approved) go below, folded, so what needs doing is on top.
-    open_rows = [t for r, t in zip(rows, table_rows, strict=True) if r.status not in DONE]
-    done_rows = [t for r, t in zip(rows, table_rows, strict=True) if r.status in DONE]
+    open_rows = [t for r, t in zip(rows, table_rows, strict=True) if r.status not in HANDED_IN_STATES]
+    done_rows = [t for r, t in zip(rows, table_rows, strict=True) if r.status in HANDED_IN_STATES]
     return html.Div([
         html.H1("Returns", className="h2"),
         html.P(intro),

@@ -10,10 +10,8 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.rules.measures import Rate
+from models.rules.workflow import COUNTED_STATES
 from models.store.entities import Metric, Period, Return, ReturnBreakdownValue, ReturnValue, Target
-
-COUNTED_STATES = ("approved",)
-PROVISIONAL_STATES = ("approved", "submitted")
 
 # Which services to aggregate: None for all, ids, or a SELECT of service ids (so a filter
 # runs inside the database rather than as a long list of ids).

@@ -12,7 +12,7 @@ from models.access import Actor
 from models.reporting.performance import PerformanceRow, PerformanceTable
 from models.reporting.retirement import RETIRED_WORD, listed, retired
 from models.rules.periods import Quarter, before_contract, due_date_of, is_due
-from models.rules.workflow import STATUS_WORDS, monitoring_status
+from models.rules.workflow import HANDED_IN_STATES, STATUS_WORDS, monitoring_status
 from models.store.entities import RETURN_STATES, Period, Priority, Return, Service, Workstream
 
 
@@ -110,7 +110,7 @@ def submission_grid(session: Session, actor: Actor, year: int, today: dt.date
             statuses.append("no_period" if period is None and status == "not_due" else status)
             if rate.is_due:
                 rate.expected += 1
-                if ret is not None and ret.status in ("submitted", "approved"):
+                if ret is not None and ret.status in HANDED_IN_STATES:
                     rate.received += 1
                 if (ret is not None and ret.submitted_at is not None
                         and ret.submitted_at.date() <= rate.due):

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from models.access import Actor
 from models.reporting.aggregation import (
-    COUNTED_STATES,
-    PROVISIONAL_STATES,
     headline_or_rate,
     metric_totals,
     quarter_target,
@@ -27,6 +25,7 @@ from models.reporting.performance import (
 from models.reporting.retirement import listed
 from models.rules.periods import Quarter, is_due, year_label
 from models.rules.rag import RAG_WORDS, rag_status
+from models.rules.workflow import PROVISIONAL_STATES, counted_states
 from models.store.entities import Metric, Period, Priority, Provider, Service, Workstream
 from models.store.periods import available_years, latest_due_quarter
 from models.store.settings import rag_thresholds
@@ -48,7 +47,7 @@ class OverviewFilters:
 
     @property
     def states(self) -> tuple[str, ...]:
-        return PROVISIONAL_STATES if self.provisional else COUNTED_STATES
+        return counted_states(self.provisional)
 
     def services(self, scope: int | None) -> Select:
         return chosen_services(self.provider_for(scope), self.priority_id, self.workstream_id,

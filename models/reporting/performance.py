@@ -10,8 +10,6 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from models.reporting.aggregation import (
-    COUNTED_STATES,
-    PROVISIONAL_STATES,
     QuarterTotals,
     annual_target,
     headline_or_rate,
@@ -22,7 +20,7 @@ from models.reporting.retirement import RETIRED_NOTE, RETIRED_WORD, in_service, 
 from models.rules.measures import Rate, forecast_year_end, percent_of_target, pool_rates
 from models.rules.periods import Quarter, before_contract, quarters_due, year_is_due
 from models.rules.rag import RAG_WORDS, rag_status
-from models.rules.workflow import STATUS_WORDS, monitoring_status
+from models.rules.workflow import COUNTED_STATES, STATUS_WORDS, counted_states, monitoring_status
 from models.store.entities import Metric, MetricCategory, Period, Priority, Provider, Return, Service
 from models.store.settings import is_demo, rag_thresholds
 from models.store.view_cache import cached
@@ -199,7 +197,7 @@ def build_performance_table(
     `provider_id` limits it to one provider's services (a provider user's view, or a
     filter); `priority_id` and `workstream_id` filter likewise. `headline_only` keeps the
     headline outputs and the outcome rates, without breakdowns (what the Overview shows)."""
-    states = PROVISIONAL_STATES if include_submitted else COUNTED_STATES
+    states = counted_states(include_submitted)
     thresholds = rag_thresholds(session)
     demo = is_demo(session)
     ids = chosen_services(provider_id, priority_id, workstream_id, year, states)

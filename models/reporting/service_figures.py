@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.access import Actor, check_view
 from models.reporting.aggregation import (
-    COUNTED_STATES,
-    PROVISIONAL_STATES,
     YearFigures,
     annual_target,
     quarter_target,
@@ -24,6 +22,7 @@ from models.reporting.retirement import in_service, is_retired, listed
 from models.rules.formats import format_date
 from models.rules.measures import Rate, forecast_year_end, pool_rates, wilson_interval
 from models.rules.periods import Quarter, due_date_of, quarter_label, year_is_due
+from models.rules.workflow import PROVISIONAL_STATES, counted_states
 from models.store.entities import Metric, Period, Return, Service
 from models.store.periods import periods_of_year
 
@@ -156,7 +155,7 @@ def service_figures(session: Session, actor: Actor, service_id: int, year: int,
         .options(selectinload(Service.metrics).selectinload(Metric.categories),
                  selectinload(Service.provider), selectinload(Service.priority),
                  selectinload(Service.workstream))).one_or_none())
-    states = PROVISIONAL_STATES if include_submitted else COUNTED_STATES
+    states = counted_states(include_submitted)
     figures = shared or year_figures(session, year, states, service_ids=[service.id])
     totals, cats, targets = figures.totals, figures.categories, figures.targets
     series = []

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.access import AccessRefused, Actor, check_edit, check_view, require_admin
-from models.reporting.aggregation import COUNTED_STATES, PROVISIONAL_STATES, quarter_target, targets_for_year
+from models.reporting.aggregation import quarter_target, targets_for_year
 from models.reporting.retirement import in_service, is_retired
 from models.rules.periods import Quarter, before_contract, quarter_label
 from models.rules.validation import (
@@ -18,7 +18,15 @@ from models.rules.validation import (
     Validation,
     validate_return,
 )
-from models.rules.workflow import STATUS_WORDS, WorkflowError, effective_status, is_editable, next_state
+from models.rules.workflow import (
+    COUNTED_STATES,
+    PROVISIONAL_STATES,
+    STATUS_WORDS,
+    WorkflowError,
+    effective_status,
+    is_editable,
+    next_state,
+)
 from models.store.audit import record
 from models.store.entities import (
     Metric,

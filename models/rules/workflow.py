@@ -18,6 +18,20 @@ STATUS_WORDS = {
     "not_expected": "Not expected (before the contract)",
 }
 
+# Whose figures count. Only approved returns, unless a reader asks for provisional figures,
+# which add the submitted ones not yet reviewed: so the provisional states are also every
+# return handed in (received, done) — the other stored states, draft and returned, are with
+# the provider.
+COUNTED_STATES: tuple[str, ...] = ("approved",)
+PROVISIONAL_STATES: tuple[str, ...] = ("approved", "submitted")
+HANDED_IN_STATES = PROVISIONAL_STATES
+
+
+def counted_states(include_submitted: bool) -> tuple[str, ...]:
+    """The return states whose figures a view counts: approved, and submitted as well when
+    the reader has asked for provisional figures."""
+    return PROVISIONAL_STATES if include_submitted else COUNTED_STATES
+
 
 def effective_status(stored: str | None, quarter: Quarter, today: dt.date,
                      period: HasDueDate | None = None) -> str:
