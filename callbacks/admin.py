@@ -28,6 +28,7 @@ from layouts.charts import data_table
 from models.access import AccessRefused, record_id, require_admin
 from models.admin import commands as admin
 from models.admin import views as admin_views
+from models.rules.disclosure import DEFAULT_THRESHOLD
 from models.rules.periods import parse_year_label
 from models.store.audit import record_refusal
 from models.store.entities import Metric, Period, Provider, Service, User
@@ -340,7 +341,8 @@ def user_action(action: str, pick: str | None, role: str | None, provider: str |
 
 # RAG and audit --------------------------------------------------------------------------
 
-def save_rag(green: str | None, amber: str | None, threshold: str | None = "5") -> tuple:
+def save_rag(green: str | None, amber: str | None,
+             threshold: str | None = str(DEFAULT_THRESHOLD)) -> tuple:
     def work(s: Session, u: Any) -> str:
         admin.set_rag(s, u, _number(green, "Green threshold") or 0, _number(amber, "Amber threshold") or 0)
         admin.set_disclosure_threshold(s, u, _number(threshold, "publication threshold"))

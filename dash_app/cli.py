@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from dash_app.settings import ConfigError, Settings, load_settings
+from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 
 
@@ -190,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--provisional", action="store_true",
                         help="include submitted (not yet approved) returns")
     export.add_argument("--publish", action="store_true",
-                        help="publication mode: show counts of 1 to 4 as <5, withhold small rates")
+                        help=f"publication mode: show counts of 1 to {DEFAULT_THRESHOLD - 1} as "
+                             f"{small_marker(DEFAULT_THRESHOLD)} (unless an admin changed the threshold), "
+                             "withhold small rates")
     export.set_defaults(func=cmd_export)
     back = sub.add_parser("backup", help="copy the SQLite database, safely while it runs")
     back.add_argument("--out", required=True, help="file to write")

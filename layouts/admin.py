@@ -9,6 +9,7 @@ from dash import html
 from layouts import ids
 from layouts.charts import data_table
 from models.admin.views import PeriodRow
+from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
 from models.rules.formats import format_date
 from models.store.entities import Metric, Provider, Service, User
 
@@ -259,7 +260,8 @@ def _rag_tab(green: float, amber: float, rule: str, threshold: int) -> html.Sect
                                                                inputMode="decimal", value=f"{amber * 100:g}")),
             field("Publication mode hides counts below", dbc.Input(
                 id=ids.ADM_PUB_THRESHOLD, type="text", inputMode="numeric", value=str(threshold)),
-                  "A whole number from 2 to 20; 5 hides 1 to 4 as <5 in published packs."),
+                  f"A whole number from 2 to 20; {DEFAULT_THRESHOLD} hides 1 to {DEFAULT_THRESHOLD - 1} "
+                  f"as {small_marker(DEFAULT_THRESHOLD)} in published packs."),
             dbc.Button("Save the rule", id=ids.ADM_RAG_SAVE, color="success", className="mt-2"),
             html.Div(id=ids.ADM_RAG_MSG),
         ], className="admin-form"),

@@ -11,6 +11,7 @@ from layouts.filters import QUARTER_OPTIONS, choice_options, provisional_switch,
 from models.reporting.cells import format_figure
 from models.reporting.overview import ServiceTile
 from models.rules.formats import format_number, format_target
+from models.rules.measures import SMALL_COHORT
 
 
 def overview_page(year_options: list[dict[str, str]], year: str, quarter: str,
@@ -73,7 +74,7 @@ def _outcome_line(tile: ServiceTile) -> list:
         return []
     actual = row.quarter_actual
     if actual.rate is not None and actual.rate.small_cohort:
-        text = f"fewer than 5 people assessed ({actual.rate.denominator}), too few for a rate"
+        text = f"fewer than {SMALL_COHORT} people assessed ({actual.rate.denominator}), too few for a rate"
     else:
         text = format_figure(actual) or "No figure"
     target = format_target(row.quarter_target, row.unit)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.access import Actor, require_admin
+from models.rules.disclosure import DEFAULT_THRESHOLD
 from models.rules.formats import format_date
 from models.rules.periods import Quarter
 from models.rules.rag import rag_rule_text
@@ -500,10 +501,11 @@ def set_rag(session: Session, actor: Actor, green_percent: float, amber_percent:
 
 
 def set_disclosure_threshold(session: Session, actor: Actor, threshold: float | None) -> None:
-    """Publication mode hides counts below `threshold` (DESIGN §3: default 5)."""
+    """Publication mode hides counts below `threshold` (DESIGN §3; `DEFAULT_THRESHOLD` until set)."""
     require_admin(actor, "change the publication threshold")
     if threshold is None or not float(threshold).is_integer() or not 2 <= threshold <= 20:
-        raise AdminError("The publication threshold must be a whole number from 2 to 20, like 5")
+        raise AdminError("The publication threshold must be a whole number from 2 to 20, "
+                         f"like {DEFAULT_THRESHOLD}")
     before = disclosure_threshold(session)
     if before != int(threshold):
         set_setting(session, DISCLOSURE_KEY, str(int(threshold)))

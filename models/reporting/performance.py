@@ -17,7 +17,7 @@ from models.reporting.aggregation import (
     year_figures,
 )
 from models.reporting.retirement import RETIRED_NOTE, RETIRED_WORD, in_service, listed, retired
-from models.rules.measures import Rate, forecast_year_end, percent_of_target, pool_rates
+from models.rules.measures import SMALL_COHORT, Rate, forecast_year_end, percent_of_target, pool_rates
 from models.rules.periods import Quarter, before_contract, quarters_due, year_is_due
 from models.rules.rag import RAG_WORDS, rag_status
 from models.rules.workflow import COUNTED_STATES, STATUS_WORDS, counted_states, monitoring_status
@@ -31,7 +31,7 @@ COLUMNS = [
     "YTD % of target", "Annual target", "Forecast", "RAG", "Status", "Note",
 ]
 BREAKDOWN_INDENT = "    "
-SMALL_COHORT_NOTE = "Fewer than 5 people assessed"
+SMALL_COHORT_NOTE = f"Fewer than {SMALL_COHORT} people assessed"
 
 
 @dataclass

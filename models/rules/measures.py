@@ -10,6 +10,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 Z_95 = 1.959963984540054
+# A rate of fewer people than this is flagged as too few to read a rate from, wherever it is
+# shown. Not the publication threshold (models.rules.disclosure), which hides small numbers
+# in published outputs and which the lead officer can change.
 SMALL_COHORT = 5
 
 

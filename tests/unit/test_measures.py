@@ -128,3 +128,12 @@ def test_zero_targets():
 def test_forecast_from_run_rate():
     assert forecast_year_end(150, 2) == 300
     assert forecast_year_end(0, 0) is None
+
+
+def test_the_small_cohort_words_are_built_from_the_one_threshold():
+    from models.reporting.performance import SMALL_COHORT_NOTE
+    from models.rules.measures import SMALL_COHORT
+
+    assert SMALL_COHORT == 5
+    assert SMALL_COHORT_NOTE == "Fewer than 5 people assessed"
+    assert not Rate(5, 5).small_cohort and Rate(0, 4).small_cohort
