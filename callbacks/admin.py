@@ -29,6 +29,7 @@ from models.access import AccessRefused, record_id, require_admin
 from models.admin import commands as admin
 from models.admin import views as admin_views
 from models.rules.disclosure import DEFAULT_THRESHOLD
+from models.rules.formats import format_datetime
 from models.rules.periods import parse_year_label
 from models.store.audit import record_refusal
 from models.store.entities import Metric, Period, Provider, Service, User
@@ -362,7 +363,7 @@ def audit(user_email: str | None, entity: str | None, since: str | None, until: 
     if not rows:
         return html.P("No changes match these filters.", className="empty-state")
     return data_table(f"Latest {len(rows)} changes", ["When", "Who", "Action", "Record", "Before", "After"],
-                      [[f"{r.at:%-d %b %Y %H:%M}", r.user, r.action, r.record, r.before[:300],
+                      [[format_datetime(r.at), r.user, r.action, r.record, r.before[:300],
                         r.after[:300]] for r in rows], table_id="adm-audit-table")
 
 

@@ -13,6 +13,7 @@ from models.reporting.aggregation import QuarterTotals, YearFigures, year_figure
 from models.reporting.performance import Figure, PerformanceTable
 from models.reporting.publication import RowMask, row_masks, table_disclosure
 from models.rules.disclosure import DEFAULT_THRESHOLD, Disclosure, publication_rule_text
+from models.rules.formats import format_datetime
 from models.rules.periods import quarter_label, year_label
 from models.rules.rag import RagThresholds, rag_rule_text
 from models.rules.workflow import counted_states
@@ -60,7 +61,7 @@ class ExportContext:
         t = self.thresholds
         lines = [
             ("Period", self.title.removeprefix("CWP quarterly performance: ")),
-            ("Exported", f"{self.exported_at:%-d %B %Y at %H:%M} by {self.exported_by}"),
+            ("Exported", f"{format_datetime(self.exported_at)} by {self.exported_by}"),
             ("Data included", "Approved returns and submitted returns not yet approved "
              "(provisional)" if self.table.provisional else "Approved returns only"),
             ("RAG", rag_rule_text(t)),

@@ -39,6 +39,7 @@ from models.reporting.performance import COLUMNS, PerformanceRow
 from models.reporting.publication import RowMask, span_of
 from models.reporting.service_figures import MetricSeries, service_figures
 from models.rules.disclosure import WITHHELD, publication_rule_text
+from models.rules.formats import format_datetime
 from models.rules.periods import year_label
 from models.rules.rag import RAG_ORDER
 
@@ -220,7 +221,7 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
             Spacer(1, 30 * mm),
             Paragraph(escape(ctx.title), STYLES["Title"]),
             Paragraph("Stafford Borough Community Wellbeing Partnership", STYLES["Heading3"]),
-            Paragraph(escape(f"Exported {ctx.exported_at:%-d %B %Y at %H:%M} by {ctx.exported_by}"), BODY),
+            Paragraph(escape(f"Exported {format_datetime(ctx.exported_at)} by {ctx.exported_by}"), BODY),
         ]
         if table.demo:
             story.append(Paragraph("<b>DEMO DATA: these figures are synthetic, made up to show how the "

@@ -8,12 +8,13 @@ from dash import dcc, html
 from layouts import ids
 from layouts.charts import data_table
 from models.returns.store import QueueItem
+from models.rules.formats import format_date
 
 
 def queue_item(item: QueueItem) -> html.Section:
     rid = item.return_id
     comment_id = {"type": ids.RQ_COMMENT, "return": rid}
-    submitted = item.submitted_at.strftime("%-d %B %Y") if item.submitted_at else "unknown"
+    submitted = format_date(item.submitted_at) if item.submitted_at else "unknown"
     warnings = (html.Div([html.H3("Warnings", className="h6"),
                           html.Ul([html.Li(w) for w in item.warnings])], className="warning-box")
                 if item.warnings else html.P("No warnings.", className="text-muted"))

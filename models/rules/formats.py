@@ -24,7 +24,19 @@ def format_target(value: float | None, unit: str) -> str:
     return format_percent(value) if unit == "percent" else format_number(value)
 
 
+# Dates and times as people read them, GOV.UK style. Machine formats (ISO 8601 in CSV cells,
+# file names, form values, cache keys and the audit store) are a different thing and stay ISO.
 
 def format_date(day: dt.date) -> str:
-    """GOV.UK style: 25 November 2026."""
+    """25 November 2026 (a datetime gives its date)."""
     return f"{day.day} {day:%B %Y}"
+
+
+def format_time(moment: dt.datetime | dt.time) -> str:
+    """14:05: the 24-hour clock, with no room for a.m./p.m. mistakes."""
+    return f"{moment:%H:%M}"
+
+
+def format_datetime(moment: dt.datetime) -> str:
+    """25 November 2026 at 14:05."""
+    return f"{format_date(moment)} at {format_time(moment)}"

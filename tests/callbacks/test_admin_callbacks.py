@@ -1,6 +1,8 @@
 """Every admin callback, called as each role: only the admin gets through; refusals are
 audited; a crafted HTTP request is refused too."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -68,6 +70,7 @@ def test_admin_gets_through(signed_in, demo_factory):
         assert "must be a number" in str(msg)
         log = str(cb.audit("admin@demo.local", "provider", None, None))
         assert "Hearth Housing" in log
+        assert re.search(r"\b\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d\b", log)  # formats.format_datetime
 
 
 def test_crafted_http_request_to_an_admin_callback_is_refused(demo_app, demo_factory):

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import math
+import re
 import shutil
 
 import pytest
@@ -70,6 +71,8 @@ def test_xlsx_sheets_figures_and_formats(demo_factory):
     assert planted and all(c.value == "'" + PLANTED and c.data_type == "s" for c in planted)
     notes = " ".join(str(c.value) for row in wb["Notes"].iter_rows() for c in row if c.value)
     assert "DEMO DATA" in notes and "viewer@demo.local" in notes and "Green: at or above 100%" in notes
+    # When, as people read it (models.rules.formats): "25 November 2026 at 09:05".
+    assert re.search(r"\b\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d by viewer@demo\.local", notes)
     assert wb["Narrative"].max_row > 1
 
 
