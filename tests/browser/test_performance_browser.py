@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from selenium.webdriver.support.ui import Select
 
 from models.reporting.performance import COLUMNS
+from models.rules.rag import look_of
 from tests.browser.conftest import sign_in, start
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,16 @@ def test_grid_and_xlsx_download(dash_duo, browser_app):
     dash_duo.wait_for_element("#perf-grid .ag-row")
     grid_text = dash_duo.find_element("#perf-grid").text
     assert "Pupils reached" in grid_text and "Anti-social behaviour" in grid_text
+    # Each RAG cell carries the class of its word (models.rules.rag), from the grid's rules.
+    dash_duo.driver.execute_script("dash_ag_grid.getApi('perf-grid').ensureColumnVisible('RAG')")
+    dash_duo.wait_for_element('#perf-grid .ag-cell[col-id="RAG"]')
+    cells = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#perf-grid .ag-cell[col-id=\"RAG\"]')]"
+        ".map(c => [c.textContent.trim(), c.className])")
+    judged = [(word, classes) for word, classes in cells if word]
+    assert judged
+    for word, classes in judged:
+        assert look_of(word).tone in classes.split(), (word, classes)
     Select(dash_duo.find_element("#perf-quarter")).select_by_visible_text("Whole year")
     dash_duo.wait_for_text_to_equal("#perf-heading", "The whole of 2025/26")
     assert "quarter=year" in dash_duo.driver.current_url
