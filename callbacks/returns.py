@@ -17,14 +17,9 @@ from layouts import ids
 from layouts.return_form import field_href
 from layouts.review import queue_list
 from models.access import AccessRefused, record_id
-from models.returns.store import (
-    CONFLICT_MESSAGE,
-    ReturnConflict,
-    find_return_id,
-    review_queue,
-    review_return,
-    save_return,
-)
+from models.returns.lists import review_queue
+from models.returns.queries import find_return_id
+from models.returns.saving import CONFLICT_MESSAGE, ReturnConflict, review_return, save_return
 from models.rules.validation import RawReturn
 from models.rules.workflow import WorkflowError
 from models.store.audit import record_refusal

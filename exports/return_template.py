@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
 from models.reporting.cells import neutralise
-from models.returns.store import ReturnView
+from models.returns.view import ReturnView
 from models.rules.validation import NARRATIVE_FIELDS, RawReturn
 
 MARKER = "cwp-return-template-v1"

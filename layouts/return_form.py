@@ -10,7 +10,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.charts import RAG_CLASSES
 from layouts.wire import Element, element
-from models.returns.store import MetricView, ReturnView
+from models.returns.view import MetricView, ReturnView
 from models.rules.formats import format_date
 from models.rules.validation import NARRATIVE_FIELDS, TEXT_LIMIT
 
