@@ -24,7 +24,7 @@ from models.returns.queries import (
     value_texts,
 )
 from models.rules.periods import Quarter, before_contract, quarter_label
-from models.rules.validation import RawReturn, validate_return
+from models.rules.validation import FieldKey, RawReturn, validate_return
 from models.rules.workflow import effective_status
 from models.store.entities import Period, Provider, Return, Service
 
@@ -100,10 +100,10 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
         targets = targets_for_year(session, period.year)
         last = last_quarter_counts(session, ret.service_id, period)
         raw = RawReturn(
-            counts={m.id: view_values.get(f"count-{m.id}") for m in service.metrics},
-            numerators={m.id: view_values.get(f"num-{m.id}") for m in service.metrics},
-            denominators={m.id: view_values.get(f"den-{m.id}") for m in service.metrics},
-            categories={c.id: view_values.get(f"cat-{c.id}") for m in service.metrics
+            counts={m.id: view_values.get(FieldKey.count(m.id)) for m in service.metrics},
+            numerators={m.id: view_values.get(FieldKey.numerator(m.id)) for m in service.metrics},
+            denominators={m.id: view_values.get(FieldKey.denominator(m.id)) for m in service.metrics},
+            categories={c.id: view_values.get(FieldKey.category(c.id)) for m in service.metrics
                         for c in m.categories},
         )
         check = validate_return(metric_defs(service), raw, submitting=False,
@@ -119,8 +119,8 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
             target_text = "" if target is None else (f"{target:.0f}%" if m.is_rate else f"{target:g}")
             rows.append((m.name, figure_text(view_values, m), figure_text(last_values, m), target_text))
             for c in m.categories:
-                rows.append((f"    {c.name}", view_values.get(f"cat-{c.id}", ""),
-                             last_values.get(f"cat-{c.id}", ""), ""))
+                rows.append((f"    {c.name}", view_values.get(FieldKey.category(c.id), ""),
+                             last_values.get(FieldKey.category(c.id), ""), ""))
         provider = session.get(Provider, ret.provider_id)
         items.append(QueueItem(ret.id, ret.version, service.name, provider.name if provider else "",
                                quarter_label(period.year, period.quarter), ret.submitted_at, rows,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.access import AccessRefused, Actor, check_view
 from models.rules.periods import Quarter
-from models.rules.validation import MetricDef
+from models.rules.validation import FieldKey, MetricDef
 from models.store.entities import Metric, Period, Return, ReturnValue, Service
 
 
@@ -36,17 +36,19 @@ def metric_defs(service: Service) -> list[MetricDef]:
             for m in active_metrics(service)]
 
 
-def value_texts(ret: Return | None) -> dict[str, str]:
-    out: dict[str, str] = {}
+def value_texts(ret: Return | None) -> dict[FieldKey, str]:
+    """A return's stored figures as text, each under its field; blanks left out."""
+    out: dict[FieldKey, str] = {}
     if ret is None:
         return out
     for v in ret.values:
-        for key, value in ((f"count-{v.metric_id}", v.count), (f"num-{v.metric_id}", v.numerator),
-                           (f"den-{v.metric_id}", v.denominator)):
+        for key, value in ((FieldKey.count(v.metric_id), v.count),
+                           (FieldKey.numerator(v.metric_id), v.numerator),
+                           (FieldKey.denominator(v.metric_id), v.denominator)):
             if value is not None:
                 out[key] = str(value)
     for b in ret.breakdown_values:
-        out[f"cat-{b.category_id}"] = str(b.count)
+        out[FieldKey.category(b.category_id)] = str(b.count)
     return out
 
 
@@ -92,12 +94,12 @@ def load_checked(session: Session, actor: Actor, service_id: int, period_id: int
     return service, period, find_return(session, service_id, period_id)
 
 
-def figure_text(values: dict[str, str], metric: Metric) -> str:
+def figure_text(values: dict[FieldKey, str], metric: Metric) -> str:
     """'16 of 19' for a rate, the count for a count, '' when not filled in."""
     if metric.is_rate:
-        num, den = values.get(f"num-{metric.id}"), values.get(f"den-{metric.id}")
+        num, den = values.get(FieldKey.numerator(metric.id)), values.get(FieldKey.denominator(metric.id))
         return f"{num} of {den}" if num is not None and den is not None else ""
-    return values.get(f"count-{metric.id}", "")
+    return values.get(FieldKey.count(metric.id), "")
 
 
 def find_return_id(session: Session, actor: Actor, service_id: int, period_id: int) -> int | None:

@@ -40,7 +40,7 @@ def _snapshot(ret: Return) -> dict[str, object]:
     """Everything a save can change, for the audit trail."""
     return {
         "status": ret.status,
-        "values": value_texts(ret),
+        "values": {key.text: text for key, text in value_texts(ret).items()},
         "highlights": ret.highlights, "challenges": ret.challenges,
         "case_study": ret.case_study, "warning_note": ret.warning_note,
     }

@@ -21,6 +21,7 @@ from models.returns.queries import (
     value_texts,
 )
 from models.rules.periods import quarter_label
+from models.rules.validation import FieldKey
 from models.rules.workflow import STATUS_WORDS, effective_status, is_editable
 
 
@@ -50,7 +51,7 @@ class ReturnView:
     officer_comment: str
     period_closed: bool
     metrics: list[MetricView]
-    values: dict[str, str] = field(default_factory=dict)  # field key -> text
+    values: dict[FieldKey, str] = field(default_factory=dict)  # stored figures as text
     narrative: dict[str, str] = field(default_factory=dict)
     return_id: int | None = None
 

@@ -64,6 +64,10 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     type_into(dash_duo, gp_cat, "5")
     press(dash_duo, dash_duo.find_element("#rv-save"))
     dash_duo.wait_for_contains_text("#rv-summary", "There is a problem")
+    # The error summary takes the focus (assets/returns.js), so a keyboard or screen reader
+    # user lands on the list of problems.
+    WebDriverWait(dash_duo.driver, 5).until(lambda d: d.execute_script(
+        "return document.activeElement.matches('#rv-summary [role=alert]');"))
     summary = dash_duo.find_element("#rv-summary").text
     assert "People supported must be a whole number, like 12" in summary
     assert "cannot be more than the number assessed (10)" in summary

@@ -9,7 +9,7 @@ from models.returns import saving as return_saving
 from models.returns.lists import returns_home, review_queue
 from models.returns.saving import ReturnConflict, review_return, save_return
 from models.returns.view import load_return_view
-from models.rules.validation import RawReturn
+from models.rules.validation import FieldKey, RawReturn
 from models.rules.workflow import WorkflowError
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Metric, Period, Return, ReturnValue, Service
@@ -77,7 +77,7 @@ def test_draft_save_then_submit_then_review_cycle(world):
     with unit_of_work(w["factory"]) as s:
         view = load_return_view(s, w["alpha"], w["svc"], w["q2"], TODAY_2024)
         assert view.status == "returned" and view.officer_comment == "Check the GP figure"
-        assert view.editable and view.values[f"count-{w['people']}"] == "30"
+        assert view.editable and view.values[FieldKey.count(w["people"])] == "30"
     third = _save(w, w["alpha"], good(w), version=3, submit=True)
     assert third.status == "submitted"
     with unit_of_work(w["factory"]) as s:
@@ -96,7 +96,7 @@ def test_errors_save_nothing(world):
     raw = good(w)
     raw.numerators = {w["safer"]: "12"}
     result = _save(w, w["alpha"], raw)
-    assert not result.saved and "num-" + str(w["safer"]) in result.validation.errors
+    assert not result.saved and FieldKey.numerator(w["safer"]) in result.validation.errors
     assert _count(w, Return) == 0 and _count(w, AuditEvent) == 0
 
 
