@@ -9,7 +9,7 @@ import binascii
 import datetime as dt
 from typing import Any
 
-from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.return_requests import (
@@ -271,45 +271,20 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )(handle_upload)
 
-    # GOV.UK pattern: move focus to the error summary when it appears, so keyboard and
-    # screen reader users land on the list of problems.
+    # Functions that run in the browser, in assets/returns.js (each says why it runs there).
     app.clientside_callback(
-        """function(children) {
-            if (children) {
-                setTimeout(function() {
-                    const box = document.querySelector('#rv-summary [role=alert]');
-                    if (box) { box.focus(); box.scrollIntoView({block: 'start'}); }
-                }, 0);
-            }
-        }""",
+        ClientsideFunction(namespace="returns", function_name="focusErrorSummary"),
         Input(ids.RV_SUMMARY, "children"),
         prevent_initial_call=True,
     )
-
-    # Live feedback computed in the browser: no data leaves it, nothing to authorise.
     app.clientside_callback(
-        """function(num, den) {
-            const n = parseInt(num, 10), d = parseInt(den, 10);
-            if (!/^\\s*\\d+\\s*$/.test(num || "") || !/^\\s*\\d+\\s*$/.test(den || "") || d === 0) {
-                return "";
-            }
-            return Math.round(100 * n / d) + "% improved (" + n + " of " + d + ")";
-        }""",
+        ClientsideFunction(namespace="returns", function_name="livePercentage"),
         Output({"type": ids.PCT, "metric": MATCH}, "children"),
         Input({"type": ids.NUM, "metric": MATCH}, "value"),
         Input({"type": ids.DEN, "metric": MATCH}, "value"),
     )
     app.clientside_callback(
-        """function(parts, total) {
-            let sum = 0;
-            for (const p of parts) { const v = parseInt(p, 10); if (!isNaN(v)) { sum += v; } }
-            const t = parseInt(total, 10);
-            if (isNaN(t)) { return "Categories add up to " + sum + "."; }
-            const diff = t - sum;
-            const left = diff === 0 ? " They match the number." :
-                (diff > 0 ? " " + diff + " still to allocate." : " That is " + (-diff) + " too many.");
-            return "Categories add up to " + sum + " of " + t + "." + left;
-        }""",
+        ClientsideFunction(namespace="returns", function_name="liveBreakdownSum"),
         Output({"type": ids.SUM, "metric": MATCH}, "children"),
         Input({"type": ids.CAT, "metric": MATCH, "category": ALL}, "value"),
         Input({"type": ids.COUNT, "metric": MATCH}, "value"),

@@ -249,3 +249,16 @@ def test_closed_period_is_read_only_until_an_admin_reopens_it(signed_in, demo_fa
     with unit_of_work(demo_factory) as s:
         actions = s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-3:] == ["refused", "reopen", "save"]
+
+
+def test_the_forms_browser_functions_come_from_assets_not_inline_scripts(demo_app):
+    client = demo_app.server.test_client()
+    sign_in(client, OWNER)
+    page = client.get("/returns").get_data(as_text=True)
+    assert "/assets/returns.js" in page
+    # No clientside code written into the page, so the CSP's script hashes cover Dash alone.
+    assert "dash_clientside" not in page
+    script = client.get("/assets/returns.js")
+    assert script.status_code == 200
+    for name in ("focusErrorSummary", "livePercentage", "liveBreakdownSum"):
+        assert name.encode() in script.data
