@@ -246,7 +246,7 @@ def _row_fields(row_key: str) -> list[tuple[FieldKey, int]]:
     if not dash:
         return []
     if prefix == RATE_ROW:
-        numerator = FieldKey.parse(f"num-{rest}")
+        numerator = FieldKey.parse(f"num-{rest}")  # the row's metric id, checked as a key's is
         return [(numerator, 2), (FieldKey.denominator(numerator.id), 3)]
     if prefix == TEXT_ROW:
         return [(FieldKey.narrative(rest), 2)] if rest in NARRATIVE_FIELDS else []

@@ -9,6 +9,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from layouts import ids
+from layouts.return_form import error_slot_id
+from models.rules.validation import FieldKey
 from tests.browser.conftest import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
@@ -32,7 +34,7 @@ def press(dash_duo, element):
 
 
 def error_beside(dash_duo, key):
-    return field(dash_duo, {"type": ids.FIELD_ERROR, "field": key}).text
+    return field(dash_duo, error_slot_id(key)).text
 
 
 def open_return(dash_duo, w):
@@ -72,8 +74,8 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     assert "People supported must be a whole number, like 12" in summary
     assert "cannot be more than the number assessed (10)" in summary
     assert "People supported: Self must be 0 or more" in summary
-    assert error_beside(dash_duo, f"count-{w['people']}") == "People supported must be a whole number, like 12"
-    assert "cannot be more" in error_beside(dash_duo, f"num-{w['safer']}")
+    assert error_beside(dash_duo, FieldKey.count(w["people"])) == "People supported must be a whole number, like 12"
+    assert "cannot be more" in error_beside(dash_duo, FieldKey.numerator(w["safer"]))
     assert field(dash_duo, count).get_attribute("class").count("is-invalid") == 1
     # The summary's links lead to the fields.
     links = dash_duo.find_elements("#rv-summary a")

@@ -9,6 +9,7 @@ from callbacks.return_requests import SentForm
 from callbacks.returns import handle_review, handle_save
 from callbacks.router import display_page
 from layouts import ids
+from models.rules.validation import FieldKey
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Metric, Period, Return, Service
 from tests.callbacks.test_routes import sign_in
@@ -36,7 +37,7 @@ def form_for(w, value="5", version=0, confirmed=False):
 
 
 def error_ids(w):
-    return [{"type": ids.FIELD_ERROR, "field": f"count-{m}"} for m in w["metrics"]]
+    return [{"type": ids.FIELD_ERROR, "field": FieldKey.count(m).text} for m in w["metrics"]]
 
 
 def _returns(factory, w):
