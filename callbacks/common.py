@@ -1,4 +1,5 @@
-"""What every callback needs: the signed-in user, today, and a database session."""
+"""What every callback needs: the signed-in user, today, a database session, and the audit
+record a refusal leaves."""
 
 from __future__ import annotations
 
@@ -7,8 +8,31 @@ from urllib.parse import parse_qs, urlencode
 
 from flask import current_app
 
-from dash_app.access import AccessDenied, require_user  # noqa: F401 - re-exported
-from dash_app.database import transaction  # noqa: F401 - re-exported
+from dash_app.access import AccessDenied, require_user
+from dash_app.auth import SignedInUser
+from dash_app.database import sessions, transaction  # noqa: F401 - transaction re-exported
+from models.access import AccessRefused
+from models.store.audit import record_refusal
+
+STALE_PAGE = "This page is out of date. Reload it and try again."
+
+
+def signed_in_user() -> SignedInUser:
+    """The signed-in user: a detached, typed snapshot, which models/ takes as its Actor.
+    AccessDenied when no one is signed in."""
+    user = require_user()
+    if not isinstance(user, SignedInUser):  # the login manager loads nothing else; make sure
+        raise AccessDenied("Sign in first.")
+    return user
+
+
+def audit_refusal(user: SignedInUser, what: str, refusal: AccessRefused, entity: str,
+                  entity_id: int | None = None) -> None:
+    """The audit record every refusal leaves, written in its own transaction (the refused
+    work rolled back). It names the record the refusal names, or else the one given."""
+    if refusal.entity:
+        entity, entity_id = refusal.entity, refusal.entity_id
+    record_refusal(sessions(), user.id, what, entity, entity_id)
 
 
 def today() -> dt.date:

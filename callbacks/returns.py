@@ -1,49 +1,39 @@
-"""Return form and review queue callbacks. Ids from the browser are re-checked on the server."""
+"""Return form and review queue callbacks. Each reads what the browser sent into a checked
+request and runs its work through `run_return`, the one guard they share (both in
+callbacks/return_requests.py), then shapes the answer."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
-from sqlalchemy.orm.exc import StaleDataError
+from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from sqlalchemy.orm import Session
 
-from callbacks.common import AccessDenied, require_user, transaction
-from dash_app.database import sessions
+from callbacks.return_requests import (
+    INPUT_KINDS,
+    INPUT_PATTERNS,
+    SAVE_STATES,
+    Refused,
+    ReturnForm,
+    ReturnPage,
+    ReviewRequest,
+    SentForm,
+    TemplateUpload,
+    read_form,
+    run_return,
+)
+from dash_app.auth import SignedInUser
 from layouts import ids
 from layouts.return_form import field_href
 from layouts.review import queue_list
-from models.access import AccessRefused, record_id
-from models.returns.store import (
-    CONFLICT_MESSAGE,
-    ReturnConflict,
-    find_return_id,
-    review_queue,
-    review_return,
-    save_return,
-)
-from models.rules.validation import RawReturn
-from models.rules.workflow import WorkflowError
-from models.store.audit import record_refusal
-
-
-def whole(value: object) -> int:
-    """An id or version from the browser: a whole number in range, or ValueError (never a
-    500). See models.access.record_id."""
-    return record_id(value)
-
-
-def error_summary(title: str, items: list[tuple[str, str]], cat_metric: dict[int, int],
-                  css: str = "error-summary") -> html.Div:
-    """GOV.UK error summary: each message links to its field."""
-    return html.Div([
-        html.H2(title, className="h5"),
-        html.Ul([html.Li(html.A(message, href=field_href(key, cat_metric)))
-                 for key, message in items], className="list-unstyled mb-0"),
-    ], className=css, role="alert", tabIndex="-1")
+from models.access import record_id
+from models.returns.lists import QueueItem, review_queue
+from models.returns.queries import find_return_id
+from models.returns.saving import SaveResult, review_return, save_return
+from models.rules.validation import FieldKey
 
 
 def message_box(text: str, css: str = "error-summary") -> html.Div:
@@ -51,254 +41,209 @@ def message_box(text: str, css: str = "error-summary") -> html.Div:
                      html.P(text) if "error" in css else None], className=css, role="alert")
 
 
-@dataclass
-class FormState:
-    """What the browser sent: values with their pattern-matching ids."""
-
-    counts: list[tuple[dict, str | None]]
-    numerators: list[tuple[dict, str | None]]
-    denominators: list[tuple[dict, str | None]]
-    categories: list[tuple[dict, str | None]]
-    texts: list[tuple[dict, str | None]]
-
-    def raw(self) -> RawReturn:
-        return RawReturn(
-            counts={i["metric"]: v for i, v in self.counts},
-            numerators={i["metric"]: v for i, v in self.numerators},
-            denominators={i["metric"]: v for i, v in self.denominators},
-            categories={i["category"]: v for i, v in self.categories},
-            narrative={i["field"]: v for i, v in self.texts},
-        )
-
-    def cat_metric(self) -> dict[int, int]:
-        return {i["category"]: i["metric"] for i, _ in self.categories}
+def error_summary(title: str, items: list[tuple[FieldKey, str]], category_metric: dict[int, int],
+                  css: str = "error-summary") -> html.Div:
+    """GOV.UK error summary: each message links to its field."""
+    return html.Div([
+        html.H2(title, className="h5"),
+        html.Ul([html.Li(html.A(message, href=field_href(key, category_metric)))
+                 for key, message in items], className="list-unstyled mb-0"),
+    ], className=css, role="alert", tabIndex="-1")
 
 
-def _key_of(component_id: dict) -> str:
-    kind = component_id["type"]
-    if kind == ids.COUNT:
-        return f"count-{component_id['metric']}"
-    if kind == ids.NUM:
-        return f"num-{component_id['metric']}"
-    if kind == ids.DEN:
-        return f"den-{component_id['metric']}"
-    if kind == ids.CAT:
-        return f"cat-{component_id['category']}"
-    return component_id["field"]
+# Saving and submitting ------------------------------------------------------------------
 
-
-def handle_save(action: str, form: FormState, error_ids: list[dict], context: dict | None,
-                version: int | None, confirmed: bool) -> dict:
+def handle_save(action: str, sent: SentForm) -> dict:
     """Save a draft or submit. Returns the new state of the page's outputs as a dict."""
-    errors_out = {"summary": None, "errors": ["" for _ in error_ids],
-                  "invalid": {name: [False] * len(getattr(form, name))
-                              for name in ("counts", "numerators", "denominators", "categories",
-                                           "texts")},
-                  "version": no_update, "status": "", "locked": False}
-    try:
-        user = require_user()
-        service_id, period_id = whole(context["service"]), whole(context["period"])
-        expected = whole(version or 0)
-    except AccessDenied as exc:
-        errors_out["summary"] = message_box(str(exc))
-        return errors_out
-    except (TypeError, KeyError, ValueError):
-        errors_out["summary"] = message_box("This page is out of date. Reload it and try again.")
-        return errors_out
-    try:
-        with transaction() as session:
-            result = save_return(session, user, service_id, period_id, form.raw(), expected,
-                                 submit=action == "submit", confirmed=bool(confirmed))
-    except AccessRefused as exc:
-        record_refusal(sessions(), user.id, f"{action} return for service {service_id}, "
-                       f"period {period_id}", exc.entity, exc.entity_id)
-        errors_out["summary"] = message_box(str(exc))
-        return errors_out
-    except (ReturnConflict, StaleDataError):
-        errors_out["summary"] = message_box(CONFLICT_MESSAGE)
-        return errors_out
-    except WorkflowError as exc:
-        errors_out["summary"] = message_box(str(exc))
-        return errors_out
-    validation = result.validation
-    cat_metric = form.cat_metric()
-    messages = validation.errors or (validation.warnings if result.needs_confirmation else {})
-    errors_out["errors"] = [messages.get(i["field"], "") for i in error_ids]
-    for name in errors_out["invalid"]:
-        errors_out["invalid"][name] = [_key_of(i) in validation.errors for i, _ in getattr(form, name)]
+    out = _cleared(sent)
+    result = run_return(lambda: read_form(action, sent), _save_form)
+    if isinstance(result, Refused):
+        out["summary"] = message_box(result.message)
+        return out
+    form, saved = result
+    validation = saved.validation
+    messages = validation.errors or (validation.warnings if saved.needs_confirmation else {})
+    out["errors"] = [messages.get(key, "") for key in form.error_slots]
+    out["invalid"] = {kind: [key in validation.errors for key, _ in form.inputs[kind]]
+                      for kind in INPUT_KINDS}
     if validation.errors:
-        errors_out["summary"] = error_summary("There is a problem",
-                                              list(validation.errors.items()), cat_metric)
-    elif result.needs_confirmation:
-        errors_out["summary"] = error_summary(
+        out["summary"] = error_summary("There is a problem", list(validation.errors.items()),
+                                       form.category_metric)
+    elif saved.needs_confirmation:
+        out["summary"] = error_summary(
             "Check these figures before you submit: tick the box below the narrative to confirm "
             "they are right, or explain them",
-            list(validation.warnings.items()), cat_metric, css="warning-summary")
+            list(validation.warnings.items()), form.category_metric, css="warning-summary")
     else:
-        errors_out["version"] = result.version
-        when = dt.datetime.now().strftime("%H:%M")
-        if result.status == "submitted":
-            errors_out["status"] = html.Div(
+        out["version"] = saved.version
+        if saved.status == "submitted":
+            out["status"] = html.Div(
                 [html.H2("Return submitted", className="h5"),
                  html.P("The lead officer will review it. You can see its status on the returns page.")],
                 className="success-panel", id="rv-submitted")
-            errors_out["locked"] = True
+            out["locked"] = True
         else:
-            errors_out["status"] = html.P(f"Draft saved at {when}.", className="success-text",
-                                          id="rv-saved")
-    return errors_out
+            out["status"] = html.P(f"Draft saved at {dt.datetime.now():%H:%M}.",
+                                   className="success-text", id="rv-saved")
+    return out
 
 
-def handle_review(action: str, return_id: int, comment: str | None, version: int | None) -> tuple:
-    """Approve, return or reopen a return as the signed-in admin: (message, refreshed queue)."""
-    try:
-        user = require_user()
-    except AccessDenied as exc:
-        return message_box(str(exc)), no_update
-    try:
-        return_id, expected = whole(return_id), whole(version or 0)
-    except (TypeError, ValueError):
-        return message_box("This page is out of date. Reload it and try again."), no_update
-    try:
-        with transaction() as session:
-            ret = review_return(session, user, return_id, action, comment or "", expected)
-            done = {"approve": "approved", "return": "returned to the provider",
-                    "reopen": "reopened"}[action]
-            text = f"Return {ret.id} {done}."
-        with transaction() as session:
-            items = review_queue(session, user) if user.role == "admin" else []
-    except AccessRefused as exc:
-        record_refusal(sessions(), user.id, f"{action} return {return_id}", "return", return_id)
-        return message_box(str(exc)), no_update
-    except (ReturnConflict, StaleDataError):
-        return message_box(CONFLICT_MESSAGE), no_update
-    except WorkflowError as exc:
-        return message_box(str(exc)), no_update
-    return html.P(text, className="success-text", id="rq-done"), queue_list(items)
+def _cleared(sent: SentForm) -> dict:
+    """The outputs with nothing marked: every error slot empty, no input invalid."""
+    def blank(items: object, fill: object) -> object:
+        # As many as the page has (Dash refuses any other length), or no change at all.
+        return [fill] * len(items) if isinstance(items, list | tuple) else no_update
+
+    return {"summary": None, "errors": blank(sent.error_slots, ""),
+            "invalid": {kind: blank(sent.inputs.get(kind, ([], []))[1], False) for kind in INPUT_KINDS},
+            "version": no_update, "status": "", "locked": False}
 
 
-def handle_upload(contents: str | None, filename: str | None, context: dict | None,
-                  version: int | None) -> object:
+def _save_form(session: Session, user: SignedInUser, form: ReturnForm) -> tuple[ReturnForm, SaveResult]:
+    page = form.page
+    return form, save_return(session, user, page.service_id, page.period_id, form.raw(), page.version,
+                             submit=page.action == "submit", confirmed=form.confirmed)
+
+
+# Uploading the Excel template -----------------------------------------------------------
+
+def handle_upload(contents: object, filename: object, context: object, version: object) -> object:
     """Fill a draft from an uploaded Excel template: all of it, or nothing."""
     if not contents:
         return no_update
     if not isinstance(contents, str):
         return message_box("The file could not be read; try uploading it again.")
-    if not isinstance(filename, str):
-        filename = None
-    try:
-        user = require_user()
-        service_id, period_id = whole(context["service"]), whole(context["period"])
-        expected = whole(version or 0)
-    except AccessDenied as exc:
-        return message_box(str(exc))
-    except (TypeError, KeyError, ValueError):
-        return message_box("This page is out of date. Reload it and try again.")
-    # openpyxl is imported on first upload, not when a worker starts.
     from exports.return_template import TemplateError, read_template
 
-    try:
-        data = base64.b64decode(contents.split(",", 1)[-1], validate=False)
+    def read() -> TemplateUpload:
+        page = ReturnPage.read("upload", context, version)
+        try:
+            data = base64.b64decode(contents.split(",", 1)[-1], validate=False)
+        except binascii.Error:
+            raise TemplateError("The file could not be read; try uploading it again.") from None
         template = read_template(data)
-        if (template.service_id, template.period_id) != (service_id, period_id):
+        if (template.service_id, template.period_id) != (page.service_id, page.period_id):
             raise TemplateError("This template is for a different service or quarter from this "
                                 "return; download the template from this page.")
-        with transaction() as session:
-            result = save_return(session, user, service_id, period_id, template.raw,
-                                 expected, submit=False)
-    except TemplateError as exc:
-        return message_box(str(exc))
-    except binascii.Error:
-        return message_box("The file could not be read; try uploading it again.")
-    except AccessRefused as exc:
-        record_refusal(sessions(), user.id, f"upload template for service {service_id}",
-                       exc.entity, exc.entity_id)
-        return message_box(str(exc))
-    except (ReturnConflict, StaleDataError):
-        return message_box(CONFLICT_MESSAGE)
-    except WorkflowError as exc:
-        return message_box(str(exc))
-    if not result.saved:
-        problems = template.located(result.validation.errors)
+        return TemplateUpload(page, template)
+
+    def save(session: Session, user: SignedInUser, upload: TemplateUpload
+             ) -> tuple[TemplateUpload, SaveResult]:
+        page = upload.page
+        return upload, save_return(session, user, page.service_id, page.period_id,
+                                   upload.template.raw, page.version, submit=False)
+
+    result = run_return(read, save, shown=(TemplateError,))
+    if isinstance(result, Refused):
+        return message_box(result.message)
+    upload, saved = result
+    if not saved.saved:
+        name = filename if isinstance(filename, str) and filename else "the file"
         return html.Div([
-            html.H2(f"There is a problem with {filename or 'the file'}: nothing was saved",
-                    className="h5"),
-            html.Ul([html.Li(p) for p in problems], id="rv-upload-errors"),
+            html.H2(f"There is a problem with {name}: nothing was saved", className="h5"),
+            html.Ul([html.Li(p) for p in upload.template.located(saved.validation.errors)],
+                    id="rv-upload-errors"),
         ], className="error-summary", role="alert")
     return html.Div([
         html.P("The draft was filled from your template.", className="success-text",
                id="rv-upload-saved"),
         dcc.Link("Reload the return to see and check the figures", href="/returns/edit?service="
-                 f"{service_id}&period={period_id}", refresh=True),
+                 f"{upload.page.service_id}&period={upload.page.period_id}", refresh=True),
     ])
 
 
-def handle_reopen(reason: str | None, context: dict | None, version: int | None) -> object:
-    try:
-        user = require_user()
-        service_id, period_id = whole(context["service"]), whole(context["period"])
-        with transaction() as session:
-            return_id = find_return_id(session, user, service_id, period_id)
-    except AccessDenied as exc:
-        return message_box(str(exc))
-    except (TypeError, KeyError, ValueError):
-        return message_box("This page is out of date. Reload it and try again.")
-    except AccessRefused as exc:
-        record_refusal(sessions(), user.id, "reopen return", exc.entity, exc.entity_id)
-        return message_box(str(exc))
-    if return_id is None:
+# Reviewing -------------------------------------------------------------------------------
+
+REVIEWED = {"approve": "approved", "return": "returned to the provider", "reopen": "reopened"}
+
+
+def handle_review(action: str, return_id: object, comment: object, version: object) -> tuple:
+    """Approve, return or reopen a return as the signed-in admin: (message, refreshed queue)."""
+    def read() -> ReviewRequest:
+        return ReviewRequest(action, record_id(return_id), record_id(version or 0),
+                             comment if isinstance(comment, str) else "")
+
+    def review(session: Session, user: SignedInUser, asked: ReviewRequest) -> str:
+        ret = review_return(session, user, asked.return_id, action, asked.comment, asked.version)
+        return f"Return {ret.id} {REVIEWED[action]}."
+
+    def queue(session: Session, user: SignedInUser, _asked: ReviewRequest) -> list[QueueItem]:
+        return review_queue(session, user)
+
+    done = run_return(read, review)
+    if isinstance(done, Refused):
+        return message_box(done.message), no_update
+    # Read once the decision is committed, in a transaction of its own.
+    items = run_return(read, queue)
+    return (html.P(done, className="success-text", id="rq-done"),
+            no_update if isinstance(items, Refused) else queue_list(items))
+
+
+def handle_reopen(reason: object, context: object, version: object) -> object:
+    def find(session: Session, user: SignedInUser, page: ReturnPage) -> int | None:
+        return find_return_id(session, user, page.service_id, page.period_id)
+
+    found = run_return(lambda: ReturnPage.read("reopen", context, version), find)
+    if isinstance(found, Refused):
+        return message_box(found.message)
+    if found is None:
         return message_box("There is no return to reopen.")
-    message, _ = handle_review("reopen", return_id, reason, version)
+    message, _ = handle_review("reopen", found, reason, version)
     return message
 
 
-def _pairs(values: list, id_list: list) -> list[tuple[dict, str | None]]:
-    return list(zip(id_list, values, strict=True))
+# The callbacks, as Dash calls them --------------------------------------------------------
+
+def save_or_submit(_save_clicks: int | None, _submit_clicks: int | None, *states: Any) -> tuple:
+    out = handle_save("submit" if ctx.triggered_id == ids.RV_SUBMIT else "save",
+                      SentForm.from_states(states))
+    return (out["summary"], out["errors"], *(out["invalid"][kind] for kind in INPUT_KINDS),
+            out["version"], out["status"], out["locked"], out["locked"])
+
+
+def review_from_queue(approvals: object, returns: object, comments: object, comment_ids: object,
+                      versions: object, version_ids: object) -> tuple:
+    """Approve or return the queue row whose button was pressed. Drawing the queue also
+    triggers this (its new buttons, never clicked), which changes nothing."""
+    trigger = ctx.triggered_id
+    clicks = [n for sent in (approvals, returns) if isinstance(sent, list) for n in sent]
+    if not isinstance(trigger, dict) or not any(clicks):
+        return no_update, no_update
+    row = trigger.get("return")
+    action = "approve" if trigger.get("type") == ids.RQ_APPROVE else "return"
+    return handle_review(action, row, _row_value(row, comments, comment_ids),
+                         _row_value(row, versions, version_ids))
+
+
+def _row_value(return_id: object, values: object, row_ids: object) -> object:
+    """What one return's row of the queue sent (its comment, its version); None when the
+    lists are not as the page draws them."""
+    if isinstance(values, list) and isinstance(row_ids, list) and len(values) == len(row_ids):
+        for row_id, value in zip(row_ids, values, strict=True):
+            if isinstance(row_id, dict) and row_id.get("return") == return_id:
+                return value
+    return None
+
+
+def reopen_from_page(_clicks: int | None, reason: object, context: object, version: object) -> object:
+    return handle_reopen(reason, context, version)
 
 
 def register(app: Dash) -> None:
-    form_states = []
-    for kind in (ids.COUNT, ids.NUM, ids.DEN):
-        form_states += [State({"type": kind, "metric": ALL}, "value"),
-                        State({"type": kind, "metric": ALL}, "id")]
-    form_states += [State({"type": ids.CAT, "metric": ALL, "category": ALL}, "value"),
-                    State({"type": ids.CAT, "metric": ALL, "category": ALL}, "id"),
-                    State({"type": ids.TEXT, "field": ALL}, "value"),
-                    State({"type": ids.TEXT, "field": ALL}, "id")]
-
-    @app.callback(
+    app.callback(
         Output(ids.RV_SUMMARY, "children"),
         Output({"type": ids.FIELD_ERROR, "field": ALL}, "children"),
-        Output({"type": ids.COUNT, "metric": ALL}, "invalid"),
-        Output({"type": ids.NUM, "metric": ALL}, "invalid"),
-        Output({"type": ids.DEN, "metric": ALL}, "invalid"),
-        Output({"type": ids.CAT, "metric": ALL, "category": ALL}, "invalid"),
-        Output({"type": ids.TEXT, "field": ALL}, "invalid"),
+        *[Output(INPUT_PATTERNS[kind], "invalid") for kind in INPUT_KINDS],
         Output(ids.RV_VERSION, "data"),
         Output(ids.RV_STATUS, "children"),
         Output(ids.RV_SAVE, "disabled"),
         Output(ids.RV_SUBMIT, "disabled"),
         Input(ids.RV_SAVE, "n_clicks"),
         Input(ids.RV_SUBMIT, "n_clicks"),
-        *form_states,
-        State({"type": ids.FIELD_ERROR, "field": ALL}, "id"),
-        State(ids.RV_CONTEXT, "data"),
-        State(ids.RV_VERSION, "data"),
-        State(ids.RV_CONFIRM, "value"),
+        *SAVE_STATES,
         prevent_initial_call=True,
-    )
-    def _save(_save_clicks: int | None, _submit_clicks: int | None, *states: Any) -> tuple:
-        cv, ci, nv, ni, dv, di, catv, cati, tv, ti, error_ids, context, version, confirmed = states
-        action = "submit" if ctx.triggered_id == ids.RV_SUBMIT else "save"
-        form = FormState(_pairs(cv, ci), _pairs(nv, ni), _pairs(dv, di), _pairs(catv, cati),
-                         _pairs(tv, ti))
-        out = handle_save(action, form, error_ids, context, version, confirmed)
-        inv = out["invalid"]
-        return (out["summary"], out["errors"], inv["counts"], inv["numerators"],
-                inv["denominators"], inv["categories"], inv["texts"], out["version"],
-                out["status"], out["locked"], out["locked"])
-
-    @app.callback(
+    )(save_or_submit)
+    app.callback(
         Output(ids.RQ_MESSAGE, "children"),
         Output(ids.RQ_LIST, "children"),
         Input({"type": ids.RQ_APPROVE, "return": ALL}, "n_clicks"),
@@ -308,81 +253,38 @@ def register(app: Dash) -> None:
         State({"type": ids.RQ_VERSION, "return": ALL}, "data"),
         State({"type": ids.RQ_VERSION, "return": ALL}, "id"),
         prevent_initial_call=True,
-    )
-    def _review(approvals: list, returns: list, comments: list, comment_ids: list,
-                versions: list, version_ids: list) -> tuple:
-        trigger = ctx.triggered_id
-        if not trigger or not any((approvals or []) + (returns or [])):
-            return no_update, no_update
-        return_id = trigger["return"]
-        comment = dict(zip([i["return"] for i in comment_ids], comments, strict=True)).get(return_id)
-        version = dict(zip([i["return"] for i in version_ids], versions, strict=True)).get(return_id)
-        action = "approve" if trigger["type"] == ids.RQ_APPROVE else "return"
-        return handle_review(action, return_id, comment, version)
-
-    @app.callback(
+    )(review_from_queue)
+    app.callback(
         Output(ids.RV_STATUS, "children", allow_duplicate=True),
         Input(ids.RV_REOPEN, "n_clicks"),
         State(ids.RV_REOPEN_REASON, "value"),
         State(ids.RV_CONTEXT, "data"),
         State(ids.RV_VERSION, "data"),
         prevent_initial_call=True,
-    )
-    def _reopen(_clicks: int | None, reason: str | None, context: dict | None,
-                version: int | None) -> object:
-        return handle_reopen(reason, context, version)
-
-    @app.callback(
+    )(reopen_from_page)
+    app.callback(
         Output(ids.RV_UPLOAD_RESULT, "children"),
         Input(ids.RV_UPLOAD, "contents"),
         State(ids.RV_UPLOAD, "filename"),
         State(ids.RV_CONTEXT, "data"),
         State(ids.RV_VERSION, "data"),
         prevent_initial_call=True,
-    )
-    def _upload(contents: str | None, filename: str | None, context: dict | None,
-                version: int | None) -> object:
-        return handle_upload(contents, filename, context, version)
+    )(handle_upload)
 
-    # GOV.UK pattern: move focus to the error summary when it appears, so keyboard and
-    # screen reader users land on the list of problems.
+    # Functions that run in the browser, in assets/returns.js (each says why it runs there).
     app.clientside_callback(
-        """function(children) {
-            if (children) {
-                setTimeout(function() {
-                    const box = document.querySelector('#rv-summary [role=alert]');
-                    if (box) { box.focus(); box.scrollIntoView({block: 'start'}); }
-                }, 0);
-            }
-        }""",
+        ClientsideFunction(namespace="returns", function_name="focusErrorSummary"),
         Input(ids.RV_SUMMARY, "children"),
         prevent_initial_call=True,
     )
-
-    # Live feedback computed in the browser: no data leaves it, nothing to authorise.
     app.clientside_callback(
-        """function(num, den) {
-            const n = parseInt(num, 10), d = parseInt(den, 10);
-            if (!/^\\s*\\d+\\s*$/.test(num || "") || !/^\\s*\\d+\\s*$/.test(den || "") || d === 0) {
-                return "";
-            }
-            return Math.round(100 * n / d) + "% improved (" + n + " of " + d + ")";
-        }""",
+        ClientsideFunction(namespace="returns", function_name="livePercentage"),
         Output({"type": ids.PCT, "metric": MATCH}, "children"),
         Input({"type": ids.NUM, "metric": MATCH}, "value"),
         Input({"type": ids.DEN, "metric": MATCH}, "value"),
     )
     app.clientside_callback(
-        """function(parts, total) {
-            let sum = 0;
-            for (const p of parts) { const v = parseInt(p, 10); if (!isNaN(v)) { sum += v; } }
-            const t = parseInt(total, 10);
-            if (isNaN(t)) { return "Categories add up to " + sum + "."; }
-            const diff = t - sum;
-            const left = diff === 0 ? " They match the number." :
-                (diff > 0 ? " " + diff + " still to allocate." : " That is " + (-diff) + " too many.");
-            return "Categories add up to " + sum + " of " + t + "." + left;
-        }""",
+        ClientsideFunction(namespace="returns", function_name="liveBreakdownSum"),
         Output({"type": ids.SUM, "metric": MATCH}, "children"),
         Input({"type": ids.CAT, "metric": MATCH, "category": ALL}, "value"),
         Input({"type": ids.COUNT, "metric": MATCH}, "value"),

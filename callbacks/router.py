@@ -20,7 +20,8 @@ from layouts.shell import not_found
 from models.access import AccessRefused, record_id
 from models.reporting.overview import default_quarter, filter_choices, year_choices
 from models.reporting.service_figures import service_choices
-from models.returns.store import load_return_view, returns_home, review_queue
+from models.returns.lists import returns_home, review_queue
+from models.returns.view import load_return_view
 from models.rules.periods import parse_quarter, year_label
 from models.store.audit import record_refusal
 

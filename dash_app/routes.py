@@ -67,7 +67,7 @@ def return_template():  # noqa: ANN201
     from dash_app.database import sessions
     from exports.return_template import build_template
     from models.access import AccessRefused, record_id
-    from models.returns.store import load_return_view
+    from models.returns.view import load_return_view
     from models.store.audit import record_refusal
 
     try:

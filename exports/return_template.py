@@ -15,10 +15,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
 from models.reporting.cells import neutralise
-from models.returns.store import ReturnView
-from models.rules.validation import NARRATIVE_FIELDS, RawReturn
+from models.returns.view import ReturnView
+from models.rules.validation import NARRATIVE_FIELDS, FieldKey, RawReturn
 
 MARKER = "cwp-return-template-v1"
+# Column A names what each row holds: a count's or a category's field key, or one of the
+# template's own two row keys (a rate's row holds its number improved in C and its number
+# assessed in D; a narrative row is named apart from the figures).
+RATE_ROW = "rate"
+TEXT_ROW = "text"
 MAX_BYTES = 1_000_000
 FIRST_ROW = 5
 INPUT_FILL = PatternFill("solid", fgColor="FFF7BF")
@@ -33,9 +38,9 @@ class TemplateContents:
     service_id: int
     period_id: int
     raw: RawReturn
-    cells: dict[str, str] = field(default_factory=dict)  # validation key -> cell reference
+    cells: dict[FieldKey, str] = field(default_factory=dict)  # field -> its cell, like "C7"
 
-    def located(self, errors: dict[str, str]) -> list[str]:
+    def located(self, errors: dict[FieldKey, str]) -> list[str]:
         """Validation messages prefixed with their cell."""
         return [f"{self.cells.get(key, 'Sheet')}: {message}" for key, message in errors.items()]
 
@@ -57,19 +62,20 @@ def build_template(view: ReturnView) -> bytes:
     for m in view.metrics:
         target = "" if m.target is None else (f"{m.target:.0f}%" if m.unit == "percent" else m.target)
         if m.unit == "percent":
-            ws.append([f"rate-{m.id}", m.name, _number(values.get(f"num-{m.id}")),
-                       _number(values.get(f"den-{m.id}")), m.last_quarter, target])
+            ws.append([f"{RATE_ROW}-{m.id}", m.name, _number(values.get(FieldKey.numerator(m.id))),
+                       _number(values.get(FieldKey.denominator(m.id))), m.last_quarter, target])
             _inputs(ws, ws.max_row, ("C", "D"))
         else:
-            ws.append([f"count-{m.id}", m.name, _number(values.get(f"count-{m.id}")), None,
-                       m.last_quarter, target])
+            count = FieldKey.count(m.id)
+            ws.append([count.text, m.name, _number(values.get(count)), None, m.last_quarter, target])
             _inputs(ws, ws.max_row, ("C",))
             for cid, name in m.categories:
-                ws.append([f"cat-{cid}", f"    {name}", _number(values.get(f"cat-{cid}"))])
+                category = FieldKey.category(cid)
+                ws.append([category.text, f"    {name}", _number(values.get(category))])
                 _inputs(ws, ws.max_row, ("C",))
     ws.append([])
     for name, label in NARRATIVE_FIELDS.items():
-        ws.append([f"text-{name}", label, view.narrative.get(name, "")])
+        ws.append([f"{TEXT_ROW}-{name}", label, view.narrative.get(name, "")])
         _inputs(ws, ws.max_row, ("C",))
         ws.cell(ws.max_row, 3).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].hidden = True
@@ -217,33 +223,36 @@ def _read_workbook(wb) -> TemplateContents:  # noqa: ANN001 - openpyxl's read-on
     except (KeyError, TypeError, ValueError):
         raise TemplateError("This template has been changed in a way that stops it being read; "
                             "download a fresh one.") from None
-    raw = RawReturn(counts={}, numerators={}, denominators={}, categories={}, narrative={})
-    cells: dict[str, str] = {}
+    values: list[tuple[FieldKey, str | None]] = []
+    cells: dict[FieldKey, str] = {}
     for r, row in _rows(wb["Return"]):
-        if r < FIRST_ROW or not row:
+        if r < FIRST_ROW or not row or not isinstance(row[0], str):
             continue
-        key = row[0]
-        if not isinstance(key, str) or "-" not in key:
-            continue
-        kind, _, rest = key.partition("-")
-        value_c = _as_text(row[2]) if len(row) > 2 else None
         try:
-            if kind == "count":
-                raw.counts[int(rest)] = value_c
-                cells[f"count-{rest}"] = f"C{r}"
-            elif kind == "rate":
-                raw.numerators[int(rest)] = value_c
-                raw.denominators[int(rest)] = _as_text(row[3]) if len(row) > 3 else None
-                cells[f"num-{rest}"], cells[f"den-{rest}"] = f"C{r}", f"D{r}"
-            elif kind == "cat":
-                raw.categories[int(rest)] = value_c
-                cells[f"cat-{rest}"] = f"C{r}"
-            elif kind == "text" and rest in NARRATIVE_FIELDS:
-                raw.narrative[rest] = value_c or ""
-                cells[rest] = f"C{r}"
+            fields = _row_fields(row[0])
         except ValueError:
             raise TemplateError(f"Cell A{r} has been changed; download a fresh template.") from None
-    return TemplateContents(service_id, period_id, raw, cells)
+        for key, column in fields:
+            text = _as_text(row[column]) if len(row) > column else None
+            values.append((key, (text or "") if key.kind == "text" else text))
+            cells[key] = f"{'ABCD'[column]}{r}"
+    return TemplateContents(service_id, period_id, RawReturn.from_fields(values), cells)
+
+
+def _row_fields(row_key: str) -> list[tuple[FieldKey, int]]:
+    """The fields a row of the Return sheet holds, each with its column (2 is C, 3 is D).
+    A row without a key of ours holds none; ValueError for a key that has been changed."""
+    prefix, dash, rest = row_key.partition("-")
+    if not dash:
+        return []
+    if prefix == RATE_ROW:
+        numerator = FieldKey.parse(f"num-{rest}")  # the row's metric id, checked as a key's is
+        return [(numerator, 2), (FieldKey.denominator(numerator.id), 3)]
+    if prefix == TEXT_ROW:
+        return [(FieldKey.narrative(rest), 2)] if rest in NARRATIVE_FIELDS else []
+    if prefix in ("count", "cat"):
+        return [(FieldKey.parse(row_key), 2)]
+    return []
 
 
 _NOT_TEMPLATE = ("This is not a CWP return template; download the template from the return's "

@@ -9,10 +9,10 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.wire import Element, element
-from models.returns.store import MetricView, ReturnView
+from models.returns.view import MetricView, ReturnView
 from models.rules.formats import format_date
 from models.rules.rag import AMBER, GREEN, RED, look_of
-from models.rules.validation import NARRATIVE_FIELDS, TEXT_LIMIT
+from models.rules.validation import NARRATIVE_FIELDS, TEXT_LIMIT, FieldKey, FieldKind
 
 # A return's status drawn in a RAG colour: approved green, sent back amber, late red; the
 # rest (draft, submitted, not started, not due) grey.
@@ -22,33 +22,60 @@ PRIVACY_REMINDER = ("Do not include anything that could identify a person: no na
                     "in a case study so that no one can be recognised.")
 
 
-def field_component_id(key: str, category_metric: dict[int, int]) -> dict:
-    """The component id of the input a validation key refers to."""
-    kind, _, rest = key.partition("-")
-    if kind == "count":
-        return {"type": ids.COUNT, "metric": int(rest)}
-    if kind == "num":
-        return {"type": ids.NUM, "metric": int(rest)}
-    if kind == "den":
-        return {"type": ids.DEN, "metric": int(rest)}
+# Each kind of field's input, by its pattern-matching type. A category's input also names its
+# metric, so that the live sum beside a breakdown can match its inputs (see assets/returns.js).
+INPUT_TYPES: dict[FieldKind, str] = {"count": ids.COUNT, "num": ids.NUM, "den": ids.DEN,
+                                     "cat": ids.CAT, "text": ids.TEXT}
+
+
+def input_id(key: FieldKey, metric_id: int | None = None) -> dict:
+    """The component id of a field's input; `metric_id` is a category's metric."""
+    if key.kind == "text":
+        return {"type": ids.TEXT, "field": key.name}
+    if key.kind == "cat":
+        return {"type": ids.CAT, "metric": metric_id, "category": key.id}
+    return {"type": INPUT_TYPES[key.kind], "metric": key.id}
+
+
+def error_slot_id(key: FieldKey) -> dict:
+    return {"type": ids.FIELD_ERROR, "field": key.text}
+
+
+def field_of_input(component_id: object, kind: FieldKind) -> tuple[FieldKey, int | None]:
+    """The field an input's id names, as the browser sent it, with a category's metric (None
+    for other kinds). ValueError for anything but an id of this kind as `input_id` makes it."""
+    if not isinstance(component_id, dict) or component_id.get("type") != INPUT_TYPES[kind]:
+        raise ValueError("not an input of the return form")
+    if kind == "text":
+        return FieldKey.narrative(component_id.get("field")), None
     if kind == "cat":
-        return {"type": ids.CAT, "metric": category_metric[int(rest)], "category": int(rest)}
-    return {"type": ids.TEXT, "field": key}
+        metric = FieldKey.count(component_id.get("metric"))  # the same check of an id
+        return FieldKey.category(component_id.get("category")), metric.id
+    return FieldKey(kind, component_id.get("metric")), None
 
 
-def field_href(key: str, category_metric: dict[int, int]) -> str:
-    return "#" + quote(ids.dom_id(field_component_id(key, category_metric)), safe="")
+def field_of_error_slot(component_id: object) -> FieldKey:
+    """The field an error slot's id names, as the browser sent it; ValueError otherwise."""
+    if not isinstance(component_id, dict) or component_id.get("type") != ids.FIELD_ERROR:
+        raise ValueError("not an error slot of the return form")
+    return FieldKey.parse(component_id.get("field"))
 
 
-def _error_slot(key: str) -> html.P:
-    return html.P(id={"type": ids.FIELD_ERROR, "field": key}, className="field-error",
-                  **{"aria-live": "polite"})
+def field_href(key: FieldKey, category_metric: dict[int, int]) -> str:
+    """The link from the error summary to a field's input."""
+    component_id = input_id(key, category_metric.get(key.id) if key.kind == "cat" else None)
+    return "#" + quote(ids.dom_id(component_id), safe="")
 
 
-def _number_input(component_id: dict, value: str, label: str, editable: bool,
-                  key: str, context: str) -> html.Div:
+def _error_slot(key: FieldKey) -> html.P:
+    return html.P(id=error_slot_id(key), className="field-error", **{"aria-live": "polite"})
+
+
+def _number_input(key: FieldKey, value: str, label: str, editable: bool, context: str,
+                  metric_id: int | None = None) -> html.Div:
     """A whole-number field. Typed as text so that anything typed reaches validation and
     gets a plain message; `context` names the metric for screen readers."""
+    component_id = input_id(key, metric_id)
     return html.Div([
         dbc.Label([label, html.Span(f" ({context})", className="visually-hidden")],
                   html_for=ids.dom_id(component_id), className="mb-1"),
@@ -58,46 +85,44 @@ def _number_input(component_id: dict, value: str, label: str, editable: bool,
     ], className="number-field")
 
 
-def _hint(metric: MetricView, key: str) -> html.P:
+def _hint(metric: MetricView, key: FieldKey) -> html.P:
     parts = []
     if metric.target is not None:
         parts.append(f"Target this quarter: {metric.target:.0f}%" if metric.unit == "percent"
                      else f"Target this quarter: {metric.target:g}")
     parts.append(f"Last quarter: {metric.last_quarter}" if metric.last_quarter
                  else "Last quarter: no figure")
-    return html.P(" · ".join(parts), className="hint", id=f"hint-{key}")
+    return html.P(" · ".join(parts), className="hint", id=f"hint-{key.text}")
 
 
-def metric_fieldset(metric: MetricView, values: dict[str, str], editable: bool) -> html.Fieldset:
+def metric_fieldset(metric: MetricView, values: dict[FieldKey, str], editable: bool) -> html.Fieldset:
     if metric.unit == "percent":
-        num_key, den_key = f"num-{metric.id}", f"den-{metric.id}"
+        num_key, den_key = FieldKey.numerator(metric.id), FieldKey.denominator(metric.id)
         body = [
             _hint(metric, num_key),
             html.Div([
-                _number_input({"type": ids.NUM, "metric": metric.id}, values.get(num_key, ""),
-                              "Number who improved", editable, num_key, metric.name),
+                _number_input(num_key, values.get(num_key, ""), "Number who improved", editable,
+                              metric.name),
                 html.Span("of", className="of-word"),
-                _number_input({"type": ids.DEN, "metric": metric.id}, values.get(den_key, ""),
-                              "Number assessed", editable, den_key, metric.name),
+                _number_input(den_key, values.get(den_key, ""), "Number assessed", editable,
+                              metric.name),
                 html.Output(id={"type": ids.PCT, "metric": metric.id}, className="live-figure",
                             **{"aria-live": "polite"}),
             ], className="d-flex flex-wrap align-items-end gap-3"),
         ]
     else:
-        key = f"count-{metric.id}"
+        key = FieldKey.count(metric.id)
         body = [
             _hint(metric, key),
-            _number_input({"type": ids.COUNT, "metric": metric.id}, values.get(key, ""),
-                          "Number", editable, key, metric.name),
+            _number_input(key, values.get(key, ""), "Number", editable, metric.name),
         ]
         if metric.categories:
             body.append(html.Fieldset([
                 html.Legend(f"{metric.name} by category (these must add up to the number)",
                             className="h6 mt-3"),
                 html.Div([
-                    _number_input({"type": ids.CAT, "metric": metric.id, "category": cid},
-                                  values.get(f"cat-{cid}", ""), name, editable, f"cat-{cid}",
-                                  f"{metric.name} by category")
+                    _number_input(FieldKey.category(cid), values.get(FieldKey.category(cid), ""), name,
+                                  editable, f"{metric.name} by category", metric_id=metric.id)
                     for cid, name in metric.categories
                 ], className="d-flex flex-wrap gap-3"),
                 html.Output(id={"type": ids.SUM, "metric": metric.id}, className="live-figure",
@@ -120,11 +145,12 @@ def narrative_fields(narrative: dict[str, str], editable: bool) -> list:
         "warning_note": "Only if the app warned you about a figure: why it is right.",
     }
     for name, label in NARRATIVE_FIELDS.items():
-        component_id = {"type": ids.TEXT, "field": name}
+        key = FieldKey.narrative(name)
+        component_id = input_id(key)
         out.append(html.Div([
             dbc.Label(label, html_for=ids.dom_id(component_id), className="mb-0"),
             html.P(f"{hints[name]} Up to {TEXT_LIMIT:,} characters.", className="hint"),
-            _error_slot(name),
+            _error_slot(key),
             dbc.Textarea(id=component_id, value=narrative.get(name, ""), rows=3,
                          disabled=not editable, maxLength=TEXT_LIMIT * 2),
         ], className="mb-3"))

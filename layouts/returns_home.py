@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from layouts.charts import data_table
 from layouts.return_form import rag_badge_for
-from models.returns.store import HomeRow
+from models.returns.lists import HomeRow
 from models.rules.formats import format_date
 from models.rules.workflow import HANDED_IN_STATES, STATUS_WORDS
 

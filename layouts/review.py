@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import data_table
-from models.returns.store import QueueItem
+from models.returns.lists import QueueItem
 from models.rules.formats import format_date
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal, cast
 
 MAX_VALUE = 1_000_000
 TEXT_LIMIT = 2000
@@ -21,6 +22,76 @@ NARRATIVE_FIELDS = {
     "warning_note": "Explanation of the figures",
 }
 _WHOLE = re.compile(r"^\d+$")
+
+
+FieldKind = Literal["count", "num", "den", "cat", "text"]
+FIGURE_KINDS: tuple[FieldKind, ...] = ("count", "num", "den", "cat")
+MAX_RECORD_ID = 2**31 - 1  # ids are INTEGER columns (PostgreSQL's int4)
+_FIGURE_TEXT = re.compile(r"(count|num|den|cat)-([1-9][0-9]{0,9})")  # ASCII digits, no leading 0
+
+
+@dataclass(frozen=True)
+class FieldKey:
+    """One field of a return, by the one name everything uses for it: validation's errors and
+    warnings, the form's inputs and error slots, the Excel template's cells, the audit trail.
+
+    As text: `count-12` (metric 12's count), `num-12` and `den-12` (a rate's number improved
+    and number assessed), `cat-40` (breakdown category 40's count), or a narrative field's own
+    name (`highlights`). `parse` is the only way back from text, and refuses anything else; a
+    key cannot be built for an id that is not a whole number in range."""
+
+    kind: FieldKind
+    id: int = 0  # the metric's id (count, num, den), the category's (cat); 0 for narrative
+    name: str = ""  # the narrative field (text); "" for a figure
+
+    def __post_init__(self) -> None:
+        if self.kind == "text":
+            if self.id != 0 or type(self.name) is not str or self.name not in NARRATIVE_FIELDS:
+                raise ValueError("not a narrative field of a return")
+        elif self.kind in FIGURE_KINDS:
+            # bool is an int to Python, and JSON from the browser could carry one.
+            if type(self.id) is not int or not 0 < self.id <= MAX_RECORD_ID or self.name:
+                raise ValueError("not a field of a return")
+        else:
+            raise ValueError("not a kind of field of a return")
+
+    @classmethod
+    def count(cls, metric_id: int) -> FieldKey:
+        return cls("count", metric_id)
+
+    @classmethod
+    def numerator(cls, metric_id: int) -> FieldKey:
+        return cls("num", metric_id)
+
+    @classmethod
+    def denominator(cls, metric_id: int) -> FieldKey:
+        return cls("den", metric_id)
+
+    @classmethod
+    def category(cls, category_id: int) -> FieldKey:
+        return cls("cat", category_id)
+
+    @classmethod
+    def narrative(cls, name: str) -> FieldKey:
+        return cls("text", name=name)
+
+    @classmethod
+    def parse(cls, text: object) -> FieldKey:
+        """The key a text names (from the browser, a template, the audit trail); ValueError
+        for anything `.text` never produces: "count-", "count-x", "count-01", "count-1-2",
+        an id beyond the database's range, an unknown narrative name."""
+        if not isinstance(text, str):
+            raise ValueError("a field key is text")
+        if text in NARRATIVE_FIELDS:
+            return cls.narrative(text)
+        match = _FIGURE_TEXT.fullmatch(text)
+        if match is None:
+            raise ValueError("not a field of a return")
+        return cls(cast(FieldKind, match.group(1)), int(match.group(2)))
+
+    @property
+    def text(self) -> str:
+        return self.name if self.kind == "text" else f"{self.kind}-{self.id}"
 
 
 @dataclass(frozen=True)
@@ -41,6 +112,15 @@ class RawReturn:
     categories: Mapping[int, str | None] = field(default_factory=dict)
     narrative: Mapping[str, str | None] = field(default_factory=dict)
 
+    @classmethod
+    def from_fields(cls, fields: Iterable[tuple[FieldKey, str | None]]) -> RawReturn:
+        """Each field's text where validation looks for it (a later value for a field wins)."""
+        by_kind: dict[FieldKind, dict] = {"count": {}, "num": {}, "den": {}, "cat": {}, "text": {}}
+        for key, text in fields:
+            by_kind[key.kind][key.name if key.kind == "text" else key.id] = text
+        return cls(counts=by_kind["count"], numerators=by_kind["num"], denominators=by_kind["den"],
+                   categories=by_kind["cat"], narrative=by_kind["text"])
+
 
 @dataclass
 class ParsedReturn:
@@ -52,8 +132,8 @@ class ParsedReturn:
 
 @dataclass
 class Validation:
-    errors: dict[str, str] = field(default_factory=dict)
-    warnings: dict[str, str] = field(default_factory=dict)
+    errors: dict[FieldKey, str] = field(default_factory=dict)
+    warnings: dict[FieldKey, str] = field(default_factory=dict)
     parsed: ParsedReturn = field(default_factory=ParsedReturn)
 
     @property
@@ -66,22 +146,6 @@ def clean_text(text: str | None) -> str:
     which PostgreSQL refuses, among them) removed, except newlines and tabs."""
     value = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
-
-
-def count_key(metric_id: int) -> str:
-    return f"count-{metric_id}"
-
-
-def numerator_key(metric_id: int) -> str:
-    return f"num-{metric_id}"
-
-
-def denominator_key(metric_id: int) -> str:
-    return f"den-{metric_id}"
-
-
-def category_key(category_id: int) -> str:
-    return f"cat-{category_id}"
 
 
 def parse_whole_number(raw: str | None, label: str) -> tuple[int | None, str | None]:
@@ -114,7 +178,7 @@ def validate_return(
         if metric.unit == "percent":
             _validate_rate(metric, raw, submitting, result)
             continue
-        key = count_key(metric.id)
+        key = FieldKey.count(metric.id)
         value, error = parse_whole_number(raw.counts.get(metric.id), metric.name)
         if error:
             errors[key] = error
@@ -131,14 +195,14 @@ def validate_return(
     for name, label in NARRATIVE_FIELDS.items():
         text = clean_text(raw.narrative.get(name))
         if len(text) > TEXT_LIMIT:
-            errors[name] = (f"{label} must be {TEXT_LIMIT:,} characters or fewer "
+            errors[FieldKey.narrative(name)] = (f"{label} must be {TEXT_LIMIT:,} characters or fewer "
                             f"(it has {len(text):,})")
         parsed.narrative[name] = text
     return result
 
 
 def _validate_rate(metric: MetricDef, raw: RawReturn, submitting: bool, result: Validation) -> None:
-    num_key, den_key = numerator_key(metric.id), denominator_key(metric.id)
+    num_key, den_key = FieldKey.numerator(metric.id), FieldKey.denominator(metric.id)
     numerator, num_error = parse_whole_number(raw.numerators.get(metric.id),
                                               f"Number improved for '{metric.name}'")
     denominator, den_error = parse_whole_number(raw.denominators.get(metric.id),
@@ -163,7 +227,7 @@ def _validate_breakdown(metric: MetricDef, total: int | None, raw: RawReturn, su
     parts: list[int] = []
     complete = True
     for category_id, name in metric.categories:
-        key = category_key(category_id)
+        key = FieldKey.category(category_id)
         value, error = parse_whole_number(raw.categories.get(category_id),
                                           f"{metric.name}: {name}")
         if error:
@@ -177,7 +241,7 @@ def _validate_breakdown(metric: MetricDef, total: int | None, raw: RawReturn, su
             parts.append(value)
         result.parsed.categories[category_id] = value
     if complete and total is not None and sum(parts) != total:
-        first = category_key(metric.categories[0][0])
+        first = FieldKey.category(metric.categories[0][0])
         result.errors.setdefault(
             first,
             f"The {metric.name.lower()} by category add up to {sum(parts)}, but the total is "

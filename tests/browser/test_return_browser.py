@@ -9,6 +9,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from layouts import ids
+from layouts.return_form import error_slot_id
+from models.rules.validation import FieldKey
 from tests.browser.conftest import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
@@ -32,7 +34,7 @@ def press(dash_duo, element):
 
 
 def error_beside(dash_duo, key):
-    return field(dash_duo, {"type": ids.FIELD_ERROR, "field": key}).text
+    return field(dash_duo, error_slot_id(key)).text
 
 
 def open_return(dash_duo, w):
@@ -64,12 +66,16 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     type_into(dash_duo, gp_cat, "5")
     press(dash_duo, dash_duo.find_element("#rv-save"))
     dash_duo.wait_for_contains_text("#rv-summary", "There is a problem")
+    # The error summary takes the focus (assets/returns.js), so a keyboard or screen reader
+    # user lands on the list of problems.
+    WebDriverWait(dash_duo.driver, 5).until(lambda d: d.execute_script(
+        "return document.activeElement.matches('#rv-summary [role=alert]');"))
     summary = dash_duo.find_element("#rv-summary").text
     assert "People supported must be a whole number, like 12" in summary
     assert "cannot be more than the number assessed (10)" in summary
     assert "People supported: Self must be 0 or more" in summary
-    assert error_beside(dash_duo, f"count-{w['people']}") == "People supported must be a whole number, like 12"
-    assert "cannot be more" in error_beside(dash_duo, f"num-{w['safer']}")
+    assert error_beside(dash_duo, FieldKey.count(w["people"])) == "People supported must be a whole number, like 12"
+    assert "cannot be more" in error_beside(dash_duo, FieldKey.numerator(w["safer"]))
     assert field(dash_duo, count).get_attribute("class").count("is-invalid") == 1
     # The summary's links lead to the fields.
     links = dash_duo.find_elements("#rv-summary a")

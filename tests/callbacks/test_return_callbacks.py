@@ -5,9 +5,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from callbacks.returns import FormState, handle_review, handle_save
+from callbacks.return_requests import SentForm
+from callbacks.returns import handle_review, handle_save
 from callbacks.router import display_page
 from layouts import ids
+from models.rules.validation import FieldKey
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Metric, Period, Return, Service
 from tests.callbacks.test_routes import sign_in
@@ -27,13 +29,15 @@ def sanctuary(demo_factory):
         return {"service": svc.id, "period": period.id, "metrics": [m.id for m in metrics]}
 
 
-def form_for(w, value="5"):
-    counts = [({"type": ids.COUNT, "metric": m}, value) for m in w["metrics"]]
-    return FormState(counts, [], [], [], [])
+def form_for(w, value="5", version=0, confirmed=False):
+    """The form as the browser sends it: each metric's count, and its error slot."""
+    counts = ([value] * len(w["metrics"]), [{"type": ids.COUNT, "metric": m} for m in w["metrics"]])
+    return SentForm({"count": counts}, error_ids(w), {"service": w["service"], "period": w["period"]},
+                    version, confirmed)
 
 
 def error_ids(w):
-    return [{"type": ids.FIELD_ERROR, "field": f"count-{m}"} for m in w["metrics"]]
+    return [{"type": ids.FIELD_ERROR, "field": FieldKey.count(m).text} for m in w["metrics"]]
 
 
 def _returns(factory, w):
@@ -50,9 +54,8 @@ def _refusals(factory):
 @pytest.mark.parametrize("who", ROLES)
 def test_save_as_every_role(signed_in, demo_factory, sanctuary, who):
     w = sanctuary
-    context = {"service": w["service"], "period": w["period"]}
     with signed_in(who):
-        out = handle_save("save", form_for(w), error_ids(w), context, 0, False)
+        out = handle_save("save", form_for(w))
     saved = _returns(demo_factory, w) == 1
     summary = str(out["summary"])
     if who in (OWNER, "admin@demo.local"):
@@ -96,10 +99,9 @@ def test_opening_a_return_as_every_role(signed_in, sanctuary, who):
 
 def test_stale_save_is_refused(signed_in, demo_factory, sanctuary):
     w = sanctuary
-    context = {"service": w["service"], "period": w["period"]}
     with signed_in(OWNER):
-        first = handle_save("save", form_for(w, "5"), error_ids(w), context, 0, False)
-        second = handle_save("save", form_for(w, "9"), error_ids(w), context, 0, False)
+        first = handle_save("save", form_for(w, "5"))
+        second = handle_save("save", form_for(w, "9"))
     assert first["version"] == 1
     assert "Someone else changed this return" in str(second["summary"])
 
@@ -133,6 +135,66 @@ def _save_payload(app, w, service_id, period_id):
                   {"id": "rv-confirm", "property": "value", "value": False}],
         "changedPropIds": ["rv-save.n_clicks"],
     }
+
+
+MALFORMED = {
+    "a count's id with a text id": ({"type": ids.COUNT, "metric": "1-2"}, None),
+    "a count's id with a boolean": ({"type": ids.COUNT, "metric": True}, None),
+    "a count's id beyond any record": ({"type": ids.COUNT, "metric": 2**40}, None),
+    "a count's id of another kind": ({"type": ids.CAT, "metric": 1, "category": 2}, None),
+    "an id that is not an object": ("count-1", None),
+    "an error slot for no field": (None, {"type": ids.FIELD_ERROR, "field": "count-"}),
+    "an error slot with a path": (None, {"type": ids.FIELD_ERROR, "field": "../"}),
+    "an error slot with three ids": (None, {"type": ids.FIELD_ERROR, "field": "count-1-2-3"}),
+    "an error slot with a long id": (None, {"type": ids.FIELD_ERROR, "field": "count-" + "9" * 400}),
+    "an error slot without a field": (None, {"type": ids.FIELD_ERROR}),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_a_malformed_field_id_is_refused_with_a_message(signed_in, demo_factory, sanctuary, case):
+    w = sanctuary
+    bad_input, bad_slot = MALFORMED[case]
+    sent = form_for(w)
+    values, input_ids = sent.inputs["count"]
+    if bad_input is not None:
+        input_ids = [bad_input, *input_ids[1:]]
+    slots = [bad_slot, *sent.error_slots[1:]] if bad_slot is not None else sent.error_slots
+    with signed_in(OWNER):
+        out = handle_save("save", SentForm({"count": (values, input_ids)}, slots, sent.context, 0, False))
+    assert "This page is out of date. Reload it and try again." in str(out["summary"])
+    # The outputs still match the page, so Dash can show the message.
+    assert out["errors"] == [""] * len(slots) and out["invalid"]["count"] == [False] * len(values)
+    assert _returns(demo_factory, w) == 0 and _refusals(demo_factory) == 0
+
+
+def test_inputs_and_values_that_do_not_pair_up_are_refused_with_a_message(signed_in, demo_factory, sanctuary):
+    w = sanctuary
+    sent = form_for(w)
+    values, input_ids = sent.inputs["count"]
+    with signed_in(OWNER):
+        short = handle_save("save", SentForm({"count": (values[1:], input_ids)}, sent.error_slots, sent.context))
+        not_text = handle_save("save", SentForm({"count": ([7] * len(values), input_ids)}, sent.error_slots,
+                                                sent.context))
+        not_lists = handle_save("save", SentForm({"count": ("5", {"a": 1})}, {"b": 2}, sent.context))
+    for out in (short, not_text, not_lists):
+        assert "This page is out of date" in str(out["summary"])
+    assert _returns(demo_factory, w) == 0
+
+
+def test_a_crafted_http_request_with_a_malformed_field_id_gets_a_message_not_a_500(
+        demo_app, demo_factory, sanctuary):
+    w = sanctuary
+    client = demo_app.server.test_client()
+    sign_in(client, OWNER)
+    payload = _save_payload(demo_app, w, w["service"], w["period"])
+    slots = payload["state"][10]
+    slots[0]["id"] = slots[0]["value"] = {"type": ids.FIELD_ERROR, "field": "../../count-1"}
+    payload["outputs"][1][0]["id"] = slots[0]["id"]
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert "This page is out of date" in response.get_data(as_text=True)
+    assert _returns(demo_factory, w) == 0
 
 
 def test_crafted_http_requests_naming_another_providers_return_are_refused(
@@ -173,7 +235,7 @@ def test_closed_period_is_read_only_until_an_admin_reopens_it(signed_in, demo_fa
         version = ret.version
     context = {"service": w["service"], "period": w["period"]}
     with signed_in(OWNER):
-        refused = handle_save("save", form_for(w, "3"), error_ids(w), context, version, False)
+        refused = handle_save("save", form_for(w, "3", version))
     assert "approved and cannot be changed" in str(refused["summary"])
     with signed_in(OWNER):
         assert "Only the lead officer" in str(handle_reopen("Figures were wrong", context, version))
@@ -183,8 +245,21 @@ def test_closed_period_is_read_only_until_an_admin_reopens_it(signed_in, demo_fa
     with signed_in(OWNER):
         page = str(display_page("/returns/edit", f"?service={w['service']}&period={w['period']}"))
         assert "Figures were wrong" in page
-        saved = handle_save("save", form_for(w, "3"), error_ids(w), context, version + 1, False)
+        saved = handle_save("save", form_for(w, "3", version + 1))
     assert "Draft saved" in str(saved["status"])
     with unit_of_work(demo_factory) as s:
         actions = s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-3:] == ["refused", "reopen", "save"]
+
+
+def test_the_forms_browser_functions_come_from_assets_not_inline_scripts(demo_app):
+    client = demo_app.server.test_client()
+    sign_in(client, OWNER)
+    page = client.get("/returns").get_data(as_text=True)
+    assert "/assets/returns.js" in page
+    # No clientside code written into the page, so the CSP's script hashes cover Dash alone.
+    assert "dash_clientside" not in page
+    script = client.get("/assets/returns.js")
+    assert script.status_code == 200
+    for name in ("focusErrorSummary", "livePercentage", "liveBreakdownSum"):
+        assert name.encode() in script.data

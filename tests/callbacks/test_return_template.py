@@ -116,3 +116,16 @@ def test_bad_files_get_one_clear_sentence(demo_app, signed_in, isva):
     with signed_in(OTHER):
         refused = str(handle_upload(_upload(body), "f", isva, isva["version"]))
     assert "You do not have access to that service." in refused
+
+
+@pytest.mark.parametrize("changed", ["count-x", "count-01", "count-1-2-3", "cat-", "rate-../",
+                                     "count-" + "9" * 40])
+def test_a_changed_key_in_the_hidden_column_is_named_by_its_cell(demo_app, signed_in, isva, changed):
+    """Column A holds each row's field key; one that FieldKey does not parse is refused."""
+    wb = load_workbook(io.BytesIO(_download(demo_app, OWNER, isva).get_data()))
+    wb["Return"]["A5"] = changed
+    out = io.BytesIO()
+    wb.save(out)
+    with signed_in(OWNER):
+        result = str(handle_upload(_upload(out.getvalue()), "f.xlsx", isva, isva["version"]))
+    assert "Cell A5 has been changed; download a fresh template." in result

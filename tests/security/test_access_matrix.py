@@ -71,8 +71,11 @@ def decision_for(key: str) -> str:
 
 
 def _concrete(pattern: dict) -> dict:
-    """A crafted id for a pattern: record 1 (someone's, not necessarily the caller's)."""
-    return {k: (("count-1" if k == "field" else 1) if v == ["ALL"] else v) for k, v in pattern.items()}
+    """A crafted id for a pattern: record 1 (someone's, not necessarily the caller's); a
+    field named as the page names it (a narrative field's input, or metric 1's error slot),
+    so the request reaches the access decision rather than being refused as malformed."""
+    field = "highlights" if pattern.get("type") == "rv-text" else "count-1"
+    return {k: ((field if k == "field" else 1) if v == ["ALL"] else v) for k, v in pattern.items()}
 
 
 def _item(spec: dict) -> dict | list:

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from callbacks.returns import FormState, handle_save, handle_upload
+from callbacks.return_requests import SentForm
+from callbacks.returns import handle_save, handle_upload
 from exports.return_template import TemplateError, read_template
 from layouts import ids
 from models.rules.validation import MetricDef, RawReturn, validate_return
@@ -82,10 +83,11 @@ def test_hostile_values_through_the_save_callback(signed_in, demo_factory):
     @given(values=st.lists(NASTY, min_size=len(metrics), max_size=len(metrics)),
            story=st.text(max_size=2500))
     def run(values, story):
-        form = FormState([({"type": ids.COUNT, "metric": m}, v) for m, v in zip(metrics, values, strict=True)],
-                         [], [], [], [({"type": ids.TEXT, "field": "case_study"}, story)])
+        form = SentForm({"count": (values, [{"type": ids.COUNT, "metric": m} for m in metrics]),
+                         "text": ([story], [{"type": ids.TEXT, "field": "case_study"}])},
+                        error_ids(w), context, 0, False)
         with signed_in("safer-futures-support@demo.local"):
-            out = handle_save("save", form, error_ids(w), context, 0, False)
+            out = handle_save("save", form)
         with unit_of_work(demo_factory) as s:
             stored = s.scalars(select(Return).filter_by(service_id=svc.id, period_id=period.id)).one_or_none()
         if out["summary"] is not None:  # refused: nothing was stored

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from models.access import AccessRefused
 from models.admin import commands as admin
-from models.returns.store import load_return_view, save_return
+from models.returns.saving import save_return
+from models.returns.view import load_return_view
 from models.rules.validation import RawReturn
 from models.rules.workflow import WorkflowError
 from models.store.entities import AuditEvent, Metric, Period, Return, User

@@ -14,7 +14,9 @@ from models.reporting.overview import OverviewFilters, filter_choices, overview_
 from models.reporting.performance import COLUMNS, build_performance_table
 from models.reporting.retirement import is_retired
 from models.reporting.service_figures import service_choices, service_figures
-from models.returns.store import load_return_view, returns_home, save_return
+from models.returns.lists import returns_home
+from models.returns.saving import save_return
+from models.returns.view import load_return_view
 from models.rules.validation import RawReturn
 from models.rules.workflow import WorkflowError
 from tests import factories as f

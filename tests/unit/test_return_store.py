@@ -5,19 +5,14 @@ import pytest
 from sqlalchemy import func, select
 
 from models.access import AccessRefused
-from models.returns import store as return_store
-from models.returns.store import (
-    ReturnConflict,
-    load_return_view,
-    returns_home,
-    review_queue,
-    review_return,
-    save_return,
-)
-from models.rules.validation import RawReturn
+from models.returns import saving as return_saving
+from models.returns.lists import returns_home, review_queue
+from models.returns.saving import ReturnConflict, review_return, save_return
+from models.returns.view import load_return_view
+from models.rules.validation import FieldKey, RawReturn
 from models.rules.workflow import WorkflowError
 from models.store.db import unit_of_work
-from models.store.entities import AuditEvent, Return, ReturnValue
+from models.store.entities import AuditEvent, Metric, Period, Return, ReturnValue, Service
 from tests import factories as f
 from tests.factories import TODAY_2024
 
@@ -82,7 +77,7 @@ def test_draft_save_then_submit_then_review_cycle(world):
     with unit_of_work(w["factory"]) as s:
         view = load_return_view(s, w["alpha"], w["svc"], w["q2"], TODAY_2024)
         assert view.status == "returned" and view.officer_comment == "Check the GP figure"
-        assert view.editable and view.values[f"count-{w['people']}"] == "30"
+        assert view.editable and view.values[FieldKey.count(w["people"])] == "30"
     third = _save(w, w["alpha"], good(w), version=3, submit=True)
     assert third.status == "submitted"
     with unit_of_work(w["factory"]) as s:
@@ -101,7 +96,7 @@ def test_errors_save_nothing(world):
     raw = good(w)
     raw.numerators = {w["safer"]: "12"}
     result = _save(w, w["alpha"], raw)
-    assert not result.saved and "num-" + str(w["safer"]) in result.validation.errors
+    assert not result.saved and FieldKey.numerator(w["safer"]) in result.validation.errors
     assert _count(w, Return) == 0 and _count(w, AuditEvent) == 0
 
 
@@ -118,7 +113,7 @@ def test_a_save_interrupted_part_way_leaves_the_database_as_it_was(world, monkey
         flushed["values"] = sorted(session.scalars(select(ReturnValue.count)).all(), key=str)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(return_store, "record", failing_audit)
+    monkeypatch.setattr(return_saving, "record", failing_audit)
     with pytest.raises(RuntimeError):
         _save(w, w["alpha"], good(w, 50), version=1)
     assert 50 in flushed["values"]  # the new value had reached the database ...
@@ -144,9 +139,9 @@ def test_submission_with_warnings_needs_confirmation(world):
     with unit_of_work(w["factory"]) as s:
         q1 = s.get(Return, 1)
         assert q1 is None
-        svc = s.get(return_store.Service, w["svc"])
-        f.a_return(s, svc, s.get(return_store.Period, w["q1"]), "approved",
-                   counts={s.get(return_store.Metric, w["people"]): 12})
+        svc = s.get(Service, w["svc"])
+        f.a_return(s, svc, s.get(Period, w["q1"]), "approved",
+                   counts={s.get(Metric, w["people"]): 12})
     result = _save(w, w["alpha"], good(w, 60), submit=True)
     assert not result.saved and result.needs_confirmation
     assert "changed a lot since last quarter (12 to 60)" in next(iter(result.validation.warnings.values()))

@@ -1,6 +1,8 @@
 """Validation of a return: errors block, warnings ask, drafts may be incomplete."""
 
-from models.rules.validation import MetricDef, RawReturn, parse_whole_number, validate_return
+import pytest
+
+from models.rules.validation import FieldKey, MetricDef, RawReturn, parse_whole_number, validate_return
 
 PEOPLE = MetricDef(1, "People supported", "count", ((10, "Self"), (11, "GP")))
 SAFER = MetricDef(2, "Felt safer", "percent")
@@ -21,18 +23,20 @@ def test_every_kind_of_error_is_reported_against_its_field():
     raw = RawReturn(counts={1: "30"}, numerators={2: "12"}, denominators={2: "10"},
                     categories={10: "10", 11: "5"}, narrative={"highlights": "x" * 2001})
     result = validate_return(METRICS, raw, submitting=False)
-    assert set(result.errors) == {"num-2", "cat-10", "highlights"}
-    assert "cannot be more than the number assessed (10)" in result.errors["num-2"]
-    assert "add up to 15, but the total is 30" in result.errors["cat-10"]
-    assert "2,000 characters or fewer (it has 2,001)" in result.errors["highlights"]
+    errors = {key.text: message for key, message in result.errors.items()}
+    assert set(errors) == {"num-2", "cat-10", "highlights"}
+    assert "cannot be more than the number assessed (10)" in errors["num-2"]
+    assert "add up to 15, but the total is 30" in errors["cat-10"]
+    assert "2,000 characters or fewer (it has 2,001)" in errors["highlights"]
 
 
 def test_a_draft_may_be_incomplete_but_a_submission_may_not():
     raw = RawReturn(counts={1: "30"})
     assert validate_return(METRICS, raw, submitting=False).ok
     submitted = validate_return(METRICS, raw, submitting=True)
-    assert set(submitted.errors) == {"cat-10", "cat-11", "num-2", "den-2"}
-    assert submitted.errors["den-2"] == "Enter the number assessed for 'Felt safer'"
+    assert set(submitted.errors) == {FieldKey.category(10), FieldKey.category(11),
+                                     FieldKey.numerator(2), FieldKey.denominator(2)}
+    assert submitted.errors[FieldKey.denominator(2)] == "Enter the number assessed for 'Felt safer'"
 
 
 def test_a_complete_valid_return_parses():
@@ -49,11 +53,11 @@ def test_a_complete_valid_return_parses():
 def test_warnings_for_unusual_figures():
     raw = RawReturn(counts={1: "300"}, categories={10: "150", 11: "150"})
     far = validate_return([PEOPLE], raw, submitting=False, history={1: [20, 25, 30, 22]})
-    assert "far outside this service's usual range" in far.warnings["count-1"]
+    assert "far outside this service's usual range" in far.warnings[FieldKey.count(1)]
     assert far.ok  # a warning never blocks saving
     raw = RawReturn(counts={1: "60"}, categories={10: "30", 11: "30"})
     jump = validate_return([PEOPLE], raw, submitting=False, last_quarter={1: 25})
-    assert "changed a lot since last quarter (25 to 60)" in jump.warnings["count-1"]
+    assert "changed a lot since last quarter (25 to 60)" in jump.warnings[FieldKey.count(1)]
     steady = validate_return([PEOPLE], raw, submitting=False, last_quarter={1: 55})
     assert not steady.warnings
 
@@ -64,3 +68,54 @@ def test_control_characters_are_removed_from_text():
     assert clean_text("a\x00b\r\nc\td\x1b") == "ab\nc\td"
     raw = RawReturn(narrative={"case_study": "\x00Story\x07"})
     assert validate_return([], raw, submitting=False).parsed.narrative["case_study"] == "Story"
+
+
+# The field key: one name per field, and nothing else parses --------------------------------
+
+@pytest.mark.parametrize(("key", "text"), [
+    (FieldKey.count(12), "count-12"),
+    (FieldKey.numerator(3), "num-3"),
+    (FieldKey.denominator(3), "den-3"),
+    (FieldKey.category(40), "cat-40"),
+    (FieldKey.narrative("case_study"), "case_study"),
+    (FieldKey.count(2**31 - 1), "count-2147483647"),
+])
+def test_a_field_key_round_trips_through_its_text(key, text):
+    assert key.text == text
+    assert FieldKey.parse(text) == key
+    assert FieldKey.parse(key.text).kind == key.kind
+
+
+@pytest.mark.parametrize("text", [
+    "", "count", "count-", "count-x", "count-1-2-3", "count-01", "count-0", "count--1", "count-+1",
+    "count- 1", " count-1", "count-1 ", "count-1\n", "COUNT-1", "count-1.0", "count-١", "rate-1",
+    "text-highlights", "cat-", "num-1e3", "../", "../../etc/passwd", "count-../1", "Highlights",
+    "count-2147483648", "count-" + "9" * 400, "num-" + "1" * 11,
+])
+def test_a_field_key_refuses_anything_it_never_writes(text):
+    with pytest.raises(ValueError):
+        FieldKey.parse(text)
+
+
+@pytest.mark.parametrize("value", [None, 12, 1.5, ["count-1"], {"field": "count-1"}, b"count-1"])
+def test_a_field_key_is_parsed_only_from_text(value):
+    with pytest.raises(ValueError):
+        FieldKey.parse(value)
+
+
+@pytest.mark.parametrize("build", [
+    lambda: FieldKey.count(0), lambda: FieldKey.count(-1), lambda: FieldKey.count(True),
+    lambda: FieldKey.count("12"), lambda: FieldKey.count(12.0), lambda: FieldKey.category(2**31),
+    lambda: FieldKey.narrative("count-1"), lambda: FieldKey.narrative(["highlights"]),
+    lambda: FieldKey("rate", 1), lambda: FieldKey("count", 1, "highlights"),
+])
+def test_a_field_key_cannot_be_built_for_an_id_out_of_range_or_a_field_that_does_not_exist(build):
+    with pytest.raises(ValueError):
+        build()
+
+
+def test_every_key_validation_reports_is_a_field_key():
+    raw = RawReturn(counts={1: "x"}, numerators={2: "y"}, denominators={2: "z"},
+                    categories={10: "-1"}, narrative={"highlights": "x" * 2001})
+    result = validate_return(METRICS, raw, submitting=True)
+    assert result.errors and all(FieldKey.parse(key.text) == key for key in result.errors)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from models.returns.store import review_queue
+from models.returns.lists import review_queue
 from tests import factories as f
 
 A = f.Actor
