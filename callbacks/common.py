@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode
 
 from flask import current_app
 
-from dash_app.access import AccessDenied, require_user  # noqa: F401 - re-exported
+from dash_app.auth import require_user  # noqa: F401 - re-exported
 from dash_app.database import transaction  # noqa: F401 - re-exported
 
 

@@ -11,12 +11,12 @@ from typing import Any
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy.orm.exc import StaleDataError
 
-from callbacks.common import AccessDenied, require_user, transaction
+from callbacks.common import require_user, transaction
 from dash_app.database import sessions
 from layouts import ids
 from layouts.return_form import field_href
 from layouts.review import queue_list
-from models.access import AccessRefused, record_id
+from models.access import AccessRefused, may_review, record_id
 from models.returns.store import (
     CONFLICT_MESSAGE,
     ReturnConflict,
@@ -99,7 +99,7 @@ def handle_save(action: str, form: FormState, error_ids: list[dict], context: di
         user = require_user()
         service_id, period_id = whole(context["service"]), whole(context["period"])
         expected = whole(version or 0)
-    except AccessDenied as exc:
+    except AccessRefused as exc:
         errors_out["summary"] = message_box(str(exc))
         return errors_out
     except (TypeError, KeyError, ValueError):
@@ -153,7 +153,7 @@ def handle_review(action: str, return_id: int, comment: str | None, version: int
     """Approve, return or reopen a return as the signed-in admin: (message, refreshed queue)."""
     try:
         user = require_user()
-    except AccessDenied as exc:
+    except AccessRefused as exc:
         return message_box(str(exc)), no_update
     try:
         return_id, expected = whole(return_id), whole(version or 0)
@@ -166,7 +166,7 @@ def handle_review(action: str, return_id: int, comment: str | None, version: int
                     "reopen": "reopened"}[action]
             text = f"Return {ret.id} {done}."
         with transaction() as session:
-            items = review_queue(session, user) if user.role == "admin" else []
+            items = review_queue(session, user) if may_review(user) else []
     except AccessRefused as exc:
         record_refusal(sessions(), user.id, f"{action} return {return_id}", "return", return_id)
         return message_box(str(exc)), no_update
@@ -190,7 +190,7 @@ def handle_upload(contents: str | None, filename: str | None, context: dict | No
         user = require_user()
         service_id, period_id = whole(context["service"]), whole(context["period"])
         expected = whole(version or 0)
-    except AccessDenied as exc:
+    except AccessRefused as exc:
         return message_box(str(exc))
     except (TypeError, KeyError, ValueError):
         return message_box("This page is out of date. Reload it and try again.")
@@ -236,11 +236,12 @@ def handle_upload(contents: str | None, filename: str | None, context: dict | No
 def handle_reopen(reason: str | None, context: dict | None, version: int | None) -> object:
     try:
         user = require_user()
+    except AccessRefused as exc:
+        return message_box(str(exc))
+    try:
         service_id, period_id = whole(context["service"]), whole(context["period"])
         with transaction() as session:
             return_id = find_return_id(session, user, service_id, period_id)
-    except AccessDenied as exc:
-        return message_box(str(exc))
     except (TypeError, KeyError, ValueError):
         return message_box("This page is out of date. Reload it and try again.")
     except AccessRefused as exc:

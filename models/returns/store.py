@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models.access import AccessRefused, Actor, check_edit, check_view, require_admin
+from models.access import (
+    AccessRefused,
+    Actor,
+    check_edit,
+    check_view,
+    may_edit_service_returns,
+    may_review,
+    require_admin,
+    visible_services,
+)
 from models.reporting.aggregation import COUNTED_STATES, PROVISIONAL_STATES, quarter_target, targets_for_year
 from models.reporting.retirement import in_service, is_retired
 from models.rules.periods import Quarter, before_contract, quarter_label
@@ -181,7 +190,7 @@ def load_return_view(session: Session, actor: Actor, service_id: int, period_id:
                                   quarter_target(targets, m.id, period.quarter, m.is_rate),
                                   _figure_text(last_texts, m)))
     stored = ret.status if ret else None
-    may_edit = actor.role == "admin" or (actor.role == "provider" and service.provider_id == actor.provider_id)
+    may_edit = may_edit_service_returns(actor, service)
     editable = (may_edit and is_editable(stored, period.status == "closed", bool(ret and ret.reopened))
                 and not (ret is None and is_retired(session, service.id)))
     return ReturnView(
@@ -190,7 +199,7 @@ def load_return_view(session: Session, actor: Actor, service_id: int, period_id:
         period_id=period.id, label=quarter_label(period.year, period.quarter),
         due_date=period.due_date, status=effective_status(stored, _quarter(period), today, period),
         version=ret.version if ret else 0, editable=editable,
-        can_review=actor.role == "admin" and ret is not None,
+        can_review=may_review(actor) and ret is not None,
         officer_comment=ret.officer_comment if ret else "",
         period_closed=period.status == "closed", metrics=metrics, values=_value_texts(ret),
         narrative={"highlights": ret.highlights, "challenges": ret.challenges,
@@ -330,9 +339,7 @@ def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow
     """Every service the actor may see × every period up to now; overdue first."""
     # Retired services take no new returns, so they leave this list (their history stays
     # on the dashboards).
-    stmt = select(Service).where(in_service()).order_by(Service.display_order)
-    if actor.role == "provider":
-        stmt = stmt.where(Service.provider_id == actor.provider_id)
+    stmt = select(Service).where(in_service(), visible_services(actor)).order_by(Service.display_order)
     services = session.scalars(stmt).all()
     periods = session.scalars(select(Period).where(Period.due_date <= today + dt.timedelta(days=120))
                               .order_by(Period.year, Period.quarter)).all()
