@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from callbacks.common import AccessDenied, one_time_password_lifetime, require_user, transaction
+from callbacks.common import one_time_password_lifetime, require_user, transaction
 from dash_app.database import sessions
 from layouts import ids
 from layouts.admin import (
@@ -40,7 +40,7 @@ def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any
     """(True, result) or (False, a message component). Refusals are audited."""
     try:
         user = require_user()
-    except AccessDenied as exc:
+    except AccessRefused as exc:
         return False, message(str(exc), ok=False)
     try:
         # The role first, before anything from the browser is even parsed.
@@ -233,7 +233,7 @@ def target_action(action: str, service: str | None, year_text: str | None,
         return [], ""
 
     def work(s: Session, u: Any) -> tuple[list[dict], str]:
-        admin.require_admin(u, "set targets")
+        require_admin(u, "set targets")
         if action == "split":
             return _grid(admin.split_evenly(_rows(grid))), "Quarters filled from the annual targets: save to keep them."
         if action == "copy":

@@ -8,8 +8,7 @@ from urllib.parse import parse_qs, urlencode
 
 from flask import current_app
 
-from dash_app.access import AccessDenied, require_user
-from dash_app.auth import SignedInUser
+from dash_app.auth import SignedInUser, require_user
 from dash_app.database import sessions, transaction  # noqa: F401 - transaction re-exported
 from models.access import AccessRefused
 from models.store.audit import record_refusal
@@ -19,10 +18,10 @@ STALE_PAGE = "This page is out of date. Reload it and try again."
 
 def signed_in_user() -> SignedInUser:
     """The signed-in user: a detached, typed snapshot, which models/ takes as its Actor.
-    AccessDenied when no one is signed in."""
+    AccessRefused when no one is signed in."""
     user = require_user()
     if not isinstance(user, SignedInUser):  # the login manager loads nothing else; make sure
-        raise AccessDenied("Sign in first.")
+        raise AccessRefused("Sign in first.")
     return user
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import AccessDenied, require_user, today, transaction, view_query
-from dash_app.access import provider_scope
+from callbacks.common import require_user, today, transaction, view_query
 from layouts import ids
 from layouts.dashboard_pages import priorities_body, submissions_body
+from models.access import AccessRefused, provider_scope
 from models.reporting.dashboard_views import priority_groups, submission_grid
 from models.reporting.performance import performance_table
 from models.rules.periods import parse_quarter, parse_year_label
@@ -16,13 +16,13 @@ from models.rules.periods import parse_quarter, parse_year_label
 def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
     try:
         user = require_user()
+        provider_scope(user)  # an account that may see nothing is told so
         year = parse_year_label(year_text or "")
         quarter = parse_quarter(quarter_text or "") or 1
-    except (AccessDenied, ValueError) as exc:
+    except (AccessRefused, ValueError) as exc:
         return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:
-        table = performance_table(session, year, quarter, today(),
-                                  provider_id=provider_scope(user))
+        table = performance_table(session, user, year, quarter, today())
         groups = priority_groups(session, table)
     return priorities_body(groups, year_text), "?" + view_query(year=year_text, quarter=f"Q{quarter}")
 
@@ -30,8 +30,9 @@ def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
 def update_submissions(year_text: str | None) -> tuple:
     try:
         user = require_user()
+        provider_scope(user)  # an account that may see nothing is told so
         year = parse_year_label(year_text or "")
-    except (AccessDenied, ValueError) as exc:
+    except (AccessRefused, ValueError) as exc:
         return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:
         rows, rates = submission_grid(session, user, year, today())

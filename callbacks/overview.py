@@ -5,14 +5,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import AccessDenied, require_user, today, transaction, view_query
+from callbacks.common import require_user, today, transaction, view_query
 from charts.overview import PercentPoint, percent_of_target_figure, rag_count_figure
 from charts.text import chart_text
-from dash_app.access import provider_scope
 from layouts import ids
 from layouts.charts import data_table, rag_badge
 from layouts.filters import chosen_id
 from layouts.overview import tiles_by_priority
+from models.access import AccessRefused, provider_scope
 from models.reporting.cells import format_figure
 from models.reporting.overview import (
     SERVICE_LIMIT,
@@ -48,10 +48,10 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
     """Heading, tiles, figure, data table, CSV link and URL query for the chosen view."""
     try:
         user = require_user()
-        scope = provider_scope(user)
+        scope = provider_scope(user)  # keys the cached view; refuses an account that sees nothing
         year = parse_year_label(year_text or "")
         quarter = parse_quarter(quarter_text or "") or 1
-    except (AccessDenied, ValueError) as exc:
+    except (AccessRefused, ValueError) as exc:
         message = html.P(str(exc), className="field-error")
         return str(exc), message, go.Figure(), message, no_update, no_update
     with transaction() as session:
@@ -61,15 +61,15 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
             chosen_id(workstream, choices["workstream"]),
             chosen_id(provider, choices["provider"]), bool(provisional))
         # The drawn tiles, chart and table are cached with the figures behind them.
-        many = services_in_view(session, filters, scope)
+        many = services_in_view(session, user, filters)
         if many > SERVICE_LIMIT:
             label, tiles, figure, table = cached(
                 session, ("overview summary view", filters, scope, today()),
-                lambda: _render_summary(rag_summary(session, filters, today(), scope), many, filters))
+                lambda: _render_summary(rag_summary(session, user, filters, today()), many, filters))
         else:
             label, tiles, figure, table = cached(
                 session, ("overview view", filters, scope, today(), year_text),
-                lambda: _render(*overview_tables(session, filters, today(), scope), filters, year_text))
+                lambda: _render(*overview_tables(session, user, filters, today()), filters, year_text))
     query = overview_query(year_text, filters)
     csv_query = view_query(year=year_text, quarter=f"Q{quarter}", provisional=bool(provisional))
     return (label, tiles, figure, table, f"/export/performance.csv?{csv_query}", f"?{query}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, no_update
 
-from callbacks.common import AccessDenied, require_user, today, transaction, view_query
-from dash_app.access import provider_scope
+from callbacks.common import require_user, today, transaction, view_query
 from exports.context import pack_disclosure
 from layouts import ids
+from models.access import AccessRefused, provider_scope
 from models.reporting.cells import row_cells
 from models.reporting.performance import COLUMNS, performance_table
 from models.reporting.publication import row_masks
@@ -18,13 +18,13 @@ def update_performance(year_text: str | None, period_text: str | None, provision
                        publish: bool | None) -> tuple:
     try:
         user = require_user()
-        scope = provider_scope(user)
+        provider_scope(user)  # an account that may see nothing is told so
         year = parse_year_label(year_text or "")
         quarter = parse_quarter(period_text or "year")
-    except (AccessDenied, ValueError) as exc:
+    except (AccessRefused, ValueError) as exc:
         return str(exc), [], no_update, no_update, no_update, no_update
     with transaction() as session:
-        table = performance_table(session, year, quarter, today(), provider_id=scope,
+        table = performance_table(session, user, year, quarter, today(),
                                   include_submitted=bool(provisional))
         masks = row_masks(table, pack_disclosure(session, table, bool(publish)))
     rows = [dict(zip(COLUMNS, row_cells(r, m), strict=True)) for r, m in zip(table.rows, masks, strict=True)]

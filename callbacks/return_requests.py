@@ -17,7 +17,7 @@ from dash import ALL, State
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from callbacks.common import STALE_PAGE, AccessDenied, audit_refusal, signed_in_user, transaction
+from callbacks.common import STALE_PAGE, audit_refusal, signed_in_user, transaction
 from dash_app.auth import SignedInUser
 from layouts import ids
 from layouts.return_form import field_of_error_slot, field_of_input
@@ -183,7 +183,7 @@ def run_return(read: Callable[[], R], work: Callable[[Session, SignedInUser, R],
     `shown` are further exceptions whose message is such a sentence."""
     try:
         user = signed_in_user()
-    except AccessDenied as exc:
+    except AccessRefused as exc:
         return Refused(str(exc))
     try:
         request = read()

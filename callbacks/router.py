@@ -1,10 +1,11 @@
-"""The page router: which layout a path shows, decided on the server for this user."""
+"""The page router: which layout a path shows, decided on the server for this user. A
+refused page is audited like every other refusal."""
 
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State, html
 
-from callbacks.common import AccessDenied, query_params, require_user, today, transaction
+from callbacks.common import query_params, require_user, today, transaction
 from dash_app.database import sessions
 from layouts import ids
 from layouts.admin import admin_page
@@ -17,7 +18,14 @@ from layouts.returns_home import returns_home_page
 from layouts.review import review_page
 from layouts.service import service_page
 from layouts.shell import not_found
-from models.access import AccessRefused, record_id
+from models.access import (
+    AccessRefused,
+    Actor,
+    check_page,
+    may_edit_returns,
+    provider_scope,
+    record_id,
+)
 from models.reporting.overview import default_quarter, filter_choices, year_choices
 from models.reporting.service_figures import service_choices
 from models.returns.lists import returns_home, review_queue
@@ -34,8 +42,9 @@ def render_overview(user, search: str | None) -> html.Div:  # noqa: ANN001
         filters = filter_choices(session, user)
     chosen = {key: str(chosen_id(params.get(key), filters[key]) or "all")
               for key in ("priority", "workstream", "provider")}
+    # The provider filter is offered to those who see every provider.
     return overview_page(options, year, quarter, filters, chosen,
-                         params.get("provisional") == "1", user.role != "provider")
+                         params.get("provisional") == "1", provider_scope(user) is None)
 
 
 def render_service(user, search: str | None) -> html.Div:  # noqa: ANN001
@@ -68,7 +77,8 @@ def _year_and_quarter(search: str | None) -> tuple[list[dict], str, str]:
 def render_returns(user) -> html.Div:  # noqa: ANN001
     with transaction() as session:
         rows = returns_home(session, user, today())
-    return returns_home_page(rows, user.role)
+    return returns_home_page(rows, own_only=provider_scope(user) is not None,
+                             may_edit=may_edit_returns(user))
 
 
 def render_return_form(user, search: str | None) -> html.Div:  # noqa: ANN001
@@ -82,18 +92,14 @@ def render_return_form(user, search: str | None) -> html.Div:  # noqa: ANN001
         with transaction() as session:
             view = load_return_view(session, user, service_id, period_id, today())
     except AccessRefused as exc:
-        record_refusal(sessions(), user.id, f"open return for service {params['service'][:40]}, "
-                       f"period {params['period'][:40]}", exc.entity, exc.entity_id)
-        return html.Div([html.H1("No access", className="h2"), html.P(str(exc))])
+        return refused(user, f"open return for service {params['service'][:40]}, "
+                       f"period {params['period'][:40]}", exc)
     return return_form_page(view)
 
 
 def render_review(user) -> html.Div:  # noqa: ANN001
-    try:
-        with transaction() as session:
-            items = review_queue(session, user)
-    except AccessRefused as exc:
-        return html.Div([html.H1("No access", className="h2"), html.P(str(exc))])
+    with transaction() as session:
+        items = review_queue(session, user)
     return review_page(items)
 
 
@@ -103,31 +109,42 @@ def render_admin(user) -> html.Div:  # noqa: ANN001
     from models.store.settings import disclosure_threshold, rag_thresholds
 
     years, year, _ = _year_and_quarter(None)
-    try:
-        with transaction() as session:
-            thresholds = rag_thresholds(session)
-            data = {
-                "providers": admin_views.providers(session, user),
-                "services": admin_views.services(session, user),
-                "lookups": admin_views.lookups(session),
-                "periods": admin_views.periods(session, user),
-                "users": admin_views.users(session, user),
-                "years": years, "year": year, "green": thresholds.green,
-                "amber": thresholds.amber, "rule": admin.rag_rule_words(session),
-                "threshold": disclosure_threshold(session),
-            }
-            page = admin_page(data)  # built inside the session: it reads relationships
-    except AccessRefused as exc:
-        record_refusal(sessions(), user.id, "open administration", "admin", None)
-        return html.Div([html.H1("No access", className="h2"), html.P(str(exc))])
-    return page
+    with transaction() as session:
+        thresholds = rag_thresholds(session)
+        data = {
+            "providers": admin_views.providers(session, user),
+            "services": admin_views.services(session, user),
+            "lookups": admin_views.lookups(session, user),
+            "periods": admin_views.periods(session, user),
+            "users": admin_views.users(session, user),
+            "years": years, "year": year, "green": thresholds.green,
+            "amber": thresholds.amber, "rule": admin.rag_rule_words(session),
+            "threshold": disclosure_threshold(session),
+        }
+        return admin_page(data)  # built inside the session: it reads relationships
+
+
+def refused(user: Actor, what: str, exc: AccessRefused) -> html.Div:
+    """The page a refusal shows, after the audit record every refusal writes."""
+    record_refusal(sessions(), user.id, what, exc.entity, exc.entity_id)
+    return html.Div([html.H1("No access", className="h2"), html.P(str(exc))])
 
 
 def display_page(pathname: str | None, search: str | None) -> object:
     try:
         user = require_user()
-    except AccessDenied:
+    except AccessRefused:
         return html.P("Sign in to see this page.")
+    try:
+        # The page itself first (the review queue and administration are the lead
+        # officer's), then whatever its read-models refuse.
+        check_page(user, pathname or "/")
+        return _page(user, pathname, search)
+    except AccessRefused as exc:
+        return refused(user, f"open {(pathname or '/')[:80]}", exc)
+
+
+def _page(user: Actor, pathname: str | None, search: str | None) -> object:
     if pathname in (None, "/", "/overview"):
         return render_overview(user, search)
     if pathname == "/service":

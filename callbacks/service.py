@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import AccessDenied, require_user, today, transaction, view_query
+from callbacks.common import require_user, today, transaction, view_query
 from dash_app.database import sessions
 from layouts import ids
 from layouts.service import service_body
@@ -20,7 +20,7 @@ def update_service(service_value: str | None, year_text: str | None,
         user = require_user()
         service_id = record_id(service_value or "")
         year = parse_year_label(year_text or "")
-    except AccessDenied as exc:
+    except AccessRefused as exc:
         return [html.P(str(exc))], no_update
     except ValueError:
         return [html.P("Choose a service and a financial year like 2024/25.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from dash import Dash
@@ -95,11 +96,13 @@ def _layout():  # noqa: ANN202 - Dash calls this per page load, inside the reque
 
     from dash_app.database import transaction
     from layouts.shell import shell
+    from models.access import may_open
     from models.store.settings import is_demo
 
     if not current_user.is_authenticated:
         return html.Div("Sign in to use this app.")
     with transaction() as session:
         demo = is_demo(session)
-    return shell(current_user.email, current_user.role, current_user.provider_name, demo,
+    user = current_user._get_current_object()
+    return shell(user.email, user.role, user.provider_name, demo, partial(may_open, user),
                  sign_out_token=generate_csrf())

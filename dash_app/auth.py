@@ -32,7 +32,7 @@ from wtforms.validators import DataRequired
 
 from dash_app.database import sessions, transaction
 from dash_app.extensions import login_manager
-from models.access import MAX_ID
+from models.access import MAX_ID, AccessRefused, may_act
 from models.store.entities import User
 from models.store.users import authenticate, end_sessions, sign_in_succeeded, take_password_attempt
 
@@ -53,7 +53,8 @@ def is_public(path: str) -> bool:
 
 @dataclass
 class SignedInUser(UserMixin):
-    """What a request knows about its user: a detached, read-only snapshot."""
+    """What a request knows about its user: a detached, read-only snapshot. It is the
+    models.access.Actor every callback and route acts as."""
 
     id: int
     email: str
@@ -62,14 +63,6 @@ class SignedInUser(UserMixin):
     provider_name: str | None
     must_change_password: bool = False
     generation: int = 0
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def is_provider(self) -> bool:
-        return self.role == "provider"
 
     def get_id(self) -> str:
         # Stored in the signed session cookie: the session names its generation.
@@ -95,9 +88,17 @@ def load_user(session_id: str) -> SignedInUser | None:
     with sessions()() as db:
         user = db.get(User, int(user_id))
         # A deactivated user's, or an ended session, stops working at once.
-        if user is None or not user.active or user.session_generation != int(generation):
+        if not may_act(user) or user.session_generation != int(generation):
             return None
         return snapshot(user)
+
+
+def require_user() -> SignedInUser:
+    """The signed-in user, checked on the server: refuses anonymous requests. Flask-Login
+    only; what the user may do is models.access's to say."""
+    if not current_user.is_authenticated:
+        raise AccessRefused("Sign in first.")
+    return current_user._get_current_object()  # the SignedInUser, not the proxy
 
 
 def start_session(user: SignedInUser, started: float | None = None) -> None:

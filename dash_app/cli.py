@@ -109,18 +109,22 @@ def cmd_set_password(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
+    """The export as the user named: what that user may see (a provider user's own
+    services), with that user's email on it; refused for an unknown or deactivated user."""
     from exports.build import build_export
     from exports.errors import ExportUnavailable
+    from models.access import AccessRefused, require_active
     from models.rules.periods import parse_quarter, parse_year_label
+    from models.store.users import find_user
 
     year = parse_year_label(args.year)
     quarter = parse_quarter(args.quarter)
     with unit_of_work(_sessions(settings)) as session:
         try:
-            body = build_export(session, args.format, year, quarter, settings.current_date(), None,
-                                "command line", include_submitted=args.provisional,
-                                publish=args.publish)
-        except ExportUnavailable as exc:
+            user = require_active(find_user(session, args.user))
+            body = build_export(session, user, args.format, year, quarter, settings.current_date(),
+                                include_submitted=args.provisional, publish=args.publish)
+        except (AccessRefused, ExportUnavailable) as exc:
             raise ConfigError(str(exc)) from None
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -184,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     setpw.add_argument("--password", help="prompted for when left out")
     setpw.set_defaults(func=cmd_set_password)
     export = sub.add_parser("export", help="write the quarterly performance table")
+    export.add_argument("--user", required=True, metavar="EMAIL",
+                        help="the user to export as: the export holds what they may see")
     export.add_argument("--year", required=True, help="financial year, like 2024/25")
     export.add_argument("--quarter", default="year", help="Q1, Q2, Q3, Q4 or year")
     export.add_argument("--format", default="csv", choices=["csv", "xlsx", "pdf"])

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from dash_app.access import AccessDenied, provider_scope, require_user
-from dash_app.database import ping, transaction
+from dash_app.auth import require_user
+from dash_app.database import ping, sessions, transaction
 from exports.build import build_export
 from exports.errors import ExportUnavailable
+from models.access import AccessRefused, record_id
 from models.rules.periods import parse_quarter, parse_year_label, year_label
+from models.store.audit import record_refusal
 
 bp = Blueprint("routes", __name__)
 
@@ -30,13 +32,13 @@ MEDIA_TYPES = {
 
 @bp.route("/export/performance.<fmt>")
 def export_performance(fmt: str):  # noqa: ANN201
-    """The quarterly performance table as CSV, XLSX or PDF, for the signed-in user's scope."""
+    """The quarterly performance table as CSV, XLSX or PDF, built as the signed-in user
+    (a provider user's holds its own services only)."""
     if fmt not in MEDIA_TYPES:
         return Response("Choose csv, xlsx or pdf.", status=404, mimetype="text/plain")
     try:
         user = require_user()
-        scope = provider_scope(user)
-    except AccessDenied as exc:
+    except AccessRefused as exc:
         return Response(str(exc), status=403, mimetype="text/plain")
     try:
         year = parse_year_label(request.args.get("year", ""))
@@ -46,9 +48,12 @@ def export_performance(fmt: str):  # noqa: ANN201
     settings = current_app.config["MONITOR_SETTINGS"]
     try:
         with transaction() as session:
-            body = build_export(session, fmt, year, quarter, settings.current_date(), scope,
-                                user.email, include_submitted=request.args.get("provisional") == "1",
+            body = build_export(session, user, fmt, year, quarter, settings.current_date(),
+                                include_submitted=request.args.get("provisional") == "1",
                                 publish=request.args.get("publish") == "1")
+    except AccessRefused as exc:
+        record_refusal(sessions(), user.id, f"export performance.{fmt}", exc.entity, exc.entity_id)
+        return Response(str(exc), status=403, mimetype="text/plain")
     except ExportUnavailable as exc:
         return Response(str(exc), status=503, mimetype="text/plain")
     quarter_part = f"Q{quarter}" if quarter else "year"
@@ -64,16 +69,15 @@ def init_app(app: Flask) -> None:
 @bp.route("/returns/template.xlsx")
 def return_template():  # noqa: ANN201
     """A pre-filled Excel template for one service's return for one quarter."""
-    from dash_app.database import sessions
     from exports.return_template import build_template
-    from models.access import AccessRefused, record_id
+    from models.access import AccessRefused
     from models.returns.view import load_return_view
     from models.store.audit import record_refusal
 
     try:
         user = require_user()
         service_id, period_id = record_id(request.args["service"]), record_id(request.args["period"])
-    except AccessDenied as exc:
+    except AccessRefused as exc:
         return Response(str(exc), status=403, mimetype="text/plain")
     except (KeyError, ValueError):
         return Response("Choose a return first.", status=400, mimetype="text/plain")

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy.orm import Session
+
 from exports.context import export_context
 from exports.csv_table import performance_csv
+from models.access import Actor
 from models.reporting.performance import performance_table
 
 
-def build_export(session, fmt: str, year: int, quarter: int | None, today: dt.date,  # noqa: ANN001
-                 scope: int | None, user_email: str, *, include_submitted: bool = False,
-                 publish: bool = False) -> bytes:
-    table = performance_table(session, year, quarter, today, provider_id=scope,
+def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: int | None,
+                 today: dt.date, *, include_submitted: bool = False, publish: bool = False) -> bytes:
+    """The table in `fmt`, built as `actor` — the signed-in user, or the user the CLI names:
+    it holds what that user may see (a provider user's own services), and names them."""
+    table = performance_table(session, actor, year, quarter, today,
                               include_submitted=include_submitted)
-    ctx = export_context(session, table, user_email, dt.datetime.now(), publish, scope)
+    ctx = export_context(session, actor, table, dt.datetime.now(), publish)
     if fmt == "csv":
         return performance_csv(table, ctx.masks())
     if fmt == "xlsx":
@@ -24,6 +28,5 @@ def build_export(session, fmt: str, year: int, quarter: int | None, today: dt.da
     if fmt == "pdf":
         from exports.pdf_pack import performance_pdf
 
-        return performance_pdf(session, ctx, scope)
+        return performance_pdf(session, actor, ctx)
     raise ValueError(f"Unknown format '{fmt}'; use csv, xlsx or pdf.")
-

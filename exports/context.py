@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.access import Actor, visible_services
 from models.catalogue.strategy import SOURCE
 from models.reporting.aggregation import QuarterTotals, YearFigures, year_figures
 from models.reporting.performance import Figure, PerformanceTable
@@ -88,8 +89,9 @@ class ExportContext:
         return lines
 
 
-def narrative_entries(session: Session, year: int, quarter: int | None,
-                      provider_id: int | None, include_submitted: bool = False) -> list[NarrativeEntry]:
+def narrative_entries(session: Session, actor: Actor, year: int, quarter: int | None,
+                      include_submitted: bool = False) -> list[NarrativeEntry]:
+    """The narrative of the returns the actor may see."""
     states = counted_states(include_submitted)
     stmt = (
         select(Service.name, Provider.name, Period.year, Period.quarter, Return.highlights,
@@ -97,13 +99,11 @@ def narrative_entries(session: Session, year: int, quarter: int | None,
         .join(Service, Service.id == Return.service_id)
         .join(Provider, Provider.id == Return.provider_id)
         .join(Period, Period.id == Return.period_id)
-        .where(Period.year == year, Return.status.in_(states))
+        .where(Period.year == year, Return.status.in_(states), visible_services(actor))
         .order_by(Service.display_order, Period.quarter)
     )
     if quarter is not None:
         stmt = stmt.where(Period.quarter == quarter)
-    if provider_id is not None:
-        stmt = stmt.where(Service.provider_id == provider_id)
     return [NarrativeEntry(s, p, quarter_label(y, q), h or "", c or "", cs or "")
             for s, p, y, q, h, c, cs in session.execute(stmt) if h or c or cs]
 
@@ -147,16 +147,16 @@ def pack_disclosure(session: Session, table: PerformanceTable, publish: bool,
     return table_disclosure(table, disclosure_threshold(session), chart_quarters(table, figures.totals))
 
 
-def export_context(session: Session, table: PerformanceTable, user_email: str,
-                   now: dt.datetime, publish: bool = False, provider_id: int | None = None
-                   ) -> ExportContext:
+def export_context(session: Session, actor: Actor, table: PerformanceTable, now: dt.datetime,
+                   publish: bool = False) -> ExportContext:
+    """What goes with `table` (built for `actor`) in an export made by `actor`."""
     figures = table_figures(session, table) if publish else None
     return ExportContext(
         table=table,
         # Free text cannot be checked for small numbers: a published pack leaves it out.
-        narrative=[] if publish else narrative_entries(session, table.year, table.quarter, provider_id,
+        narrative=[] if publish else narrative_entries(session, actor, table.year, table.quarter,
                                                         table.provisional),
-        thresholds=rag_thresholds(session), exported_by=user_email, exported_at=now,
+        thresholds=rag_thresholds(session), exported_by=actor.email, exported_at=now,
         publish=publish, threshold=disclosure_threshold(session),
         disclosure=pack_disclosure(session, table, publish, figures), figures=figures,
     )

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -34,6 +34,7 @@ from charts.service import quarterly_count_figure, rate_figure
 from charts.text import chart_text
 from exports.context import ExportContext, chart_quarters, table_figures
 from exports.errors import ExportUnavailable
+from models.access import Actor
 from models.reporting.cells import row_cells
 from models.reporting.performance import COLUMNS, PerformanceRow
 from models.reporting.publication import RowMask, span_of
@@ -49,15 +50,6 @@ SMALL = ParagraphStyle("small", parent=STYLES["BodyText"], fontSize=6.2, leading
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=12)
 CHART_SIZE = (760, 330)
 ChartBuilder = Callable[..., go.Figure]
-
-
-@dataclass
-class _Reader:
-    """Who the pack's service pages are built for (the export's own scope)."""
-
-    id: int
-    role: str
-    provider_id: int | None
 
 
 def _chromium() -> str | None:
@@ -179,11 +171,12 @@ def _through(m: MetricSeries, last: int) -> MetricSeries:
                               for p in m.points])
 
 
-def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> bytes:
-    """The pack. In publication mode its tables and charts are one output to disclosure control:
-    the quarters a chart draws join the quarter and year-to-date figures the tables print."""
+def performance_pdf(session: Session, actor: Actor, ctx: ExportContext) -> bytes:
+    """The pack, built as `actor` (whose table `ctx` holds): each service page is read as
+    that user, so it can hold nothing the user may not see. In publication mode its tables
+    and charts are one output to disclosure control: the quarters a chart draws join the
+    quarter and year-to-date figures the tables print."""
     table = ctx.table
-    reader = _Reader(0, "provider" if scope else "admin", scope)
     year_text = year_label(table.year)
     groups: dict[int, list[int]] = {}
     for i, r in enumerate(table.rows):
@@ -194,7 +187,7 @@ def performance_pdf(session: Session, ctx: ExportContext, scope: int | None) -> 
     charts: list[tuple[int, MetricSeries, ChartBuilder]] = []
     narrative: dict[int, list] = {}
     for service_id in groups:
-        f = service_figures(session, reader, service_id, table.year, table.provisional, shared)
+        f = service_figures(session, actor, service_id, table.year, table.provisional, shared)
         # A published pack leaves free text out: it cannot be checked for small numbers.
         narrative[service_id] = [] if ctx.publish else [
             n for n in f.narrative if table.quarter is None or n[0].startswith(f"Q{table.quarter} ")]

@@ -14,14 +14,16 @@ ACTION_WORDS = {"not_started": "Start", "missing": "Start", "draft": "Continue",
                 "overdue": "Continue", "returned": "Make changes"}
 
 
-def returns_home_page(rows: list[HomeRow], role: str) -> html.Div:
+def returns_home_page(rows: list[HomeRow], *, own_only: bool, may_edit: bool) -> html.Div:
+    """`own_only`: the user sees its own organisation's returns; `may_edit`: it fills them in
+    (both decided by models.access)."""
     intro = ("Your organisation's quarterly returns. Overdue and returned ones are first."
-             if role == "provider" else
+             if own_only else
              "Every service's quarterly returns. Overdue and returned ones are first.")
     table_rows = []
     for r in rows:
         href = f"/returns/edit?service={r.service_id}&period={r.period_id}"
-        action = ACTION_WORDS.get(r.status, "View") if role != "viewer" else "View"
+        action = ACTION_WORDS.get(r.status, "View") if may_edit else "View"
         status = [rag_badge_for(r.status, STATUS_WORDS[r.status])]
         if r.officer_comment:
             status.append(html.Div(r.officer_comment, className="small mt-1"))

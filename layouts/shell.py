@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dash import dcc, html
 
 from layouts import ids
 
-NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
-    # (label, path, roles that see it)
-    ("Overview", "/", ("admin", "viewer", "provider")),
-    ("Services", "/service", ("admin", "viewer", "provider")),
-    ("Priorities", "/priorities", ("admin", "viewer", "provider")),
-    ("Submissions", "/submissions", ("admin", "viewer", "provider")),
-    ("Performance table", "/performance", ("admin", "viewer", "provider")),
-    ("Returns", "/returns", ("admin", "viewer", "provider")),
-    ("Review queue", "/review", ("admin",)),
-    ("Admin", "/admin", ("admin",)),
+NAV_ITEMS: list[tuple[str, str]] = [
+    # (label, path): each shown to those who may open it (models.access.may_open)
+    ("Overview", "/"),
+    ("Services", "/service"),
+    ("Priorities", "/priorities"),
+    ("Submissions", "/submissions"),
+    ("Performance table", "/performance"),
+    ("Returns", "/returns"),
+    ("Review queue", "/review"),
+    ("Admin", "/admin"),
 ]
 ROLE_NAMES = {"admin": "Lead officer", "viewer": "CWP member", "provider": "Provider"}
 
 
-def navigation(role: str) -> html.Nav:
+def navigation(may_open: Callable[[str], bool]) -> html.Nav:
     links = [
         html.Li(dcc.Link(label, href=path, className="nav-link"), className="nav-item")
-        for label, path, roles in NAV_ITEMS
-        if role in roles
+        for label, path in NAV_ITEMS
+        if may_open(path)
     ]
     return html.Nav(html.Ul(links, className="nav"), **{"aria-label": "Main"})
 
@@ -48,7 +50,8 @@ def sign_out_form(token: str) -> html.Form:
 
 
 def shell(email: str, role: str, provider_name: str | None, demo: bool,
-          sign_out_token: str = "") -> html.Div:
+          may_open: Callable[[str], bool], sign_out_token: str = "") -> html.Div:
+    """`may_open(path)`: whether the user may open the page (models.access decides)."""
     who = ROLE_NAMES.get(role, role)
     if provider_name:
         who = f"{who}, {provider_name}"
@@ -58,7 +61,7 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool,
         html.Header(
             html.Div([
                 html.Span("CWP Outcomes Monitor", className="monitor-brand me-4"),
-                navigation(role),
+                navigation(may_open),
                 html.Div([
                     html.Span([email, html.Span(f" ({who})", className="monitor-role")],
                               className="me-3"),

@@ -1,22 +1,41 @@
-"""Who may touch which service and return. Models know the rules, not who is signed in."""
+"""Who may see and do what: every access decision in the app, in one place.
+
+Read-models, commands, callbacks, routes, exports and the CLI ask this module; none of
+them compares roles itself. Models know the rules, not who is signed in: the actor is
+handed in (the signed-in user, or the user a command names).
+
+The rules:
+- The lead officer (admin) sees everything, changes everything, reviews returns and
+  opens the review queue and administration.
+- A CWP member (viewer) sees every provider's services and returns, and changes nothing.
+- A provider user sees and changes its own provider's services and returns only; an
+  account linked to no provider sees nothing.
+- A deactivated account does nothing: it cannot sign in, its sessions end, and no
+  command runs as it."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
-from models.store.entities import Return, Service
+from sqlalchemy import ColumnElement, true
+
+from models.store.entities import Return, Service, User
+
+ADMIN, VIEWER, PROVIDER = "admin", "viewer", "provider"
 
 
 class Actor(Protocol):
-    """The signed-in user as the domain sees it."""
+    """The user a request or command runs as, as the domain sees it."""
 
     id: int
+    email: str
     role: str
     provider_id: int | None
 
 
 class AccessRefused(PermissionError):
-    """The actor may not do this to this record. The message is safe to show."""
+    """The actor may not do this (or nobody is signed in). The message is safe to show;
+    `entity` and `entity_id` name what was refused, for the audit record."""
 
     def __init__(self, message: str, entity: str = "", entity_id: int | None = None) -> None:
         super().__init__(message)
@@ -24,21 +43,85 @@ class AccessRefused(PermissionError):
         self.entity_id = entity_id
 
 
+# Roles ---------------------------------------------------------------------------------
+def is_admin(actor: Actor) -> bool:
+    """The lead officer."""
+    return actor.role == ADMIN
+
+
+def require_admin(actor: Actor, what: str = "do that") -> None:
+    if not is_admin(actor):
+        raise AccessRefused(f"Only the lead officer can {what}.")
+
+
+def may_act(user: User | None) -> TypeGuard[User]:
+    """An account that may sign in, keep its sessions and have commands run as it."""
+    return user is not None and user.active
+
+
+def require_active(user: User | None) -> User:
+    """The user a command runs as: refused when unknown or deactivated (the same words for
+    both)."""
+    if not may_act(user):
+        raise AccessRefused("No active user has that email address.", "user",
+                            user.id if user is not None else None)
+    return user
+
+
+# Which services: the scope every read-model pushes down into its SQL ------------------------
+def provider_scope(actor: Actor) -> int | None:
+    """The one provider whose services the actor is confined to; None when it sees every
+    provider (the lead officer and CWP members). A provider account linked to no provider,
+    or an unknown role, is refused: it may see nothing."""
+    if actor.role in (ADMIN, VIEWER):
+        return None
+    if actor.role == PROVIDER and actor.provider_id is not None:
+        return actor.provider_id
+    if actor.role == PROVIDER:
+        raise AccessRefused("This account is not linked to a provider.", "user", actor.id)
+    raise AccessRefused("This account may not see the monitor's figures.", "user", actor.id)
+
+
+def visible_services(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause on Service: the services the actor may see (run in the database)."""
+    scope = provider_scope(actor)
+    return true() if scope is None else Service.provider_id == scope
+
+
+def confine_provider(actor: Actor, chosen: int | None) -> int | None:
+    """The provider a view narrows to: a provider user's own, whatever filter the browser
+    sent; for everyone else the provider they chose (None: all)."""
+    scope = provider_scope(actor)
+    return scope if scope is not None else chosen
+
+
+# One service, one return -----------------------------------------------------------------
 def may_view_service(actor: Actor, service: Service) -> bool:
-    if actor.role in ("admin", "viewer"):
-        return True
-    return actor.role == "provider" and actor.provider_id is not None and (
-        service.provider_id == actor.provider_id
-    )
+    try:
+        scope = provider_scope(actor)
+    except AccessRefused:
+        return False
+    return scope is None or service.provider_id == scope
+
+
+def may_edit_returns(actor: Actor) -> bool:
+    """Whether the actor fills in or changes any returns at all: admins, and provider users
+    (their own provider's). Viewers only read."""
+    return is_admin(actor) or (actor.role == PROVIDER and actor.provider_id is not None)
 
 
 def may_edit_service_returns(actor: Actor, service: Service) -> bool:
-    """Admins, and the provider that delivers the service. Viewers only read."""
-    if actor.role == "admin":
+    """Admins, and the provider that delivers the service."""
+    if is_admin(actor):
         return True
-    return actor.role == "provider" and actor.provider_id is not None and (
+    return actor.role == PROVIDER and actor.provider_id is not None and (
         service.provider_id == actor.provider_id
     )
+
+
+def may_review(actor: Actor) -> bool:
+    """Approve, return or reopen returns, and see the review queue."""
+    return is_admin(actor)
 
 
 def check_view(actor: Actor, service: Service | None) -> Service:
@@ -52,15 +135,30 @@ def check_view(actor: Actor, service: Service | None) -> Service:
 def check_edit(actor: Actor, service: Service, ret: Return | None = None) -> None:
     if not may_edit_service_returns(actor, service):
         raise AccessRefused("You cannot change returns for that service.", "service", service.id)
-    if ret is not None and actor.role == "provider" and ret.provider_id != actor.provider_id:
+    if ret is not None and actor.role == PROVIDER and ret.provider_id != actor.provider_id:
         raise AccessRefused("You cannot change that return.", "return", ret.id)
 
 
-def require_admin(actor: Actor, what: str = "do that") -> None:
-    if actor.role != "admin":
-        raise AccessRefused(f"Only the lead officer can {what}.")
+# Pages -------------------------------------------------------------------------------------
+# Pages only the lead officer opens, with what opening them does (for the refusal). Every
+# other page is open to any signed-in user; its data is narrowed by the read-models.
+LEAD_OFFICER_PAGES = {"/review": "open the review queue", "/admin": "open administration"}
 
 
+def may_open(actor: Actor, path: str) -> bool:
+    """Whether the page at `path` is offered (navigation) and shown (router) to the actor."""
+    if actor.role not in (ADMIN, VIEWER, PROVIDER):
+        return False
+    return path not in LEAD_OFFICER_PAGES or is_admin(actor)
+
+
+def check_page(actor: Actor, path: str) -> None:
+    if not may_open(actor, path):
+        what = LEAD_OFFICER_PAGES.get(path, "open that page")
+        raise AccessRefused(f"Only the lead officer can {what}.", "page")
+
+
+# Ids from the browser ----------------------------------------------------------------------
 MAX_ID = 2**31 - 1  # ids are INTEGER columns (PostgreSQL's int4)
 
 

@@ -112,3 +112,4 @@ class Actor:
     id: int
     role: str
     provider_id: int | None = None
+    email: str = "actor@example.org"

@@ -25,7 +25,9 @@ def services(session: Session, actor: Actor) -> list[Service]:
         selectinload(Service.workstream)).order_by(Service.display_order)))
 
 
-def lookups(session: Session) -> dict[str, list[tuple[int, str]]]:
+def lookups(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
+    """The admin forms' pickers: priorities, workstreams and every provider."""
+    require_admin(actor, "manage the configuration")
     return {
         "priority": [(p.id, p.name) for p in session.scalars(select(Priority).order_by(Priority.display_order))],
         "workstream": [(w.id, w.name) for w in session.scalars(select(Workstream).order_by(Workstream.display_order))],

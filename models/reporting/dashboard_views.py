@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models.access import Actor
+from models.access import Actor, visible_services
 from models.reporting.performance import PerformanceRow, PerformanceTable
 from models.reporting.retirement import RETIRED_WORD, listed, retired
 from models.rules.periods import Quarter, before_contract, due_date_of, is_due
@@ -81,11 +81,9 @@ def submission_grid(session: Session, actor: Actor, year: int, today: dt.date
     # A service with no provider yet has nobody to send a return, so nothing is expected.
     # Retired services stay in the years where they have returns or targets.
     stmt = (select(Service, retired()).where(Service.provider_id.is_not(None),
-                                             listed(year, RETURN_STATES))
+                                             listed(year, RETURN_STATES), visible_services(actor))
             .options(selectinload(Service.provider))
             .order_by(Service.display_order))
-    if actor.role == "provider":
-        stmt = stmt.where(Service.provider_id == actor.provider_id)
     services = sorted(session.execute(stmt).tuples().all(),
                       key=lambda s: (s[0].provider.name if s[0].provider else "", s[0].display_order))
     periods = {p.quarter: p for p in session.scalars(select(Period).where(Period.year == year))}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models.access import Actor
+from models.access import Actor, confine_provider, provider_scope, visible_services
 from models.reporting.aggregation import (
     headline_or_rate,
     metric_totals,
@@ -41,20 +41,21 @@ class OverviewFilters:
     provider_id: int | None = None
     provisional: bool = False
 
-    def provider_for(self, scope: int | None) -> int | None:
-        """A provider user's own provider (`scope`) wins over the provider filter."""
-        return scope if scope is not None else self.provider_id
+    def provider_for(self, actor: Actor) -> int | None:
+        """The provider this view narrows to, as models.access decides: a provider user's
+        own wins over the provider filter."""
+        return confine_provider(actor, self.provider_id)
 
     @property
     def states(self) -> tuple[str, ...]:
         return counted_states(self.provisional)
 
-    def services(self, scope: int | None) -> Select:
-        return chosen_services(self.provider_for(scope), self.priority_id, self.workstream_id,
+    def services(self, actor: Actor) -> Select:
+        return chosen_services(self.provider_for(actor), self.priority_id, self.workstream_id,
                                self.year, self.states)
 
-    def aggregate_scope(self, scope: int | None) -> Select | None:
-        return aggregate_scope(self.provider_for(scope), self.priority_id, self.workstream_id,
+    def aggregate_scope(self, actor: Actor) -> Select | None:
+        return aggregate_scope(self.provider_for(actor), self.priority_id, self.workstream_id,
                                self.year, self.states)
 
 
@@ -87,18 +88,17 @@ def direction_words(current: float | None, previous: float | None) -> str:
     return "● Same as last quarter"
 
 
-def overview_tables(session: Session, filters: OverviewFilters, today: dt.date,
-                    scope: int | None) -> tuple[PerformanceTable, dict[int, float | None]]:
-    """This quarter's headline and outcome rows, with the filters applied, and last quarter's
-    figure for each headline metric. `scope` (a provider user's own provider) wins over the
-    provider filter."""
+def overview_tables(session: Session, actor: Actor, filters: OverviewFilters, today: dt.date
+                    ) -> tuple[PerformanceTable, dict[int, float | None]]:
+    """This quarter's headline and outcome rows the actor may see, with the filters applied,
+    and last quarter's figure for each headline metric."""
     table = build_performance_table(
-        session, filters.year, filters.quarter, today, provider_id=filters.provider_for(scope),
+        session, filters.year, filters.quarter, today, provider_id=filters.provider_for(actor),
         include_submitted=filters.provisional, priority_id=filters.priority_id,
         workstream_id=filters.workstream_id, headline_only=True)
     # Last quarter needs only the headline figures: one aggregate, not a second table.
     prev = Quarter(filters.year, filters.quarter).previous()
-    totals = metric_totals(session, prev.year, filters.states, filters.aggregate_scope(scope),
+    totals = metric_totals(session, prev.year, filters.states, filters.aggregate_scope(actor),
                            quarter=prev.quarter, metric_filter=headline_or_rate())
     previous = {}
     for row in headline_rows(table):
@@ -135,18 +135,13 @@ def year_choices(session: Session) -> list[tuple[str, str]]:
 def filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
     """Priorities, workstreams and providers that have services the actor may see (retired
     ones too where they have figures or targets, so their history can be found)."""
-    restricted = actor.role == "provider"
-    provider = actor.provider_id if restricted else None
-    return cached(session, ("filter choices", restricted, provider),
-                  lambda: _filter_choices(session, restricted, provider))
+    return cached(session, ("filter choices", provider_scope(actor)),
+                  lambda: _filter_choices(session, actor))
 
 
-def _filter_choices(session: Session, restricted: bool,
-                    provider: int | None) -> dict[str, list[tuple[int, str]]]:
-    services = select(Service).where(listed(None, PROVISIONAL_STATES))
-    if restricted:
-        services = services.where(Service.provider_id == provider)
-    visible = services.subquery()
+def _filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
+    visible = (select(Service).where(listed(None, PROVISIONAL_STATES), visible_services(actor))
+               .subquery())
     def rows(model, column):  # noqa: ANN001, ANN202
         return [(i, n) for i, n in session.execute(
             select(model.id, model.name).where(model.id.in_(select(column))).order_by(model.id))]
@@ -173,19 +168,19 @@ class PrioritySummary:
         return sum(self.counts.values())
 
 
-def services_in_view(session: Session, filters: OverviewFilters, scope: int | None) -> int:
-    ids = filters.services(scope).subquery()
-    return cached(session, ("services in view", filters, filters.provider_for(scope)),
+def services_in_view(session: Session, actor: Actor, filters: OverviewFilters) -> int:
+    ids = filters.services(actor).subquery()
+    return cached(session, ("services in view", filters, filters.provider_for(actor)),
                   lambda: session.scalar(select(func.count()).select_from(ids)) or 0)
 
 
-def rag_summary(session: Session, filters: OverviewFilters, today: dt.date,
-                scope: int | None) -> list[PrioritySummary]:
-    """Each priority's services counted by the RAG of their headline output this quarter,
+def rag_summary(session: Session, actor: Actor, filters: OverviewFilters, today: dt.date
+                ) -> list[PrioritySummary]:
+    """Each priority's services the actor may see counted by the RAG of their headline output this quarter,
     judged exactly as the performance table judges it (same targets, thresholds, due dates),
     from one quarter's aggregate."""
     year, quarter, states = filters.year, filters.quarter, filters.states
-    ids, narrowed = filters.services(scope), filters.aggregate_scope(scope)
+    ids, narrowed = filters.services(actor), filters.aggregate_scope(actor)
     headlines = session.execute(
         select(Metric.id, Metric.unit, Metric.higher_is_better, Priority.short_name)
         .join(Service, Service.id == Metric.service_id)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
+from models.access import Actor, provider_scope
 from models.reporting.aggregation import (
     QuarterTotals,
     annual_target,
@@ -194,9 +195,10 @@ def build_performance_table(
 ) -> PerformanceTable:
     """Compute the table for a quarter (1–4) or the whole year (None).
 
-    `provider_id` limits it to one provider's services (a provider user's view, or a
-    filter); `priority_id` and `workstream_id` filter likewise. `headline_only` keeps the
-    headline outputs and the outcome rates, without breakdowns (what the Overview shows)."""
+    `provider_id` limits it to one provider's services (a filter, or the scope
+    models.access gives a provider user: see `performance_table`); `priority_id` and
+    `workstream_id` filter likewise. `headline_only` keeps the headline outputs and the
+    outcome rates, without breakdowns (what the Overview shows)."""
     states = counted_states(include_submitted)
     thresholds = rag_thresholds(session)
     demo = is_demo(session)
@@ -299,11 +301,14 @@ def build_performance_table(
     return PerformanceTable(year, quarter, rows, demo, include_submitted, through)
 
 
-def performance_table(session: Session, year: int, quarter: int | None, today: dt.date,
-                      **options: int | bool | None) -> PerformanceTable:
-    """`build_performance_table`, cached until the data changes (read-only: it is shared)."""
-    key = ("performance", year, quarter, today, tuple(sorted(options.items())))
-    return cached(session, key, lambda: build_performance_table(session, year, quarter, today, **options))
+def performance_table(session: Session, actor: Actor, year: int, quarter: int | None,
+                      today: dt.date, *, include_submitted: bool = False) -> PerformanceTable:
+    """`build_performance_table` as `actor` may see it (models.access's scope, pushed down
+    into the SQL), cached until the data changes (read-only: it is shared)."""
+    scope = provider_scope(actor)
+    key = ("performance", year, quarter, today, scope, include_submitted)
+    return cached(session, key, lambda: build_performance_table(
+        session, year, quarter, today, provider_id=scope, include_submitted=include_submitted))
 
 
 def _status_text(service_id: int, year: int, quarter: int | None, stored: dict, periods: dict,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models.access import Actor, check_view
+from models.access import Actor, check_view, visible_services
 from models.reporting.aggregation import (
     YearFigures,
     annual_target,
@@ -243,9 +243,8 @@ def service_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """Services the actor may see: those in service, then retired ones with any figures or
     targets (their history stays), named as retired."""
     stmt = (select(Service.id, Service.name, in_service())
-            .where(listed(None, PROVISIONAL_STATES)).order_by(Service.display_order))
-    if actor.role == "provider":
-        stmt = stmt.where(Service.provider_id == actor.provider_id)
+            .where(listed(None, PROVISIONAL_STATES), visible_services(actor))
+            .order_by(Service.display_order))
     rows = session.execute(stmt).all()
     return ([(sid, name) for sid, name, current in rows if current]
             + [(sid, f"{name} (retired)") for sid, name, current in rows if not current])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.access import Actor, require_admin
+from models.access import Actor, require_admin, visible_services
 from models.reporting.aggregation import quarter_target, targets_for_year
 from models.reporting.retirement import in_service
 from models.returns.queries import (
@@ -48,9 +48,7 @@ def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow
     """Every service the actor may see × every period up to now; overdue first."""
     # Retired services take no new returns, so they leave this list (their history stays
     # on the dashboards).
-    stmt = select(Service).where(in_service()).order_by(Service.display_order)
-    if actor.role == "provider":
-        stmt = stmt.where(Service.provider_id == actor.provider_id)
+    stmt = select(Service).where(in_service(), visible_services(actor)).order_by(Service.display_order)
     services = session.scalars(stmt).all()
     periods = session.scalars(select(Period).where(Period.due_date <= today + dt.timedelta(days=120))
                               .order_by(Period.year, Period.quarter)).all()

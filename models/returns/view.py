@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from models.access import Actor
+from models.access import Actor, may_edit_service_returns, may_review
 from models.reporting.aggregation import quarter_target, targets_for_year
 from models.reporting.retirement import is_retired
 from models.returns.queries import (
@@ -73,7 +73,7 @@ def load_return_view(session: Session, actor: Actor, service_id: int, period_id:
                                   quarter_target(targets, m.id, period.quarter, m.is_rate),
                                   figure_text(last_texts, m)))
     stored = ret.status if ret else None
-    may_edit = actor.role == "admin" or (actor.role == "provider" and service.provider_id == actor.provider_id)
+    may_edit = may_edit_service_returns(actor, service)
     editable = (may_edit and is_editable(stored, period.status == "closed", bool(ret and ret.reopened))
                 and not (ret is None and is_retired(session, service.id)))
     return ReturnView(
@@ -82,7 +82,7 @@ def load_return_view(session: Session, actor: Actor, service_id: int, period_id:
         period_id=period.id, label=quarter_label(period.year, period.quarter),
         due_date=period.due_date, status=effective_status(stored, quarter_of(period), today, period),
         version=ret.version if ret else 0, editable=editable,
-        can_review=actor.role == "admin" and ret is not None,
+        can_review=may_review(actor) and ret is not None,
         officer_comment=ret.officer_comment if ret else "",
         period_closed=period.status == "closed", metrics=metrics, values=value_texts(ret),
         narrative={"highlights": ret.highlights, "challenges": ret.challenges,

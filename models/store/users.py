@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models.access import may_act
 from models.store import throttle
 from models.store.entities import ROLES, Provider, User
 
@@ -98,7 +99,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same answer for every failure).
     A one-time password is used up by the sign-in it allows, and refused once expired."""
     user = find_user(session, email)
-    if user is None or not user.active:
+    if not may_act(user):
         # Hash anyway so an unknown email takes as long as a wrong password.
         check_password_hash(_DUMMY_HASH, password)
         return None

@@ -112,10 +112,11 @@ def test_summary_counts_match_the_table(demo_factory):
     from models.reporting.performance import build_performance_table
     from models.store.db import unit_of_work
     from tests.conftest import TODAY
+    from tests.factories import Actor
 
     for year, quarter in ((2021, 2), (2025, 3), (2026, 2)):
         with unit_of_work(demo_factory) as s:
-            summary = rag_summary(s, OverviewFilters(year, quarter), TODAY, None)
+            summary = rag_summary(s, Actor(1, "viewer"), OverviewFilters(year, quarter), TODAY)
             table = build_performance_table(s, year, quarter, TODAY)
         expected = Counter((r.priority, r.rag_word) for r in table.rows if r.is_headline)
         got = Counter({(p.priority, w): n for p in summary for w, n in p.counts.items()})

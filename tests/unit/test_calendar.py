@@ -138,10 +138,10 @@ def test_the_year_view_judges_the_quarters_due_so_far(session, reported):
 
 def test_the_overview_summary_and_default_quarter_use_the_same_rule(session, reported):
     filters = OverviewFilters(2024, 3)
-    counts = {w: n for s in rag_summary(session, filters, dt.date(2025, 1, 20), None)
+    counts = {w: n for s in rag_summary(session, f.Actor(1, "viewer"), filters, dt.date(2025, 1, 20))
               for w, n in s.counts.items()}
     assert counts.get("No data", 0) >= 1 and "Not due" not in counts  # Q3 due on 20 January
-    counts = {w: n for s in rag_summary(session, filters, dt.date(2025, 1, 19), None)
+    counts = {w: n for s in rag_summary(session, f.Actor(1, "viewer"), filters, dt.date(2025, 1, 19))
               for w, n in s.counts.items()}
     assert counts.get("Not due", 0) >= 1 and "No data" not in counts
     assert default_quarter(session, dt.date(2024, 10, 19)) == Quarter(2024, 1)

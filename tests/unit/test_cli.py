@@ -5,6 +5,8 @@ import io
 
 from dash_app import cli
 from models.reporting.performance import COLUMNS
+from models.store.db import make_engine, make_sessionmaker, unit_of_work
+from models.store.users import find_user
 
 
 def test_cli_round_trip(db_url, monkeypatch, tmp_path, capsys):
@@ -23,10 +25,27 @@ def test_cli_round_trip(db_url, monkeypatch, tmp_path, capsys):
     assert "left as it is" in second and f"password for all: {password}" in second
 
     out = tmp_path / "table.csv"
-    assert cli.main(["export", "--year", "2020/21", "--quarter", "year", "--format", "csv",
-                     "--out", str(out)]) == 0
+    assert cli.main(["export", "--user", "viewer@demo.local", "--year", "2020/21", "--quarter", "year",
+                     "--format", "csv", "--out", str(out)]) == 0
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
     assert rows[0] == COLUMNS and len(rows) > 40
+    everyone = {row[COLUMNS.index("Provider")] for row in rows[1:]}
+    assert len(everyone) > 2  # the viewer sees every provider
+    # As the provider user it names: that provider's services only.
+    assert cli.main(["export", "--user", "safer-futures-support@demo.local", "--year", "2020/21",
+                     "--quarter", "year", "--format", "csv", "--out", str(out)]) == 0
+    own = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert {row[COLUMNS.index("Provider")] for row in own[1:]} == {"Safer Futures Support (demo)"}
+    capsys.readouterr()
+    # Nobody, or a deactivated user: refused, in the same words, and nothing written.
+    for email in ("nobody@example.org", "safer-futures-support@demo.local"):
+        if email.endswith("@demo.local"):
+            with unit_of_work(make_sessionmaker(make_engine(db_url))) as session:
+                find_user(session, email).active = False
+        assert cli.main(["export", "--user", email, "--year", "2020/21", "--out",
+                         str(tmp_path / "refused.csv")]) == 2
+        assert "No active user has that email address." in capsys.readouterr().err
+    assert not (tmp_path / "refused.csv").exists()
 
     assert cli.main(["create-user", "--email", "Officer@Example.org", "--role", "admin",
                      "--password", "long-enough-password"]) == 0
@@ -39,5 +58,5 @@ def test_cli_round_trip(db_url, monkeypatch, tmp_path, capsys):
     assert "at least 10 characters" in capsys.readouterr().err
     assert cli.main(["set-password", "--email", "officer@example.org",
                      "--password", "another-long-password"]) == 0
-    assert cli.main(["export", "--year", "2020", "--out", str(out)]) == 2
+    assert cli.main(["export", "--user", "viewer@demo.local", "--year", "2020", "--out", str(out)]) == 2
     assert "write it like 2024/25" in capsys.readouterr().err

@@ -13,6 +13,8 @@ from models.store.entities import AuditEvent, Target
 from models.store.view_cache import ViewCache
 from tests import factories as f
 
+VIEWER = f.Actor(1, "viewer")
+
 
 def _version(factory) -> tuple[str, int]:
     with unit_of_work(factory) as s:
@@ -126,14 +128,14 @@ def test_views_are_fresh_after_a_target_changes(demo_factory):
 
     today = dt.date(2026, 11, 25)
     with unit_of_work(demo_factory) as s:
-        table = performance_table(s, 2021, 2, today)
-        assert performance_table(s, 2021, 2, today) is table  # cached
+        table = performance_table(s, VIEWER, 2021, 2, today)
+        assert performance_table(s, VIEWER, 2021, 2, today) is table  # cached
         row = next(r for r in table.rows if r.metric == "Pupils reached")
         metric = s.scalars(select(Metric).where(Metric.id == row.metric_id)).one()
         target = s.scalars(select(Target).where(Target.metric_id == metric.id, Target.year == 2021,
                                                 Target.quarter.is_(None))).one()
         target.value = 4000
     with unit_of_work(demo_factory) as s:
-        fresh = performance_table(s, 2021, 2, today)
+        fresh = performance_table(s, VIEWER, 2021, 2, today)
     assert fresh is not table
     assert next(r for r in fresh.rows if r.metric == "Pupils reached").quarter_target == 1000

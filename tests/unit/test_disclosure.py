@@ -79,7 +79,8 @@ def test_derived_figures_go_with_the_hidden_one(session):
     ps = f.periods(session, 2024)
     f.a_return(session, svc, ps[1], "approved", {people: 3}, {safer: (2, 3)})
     table = build_performance_table(session, 2024, 1, dt.date(2024, 11, 25), provider_id=owner.id)
-    body = build_export(session, "csv", 2024, 1, dt.date(2024, 11, 25), owner.id, "t", publish=True)
+    body = build_export(session, f.Actor(1, "provider", owner.id), "csv", 2024, 1, dt.date(2024, 11, 25),
+                        publish=True)
     rows = {r["Metric"]: r for r in attack.rows_from_csv(body)}
     people_row, safer_row = rows["People supported"], rows["Felt safer"]
     assert (people_row["Quarter actual"], people_row["Quarter % of target"], people_row["RAG"],
@@ -115,7 +116,7 @@ def _outputs(session, year: int, quarter: int | None, today: dt.date, monkeypatc
         return paths
 
     monkeypatch.setattr(pdf_pack, "render_charts", capture)
-    made = {fmt: build_export(session, fmt, year, quarter, today, None, "t", publish=True)
+    made = {fmt: build_export(session, f.Actor(1, "viewer"), fmt, year, quarter, today, publish=True)
             for fmt in ("csv", "xlsx", "pdf")}
     import io
 

@@ -16,6 +16,7 @@ from models.reporting.performance import COLUMNS, build_performance_table
 from models.reporting.publication import row_masks, table_disclosure
 from models.store.db import unit_of_work
 from models.store.entities import Metric, Period, Provider, Return, ReturnValue, Service
+from models.store.users import find_user
 from tests import factories as f
 from tests.conftest import TODAY
 
@@ -44,7 +45,7 @@ def test_xlsx_sheets_figures_and_formats(demo_factory):
     with unit_of_work(demo_factory) as s:
         s.scalars(select(Provider).where(Provider.slug == "brightpath-education")).one().name = PLANTED
     with unit_of_work(demo_factory) as s:
-        body = build_export(s, "xlsx", 2025, 3, TODAY, None, "viewer@demo.local")
+        body = build_export(s, find_user(s, "viewer@demo.local"), "xlsx", 2025, 3, TODAY)
         pupils = _independent_sum(s, "Pupils reached", 2025, 3)
         safety = _independent_rate(s, "Reported increased safety", 2025, 3)
     wb = load_workbook(io.BytesIO(body))
@@ -80,7 +81,7 @@ def test_csv_injection_and_bom_through_the_export_builder(demo_factory):
     with unit_of_work(demo_factory) as s:
         s.scalars(select(Provider)).first().name = PLANTED
     with unit_of_work(demo_factory) as s:
-        text = build_export(s, "csv", 2025, 3, TODAY, None, "x").decode("utf-8-sig")
+        text = build_export(s, find_user(s, "admin@demo.local"), "csv", 2025, 3, TODAY).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
 
 
@@ -109,7 +110,7 @@ def test_pdf_pack_pages_and_figures(demo_factory):
     from pypdf import PdfReader
 
     with unit_of_work(demo_factory) as s:
-        body = build_export(s, "pdf", 2025, 3, TODAY, None, "viewer@demo.local")
+        body = build_export(s, find_user(s, "viewer@demo.local"), "pdf", 2025, 3, TODAY)
         pupils = _independent_sum(s, "Pupils reached", 2025, 3)
         services = s.scalars(select(Service.name)).all()
     reader = PdfReader(io.BytesIO(body))

@@ -108,7 +108,7 @@ def test_filters_keep_retired_services_and_their_figures(session, world):
 
 
 def test_overview_and_priorities_keep_them(session, world):
-    table, before = overview_tables(session, OverviewFilters(2023, 1), TODAY, None)
+    table, before = overview_tables(session, A(1, "viewer"), OverviewFilters(2023, 1), TODAY)
     tiles = {t.service: t for t in service_tiles(table, before)}
     assert tiles["Old service"].headline.retired
     assert tiles["Old service"].headline.quarter_actual.count == 20
