@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import inspect, text
 
 from dash_app import cli
-from models.store.db import Base, make_engine
+from models.store.base import Base
+from models.store.db import make_engine
 from tests.conftest import TODAY
 
 

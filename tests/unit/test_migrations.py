@@ -2,7 +2,8 @@
 
 from sqlalchemy import inspect
 
-from models.store.db import Base, make_engine
+from models.store.base import Base
+from models.store.db import make_engine
 from models.store.migrate import downgrade, upgrade
 
 
