@@ -82,7 +82,7 @@ def prepare(url: str, which: str) -> tuple[dict, float | None]:
 
 def in_process(url: str, args: argparse.Namespace) -> dict:
     """Aggregation, table, Overview callback and exports, in this process."""
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from dash_app.runtime import tune_gc
     from dash_app.settings import load_settings
     from exports.build import build_export

@@ -131,7 +131,7 @@ def settings_for(url: str) -> Settings:
 
 @pytest.fixture
 def demo_app(db_url: str, demo_factory: sessionmaker[Session]):
-    from dash_app import create_app
+    from dash_app.factory import create_app
 
     return create_app(settings_for(db_url))
 

@@ -11,7 +11,7 @@ from tests.conftest import DEMO_PASSWORD, TODAY, settings_for
 @pytest.fixture
 def browser_app(tmp_path):
     """The app on a demo SQLite database (browser tests run once, not per engine)."""
-    from dash_app import create_app
+    from dash_app.factory import create_app
 
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     upgrade(url)
@@ -49,7 +49,7 @@ def sign_out(dash_duo) -> None:
 def return_world(tmp_path):
     """Demo data plus a small service of a new provider, to enter a whole return through
     the browser: one count with two categories, and one outcome rate."""
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from models.store.entities import Period
     from models.store.users import create_user
     from tests import factories as f
@@ -77,7 +77,7 @@ def return_world(tmp_path):
 @pytest.fixture
 def app_and_factory(tmp_path):
     """The demo app and a session factory on its database, for tests that check the rows."""
-    from dash_app import create_app
+    from dash_app.factory import create_app
 
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     upgrade(url)

@@ -266,7 +266,7 @@ def test_5_parallel_wrong_passwords_on_a_threaded_server(db_url, demo_factory):
 
     from werkzeug.serving import make_server
 
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from tests.conftest import settings_for
 
     app = create_app(replace(settings_for(db_url), login_rate_limit="200 per minute"))
@@ -313,7 +313,7 @@ def redis_url(tmp_path_factory):
 def test_5_the_per_client_limit_is_shared_through_redis(db_url, demo_factory, redis_url):
     from dataclasses import replace
 
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from tests.conftest import settings_for
 
     app = create_app(replace(settings_for(db_url), cache_url=redis_url))
@@ -324,7 +324,7 @@ def test_5_the_per_client_limit_is_shared_through_redis(db_url, demo_factory, re
 def test_5_sign_in_still_works_and_is_limited_when_redis_is_down(db_url, demo_factory):
     from dataclasses import replace
 
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from tests.conftest import settings_for
 
     closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
@@ -445,7 +445,7 @@ def test_10_responses_with_data_are_not_stored(demo_app, client):
 
 
 def test_10_production_sends_hsts_behind_a_tls_proxy(db_url, demo_factory):
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from dash_app.settings import Settings
 
     app = create_app(Settings(database_url=db_url, secret_key="p" * 40, env="production"))
