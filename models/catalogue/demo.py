@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.admin.commands import slugify
+from models.admin.providers import slugify
 from models.catalogue.strategy import seed_catalogue
 from models.rules.periods import Quarter, financial_year_of, is_due
 from models.store.entities import (

@@ -125,13 +125,13 @@ def test_deactivated_user_loses_their_session(client, demo_factory):
 
 
 def test_a_one_time_password_must_be_replaced_first(client, demo_app, demo_factory):
-    from models.admin import commands as admin
+    from models.admin.users import invite_user
     from models.store.db import unit_of_work
     from tests.factories import Actor
 
     with unit_of_work(demo_factory) as s:
         boss = s.scalars(select_user("admin@demo.local")).one()
-        _, password = admin.invite_user(s, Actor(boss.id, "admin"), "new@example.org", "viewer", None)
+        _, password = invite_user(s, Actor(boss.id, "admin"), "new@example.org", "viewer", None)
     response = sign_in(client, "new@example.org", password)
     assert response.headers["Location"].endswith("/set-password")
     assert client.get("/").headers["Location"].endswith("/set-password")

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from dash_app.auth import SIGNED_IN_AT
-from models.admin import commands as admin
+from models.admin.users import reset_password, update_user
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Metric, MetricCategory, Period, Service, User
 from models.store.users import MAX_FAILURES
@@ -46,7 +46,7 @@ def _reset(factory, email: str) -> str:
     """The lead officer resets a user's password; returns the one-time password."""
     with unit_of_work(factory) as s:
         boss = s.scalars(select(User).where(User.email == "admin@demo.local")).one()
-        return admin.reset_password(s, Actor(boss.id, "admin"), _user_id(factory, email))
+        return reset_password(s, Actor(boss.id, "admin"), _user_id(factory, email))
 
 
 def _signed_in(client) -> bool:
@@ -185,7 +185,7 @@ def test_3_a_role_or_provider_change_or_deactivation_ends_sessions(client, demo_
         role, provider, active = {"role": ("viewer", None, True),
                                   "provider": ("provider", other, True),
                                   "deactivate": ("provider", user.provider_id, False)}[change]
-        admin.update_user(s, Actor(boss.id, "admin"), uid, role, provider, active)
+        update_user(s, Actor(boss.id, "admin"), uid, role, provider, active)
     assert not _signed_in(client)
 
 

@@ -99,7 +99,7 @@ def test_hostile_values_through_the_save_callback(signed_in, demo_factory):
 
 
 def test_hostile_names_through_admin(signed_in, demo_factory):
-    from callbacks.admin import save_provider
+    from callbacks.admin.providers import save_provider
 
     @FAST
     @given(name=st.text(max_size=300))
