@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from benchmarks import scale  # noqa: E402
-from benchmarks.dash_calls import csrf_token, overview_payload  # noqa: E402
 from benchmarks.timing import summary, timed  # noqa: E402
+from models.catalogue import scale  # noqa: E402
+from tests.helpers.dash_calls import overview_payload, page_csrf_token  # noqa: E402
 
 TODAY = dt.date(2026, 11, 25)
 YEAR, QUARTER = 2025, 2
@@ -100,7 +100,7 @@ def in_process(url: str, args: argparse.Namespace) -> dict:
     app = create_app(load_settings(database_url=url, today=TODAY.isoformat(), secret_key="b" * 40))
     tune_gc()  # as wsgi.py does for gunicorn's workers
     client = app.server.test_client()
-    token = csrf_token(client.get("/login").get_data(as_text=True))
+    token = page_csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"email": ADMIN, "password": PASSWORD, "csrf_token": token})
     dependencies = client.get("/_dash-dependencies").get_json()
     engine = make_engine(url)

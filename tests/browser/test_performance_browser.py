@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from selenium.webdriver.support.ui import Select
 
 from models.reporting.performance import COLUMNS
-from tests.browser.conftest import sign_in, start
+from tests.helpers.browser import sign_in, start
 
 pytestmark = pytest.mark.browser
 

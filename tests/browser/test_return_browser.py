@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from layouts import ids
-from tests.browser.conftest import sign_in, sign_out, start
+from tests.helpers.browser import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
 

@@ -84,7 +84,7 @@ def test_admin_gets_through(signed_in, demo_factory):
 
 
 def test_crafted_http_request_to_an_admin_callback_is_refused(demo_app, demo_factory):
-    from tests.callbacks.test_routes import sign_in
+    from tests.helpers.web import sign_in
 
     client = demo_app.server.test_client()
     sign_in(client, "viewer@demo.local")

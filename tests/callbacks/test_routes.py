@@ -6,29 +6,13 @@ import re
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.web import sign_in, sign_out
 
 
 @pytest.fixture
 def client(demo_app):
     return demo_app.server.test_client()
-
-
-def sign_in(client, email, password=DEMO_PASSWORD):
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": token})
-
-
-def csrf_token(client, path):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
-def sign_out(client):
-    """Sign-out is a POST with the CSRF token (the page at GET /logout holds the form)."""
-    return client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
 
 
 @pytest.mark.parametrize("path", ["/", "/overview", "/anything"])

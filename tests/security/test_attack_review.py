@@ -22,11 +22,11 @@ from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Metric, MetricCategory, Period, Service, User
 from models.store.users import MAX_FAILURES
 from tests import hostile_files
-from tests.callbacks.test_routes import csrf_token, sign_in, sign_out
-from tests.conftest import DEMO_PASSWORD
 from tests.factories import Actor
+from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.crafted import payload, server_callbacks
+from tests.helpers.web import csrf_token, sign_in, sign_out
 from tests.security.servers import free_port, parallel_wrong_passwords, start_redis, stop
-from tests.security.test_access_matrix import payload, server_callbacks
 
 PROVIDER = "safer-futures-support@demo.local"
 NEW_PASSWORD = "a-brand-new-password"
@@ -267,7 +267,7 @@ def test_5_parallel_wrong_passwords_on_a_threaded_server(db_url, demo_factory):
     from werkzeug.serving import make_server
 
     from dash_app.factory import create_app
-    from tests.conftest import settings_for
+    from tests.helpers.config import settings_for
 
     app = create_app(replace(settings_for(db_url), login_rate_limit="200 per minute"))
     server = make_server("127.0.0.1", free_port(), app.server, threaded=True)
@@ -314,7 +314,7 @@ def test_5_the_per_client_limit_is_shared_through_redis(db_url, demo_factory, re
     from dataclasses import replace
 
     from dash_app.factory import create_app
-    from tests.conftest import settings_for
+    from tests.helpers.config import settings_for
 
     app = create_app(replace(settings_for(db_url), cache_url=redis_url))
     app.server.extensions["monitor.limiter"].reset()  # one Redis serves both engines' runs
@@ -325,7 +325,7 @@ def test_5_sign_in_still_works_and_is_limited_when_redis_is_down(db_url, demo_fa
     from dataclasses import replace
 
     from dash_app.factory import create_app
-    from tests.conftest import settings_for
+    from tests.helpers.config import settings_for
 
     closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     app = create_app(replace(settings_for(db_url), cache_url=closed))

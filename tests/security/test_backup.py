@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 from dash_app import cli
 from models.store.base import Base
 from models.store.db import make_engine
-from tests.conftest import TODAY
+from tests.helpers.config import TODAY
 
 
 def _dump(url: str) -> dict[str, list]:

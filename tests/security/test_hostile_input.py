@@ -13,6 +13,7 @@ from layouts import ids
 from models.rules.validation import MetricDef, RawReturn, validate_return
 from models.store.db import unit_of_work
 from models.store.entities import Provider, Return
+from tests.helpers.returns import error_ids
 
 NASTY = st.one_of(
     st.text(max_size=60),
@@ -67,8 +68,6 @@ def test_zip_bombs_and_fake_workbooks_are_refused():
 
 
 def test_hostile_values_through_the_save_callback(signed_in, demo_factory):
-    from tests.callbacks.test_return_callbacks import error_ids
-
     with unit_of_work(demo_factory) as s:
         from models.store.entities import Metric, Period, Service
 

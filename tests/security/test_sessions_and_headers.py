@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from tests.callbacks.test_routes import sign_in, sign_out
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.web import sign_in, sign_out
 
 
 @pytest.fixture

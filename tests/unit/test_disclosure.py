@@ -21,7 +21,7 @@ from models.store.db import unit_of_work
 from models.store.entities import MetricCategory
 from tests import disclosure_attack as attack
 from tests import factories as f
-from tests.conftest import TODAY
+from tests.helpers.config import TODAY
 
 # --- the rules, by hand -------------------------------------------------------------------
 
