@@ -29,7 +29,7 @@ def return_world(tmp_path):
     from dash_app.factory import create_app
     from models.store.entities import Period
     from models.store.users import create_user
-    from tests import factories as f
+    from tests.helpers import factories as f
 
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     upgrade(url)

@@ -111,7 +111,7 @@ def test_deactivated_user_loses_their_session(client, demo_factory):
 def test_a_one_time_password_must_be_replaced_first(client, demo_app, demo_factory):
     from models.admin.users import invite_user
     from models.store.db import unit_of_work
-    from tests.factories import Actor
+    from tests.helpers.factories import Actor
 
     with unit_of_work(demo_factory) as s:
         boss = s.scalars(select_user("admin@demo.local")).one()

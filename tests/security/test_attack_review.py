@@ -21,12 +21,12 @@ from models.admin.users import reset_password, update_user
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Metric, MetricCategory, Period, Service, User
 from models.store.users import MAX_FAILURES
-from tests import hostile_files
-from tests.factories import Actor
+from tests.helpers import hostile_files
 from tests.helpers.config import DEMO_PASSWORD
 from tests.helpers.crafted import payload, server_callbacks
+from tests.helpers.factories import Actor
+from tests.helpers.servers import free_port, parallel_wrong_passwords, start_redis, stop
 from tests.helpers.web import csrf_token, sign_in, sign_out
-from tests.security.servers import free_port, parallel_wrong_passwords, start_redis, stop
 
 PROVIDER = "safer-futures-support@demo.local"
 NEW_PASSWORD = "a-brand-new-password"

@@ -19,9 +19,9 @@ from models.catalogue.demo import seed_demo
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.entities import Metric, Period, Return, ReturnValue, Service, User
 from models.store.migrate import upgrade
-from tests.factories import Actor
 from tests.helpers.config import DEMO_PASSWORD, TODAY
-from tests.security.servers import signed_in_session, start_gunicorn, stop, workers_of
+from tests.helpers.factories import Actor
+from tests.helpers.servers import signed_in_session, start_gunicorn, stop, workers_of
 
 BURST = 40
 COUNT_ONLY = ("Sanctuary scheme", "Substance misuse and mental health outreach",

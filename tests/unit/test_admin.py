@@ -19,7 +19,7 @@ from models.returns.store import load_return_view, save_return
 from models.rules.validation import RawReturn
 from models.rules.workflow import WorkflowError
 from models.store.entities import AuditEvent, Metric, Period, Return, User
-from tests import factories as f
+from tests.helpers import factories as f
 
 A = f.Actor
 

@@ -15,7 +15,7 @@ from models.reporting.performance import COLUMNS, build_performance_table
 from models.reporting.publication import row_masks, table_disclosure
 from models.store.db import unit_of_work
 from models.store.entities import Metric, Period, Provider, Return, ReturnValue, Service
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.config import TODAY
 
 PLANTED = '=HYPERLINK("http://x","y")'

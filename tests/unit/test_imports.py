@@ -9,7 +9,6 @@ lives inside them (a package is always initialised before its own modules run)."
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -266,14 +265,14 @@ def test_layers_import_downwards_only(repo):
     assert not problems, "Layer rules broken:\n" + "\n".join(problems)
 
 
-TEST_MODULE = re.compile(r"(^|\.)(test_[^.]*|conftest)$")
-
-
-def test_tests_share_helpers_through_tests_helpers_only(repo):
-    """A test module imports no other test module nor a conftest: shared helpers live in
-    tests/helpers/ (or are fixtures), so collecting one test never runs another's module."""
+def test_tests_share_code_only_through_tests_helpers(repo):
+    """Tests (and the benchmarks) import shared test code only from tests/helpers/; shared
+    fixtures come from a conftest. So no module imports a test module or a conftest, and
+    collecting one test never runs another's module."""
     problems = [f"{_where(repo, imp)}: {imp.importer} imports {imp.target}" for imp in repo.imports
-                if TEST_MODULE.search(imp.target) and imp.target in repo.modules]
+                if _under(imp.importer, ("tests", "benchmarks")) and imp.target in repo.modules
+                and _under(imp.target, ("tests",)) and imp.target != "tests"
+                and not _under(imp.target, ("tests.helpers",))]
     assert not problems, "\n".join(problems)
 
 

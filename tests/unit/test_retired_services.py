@@ -17,7 +17,7 @@ from models.reporting.service_figures import service_choices, service_figures
 from models.returns.store import load_return_view, returns_home, save_return
 from models.rules.validation import RawReturn
 from models.rules.workflow import WorkflowError
-from tests import factories as f
+from tests.helpers import factories as f
 
 TODAY = dt.date(2024, 11, 25)
 A = f.Actor
