@@ -2,7 +2,7 @@
 
 import sys
 
-from dash_app import create_app
+from dash_app.factory import create_app
 from dash_app.runtime import tune_gc
 from dash_app.settings import ConfigError
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from benchmarks.timing import machine
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "benchmarks" / "README.md"
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
@@ -131,8 +133,6 @@ def write_readme(markdown: str) -> None:
 
 
 def run_full(args: argparse.Namespace) -> None:
-    from benchmarks.run import machine
-
     server = _postgres_server()
     results = [_run("county", None, [])]
     if server:

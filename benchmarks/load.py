@@ -23,8 +23,8 @@ from pathlib import Path
 
 import brotli
 
-from benchmarks.dash_calls import csrf_token, encode, overview_payload, router_payload
 from benchmarks.timing import pct
+from tests.helpers.dash_calls import encode, overview_payload, page_csrf_token, router_payload
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWS = [("2025/26", q) for q in (1, 2)] + [("2024/25", q) for q in (1, 2, 3, 4)] + [
@@ -116,7 +116,7 @@ class Client:
 
     def sign_in(self, email: str, password: str) -> None:
         _, page = self.request("GET", "/login")
-        token = csrf_token(page.decode())
+        token = page_csrf_token(page.decode())
         form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
         status, _ = self.request("POST", "/login", form.encode(), "application/x-www-form-urlencoded")
         if status != 302:

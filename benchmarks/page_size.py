@@ -11,8 +11,8 @@ import shutil
 import tempfile
 import time
 
-from benchmarks.dash_calls import encode, overview_payload, router_payload
 from benchmarks.load import Client
+from tests.helpers.dash_calls import encode, overview_payload, router_payload
 
 SUM_TRANSFERRED = """
 const entries = performance.getEntriesByType('navigation').concat(

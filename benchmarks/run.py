@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -29,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from benchmarks import scale  # noqa: E402
-from benchmarks.dash_calls import csrf_token, overview_payload  # noqa: E402
 from benchmarks.timing import summary, timed  # noqa: E402
+from models.catalogue import scale  # noqa: E402
+from tests.helpers.dash_calls import overview_payload, page_csrf_token  # noqa: E402
 
 TODAY = dt.date(2026, 11, 25)
 YEAR, QUARTER = 2025, 2
@@ -59,25 +57,6 @@ def bare_sql(session: Session, year: int) -> list:
     return out
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    return f"{os.cpu_count()} cores ({cpu}){mem}, {system}"
-
-
 def prepare(url: str, which: str) -> tuple[dict, float | None]:
     """Migrate, then load the scale's data unless the database already holds it."""
     from models.store.db import make_engine
@@ -103,7 +82,7 @@ def prepare(url: str, which: str) -> tuple[dict, float | None]:
 
 def in_process(url: str, args: argparse.Namespace) -> dict:
     """Aggregation, table, Overview callback and exports, in this process."""
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from dash_app.runtime import tune_gc
     from dash_app.settings import load_settings
     from exports.build import build_export
@@ -123,7 +102,7 @@ def in_process(url: str, args: argparse.Namespace) -> dict:
     app = create_app(load_settings(database_url=url, today=TODAY.isoformat(), secret_key="b" * 40))
     tune_gc()  # as wsgi.py does for gunicorn's workers
     client = app.server.test_client()
-    token = csrf_token(client.get("/login").get_data(as_text=True))
+    token = page_csrf_token(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"email": ADMIN, "password": PASSWORD, "csrf_token": token})
     dependencies = client.get("/_dash-dependencies").get_json()
     engine = make_engine(url)

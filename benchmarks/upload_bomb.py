@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--code", default=str(ROOT), help="checkout whose models/ is measured")
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
-    from tests.hostile_files import million_row_workbook
+    from tests.helpers.hostile_files import million_row_workbook
 
     bomb = million_row_workbook(args.rows)
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:

@@ -104,8 +104,8 @@ def render_review(user) -> html.Div:  # noqa: ANN001
 
 
 def render_admin(user) -> html.Div:  # noqa: ANN001
-    from models.admin import commands as admin
     from models.admin import views as admin_views
+    from models.admin.settings import rag_rule_words
     from models.store.settings import disclosure_threshold, rag_thresholds
 
     years, year, _ = _year_and_quarter(None)
@@ -118,7 +118,7 @@ def render_admin(user) -> html.Div:  # noqa: ANN001
             "periods": admin_views.periods(session, user),
             "users": admin_views.users(session, user),
             "years": years, "year": year, "green": thresholds.green,
-            "amber": thresholds.amber, "rule": admin.rag_rule_words(session),
+            "amber": thresholds.amber, "rule": rag_rule_words(session),
             "threshold": disclosure_threshold(session),
         }
         return admin_page(data)  # built inside the session: it reads relationships

@@ -175,7 +175,8 @@ def set_password():  # noqa: ANN201
     """Change your password: after a one-time password (invited or reset users) this comes
     before anything else and needs no current password; otherwise the current one is
     needed. Every other session of the user ends; this one carries on."""
-    from models.admin.commands import AdminError, change_own_password
+    from models.admin.common import AdminError
+    from models.admin.users import change_own_password
 
     form = NewPasswordForm()
     forced = current_user.must_change_password

@@ -153,7 +153,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> str:
-    from dash_app import create_app
+    from dash_app.factory import create_app
 
     app = create_app(settings)
     from dash_app.runtime import tune_gc

@@ -8,10 +8,9 @@ from dash import html
 
 from layouts import ids
 from layouts.charts import data_table
-from models.admin.views import PeriodRow
+from models.admin.views import MetricRow, PeriodRow, ProviderRow, ServiceRow, UserRow
 from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
 from models.rules.formats import format_date
-from models.store.entities import Metric, Provider, Service, User
 
 NEW = "new"
 
@@ -34,27 +33,26 @@ def message(text: str, ok: bool = True) -> html.Div:
                     role="status" if ok else "alert")
 
 
-def provider_table(rows: list[Provider]) -> html.Table:
+def provider_table(rows: list[ProviderRow]) -> html.Table:
     return data_table("Providers", ["Provider", "Status"],
                       [[p.name, "Active" if p.active else "Retired"] for p in rows])
 
 
-def service_table(rows: list[Service]) -> html.Table:
+def service_table(rows: list[ServiceRow]) -> html.Table:
     return data_table("Services", ["Service", "Priority", "Workstream", "Provider", "Contract",
                                    "Annual value", "Status"],
-                      [[s.name, s.priority.name, s.workstream.name,
-                        s.provider.name if s.provider else "Not assigned",
+                      [[s.name, s.priority, s.workstream, s.provider or "Not assigned",
                         f"{format_date(s.contract_start) if s.contract_start else '—'} to "
                         f"{format_date(s.contract_end) if s.contract_end else '—'}",
                         f"£{s.annual_contract_value:,.0f}" if s.annual_contract_value else "",
                         "Active" if s.active else "Retired"] for s in rows])
 
 
-def metric_table(rows: list[Metric]) -> html.Table:
+def metric_table(rows: list[MetricRow]) -> html.Table:
     return data_table("Metrics", ["Metric", "Kind", "Unit", "Direction", "Categories", "Baseline",
                                   "Status"],
                       [[m.name, m.kind, m.unit, "Higher is better" if m.higher_is_better
-                        else "Lower is better", ", ".join(c.name for c in m.categories),
+                        else "Lower is better", ", ".join(m.categories),
                         f"{m.baseline_value:g} ({m.baseline_period})" if m.baseline_value is not None
                         else "", "Active" if m.active else "Retired"] for m in rows],
                       table_id="adm-metric-table")
@@ -66,9 +64,9 @@ def period_table(rows: list[PeriodRow]) -> html.Table:
                        for p in rows])
 
 
-def user_table(rows: list[User]) -> html.Table:
+def user_table(rows: list[UserRow]) -> html.Table:
     return data_table("Users", ["Email", "Role", "Provider", "Status"],
-                      [[u.email, u.role, u.provider.name if u.provider else "",
+                      [[u.email, u.role, u.provider or "",
                         ("Active" if u.active else "Deactivated")
                         + (" (must set a password)" if u.must_change_password else "")]
                        for u in rows], table_id="adm-user-table")
@@ -85,7 +83,7 @@ def _section(label: str, key: str, body: html.Div) -> html.Section:
                         **{"aria-label": label})
 
 
-def _services_tab(lk: dict, providers: list[Provider], services: list[Service]) -> html.Section:
+def _services_tab(lk: dict, providers: list[ProviderRow], services: list[ServiceRow]) -> html.Section:
     return _section("Providers and services", "services", html.Div([
         html.H2("Providers", className="h4 mt-3"),
         html.Div([
@@ -125,7 +123,7 @@ def _services_tab(lk: dict, providers: list[Provider], services: list[Service]) 
     ]))
 
 
-def _metrics_tab(services: list[Service]) -> html.Section:
+def _metrics_tab(services: list[ServiceRow]) -> html.Section:
     svc_options = options([(s.id, s.name) for s in services])
     return _section("Metrics", "metrics", html.Div([
         html.H2("Metrics", className="h4 mt-3"),
@@ -164,7 +162,7 @@ def _metrics_tab(services: list[Service]) -> html.Section:
     ]))
 
 
-def _targets_tab(services: list[Service], years: list[dict], year: str) -> html.Section:
+def _targets_tab(services: list[ServiceRow], years: list[dict], year: str) -> html.Section:
     svc_options = options([(s.id, s.name) for s in services])
     return _section("Targets", "targets", html.Div([
         html.H2("Targets", className="h4 mt-3"),
@@ -219,7 +217,7 @@ def _periods_tab(periods: list[PeriodRow]) -> html.Section:
     ]))
 
 
-def _users_tab(users: list[User], lk: dict) -> html.Section:
+def _users_tab(users: list[UserRow], lk: dict) -> html.Section:
     roles = [{"label": "Provider", "value": "provider"}, {"label": "Viewer (CWP member)", "value": "viewer"},
              {"label": "Admin (lead officer)", "value": "admin"}]
     provider_opts = [{"label": "None", "value": ""}, *options(lk["provider"])]

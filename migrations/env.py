@@ -7,7 +7,8 @@ import os
 from alembic import context
 
 from models.store import entities  # noqa: F401 - registers the tables on Base.metadata
-from models.store.db import Base, make_engine
+from models.store.base import Base
+from models.store.db import make_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or os.environ.get(

@@ -5,22 +5,17 @@ with REQUIRE_POSTGRES=1 (as in CI) its absence is an error, not a silent skip.""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from dash_app.settings import Settings
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.migrate import upgrade
-
-TODAY = dt.date(2026, 11, 25)
-DEMO_PASSWORD = "demo-password-for-tests"
-SECRET = "t" * 40
+from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
+from tests.helpers.databases import engines, fresh_database_url
 
 
 def pytest_setup_options():
@@ -37,48 +32,6 @@ def pytest_setup_options():
     return options
 
 
-def _engines() -> list[str]:
-    engines = ["sqlite"]
-    if os.environ.get("TEST_DATABASE_URL"):
-        engines.append("postgresql")
-    elif os.environ.get("REQUIRE_POSTGRES") == "1":
-        raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set.")
-    return engines
-
-
-def _reset_postgres(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def _worker_database(url: str) -> str:
-    """Under pytest-xdist each worker has a PostgreSQL database of its own (cwp_test_gw0, …),
-    created on first use, so workers never reset each other's schema."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return url
-    base = make_url(url)
-    name = f"{base.database}_{worker}"
-    engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
-
-
-def fresh_database_url(engine_name: str, tmp_path: Path) -> str:
-    """An empty database of the named engine, not yet migrated."""
-    if engine_name == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    url = _worker_database(os.environ["TEST_DATABASE_URL"])
-    _reset_postgres(url)
-    return url
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests share one worker under pytest-xdist (`--dist loadgroup`): each drives a
     Chromium of its own against a Dash server on a fixed port."""
@@ -87,7 +40,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
-@pytest.fixture(params=_engines())
+@pytest.fixture(params=engines())
 def engine_name(request: pytest.FixtureRequest) -> str:
     return request.param
 
@@ -125,13 +78,9 @@ def demo_factory(factory: sessionmaker[Session]) -> sessionmaker[Session]:
     return factory
 
 
-def settings_for(url: str) -> Settings:
-    return Settings(database_url=url, secret_key=SECRET, env="development", today=TODAY)
-
-
 @pytest.fixture
 def demo_app(db_url: str, demo_factory: sessionmaker[Session]):
-    from dash_app import create_app
+    from dash_app.factory import create_app
 
     return create_app(settings_for(db_url))
 
@@ -157,3 +106,17 @@ def signed_in(demo_app, demo_factory):
             yield
 
     return _as
+
+
+@pytest.fixture
+def sanctuary(demo_factory: sessionmaker[Session]) -> dict:
+    """The Sanctuary scheme's Q3 2026/27 (not started) return, and its form's fields."""
+    from sqlalchemy import select
+
+    from models.store.entities import Metric, Period, Service
+
+    with unit_of_work(demo_factory) as s:
+        svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
+        period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
+        metrics = s.scalars(select(Metric).where(Metric.service_id == svc.id)).all()
+        return {"service": svc.id, "period": period.id, "metrics": [m.id for m in metrics]}

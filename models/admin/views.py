@@ -1,7 +1,9 @@
-"""Read-only listings for the admin pages (admins only)."""
+"""Read-only listings for the admin pages (admins only), as plain rows: the pages shape
+them without reaching back into the database."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,16 +15,40 @@ from models.rules.periods import quarter_label
 from models.store.entities import Metric, Period, Priority, Provider, Service, User, Workstream
 
 
-def providers(session: Session, actor: Actor) -> list[Provider]:
+@dataclass(frozen=True)
+class ProviderRow:
+    id: int
+    name: str
+    active: bool
+
+
+def providers(session: Session, actor: Actor) -> list[ProviderRow]:
     require_admin(actor, "manage providers")
-    return list(session.scalars(select(Provider).order_by(Provider.name)))
+    return [ProviderRow(p.id, p.name, p.active)
+            for p in session.scalars(select(Provider).order_by(Provider.name))]
 
 
-def services(session: Session, actor: Actor) -> list[Service]:
+@dataclass(frozen=True)
+class ServiceRow:
+    id: int
+    name: str
+    priority: str
+    workstream: str
+    provider: str | None  # None: not assigned yet
+    contract_start: dt.date | None
+    contract_end: dt.date | None
+    annual_contract_value: float | None
+    active: bool
+
+
+def services(session: Session, actor: Actor) -> list[ServiceRow]:
     require_admin(actor, "manage services")
-    return list(session.scalars(select(Service).options(
-        selectinload(Service.provider), selectinload(Service.priority),
-        selectinload(Service.workstream)).order_by(Service.display_order)))
+    return [ServiceRow(s.id, s.name, s.priority.name, s.workstream.name,
+                       s.provider.name if s.provider else None, s.contract_start, s.contract_end,
+                       s.annual_contract_value, s.active)
+            for s in session.scalars(select(Service).options(
+                selectinload(Service.provider), selectinload(Service.priority),
+                selectinload(Service.workstream)).order_by(Service.display_order))]
 
 
 def lookups(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
@@ -35,11 +61,27 @@ def lookups(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
     }
 
 
-def metrics(session: Session, actor: Actor, service_id: int) -> list[Metric]:
+@dataclass(frozen=True)
+class MetricRow:
+    id: int
+    name: str
+    kind: str
+    unit: str
+    higher_is_better: bool
+    categories: tuple[str, ...]
+    baseline_value: float | None
+    baseline_period: str | None
+    active: bool
+
+
+def metrics(session: Session, actor: Actor, service_id: int) -> list[MetricRow]:
     require_admin(actor, "manage metrics")
-    return list(session.scalars(select(Metric).where(Metric.service_id == service_id)
-                                .options(selectinload(Metric.categories))
-                                .order_by(Metric.display_order, Metric.id)))
+    return [MetricRow(m.id, m.name, m.kind, m.unit, m.higher_is_better,
+                      tuple(c.name for c in m.categories), m.baseline_value, m.baseline_period,
+                      m.active)
+            for m in session.scalars(select(Metric).where(Metric.service_id == service_id)
+                                     .options(selectinload(Metric.categories))
+                                     .order_by(Metric.display_order, Metric.id))]
 
 
 @dataclass
@@ -58,9 +100,21 @@ def periods(session: Session, actor: Actor) -> list[PeriodRow]:
             for p in session.scalars(select(Period).order_by(Period.year.desc(), Period.quarter.desc()))]
 
 
-def users(session: Session, actor: Actor) -> list[User]:
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    email: str
+    role: str
+    provider: str | None
+    active: bool
+    must_change_password: bool
+
+
+def users(session: Session, actor: Actor) -> list[UserRow]:
     require_admin(actor, "manage users")
-    return list(session.scalars(select(User).options(selectinload(User.provider)).order_by(User.email)))
+    return [UserRow(u.id, u.email, u.role, u.provider.name if u.provider else None, u.active,
+                    u.must_change_password)
+            for u in session.scalars(select(User).options(selectinload(User.provider)).order_by(User.email))]
 
 
 def get(session: Session, actor: Actor, model: type, record_id: int):  # noqa: ANN201

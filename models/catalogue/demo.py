@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.admin.commands import slugify
+from models.admin.providers import slugify
 from models.catalogue.strategy import seed_catalogue
 from models.rules.periods import Quarter, financial_year_of, is_due
 from models.store.entities import (
@@ -66,8 +66,9 @@ _CONTRACT_VALUES = {
 # Services with no targets at all, so the app's "no target" states have something to show.
 _NO_TARGETS = {"Place-based approach (Highfields, Doxey)"}
 _STARTS_LATER = {"Place-based approach (Highfields, Doxey)": Quarter(2021, 1)}
-# States for the latest due quarter, by service order, so every state appears.
-_LATEST_STATES = ["approved", "submitted", "returned", "draft", None, "approved",
+# States for the latest due quarter, by service order, so every state appears (the scale
+# data in models/catalogue/scale.py spreads its clones over them the same way).
+LATEST_STATES = ["approved", "submitted", "returned", "draft", None, "approved",
                   "submitted", "approved"]
 
 _HIGHLIGHTS = [
@@ -224,7 +225,7 @@ def seed_demo(session: Session, password: str, today: dt.date, seed: int = 20201
             if (period.year, period.quarter) < (start.year, start.quarter):
                 continue
             if period is latest_due:
-                state = _LATEST_STATES[s_index % len(_LATEST_STATES)]
+                state = LATEST_STATES[s_index % len(LATEST_STATES)]
             elif not is_due(Quarter(period.year, period.quarter), today, period):
                 state = "draft" if s_index % 2 == 0 else None
             else:

@@ -7,11 +7,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-
-class Base(DeclarativeBase):
-    pass
+from models.store.data_version import install
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API types vary
@@ -25,8 +23,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; creates the SQLite file's folder when needed."""
-    from models.store.data_version import install  # entities import this module: import late
-
     install()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]

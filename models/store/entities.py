@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.store.db import Base
+from models.store.base import Base
 
 ROLES = ("provider", "viewer", "admin")
 RETURN_STATES = ("draft", "submitted", "approved", "returned")

@@ -5,13 +5,13 @@ import pytest
 from models.catalogue.demo import seed_demo
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.migrate import upgrade
-from tests.conftest import DEMO_PASSWORD, TODAY, settings_for
+from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
 
 
 @pytest.fixture
 def browser_app(tmp_path):
     """The app on a demo SQLite database (browser tests run once, not per engine)."""
-    from dash_app import create_app
+    from dash_app.factory import create_app
 
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     upgrade(url)
@@ -22,37 +22,14 @@ def browser_app(tmp_path):
     return create_app(settings_for(url))
 
 
-def start(dash_duo, app) -> str:
-    """Start the app; the root redirects anonymous users, so don't wait on a Dash page yet."""
-    dash_duo.start_server(app, navigate=False)
-    return dash_duo.server.url
-
-
-def sign_in(dash_duo, email: str, password: str = DEMO_PASSWORD) -> None:
-    dash_duo.driver.get(dash_duo.server.url + "/login")
-    dash_duo.wait_for_element("#email").send_keys(email)
-    dash_duo.find_element("#password").send_keys(password)
-    dash_duo.find_element("#sign-in").click()
-
-
-def sign_out(dash_duo) -> None:
-    """The header's Sign out button: a POST with the CSRF token, back to the sign-in page."""
-    from selenium.webdriver.common.keys import Keys
-
-    button = dash_duo.wait_for_element("#sign-out")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.send_keys(Keys.ENTER)  # as a keyboard user would; the form posts
-    dash_duo.wait_for_element("#sign-in")
-
-
 @pytest.fixture
 def return_world(tmp_path):
     """Demo data plus a small service of a new provider, to enter a whole return through
     the browser: one count with two categories, and one outcome rate."""
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from models.store.entities import Period
     from models.store.users import create_user
-    from tests import factories as f
+    from tests.helpers import factories as f
 
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     upgrade(url)
@@ -77,7 +54,7 @@ def return_world(tmp_path):
 @pytest.fixture
 def app_and_factory(tmp_path):
     """The demo app and a session factory on its database, for tests that check the rows."""
-    from dash_app import create_app
+    from dash_app.factory import create_app
 
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     upgrade(url)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models.store.db import unit_of_work
 from models.store.entities import Metric, Period, Service
-from tests.browser.conftest import sign_in, sign_out, start
+from tests.helpers.browser import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ reload restores them, and each data table matches its chart."""
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import sign_in, start
+from tests.helpers.browser import sign_in, start
 
 pytestmark = pytest.mark.browser
 

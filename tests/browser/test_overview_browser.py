@@ -3,7 +3,7 @@
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import sign_in, start
+from tests.helpers.browser import sign_in, start
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from selenium.webdriver.support.ui import Select
 
 from models.reporting.performance import COLUMNS
 from models.rules.rag import look_of
-from tests.browser.conftest import sign_in, start
+from tests.helpers.browser import sign_in, start
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from layouts import ids
 from layouts.return_form import error_slot_id
 from models.rules.validation import FieldKey
-from tests.browser.conftest import sign_in, sign_out, start
+from tests.helpers.browser import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from callbacks.router import display_page
 from callbacks.service import update_service
 from models.store.db import unit_of_work
 from models.store.entities import Service
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers.config import DEMO_PASSWORD
 
 OWNER = "safer-futures-support@demo.local"  # delivers the ISVA service
 ISVA = "Independent Sexual Violence Advisor (ISVA)"

@@ -8,8 +8,8 @@ import re
 
 import brotli
 
-from benchmarks.dash_calls import overview_payload
-from tests.callbacks.test_routes import sign_in
+from tests.helpers.dash_calls import overview_payload
+from tests.helpers.web import sign_in
 
 
 def _client(demo_app):

@@ -111,8 +111,8 @@ def test_summary_counts_match_the_table(demo_factory):
     from models.reporting.overview import OverviewFilters, rag_summary
     from models.reporting.performance import build_performance_table
     from models.store.db import unit_of_work
-    from tests.conftest import TODAY
-    from tests.factories import Actor
+    from tests.helpers.config import TODAY
+    from tests.helpers.factories import Actor
 
     for year, quarter in ((2021, 2), (2025, 3), (2026, 2)):
         with unit_of_work(demo_factory) as s:

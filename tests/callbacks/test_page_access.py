@@ -60,7 +60,7 @@ def test_the_lead_officer_opens_both_pages_without_a_refusal(signed_in, demo_fac
 @pytest.mark.parametrize("who, offered", [
     ("admin@demo.local", True), ("viewer@demo.local", False), (PROVIDER_A, False), (PROVIDER_B, False)])
 def test_navigation_offers_the_pages_the_user_may_open(signed_in, who, offered):
-    from dash_app import _layout
+    from dash_app.factory import _layout
 
     with signed_in(who):
         nav = str(_layout())

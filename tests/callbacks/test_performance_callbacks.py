@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from callbacks.performance import update_performance
-from tests.callbacks.test_routes import sign_in
+from tests.helpers.web import sign_in
 
 
 def test_rows_and_links_as_each_role(signed_in):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from benchmarks.dash_calls import overview_payload, router_payload
 from models.store.db import unit_of_work
 from models.store.entities import Metric, Target
-from tests.callbacks.test_routes import sign_in
+from tests.helpers.dash_calls import overview_payload, router_payload
+from tests.helpers.web import sign_in
 
 PROVIDER = "safer-futures-support@demo.local"
 

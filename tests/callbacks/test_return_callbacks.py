@@ -9,24 +9,13 @@ from callbacks.return_requests import SentForm
 from callbacks.returns import handle_review, handle_save
 from callbacks.router import display_page
 from layouts import ids
-from models.rules.validation import FieldKey
 from models.store.db import unit_of_work
-from models.store.entities import AuditEvent, Metric, Period, Return, Service
-from tests.callbacks.test_routes import sign_in
+from models.store.entities import AuditEvent, Period, Return, Service
+from tests.helpers.returns import OWNER, error_ids, save_payload
+from tests.helpers.web import sign_in
 
-OWNER = "safer-futures-support@demo.local"
 OTHER = "riverside-boxing-academy@demo.local"
 ROLES = [None, OWNER, OTHER, "viewer@demo.local", "admin@demo.local"]
-
-
-@pytest.fixture
-def sanctuary(demo_factory):
-    """The Sanctuary scheme's Q3 2026/27 (not started) return, and its form's fields."""
-    with unit_of_work(demo_factory) as s:
-        svc = s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one()
-        period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
-        metrics = s.scalars(select(Metric).where(Metric.service_id == svc.id)).all()
-        return {"service": svc.id, "period": period.id, "metrics": [m.id for m in metrics]}
 
 
 def form_for(w, value="5", version=0, confirmed=False):
@@ -34,10 +23,6 @@ def form_for(w, value="5", version=0, confirmed=False):
     counts = ([value] * len(w["metrics"]), [{"type": ids.COUNT, "metric": m} for m in w["metrics"]])
     return SentForm({"count": counts}, error_ids(w), {"service": w["service"], "period": w["period"]},
                     version, confirmed)
-
-
-def error_ids(w):
-    return [{"type": ids.FIELD_ERROR, "field": FieldKey.count(m).text} for m in w["metrics"]]
 
 
 def _returns(factory, w):
@@ -113,30 +98,6 @@ def _router_payload(path, search):
             "changedPropIds": ["url.pathname"]}
 
 
-def _save_payload(app, w, service_id, period_id):
-    key = next(k for k in app.callback_map if "rv-summary.children" in k)
-    counts = [{"id": {"type": ids.COUNT, "metric": m}, "property": "value", "value": "7"}
-              for m in w["metrics"]]
-    count_ids = [{"id": c["id"], "property": "id", "value": c["id"]} for c in counts]
-    errors = [{"id": e, "property": "id", "value": e} for e in error_ids(w)]
-    return {
-        "output": key,
-        "outputs": [{"id": "rv-summary", "property": "children"},
-                    [{"id": e["id"], "property": "children"} for e in errors],
-                    [{"id": c["id"], "property": "invalid"} for c in counts], [], [], [], [],
-                    {"id": "rv-version", "property": "data"}, {"id": "rv-status", "property": "children"},
-                    {"id": "rv-save", "property": "disabled"}, {"id": "rv-submit", "property": "disabled"}],
-        "inputs": [{"id": "rv-save", "property": "n_clicks", "value": 1},
-                   {"id": "rv-submit", "property": "n_clicks", "value": None}],
-        "state": [counts, count_ids, [], [], [], [], [], [], [], [], errors,
-                  {"id": "rv-context", "property": "data",
-                   "value": {"service": service_id, "period": period_id}},
-                  {"id": "rv-version", "property": "data", "value": 0},
-                  {"id": "rv-confirm", "property": "value", "value": False}],
-        "changedPropIds": ["rv-save.n_clicks"],
-    }
-
-
 MALFORMED = {
     "a count's id with a text id": ({"type": ids.COUNT, "metric": "1-2"}, None),
     "a count's id with a boolean": ({"type": ids.COUNT, "metric": True}, None),
@@ -187,7 +148,7 @@ def test_a_crafted_http_request_with_a_malformed_field_id_gets_a_message_not_a_5
     w = sanctuary
     client = demo_app.server.test_client()
     sign_in(client, OWNER)
-    payload = _save_payload(demo_app, w, w["service"], w["period"])
+    payload = save_payload(demo_app, w, w["service"], w["period"])
     slots = payload["state"][10]
     slots[0]["id"] = slots[0]["value"] = {"type": ids.FIELD_ERROR, "field": "../../count-1"}
     payload["outputs"][1][0]["id"] = slots[0]["id"]
@@ -208,7 +169,7 @@ def test_crafted_http_requests_naming_another_providers_return_are_refused(
     assert opened.status_code == 200
     assert "You do not have access to that service." in opened.get_data(as_text=True)
     saved = client.post("/_dash-update-component",
-                        json=_save_payload(demo_app, w, w["service"], w["period"]))
+                        json=save_payload(demo_app, w, w["service"], w["period"]))
     body = saved.get_data(as_text=True)
     assert saved.status_code == 200, body
     assert "You do not have access to that service." in body
@@ -217,7 +178,7 @@ def test_crafted_http_requests_naming_another_providers_return_are_refused(
     # The same crafted request from the owner goes through: the refusal was about the user.
     owner = demo_app.server.test_client()
     sign_in(owner, OWNER)
-    ok = owner.post("/_dash-update-component", json=_save_payload(demo_app, w, w["service"], w["period"]))
+    ok = owner.post("/_dash-update-component", json=save_payload(demo_app, w, w["service"], w["period"]))
     assert "Draft saved" in json.dumps(ok.get_json())
     assert _returns(demo_factory, w) == 1
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from callbacks.returns import handle_upload
 from models.store.db import unit_of_work
 from models.store.entities import Metric, Period, Return, ReturnValue, Service
-from tests.callbacks.test_routes import sign_in
+from tests.helpers.web import sign_in
 
 OWNER = "safer-futures-support@demo.local"
 OTHER = "riverside-boxing-academy@demo.local"

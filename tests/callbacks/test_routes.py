@@ -6,29 +6,13 @@ import re
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.web import sign_in, sign_out
 
 
 @pytest.fixture
 def client(demo_app):
     return demo_app.server.test_client()
-
-
-def sign_in(client, email, password=DEMO_PASSWORD):
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": token})
-
-
-def csrf_token(client, path):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
-def sign_out(client):
-    """Sign-out is a POST with the CSRF token (the page at GET /logout holds the form)."""
-    return client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
 
 
 @pytest.mark.parametrize("path", ["/", "/overview", "/anything"])
@@ -125,13 +109,13 @@ def test_deactivated_user_loses_their_session(client, demo_factory):
 
 
 def test_a_one_time_password_must_be_replaced_first(client, demo_app, demo_factory):
-    from models.admin import commands as admin
+    from models.admin.users import invite_user
     from models.store.db import unit_of_work
-    from tests.factories import Actor
+    from tests.helpers.factories import Actor
 
     with unit_of_work(demo_factory) as s:
         boss = s.scalars(select_user("admin@demo.local")).one()
-        _, password = admin.invite_user(s, Actor(boss.id, "admin"), "new@example.org", "viewer", None)
+        _, password = invite_user(s, Actor(boss.id, "admin"), "new@example.org", "viewer", None)
     response = sign_in(client, "new@example.org", password)
     assert response.headers["Location"].endswith("/set-password")
     assert client.get("/").headers["Location"].endswith("/set-password")

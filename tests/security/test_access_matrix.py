@@ -4,12 +4,10 @@ with no decision below fails the test, so a new one cannot slip in unexamined.""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from dash._utils import split_callback_id
 
-from tests.callbacks.test_routes import sign_in
+from tests.helpers.crafted import payload, server_callbacks
+from tests.helpers.web import sign_in
 
 # Each server callback (by the start of its output key) and who may get data from it.
 #   signed-in: any signed-in user; the callback scopes what it returns (providers see theirs).
@@ -42,22 +40,6 @@ DECISIONS = {
     "..adm-rag-msg.children": "admin",
     "adm-aud-list.children": "admin",
 }
-# Values that point at real records, so an allowed call returns real data.
-SAMPLES = {
-    "value": "1", "n_clicks": 1, "data": {"service": 1, "period": 1},
-    "contents": None, "filename": None, "rowData": [],
-}
-SPECIFIC = {
-    ("overview-year", "value"): "2025/26", ("overview-quarter", "value"): "Q3",
-    ("service-year", "value"): "2025/26", ("priority-year", "value"): "2025/26",
-    ("priority-quarter", "value"): "Q3", ("submissions-year", "value"): "2025/26",
-    ("perf-year", "value"): "2025/26", ("perf-quarter", "value"): "Q3",
-    ("adm-tgt-year", "value"): "2025/26", ("url", "pathname"): "/admin",
-    ("rv-reopen-reason", "value"): "crafted", ("adm-rag-green", "value"): "50",
-    ("adm-rag-amber", "value"): "10", ("adm-prov-name", "value"): "Crafted Provider",
-    ("adm-per-year", "value"): "2031/32", ("rq-comment", "value"): "x", ("rq-version", "data"): 1,
-    ("rv-version", "data"): 0, ("rv-confirm", "value"): False,
-}
 REFUSALS = ("Only the lead officer", "You do not have access", "You cannot change")
 ROLES = {"anonymous": None, "provider A": "safer-futures-support@demo.local",
          "provider B": "riverside-boxing-academy@demo.local", "viewer": "viewer@demo.local",
@@ -68,43 +50,6 @@ def decision_for(key: str) -> str:
     matches = [policy for prefix, policy in DECISIONS.items() if key.startswith(prefix)]
     assert len(matches) == 1, f"callback {key[:80]} needs exactly one access decision"
     return matches[0]
-
-
-def _concrete(pattern: dict) -> dict:
-    """A crafted id for a pattern: record 1 (someone's, not necessarily the caller's); a
-    field named as the page names it (a narrative field's input, or metric 1's error slot),
-    so the request reaches the access decision rather than being refused as malformed."""
-    field = "highlights" if pattern.get("type") == "rv-text" else "count-1"
-    return {k: ((field if k == "field" else 1) if v == ["ALL"] else v) for k, v in pattern.items()}
-
-
-def _item(spec: dict) -> dict | list:
-    component, prop = spec["id"], spec["property"]
-    if component.startswith("{"):
-        concrete = _concrete(json.loads(component))
-        value = concrete if prop == "id" else SPECIFIC.get((concrete["type"], prop), SAMPLES.get(prop))
-        return [{"id": concrete, "property": prop, "value": value}]
-    value = SPECIFIC.get((component, prop), SAMPLES.get(prop))
-    return {"id": component, "property": prop, "value": value}
-
-
-def payload(key: str, entry: dict) -> dict:
-    outputs = split_callback_id(key)
-    outputs = outputs if isinstance(outputs, list) else [outputs]
-    shaped = [[{"id": _concrete(json.loads(o["id"])), "property": o["property"]}]
-              if o["id"].startswith("{") else {"id": o["id"], "property": o["property"].split("@")[0]}
-              for o in outputs]
-    inputs = [_item(i) for i in entry["inputs"]]
-    first = inputs[0] if isinstance(inputs[0], dict) else inputs[0][0]
-    first_id = json.dumps(first["id"], sort_keys=True, separators=(",", ":")) if isinstance(
-        first["id"], dict) else first["id"]
-    return {"output": key, "outputs": shaped if len(shaped) > 1 else shaped[0],
-            "inputs": inputs, "state": [_item(s) for s in entry["state"]],
-            "changedPropIds": [f"{first_id}.{first['property']}"]}
-
-
-def server_callbacks(app) -> dict:
-    return {k: v for k, v in app.callback_map.items() if v.get("callback") is not None}
 
 
 def test_every_callback_has_a_decision(demo_app):
@@ -139,9 +84,3 @@ def test_access_matrix(demo_app, role):
         checked += 1
     assert checked == (0 if role == "anonymous" else len(server_callbacks(demo_app)))
 
-
-def test_matrix_size(demo_app):
-    """For the record: callbacks × roles checked by the matrix above."""
-    n = len(server_callbacks(demo_app))
-    print(json.dumps({"callbacks": n, "roles": len(ROLES), "checks": n * len(ROLES)}))
-    assert n * len(ROLES) >= 125

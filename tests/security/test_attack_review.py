@@ -17,16 +17,16 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from dash_app.auth import SIGNED_IN_AT
-from models.admin import commands as admin
+from models.admin.users import reset_password, update_user
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Metric, MetricCategory, Period, Service, User
 from models.store.users import MAX_FAILURES
-from tests import hostile_files
-from tests.callbacks.test_routes import csrf_token, sign_in, sign_out
-from tests.conftest import DEMO_PASSWORD
-from tests.factories import Actor
-from tests.security.servers import free_port, parallel_wrong_passwords, start_redis, stop
-from tests.security.test_access_matrix import payload, server_callbacks
+from tests.helpers import hostile_files
+from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.crafted import payload, server_callbacks
+from tests.helpers.factories import Actor
+from tests.helpers.servers import free_port, parallel_wrong_passwords, start_redis, stop
+from tests.helpers.web import csrf_token, sign_in, sign_out
 
 PROVIDER = "safer-futures-support@demo.local"
 NEW_PASSWORD = "a-brand-new-password"
@@ -46,7 +46,7 @@ def _reset(factory, email: str) -> str:
     """The lead officer resets a user's password; returns the one-time password."""
     with unit_of_work(factory) as s:
         boss = s.scalars(select(User).where(User.email == "admin@demo.local")).one()
-        return admin.reset_password(s, Actor(boss.id, "admin"), _user_id(factory, email))
+        return reset_password(s, Actor(boss.id, "admin"), _user_id(factory, email))
 
 
 def _signed_in(client) -> bool:
@@ -185,7 +185,7 @@ def test_3_a_role_or_provider_change_or_deactivation_ends_sessions(client, demo_
         role, provider, active = {"role": ("viewer", None, True),
                                   "provider": ("provider", other, True),
                                   "deactivate": ("provider", user.provider_id, False)}[change]
-        admin.update_user(s, Actor(boss.id, "admin"), uid, role, provider, active)
+        update_user(s, Actor(boss.id, "admin"), uid, role, provider, active)
     assert not _signed_in(client)
 
 
@@ -266,8 +266,8 @@ def test_5_parallel_wrong_passwords_on_a_threaded_server(db_url, demo_factory):
 
     from werkzeug.serving import make_server
 
-    from dash_app import create_app
-    from tests.conftest import settings_for
+    from dash_app.factory import create_app
+    from tests.helpers.config import settings_for
 
     app = create_app(replace(settings_for(db_url), login_rate_limit="200 per minute"))
     server = make_server("127.0.0.1", free_port(), app.server, threaded=True)
@@ -313,8 +313,8 @@ def redis_url(tmp_path_factory):
 def test_5_the_per_client_limit_is_shared_through_redis(db_url, demo_factory, redis_url):
     from dataclasses import replace
 
-    from dash_app import create_app
-    from tests.conftest import settings_for
+    from dash_app.factory import create_app
+    from tests.helpers.config import settings_for
 
     app = create_app(replace(settings_for(db_url), cache_url=redis_url))
     app.server.extensions["monitor.limiter"].reset()  # one Redis serves both engines' runs
@@ -324,8 +324,8 @@ def test_5_the_per_client_limit_is_shared_through_redis(db_url, demo_factory, re
 def test_5_sign_in_still_works_and_is_limited_when_redis_is_down(db_url, demo_factory):
     from dataclasses import replace
 
-    from dash_app import create_app
-    from tests.conftest import settings_for
+    from dash_app.factory import create_app
+    from tests.helpers.config import settings_for
 
     closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     app = create_app(replace(settings_for(db_url), cache_url=closed))
@@ -445,7 +445,7 @@ def test_10_responses_with_data_are_not_stored(demo_app, client):
 
 
 def test_10_production_sends_hsts_behind_a_tls_proxy(db_url, demo_factory):
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from dash_app.settings import Settings
 
     app = create_app(Settings(database_url=db_url, secret_key="p" * 40, env="production"))

@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import inspect, text
 
 from dash_app import cli
-from models.store.db import Base, make_engine
-from tests.conftest import TODAY
+from models.store.base import Base
+from models.store.db import make_engine
+from tests.helpers.config import TODAY
 
 
 def _dump(url: str) -> dict[str, list]:

@@ -14,14 +14,14 @@ import pytest
 import requests
 from sqlalchemy import func, select, text
 
-from models.admin import commands as admin
+from models.admin.periods import generate_year
 from models.catalogue.demo import seed_demo
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.entities import Metric, Period, Return, ReturnValue, Service, User
 from models.store.migrate import upgrade
-from tests.conftest import DEMO_PASSWORD, TODAY
-from tests.factories import Actor
-from tests.security.servers import signed_in_session, start_gunicorn, stop, workers_of
+from tests.helpers.config import DEMO_PASSWORD, TODAY
+from tests.helpers.factories import Actor
+from tests.helpers.servers import signed_in_session, start_gunicorn, stop, workers_of
 
 BURST = 40
 COUNT_ONLY = ("Sanctuary scheme", "Substance misuse and mental health outreach",
@@ -37,7 +37,7 @@ def server(empty_db_url, tmp_path):
         seed_demo(s, DEMO_PASSWORD, TODAY)
         boss = s.scalars(select(User).where(User.email == "admin@demo.local")).one()
         for year in (2030, 2031, 2032, 2033):
-            admin.generate_year(s, Actor(boss.id, "admin"), year)
+            generate_year(s, Actor(boss.id, "admin"), year)
     url, proc = start_gunicorn(empty_db_url, tmp_path / "gunicorn.log")
     yield url, proc, factory, empty_db_url
     stop(proc)

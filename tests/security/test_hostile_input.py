@@ -3,6 +3,8 @@ and script, random files. Never a 500 or a traceback, never a refused value stor
 
 import io
 
+import pytest
+from dash import no_update
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -14,6 +16,7 @@ from layouts import ids
 from models.rules.validation import MetricDef, RawReturn, validate_return
 from models.store.db import unit_of_work
 from models.store.entities import Provider, Return
+from tests.helpers.returns import OWNER, error_ids
 
 NASTY = st.one_of(
     st.text(max_size=60),
@@ -46,10 +49,11 @@ def test_validation_never_raises_and_only_accepts_whole_numbers(count, a, b, num
 @FAST
 @given(data=st.binary(max_size=4096))
 def test_random_files_get_a_sentence_not_a_crash(data):
-    try:
+    """Random bytes are never a usable template: refused with a sentence, never let through
+    and never another exception."""
+    with pytest.raises(TemplateError) as refused:
         read_template(data)
-    except TemplateError as exc:
-        assert str(exc).endswith(".")
+    assert str(refused.value)[:1].isupper() and str(refused.value).endswith(".")
 
 
 def test_zip_bombs_and_fake_workbooks_are_refused():
@@ -68,8 +72,6 @@ def test_zip_bombs_and_fake_workbooks_are_refused():
 
 
 def test_hostile_values_through_the_save_callback(signed_in, demo_factory):
-    from tests.callbacks.test_return_callbacks import error_ids
-
     with unit_of_work(demo_factory) as s:
         from models.store.entities import Metric, Period, Service
 
@@ -101,7 +103,7 @@ def test_hostile_values_through_the_save_callback(signed_in, demo_factory):
 
 
 def test_hostile_names_through_admin(signed_in, demo_factory):
-    from callbacks.admin import save_provider
+    from callbacks.admin.providers import save_provider
 
     @FAST
     @given(name=st.text(max_size=300))
@@ -116,14 +118,41 @@ def test_hostile_names_through_admin(signed_in, demo_factory):
         assert s.scalar(select(func.count()).select_from(Provider)) >= 5
 
 
-def test_hostile_uploads_through_the_callback(signed_in, demo_factory):
+def _text(component) -> str:
+    """The words a component shows, its children's included."""
+    if component is None or isinstance(component, (str, int, float)):
+        return "" if component is None else str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(_text(c) for c in component)
+    return _text(getattr(component, "children", None))
+
+
+def _stored(factory, w) -> int:
+    with unit_of_work(factory) as s:
+        return s.scalar(select(func.count()).select_from(Return).where(
+            Return.service_id == w["service"], Return.period_id == w["period"]))
+
+
+def test_hostile_uploads_through_the_callback(signed_in, demo_factory, sanctuary):
+    """Random files uploaded to the owner's own return (so a file that got through would be
+    saved) get a sentence back, and the return stays unsaved."""
     import base64
+
+    w = sanctuary
+    context = {"service": w["service"], "period": w["period"]}
+    assert _stored(demo_factory, w) == 0
 
     @FAST
     @given(data=st.binary(max_size=2048), header=st.sampled_from(["data:;base64,", "", "x,"]))
     def run(data, header):
-        with signed_in("safer-futures-support@demo.local"):
-            handle_upload(header + base64.b64encode(data).decode(), "f.xlsx",
-                          {"service": 1, "period": 1}, 0)
+        contents = header + base64.b64encode(data).decode()
+        with signed_in(OWNER):
+            out = handle_upload(contents, "f.xlsx", context, 0)
+        if not contents:  # nothing chosen: nothing to say
+            assert out is no_update
+            return
+        words = _text(out)
+        assert words.rstrip().endswith(".") and "Traceback" not in words, words
+        assert _stored(demo_factory, w) == 0
 
     run()

@@ -15,9 +15,10 @@ from models.catalogue.demo import seed_demo
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.migrate import upgrade
 from models.store.users import MAX_FAILURES
-from tests import hostile_files
-from tests.conftest import DEMO_PASSWORD, TODAY, _engines, fresh_database_url
-from tests.security.servers import (
+from tests.helpers import hostile_files
+from tests.helpers.config import DEMO_PASSWORD, TODAY
+from tests.helpers.databases import engines, fresh_database_url
+from tests.helpers.servers import (
     parallel_wrong_passwords,
     signed_in_session,
     start_gunicorn,
@@ -28,7 +29,7 @@ from tests.security.servers import (
 PARALLEL = 20
 
 
-@pytest.fixture(scope="module", params=_engines())
+@pytest.fixture(scope="module", params=engines())
 def server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"gunicorn-{request.param}")
     db_url = fresh_database_url(request.param, folder)

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from tests.callbacks.test_routes import sign_in, sign_out
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.web import sign_in, sign_out
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_session_cookie_flags_and_idle_timeout(demo_app, client):
 
 
 def test_production_cookies_are_secure(tmp_path, db_url, demo_factory):
-    from dash_app import create_app
+    from dash_app.factory import create_app
     from dash_app.settings import Settings
 
     app = create_app(Settings(database_url=db_url, secret_key="p" * 40, env="production"))

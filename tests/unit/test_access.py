@@ -31,7 +31,7 @@ from models.access import (
     visible_services,
 )
 from models.store.entities import Return, Service, User
-from tests import factories as f
+from tests.helpers import factories as f
 
 A, B = 10, 20  # provider ids
 ADMIN = f.Actor(1, "admin")

@@ -6,13 +6,21 @@ import pytest
 from sqlalchemy import func, select
 
 from models.access import AccessRefused
-from models.admin import commands as admin
+from models.admin.audit import audit_log
+from models.admin.common import AdminError
+from models.admin.metrics import MetricForm, delete_metric, retire_metric, save_metric
+from models.admin.periods import generate_year, update_period
+from models.admin.providers import save_provider
+from models.admin.services import ServiceForm, save_service
+from models.admin.settings import rag_rule_words, set_disclosure_threshold, set_rag
+from models.admin.targets import TargetRow, copy_last_year, save_targets, split_evenly, target_rows
+from models.admin.users import change_own_password, invite_user, reset_password, update_user
 from models.returns.saving import save_return
 from models.returns.view import load_return_view
 from models.rules.validation import RawReturn
 from models.rules.workflow import WorkflowError
 from models.store.entities import AuditEvent, Metric, Period, Return, User
-from tests import factories as f
+from tests.helpers import factories as f
 
 A = f.Actor
 
@@ -35,32 +43,32 @@ def world(session):
 def _form(**changes):
     base = {"name": "People supported", "kind": "output", "unit": "count",
             "categories": ("Self", "GP")}
-    return admin.MetricForm(**{**base, **changes})
+    return MetricForm(**{**base, **changes})
 
 
 def test_a_metric_with_data_keeps_its_unit_and_categories(session, world):
     w = world
-    with pytest.raises(admin.AdminError, match="its unit cannot change"):
-        admin.save_metric(session, w["admin"], w["svc"].id, _form(unit="percent", categories=()),
+    with pytest.raises(AdminError, match="its unit cannot change"):
+        save_metric(session, w["admin"], w["svc"].id, _form(unit="percent", categories=()),
+                    w["people"].id)
+    with pytest.raises(AdminError, match="breakdown categories cannot change"):
+        save_metric(session, w["admin"], w["svc"].id, _form(categories=("Self", "GP", "School")),
+                    w["people"].id)
+    renamed = save_metric(session, w["admin"], w["svc"].id, _form(name="People helped"),
                           w["people"].id)
-    with pytest.raises(admin.AdminError, match="breakdown categories cannot change"):
-        admin.save_metric(session, w["admin"], w["svc"].id, _form(categories=("Self", "GP", "School")),
-                          w["people"].id)
-    renamed = admin.save_metric(session, w["admin"], w["svc"].id, _form(name="People helped"),
-                                w["people"].id)
     assert renamed.name == "People helped"
-    with pytest.raises(admin.AdminError, match=r"cannot be deleted\. Retire it instead"):
-        admin.delete_metric(session, w["admin"], w["people"].id)
+    with pytest.raises(AdminError, match=r"cannot be deleted\. Retire it instead"):
+        delete_metric(session, w["admin"], w["people"].id)
     # A metric without figures may change freely, and be deleted.
-    admin.save_metric(session, w["admin"], w["svc"].id,
-                      _form(name="Spare", unit="percent", kind="outcome", categories=()), w["spare"].id)
-    admin.delete_metric(session, w["admin"], w["spare"].id)
+    save_metric(session, w["admin"], w["svc"].id,
+                _form(name="Spare", unit="percent", kind="outcome", categories=()), w["spare"].id)
+    delete_metric(session, w["admin"], w["spare"].id)
     assert session.get(Metric, w["spare"].id) is None
 
 
 def test_retired_metric_leaves_the_form_but_not_history(session, world):
     w = world
-    admin.retire_metric(session, w["admin"], w["people"].id)
+    retire_metric(session, w["admin"], w["people"].id)
     view = load_return_view(session, w["admin"], w["svc"].id, w["periods"][2].id, dt.date(2024, 11, 25))
     assert [m.name for m in view.metrics] == ["Spare"]
     from models.reporting.performance import build_performance_table
@@ -79,73 +87,73 @@ def test_metric_validation_messages(session, world):
              (_form(unit="percent", name="New rate"), "Only counts can have breakdown categories"),
              (_form(name="New", baseline_value=5.0), "period the baseline covers")]
     for form, expected in cases:
-        with pytest.raises(admin.AdminError, match=expected):
-            admin.save_metric(session, w["admin"], w["svc"].id, form)
+        with pytest.raises(AdminError, match=expected):
+            save_metric(session, w["admin"], w["svc"].id, form)
 
 
 def test_targets_validate_split_and_copy(session, world):
     w = world
-    rows = admin.target_rows(session, w["svc"].id, 2024)
+    rows = target_rows(session, w["svc"].id, 2024)
     rows[0].annual, rows[0].quarters = 100, [20, 20, 20, 20]
-    with pytest.raises(admin.AdminError, match="the quarters add up to 80 but the annual target is 100"):
-        admin.save_targets(session, w["admin"], w["svc"].id, 2024, rows)
-    rows = admin.split_evenly([admin.TargetRow(1, "x", "count", 100, [None] * 4),
-                               admin.TargetRow(2, "y", "percent", 75, [None] * 4)])
+    with pytest.raises(AdminError, match="the quarters add up to 80 but the annual target is 100"):
+        save_targets(session, w["admin"], w["svc"].id, 2024, rows)
+    rows = split_evenly([TargetRow(1, "x", "count", 100, [None] * 4),
+                   TargetRow(2, "y", "percent", 75, [None] * 4)])
     assert rows[0].quarters == [25] * 4 and rows[1].quarters == [75] * 4
-    grid = admin.target_rows(session, w["svc"].id, 2024)
+    grid = target_rows(session, w["svc"].id, 2024)
     grid[0].annual = 120
-    assert admin.save_targets(session, w["admin"], w["svc"].id, 2024, grid) == 1
-    copied = admin.copy_last_year(session, w["svc"].id, 2025)
+    assert save_targets(session, w["admin"], w["svc"].id, 2024, grid) == 1
+    copied = copy_last_year(session, w["svc"].id, 2025)
     assert copied[0].annual == 120
-    bad = admin.target_rows(session, w["svc"].id, 2024)
+    bad = target_rows(session, w["svc"].id, 2024)
     bad[1].annual = -1
-    with pytest.raises(admin.AdminError, match="Spare, annual: a target must be 0 or more"):
-        admin.save_targets(session, w["admin"], w["svc"].id, 2024, bad)
+    with pytest.raises(AdminError, match="Spare, annual: a target must be 0 or more"):
+        save_targets(session, w["admin"], w["svc"].id, 2024, bad)
 
 
 def test_closing_a_period_locks_its_returns(session, world):
     w = world
     q2 = w["periods"][2]
-    admin.update_period(session, w["admin"], q2.id, "closed", q2.due_date)
+    update_period(session, w["admin"], q2.id, "closed", q2.due_date)
     with pytest.raises(WorkflowError, match="period is closed"):
         save_return(session, w["provider"], w["svc"].id, q2.id, RawReturn(counts={w["spare"].id: "1"}), 0,
                     submit=False)
-    with pytest.raises(admin.AdminError, match="after the quarter ends"):
-        admin.update_period(session, w["admin"], q2.id, "open", dt.date(2024, 9, 1))
-    created = admin.generate_year(session, w["admin"], 2030)
+    with pytest.raises(AdminError, match="after the quarter ends"):
+        update_period(session, w["admin"], q2.id, "open", dt.date(2024, 9, 1))
+    created = generate_year(session, w["admin"], 2030)
     assert [p.due_date for p in created] == [dt.date(2030, 7, 20), dt.date(2030, 10, 20),
                                              dt.date(2031, 1, 20), dt.date(2031, 4, 20)]
-    assert admin.generate_year(session, w["admin"], 2030)[0].id == created[0].id  # no duplicates
+    assert generate_year(session, w["admin"], 2030)[0].id == created[0].id  # no duplicates
 
 
 def test_users_invite_reset_and_the_last_admin(session, world):
     w = world
-    user, password = admin.invite_user(session, w["admin"], "new@x.org", "provider", w["owner"].id)
+    user, password = invite_user(session, w["admin"], "new@x.org", "provider", w["owner"].id)
     assert user.must_change_password and len(password) >= 10
-    with pytest.raises(admin.AdminError, match="last active admin"):
-        admin.update_user(session, w["admin"], w["admin"].id, "viewer", None, True)
-    with pytest.raises(admin.AdminError, match="last active admin"):
-        admin.update_user(session, w["admin"], w["admin"].id, "admin", None, False)
-    admin.update_user(session, w["admin"], user.id, "admin", None, True)
-    admin.update_user(session, w["admin"], w["admin"].id, "viewer", None, True)  # now allowed
-    admin.reset_password(session, w["admin"], user.id)
-    with pytest.raises(admin.AdminError, match="do not match"):
-        admin.change_own_password(session, user.id, "a-long-password", "another-long-one")
-    admin.change_own_password(session, user.id, "a-long-password", "a-long-password")
+    with pytest.raises(AdminError, match="last active admin"):
+        update_user(session, w["admin"], w["admin"].id, "viewer", None, True)
+    with pytest.raises(AdminError, match="last active admin"):
+        update_user(session, w["admin"], w["admin"].id, "admin", None, False)
+    update_user(session, w["admin"], user.id, "admin", None, True)
+    update_user(session, w["admin"], w["admin"].id, "viewer", None, True)  # now allowed
+    reset_password(session, w["admin"], user.id)
+    with pytest.raises(AdminError, match="do not match"):
+        change_own_password(session, user.id, "a-long-password", "another-long-one")
+    change_own_password(session, user.id, "a-long-password", "a-long-password")
     assert not session.get(User, user.id).must_change_password
 
 
 def test_rag_rule_and_audit_log(session, world):
     w = world
-    with pytest.raises(admin.AdminError, match="Amber must be above 0% and below Green"):
-        admin.set_rag(session, w["admin"], 90, 95)
-    admin.set_rag(session, w["admin"], 105, 95)
-    assert "at or above 105%" in admin.rag_rule_words(session)
-    admin.save_provider(session, w["admin"], "Beta Trust")
-    rows = admin.audit_log(session, w["admin"], entity="provider")
+    with pytest.raises(AdminError, match="Amber must be above 0% and below Green"):
+        set_rag(session, w["admin"], 90, 95)
+    set_rag(session, w["admin"], 105, 95)
+    assert "at or above 105%" in rag_rule_words(session)
+    save_provider(session, w["admin"], "Beta Trust")
+    rows = audit_log(session, w["admin"], entity="provider")
     assert rows[0].action == "create" and "Beta Trust" in rows[0].after
-    assert admin.audit_log(session, w["admin"], user_email="nobody") == []
-    assert admin.audit_log(session, w["admin"], since=dt.date(2099, 1, 1)) == []
+    assert audit_log(session, w["admin"], user_email="nobody") == []
+    assert audit_log(session, w["admin"], since=dt.date(2099, 1, 1)) == []
 
 
 def test_publication_threshold_is_the_admins_and_drives_the_export(session, world):
@@ -156,12 +164,12 @@ def test_publication_threshold_is_the_admins_and_drives_the_export(session, worl
 
     w = world
     for bad in (1, 21, 2.5, None):
-        with pytest.raises(admin.AdminError, match="whole number from 2 to 20"):
-            admin.set_disclosure_threshold(session, w["admin"], bad)
+        with pytest.raises(AdminError, match="whole number from 2 to 20"):
+            set_disclosure_threshold(session, w["admin"], bad)
     assert disclosure_threshold(session) == 5
-    admin.set_disclosure_threshold(session, w["admin"], 10)
+    set_disclosure_threshold(session, w["admin"], 10)
     assert disclosure_threshold(session) == 10
-    assert admin.audit_log(session, w["admin"], entity="publication threshold")[0].after
+    assert audit_log(session, w["admin"], entity="publication threshold")[0].after
     # People supported: 5 in Q1 (Self 2, GP 3). Under 10 it is hidden as "<10".
     table = build_performance_table(session, 2024, 1, f.TODAY_2024, provider_id=w["owner"].id)
     text = performance_csv(table, row_masks(table, table_disclosure(table, 10))).decode("utf-8-sig")
@@ -174,20 +182,20 @@ def test_every_admin_change_is_refused_to_others(session, world, who):
     w = world
     actor = w[who]
     calls = [
-        lambda: admin.save_provider(session, actor, "X"),
-        lambda: admin.save_service(session, actor, admin.ServiceForm("X", 1, 1, None)),
-        lambda: admin.save_metric(session, actor, w["svc"].id, _form(name="X")),
-        lambda: admin.retire_metric(session, actor, w["people"].id),
-        lambda: admin.delete_metric(session, actor, w["spare"].id),
-        lambda: admin.save_targets(session, actor, w["svc"].id, 2024, []),
-        lambda: admin.generate_year(session, actor, 2031),
-        lambda: admin.update_period(session, actor, w["periods"][1].id, "closed", dt.date(2030, 1, 1)),
-        lambda: admin.invite_user(session, actor, "z@x.org", "viewer", None),
-        lambda: admin.update_user(session, actor, w["admin"].id, "viewer", None, False),
-        lambda: admin.reset_password(session, actor, w["admin"].id),
-        lambda: admin.set_rag(session, actor, 100, 90),
-        lambda: admin.set_disclosure_threshold(session, actor, 10),
-        lambda: admin.audit_log(session, actor),
+        lambda: save_provider(session, actor, "X"),
+        lambda: save_service(session, actor, ServiceForm("X", 1, 1, None)),
+        lambda: save_metric(session, actor, w["svc"].id, _form(name="X")),
+        lambda: retire_metric(session, actor, w["people"].id),
+        lambda: delete_metric(session, actor, w["spare"].id),
+        lambda: save_targets(session, actor, w["svc"].id, 2024, []),
+        lambda: generate_year(session, actor, 2031),
+        lambda: update_period(session, actor, w["periods"][1].id, "closed", dt.date(2030, 1, 1)),
+        lambda: invite_user(session, actor, "z@x.org", "viewer", None),
+        lambda: update_user(session, actor, w["admin"].id, "viewer", None, False),
+        lambda: reset_password(session, actor, w["admin"].id),
+        lambda: set_rag(session, actor, 100, 90),
+        lambda: set_disclosure_threshold(session, actor, 10),
+        lambda: audit_log(session, actor),
     ]
     for call in calls:
         with pytest.raises(AccessRefused, match="Only the lead officer"):

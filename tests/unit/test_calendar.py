@@ -21,7 +21,7 @@ from models.rules.periods import (
     year_is_due,
 )
 from models.rules.workflow import monitoring_status
-from tests import factories as f
+from tests.helpers import factories as f
 
 Q1 = Quarter(2024, 1)
 DAY_BEFORE, DUE_DAY, DAY_AFTER = dt.date(2024, 7, 19), dt.date(2024, 7, 20), dt.date(2024, 7, 21)

@@ -10,8 +10,8 @@ from models.catalogue.strategy import SOURCE
 from models.reporting.performance import COLUMNS, build_performance_table
 from models.store.db import unit_of_work
 from models.store.entities import Provider
-from tests.conftest import TODAY
-from tests.unit.test_catalogue import EXPECTED_BASELINES, SOCIAL_PRESCRIBING_REASONS
+from tests.helpers.config import TODAY
+from tests.helpers.strategy import EXPECTED_BASELINES, SOCIAL_PRESCRIBING_REASONS
 
 
 def _read(body: bytes) -> list[dict[str, str]]:

@@ -11,7 +11,7 @@ from models.store.data_version import current_version
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.entities import AuditEvent, Target
 from models.store.view_cache import ViewCache
-from tests import factories as f
+from tests.helpers import factories as f
 
 VIEWER = f.Actor(1, "viewer")
 

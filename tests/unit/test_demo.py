@@ -10,7 +10,7 @@ from models.store.db import unit_of_work
 from models.store.entities import Metric, Period, Provider, Return, ReturnValue, Service, User
 from models.store.settings import is_demo
 from models.store.users import authenticate
-from tests.conftest import DEMO_PASSWORD, TODAY
+from tests.helpers.config import DEMO_PASSWORD, TODAY
 
 
 def test_demo_covers_every_state_and_labels_itself(demo_factory):

@@ -1,6 +1,6 @@
 """Disclosure control (issue #13): the rules worked by hand, then every published output —
 CSV, XLSX, the PDF's text and its charts — attacked by an independent reader
-(tests/disclosure_attack.py), on the demo data and on generated data full of small counts."""
+(tests/helpers/disclosure_attack.py), on the demo data and on generated data full of small counts."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from models.rules.disclosure import SECONDARY, SMALL, Group, control, sensitive
 from models.rules.measures import Rate
 from models.store.db import unit_of_work
 from models.store.entities import MetricCategory
-from tests import disclosure_attack as attack
-from tests import factories as f
-from tests.conftest import TODAY
+from tests.helpers import disclosure_attack as attack
+from tests.helpers import factories as f
+from tests.helpers.config import TODAY
 
 # --- the rules, by hand -------------------------------------------------------------------
 

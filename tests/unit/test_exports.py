@@ -17,8 +17,8 @@ from models.reporting.publication import row_masks, table_disclosure
 from models.store.db import unit_of_work
 from models.store.entities import Metric, Period, Provider, Return, ReturnValue, Service
 from models.store.users import find_user
-from tests import factories as f
-from tests.conftest import TODAY
+from tests.helpers import factories as f
+from tests.helpers.config import TODAY
 
 PLANTED = '=HYPERLINK("http://x","y")'
 

@@ -2,7 +2,8 @@
 
 from sqlalchemy import inspect
 
-from models.store.db import Base, make_engine
+from models.store.base import Base
+from models.store.db import make_engine
 from models.store.migrate import downgrade, upgrade
 
 
@@ -49,7 +50,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(empty_db_url):
 
     from models.store.db import make_sessionmaker, unit_of_work
     from models.store.entities import Return, ReturnBreakdownValue, ReturnValue
-    from tests import factories as f
+    from tests.helpers import factories as f
 
     upgrade(empty_db_url)
     factory = make_sessionmaker(make_engine(empty_db_url))

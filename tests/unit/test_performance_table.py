@@ -4,8 +4,8 @@ import pytest
 
 from models.reporting.cells import row_cells
 from models.reporting.performance import COLUMNS, build_performance_table
-from tests import factories as f
-from tests.factories import TODAY_2024
+from tests.helpers import factories as f
+from tests.helpers.factories import TODAY_2024
 
 YEAR = 2024
 

@@ -19,7 +19,7 @@ from models.returns.saving import save_return
 from models.returns.view import load_return_view
 from models.rules.validation import RawReturn
 from models.rules.workflow import WorkflowError
-from tests import factories as f
+from tests.helpers import factories as f
 
 TODAY = dt.date(2024, 11, 25)
 A = f.Actor

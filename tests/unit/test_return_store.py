@@ -13,8 +13,8 @@ from models.rules.validation import FieldKey, RawReturn
 from models.rules.workflow import WorkflowError
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Metric, Period, Return, ReturnValue, Service
-from tests import factories as f
-from tests.factories import TODAY_2024
+from tests.helpers import factories as f
+from tests.helpers.factories import TODAY_2024
 
 YEAR = 2024
 

@@ -3,7 +3,7 @@
 import pytest
 
 from models.returns.lists import review_queue
-from tests import factories as f
+from tests.helpers import factories as f
 
 A = f.Actor
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from benchmarks import scale
+from models.catalogue import scale
 from models.reporting.performance import build_performance_table
 from models.store.db import make_engine
 from models.store.entities import Return, ReturnBreakdownValue, ReturnValue, Service

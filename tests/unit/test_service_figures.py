@@ -15,7 +15,7 @@ from models.reporting.service_figures import (
     service_figures,
 )
 from models.rules.periods import Quarter
-from tests import factories as f
+from tests.helpers import factories as f
 
 YEAR = 2024
 TODAY = dt.date(2024, 11, 25)  # Q1 and Q2 due; Q3 not yet

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import DEMO_PASSWORD, SECRET, TODAY
+from tests.helpers.config import DEMO_PASSWORD, SECRET, TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 

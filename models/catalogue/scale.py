@@ -1,4 +1,4 @@
-"""Synthetic scale data for the benchmarks, from the demo generator (seeded).
+"""Synthetic scale data for the benchmarks (and their test), from the demo generator (seeded).
 
 *County*: about 300 services of 40 providers, 15 values per return (metrics and
 breakdowns), 8 financial years of quarters: about 150,000 values. *National*: 30 times
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from models.catalogue.demo import _LATEST_STATES, demo_figures, demo_target, seed_demo
+from models.catalogue.demo import LATEST_STATES, demo_figures, demo_target, seed_demo
 from models.rules.periods import Quarter, is_due
 from models.store.entities import (
     Metric,
@@ -207,7 +207,7 @@ def _write_chunk(session: Session, chunk: list[int], templates: list, provider_i
 
 def _state(period: Period, latest_due: Period | None, today: dt.date, index: int) -> str | None:
     if period is latest_due:
-        return _LATEST_STATES[index % len(_LATEST_STATES)]
+        return LATEST_STATES[index % len(LATEST_STATES)]
     if not is_due(Quarter(period.year, period.quarter), today, period):
         return "draft" if index % 2 == 0 else None
     return "approved"

@@ -1,4 +1,5 @@
-"""Dash callback requests built from the app's own /_dash-dependencies, as a browser sends them."""
+"""Dash callback requests built from the app's own /_dash-dependencies, as a browser sends them.
+Shared by the tests and the benchmarks (which import it from here)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import json
 import re
 from typing import Any
 
-from dash._utils import split_callback_id
+
+def callback_outputs(key: str) -> list[dict]:
+    """The {"id", "property"} of each output named in a callback's key, as Dash writes it:
+    "a.children" for one output, "..a.children...b.value.." for several."""
+    parts = key[2:-2].split("...") if key.startswith("..") else [key]
+    return [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in parts]
 
 
 def find(dependencies: list[dict], output_prefix: str) -> dict:
@@ -18,9 +24,8 @@ def find(dependencies: list[dict], output_prefix: str) -> dict:
 
 def payload(entry: dict, values: dict[str, Any]) -> dict:
     """The POST body for one callback; `values` maps "component.property" to its value."""
-    outputs = split_callback_id(entry["output"])
-    outputs = outputs if isinstance(outputs, list) else [outputs]
-    shaped = [{"id": o["id"], "property": o["property"].split("@")[0]} for o in outputs]
+    shaped = [{"id": o["id"], "property": o["property"].split("@")[0]}
+              for o in callback_outputs(entry["output"])]
 
     def item(spec: dict) -> dict:
         key = f"{spec['id']}.{spec['property']}"
@@ -45,9 +50,9 @@ def router_payload(dependencies: list[dict], path: str = "/") -> dict:
     return payload(entry, {"url.pathname": path, "url.search": ""})
 
 
-def csrf_token(login_page: str) -> str:
-    """The sign-in form's CSRF token, to sign in as a browser does."""
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+def page_csrf_token(page: str) -> str:
+    """The CSRF token of the form on a page (the sign-in form's, to sign in as a browser does)."""
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def encode(body: dict) -> bytes:

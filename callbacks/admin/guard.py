@@ -1,0 +1,61 @@
+"""The one guard every admin callback goes through, and the parsing of the forms' values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from callbacks.common import require_user, transaction
+from dash_app.database import sessions
+from layouts.admin import NEW, message
+from models.access import AccessRefused, record_id, require_admin
+from models.admin.common import AdminError
+from models.store.audit import record_refusal
+from models.store.users import UserError
+
+
+def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any]:
+    """(True, result) or (False, a message component). Refusals are audited."""
+    try:
+        user = require_user()
+    except AccessRefused as exc:
+        return False, message(str(exc), ok=False)
+    try:
+        # The role first, before anything from the browser is even parsed.
+        require_admin(user, "change the configuration")
+        with transaction() as session:
+            return True, work(session, user)
+    except AccessRefused as exc:
+        record_refusal(sessions(), user.id, what, exc.entity or "admin", exc.entity_id)
+        return False, message(str(exc), ok=False)
+    except (AdminError, UserError, ValueError) as exc:
+        return False, message(str(exc), ok=False)
+    except IntegrityError:
+        # Two admins saving the same name at once: the database's unique rule decides.
+        return False, message("That name is already in use; choose another.", ok=False)
+
+
+def picked_id(value: object) -> int | None:
+    """An id from a picker; None for "new" or anything that is not an id (see record_id)."""
+    try:
+        return record_id(value) if value not in (None, "", NEW) else None
+    except ValueError:
+        return None
+
+
+def number(value: str | None, label: str) -> float | None:
+    text = (value or "").strip().replace(",", "").replace("£", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise AdminError(f"The {label} must be a number, like 1200") from None
+
+
+def optional_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None

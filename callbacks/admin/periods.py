@@ -1,0 +1,67 @@
+"""Reporting periods on the admin page: create a year's quarters, set a due date, open or close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dash import Dash, Input, Output, State, ctx, no_update
+from sqlalchemy.orm import Session
+
+from callbacks.admin.guard import picked_id, run_admin
+from layouts import ids
+from layouts.admin import message, period_table
+from models.admin import periods as commands
+from models.admin import views
+from models.admin.common import AdminError
+from models.rules.periods import parse_year_label
+from models.store.entities import Period
+
+
+def load_period(pick: str | None) -> tuple:
+    pid = picked_id(pick)
+    if pid is None:
+        return None, None
+    ok, p = run_admin("read period", lambda s, u: views.get(s, u, Period, pid))
+    return (p.status, p.due_date.isoformat()) if ok and p else (None, None)
+
+
+def period_action(action: str, pick: str | None, status: str | None, due: str | None,
+                  year_text: str | None) -> tuple:
+    def work(s: Session, u: Any) -> tuple[str, list]:
+        if action == "create":
+            try:
+                year = parse_year_label(year_text or "")
+            except ValueError as exc:
+                raise AdminError(str(exc)) from None
+            commands.generate_year(s, u, year)
+            done = f"The quarters of {year_text} are ready."
+        else:
+            if picked_id(pick) is None:
+                raise AdminError("Choose a quarter first")
+            try:
+                due_date = dt.date.fromisoformat(due or "")
+            except ValueError:
+                raise AdminError("Enter a due date") from None
+            commands.update_period(s, u, picked_id(pick) or 0, status or "", due_date)
+            done = "Period saved." + (" Its returns are now locked." if status == "closed" else "")
+        return done, views.periods(s, u)
+
+    ok, result = run_admin(f"{action} period", work)
+    if not ok:
+        return result, no_update, no_update
+    done, rows = result
+    return message(done), period_table(rows), [{"label": p.label, "value": str(p.id)} for p in rows]
+
+
+def register(app: Dash) -> None:
+    cb = app.callback
+    cb(Output(ids.ADM_PER_STATUS, "value"), Output(ids.ADM_PER_DUE, "value"),
+       Input(ids.ADM_PER_PICK, "value"), prevent_initial_call=True)(load_period)
+    cb(Output(ids.ADM_PER_MSG, "children"), Output(ids.ADM_PER_LIST, "children"),
+       Output(ids.ADM_PER_PICK, "options"), Input(ids.ADM_PER_SAVE, "n_clicks"),
+       Input(ids.ADM_PER_CREATE, "n_clicks"), State(ids.ADM_PER_PICK, "value"),
+       State(ids.ADM_PER_STATUS, "value"), State(ids.ADM_PER_DUE, "value"),
+       State(ids.ADM_PER_YEAR, "value"), prevent_initial_call=True)(
+        lambda _s, _c, *a: period_action("create" if ctx.triggered_id == ids.ADM_PER_CREATE
+                                         else "save", *a))

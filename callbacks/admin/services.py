@@ -1,0 +1,65 @@
+"""Services on the admin page: pick one to edit, or save a new one (its contract too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State, no_update
+from sqlalchemy.orm import Session
+
+from callbacks.admin.guard import number, optional_date, picked_id, run_admin
+from layouts import ids
+from layouts.admin import message, options, service_table
+from models.admin import services as commands
+from models.admin import views
+from models.admin.views import ServiceRow
+from models.store.entities import Service
+
+FIELDS = [ids.ADM_SVC_NAME, ids.ADM_SVC_PRIORITY, ids.ADM_SVC_WORKSTREAM, ids.ADM_SVC_PROVIDER,
+          ids.ADM_SVC_START, ids.ADM_SVC_END, ids.ADM_SVC_VALUE, ids.ADM_SVC_DESC]
+
+
+def load_service(pick: str | None) -> tuple:
+    sid = picked_id(pick)
+    blank = ("", None, None, "", None, None, "", "", True)
+    if sid is None:
+        return blank
+    ok, s = run_admin("read service", lambda session, u: views.get(session, u, Service, sid))
+    if not ok or s is None:
+        return blank
+    return (s.name, str(s.priority_id), str(s.workstream_id), str(s.provider_id or ""),
+            s.contract_start.isoformat() if s.contract_start else None,
+            s.contract_end.isoformat() if s.contract_end else None,
+            f"{s.annual_contract_value:g}" if s.annual_contract_value is not None else "",
+            s.description, s.active)
+
+
+def save_service(pick: str | None, name: str | None, priority: str | None, workstream: str | None,
+                 provider: str | None, start: str | None, end: str | None, value: str | None,
+                 description: str | None, active: bool | None) -> tuple:
+    def work(s: Session, u: Any) -> list[ServiceRow]:
+        form = commands.ServiceForm(name or "", picked_id(priority), picked_id(workstream),
+                                    picked_id(provider), optional_date(start), optional_date(end),
+                                    number(value, "annual contract value"), description or "",
+                                    bool(active))
+        commands.save_service(s, u, form, picked_id(pick))
+        return views.services(s, u)
+
+    ok, result = run_admin("save service", work)
+    if not ok:
+        return result, no_update, no_update, no_update, no_update
+    svc_options = options([(s.id, s.name) for s in result], "Add a new service")
+    plain = svc_options[1:]
+    return message("Service saved."), service_table(result), svc_options, plain, plain
+
+
+def register(app: Dash) -> None:
+    cb = app.callback
+    cb(*[Output(f, "value") for f in FIELDS], Output(ids.ADM_SVC_ACTIVE, "value"),
+       Input(ids.ADM_SVC_PICK, "value"), prevent_initial_call=True)(load_service)
+    cb(Output(ids.ADM_SVC_MSG, "children"), Output(ids.ADM_SVC_LIST, "children"),
+       Output(ids.ADM_SVC_PICK, "options"), Output(ids.ADM_MET_SERVICE, "options"),
+       Output(ids.ADM_TGT_SERVICE, "options"), Input(ids.ADM_SVC_SAVE, "n_clicks"),
+       State(ids.ADM_SVC_PICK, "value"), *[State(f, "value") for f in FIELDS],
+       State(ids.ADM_SVC_ACTIVE, "value"), prevent_initial_call=True)(
+        lambda _n, *a: save_service(*a))

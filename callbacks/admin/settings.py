@@ -1,0 +1,31 @@
+"""The RAG rule and the publication threshold on the admin page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State, no_update
+from sqlalchemy.orm import Session
+
+from callbacks.admin.guard import number, run_admin
+from layouts import ids
+from layouts.admin import message
+from models.admin import settings as commands
+from models.rules.disclosure import DEFAULT_THRESHOLD
+
+
+def save_rag(green: str | None, amber: str | None, threshold: str | None = str(DEFAULT_THRESHOLD)) -> tuple:
+    def work(s: Session, u: Any) -> str:
+        commands.set_rag(s, u, number(green, "Green threshold") or 0, number(amber, "Amber threshold") or 0)
+        commands.set_disclosure_threshold(s, u, number(threshold, "publication threshold"))
+        return commands.rag_rule_words(s)
+
+    ok, result = run_admin("save RAG rule", work)
+    return (message("RAG rule saved."), result) if ok else (result, no_update)
+
+
+def register(app: Dash) -> None:
+    app.callback(Output(ids.ADM_RAG_MSG, "children"), Output(ids.ADM_RAG_RULE, "children"),
+                 Input(ids.ADM_RAG_SAVE, "n_clicks"), State(ids.ADM_RAG_GREEN, "value"),
+                 State(ids.ADM_RAG_AMBER, "value"), State(ids.ADM_PUB_THRESHOLD, "value"),
+                 prevent_initial_call=True)(lambda _n, *a: save_rag(*a))

@@ -1,0 +1,114 @@
+"""The app factory: reads as a table of contents of the app.
+
+It lives here, not in dash_app/__init__.py, because callbacks/ import dash_app.auth and
+dash_app.database, and importing those runs the package's __init__: were the factory there,
+dash_app and callbacks would import each other. Only this module imports callbacks/."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from dash import Dash
+from flask import Flask
+from flask_login import current_user
+
+import callbacks
+from dash_app import (
+    auth,
+    compression,
+    database,
+    errors,
+    rate_limit,
+    response_cache,
+    routes,
+    security,
+)
+from dash_app.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "dash_app"
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the Flask server and the Dash app on it. Raises ConfigError on bad config."""
+    settings = settings or load_settings()
+    # Named after the package, as before the factory had a module of its own: Flask finds
+    # templates/ beside it and names the app's logger after it.
+    server = Flask(PACKAGE, instance_path=str(ROOT / "instance"))
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        MONITOR_SETTINGS=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.production,
+        WTF_CSRF_TIME_LIMIT=3600,
+        # A bigger body is refused (413) before it is read; uploads are far smaller.
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+    )
+    if settings.trusted_proxies:
+        # Behind a reverse proxy: the client's address (for per-client limits) and scheme.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                   x_proto=settings.trusted_proxies)
+    # Registered first, so its after_request hook runs last, on the finished response.
+    compression.init_app(server)
+    sessions = database.init_app(server, settings)
+    auth.init_app(server)
+    rate_limit.init_app(server, settings, sessions)
+    errors.init_app(server)
+    response_cache.init_app(server)  # after the sign-in guard, so only signed-in users reach it
+    routes.init_app(server)
+
+    app = MonitorDash(
+        PACKAGE,
+        server=server,
+        assets_folder=str(ROOT / "assets"),
+        title="CWP Outcomes Monitor",
+        update_title=None,
+        serve_locally=True,
+        # Bootstrap first, then our assets/*.css on top; all served from assets/, no CDN.
+        external_stylesheets=["/assets/vendor/bootstrap.min.css"],
+        # Dash matches this against file names (not paths): keep Bootstrap out of the
+        # automatic list so it loads once, first, and our CSS (print rules included) wins.
+        assets_ignore=r"bootstrap\.min\.css",
+        suppress_callback_exceptions=True,  # pages are rendered by the router callback
+    )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    app.layout = _layout
+
+    callbacks.register(app)
+    errors.check_callbacks(server, app)
+    security.init_app(server, app, settings)
+    return app
+
+
+class MonitorDash(Dash):
+    """Dash, with plotly.js's basic partial bundle (bar and scatter, all our charts draw)
+    from assets/vendor instead of the full 4.6 MB bundle: the first page transfers about a
+    third as much. dcc.Graph draws with whichever Plotly the page has loaded."""
+
+    def _setup_plotlyjs(self) -> None:
+        self._plotlyjs_url = "/assets/vendor/plotly-basic.min.js"
+
+
+def _layout():  # noqa: ANN202 - Dash calls this per page load, inside the request
+    from dash import html
+    from flask_wtf.csrf import generate_csrf
+
+    from dash_app.database import transaction
+    from layouts.shell import shell
+    from models.access import may_open
+    from models.store.settings import is_demo
+
+    if not current_user.is_authenticated:
+        return html.Div("Sign in to use this app.")
+    with transaction() as session:
+        demo = is_demo(session)
+    user = current_user._get_current_object()
+    return shell(user.email, user.role, user.provider_name, demo, partial(may_open, user),
+                 sign_out_token=generate_csrf())

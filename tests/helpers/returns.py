@@ -1,0 +1,40 @@
+"""The return form as the tests drive it: its owner in the demo data, its error slots, and a
+crafted HTTP Save."""
+
+from __future__ import annotations
+
+from layouts import ids
+from models.rules.validation import FieldKey
+
+OWNER = "safer-futures-support@demo.local"  # the Sanctuary scheme's provider user
+
+
+def error_ids(w: dict) -> list[dict]:
+    """The ids of the error slots beside each count field of `w["metrics"]`."""
+    return [{"type": ids.FIELD_ERROR, "field": FieldKey.count(m).text} for m in w["metrics"]]
+
+
+def save_payload(app, w: dict, service_id: int, period_id: int) -> dict:
+    """The HTTP body of the return form's Save, with 7 in every count of `w["metrics"]`,
+    for the return of (service_id, period_id) — which need not be w's."""
+    key = next(k for k in app.callback_map if "rv-summary.children" in k)
+    counts = [{"id": {"type": ids.COUNT, "metric": m}, "property": "value", "value": "7"}
+              for m in w["metrics"]]
+    count_ids = [{"id": c["id"], "property": "id", "value": c["id"]} for c in counts]
+    errors = [{"id": e, "property": "id", "value": e} for e in error_ids(w)]
+    return {
+        "output": key,
+        "outputs": [{"id": "rv-summary", "property": "children"},
+                    [{"id": e["id"], "property": "children"} for e in errors],
+                    [{"id": c["id"], "property": "invalid"} for c in counts], [], [], [], [],
+                    {"id": "rv-version", "property": "data"}, {"id": "rv-status", "property": "children"},
+                    {"id": "rv-save", "property": "disabled"}, {"id": "rv-submit", "property": "disabled"}],
+        "inputs": [{"id": "rv-save", "property": "n_clicks", "value": 1},
+                   {"id": "rv-submit", "property": "n_clicks", "value": None}],
+        "state": [counts, count_ids, [], [], [], [], [], [], [], [], errors,
+                  {"id": "rv-context", "property": "data",
+                   "value": {"service": service_id, "period": period_id}},
+                  {"id": "rv-version", "property": "data", "value": 0},
+                  {"id": "rv-confirm", "property": "value", "value": False}],
+        "changedPropIds": ["rv-save.n_clicks"],
+    }

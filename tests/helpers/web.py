@@ -1,0 +1,24 @@
+"""Signing in and out through Flask's test client, as the sign-in form does."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.dash_calls import page_csrf_token
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on the page at `path`."""
+    return page_csrf_token(client.get(path).get_data(as_text=True))
+
+
+def sign_in(client: FlaskClient, email: str, password: str = DEMO_PASSWORD) -> TestResponse:
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": csrf_token(client, "/login")})
+
+
+def sign_out(client: FlaskClient) -> TestResponse:
+    """Sign-out is a POST with the CSRF token (the page at GET /logout holds the form)."""
+    return client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
