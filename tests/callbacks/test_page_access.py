@@ -17,7 +17,7 @@ from callbacks.router import display_page
 from dash_app.auth import SignedInUser
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Provider, Service, User
-from tests.callbacks.test_routes import sign_in
+from tests.helpers.web import sign_in
 
 PROVIDER_A = "safer-futures-support@demo.local"
 PROVIDER_B = "riverside-boxing-academy@demo.local"
