@@ -6,10 +6,11 @@ from dash import Dash, Input, Output, html, no_update
 
 from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
+from dash_app.cache import cached
 from layouts import ids
 from layouts.dashboard_pages import priorities_body, submissions_body
 from models.reporting.dashboard_views import priority_groups, submission_grid
-from models.reporting.performance import performance_table
+from models.reporting.performance import build_performance_table
 from models.rules.periods import parse_quarter, parse_year_label
 
 
@@ -21,8 +22,8 @@ def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
     except (AccessDenied, ValueError) as exc:
         return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:
-        table = performance_table(session, year, quarter, today(),
-                                  provider_id=provider_scope(user))
+        table = cached(session, build_performance_table, year, quarter, today(),
+                       provider_id=provider_scope(user))
         groups = priority_groups(session, table)
     return priorities_body(groups, year_text), "?" + view_query(year=year_text, quarter=f"Q{quarter}")
 

@@ -10,6 +10,7 @@ from charts.overview import PercentPoint, percent_of_target_figure, rag_count_fi
 from charts.text import chart_text
 from charts.theme import RAG_ORDER
 from dash_app.access import provider_scope
+from dash_app.cache import cached
 from layouts import ids
 from layouts.charts import data_table, rag_badge
 from layouts.filters import chosen_id
@@ -29,7 +30,6 @@ from models.reporting.overview import (
 from models.reporting.performance import PerformanceRow, PerformanceTable
 from models.rules.formats import format_percent, format_target
 from models.rules.periods import parse_quarter, parse_year_label, quarter_label
-from models.store.view_cache import cached
 
 TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target", "RAG",
                 "Return"]
@@ -55,21 +55,20 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
         message = html.P(str(exc), className="field-error")
         return str(exc), message, go.Figure(), message, no_update, no_update
     with transaction() as session:
-        choices = filter_choices(session, user)
+        choices = cached(session, filter_choices, user)
         filters = OverviewFilters(
             year, quarter, chosen_id(priority, choices["priority"]),
             chosen_id(workstream, choices["workstream"]),
             chosen_id(provider, choices["provider"]), bool(provisional))
-        # The drawn tiles, chart and table are cached with the figures behind them.
-        many = services_in_view(session, filters, scope)
+        # The figures are cached until the data changes; the tiles, chart and table are drawn
+        # from them on every request.
+        many = cached(session, services_in_view, filters, scope)
         if many > SERVICE_LIMIT:
-            label, tiles, figure, table = cached(
-                session, ("overview summary view", filters, scope, today()),
-                lambda: _render_summary(rag_summary(session, filters, today(), scope), many, filters))
+            summary = cached(session, rag_summary, filters, today(), scope)
+            label, tiles, figure, table = _render_summary(summary, many, filters)
         else:
-            label, tiles, figure, table = cached(
-                session, ("overview view", filters, scope, today(), year_text),
-                lambda: _render(*overview_tables(session, filters, today(), scope), filters, year_text))
+            current, previous = cached(session, overview_tables, filters, today(), scope)
+            label, tiles, figure, table = _render(current, previous, filters, year_text)
     query = overview_query(year_text, filters)
     csv_query = view_query(year=year_text, quarter=f"Q{quarter}", provisional=bool(provisional))
     return (label, tiles, figure, table, f"/export/performance.csv?{csv_query}", f"?{query}")

@@ -6,10 +6,11 @@ from dash import Dash, Input, Output, no_update
 
 from callbacks.common import AccessDenied, require_user, today, transaction, view_query
 from dash_app.access import provider_scope
+from dash_app.cache import cached
 from exports.context import pack_disclosure
 from layouts import ids
 from models.reporting.cells import row_cells
-from models.reporting.performance import COLUMNS, performance_table
+from models.reporting.performance import COLUMNS, build_performance_table
 from models.reporting.publication import row_masks
 from models.rules.periods import parse_quarter, parse_year_label, quarter_label, year_label
 
@@ -24,8 +25,8 @@ def update_performance(year_text: str | None, period_text: str | None, provision
     except (AccessDenied, ValueError) as exc:
         return str(exc), [], no_update, no_update, no_update, no_update
     with transaction() as session:
-        table = performance_table(session, year, quarter, today(), provider_id=scope,
-                                  include_submitted=bool(provisional))
+        table = cached(session, build_performance_table, year, quarter, today(), provider_id=scope,
+                       include_submitted=bool(provisional))
         masks = row_masks(table, pack_disclosure(session, table, bool(publish)))
     rows = [dict(zip(COLUMNS, row_cells(r, m), strict=True)) for r, m in zip(table.rows, masks, strict=True)]
     heading = quarter_label(year, quarter) if quarter else f"The whole of {year_label(year)}"

@@ -30,7 +30,6 @@ from models.rules.periods import Quarter, is_due, year_label
 from models.store.entities import Metric, Period, Priority, Provider, Service, Workstream
 from models.store.periods import available_years, latest_due_quarter
 from models.store.settings import rag_thresholds
-from models.store.view_cache import cached
 
 
 @dataclass(frozen=True)
@@ -138,8 +137,7 @@ def filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, 
     ones too where they have figures or targets, so their history can be found)."""
     restricted = actor.role == "provider"
     provider = actor.provider_id if restricted else None
-    return cached(session, ("filter choices", restricted, provider),
-                  lambda: _filter_choices(session, restricted, provider))
+    return _filter_choices(session, restricted, provider)
 
 
 def _filter_choices(session: Session, restricted: bool,
@@ -176,8 +174,7 @@ class PrioritySummary:
 
 def services_in_view(session: Session, filters: OverviewFilters, scope: int | None) -> int:
     ids = filters.services(scope).subquery()
-    return cached(session, ("services in view", filters, filters.provider_for(scope)),
-                  lambda: session.scalar(select(func.count()).select_from(ids)) or 0)
+    return session.scalar(select(func.count()).select_from(ids)) or 0
 
 
 def rag_summary(session: Session, filters: OverviewFilters, today: dt.date,

@@ -31,7 +31,6 @@ from models.rules.periods import Quarter, before_contract, quarters_due, year_is
 from models.rules.workflow import STATUS_WORDS, monitoring_status
 from models.store.entities import Metric, MetricCategory, Period, Priority, Provider, Return, Service
 from models.store.settings import is_demo, rag_thresholds
-from models.store.view_cache import cached
 
 COLUMNS = [
     "Priority", "Service", "Provider", "Metric", "Kind", "Baseline", "Baseline period",
@@ -305,13 +304,6 @@ def build_performance_table(
                     retired=bool(service.retired),
                 ))
     return PerformanceTable(year, quarter, rows, demo, include_submitted, through)
-
-
-def performance_table(session: Session, year: int, quarter: int | None, today: dt.date,
-                      **options: int | bool | None) -> PerformanceTable:
-    """`build_performance_table`, cached until the data changes (read-only: it is shared)."""
-    key = ("performance", year, quarter, today, tuple(sorted(options.items())))
-    return cached(session, key, lambda: build_performance_table(session, year, quarter, today, **options))
 
 
 def _status_text(service_id: int, year: int, quarter: int | None, stored: dict, periods: dict,
