@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from dash_app.access import AccessDenied, provider_scope, require_user
-from dash_app.cache import cached
 from dash_app.database import ping, transaction
 from exports.build import build_export
 from exports.errors import ExportUnavailable
@@ -49,7 +48,7 @@ def export_performance(fmt: str):  # noqa: ANN201
         with transaction() as session:
             body = build_export(session, fmt, year, quarter, settings.current_date(), scope,
                                 user.email, include_submitted=request.args.get("provisional") == "1",
-                                publish=request.args.get("publish") == "1", cached=cached)
+                                publish=request.args.get("publish") == "1")
     except ExportUnavailable as exc:
         return Response(str(exc), status=503, mimetype="text/plain")
     quarter_part = f"Q{quarter}" if quarter else "year"

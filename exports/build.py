@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
 from exports.context import export_context
 from exports.csv_table import performance_csv
 from models.reporting.performance import build_performance_table
 
 
-def uncached(session, view: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN001
-    """`view(session, ...)` computed now: the CLI has nothing to share it with."""
-    return view(session, *args, **kwargs)
-
-
 def build_export(session, fmt: str, year: int, quarter: int | None, today: dt.date,  # noqa: ANN001
                  scope: int | None, user_email: str, *, include_submitted: bool = False,
-                 publish: bool = False, cached: Callable[..., Any] = uncached) -> bytes:
-    """`cached` is how the table is fetched: the web app passes dash_app.cache.cached, so a
-    download reuses the table its page has just shown."""
-    table = cached(session, build_performance_table, year, quarter, today, provider_id=scope,
-                   include_submitted=include_submitted)
+                 publish: bool = False) -> bytes:
+    table = build_performance_table(session, year, quarter, today, provider_id=scope,
+                                    include_submitted=include_submitted)
     ctx = export_context(session, table, user_email, dt.datetime.now(), publish, scope)
     if fmt == "csv":
         return performance_csv(table, ctx.masks())
