@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dash import Dash, Input, Output, html, no_update
+from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
+from dash_app.cache import cached
 from layouts import ids
 from layouts.dashboard_pages import priorities_body, submissions_body
-from models.access import AccessRefused, provider_scope
-from models.reporting.dashboard_views import priority_groups, submission_grid
+from models.access import AccessRefused, Audience, audience_of, provider_scope
+from models.reporting.dashboard_views import PriorityGroup, priority_groups, submission_grid
 from models.reporting.performance import performance_table
 from models.rules.periods import parse_quarter, parse_year_label
 
@@ -16,15 +20,21 @@ from models.rules.periods import parse_quarter, parse_year_label
 def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
     try:
         user = require_user()
-        provider_scope(user)  # an account that may see nothing is told so
+        audience = audience_of(user)  # an account that may see nothing is told so
         year = parse_year_label(year_text or "")
         quarter = parse_quarter(quarter_text or "") or 1
     except (AccessRefused, ValueError) as exc:
         return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:
-        table = performance_table(session, user, year, quarter, today())
-        groups = priority_groups(session, table)
+        groups = cached(session, priority_view, audience, year, quarter, today())
     return priorities_body(groups, year_text), "?" + view_query(year=year_text, quarter=f"Q{quarter}")
+
+
+def priority_view(session: Session, audience: Audience, year: int, quarter: int,
+                  today: dt.date) -> list[PriorityGroup]:
+    """Each priority's services' headline rows: what the page draws, without the rest of the
+    performance table, so the cache keeps and reads back only that."""
+    return priority_groups(session, performance_table(session, audience, year, quarter, today))
 
 
 def update_submissions(year_text: str | None) -> tuple:

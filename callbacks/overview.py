@@ -8,11 +8,12 @@ from dash import Dash, Input, Output, html, no_update
 from callbacks.common import require_user, today, transaction, view_query
 from charts.overview import PercentPoint, percent_of_target_figure, rag_count_figure
 from charts.text import chart_text
+from dash_app.cache import cached
 from layouts import ids
 from layouts.charts import data_table, rag_badge
 from layouts.filters import chosen_id
 from layouts.overview import tiles_by_priority
-from models.access import AccessRefused, provider_scope
+from models.access import AccessRefused, audience_of
 from models.reporting.cells import format_figure
 from models.reporting.overview import (
     SERVICE_LIMIT,
@@ -29,7 +30,6 @@ from models.reporting.performance import PerformanceRow, PerformanceTable
 from models.rules.formats import format_percent, format_target
 from models.rules.periods import parse_quarter, parse_year_label, quarter_label
 from models.rules.rag import RAG_ORDER
-from models.store.view_cache import cached
 
 TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target", "RAG",
                 "Return"]
@@ -48,28 +48,27 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
     """Heading, tiles, figure, data table, CSV link and URL query for the chosen view."""
     try:
         user = require_user()
-        scope = provider_scope(user)  # keys the cached view; refuses an account that sees nothing
+        audience = audience_of(user)  # keys the cached views; refuses an account that sees nothing
         year = parse_year_label(year_text or "")
         quarter = parse_quarter(quarter_text or "") or 1
     except (AccessRefused, ValueError) as exc:
         message = html.P(str(exc), className="field-error")
         return str(exc), message, go.Figure(), message, no_update, no_update
     with transaction() as session:
-        choices = filter_choices(session, user)
+        choices = cached(session, filter_choices, audience)
         filters = OverviewFilters(
             year, quarter, chosen_id(priority, choices["priority"]),
             chosen_id(workstream, choices["workstream"]),
             chosen_id(provider, choices["provider"]), bool(provisional))
-        # The drawn tiles, chart and table are cached with the figures behind them.
-        many = services_in_view(session, user, filters)
+        # The figures are cached until the data changes; the tiles, chart and table are drawn
+        # from them on every request.
+        many = cached(session, services_in_view, audience, filters)
         if many > SERVICE_LIMIT:
-            label, tiles, figure, table = cached(
-                session, ("overview summary view", filters, scope, today()),
-                lambda: _render_summary(rag_summary(session, user, filters, today()), many, filters))
+            summary = cached(session, rag_summary, audience, filters, today())
+            label, tiles, figure, table = _render_summary(summary, many, filters)
         else:
-            label, tiles, figure, table = cached(
-                session, ("overview view", filters, scope, today(), year_text),
-                lambda: _render(*overview_tables(session, user, filters, today()), filters, year_text))
+            current, previous = cached(session, overview_tables, audience, filters, today())
+            label, tiles, figure, table = _render(current, previous, filters, year_text)
     query = overview_query(year_text, filters)
     csv_query = view_query(year=year_text, quarter=f"Q{quarter}", provisional=bool(provisional))
     return (label, tiles, figure, table, f"/export/performance.csv?{csv_query}", f"?{query}")

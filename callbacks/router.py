@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, html
 
 from callbacks.common import query_params, require_user, today, transaction
+from dash_app.cache import cached
 from dash_app.database import sessions
 from layouts import ids
 from layouts.admin import admin_page
@@ -21,6 +22,7 @@ from layouts.shell import not_found
 from models.access import (
     AccessRefused,
     Actor,
+    audience_of,
     check_page,
     may_edit_returns,
     provider_scope,
@@ -39,7 +41,7 @@ def render_overview(user, search: str | None) -> html.Div:  # noqa: ANN001
     params = query_params(search)
     options, year, quarter = _year_and_quarter(search)
     with transaction() as session:
-        filters = filter_choices(session, user)
+        filters = cached(session, filter_choices, audience_of(user))
     chosen = {key: str(chosen_id(params.get(key), filters[key]) or "all")
               for key in ("priority", "workstream", "provider")}
     # The provider filter is offered to those who see every provider.

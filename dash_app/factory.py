@@ -16,11 +16,11 @@ from flask_login import current_user
 import callbacks
 from dash_app import (
     auth,
+    cache,
     compression,
     database,
     errors,
     rate_limit,
-    response_cache,
     routes,
     security,
 )
@@ -58,10 +58,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     # Registered first, so its after_request hook runs last, on the finished response.
     compression.init_app(server)
     sessions = database.init_app(server, settings)
+    cache.init_app(server, settings.cache_url)
     auth.init_app(server)
     rate_limit.init_app(server, settings, sessions)
     errors.init_app(server)
-    response_cache.init_app(server)  # after the sign-in guard, so only signed-in users reach it
     routes.init_app(server)
 
     app = MonitorDash(

@@ -30,7 +30,7 @@ class Settings:
     one_time_password_lifetime: dt.timedelta = dt.timedelta(days=7)
     max_request_bytes: int = 2_000_000  # Flask's MAX_CONTENT_LENGTH
     login_rate_limit: str = "20 per minute"  # per client, on POST /login (Flask-Limiter)
-    cache_url: str | None = None  # redis://… shares the rate limits through Redis
+    cache_url: str | None = None  # redis://… shares the view cache and the rate limits
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to trust
 
     @property

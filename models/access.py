@@ -15,6 +15,7 @@ The rules:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol, TypeGuard
 
 from sqlalchemy import ColumnElement, true
@@ -66,6 +67,26 @@ def require_active(user: User | None) -> User:
         raise AccessRefused("No active user has that email address.", "user",
                             user.id if user is not None else None)
     return user
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is looking, as far as what they may see goes: users with the same role and
+    provider see the same figures. A read-model's result is cached per audience (it is part
+    of the key), so it is shared by everyone who may see it and never served to anyone else.
+    A read-model never audits or names its reader, so `id` and `email` stay empty."""
+
+    role: str
+    provider_id: int | None
+    id: int = 0
+    email: str = ""
+
+
+def audience_of(actor: Actor) -> Audience:
+    """The actor's audience; refused, before anything is computed or cached, for an account
+    that may see nothing."""
+    provider_scope(actor)
+    return Audience(actor.role, actor.provider_id if actor.role == PROVIDER else None)
 
 
 # Which services: the scope every read-model pushes down into its SQL ------------------------

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models.access import Actor, confine_provider, provider_scope, visible_services
+from models.access import Actor, confine_provider, visible_services
 from models.reporting.aggregation import (
     headline_or_rate,
     metric_totals,
@@ -29,7 +29,6 @@ from models.rules.workflow import PROVISIONAL_STATES, counted_states
 from models.store.entities import Metric, Period, Priority, Provider, Service, Workstream
 from models.store.periods import available_years, latest_due_quarter
 from models.store.settings import rag_thresholds
-from models.store.view_cache import cached
 
 
 @dataclass(frozen=True)
@@ -135,8 +134,7 @@ def year_choices(session: Session) -> list[tuple[str, str]]:
 def filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
     """Priorities, workstreams and providers that have services the actor may see (retired
     ones too where they have figures or targets, so their history can be found)."""
-    return cached(session, ("filter choices", provider_scope(actor)),
-                  lambda: _filter_choices(session, actor))
+    return _filter_choices(session, actor)
 
 
 def _filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
@@ -170,8 +168,7 @@ class PrioritySummary:
 
 def services_in_view(session: Session, actor: Actor, filters: OverviewFilters) -> int:
     ids = filters.services(actor).subquery()
-    return cached(session, ("services in view", filters, filters.provider_for(actor)),
-                  lambda: session.scalar(select(func.count()).select_from(ids)) or 0)
+    return session.scalar(select(func.count()).select_from(ids)) or 0
 
 
 def rag_summary(session: Session, actor: Actor, filters: OverviewFilters, today: dt.date

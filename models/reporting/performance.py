@@ -24,7 +24,6 @@ from models.rules.rag import RAG_WORDS, rag_status
 from models.rules.workflow import COUNTED_STATES, STATUS_WORDS, counted_states, monitoring_status
 from models.store.entities import Metric, MetricCategory, Period, Priority, Provider, Return, Service
 from models.store.settings import is_demo, rag_thresholds
-from models.store.view_cache import cached
 
 COLUMNS = [
     "Priority", "Service", "Provider", "Metric", "Kind", "Baseline", "Baseline period",
@@ -304,11 +303,9 @@ def build_performance_table(
 def performance_table(session: Session, actor: Actor, year: int, quarter: int | None,
                       today: dt.date, *, include_submitted: bool = False) -> PerformanceTable:
     """`build_performance_table` as `actor` may see it (models.access's scope, pushed down
-    into the SQL), cached until the data changes (read-only: it is shared)."""
-    scope = provider_scope(actor)
-    key = ("performance", year, quarter, today, scope, include_submitted)
-    return cached(session, key, lambda: build_performance_table(
-        session, year, quarter, today, provider_id=scope, include_submitted=include_submitted))
+    into the SQL)."""
+    return build_performance_table(session, year, quarter, today, provider_id=provider_scope(actor),
+                                   include_submitted=include_submitted)
 
 
 def _status_text(service_id: int, year: int, quarter: int | None, stored: dict, periods: dict,

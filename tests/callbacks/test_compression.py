@@ -56,3 +56,21 @@ def test_exports_that_are_already_compressed_are_left_alone(demo_app):
     assert response.status_code == 200
     assert "Content-Encoding" not in response.headers
     assert response.data[:2] == b"PK"
+
+
+def test_compressed_bundles_kept_in_memory_are_bounded():
+    """Made-up query strings on a real bundle each make a new key: the store stays bounded."""
+    from dash_app.compression import StaticOnlyCache
+
+    store = StaticOnlyCache(max_bytes=1000)
+    for i in range(50):
+        store.set(f"br;/_dash-component-suites/dash/dcc/x.js?made-up={i}", bytes(300))
+    assert store.get("br;/_dash-component-suites/dash/dcc/x.js?made-up=0") is None
+    assert store.get("br;/_dash-component-suites/dash/dcc/x.js?made-up=49") == bytes(300)
+    assert sum(len(store.get(k) or b"") for k in list(store._data)) <= 1000
+    store.get("br;/_dash-component-suites/dash/dcc/x.js?made-up=47")  # used: kept
+    store.set("br;/assets/y.css", bytes(300))
+    assert store.get("br;/_dash-component-suites/dash/dcc/x.js?made-up=47") is not None
+    assert store.get("br;/_dash-component-suites/dash/dcc/x.js?made-up=48") is None
+    store.set("br;;", b"never")  # callback responses and pages are never kept
+    assert store.get("br;;") is None

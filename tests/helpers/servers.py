@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import requests
@@ -123,3 +123,19 @@ def start_redis(log: Path) -> tuple[str, subprocess.Popen] | None:
             time.sleep(0.1)
     proc.kill()
     raise AssertionError(log.read_text()[-2000:])
+
+
+def redis_for_tests(log: Path) -> Iterator[str]:
+    """A fixture's body: a throwaway redis-server's URL, stopped afterwards. Without
+    redis-server the test is skipped here, and fails in CI (.ci/run installs it)."""
+    import pytest
+
+    started = start_redis(log)
+    if started is None:
+        if os.environ.get("CI"):
+            raise AssertionError("redis-server is needed in CI (.ci/run installs it)")
+        pytest.skip("redis-server is not installed")
+    try:
+        yield started[0]
+    finally:
+        stop(started[1])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
 import threading
 import time
 import zipfile
@@ -25,7 +24,7 @@ from tests.helpers import hostile_files
 from tests.helpers.config import DEMO_PASSWORD
 from tests.helpers.crafted import payload, server_callbacks
 from tests.helpers.factories import Actor
-from tests.helpers.servers import free_port, parallel_wrong_passwords, start_redis, stop
+from tests.helpers.servers import free_port, parallel_wrong_passwords, redis_for_tests
 from tests.helpers.web import csrf_token, sign_in, sign_out
 
 PROVIDER = "safer-futures-support@demo.local"
@@ -301,13 +300,7 @@ def test_5_the_sign_in_form_is_limited_per_client(client):
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    started = start_redis(tmp_path_factory.mktemp("redis") / "redis.log")
-    if started is None:
-        if os.environ.get("CI"):
-            raise AssertionError("redis-server is needed in CI (.ci/run installs it)")
-        pytest.skip("redis-server is not installed")
-    yield started[0]
-    stop(started[1])
+    yield from redis_for_tests(tmp_path_factory.mktemp("redis") / "redis.log")
 
 
 def test_5_the_per_client_limit_is_shared_through_redis(db_url, demo_factory, redis_url):

@@ -170,3 +170,17 @@ def test_a_deactivated_user_may_do_nothing(session):
         with pytest.raises(AccessRefused, match=exactly("No active user has that email address.")):
             require_active(user)
     assert session.get(User, gone.id).active is False
+
+
+def test_audiences_share_what_they_may_see_and_nothing_else():
+    """The cache keys a view by audience: everyone who may see the same shares one."""
+    from models.access import Audience, audience_of
+
+    assert audience_of(ADMIN) == Audience("admin", None)
+    assert audience_of(VIEWER) == Audience("viewer", None) != audience_of(ADMIN)
+    assert audience_of(f.Actor(9, "viewer", A)) == audience_of(VIEWER)  # a stray link changes nothing
+    assert audience_of(OF_A) == Audience("provider", A) == audience_of(f.Actor(10, "provider", A))
+    assert audience_of(OF_A) != audience_of(OF_B)
+    for nobody in (UNLINKED, UNKNOWN):
+        with pytest.raises(AccessRefused):
+            audience_of(nobody)

@@ -1,19 +1,15 @@
-"""The data version that keys the view cache: what bumps it, what does not, and the cache."""
+"""The data version that keys the view cache: what bumps it and what does not (the cache
+itself: tests/unit/test_cache.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from models.store import throttle
 from models.store.data_version import current_version
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.entities import AuditEvent, Target
-from models.store.view_cache import ViewCache
 from tests.helpers import factories as f
-
-VIEWER = f.Actor(1, "viewer")
 
 
 def _version(factory) -> tuple[str, int]:
@@ -78,64 +74,3 @@ def test_a_rolled_back_change_leaves_the_version(factory):
         assert current_version(s)[1] == before[1] + 1  # seen inside the transaction
         s.rollback()
     assert _version(factory) == before
-
-
-def test_cache_recomputes_only_after_a_change(factory):
-    cache = ViewCache()
-    target_id = _target(factory)
-    calls = []
-
-    def compute(s):
-        calls.append(1)
-        return s.scalar(select(Target.value).where(Target.id == target_id))
-
-    for _ in range(3):
-        with unit_of_work(factory) as s:
-            assert cache.get(s, ("target",), lambda s=s: compute(s)) == 40
-    assert len(calls) == 1 and cache.hits == 2
-    with unit_of_work(factory) as s:
-        s.get(Target, target_id).value = 52
-    with unit_of_work(factory) as s:
-        assert cache.get(s, ("target",), lambda: compute(s)) == 52
-    assert len(calls) == 2
-
-
-def test_cache_is_bypassed_inside_a_changing_transaction(factory):
-    cache = ViewCache()
-    target_id = _target(factory)
-    with factory() as s:
-        s.get(Target, target_id).value = 60
-        s.flush()
-        assert cache.get(s, ("target",), lambda: 60) == 60
-        s.rollback()
-    with unit_of_work(factory) as s:
-        assert cache.get(s, ("target",), lambda: 40) == 40  # the rolled-back value was not kept
-
-
-def test_cache_keeps_a_bounded_number_of_views(factory):
-    cache = ViewCache(size=3)
-    with unit_of_work(factory) as s:
-        for n in range(5):
-            cache.get(s, ("view", n), lambda n=n: n)
-        assert cache.get(s, ("view", 0), lambda: "recomputed") == "recomputed"
-        assert cache.get(s, ("view", 4), lambda: "recomputed") == 4
-
-
-def test_views_are_fresh_after_a_target_changes(demo_factory):
-    """End to end through the cached performance table: no stale figures after a change."""
-    from models.reporting.performance import performance_table
-    from models.store.entities import Metric
-
-    today = dt.date(2026, 11, 25)
-    with unit_of_work(demo_factory) as s:
-        table = performance_table(s, VIEWER, 2021, 2, today)
-        assert performance_table(s, VIEWER, 2021, 2, today) is table  # cached
-        row = next(r for r in table.rows if r.metric == "Pupils reached")
-        metric = s.scalars(select(Metric).where(Metric.id == row.metric_id)).one()
-        target = s.scalars(select(Target).where(Target.metric_id == metric.id, Target.year == 2021,
-                                                Target.quarter.is_(None))).one()
-        target.value = 4000
-    with unit_of_work(demo_factory) as s:
-        fresh = performance_table(s, VIEWER, 2021, 2, today)
-    assert fresh is not table
-    assert next(r for r in fresh.rows if r.metric == "Pupils reached").quarter_target == 1000

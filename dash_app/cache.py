@@ -1,0 +1,161 @@
+"""The one cache: what the read-models computed (tables, rows, counts: data, never Dash
+components or whole responses), kept until the data changes.
+
+Flask-Caching, bound per app: in-process and bounded (SimpleCache) by default; Redis when
+CACHE_URL is set, so every worker and instance shares one copy. Each key holds the database's
+data version (models/store/data_version.py), so a saved return, an approval or a new target
+is seen by the next request everywhere, with nothing to invalidate; entries for old versions
+are pushed out by newer ones (in-process) or expire (Redis).
+
+A callback asks for a view by passing the read-model function and its arguments:
+
+    table = cached(session, build_performance_table, year, quarter, today, provider_id=scope)
+
+The key is the function's name and every argument after the session (defaults filled in), so
+a view computed for one user's scope is never served to another: the scope is an argument.
+Arguments must be plain values (numbers, text, dates, tuples, dicts, dataclasses of those);
+anything else, such as an ORM object, raises TypeError rather than keying by its address.
+
+The wrapper lives here, not in models/: models/ never imports Flask, and its read-models stay
+plain functions of a session that tests, the CLI and the benchmarks call directly.
+
+Values are pickled (in-process too), so a hit is a private copy: callers may change it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import inspect
+import json
+import logging
+import time
+from collections.abc import Callable
+from functools import cache as memoise
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from flask import Flask, current_app
+from redis.exceptions import RedisError
+from sqlalchemy.orm import Session
+
+import models
+from dash_app.extensions import cache
+from models.store.data_version import current_version, has_pending_change
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+MAX_VIEWS = 256  # in-process entries per worker; the oldest go first
+TIMEOUT_S = 3600  # an entry outlives its data version by at most this (Redis keeps no others)
+RETRY_AFTER_S = 5.0  # after a Redis error, compute without it for this long, then try again
+_STATE = "monitor.cache"
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class CacheState:
+    """Per app: counts for tests and the benchmark, and when to try Redis again after an error."""
+
+    hits: int = 0
+    misses: int = 0
+    retry_at: float = 0.0
+
+
+def init_app(server: Flask, cache_url: str | None, *, max_views: int = MAX_VIEWS) -> None:
+    if cache_url:
+        config = {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": cache_url,
+            # The code's fingerprint: a rolling deploy's old and new workers share Redis but
+            # never each other's pickles (a changed dataclass or a fixed figure).
+            "CACHE_KEY_PREFIX": f"cwp:view:{code_fingerprint()[:12]}:",
+            # A Redis that stops answering costs a request half a second, not a hang.
+            "CACHE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    else:
+        config = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": max_views}
+    cache.init_app(server, {**config, "CACHE_DEFAULT_TIMEOUT": TIMEOUT_S})
+    server.extensions[_STATE] = CacheState()
+
+
+def cached(session: Session, view: Callable[Concatenate[Session, P], T], /,
+           *args: P.args, **kwargs: P.kwargs) -> T:
+    """`view(session, *args, **kwargs)`, from the cache when this data version has it.
+
+    Computed afresh, and not kept, inside a transaction that has changed data it may yet
+    roll back, or when the database has no version row."""
+    version = current_version(session)
+    if version is None or has_pending_change(session):
+        return view(session, *args, **kwargs)
+    state: CacheState = current_app.extensions[_STATE]
+    if time.monotonic() < state.retry_at:
+        return view(session, *args, **kwargs)
+    key = view_key(view, version, args, kwargs)
+    try:
+        found = cache.get(key)
+    except (RedisError, OSError) as exc:
+        _unreachable(state, exc)
+        return view(session, *args, **kwargs)
+    if found is not None:
+        state.hits += 1
+        return found[0]
+    state.misses += 1
+    value = view(session, *args, **kwargs)
+    try:
+        cache.set(key, (value,))  # in a tuple, so a view's None is kept too
+    except (RedisError, OSError) as exc:
+        _unreachable(state, exc)
+    return value
+
+
+def cache_state() -> CacheState:
+    return current_app.extensions[_STATE]
+
+
+def view_key(view: Callable[..., Any], version: tuple[str, int], args: tuple, kwargs: dict) -> str:
+    """'<view>:<database token>:<version>:<hash of the arguments>'."""
+    bound = _signature(view).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    named = list(bound.arguments.items())[1:]  # the session is not part of the key
+    text = json.dumps([[name, _plain(value)] for name, value in named], sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    token, number = version
+    return f"{view.__module__}.{view.__qualname__}:{token}:{number}:{digest}"
+
+
+@memoise
+def _signature(view: Callable[..., Any]) -> inspect.Signature:
+    return inspect.signature(view)
+
+
+def _plain(value: object) -> object:
+    """A JSON-able form of a key argument that tells apart what the view would."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dt.date):  # a datetime too
+        return {type(value).__name__: value.isoformat()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(name): _plain(item) for name, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {type(value).__qualname__: {f.name: _plain(getattr(value, f.name))
+                                           for f in dataclasses.fields(value)}}
+    raise TypeError(f"{type(value).__name__} cannot be part of a cache key; pass plain values")
+
+
+def _unreachable(state: CacheState, exc: Exception) -> None:
+    state.retry_at = time.monotonic() + RETRY_AFTER_S
+    log.warning("The view cache (Redis) is unreachable, so views are computed without it "
+                "for %.0f s: %s", RETRY_AFTER_S, exc)
+
+
+@memoise
+def code_fingerprint() -> str:
+    """A hash of models/'s source: the code that computes and defines every cached value."""
+    digest = hashlib.sha256()
+    root = Path(models.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
