@@ -12,8 +12,9 @@ from dash_app.cache import cached
 from layouts import ids
 from layouts.dashboard_pages import priorities_body, submissions_body
 from models.access import AccessRefused, Audience, audience_of, provider_scope
-from models.reporting.dashboard_views import PriorityGroup, priority_groups, submission_grid
 from models.reporting.performance import performance_table
+from models.reporting.priorities import PriorityGroup, priority_groups
+from models.reporting.submissions import submission_grid
 from models.rules.periods import parse_quarter, parse_year_label
 
 

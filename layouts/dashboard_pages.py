@@ -9,7 +9,8 @@ from layouts.charts import data_table, rag_badge
 from layouts.filters import QUARTER_OPTIONS, select
 from layouts.return_form import rag_badge_for
 from models.reporting.cells import format_figure
-from models.reporting.dashboard_views import PriorityGroup, QuarterRates, SubmissionRow, status_word
+from models.reporting.priorities import PriorityGroup
+from models.reporting.submissions import QuarterRates, SubmissionRow, status_word
 from models.rules.formats import format_percent
 
 

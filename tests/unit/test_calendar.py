@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from models.reporting.dashboard_views import status_word, submission_grid
 from models.reporting.overview import OverviewFilters, default_quarter, rag_summary
 from models.reporting.performance import build_performance_table
+from models.reporting.submissions import status_word, submission_grid
 from models.rules.periods import (
     Quarter,
     due_date_of,

@@ -9,11 +9,12 @@ import datetime as dt
 import pytest
 
 from models.reporting.cells import row_cells
-from models.reporting.dashboard_views import priority_groups, submission_grid
 from models.reporting.overview import OverviewFilters, filter_choices, overview_tables, service_tiles
 from models.reporting.performance import COLUMNS, build_performance_table
+from models.reporting.priorities import priority_groups
 from models.reporting.retirement import is_retired
 from models.reporting.service_figures import service_choices, service_figures
+from models.reporting.submissions import submission_grid
 from models.returns.lists import returns_home
 from models.returns.saving import save_return
 from models.returns.view import load_return_view

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from models.access import AccessRefused
-from models.reporting.dashboard_views import priority_groups, submission_grid
 from models.reporting.performance import build_performance_table
+from models.reporting.priorities import priority_groups
 from models.reporting.service_figures import (
     ContractCost,
     contract_cost,
@@ -14,6 +14,7 @@ from models.reporting.service_figures import (
     cost_per_unit,
     service_figures,
 )
+from models.reporting.submissions import submission_grid
 from models.rules.periods import Quarter
 from tests.helpers import factories as f
 

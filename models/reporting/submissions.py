@@ -1,4 +1,5 @@
-"""Data for the priority view and the submission status grid."""
+"""The submission status grid: which services have handed in which quarter's return."""
+
 
 from __future__ import annotations
 
@@ -9,41 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.access import Actor, visible_services
-from models.reporting.performance import PerformanceRow, PerformanceTable
 from models.reporting.retirement import RETIRED_WORD, listed, retired
 from models.rules.periods import Quarter, before_contract, due_date_of, is_due
 from models.rules.workflow import HANDED_IN_STATES, STATUS_WORDS, monitoring_status
-from models.store.entities import RETURN_STATES, Period, Priority, Return, Service, Workstream
-
-
-@dataclass
-class PriorityGroup:
-    priority: str
-    cross_cutting: bool
-    by_workstream: dict[str, list[PerformanceRow]]
-
-    @property
-    def service_count(self) -> int:
-        return sum(len(rows) for rows in self.by_workstream.values())
-
-
-def priority_groups(session: Session, table: PerformanceTable) -> list[PriorityGroup]:
-    """Every priority of the strategy, with its services' headline rows by workstream."""
-    workstream_of = dict(session.execute(
-        select(Service.id, Workstream.name).join(Workstream, Workstream.id == Service.workstream_id)
-    ).tuples().all())
-    full_name = dict(session.execute(select(Priority.short_name, Priority.name)).tuples().all())
-    headlines: dict[str, list[PerformanceRow]] = {}
-    for row in table.rows:
-        if row.is_headline:
-            headlines.setdefault(row.priority, []).append(row)
-    groups = []
-    for p in session.scalars(select(Priority).order_by(Priority.display_order)):
-        by_ws: dict[str, list[PerformanceRow]] = {}
-        for row in headlines.get(p.short_name, []):
-            by_ws.setdefault(workstream_of[row.service_id], []).append(row)
-        groups.append(PriorityGroup(full_name[p.short_name], p.cross_cutting, by_ws))
-    return groups
+from models.store.entities import RETURN_STATES, Period, Return, Service
 
 
 @dataclass
