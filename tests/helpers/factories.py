@@ -113,3 +113,16 @@ class Actor:
     role: str
     provider_id: int | None = None
     email: str = "actor@example.org"
+
+
+def annual_target_of_40(factory) -> int:
+    """A new service's headline metric with a 2025/26 annual target of 40, in its own
+    transaction; the target's id."""
+    from models.store.db import unit_of_work
+
+    with unit_of_work(factory) as s:
+        m = metric(s, service(s, "Counted", provider(s)), "People", headline=True)
+        row = Target(metric_id=m.id, year=2025, quarter=None, value=40)
+        s.add(row)
+        s.flush()
+        return row.id

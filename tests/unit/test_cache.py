@@ -26,22 +26,12 @@ def app():
         yield server
 
 
-def _target(factory) -> int:
-    with unit_of_work(factory) as s:
-        owner = f.service(s, "Counted", f.provider(s))
-        m = f.metric(s, owner, "People", headline=True)
-        target = Target(metric_id=m.id, year=2025, quarter=None, value=40)
-        s.add(target)
-        s.flush()
-        return target.id
-
-
 def _target_value(session, target_id):
     return session.scalar(select(Target.value).where(Target.id == target_id))
 
 
 def test_recomputes_only_after_a_change(app, factory):
-    target_id = _target(factory)
+    target_id = f.annual_target_of_40(factory)
     calls = []
 
     def view(session, target):
@@ -60,7 +50,7 @@ def test_recomputes_only_after_a_change(app, factory):
 
 
 def test_bypassed_inside_a_changing_transaction(app, factory):
-    target_id = _target(factory)
+    target_id = f.annual_target_of_40(factory)
     with factory() as s:
         s.get(Target, target_id).value = 60
         s.flush()

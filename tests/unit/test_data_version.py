@@ -17,16 +17,6 @@ def _version(factory) -> tuple[str, int]:
         return current_version(s)
 
 
-def _target(factory) -> int:
-    with unit_of_work(factory) as s:
-        owner = f.service(s, "Counted", f.provider(s))
-        m = f.metric(s, owner, "People", headline=True)
-        target = Target(metric_id=m.id, year=2025, quarter=None, value=40)
-        s.add(target)
-        s.flush()
-        return target.id
-
-
 def test_a_fresh_database_has_a_version_and_its_own_token(factory, tmp_path):
     token, version = _version(factory)
     assert version == 1 and len(token) == 32
@@ -41,7 +31,7 @@ def test_a_fresh_database_has_a_version_and_its_own_token(factory, tmp_path):
 
 def test_any_change_to_figures_bumps_once_per_transaction(factory):
     before = _version(factory)
-    target_id = _target(factory)  # several flushes in one transaction
+    target_id = f.annual_target_of_40(factory)  # several flushes in one transaction
     after = _version(factory)
     assert after == (before[0], before[1] + 1)
     with unit_of_work(factory) as s:
@@ -50,7 +40,7 @@ def test_any_change_to_figures_bumps_once_per_transaction(factory):
 
 
 def test_bulk_statements_bump_too(factory):
-    _target(factory)
+    f.annual_target_of_40(factory)
     before = _version(factory)[1]
     with unit_of_work(factory) as s:
         s.execute(update(Target).values(value=48))
@@ -66,7 +56,7 @@ def test_audit_and_sign_in_records_do_not_bump(factory):
 
 
 def test_a_rolled_back_change_leaves_the_version(factory):
-    target_id = _target(factory)
+    target_id = f.annual_target_of_40(factory)
     before = _version(factory)
     with factory() as s:
         s.get(Target, target_id).value = 99
