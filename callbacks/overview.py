@@ -11,33 +11,20 @@ from plotly.io.json import to_json_plotly
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
-from charts.overview import PercentPoint, percent_of_target_figure, rag_count_figure
-from charts.text import chart_text
 from dash_app.cache import cached
 from layouts import ids
-from layouts.charts import data_table, rag_badge
 from layouts.filters import chosen_id
-from layouts.overview import tiles_by_priority
+from layouts.overview import drawn_overview, drawn_summary
 from models.access import AccessRefused, Audience, audience_of
-from models.reporting.cells import format_figure
 from models.reporting.overview import (
     SERVICE_LIMIT,
     OverviewFilters,
-    PrioritySummary,
     filter_choices,
-    headline_rows,
     overview_tables,
     rag_summary,
-    service_tiles,
     services_in_view,
 )
-from models.reporting.performance import PerformanceRow, PerformanceTable
-from models.rules.formats import format_percent, format_target
-from models.rules.periods import parse_quarter, parse_year_label, quarter_label
-from models.rules.rag import RAG_ORDER
-
-TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target", "RAG",
-                "Return"]
+from models.rules.periods import parse_quarter, parse_year_label
 
 
 def overview_query(year_text: str, filters: OverviewFilters) -> str:
@@ -80,60 +67,10 @@ def overview_view(session: Session, audience: Audience, filters: OverviewFilters
     never component objects) per audience and view, until the data version moves."""
     many = services_in_view(session, audience, filters)
     if many > SERVICE_LIMIT:
-        drawn = _render_summary(rag_summary(session, audience, filters, today), many, filters)
+        drawn = drawn_summary(rag_summary(session, audience, filters, today), many, filters)
     else:
-        drawn = _render(*overview_tables(session, audience, filters, today), filters, year_text)
+        drawn = drawn_overview(*overview_tables(session, audience, filters, today), filters, year_text)
     return to_json_plotly(drawn, engine="json")
-
-
-def _label(filters: OverviewFilters) -> str:
-    return quarter_label(filters.year, filters.quarter) + (
-        " (provisional)" if filters.provisional else "")
-
-
-def _render_summary(summary: list[PrioritySummary], services: int, filters: OverviewFilters) -> tuple:
-    """More services than a chart can show one by one: RAG counted by priority."""
-    label = _label(filters)
-    note = html.P([html.Strong(f"This view holds {services:,} services, too many to show one by one. "),
-                   "Below, each priority's services are counted by the RAG of their headline "
-                   "output. Choose a priority, workstream or provider above to see each service."],
-                  className="alert alert-info", id="overview-summary-note")
-    rows = [(s.priority, s.counts) for s in summary]
-    figure = rag_count_figure(rows, f"Services by RAG of their headline output, {label}")
-    words = [w for w in RAG_ORDER if any(w in c for _, c in rows)]
-    table = data_table(f"Services by RAG of their headline output, {label}",
-                       ["Priority", *words, "Services"],
-                       [[p, *[str(c.get(w, 0)) for w in words], str(sum(c.values()))] for p, c in rows],
-                       table_id="overview-data-table")
-    return label, [note], figure, table
-
-
-def _service_name(row: PerformanceRow) -> str:
-    return f"{row.service} (retired)" if row.retired else row.service
-
-
-def _render(current: PerformanceTable, previous: dict, filters: OverviewFilters,
-            year_text: str) -> tuple:
-    rows = headline_rows(current)
-    label = _label(filters)
-    points = [
-        PercentPoint(_service_name(r), r.quarter_pct, r.rag_word,
-                     f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}")
-        for r in rows
-    ]
-    figure = percent_of_target_figure(points, f"Headline output as % of target, {label}")
-    if not any(p.percent is not None for p in points):
-        figure.add_annotation(text=chart_text(f"No approved returns for {label} yet"), showarrow=False,
-                              x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
-    table_rows = [
-        [_service_name(r), r.metric, format_target(r.quarter_target, r.unit),
-         format_figure(r.quarter_actual) or "No data", format_percent(r.quarter_pct),
-         rag_badge(r.rag_word), r.status]
-        for r in rows
-    ]
-    table = data_table(f"Headline outputs, {label}", TABLE_HEADER, table_rows,
-                       table_id="overview-data-table")
-    return label, tiles_by_priority(service_tiles(current, previous), year_text), figure, table
 
 
 def register(app: Dash) -> None:

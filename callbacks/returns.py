@@ -33,6 +33,7 @@ from models.access import record_id
 from models.returns.lists import QueueItem, review_queue
 from models.returns.queries import find_return_id
 from models.returns.saving import SaveResult, review_return, save_return
+from models.rules.formats import format_time
 from models.rules.validation import FieldKey
 
 
@@ -83,7 +84,7 @@ def handle_save(action: str, sent: SentForm) -> dict:
                 className="success-panel", id="rv-submitted")
             out["locked"] = True
         else:
-            out["status"] = html.P(f"Draft saved at {dt.datetime.now():%H:%M}.",
+            out["status"] = html.P(f"Draft saved at {format_time(dt.datetime.now())}.",
                                    className="success-text", id="rv-saved")
     return out
 

@@ -1,5 +1,7 @@
 """The one cache: what the read-models computed (tables, rows, counts: data, never Dash
-components or whole responses), kept until the data changes.
+component objects or whole HTTP responses), kept until the data changes. One exception,
+measured: the Overview keeps its drawn view as JSON text (callbacks/overview.py), because
+drawing 300 services cost 160 ms a request and halved throughput under load.
 
 Flask-Caching, bound per app: in-process and bounded (SimpleCache) by default; Redis when
 CACHE_URL is set, so every worker and instance shares one copy. Each key holds the database's
@@ -9,10 +11,11 @@ are pushed out by newer ones (in-process) or expire (Redis).
 
 A callback asks for a view by passing the read-model function and its arguments:
 
-    table = cached(session, build_performance_table, year, quarter, today, provider_id=scope)
+    rows = cached(session, grid_rows, audience, year, quarter, today, provisional, publish)
 
 The key is the function's name and every argument after the session (defaults filled in), so
-a view computed for one user's scope is never served to another: the scope is an argument.
+a view computed for one audience (models.access.Audience) is never served to another: the
+audience is an argument.
 Arguments must be plain values (numbers, text, dates, tuples, dicts, dataclasses of those);
 anything else, such as an ORM object, raises TypeError rather than keying by its address.
 

@@ -5,13 +5,24 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from charts.overview import PercentPoint, percent_of_target_figure, rag_count_figure
+from charts.text import chart_text
 from layouts import ids
-from layouts.charts import rag_badge
+from layouts.charts import data_table, rag_badge
 from layouts.filters import QUARTER_OPTIONS, choice_options, provisional_switch, select
 from models.reporting.cells import format_figure
-from models.reporting.overview import ServiceTile
-from models.rules.formats import format_number, format_target
+from models.reporting.overview import (
+    OverviewFilters,
+    PrioritySummary,
+    ServiceTile,
+    headline_rows,
+    service_tiles,
+)
+from models.reporting.performance import PerformanceRow, PerformanceTable
+from models.rules.formats import format_number, format_percent, format_target
 from models.rules.measures import SMALL_COHORT
+from models.rules.periods import quarter_label
+from models.rules.rag import RAG_ORDER
 
 
 def overview_page(year_options: list[dict[str, str]], year: str, quarter: str,
@@ -132,3 +143,59 @@ def tiles_by_priority(tiles: list[ServiceTile], year: str) -> list:
         ], **{"aria-label": priority})
         for priority, group in groups.items()
     )]
+
+
+# The drawn view: heading, tiles, chart and table, from the read-model's figures ----------
+
+TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target", "RAG",
+                "Return"]
+
+
+def view_label(filters: OverviewFilters) -> str:
+    return quarter_label(filters.year, filters.quarter) + (
+        " (provisional)" if filters.provisional else "")
+
+
+def drawn_summary(summary: list[PrioritySummary], services: int, filters: OverviewFilters) -> tuple:
+    """More services than a chart can show one by one: RAG counted by priority."""
+    label = view_label(filters)
+    note = html.P([html.Strong(f"This view holds {services:,} services, too many to show one by one. "),
+                   "Below, each priority's services are counted by the RAG of their headline "
+                   "output. Choose a priority, workstream or provider above to see each service."],
+                  className="alert alert-info", id="overview-summary-note")
+    rows = [(s.priority, s.counts) for s in summary]
+    figure = rag_count_figure(rows, f"Services by RAG of their headline output, {label}")
+    words = [w for w in RAG_ORDER if any(w in c for _, c in rows)]
+    table = data_table(f"Services by RAG of their headline output, {label}",
+                       ["Priority", *words, "Services"],
+                       [[p, *[str(c.get(w, 0)) for w in words], str(sum(c.values()))] for p, c in rows],
+                       table_id="overview-data-table")
+    return label, [note], figure, table
+
+
+def service_name(row: PerformanceRow) -> str:
+    return f"{row.service} (retired)" if row.retired else row.service
+
+
+def drawn_overview(current: PerformanceTable, previous: dict, filters: OverviewFilters,
+            year_text: str) -> tuple:
+    rows = headline_rows(current)
+    label = view_label(filters)
+    points = [
+        PercentPoint(service_name(r), r.quarter_pct, r.rag_word,
+                     f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}")
+        for r in rows
+    ]
+    figure = percent_of_target_figure(points, f"Headline output as % of target, {label}")
+    if not any(p.percent is not None for p in points):
+        figure.add_annotation(text=chart_text(f"No approved returns for {label} yet"), showarrow=False,
+                              x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
+    table_rows = [
+        [service_name(r), r.metric, format_target(r.quarter_target, r.unit),
+         format_figure(r.quarter_actual) or "No data", format_percent(r.quarter_pct),
+         rag_badge(r.rag_word), r.status]
+        for r in rows
+    ]
+    table = data_table(f"Headline outputs, {label}", TABLE_HEADER, table_rows,
+                       table_id="overview-data-table")
+    return label, tiles_by_priority(service_tiles(current, previous), year_text), figure, table

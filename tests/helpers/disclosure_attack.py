@@ -1,5 +1,5 @@
 """A careful reader's attack on a published performance table, written independently of
-models/disclosure.py: it sees only the output (CSV rows, XLSX cells, PDF text, chart data) and
+models/rules/disclosure.py: it sees only the output (CSV rows, XLSX cells, PDF text, chart data) and
 tries to work every hidden figure out exactly. Each finding is a sentence saying what came back.
 
 What it tries (issue #13):
