@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from callbacks.dashboard_pages import update_priorities, update_submissions
-from callbacks.overview import update_overview
 from callbacks.router import display_page
 from callbacks.service import update_service
 from models.store.db import unit_of_work
 from models.store.entities import Service
 from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.overview import overview_answer
 
 OWNER = "safer-futures-support@demo.local"  # delivers the ISVA service
 ISVA = "Independent Sexual Violence Advisor (ISVA)"
@@ -32,7 +32,7 @@ def _rows(table) -> list[tuple[str, str, str]]:
 def test_a_year_before_the_programme_reads_no_data(signed_in, who):
     """The observed bug: 2019/20 (no periods) showed every row "Not due"."""
     with signed_in(who):
-        _, tiles, _, table, _, _ = update_overview("2019/20", "Q1")
+        _, tiles, _, table, _, _ = overview_answer("2019/20", "Q1")
     rows = _rows(table)
     # Every demo contract starts in 2020/21, so nothing was owed: the status says why.
     assert rows and {(rag, status) for _, rag, status in rows} == {
@@ -49,7 +49,7 @@ def test_a_year_before_the_programme_reads_no_data(signed_in, who):
 def test_on_the_due_date_a_quarter_is_due(signed_in, monkeypatch, today, waiting):
     monkeypatch.setattr("callbacks.overview.today", lambda: today)
     with signed_in("viewer@demo.local"):
-        _, _, _, table, _, _ = update_overview("2026/27", "Q2")
+        _, _, _, table, _, _ = overview_answer("2026/27", "Q2")
     without_figures = {rag for _, rag, status in _rows(table) if status != "Approved"}
     assert without_figures == waiting
 
@@ -84,7 +84,7 @@ def retired_isva(demo_factory):
 @pytest.mark.parametrize("who", ["viewer@demo.local", "admin@demo.local", OWNER])
 def test_a_retired_service_keeps_its_history_on_every_page(signed_in, retired_isva, who):
     with signed_in(who):
-        _, tiles, figure, table, _, _ = update_overview("2023/24", "Q2")
+        _, tiles, figure, table, _, _ = overview_answer("2023/24", "Q2")
         priorities, _ = update_priorities("2023/24", "Q2")
         grid, _ = update_submissions("2023/24")
         page, _ = update_service(str(retired_isva), "2023/24", False)

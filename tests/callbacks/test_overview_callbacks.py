@@ -1,36 +1,9 @@
 """Overview callbacks called directly, as each role and anonymously."""
 
-import plotly.graph_objects as go
-
-from callbacks.overview import update_overview
 from callbacks.router import display_page
+from tests.helpers.overview import overview_answer as _overview
 
 PROVIDER = "safer-futures-support@demo.local"
-
-
-class _Node:
-    """A drawn component as the browser gets it (the Overview answers in JSON form), read
-    with `.children` as a component would be."""
-
-    def __init__(self, node):
-        self.node = node
-
-    @property
-    def children(self):
-        kids = self.node["props"].get("children")
-        if isinstance(kids, list):
-            return [_Node(k) if isinstance(k, dict) else k for k in kids]
-        return _Node(kids) if isinstance(kids, dict) else kids
-
-
-def _overview(*args, **kwargs):
-    """update_overview's answer, with the chart as a Figure and the table readable."""
-    heading, tiles, figure, table, csv_href, search = update_overview(*args, **kwargs)
-    if isinstance(figure, dict):
-        figure = go.Figure(figure)
-    if isinstance(table, dict):
-        table = _Node(table)
-    return heading, tiles, figure, table, csv_href, search
 
 
 def _services(table) -> list[str]:
