@@ -303,7 +303,13 @@ def upload_template(contents: object, filename: object, context: object, version
                  for i, kind in enumerate(INPUT_KINDS)
                  if isinstance(listed, list) and len(listed) > 1 + i and isinstance(listed[1 + i], list)}
     out = handle_upload(contents, filename, context, version, field_ids)
-    return (out["message"], *(out["values"][kind] for kind in INPUT_KINDS), out["version"])
+
+    def each(kind: FieldKind) -> object:
+        # Dash takes a pattern's outputs as a list only, "no change" included.
+        value = out["values"][kind]
+        return [no_update] * len(field_ids.get(kind, [])) if value is no_update else value
+
+    return (out["message"], *(each(kind) for kind in INPUT_KINDS), out["version"])
 
 
 # The upload's dependencies: its message, every input of the form and the version (so the
