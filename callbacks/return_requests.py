@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from dash import ALL, State
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,6 +26,7 @@ from models.access import AccessRefused, record_id
 from models.returns.saving import CONFLICT_MESSAGE, ReturnConflict
 from models.rules.validation import FieldKey, FieldKind, RawReturn
 from models.rules.workflow import WorkflowError
+from models.store.db import is_unreachable
 
 # The form's inputs by kind, in the order the save callback declares their states and outputs.
 INPUT_PATTERNS: dict[FieldKind, dict] = {
@@ -168,23 +170,40 @@ R = TypeVar("R", bound=ReturnRequest)
 T = TypeVar("T")
 
 
+# Why a request was not done, when it was not a refusal of the request itself.
+SIGNED_OUT = "signed-out"  # no one is signed in (the session ended while the page was open)
+UNREACHABLE = "unreachable"  # the database could not be reached; nothing was written
+NOT_SAVED_SIGNED_OUT = "You have been signed out, so this was not saved. Sign in again to carry on."
+NOT_SAVED_UNREACHABLE = ("This was not saved because the database could not be reached. "
+                         "Try again in a minute.")
+
+
 @dataclass(frozen=True)
 class Refused:
-    """A request turned down; `message` is one sentence, safe to show."""
+    """A request turned down; `message` is one sentence, safe to show. `why` is SIGNED_OUT or
+    UNREACHABLE when the request was never weighed, so a page can say what to do next in its
+    own words; None for a refusal of the request itself."""
 
     message: str
+    why: str | None = None
 
 
 def run_return(read: Callable[[], R], work: Callable[[Session, SignedInUser, R], T], *,
                shown: tuple[type[Exception], ...] = ()) -> T | Refused:
     """The work's result, or why not: the user is checked before anything from the browser
     is read; a page with ids or a version this app did not write is stale; a refusal is
-    audited; a clash with someone else's change and a workflow rule each become a sentence.
-    `shown` are further exceptions whose message is such a sentence."""
+    audited; a clash with someone else's change and a workflow rule each become a sentence;
+    a database that cannot be reached (down, restarting, a dropped connection) becomes one
+    too, the transaction having written nothing. `shown` are further exceptions whose
+    message is such a sentence."""
     try:
-        user = signed_in_user()
-    except AccessRefused as exc:
-        return Refused(str(exc))
+        user = signed_in_user()  # reads the user from the database, so may meet an outage
+    except AccessRefused:
+        return Refused(NOT_SAVED_SIGNED_OUT, SIGNED_OUT)
+    except SQLAlchemyError as exc:
+        if is_unreachable(exc):
+            return Refused(NOT_SAVED_UNREACHABLE, UNREACHABLE)
+        raise
     try:
         request = read()
     except shown as exc:
@@ -202,3 +221,8 @@ def run_return(read: Callable[[], R], work: Callable[[Session, SignedInUser, R],
         return Refused(CONFLICT_MESSAGE)
     except (WorkflowError, *shown) as exc:
         return Refused(str(exc))
+    except SQLAlchemyError as exc:
+        # Any other database error is a fault, and stays one (logged, never shown).
+        if is_unreachable(exc):
+            return Refused(NOT_SAVED_UNREACHABLE, UNREACHABLE)
+        raise

@@ -8,14 +8,17 @@ import base64
 import binascii
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
-from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.return_requests import (
     INPUT_KINDS,
     INPUT_PATTERNS,
     SAVE_STATES,
+    SIGNED_OUT,
+    UNREACHABLE,
     Refused,
     ReturnForm,
     ReturnPage,
@@ -25,16 +28,16 @@ from callbacks.return_requests import (
     read_form,
     run_return,
 )
-from dash_app.auth import SignedInUser
+from dash_app.auth import SignedInUser, answers_signed_out
 from layouts import ids
-from layouts.return_form import field_href
+from layouts.return_form import field_href, field_of_input
 from layouts.review import queue_list
 from models.access import record_id
 from models.returns.lists import QueueItem, review_queue
-from models.returns.queries import find_return_id
+from models.returns.queries import find_return, find_return_id, form_texts
 from models.returns.saving import SaveResult, review_return, save_return
 from models.rules.formats import format_time
-from models.rules.validation import FieldKey
+from models.rules.validation import FieldKey, FieldKind
 
 
 def message_box(text: str, css: str = "error-summary") -> html.Div:
@@ -52,12 +55,48 @@ def error_summary(title: str, items: list[tuple[FieldKey, str]], category_metric
     ], className=css, role="alert", tabIndex="-1")
 
 
+NOT_SAVED = {
+    SIGNED_OUT: "You have been signed out, so your return was not saved.",
+    UNREACHABLE: ("Your return was not saved because the database could not be reached. "
+                  "Your figures are still on this page: try again in a minute."),
+}
+
+
+def return_path(context: object) -> str:
+    """This return's page, from the page's own store; the returns list when it names none."""
+    try:
+        page = ReturnPage.read("save", context, 0)
+    except (TypeError, KeyError, ValueError):
+        return "/returns"
+    return f"/returns/edit?service={page.service_id}&period={page.period_id}"
+
+
+def not_saved_box(refused: Refused, context: object) -> html.Div:
+    """Why nothing was saved when the request was never weighed, and what to do. Signed out:
+    a sign-in link that comes back to this return. It opens a new tab, so that the figures
+    typed in this one survive: once signed in there, Save here works again."""
+    body: list = [html.P(NOT_SAVED.get(refused.why or "", refused.message))]
+    if refused.why == SIGNED_OUT:
+        body.append(html.P([
+            html.A("Sign in again (opens in a new tab)",
+                   href="/login?next=" + quote(return_path(context), safe="/"),
+                   target="_blank", rel="noopener", id="rv-sign-in-again"),
+            ", then come back to this tab and save: your figures are still here.",
+        ]))
+    return html.Div([html.H2("Not saved", className="h5"), *body],
+                    className="error-summary", role="alert", id="rv-not-saved")
+
+
 # Saving and submitting ------------------------------------------------------------------
 
 def handle_save(action: str, sent: SentForm) -> dict:
     """Save a draft or submit. Returns the new state of the page's outputs as a dict."""
     out = _cleared(sent)
     result = run_return(lambda: read_form(action, sent), _save_form)
+    if isinstance(result, Refused) and result.why is not None:
+        # Beside the button pressed; the typed figures stay in the form (none is an output).
+        out["status"] = not_saved_box(result, sent.context)
+        return out
     if isinstance(result, Refused):
         out["summary"] = message_box(result.message)
         return out
@@ -108,16 +147,28 @@ def _save_form(session: Session, user: SignedInUser, form: ReturnForm) -> tuple[
 
 # Uploading the Excel template -----------------------------------------------------------
 
-def handle_upload(contents: object, filename: object, context: object, version: object) -> object:
-    """Fill a draft from an uploaded Excel template: all of it, or nothing."""
+UPLOADED = "The draft was filled from your template. The figures below are the ones saved: check them."
+
+
+def handle_upload(contents: object, filename: object, context: object, version: object,
+                  field_ids: dict[FieldKind, list] | None = None) -> dict:
+    """Fill a draft from an uploaded Excel template: all of it, or nothing. The answer is a
+    dict of the callback's outputs: the message; and, once saved, every input of the form
+    (`field_ids`, by kind, in page order) with the figure now saved, and the new version, so
+    that the page shows what was saved and its next Save is not refused as someone else's
+    change."""
+    out: dict[str, Any] = {"message": no_update, "values": dict.fromkeys(INPUT_KINDS, no_update),
+                           "version": no_update}
     if not contents:
-        return no_update
+        return out
     if not isinstance(contents, str):
-        return message_box("The file could not be read; try uploading it again.")
-    from exports.return_template import TemplateError, read_template
+        out["message"] = message_box("The file could not be read; try uploading it again.")
+        return out
+    from exports.return_template import TemplateError, check_file_name, read_template
 
     def read() -> TemplateUpload:
         page = ReturnPage.read("upload", context, version)
+        check_file_name(filename)
         try:
             data = base64.b64decode(contents.split(",", 1)[-1], validate=False)
         except binascii.Error:
@@ -129,28 +180,44 @@ def handle_upload(contents: object, filename: object, context: object, version: 
         return TemplateUpload(page, template)
 
     def save(session: Session, user: SignedInUser, upload: TemplateUpload
-             ) -> tuple[TemplateUpload, SaveResult]:
+             ) -> tuple[TemplateUpload, SaveResult, dict[FieldKey, str]]:
         page = upload.page
-        return upload, save_return(session, user, page.service_id, page.period_id,
-                                   upload.template.raw, page.version, submit=False)
+        saved = save_return(session, user, page.service_id, page.period_id, upload.template.raw,
+                            page.version, submit=False)
+        ret = find_return(session, page.service_id, page.period_id) if saved.saved else None
+        return upload, saved, form_texts(ret) if ret is not None else {}
 
     result = run_return(read, save, shown=(TemplateError,))
     if isinstance(result, Refused):
-        return message_box(result.message)
-    upload, saved = result
+        out["message"] = (not_saved_box(result, context) if result.why is not None
+                          else message_box(result.message))
+        return out
+    upload, saved, texts = result
     if not saved.saved:
         name = filename if isinstance(filename, str) and filename else "the file"
-        return html.Div([
+        out["message"] = html.Div([
             html.H2(f"There is a problem with {name}: nothing was saved", className="h5"),
             html.Ul([html.Li(p) for p in upload.template.located(saved.validation.errors)],
                     id="rv-upload-errors"),
         ], className="error-summary", role="alert")
-    return html.Div([
-        html.P("The draft was filled from your template.", className="success-text",
-               id="rv-upload-saved"),
-        dcc.Link("Reload the return to see and check the figures", href="/returns/edit?service="
-                 f"{upload.page.service_id}&period={upload.page.period_id}", refresh=True),
-    ])
+        return out
+    out["message"] = html.P(UPLOADED, className="success-text", id="rv-upload-saved")
+    out["version"] = saved.version
+    if field_ids is not None:
+        out["values"] = {kind: _saved_values(kind, field_ids.get(kind), texts) for kind in INPUT_KINDS}
+    return out
+
+
+def _saved_values(kind: FieldKind, component_ids: object, texts: dict[FieldKey, str]) -> object:
+    """Each input's saved text, in the page's order; a field saved blank is blank. A list the
+    page did not draw (ids this app never writes) is left alone."""
+    if not isinstance(component_ids, list):
+        return no_update
+    try:
+        keys = [field_of_input(component_id, kind)[0] for component_id in component_ids]
+    except (TypeError, ValueError):
+        return no_update
+    return [texts.get(key, "") for key in keys]
 
 
 # Reviewing -------------------------------------------------------------------------------
@@ -230,6 +297,34 @@ def reopen_from_page(_clicks: int | None, reason: object, context: object, versi
     return handle_reopen(reason, context, version)
 
 
+def upload_template(contents: object, filename: object, context: object, version: object) -> tuple:
+    # The form's inputs are outputs by pattern; Dash names the ones on the page here.
+    listed = ctx.outputs_list
+    field_ids = {kind: [o.get("id") for o in listed[1 + i] if isinstance(o, dict)]
+                 for i, kind in enumerate(INPUT_KINDS)
+                 if isinstance(listed, list) and len(listed) > 1 + i and isinstance(listed[1 + i], list)}
+    out = handle_upload(contents, filename, context, version, field_ids)
+
+    def each(kind: FieldKind) -> object:
+        # Dash takes a pattern's outputs as a list only, "no change" included.
+        value = out["values"][kind]
+        return [no_update] * len(field_ids.get(kind, [])) if value is no_update else value
+
+    return (out["message"], *(each(kind) for kind in INPUT_KINDS), out["version"])
+
+
+# The upload's dependencies: its message, every input of the form and the version (so the
+# page shows what was saved, at the version saved), from the file and the page's stores.
+UPLOAD_OUTPUTS = [
+    Output(ids.RV_UPLOAD_RESULT, "children"),
+    *[Output(INPUT_PATTERNS[kind], "value") for kind in INPUT_KINDS],
+    Output(ids.RV_VERSION, "data", allow_duplicate=True),
+]
+UPLOAD_INPUT = Input(ids.RV_UPLOAD, "contents")
+UPLOAD_STATES = [State(ids.RV_UPLOAD, "filename"), State(ids.RV_CONTEXT, "data"),
+                 State(ids.RV_VERSION, "data")]
+
+
 def register(app: Dash) -> None:
     app.callback(
         Output(ids.RV_SUMMARY, "children"),
@@ -263,14 +358,12 @@ def register(app: Dash) -> None:
         State(ids.RV_VERSION, "data"),
         prevent_initial_call=True,
     )(reopen_from_page)
-    app.callback(
-        Output(ids.RV_UPLOAD_RESULT, "children"),
-        Input(ids.RV_UPLOAD, "contents"),
-        State(ids.RV_UPLOAD, "filename"),
-        State(ids.RV_CONTEXT, "data"),
-        State(ids.RV_VERSION, "data"),
-        prevent_initial_call=True,
-    )(handle_upload)
+    app.callback(*UPLOAD_OUTPUTS, UPLOAD_INPUT, *UPLOAD_STATES, prevent_initial_call=True)(upload_template)
+    # These two answer a signed-out user themselves (each checks the user first, through
+    # run_return), with a message and a sign-in link; a refusal by the sign-in guard would
+    # reach Dash as an error it cannot show.
+    answers_signed_out(app.server, f"{ids.RV_SUMMARY}.children")
+    answers_signed_out(app.server, f"{ids.RV_UPLOAD_RESULT}.children")
 
     # Functions that run in the browser, in assets/returns.js (each says why it runs there).
     app.clientside_callback(

@@ -27,12 +27,14 @@ from flask import (
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from dash_app.database import sessions, transaction
 from dash_app.extensions import login_manager
 from models.access import MAX_ID, AccessRefused, may_act
+from models.store.db import is_unreachable
 from models.store.entities import User
 from models.store.users import authenticate, end_sessions, sign_in_succeeded, take_password_attempt
 
@@ -222,14 +224,54 @@ def logout():  # noqa: ANN201
     return render_template("logout.html", form=form, error=error), 400 if error else 200
 
 
+_ANSWERS_SIGNED_OUT = "monitor.answers_signed_out"
+UNREACHABLE_PAGE = ("The app cannot reach its database just now, so this page cannot be shown. "
+                    "Try again in a minute.")
+
+
+def answers_signed_out(server: Flask, first_output: str) -> None:
+    """Let a signed-out request for the callback whose first output is `first_output` (like
+    "rv-summary.children") past the guard, to be answered by the callback itself. Only for a
+    callback that checks the user before anything else and tells a signed-out one so in
+    words (and how to sign in again): the guard's refusal, a 401, reaches the Dash renderer
+    as a script error with nothing on the page. Every other callback is still refused here."""
+    server.config.setdefault(_ANSWERS_SIGNED_OUT, set()).add(first_output)
+
+
+def _callback_answers_signed_out() -> bool:
+    """True for a Dash callback request naming one of those callbacks. Dash runs the callback
+    its body's "output" names, so that is what is checked (not "outputs", which it ignores)."""
+    if request.method != "POST" or request.path != "/_dash-update-component":
+        return False
+    body = request.get_json(silent=True)
+    output = body.get("output") if isinstance(body, dict) else None
+    if not isinstance(output, str):
+        return False
+    # "a.children" for one output; "..a.children...b.value.." for several.
+    first = output[2:].split("...", 1)[0] if output.startswith("..") else output
+    return first.split("@", 1)[0] in current_app.config.get(_ANSWERS_SIGNED_OUT, ())
+
+
 def _guard():  # noqa: ANN202
     if is_public(request.path):
         return None
-    if current_user.is_authenticated:
+    try:
+        signed_in = current_user.is_authenticated  # loads the user from the database
+    except SQLAlchemyError as exc:
+        if not is_unreachable(exc):
+            raise
+        if _callback_answers_signed_out():
+            return None  # it loads the user again, and says the database cannot be reached
+        if request.path.startswith("/_dash-") or request.method != "GET":
+            return jsonify(error=UNREACHABLE_PAGE), 503
+        return Response(UNREACHABLE_PAGE, status=503, mimetype="text/plain")
+    if signed_in:
         if current_user.must_change_password and request.path not in ("/set-password", "/logout"):
             if request.path.startswith(("/_dash-", "/export")) or request.method != "GET":
                 return jsonify(error="Set a new password first."), 403
             return redirect(url_for("auth.set_password"))
+        return None
+    if _callback_answers_signed_out():
         return None
     if request.path.startswith(("/_dash-", "/_reload-hash", "/export")) or request.method != "GET":
         return jsonify(error="Sign in first."), 401

@@ -138,6 +138,17 @@ _TOO_BIG = ("This file holds far more than a return template does; download the 
             "from the return's page and fill that in.")
 
 
+NOT_XLSX = "The file must be the Excel return template (.xlsx) downloaded from this page."
+
+
+def check_file_name(name: object) -> None:
+    """Refuse, before reading it, a file not named as the template is (.txt, .csv, the older
+    .xls, no extension): its name is all the browser says of its type. A renamed file still
+    has its contents checked by read_template."""
+    if not isinstance(name, str) or not name.lower().endswith(".xlsx"):
+        raise TemplateError(NOT_XLSX)
+
+
 def read_template(data: bytes) -> TemplateContents:
     """Parse an uploaded template. Raises TemplateError for a file that cannot be used."""
     if len(data) > MAX_BYTES:

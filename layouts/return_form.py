@@ -197,8 +197,11 @@ def template_panel(view: ReturnView) -> html.Details:
                "whole file is right; every problem is listed with its cell."),
         dcc.Upload(
             id=ids.RV_UPLOAD, multiple=False,
-            children=html.Div(["Drag the file here, or ", html.A("choose the file", href="#")]),
-            className="upload-box", accept=".xlsx"),
+            children=html.Div(["Drag the template (.xlsx) here, or ",
+                               html.A("choose the file", href="#")]),
+            # No `accept`: the browser would drop any other file without a word; the server
+            # answers it with a message instead.
+            className="upload-box"),
         html.Div(id=ids.RV_UPLOAD_RESULT, role="status"),
     ], className="mb-3")
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.access import AccessRefused, Actor, check_view
 from models.rules.periods import Quarter
-from models.rules.validation import FieldKey, MetricDef
+from models.rules.validation import NARRATIVE_FIELDS, FieldKey, MetricDef
 from models.rules.workflow import COUNTED_STATES
 from models.store.entities import Metric, Period, Return, ReturnValue, Service
 
@@ -50,6 +50,14 @@ def value_texts(ret: Return | None) -> dict[FieldKey, str]:
                 out[key] = str(value)
     for b in ret.breakdown_values:
         out[FieldKey.category(b.category_id)] = str(b.count)
+    return out
+
+
+def form_texts(ret: Return) -> dict[FieldKey, str]:
+    """Every field of a return's form as a reload would draw it: figures and narrative."""
+    out = value_texts(ret)
+    for name in NARRATIVE_FIELDS:
+        out[FieldKey.narrative(name)] = getattr(ret, name) or ""
     return out
 
 

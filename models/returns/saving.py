@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.access import AccessRefused, Actor, check_edit, require_admin
@@ -21,11 +22,15 @@ from models.returns.queries import (
 from models.rules.validation import RawReturn, Validation, validate_return
 from models.rules.workflow import STATUS_WORDS, WorkflowError, is_editable, next_state
 from models.store.audit import record
+from models.store.db import is_unique_clash
 from models.store.entities import Return, ReturnBreakdownValue, ReturnValue, Service
 
 RETIRED_MESSAGE = "This service is retired, so it takes no new returns."
 CONFLICT_MESSAGE = ("Someone else changed this return after you opened it, so your changes have "
                     "not been saved. Reload the page to see the latest version.")
+
+# A return is one service's for one period: the unique key two first saves can race for.
+RETURN_KEY = ("service_id", "period_id")
 
 
 class ReturnConflict(RuntimeError):
@@ -92,16 +97,24 @@ def save_return(session: Session, actor: Actor, service_id: int, period_id: int,
         before = None
     else:
         before = _snapshot(ret)
-    _write_values(session, ret, service, validation)
-    for name, text in validation.parsed.narrative.items():
-        setattr(ret, name, text)
-    action = "save"
-    if submit:
-        ret.status = next_state(ret.status, "submit", actor.role)
-        ret.submitted_at = _now()
-        action = "submit"
-    ret.updated_at = _now()  # always UPDATE the row, so its version moves on
-    session.flush()
+    try:
+        _write_values(session, ret, service, validation)
+        for name, text in validation.parsed.narrative.items():
+            setattr(ret, name, text)
+        action = "save"
+        if submit:
+            ret.status = next_state(ret.status, "submit", actor.role)
+            ret.submitted_at = _now()
+            action = "submit"
+        ret.updated_at = _now()  # always UPDATE the row, so its version moves on
+        session.flush()
+    except IntegrityError as exc:
+        # Someone else's first save of this return was committed after ours read that there
+        # was none: the same clash as a stale version, so the same answer. (The INSERT waits
+        # for theirs on both engines, then meets the unique key.) Any other clash is a fault.
+        if before is None and is_unique_clash(exc, Return.__tablename__, RETURN_KEY):
+            raise ReturnConflict(CONFLICT_MESSAGE) from exc
+        raise
     record(session, actor.id, action, "return", ret.id, before, _snapshot(ret))
     return SaveResult(validation, True, ret.version, ret.status)
 

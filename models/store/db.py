@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.store.data_version import install
@@ -43,3 +45,27 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: commits whole or rolls back whole."""
     with factory() as session, session.begin():
         yield session
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True when `exc` says the database could not be reached or stopped answering (down,
+    restarting, a dropped connection, no connection free in time), as opposed to a fault in
+    what was asked of it: the request can be tried again unchanged in a minute."""
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    return isinstance(exc, PoolTimeout)
+
+
+def is_unique_clash(exc: IntegrityError, table: str, columns: Sequence[str]) -> bool:
+    """True when `exc` is the unique constraint on exactly `columns` of `table`, on either
+    engine: PostgreSQL names the key in the error's detail, SQLite in its message."""
+    diag = getattr(exc.orig, "diag", None)
+    if diag is not None:  # psycopg
+        return (getattr(diag, "sqlstate", None) == "23505"
+                and getattr(diag, "table_name", None) == table
+                and (getattr(diag, "message_detail", None) or "").startswith(
+                    f"Key ({', '.join(columns)})="))
+    message = str(exc.orig)
+    prefix = "UNIQUE constraint failed: "
+    return (message.startswith(prefix)
+            and message.removeprefix(prefix).split(", ") == [f"{table}.{c}" for c in columns])

@@ -1,6 +1,7 @@
 """Return callbacks called as every role, and crafted requests through HTTP."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
@@ -47,9 +48,15 @@ def test_save_as_every_role(signed_in, demo_factory, sanctuary, who):
         assert saved and "Draft saved" in str(out["status"])
     else:
         assert not saved
-        expected = {None: "Sign in first.", OTHER: "You do not have access to that service.",
-                    "viewer@demo.local": "You cannot change returns for that service."}[who]
-        assert expected in summary
+        if who is None:  # beside the Save button, with a way back to this return
+            status = str(out["status"])
+            assert "You have been signed out, so your return was not saved." in status
+            next_path = quote(f"/returns/edit?service={w['service']}&period={w['period']}", safe="/")
+            assert f"/login?next={next_path}" in status and summary == "None"
+        else:
+            expected = {OTHER: "You do not have access to that service.",
+                        "viewer@demo.local": "You cannot change returns for that service."}[who]
+            assert expected in summary
         assert _refusals(demo_factory) == (0 if who is None else 1)
 
 
@@ -66,7 +73,7 @@ def test_review_as_every_role(signed_in, demo_factory, who):
         assert status == "approved" and "approved" in str(message)
     else:
         assert status == "submitted"
-        assert ("Sign in first." if who is None else "Only the lead officer") in str(message)
+        assert ("You have been signed out" if who is None else "Only the lead officer") in str(message)
 
 
 @pytest.mark.parametrize("who", ROLES[1:])

@@ -78,7 +78,7 @@ def test_three_mistakes_three_cell_errors_and_nothing_saved(demo_app, demo_facto
                          "Improved sense of emotional wellbeing and self-esteem": (2, -3)})
     before = _values(demo_factory, isva["return"])
     with signed_in(OWNER):
-        result = str(handle_upload(_upload(bad), "isva.xlsx", isva, isva["version"]))
+        result = str(handle_upload(_upload(bad), "isva.xlsx", isva, isva["version"])["message"])
     assert "nothing was saved" in result
     assert "C5: Women supported must be a whole number, like 12" in result
     assert "cannot be more than the number assessed (10)" in result and "C8: Number improved" in result
@@ -90,7 +90,7 @@ def test_a_valid_upload_fills_the_draft(demo_app, demo_factory, signed_in, isva)
     body = _download(demo_app, OWNER, isva).get_data()
     good = _filled(body, {"Women supported": (17, None), "Greater feelings of safety": (6, 9)})
     with signed_in(OWNER):
-        result = str(handle_upload(_upload(good), "isva.xlsx", isva, isva["version"]))
+        result = str(handle_upload(_upload(good), "isva.xlsx", isva, isva["version"])["message"])
     assert "The draft was filled from your template." in result
     values = {m: (c, n, d) for m, c, n, d in _values(demo_factory, isva["return"])}
     assert values[isva["metrics"]["Women supported"]][0] == 17
@@ -109,12 +109,12 @@ def test_bad_files_get_one_clear_sentence(demo_app, signed_in, isva):
     }
     with signed_in(OWNER):
         for data, expected in cases.items():
-            assert expected in str(handle_upload(_upload(data), "f", isva, isva["version"]))
+            assert expected in str(handle_upload(_upload(data), "f.xlsx", isva, isva["version"])["message"])
         other_page = {**isva, "period": isva["period"] - 1}
         assert "different service or quarter" in str(
-            handle_upload(_upload(body), "f", other_page, isva["version"]))
+            handle_upload(_upload(body), "f.xlsx", other_page, isva["version"])["message"])
     with signed_in(OTHER):
-        refused = str(handle_upload(_upload(body), "f", isva, isva["version"]))
+        refused = str(handle_upload(_upload(body), "f.xlsx", isva, isva["version"])["message"])
     assert "You do not have access to that service." in refused
 
 
@@ -127,5 +127,5 @@ def test_a_changed_key_in_the_hidden_column_is_named_by_its_cell(demo_app, signe
     out = io.BytesIO()
     wb.save(out)
     with signed_in(OWNER):
-        result = str(handle_upload(_upload(out.getvalue()), "f.xlsx", isva, isva["version"]))
+        result = str(handle_upload(_upload(out.getvalue()), "f.xlsx", isva, isva["version"])["message"])
     assert "Cell A5 has been changed; download a fresh template." in result

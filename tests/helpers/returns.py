@@ -38,3 +38,27 @@ def save_payload(app, w: dict, service_id: int, period_id: int) -> dict:
                   {"id": "rv-confirm", "property": "value", "value": False}],
         "changedPropIds": ["rv-save.n_clicks"],
     }
+
+
+def upload_key() -> str:
+    """The upload callback's key in Dash's callback map, as the renderer names it."""
+    from dash._utils import create_callback_id
+
+    from callbacks.returns import UPLOAD_INPUT, UPLOAD_OUTPUTS
+
+    return create_callback_id(UPLOAD_OUTPUTS, [UPLOAD_INPUT])
+
+
+def upload_body(contents: object, filename: object = "return.xlsx", context: dict | None = None,
+                version: int = 0) -> dict:
+    """The HTTP body of an Excel upload on a return's page, as the renderer sends it. The
+    form's inputs are outputs too; a page with none of them is enough for these requests."""
+    return {"output": upload_key(),
+            "outputs": [{"id": ids.RV_UPLOAD_RESULT, "property": "children"}, [], [], [], [], [],
+                        {"id": ids.RV_VERSION, "property": "data"}],
+            "inputs": [{"id": ids.RV_UPLOAD, "property": "contents", "value": contents}],
+            "state": [{"id": ids.RV_UPLOAD, "property": "filename", "value": filename},
+                      {"id": ids.RV_CONTEXT, "property": "data",
+                       "value": context or {"service": 1, "period": 1}},
+                      {"id": ids.RV_VERSION, "property": "data", "value": version}],
+            "changedPropIds": [f"{ids.RV_UPLOAD}.contents"]}

@@ -24,6 +24,7 @@ from tests.helpers import hostile_files
 from tests.helpers.config import DEMO_PASSWORD
 from tests.helpers.crafted import payload, server_callbacks
 from tests.helpers.factories import Actor
+from tests.helpers.returns import upload_body, upload_key
 from tests.helpers.servers import free_port, parallel_wrong_passwords, redis_for_tests
 from tests.helpers.web import csrf_token, sign_in, sign_out
 
@@ -191,14 +192,7 @@ def test_3_a_role_or_provider_change_or_deactivation_ends_sessions(client, demo_
 # Row 4: uploads are bounded ------------------------------------------------------------
 
 def _upload_body(contents, filename="return.xlsx", context=None):
-    return {"output": "rv-upload-result.children",
-            "outputs": {"id": "rv-upload-result", "property": "children"},
-            "inputs": [{"id": "rv-upload", "property": "contents", "value": contents}],
-            "state": [{"id": "rv-upload", "property": "filename", "value": filename},
-                      {"id": "rv-context", "property": "data",
-                       "value": context or {"service": 1, "period": 1}},
-                      {"id": "rv-version", "property": "data", "value": 0}],
-            "changedPropIds": ["rv-upload.contents"]}
+    return upload_body(contents, filename, context)
 
 
 def _as_upload(data: bytes) -> str:
@@ -506,9 +500,9 @@ def test_11_malformed_xml_inside_a_workbook_gets_a_message(client):
 
 @pytest.mark.parametrize("body", [
     {}, [1, 2], "text", {"output": 1}, {"output": "no-such.children", "inputs": []},
-    {"output": "rv-upload-result.children", "inputs": "x", "state": 5},
-    {"output": "rv-upload-result.children", "inputs": [], "state": []},
-    {"output": "rv-upload-result.children", "inputs": [{"id": "rv-upload"}], "state": [{}, {}, {}]},
+    {"output": upload_key(), "inputs": "x", "state": 5},
+    {"output": upload_key(), "inputs": [], "state": []},
+    {"output": upload_key(), "inputs": [{"id": "rv-upload"}], "state": [{}, {}, {}]},
 ])
 def test_11_callback_payloads_of_the_wrong_shape_get_400(client, body):
     sign_in(client, PROVIDER)

@@ -18,6 +18,7 @@ from models.store.users import MAX_FAILURES
 from tests.helpers import hostile_files
 from tests.helpers.config import DEMO_PASSWORD, TODAY
 from tests.helpers.databases import engines, fresh_database_url
+from tests.helpers.returns import upload_body
 from tests.helpers.servers import (
     parallel_wrong_passwords,
     signed_in_session,
@@ -57,14 +58,7 @@ def test_4_an_upload_bomb_is_answered_in_words_and_no_worker_dies(server):
     session = signed_in_session(url, "safer-futures-support@demo.local")
     before = workers_of(proc.pid)
     bomb = hostile_files.million_row_workbook()
-    body = {"output": "rv-upload-result.children",
-            "outputs": {"id": "rv-upload-result", "property": "children"},
-            "inputs": [{"id": "rv-upload", "property": "contents",
-                        "value": "data:;base64," + base64.b64encode(bomb).decode()}],
-            "state": [{"id": "rv-upload", "property": "filename", "value": "bomb.xlsx"},
-                      {"id": "rv-context", "property": "data", "value": {"service": 1, "period": 1}},
-                      {"id": "rv-version", "property": "data", "value": 0}],
-            "changedPropIds": ["rv-upload.contents"]}
+    body = upload_body("data:;base64," + base64.b64encode(bomb).decode(), "bomb.xlsx")
     answers = [session.post(url + "/_dash-update-component", json=body, timeout=60)
                for _ in range(4)]  # more than there are workers
     assert all(a.status_code == 200 and "far more than a return template" in a.text for a in answers)
