@@ -20,8 +20,11 @@ RV_SUMMARY = "rv-summary"
 RV_STATUS = "rv-status"
 RV_REOPEN = "rv-reopen"
 RV_REOPEN_REASON = "rv-reopen-reason"
-RQ_MESSAGE = "rq-message"
+RV_SUBMIT_NOT_YET = "rv-submit-not-yet"
 RQ_LIST = "rq-list"
+RQ_PROVIDER = "rq-provider"
+RQ_PERIOD = "rq-period"
+NAV_WAITING = "nav-waiting"
 
 # Pattern-matching id types for the return form; one input per metric or category.
 COUNT = "rv-count"
@@ -36,6 +39,7 @@ RQ_APPROVE = "rq-approve"
 RQ_RETURN = "rq-return"
 RQ_COMMENT = "rq-comment"
 RQ_VERSION = "rq-version"
+RQ_RESULT = "rq-result"
 
 
 def dom_id(component_id: dict) -> str:

@@ -21,7 +21,7 @@ def queue(session):
 
 def _last_quarter(session, **options):
     item = next(i for i in review_queue(session, A(1, "admin"), **options) if i.label == "Q2 2024/25")
-    return {metric: last for metric, _, last, _ in item.values}
+    return {row.name: row.last for row in item.values}
 
 
 @pytest.mark.parametrize("status", ["draft", "returned"])
@@ -36,7 +36,7 @@ def test_a_return_never_submitted_or_sent_back_is_not_last_quarter(session, queu
 def test_an_approved_return_is_last_quarter(session, queue):
     queue.status = "approved"
     session.flush()
-    assert _last_quarter(session) == {"People supported": "99", "Felt safer": "7 of 9"}
+    assert _last_quarter(session) == {"People supported": "99", "Felt safer": "78% (7 of 9)"}
 
 
 def test_a_submitted_one_only_with_provisional_on(session, queue):
@@ -44,4 +44,4 @@ def test_a_submitted_one_only_with_provisional_on(session, queue):
     session.flush()
     assert _last_quarter(session) == {"People supported": "", "Felt safer": ""}
     assert _last_quarter(session, include_submitted=True) == {"People supported": "99",
-                                                              "Felt safer": "7 of 9"}
+                                                              "Felt safer": "78% (7 of 9)"}
