@@ -104,6 +104,7 @@ ADM_PER_PICK, ADM_PER_STATUS, ADM_PER_DUE, ADM_PER_SAVE, ADM_PER_YEAR, ADM_PER_C
     "adm-per-pick", "adm-per-status", "adm-per-due", "adm-per-save", "adm-per-year",
     "adm-per-create")
 ADM_PER_MSG, ADM_PER_LIST = "adm-per-msg", "adm-per-list"
+ADM_PER_EARLY = "adm-per-early"
 ADM_USR_EMAIL, ADM_USR_ROLE, ADM_USR_PROVIDER, ADM_USR_INVITE = (
     "adm-usr-email", "adm-usr-role", "adm-usr-provider", "adm-usr-invite")
 ADM_USR_PICK, ADM_USR_EDIT_ROLE, ADM_USR_EDIT_PROVIDER, ADM_USR_ACTIVE, ADM_USR_SAVE = (
