@@ -12,6 +12,11 @@ from models.rules.formats import format_date
 ALL = "all"
 
 
+def _unbroken(figure: str) -> str:
+    """"84% (16 of 19)" may wrap after the percentage, never inside "16 of 19"."""
+    return figure.replace(" of ", "\u00a0of\u00a0")
+
+
 def _row(row: QueueRow, show_was: bool) -> html.Tr:
     """A measure's row, or a category's under it: indented, smaller and introduced by "of
     which", so a breakdown never reads as a measure of its own (not by indent alone)."""
@@ -20,16 +25,17 @@ def _row(row: QueueRow, show_was: bool) -> html.Tr:
                        className="queue-breakdown-name")
     else:
         name = html.Th(row.name, scope="row")
-    cells = [name, html.Td(row.value or "—")]
+    cells = [name, html.Td(_unbroken(row.value) or "—")]
     if show_was:
         if row.was is None:
             cells.append(html.Td("Not known", className="text-muted"))
         elif row.was:
             # Words, not colour alone: "Changed" says it; the mark only draws the eye.
-            cells.append(html.Td([html.Strong("Changed"), f", {row.was}"], className="changed-cell"))
+            cells.append(html.Td([html.Strong("Changed"), f", {_unbroken(row.was)}"],
+                                 className="changed-cell"))
         else:
             cells.append(html.Td("No change", className="text-muted"))
-    cells += [html.Td(row.last or "—"), html.Td(row.target or "—")]
+    cells += [html.Td(_unbroken(row.last) or "—"), html.Td(row.target or "—")]
     return html.Tr(cells, className="queue-breakdown" if row.breakdown else None)
 
 
