@@ -147,6 +147,17 @@ class ReviewRequest:
 
 
 @dataclass(frozen=True)
+class QueueFilter:
+    """Which of the waiting returns the lead officer asked to see (None: every one)."""
+
+    provider_id: int | None
+    period_id: int | None
+
+    def audited(self) -> tuple[str, int | None]:
+        return "see the review queue", None
+
+
+@dataclass(frozen=True)
 class TemplateUpload:
     """An uploaded template, read, for the return its page is about."""
 

@@ -13,12 +13,14 @@ from urllib.parse import quote
 from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.orm import Session
 
+from callbacks.common import today
 from callbacks.return_requests import (
     INPUT_KINDS,
     INPUT_PATTERNS,
     SAVE_STATES,
     SIGNED_OUT,
     UNREACHABLE,
+    QueueFilter,
     Refused,
     ReturnForm,
     ReturnPage,
@@ -31,9 +33,10 @@ from callbacks.return_requests import (
 from dash_app.auth import SignedInUser, answers_signed_out
 from layouts import ids
 from layouts.return_form import field_href, field_of_input
+from layouts.review import ALL as ALL_CHOICE
 from layouts.review import queue_list
 from models.access import record_id
-from models.returns.lists import QueueItem, review_queue
+from models.returns.lists import QueueItem, return_title, review_queue, waiting_count
 from models.returns.queries import find_return, find_return_id, form_texts
 from models.returns.saving import SaveResult, review_return, save_return
 from models.rules.formats import format_time
@@ -116,12 +119,14 @@ def handle_save(action: str, sent: SentForm) -> dict:
             list(validation.warnings.items()), form.category_metric, css="warning-summary")
     else:
         out["version"] = saved.version
+        # Submit stays off until the quarter ends (the reason is already beside it).
+        out["submit_locked"] = bool(saved.submit_not_yet)
         if saved.status == "submitted":
             out["status"] = html.Div(
                 [html.H2("Return submitted", className="h5"),
                  html.P("The lead officer will review it. You can see its status on the returns page.")],
                 className="success-panel", id="rv-submitted")
-            out["locked"] = True
+            out["locked"] = out["submit_locked"] = True
         else:
             out["status"] = html.P(f"Draft saved at {format_time(dt.datetime.now())}.",
                                    className="success-text", id="rv-saved")
@@ -136,13 +141,14 @@ def _cleared(sent: SentForm) -> dict:
 
     return {"summary": None, "errors": blank(sent.error_slots, ""),
             "invalid": {kind: blank(sent.inputs.get(kind, ([], []))[1], False) for kind in INPUT_KINDS},
-            "version": no_update, "status": "", "locked": False}
+            "version": no_update, "status": "", "locked": False, "submit_locked": no_update}
 
 
 def _save_form(session: Session, user: SignedInUser, form: ReturnForm) -> tuple[ReturnForm, SaveResult]:
     page = form.page
     return form, save_return(session, user, page.service_id, page.period_id, form.raw(), page.version,
-                             submit=page.action == "submit", confirmed=form.confirmed)
+                             submit=page.action == "submit", confirmed=form.confirmed,
+                             today=today())
 
 
 # Uploading the Excel template -----------------------------------------------------------
@@ -183,7 +189,7 @@ def handle_upload(contents: object, filename: object, context: object, version: 
              ) -> tuple[TemplateUpload, SaveResult, dict[FieldKey, str]]:
         page = upload.page
         saved = save_return(session, user, page.service_id, page.period_id, upload.template.raw,
-                            page.version, submit=False)
+                            page.version, submit=False, today=today())
         ret = find_return(session, page.service_id, page.period_id) if saved.saved else None
         return upload, saved, form_texts(ret) if ret is not None else {}
 
@@ -222,29 +228,44 @@ def _saved_values(kind: FieldKind, component_ids: object, texts: dict[FieldKey, 
 
 # Reviewing -------------------------------------------------------------------------------
 
-REVIEWED = {"approve": "approved", "return": "returned to the provider", "reopen": "reopened"}
+REVIEWED = {"approve": "Approved: {}", "return": "Returned to the provider: {}",
+            "reopen": "{} is reopened and back with the provider."}
 
 
 def handle_review(action: str, return_id: object, comment: object, version: object) -> tuple:
-    """Approve, return or reopen a return as the signed-in admin: (message, refreshed queue)."""
+    """Approve, return or reopen a return as the signed-in admin: (the message, naming the
+    service and quarter; whether it was done)."""
     def read() -> ReviewRequest:
         return ReviewRequest(action, record_id(return_id), record_id(version or 0),
                              comment if isinstance(comment, str) else "")
 
     def review(session: Session, user: SignedInUser, asked: ReviewRequest) -> str:
-        ret = review_return(session, user, asked.return_id, action, asked.comment, asked.version)
-        return f"Return {ret.id} {REVIEWED[action]}."
-
-    def queue(session: Session, user: SignedInUser, _asked: ReviewRequest) -> list[QueueItem]:
-        return review_queue(session, user)
+        ret = review_return(session, user, asked.return_id, action, asked.comment, asked.version,
+                            today=today())
+        return REVIEWED[action].format(return_title(session, ret))
 
     done = run_return(read, review)
     if isinstance(done, Refused):
-        return message_box(done.message), no_update
-    # Read once the decision is committed, in a transaction of its own.
+        return message_box(done.message), False
+    return html.P(done, className="success-text mb-0", id="rq-done"), True
+
+
+def handle_queue(provider: object, period: object) -> list:
+    """The queue for the chosen provider and quarter ("all" for every one)."""
+    def read() -> QueueFilter:
+        return QueueFilter(None if provider in (None, ALL_CHOICE) else record_id(provider),
+                           None if period in (None, ALL_CHOICE) else record_id(period))
+
+    def queue(session: Session, user: SignedInUser, asked: QueueFilter) -> list[QueueItem]:
+        return review_queue(session, user, provider_id=asked.provider_id,
+                            period_id=asked.period_id, today=today())
+
     items = run_return(read, queue)
-    return (html.P(done, className="success-text", id="rq-done"),
-            no_update if isinstance(items, Refused) else queue_list(items))
+    return [message_box(items.message)] if isinstance(items, Refused) else queue_list(items)
+
+
+def waiting_words(count: int) -> str:
+    return f"{count} waiting" if count else ""
 
 
 def handle_reopen(reason: object, context: object, version: object) -> object:
@@ -256,7 +277,7 @@ def handle_reopen(reason: object, context: object, version: object) -> object:
         return message_box(found.message)
     if found is None:
         return message_box("There is no return to reopen.")
-    message, _ = handle_review("reopen", found, reason, version)
+    message, _done = handle_review("reopen", found, reason, version)
     return message
 
 
@@ -266,21 +287,37 @@ def save_or_submit(_save_clicks: int | None, _submit_clicks: int | None, *states
     out = handle_save("submit" if ctx.triggered_id == ids.RV_SUBMIT else "save",
                       SentForm.from_states(states))
     return (out["summary"], out["errors"], *(out["invalid"][kind] for kind in INPUT_KINDS),
-            out["version"], out["status"], out["locked"], out["locked"])
+            out["version"], out["status"], out["locked"], out["submit_locked"])
 
 
 def review_from_queue(approvals: object, returns: object, comments: object, comment_ids: object,
                       versions: object, version_ids: object) -> tuple:
-    """Approve or return the queue row whose button was pressed. Drawing the queue also
-    triggers this (its new buttons, never clicked), which changes nothing."""
+    """Approve or return the queue row whose button was pressed; the result shows beside
+    its buttons, which (once it is decided) are switched off, and the navigation's count of
+    waiting returns is read again. Drawing the queue also triggers this (its new buttons,
+    never clicked), which changes nothing."""
     trigger = ctx.triggered_id
     clicks = [n for sent in (approvals, returns) if isinstance(sent, list) for n in sent]
     if not isinstance(trigger, dict) or not any(clicks):
-        return no_update, no_update
+        return no_update, no_update, no_update, no_update, no_update
     row = trigger.get("return")
     action = "approve" if trigger.get("type") == ids.RQ_APPROVE else "return"
-    return handle_review(action, row, _row_value(row, comments, comment_ids),
-                         _row_value(row, versions, version_ids))
+    message, done = handle_review(action, row, _row_value(row, comments, comment_ids),
+                                  _row_value(row, versions, version_ids))
+    rows = [r.get("return") if isinstance(r, dict) else None
+            for r in (comment_ids if isinstance(comment_ids, list) else [])]
+    results = [message if r == row else no_update for r in rows]
+    locked = [True if r == row and done else no_update for r in rows]
+    return results, locked, locked, locked, waiting_now() if done else no_update
+
+
+def waiting_now() -> object:
+    """The navigation's count, read again after a decision (one COUNT)."""
+    def count(session: Session, user: SignedInUser, _asked: QueueFilter) -> int:
+        return waiting_count(session, user)
+
+    counted = run_return(lambda: QueueFilter(None, None), count)
+    return no_update if isinstance(counted, Refused) else waiting_words(counted)
 
 
 def _row_value(return_id: object, values: object, row_ids: object) -> object:
@@ -340,8 +377,11 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )(save_or_submit)
     app.callback(
-        Output(ids.RQ_MESSAGE, "children"),
-        Output(ids.RQ_LIST, "children"),
+        Output({"type": ids.RQ_RESULT, "return": ALL}, "children"),
+        Output({"type": ids.RQ_APPROVE, "return": ALL}, "disabled"),
+        Output({"type": ids.RQ_RETURN, "return": ALL}, "disabled"),
+        Output({"type": ids.RQ_COMMENT, "return": ALL}, "disabled"),
+        Output(ids.NAV_WAITING, "children"),
         Input({"type": ids.RQ_APPROVE, "return": ALL}, "n_clicks"),
         Input({"type": ids.RQ_RETURN, "return": ALL}, "n_clicks"),
         State({"type": ids.RQ_COMMENT, "return": ALL}, "value"),
@@ -350,6 +390,12 @@ def register(app: Dash) -> None:
         State({"type": ids.RQ_VERSION, "return": ALL}, "id"),
         prevent_initial_call=True,
     )(review_from_queue)
+    app.callback(
+        Output(ids.RQ_LIST, "children"),
+        Input(ids.RQ_PROVIDER, "value"),
+        Input(ids.RQ_PERIOD, "value"),
+        prevent_initial_call=True,
+    )(handle_queue)
     app.callback(
         Output(ids.RV_STATUS, "children", allow_duplicate=True),
         Input(ids.RV_REOPEN, "n_clicks"),
@@ -369,6 +415,11 @@ def register(app: Dash) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="returns", function_name="focusErrorSummary"),
         Input(ids.RV_SUMMARY, "children"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="review", function_name="focusResult"),
+        Input({"type": ids.RQ_RESULT, "return": ALL}, "children"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

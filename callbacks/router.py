@@ -30,7 +30,7 @@ from models.access import (
 )
 from models.reporting.overview import default_quarter, filter_choices, year_choices
 from models.reporting.service_figures import service_choices
-from models.returns.lists import returns_home, review_queue
+from models.returns.lists import queue_choices, returns_home, review_queue
 from models.returns.view import load_return_view
 from models.rules.periods import parse_quarter, year_label
 from models.store.audit import record_refusal
@@ -101,8 +101,9 @@ def render_return_form(user, search: str | None) -> html.Div:  # noqa: ANN001
 
 def render_review(user) -> html.Div:  # noqa: ANN001
     with transaction() as session:
-        items = review_queue(session, user)
-    return review_page(items)
+        items = review_queue(session, user, today=today())
+        providers, periods = queue_choices(session, user)
+    return review_page(items, providers, periods)
 
 
 def render_admin(user) -> html.Div:  # noqa: ANN001

@@ -103,12 +103,15 @@ def _layout():  # noqa: ANN202 - Dash calls this per page load, inside the reque
     from dash_app.database import transaction
     from layouts.shell import shell
     from models.access import may_open
+    from models.returns.lists import waiting_count
     from models.store.settings import is_demo
 
     if not current_user.is_authenticated:
         return html.Div("Sign in to use this app.")
+    user = current_user._get_current_object()
+    reviews = may_open(user, "/review")
     with transaction() as session:
         demo = is_demo(session)
-    user = current_user._get_current_object()
+        waiting = waiting_count(session, user) if reviews else None  # one COUNT
     return shell(user.email, user.role, user.provider_name, demo, partial(may_open, user),
-                 sign_out_token=generate_csrf())
+                 sign_out_token=generate_csrf(), waiting=waiting)

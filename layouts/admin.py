@@ -59,9 +59,9 @@ def metric_table(rows: list[MetricRow]) -> html.Table:
 
 
 def period_table(rows: list[PeriodRow]) -> html.Table:
-    return data_table("Reporting periods", ["Quarter", "Status", "Due"],
-                      [[p.label, "Open" if p.status == "open" else "Closed (returns locked)", p.due]
-                       for p in rows])
+    return data_table("Reporting periods", ["Quarter", "Status", "Due", "Submission"],
+                      [[p.label, "Open" if p.status == "open" else "Closed (returns locked)", p.due,
+                        p.submission] for p in rows])
 
 
 def user_table(rows: list[UserRow]) -> html.Table:
@@ -210,6 +210,12 @@ def _periods_tab(periods: list[PeriodRow]) -> html.Section:
                 {"label": "Open", "value": "open"},
                 {"label": "Closed (locks its returns)", "value": "closed"}])),
             field("Due date", dbc.Input(id=ids.ADM_PER_DUE, type="date")),
+            html.Div([
+                html.P("Returns are submitted from the day after their quarter ends. Tick to let "
+                       "this quarter's returns be submitted now.", className="hint mb-1"),
+                dbc.Checkbox(id=ids.ADM_PER_EARLY, value=False,
+                             label="Allow returns to be submitted before the quarter ends"),
+            ], className="mb-2 admin-field"),
             dbc.Button("Save period", id=ids.ADM_PER_SAVE, color="success", className="mt-2"),
         ], className="admin-form"),
         html.Div(id=ids.ADM_PER_MSG),

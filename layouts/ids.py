@@ -20,8 +20,11 @@ RV_SUMMARY = "rv-summary"
 RV_STATUS = "rv-status"
 RV_REOPEN = "rv-reopen"
 RV_REOPEN_REASON = "rv-reopen-reason"
-RQ_MESSAGE = "rq-message"
+RV_SUBMIT_NOT_YET = "rv-submit-not-yet"
 RQ_LIST = "rq-list"
+RQ_PROVIDER = "rq-provider"
+RQ_PERIOD = "rq-period"
+NAV_WAITING = "nav-waiting"
 
 # Pattern-matching id types for the return form; one input per metric or category.
 COUNT = "rv-count"
@@ -36,6 +39,7 @@ RQ_APPROVE = "rq-approve"
 RQ_RETURN = "rq-return"
 RQ_COMMENT = "rq-comment"
 RQ_VERSION = "rq-version"
+RQ_RESULT = "rq-result"
 
 
 def dom_id(component_id: dict) -> str:
@@ -100,6 +104,7 @@ ADM_PER_PICK, ADM_PER_STATUS, ADM_PER_DUE, ADM_PER_SAVE, ADM_PER_YEAR, ADM_PER_C
     "adm-per-pick", "adm-per-status", "adm-per-due", "adm-per-save", "adm-per-year",
     "adm-per-create")
 ADM_PER_MSG, ADM_PER_LIST = "adm-per-msg", "adm-per-list"
+ADM_PER_EARLY = "adm-per-early"
 ADM_USR_EMAIL, ADM_USR_ROLE, ADM_USR_PROVIDER, ADM_USR_INVITE = (
     "adm-usr-email", "adm-usr-role", "adm-usr-provider", "adm-usr-invite")
 ADM_USR_PICK, ADM_USR_EDIT_ROLE, ADM_USR_EDIT_PROVIDER, ADM_USR_ACTIVE, ADM_USR_SAVE = (

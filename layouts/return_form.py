@@ -208,10 +208,15 @@ def template_panel(view: ReturnView) -> html.Details:
 
 def return_form_page(view: ReturnView) -> html.Div:
     editable = view.editable
+    # Before the quarter ends Submit is offered disabled, with the reason beside it (the
+    # server refuses an early submission whatever the button says).
+    not_yet = view.submit_not_yet
     buttons = html.Div([
         dbc.Button("Save draft", id=ids.RV_SAVE, color="secondary", className="me-2",
                    disabled=not editable),
-        dbc.Button("Submit return", id=ids.RV_SUBMIT, color="success", disabled=not editable),
+        dbc.Button("Submit return", id=ids.RV_SUBMIT, color="success",
+                   disabled=not editable or bool(not_yet)),
+        html.P(not_yet, id=ids.RV_SUBMIT_NOT_YET, className="hint mt-2 mb-0") if not_yet else None,
     ], className="mt-3 mb-2")
     warnings_confirm = dbc.Checkbox(
         id=ids.RV_CONFIRM, value=False, disabled=not editable,

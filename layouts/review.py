@@ -1,4 +1,4 @@
-"""The lead officer's review queue: submitted returns, oldest first."""
+"""The lead officer's review queue: submitted returns, oldest first, laid out for deciding."""
 
 from __future__ import annotations
 
@@ -6,9 +6,58 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.charts import data_table
-from models.returns.lists import QueueItem
+from models.returns.lists import QueueItem, QueueRow
 from models.rules.formats import format_date
+
+ALL = "all"
+
+
+def _unbroken(figure: str) -> str:
+    """"84% (16 of 19)" may wrap after the percentage, never inside "16 of 19"."""
+    return figure.replace(" of ", "\u00a0of\u00a0")
+
+
+def _row(row: QueueRow, show_was: bool) -> html.Tr:
+    """A measure's row, or a category's under it: indented, smaller and introduced by "of
+    which", so a breakdown never reads as a measure of its own (not by indent alone)."""
+    if row.breakdown:
+        name = html.Th([html.Span("of which ", className="of-which"), row.name], scope="row",
+                       className="queue-breakdown-name")
+    else:
+        name = html.Th(row.name, scope="row")
+    cells = [name, html.Td(_unbroken(row.value) or "—")]
+    if show_was:
+        if row.was is None:
+            cells.append(html.Td("Not known", className="text-muted"))
+        elif row.was:
+            # Words, not colour alone: "Changed" says it; the mark only draws the eye.
+            cells.append(html.Td([html.Strong("Changed"), f", {_unbroken(row.was)}"],
+                                 className="changed-cell"))
+        else:
+            cells.append(html.Td("No change", className="text-muted"))
+    cells += [html.Td(_unbroken(row.last) or "—"), html.Td(row.target or "—")]
+    return html.Tr(cells, className="queue-breakdown" if row.breakdown else None)
+
+
+def figures_table(item: QueueItem) -> html.Table:
+    show_was = item.resubmitted
+    header = ["Measure", "This quarter", *(["Changed since returned"] if show_was else []),
+              "Last quarter", "Target"]
+    return html.Table([
+        html.Caption("Figures"),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+        html.Tbody([_row(row, show_was) for row in item.values]),
+    ], className="table table-sm data-table queue-figures", id=f"queue-figures-{item.return_id}")
+
+
+def earlier_comment(item: QueueItem) -> html.Div | None:
+    if not item.resubmitted:
+        return None
+    when = f" on {format_date(item.sent_back_at)}" if item.sent_back_at else ""
+    return html.Div([
+        html.H3(f"Resubmitted: you returned it{when} with this comment", className="h6"),
+        html.P(item.earlier_comment, className="mb-0", id=f"queue-earlier-{item.return_id}"),
+    ], className="returned-comment", role="note")
 
 
 def queue_item(item: QueueItem) -> html.Section:
@@ -20,24 +69,31 @@ def queue_item(item: QueueItem) -> html.Section:
                 if item.warnings else html.P("No warnings.", className="text-muted"))
     narrative = [html.Div([html.H3(label, className="h6"), html.P(text or "—", className="narrative")])
                  for label, text in item.narrative.items() if text or label != "Explanation of the figures"]
+    blocked = bool(item.not_yet)
     return html.Section([
-        html.H2(f"{item.service}, {item.label}", className="h4"),
-        html.P(f"{item.provider} · submitted {submitted}", className="text-muted"),
+        html.H2(item.title, className="h4"),
+        html.P([f"{item.provider} · submitted {submitted} · ",
+                dcc.Link("Open the full return", href=item.href, id=f"queue-open-{rid}")],
+               className="text-muted"),
+        earlier_comment(item),
         html.Div([
-            html.Div(data_table("Figures", ["Metric", "This quarter", "Last quarter", "Target"],
-                                item.values), className="col-lg-7 table-responsive"),
+            html.Div(figures_table(item), className="col-lg-7 table-responsive"),
             html.Div([warnings, *narrative], className="col-lg-5"),
         ], className="row"),
         dcc.Store(id={"type": ids.RQ_VERSION, "return": rid}, data=item.version),
+        html.P(item.not_yet, className="hint") if blocked else None,
         dbc.Label("Comment for the provider (needed to return it)", html_for=ids.dom_id(comment_id)),
-        dbc.Textarea(id=comment_id, rows=2),
+        dbc.Textarea(id=comment_id, rows=2, disabled=blocked),
         html.Div([
             dbc.Button("Approve", id={"type": ids.RQ_APPROVE, "return": rid}, color="success",
-                       className="me-2"),
+                       disabled=blocked),
             dbc.Button("Return for changes", id={"type": ids.RQ_RETURN, "return": rid},
-                       color="warning"),
-        ], className="mt-2"),
-    ], className="queue-item", id=f"queue-item-{rid}", **{"aria-label": f"{item.service}, {item.label}"})
+                       color="warning", disabled=blocked),
+            # The decision's result, beside the buttons pressed (focus moves here).
+            html.Div(id={"type": ids.RQ_RESULT, "return": rid}, role="status", tabIndex="-1",
+                     className="queue-result"),
+        ], className="mt-2 d-flex flex-wrap align-items-center gap-2"),
+    ], className="queue-item", id=f"queue-item-{rid}", **{"aria-label": item.title})
 
 
 def queue_list(items: list[QueueItem]) -> list:
@@ -46,11 +102,27 @@ def queue_list(items: list[QueueItem]) -> list:
     return [queue_item(item) for item in items]
 
 
-def review_page(items: list[QueueItem]) -> html.Div:
+def queue_filters(providers: list[tuple[int, str]], periods: list[tuple[int, str]]) -> html.Div:
+    def pick(label: str, component_id: str, everything: str, pairs: list[tuple[int, str]]) -> html.Div:
+        return html.Div([
+            dbc.Label(label, html_for=component_id, className="mb-1"),
+            dbc.Select(id=component_id, value=ALL,
+                       options=[{"label": everything, "value": ALL}]
+                       + [{"label": name, "value": str(i)} for i, name in pairs]),
+        ])
+
+    return html.Div([
+        pick("Provider", ids.RQ_PROVIDER, "All providers", providers),
+        pick("Quarter", ids.RQ_PERIOD, "All quarters", periods),
+    ], className="d-flex flex-wrap gap-3 mb-3", role="group", **{"aria-label": "Filter the queue"})
+
+
+def review_page(items: list[QueueItem], providers: list[tuple[int, str]] | None = None,
+                periods: list[tuple[int, str]] | None = None) -> html.Div:
     return html.Div([
         html.H1("Review queue", className="h2"),
         html.P("Submitted returns, oldest first. Approve them, or return them to the provider "
                "with a comment saying what to change."),
-        html.Div(id=ids.RQ_MESSAGE, role="status"),
+        queue_filters(providers or [], periods or []),
         html.Div(queue_list(items), id=ids.RQ_LIST),
     ])

@@ -22,9 +22,19 @@ NAV_ITEMS: list[tuple[str, str]] = [
 ROLE_NAMES = {"admin": "Lead officer", "viewer": "CWP member", "provider": "Provider"}
 
 
-def navigation(may_open: Callable[[str], bool]) -> html.Nav:
+def waiting_badge(waiting: int | None) -> html.Span | None:
+    """The count of returns waiting for review, beside its link: "3 waiting" in words, so
+    a screen reader hears what the number means."""
+    if waiting is None:
+        return None
+    return html.Span(f"{waiting} waiting" if waiting else "", id=ids.NAV_WAITING,
+                     className="nav-count ms-1")
+
+
+def navigation(may_open: Callable[[str], bool], waiting: int | None = None) -> html.Nav:
     links = [
-        html.Li(dcc.Link(label, href=path, className="nav-link"), className="nav-item")
+        html.Li(dcc.Link([label, waiting_badge(waiting) if path == "/review" else None],
+                         href=path, className="nav-link"), className="nav-item")
         for label, path in NAV_ITEMS
         if may_open(path)
     ]
@@ -50,8 +60,10 @@ def sign_out_form(token: str) -> html.Form:
 
 
 def shell(email: str, role: str, provider_name: str | None, demo: bool,
-          may_open: Callable[[str], bool], sign_out_token: str = "") -> html.Div:
-    """`may_open(path)`: whether the user may open the page (models.access decides)."""
+          may_open: Callable[[str], bool], sign_out_token: str = "",
+          waiting: int | None = None) -> html.Div:
+    """`may_open(path)`: whether the user may open the page (models.access decides);
+    `waiting`: the returns waiting for review, for those who review them (else None)."""
     who = ROLE_NAMES.get(role, role)
     if provider_name:
         who = f"{who}, {provider_name}"
@@ -61,7 +73,7 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool,
         html.Header(
             html.Div([
                 html.Span("CWP Outcomes Monitor", className="monitor-brand me-4"),
-                navigation(may_open),
+                navigation(may_open, waiting),
                 html.Div([
                     html.Span([email, html.Span(f" ({who})", className="monitor-role")],
                               className="me-3"),

@@ -21,13 +21,13 @@ from models.store.entities import Period
 def load_period(pick: str | None) -> tuple:
     pid = picked_id(pick)
     if pid is None:
-        return None, None
+        return None, None, False
     ok, p = run_admin("read period", lambda s, u: views.get(s, u, Period, pid))
-    return (p.status, p.due_date.isoformat()) if ok and p else (None, None)
+    return (p.status, p.due_date.isoformat(), p.early_submission) if ok and p else (None, None, False)
 
 
 def period_action(action: str, pick: str | None, status: str | None, due: str | None,
-                  year_text: str | None) -> tuple:
+                  year_text: str | None, early: object = None) -> tuple:
     def work(s: Session, u: Any) -> tuple[str, list]:
         if action == "create":
             try:
@@ -43,8 +43,11 @@ def period_action(action: str, pick: str | None, status: str | None, due: str | 
                 due_date = dt.date.fromisoformat(due or "")
             except ValueError:
                 raise AdminError("Enter a due date") from None
-            commands.update_period(s, u, picked_id(pick) or 0, status or "", due_date)
-            done = "Period saved." + (" Its returns are now locked." if status == "closed" else "")
+            commands.update_period(s, u, picked_id(pick) or 0, status or "", due_date,
+                                   early_submission=early is True)
+            done = ("Period saved." + (" Its returns are now locked." if status == "closed" else "")
+                    + (" Its returns can be submitted before the quarter ends." if early is True
+                       else ""))
         return done, views.periods(s, u)
 
     ok, result = run_admin(f"{action} period", work)
@@ -57,11 +60,13 @@ def period_action(action: str, pick: str | None, status: str | None, due: str | 
 def register(app: Dash) -> None:
     cb = app.callback
     cb(Output(ids.ADM_PER_STATUS, "value"), Output(ids.ADM_PER_DUE, "value"),
+       Output(ids.ADM_PER_EARLY, "value"),
        Input(ids.ADM_PER_PICK, "value"), prevent_initial_call=True)(load_period)
     cb(Output(ids.ADM_PER_MSG, "children"), Output(ids.ADM_PER_LIST, "children"),
        Output(ids.ADM_PER_PICK, "options"), Input(ids.ADM_PER_SAVE, "n_clicks"),
        Input(ids.ADM_PER_CREATE, "n_clicks"), State(ids.ADM_PER_PICK, "value"),
        State(ids.ADM_PER_STATUS, "value"), State(ids.ADM_PER_DUE, "value"),
-       State(ids.ADM_PER_YEAR, "value"), prevent_initial_call=True)(
+       State(ids.ADM_PER_YEAR, "value"), State(ids.ADM_PER_EARLY, "value"),
+       prevent_initial_call=True)(
         lambda _s, _c, *a: period_action("create" if ctx.triggered_id == ids.ADM_PER_CREATE
                                          else "save", *a))

@@ -35,8 +35,10 @@ def generate_year(session: Session, actor: Actor, year: int) -> list[Period]:
 
 
 def update_period(session: Session, actor: Actor, period_id: int, status: str,
-                  due_date: dt.date) -> Period:
-    """Set a period's due date and open or close it; closing locks its returns."""
+                  due_date: dt.date, early_submission: bool | None = None) -> Period:
+    """Set a period's due date and open or close it; closing locks its returns. With
+    `early_submission` (None leaves it as it is), allow its returns to be submitted before
+    the quarter ends, or not (the default: from the day after it ends)."""
     require_admin(actor, "change reporting periods")
     if status not in ("open", "closed"):
         raise AdminError("A period is either open or closed")
@@ -44,7 +46,10 @@ def update_period(session: Session, actor: Actor, period_id: int, status: str,
     if due_date <= Quarter(period.year, period.quarter).end:
         raise AdminError(f"The due date must be after the quarter ends "
                          f"({format_date(Quarter(period.year, period.quarter).end)})")
-    before = {"status": period.status, "due": period.due_date}
+    before = {"status": period.status, "due": period.due_date, "early": period.early_submission}
     period.status, period.due_date = status, due_date
-    record(session, actor.id, "update", "period", period.id, before, {"status": status, "due": due_date})
+    if early_submission is not None:
+        period.early_submission = early_submission
+    record(session, actor.id, "update", "period", period.id, before,
+           {"status": status, "due": due_date, "early": period.early_submission})
     return period

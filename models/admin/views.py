@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.access import Actor, require_admin
 from models.rules.formats import format_date
-from models.rules.periods import quarter_label
+from models.rules.periods import Quarter, quarter_label, submission_opens
 from models.store.entities import Metric, Period, Priority, Provider, Service, User, Workstream
 
 
@@ -91,12 +91,17 @@ class PeriodRow:
     status: str
     due: str
     due_iso: str
+    submission: str = ""  # when its returns may be submitted, in words
+    early: bool = False
 
 
 def periods(session: Session, actor: Actor) -> list[PeriodRow]:
     require_admin(actor, "manage periods")
     return [PeriodRow(p.id, quarter_label(p.year, p.quarter), p.status, format_date(p.due_date),
-                      p.due_date.isoformat())
+                      p.due_date.isoformat(),
+                      "Early submission allowed" if p.early_submission
+                      else f"From {format_date(submission_opens(Quarter(p.year, p.quarter)))}",
+                      p.early_submission)
             for p in session.scalars(select(Period).order_by(Period.year.desc(), Period.quarter.desc()))]
 
 

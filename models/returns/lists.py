@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access import Actor, require_admin, visible_services
@@ -23,10 +23,12 @@ from models.returns.queries import (
     service_with_metrics,
     value_texts,
 )
+from models.rules.formats import format_percent, format_target
 from models.rules.periods import Quarter, before_contract, quarter_label
 from models.rules.validation import FieldKey, RawReturn, validate_return
-from models.rules.workflow import counted_states, effective_status
-from models.store.entities import Period, Provider, Return, Service
+from models.rules.workflow import counted_states, decision_refusal, effective_status
+from models.store.audit import history, snapshot_of
+from models.store.entities import Metric, Period, Provider, Return, Service
 
 
 @dataclass
@@ -69,6 +71,21 @@ def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow
 
 
 @dataclass
+class QueueRow:
+    """One line of a queued return's figures: a measure, or (`breakdown`) one category of
+    the measure above it."""
+
+    name: str
+    value: str  # "84% (16 of 19)" for a rate, the count for a count, "" when blank
+    last: str  # last quarter's, as `value`
+    target: str
+    breakdown: bool = False
+    # For a resubmission: "" when the figure is as it was when returned, else what it was
+    # ("was 12", "was blank"); None for a first submission (no column is shown).
+    was: str | None = None
+
+
+@dataclass
 class QueueItem:
     return_id: int
     version: int
@@ -76,20 +93,133 @@ class QueueItem:
     provider: str
     label: str
     submitted_at: dt.datetime | None
-    values: list[tuple[str, str, str, str]]  # metric, value, last quarter, target
+    values: list[QueueRow]
     warnings: list[str]
     narrative: dict[str, str]
+    service_id: int = 0
+    period_id: int = 0
+    # A resubmission: the officer's comment when it was sent back, and when.
+    earlier_comment: str = ""
+    sent_back_at: dt.datetime | None = None
+    # Why it cannot be decided yet (its quarter has not ended), "" when it can.
+    not_yet: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.service}, {self.label}"
+
+    @property
+    def resubmitted(self) -> bool:
+        return bool(self.earlier_comment)
+
+    @property
+    def href(self) -> str:
+        """The full return, as its form shows it."""
+        return f"/returns/edit?service={self.service_id}&period={self.period_id}"
 
 
-def review_queue(session: Session, actor: Actor, include_submitted: bool = False) -> list[QueueItem]:
-    """All submitted returns, oldest first, with values, warnings and narrative. "Last
-    quarter" shows figures that count: an approved return's (or, with `include_submitted`,
-    a submitted one's too), never a draft's or a returned one's."""
+def figure_with_percent(values: dict[FieldKey, str], metric: Metric) -> str:
+    """A rate as "84% (16 of 19)", so the officer can set it beside the % target; other
+    figures as `figure_text` gives them."""
+    text = figure_text(values, metric)
+    if not metric.is_rate or not text:
+        return text
+    num, den = values[FieldKey.numerator(metric.id)], values[FieldKey.denominator(metric.id)]
+    try:
+        share = 100 * float(num) / float(den)
+    except (ValueError, ZeroDivisionError):
+        return text
+    return f"{format_percent(share)} ({text})"
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """The last time a return was sent back to its provider (returned, or reopened), with
+    the figures it held then (None when the audit trail has no snapshot of them)."""
+
+    comment: str
+    at: dt.datetime
+    figures: dict[str, str] | None
+
+
+def last_sent_back(session: Session, return_ids: list[int]) -> dict[int, SentBack]:
+    """Each return's last "return" or "reopen" decision, read from the audit trail: the
+    comment recorded with it, and the figures of the last save or submission before it (a
+    submitted return cannot be saved, so those are the figures the officer decided on)."""
+    out: dict[int, SentBack] = {}
+    figures: dict[str, str] | None = None
+    current: int | None = None
+    for event in history(session, "return", return_ids, ("save", "submit", "return", "reopen")):
+        if event.entity_id != current:
+            current, figures = event.entity_id, None
+        if event.action in ("save", "submit"):
+            values = snapshot_of(event.after).get("values")
+            figures = {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else None
+        elif event.entity_id is not None:
+            comment = snapshot_of(event.after).get("officer_comment") or ""
+            out[event.entity_id] = SentBack(str(comment), event.at, figures)
+    return out
+
+
+def _was(earlier: dict[str, str] | None, keys: list[FieldKey], now: dict[FieldKey, str]) -> str | None:
+    """What a figure was when the return was sent back, "" if it is unchanged; None when
+    that is not known."""
+    if earlier is None:
+        return None
+    if all(earlier.get(k.text) == now.get(k) for k in keys):
+        return ""
+    parts = [earlier.get(k.text) for k in keys]
+    if any(p is None for p in parts):
+        return "was blank"
+    return "was " + " of ".join(str(p) for p in parts)
+
+
+def queue_choices(session: Session, actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The providers and the quarters that have returns waiting, for the queue's filters."""
     require_admin(actor, "see the review queue")
-    submitted = session.scalars(
-        select(Return).where(Return.status == "submitted")
-        .order_by(Return.submitted_at, Return.id)
-    ).all()
+    waiting = select(Return.provider_id, Return.period_id).where(Return.status == "submitted")
+    providers = session.execute(
+        select(Provider.id, Provider.name).where(Provider.id.in_(waiting.with_only_columns(Return.provider_id)))
+        .order_by(Provider.name)).all()
+    periods = session.execute(
+        select(Period.id, Period.year, Period.quarter)
+        .where(Period.id.in_(waiting.with_only_columns(Return.period_id)))
+        .order_by(Period.year.desc(), Period.quarter.desc())).all()
+    return ([(pid, name) for pid, name in providers],
+            [(pid, quarter_label(year, q)) for pid, year, q in periods])
+
+
+def waiting_count(session: Session, actor: Actor) -> int:
+    """How many submitted returns wait for the lead officer: one COUNT."""
+    require_admin(actor, "see the review queue")
+    return session.scalar(select(func.count()).select_from(Return)
+                          .where(Return.status == "submitted")) or 0
+
+
+def return_title(session: Session, ret: Return) -> str:
+    """"Sanctuary scheme, Q2 2026/27": a return as people name it."""
+    service = session.get(Service, ret.service_id)
+    period = session.get(Period, ret.period_id)
+    return (f"{service.name if service else 'Unknown service'}, "
+            f"{quarter_label(period.year, period.quarter) if period else 'unknown quarter'}")
+
+
+def review_queue(session: Session, actor: Actor, include_submitted: bool = False, *,
+                 provider_id: int | None = None, period_id: int | None = None,
+                 today: dt.date | None = None) -> list[QueueItem]:
+    """All submitted returns (of one provider, or one quarter, when asked), oldest first,
+    with values, warnings and narrative. "Last quarter" shows figures that count: an
+    approved return's (or, with `include_submitted`, a submitted one's too), never a
+    draft's or a returned one's. A resubmission carries the comment it was sent back with
+    and, beside each figure, what it was then."""
+    require_admin(actor, "see the review queue")
+    stmt = select(Return).where(Return.status == "submitted")
+    if provider_id is not None:
+        stmt = stmt.where(Return.provider_id == provider_id)
+    if period_id is not None:
+        stmt = stmt.where(Return.period_id == period_id)
+    submitted = session.scalars(stmt.order_by(Return.submitted_at, Return.id)).all()
+    sent_back = last_sent_back(session, [r.id for r in submitted])
     items = []
     for ret in submitted:
         service = service_with_metrics(session, ret.service_id)
@@ -111,19 +241,35 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
         last_ret = find_return(session, ret.service_id, prev.id) if prev else None
         counted = counted_states(include_submitted)
         last_values = value_texts(last_ret if last_ret and last_ret.status in counted else None)
+        back = sent_back.get(ret.id)
+        if back is None and ret.officer_comment:
+            # Sent back before the audit trail held figures (the demo data, an import).
+            back = SentBack(ret.officer_comment, ret.updated_at, None)
+        earlier = back.figures if back else None
         rows = []
         for m in active_metrics(service):
             target = quarter_target(targets, m.id, period.quarter, m.is_rate)
-            target_text = "" if target is None else (f"{target:.0f}%" if m.is_rate else f"{target:g}")
-            rows.append((m.name, figure_text(view_values, m), figure_text(last_values, m), target_text))
+            target_text = "" if target is None else format_target(target, "percent" if m.is_rate else m.unit)
+            keys = ([FieldKey.numerator(m.id), FieldKey.denominator(m.id)] if m.is_rate
+                    else [FieldKey.count(m.id)])
+            rows.append(QueueRow(m.name, figure_with_percent(view_values, m),
+                                 figure_with_percent(last_values, m), target_text,
+                                 was=_was(earlier, keys, view_values)))
             for c in m.categories:
-                rows.append((f"    {c.name}", view_values.get(FieldKey.category(c.id), ""),
-                             last_values.get(FieldKey.category(c.id), ""), ""))
+                key = FieldKey.category(c.id)
+                rows.append(QueueRow(c.name, view_values.get(key, ""), last_values.get(key, ""), "",
+                                     breakdown=True, was=_was(earlier, [key], view_values)))
         provider = session.get(Provider, ret.provider_id)
+        quarter = Quarter(period.year, period.quarter)
         items.append(QueueItem(ret.id, ret.version, service.name, provider.name if provider else "",
-                               quarter_label(period.year, period.quarter), ret.submitted_at, rows,
+                               quarter.label, ret.submitted_at, rows,
                                list(check.warnings.values()),
                                {"Highlights": ret.highlights, "Challenges": ret.challenges,
                                 "Case study": ret.case_study,
-                                "Explanation of the figures": ret.warning_note}))
+                                "Explanation of the figures": ret.warning_note},
+                               service_id=ret.service_id, period_id=ret.period_id,
+                               earlier_comment=back.comment if back else "",
+                               sent_back_at=back.at if back else None,
+                               not_yet=decision_refusal(quarter, today or dt.date.today(),
+                                                        period.early_submission) or ""))
     return items

@@ -19,11 +19,19 @@ from models.returns.queries import (
     metric_defs,
     value_texts,
 )
+from models.rules.periods import Quarter
 from models.rules.validation import RawReturn, Validation, validate_return
-from models.rules.workflow import STATUS_WORDS, WorkflowError, is_editable, next_state
+from models.rules.workflow import (
+    STATUS_WORDS,
+    WorkflowError,
+    decision_refusal,
+    is_editable,
+    next_state,
+    submit_refusal,
+)
 from models.store.audit import record
 from models.store.db import is_unique_clash
-from models.store.entities import Return, ReturnBreakdownValue, ReturnValue, Service
+from models.store.entities import Period, Return, ReturnBreakdownValue, ReturnValue, Service
 
 RETIRED_MESSAGE = "This service is retired, so it takes no new returns."
 CONFLICT_MESSAGE = ("Someone else changed this return after you opened it, so your changes have "
@@ -58,12 +66,15 @@ class SaveResult:
     version: int
     status: str | None
     needs_confirmation: bool = False
+    submit_not_yet: str = ""  # why it cannot be submitted yet (the quarter has not ended)
 
 
 def save_return(session: Session, actor: Actor, service_id: int, period_id: int, raw: RawReturn,
-                expected_version: int, *, submit: bool, confirmed: bool = False) -> SaveResult:
+                expected_version: int, *, submit: bool, confirmed: bool = False,
+                today: dt.date | None = None) -> SaveResult:
     """Validate and save all of a return's values, or none. Runs in the caller's transaction,
-    so an exception anywhere leaves the database as it was."""
+    so an exception anywhere leaves the database as it was. A submission before the quarter
+    ends (on `today`, the app's date) is refused unless the period allows it early."""
     service, period, ret = load_checked(session, actor, service_id, period_id)
     check_edit(actor, service, ret)
     if not is_editable(ret.status if ret else None, period.status == "closed",
@@ -79,6 +90,10 @@ def save_return(session: Session, actor: Actor, service_id: int, period_id: int,
     current_version = ret.version if ret else 0
     if expected_version != current_version:
         raise ReturnConflict(CONFLICT_MESSAGE)
+    too_soon = submit_refusal(Quarter(period.year, period.quarter), today or dt.date.today(),
+                              period.early_submission) or ""
+    if submit and too_soon:
+        raise WorkflowError(too_soon)
     validation = validate_return(
         metric_defs(service), raw, submitting=submit,
         history=approved_history(session, service_id, period_id),
@@ -116,7 +131,7 @@ def save_return(session: Session, actor: Actor, service_id: int, period_id: int,
             raise ReturnConflict(CONFLICT_MESSAGE) from exc
         raise
     record(session, actor.id, action, "return", ret.id, before, _snapshot(ret))
-    return SaveResult(validation, True, ret.version, ret.status)
+    return SaveResult(validation, True, ret.version, ret.status, submit_not_yet=too_soon)
 
 
 def _write_values(session: Session, ret: Return, service: Service, validation: Validation) -> None:
@@ -144,8 +159,14 @@ def _write_values(session: Session, ret: Return, service: Service, validation: V
 
 
 def review_return(session: Session, actor: Actor, return_id: int, action: str, comment: str,
-                  expected_version: int) -> Return:
-    """Approve, return (with a comment) or reopen (with a reason). Admin only."""
+                  expected_version: int, today: dt.date | None = None) -> Return:
+    """Approve, return (with a comment) or reopen (with a reason). Admin only.
+
+    A return cannot be submitted before its quarter ends, so none should be waiting for a
+    decision then; should one be (submitted early and the period's early submission since
+    withdrawn, or written by hand), approving or returning it is refused as well, so that
+    no figures for a quarter still under way are counted. Reopening stays open: it only
+    hands the return back to the provider."""
     require_admin(actor, f"{action} returns")
     ret = session.get(Return, return_id)
     if ret is None:
@@ -156,8 +177,15 @@ def review_return(session: Session, actor: Actor, return_id: int, action: str, c
     if action in ("return", "reopen") and not comment:
         what = "what the provider needs to change" if action == "return" else "why it is reopened"
         raise WorkflowError(f"Enter a comment saying {what}")
+    target = next_state(ret.status, action, actor.role)
+    if action in ("approve", "return"):
+        period = session.get(Period, ret.period_id)
+        if period is not None and (too_soon := decision_refusal(
+                Quarter(period.year, period.quarter), today or dt.date.today(),
+                period.early_submission)):
+            raise WorkflowError(too_soon)
     before = {"status": ret.status, "officer_comment": ret.officer_comment}
-    ret.status = next_state(ret.status, action, actor.role)
+    ret.status = target
     if action == "approve":
         ret.approved_at = _now()
         ret.reopened = False

@@ -22,7 +22,7 @@ from models.returns.queries import (
 )
 from models.rules.periods import quarter_label
 from models.rules.validation import FieldKey
-from models.rules.workflow import STATUS_WORDS, effective_status, is_editable
+from models.rules.workflow import STATUS_WORDS, effective_status, is_editable, submit_refusal
 
 
 @dataclass
@@ -54,6 +54,8 @@ class ReturnView:
     values: dict[FieldKey, str] = field(default_factory=dict)  # stored figures as text
     narrative: dict[str, str] = field(default_factory=dict)
     return_id: int | None = None
+    # Why Submit is not offered yet (the quarter has not ended), "" when it is.
+    submit_not_yet: str = ""
 
     @property
     def status_word(self) -> str:
@@ -88,4 +90,6 @@ def load_return_view(session: Session, actor: Actor, service_id: int, period_id:
         narrative={"highlights": ret.highlights, "challenges": ret.challenges,
                    "case_study": ret.case_study, "warning_note": ret.warning_note} if ret else {},
         return_id=ret.id if ret else None,
+        submit_not_yet=(submit_refusal(quarter_of(period), today, period.early_submission) or "")
+        if editable else "",
     )

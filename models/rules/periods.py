@@ -150,6 +150,19 @@ def before_contract(quarter: Quarter, contract_start: dt.date | None) -> bool:
     return contract_start is not None and quarter.end < contract_start
 
 
+def submission_opens(quarter: Quarter) -> dt.date:
+    """The first day a quarter's return may be submitted: the day after the quarter ends,
+    so that the figures cover the whole quarter."""
+    return quarter.end + dt.timedelta(days=1)
+
+
+def may_submit_on(quarter: Quarter, today: dt.date, early_allowed: bool = False) -> bool:
+    """Whether a return for `quarter` may be submitted (or decided) on `today`: from the day
+    after the quarter ends, or at any time when the lead officer has allowed early
+    submission for that period. A draft may be saved at any time."""
+    return early_allowed or today >= submission_opens(quarter)
+
+
 def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
     """Every quarter from `first` to `last` inclusive."""
     out: list[Quarter] = []

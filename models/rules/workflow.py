@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.rules.periods import HasDueDate, Quarter, is_due, is_overdue
+from models.rules.formats import format_date
+from models.rules.periods import (
+    HasDueDate,
+    Quarter,
+    is_due,
+    is_overdue,
+    may_submit_on,
+    submission_opens,
+)
 
 STATUS_WORDS = {
     "not_started": "Not started",
@@ -93,3 +101,22 @@ def is_editable(status: str | None, period_closed: bool, reopened: bool) -> bool
     if status not in (None, "draft", "returned"):
         return False
     return reopened or not period_closed
+
+
+# The quarter-end rule (models.rules.periods.may_submit_on) in words.
+
+def submit_refusal(quarter: Quarter, today: dt.date, early_allowed: bool = False) -> str | None:
+    """Why a return for `quarter` cannot be submitted on `today`, or None when it can."""
+    if may_submit_on(quarter, today, early_allowed):
+        return None
+    return (f"You can submit this return from {format_date(submission_opens(quarter))}, "
+            "the day after the quarter ends. You can save it as a draft now.")
+
+
+def decision_refusal(quarter: Quarter, today: dt.date, early_allowed: bool = False) -> str | None:
+    """Why a submitted return for `quarter` cannot be approved or returned on `today` (its
+    quarter has not ended, and early submission was not allowed), or None when it can."""
+    if may_submit_on(quarter, today, early_allowed):
+        return None
+    return (f"{quarter.label} has not ended yet, so this return cannot be approved or returned "
+            f"until {format_date(submission_opens(quarter))}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.store.db import unit_of_work
@@ -27,3 +28,22 @@ def record_refusal(factory: sessionmaker[Session], user_id: int | None, what: st
     """Audit a refused request in its own transaction (the refused work rolled back)."""
     with unit_of_work(factory) as session:
         record(session, user_id, "refused", entity or "unknown", entity_id, after={"request": what})
+
+
+def history(session: Session, entity: str, entity_ids: list[int], actions: tuple[str, ...]
+            ) -> list[AuditEvent]:
+    """The records' events of these kinds, oldest first (one query, by the record index)."""
+    if not entity_ids:
+        return []
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id.in_(entity_ids),
+                                 AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.entity_id, AuditEvent.id)))
+
+
+def snapshot_of(text: str | None) -> dict[str, Any]:
+    """A before or after snapshot as stored (JSON text), or {} when there is none."""
+    if not text:
+        return {}
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {}

@@ -160,6 +160,9 @@ class Period(Base):
     quarter: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
     due_date: Mapped[dt.date] = mapped_column(Date)
+    # The lead officer may let a quarter's returns be submitted before it ends (otherwise
+    # from the day after: models.rules.periods.may_submit_on).
+    early_submission: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class Target(Base):
@@ -241,6 +244,9 @@ class ReturnBreakdownValue(Base):
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
+    # One record's history, in order: the review queue reads a return's last decision and
+    # the figures it was made on.
+    __table_args__ = (Index("ix_audit_event_record", "entity", "entity_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -126,6 +126,7 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     with unit_of_work(factory) as s:
         service = s.scalars(select(Service).where(Service.name == "Warm Homes advice")).one()
         q3 = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
+        q3.early_submission = True  # Q3 has not ended on the suite's date
         q4 = s.scalars(select(Period).filter_by(year=2026, quarter=4)).one()
         ids = {"service": service.id, "q3": q3.id, "q4": q4.id}
 
@@ -155,7 +156,8 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     dash_duo.driver.get(dash_duo.server.url + "/review")
     section = dash_duo.wait_for_element("section[aria-label='Warm Homes advice, Q3 2026/27']")
     section.find_element(By.XPATH, ".//button[text()='Approve']").send_keys(Keys.ENTER)
-    dash_duo.wait_for_contains_text("#rq-message", "approved")
+    dash_duo.wait_for_contains_text(f"#{section.get_attribute('id')}",
+                                    "Approved: Warm Homes advice, Q3 2026/27")
     dash_duo.driver.get(dash_duo.server.url + "/admin")
     dash_duo.wait_for_element("#adm-prov-name")
     tab(dash_duo, "Metrics")

@@ -117,7 +117,8 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     comment = field(dash_duo, {"type": ids.RQ_COMMENT, "return": int(return_id)})
     comment.send_keys("Please check the GP referrals figure.")
     press(dash_duo, field(dash_duo, {"type": ids.RQ_RETURN, "return": int(return_id)}))
-    dash_duo.wait_for_contains_text("#rq-message", "returned to the provider")
+    dash_duo.wait_for_contains_text(f"#queue-item-{return_id}",
+                                    "Returned to the provider: Test outreach service, Q3 2026/27")
     sign_out(dash_duo)
 
     # The provider sees the comment, fixes and resubmits.
@@ -137,7 +138,8 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     dash_duo.driver.get(dash_duo.server.url + "/review")
     dash_duo.wait_for_element(f"#queue-item-{return_id}")
     press(dash_duo, field(dash_duo, {"type": ids.RQ_APPROVE, "return": int(return_id)}))
-    dash_duo.wait_for_contains_text("#rq-message", "approved")
+    dash_duo.wait_for_contains_text(f"#queue-item-{return_id}",
+                                    "Approved: Test outreach service, Q3 2026/27")
     dash_duo.driver.get(dash_duo.server.url + "/?year=2026/27&quarter=Q3")
     dash_duo.wait_for_contains_text("#overview-data-table", "Test outreach service")
     row = next(r for r in dash_duo.find_elements("#overview-data-table tbody tr")

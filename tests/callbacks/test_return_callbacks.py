@@ -70,7 +70,7 @@ def test_review_as_every_role(signed_in, demo_factory, who):
     with unit_of_work(demo_factory) as s:
         status = s.get(Return, return_id).status
     if who == "admin@demo.local":
-        assert status == "approved" and "approved" in str(message)
+        assert status == "approved" and "Approved: " in str(message)
     else:
         assert status == "submitted"
         assert ("You have been signed out" if who is None else "Only the lead officer") in str(message)
@@ -80,13 +80,35 @@ def test_review_as_every_role(signed_in, demo_factory, who):
 def test_opening_a_return_as_every_role(signed_in, sanctuary, who):
     w = sanctuary
     with signed_in(who):
-        page = str(display_page("/returns/edit", f"?service={w['service']}&period={w['period']}"))
+        tree = display_page("/returns/edit", f"?service={w['service']}&period={w['period']}")
+    page = str(tree)
     if who == OTHER:
         assert "You do not have access to that service." in page and "rv-save" not in page
     else:
         assert "Sanctuary scheme" in page and "rv-save" in page
-        # Only the owner and admin get enabled buttons.
-        assert ("disabled=True" in page) == (who == "viewer@demo.local")
+        # Only the owner and admin may save. Q3 2026/27 has not ended on the suite's date
+        # (25 November 2026), so no one may submit, and those who may save are told when.
+        may_save = who != "viewer@demo.local"
+        assert _component(tree, ids.RV_SAVE).disabled is not may_save
+        assert _component(tree, ids.RV_SUBMIT).disabled is True
+        assert (_component(tree, ids.RV_SUBMIT_NOT_YET) is not None) == may_save
+        if may_save:
+            assert _component(tree, ids.RV_SUBMIT_NOT_YET).children == (
+                "You can submit this return from 1 January 2027, the day after the quarter "
+                "ends. You can save it as a draft now.")
+
+
+def _component(tree, component_id):
+    """The component with this id in a layout, or None."""
+    if getattr(tree, "id", None) == component_id:
+        return tree
+    children = getattr(tree, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = _component(child, component_id)
+            if found is not None:
+                return found
+    return None
 
 
 def test_stale_save_is_refused(signed_in, demo_factory, sanctuary):

@@ -68,3 +68,18 @@ def test_demo_never_overwrites_baselines_and_reseeding_adds_nothing(factory):
     with unit_of_work(factory) as s:
         assert s.scalar(select(func.count()).select_from(Return)) == count
         assert {m.id: m.baseline_value for m in s.scalars(select(Metric))} == before
+
+
+def test_demo_hands_in_no_return_for_a_quarter_not_yet_ended(demo_factory):
+    """Returns are submitted from the day after their quarter ends: on the demo's "today"
+    (25 November 2026) Q3 2026/27 is under way, so its returns are drafts at most."""
+    from models.rules.periods import may_submit_on
+
+    with unit_of_work(demo_factory) as s:
+        rows = s.execute(select(Return.status, Period.year, Period.quarter, Period.early_submission)
+                         .join(Period, Return.period_id == Period.id)).all()
+    handed_in = [(year, quarter) for status, year, quarter, early in rows
+                 if status in ("submitted", "returned", "approved")]
+    assert handed_in and all(may_submit_on(Quarter(y, q), TODAY) for y, q in handed_in)
+    assert not any(early for *_, early in rows)
+    assert {status for status, year, quarter, _ in rows if (year, quarter) == (2026, 3)} == {"draft"}

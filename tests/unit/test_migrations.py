@@ -69,3 +69,39 @@ def test_upgrading_a_database_with_data_keeps_every_row(empty_db_url):
     upgrade(empty_db_url, "head")
     with unit_of_work(factory) as s:
         assert counts() == before == [1, 1, 2]
+
+
+def test_0007_adds_early_submission_off_for_existing_periods_and_drops_it_again(empty_db_url):
+    """A period made before 0007 reads "submit from the day after the quarter ends" (false);
+    downgrading removes the column and the audit index and keeps the row."""
+    from sqlalchemy import text
+
+    def columns() -> set[str]:
+        engine = make_engine(empty_db_url)
+        try:
+            return {c["name"] for c in inspect(engine).get_columns("period")}
+        finally:
+            engine.dispose()
+
+    def audit_indexes() -> set[str]:
+        engine = make_engine(empty_db_url)
+        try:
+            return {i["name"] for i in inspect(engine).get_indexes("audit_event")}
+        finally:
+            engine.dispose()
+
+    upgrade(empty_db_url, "0006")
+    assert "early_submission" not in columns()
+    engine = make_engine(empty_db_url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO period (year, quarter, status, due_date) "
+                                "VALUES (2026, 3, 'open', '2027-01-20')"))
+    upgrade(empty_db_url, "0007")
+    assert "early_submission" in columns() and "ix_audit_event_record" in audit_indexes()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT early_submission FROM period")).scalar() in (False, 0)
+    downgrade(empty_db_url, "0006")
+    assert "early_submission" not in columns() and "ix_audit_event_record" not in audit_indexes()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM period")).scalar() == 1
+    engine.dispose()

@@ -70,7 +70,8 @@ def test_draft_save_then_submit_then_review_cycle(world):
         ret_id = s.scalars(select(Return.id)).one()
         queue = review_queue(s, w["admin"])
         assert [q.return_id for q in queue] == [ret_id]
-        assert ("People supported", "30", "", "25") in queue[0].values
+        first = queue[0].values[0]
+        assert (first.name, first.value, first.last, first.target) == ("People supported", "30", "", "25")
         with pytest.raises(WorkflowError, match="Enter a comment"):
             review_return(s, w["admin"], ret_id, "return", "  ", 2)
         review_return(s, w["admin"], ret_id, "return", "Check the GP figure", 2)

@@ -1,8 +1,15 @@
-"""The review queue's "Last quarter" shows figures that count (issue #13, item 7)."""
+"""The review queue's "Last quarter" shows figures that count (issue #13, item 7), and the
+queue is laid out for deciding (issue #16, item 5)."""
+
+import datetime as dt
 
 import pytest
 
-from models.returns.lists import review_queue
+from models.access import AccessRefused
+from models.returns.lists import queue_choices, review_queue, waiting_count
+from models.returns.saving import review_return, save_return
+from models.rules.validation import RawReturn
+from models.store.entities import Return
 from tests.helpers import factories as f
 
 A = f.Actor
@@ -21,7 +28,7 @@ def queue(session):
 
 def _last_quarter(session, **options):
     item = next(i for i in review_queue(session, A(1, "admin"), **options) if i.label == "Q2 2024/25")
-    return {metric: last for metric, _, last, _ in item.values}
+    return {row.name: row.last for row in item.values}
 
 
 @pytest.mark.parametrize("status", ["draft", "returned"])
@@ -36,7 +43,7 @@ def test_a_return_never_submitted_or_sent_back_is_not_last_quarter(session, queu
 def test_an_approved_return_is_last_quarter(session, queue):
     queue.status = "approved"
     session.flush()
-    assert _last_quarter(session) == {"People supported": "99", "Felt safer": "7 of 9"}
+    assert _last_quarter(session) == {"People supported": "99", "Felt safer": "78% (7 of 9)"}
 
 
 def test_a_submitted_one_only_with_provisional_on(session, queue):
@@ -44,4 +51,92 @@ def test_a_submitted_one_only_with_provisional_on(session, queue):
     session.flush()
     assert _last_quarter(session) == {"People supported": "", "Felt safer": ""}
     assert _last_quarter(session, include_submitted=True) == {"People supported": "99",
-                                                              "Felt safer": "7 of 9"}
+                                                              "Felt safer": "78% (7 of 9)"}
+
+
+# Laid out for deciding (issue #16, item 5) -------------------------------------------------
+
+AFTER_Q2 = dt.date(2024, 11, 25)  # Q2 2024/25 ended on 30 September
+
+
+@pytest.fixture
+def resubmitted(session):
+    """Hand-worked: Q2 2024/25 submitted as 30 people (20 self-referred, 10 by a GP) and 7
+    of 10 felt safer; returned with "Check Q2"; resubmitted with one figure changed, 8 of
+    10 felt safer. Made through the app's own saves, so the audit trail holds the figures."""
+    owner = f.provider(session, "Alpha Support")
+    svc = f.service(session, "Alpha service", owner)
+    people = f.metric(session, svc, "People supported", headline=True, categories=("Self", "GP"))
+    safer = f.metric(session, svc, "Felt safer", unit="percent", kind="outcome", order=1)
+    f.target(session, safer, 2024, 75)
+    q2 = f.periods(session, 2024)[2]
+    alpha = A(f.user(session, "a@x.org", "provider", owner).id, "provider", owner.id)
+    admin = A(f.user(session, "admin@x.org", "admin").id, "admin")
+    self_cat, gp = people.categories
+
+    def figures(improved: str) -> RawReturn:
+        return RawReturn(counts={people.id: "30"}, numerators={safer.id: improved},
+                         denominators={safer.id: "10"},
+                         categories={self_cat.id: "20", gp.id: "10"},
+                         narrative={"highlights": "Going well"})
+
+    first = save_return(session, alpha, svc.id, q2.id, figures("7"), 0, submit=True, today=AFTER_Q2)
+    ret = review_return(session, admin, session.query(Return.id).scalar(), "return", "Check Q2",
+                        first.version, today=AFTER_Q2)
+    save_return(session, alpha, svc.id, q2.id, figures("8"), ret.version, submit=True, today=AFTER_Q2)
+    return {"admin": admin, "owner": owner, "q2": q2, "alpha": alpha}
+
+
+def _item(session, actor, **filters):
+    items = review_queue(session, actor, today=AFTER_Q2, **filters)
+    assert len(items) == 1
+    return items[0]
+
+
+def test_a_resubmission_shows_the_earlier_comment_and_exactly_the_figure_that_changed(
+        session, resubmitted):
+    item = _item(session, resubmitted["admin"])
+    assert item.resubmitted and item.earlier_comment == "Check Q2"
+    rows = {row.name: row for row in item.values}
+    assert [row.name for row in item.values] == ["People supported", "Self", "GP", "Felt safer"]
+    assert [row.breakdown for row in item.values] == [False, True, True, False]
+    # 8 of 10 is 80%; the target is 75%; it was 7 of 10 when returned.
+    assert rows["Felt safer"].value == "80% (8 of 10)" and rows["Felt safer"].target == "75%"
+    assert {name: row.was for name, row in rows.items()} == {
+        "People supported": "", "Self": "", "GP": "", "Felt safer": "was 7 of 10"}
+    assert item.href == f"/returns/edit?service={item.service_id}&period={item.period_id}"
+    assert item.not_yet == ""
+
+
+def test_a_first_submission_has_no_earlier_comment_and_no_change_column(session):
+    svc = f.service(session, "Beta service", f.provider(session, "Beta"))
+    safer = f.metric(session, svc, "Felt safer", unit="percent", kind="outcome")
+    f.a_return(session, svc, f.periods(session, 2024)[2], "submitted", rates={safer: (16, 19)})
+    item = _item(session, A(1, "admin"))
+    assert not item.resubmitted and item.earlier_comment == ""
+    # 16 / 19 = 84.2%, shown as 84% beside the figures.
+    assert [(row.value, row.was) for row in item.values] == [("84% (16 of 19)", None)]
+
+
+def test_the_queue_filters_by_provider_and_quarter_and_counts_what_waits(session, resubmitted):
+    admin, owner, q2 = resubmitted["admin"], resubmitted["owner"], resubmitted["q2"]
+    other = f.provider(session, "Gamma Trust")
+    svc = f.service(session, "Gamma service", other, order=1)
+    q1 = f.periods(session, 2024)[1]
+    f.a_return(session, svc, q1, "submitted", {f.metric(session, svc, "People"): 3})
+    assert waiting_count(session, admin) == 2
+    assert _item(session, admin, provider_id=owner.id).service == "Alpha service"
+    assert _item(session, admin, period_id=q1.id).service == "Gamma service"
+    assert review_queue(session, admin, provider_id=other.id, period_id=q2.id) == []
+    providers, periods = queue_choices(session, admin)
+    assert providers == [(owner.id, "Alpha Support"), (other.id, "Gamma Trust")]
+    assert periods == [(q2.id, "Q2 2024/25"), (q1.id, "Q1 2024/25")]
+
+
+@pytest.mark.parametrize("role", ["provider", "viewer"])
+def test_only_the_lead_officer_sees_the_queue_or_its_count(session, resubmitted, role):
+    actor = resubmitted["alpha"] if role == "provider" else A(99, "viewer")
+    for ask in (lambda: review_queue(session, actor), lambda: waiting_count(session, actor),
+                lambda: queue_choices(session, actor)):
+        with pytest.raises(AccessRefused, match="Only the lead officer"):
+            ask()

@@ -1,0 +1,143 @@
+"""Quarter end and the review queue (issue #16, items 4 and 5), through the callbacks as
+each role: the lead officer decides and filters; providers and members are refused, and
+every refusal is audited. The suite's date is 25 November 2026: Q3 2026/27 is under way."""
+
+import pytest
+from sqlalchemy import func, select
+
+from callbacks.admin.periods import load_period, period_action
+from callbacks.return_requests import SentForm
+from callbacks.returns import handle_queue, handle_review, handle_save, review_from_queue
+from layouts import ids
+from models.store.db import unit_of_work
+from models.store.entities import AuditEvent, Period, Provider, Return
+from tests.helpers.returns import OWNER, error_ids
+
+NOT_YET = ("You can submit this return from 1 January 2027, the day after the quarter ends. "
+           "You can save it as a draft now.")
+NOT_ADMIN = ["safer-futures-support@demo.local", "viewer@demo.local"]
+
+
+def _refusals(factory) -> int:
+    with unit_of_work(factory) as s:
+        return s.scalar(select(func.count()).select_from(AuditEvent)
+                        .where(AuditEvent.action == "refused"))
+
+
+def _form(w, version=0):
+    counts = (["5"] * len(w["metrics"]), [{"type": ids.COUNT, "metric": m} for m in w["metrics"]])
+    return SentForm({"count": counts}, error_ids(w), {"service": w["service"], "period": w["period"]},
+                    version, False)
+
+
+def test_submitting_before_the_quarter_ends_is_refused_and_a_draft_saves(signed_in, demo_factory,
+                                                                        sanctuary):
+    w = sanctuary
+    with signed_in(OWNER):
+        saved = handle_save("save", _form(w))
+    assert "Draft saved" in str(saved["status"])
+    # Submit stays off after the save: the reason is beside it.
+    assert saved["submit_locked"] is True and saved["locked"] is False
+    with signed_in(OWNER):
+        refused = handle_save("submit", _form(w, version=saved["version"]))
+    assert NOT_YET in str(refused["summary"])
+    with unit_of_work(demo_factory) as s:
+        ret = s.scalars(select(Return).where(Return.service_id == w["service"],
+                                             Return.period_id == w["period"])).one()
+        assert ret.status == "draft"
+        s.get(Period, w["period"]).early_submission = True
+    with signed_in(OWNER):
+        early = handle_save("submit", _form(w, version=saved["version"]))
+    assert "Return submitted" in str(early["status"])
+
+
+def _submitted_q3(factory, w) -> tuple[int, int]:
+    """A Sanctuary Q3 return submitted while early submission was allowed, then withdrawn."""
+    with unit_of_work(factory) as s:
+        ret = Return(service_id=w["service"], period_id=w["period"], status="submitted",
+                     provider_id=s.scalars(select(Provider.id).where(Provider.name.like("Safer%"))).first())
+        s.add(ret)
+        s.flush()
+        return ret.id, ret.version
+
+
+@pytest.mark.parametrize("action", ["approve", "return"])
+def test_the_lead_officer_cannot_decide_a_return_whose_quarter_is_under_way(
+        signed_in, demo_factory, sanctuary, action):
+    return_id, version = _submitted_q3(demo_factory, sanctuary)
+    with signed_in("admin@demo.local"):
+        message, done = handle_review(action, return_id, "Check it", version)
+    assert not done and "Q3 2026/27 has not ended yet" in str(message)
+    with unit_of_work(demo_factory) as s:
+        assert s.get(Return, return_id).status == "submitted"
+
+
+def _first_waiting(factory) -> tuple[int, int, str]:
+    with unit_of_work(factory) as s:
+        ret = s.scalars(select(Return).where(Return.status == "submitted").order_by(Return.id)).first()
+        return ret.id, ret.version, ret.service.name
+
+
+def test_approving_shows_the_result_beside_the_buttons_and_recounts(signed_in, demo_factory,
+                                                                   monkeypatch):
+    import callbacks.returns as module
+
+    return_id, version, service = _first_waiting(demo_factory)
+    with unit_of_work(demo_factory) as s:
+        waiting = s.scalar(select(func.count()).select_from(Return).where(Return.status == "submitted"))
+        other = s.scalars(select(Return.id).where(Return.status == "submitted", Return.id != return_id)).first()
+    rows = [{"type": ids.RQ_COMMENT, "return": r} for r in (other, return_id)]
+    versions = [{"type": ids.RQ_VERSION, "return": r} for r in (other, return_id)]
+    monkeypatch.setattr(module, "ctx", type("Ctx", (), {
+        "triggered_id": {"type": ids.RQ_APPROVE, "return": return_id}})())
+    with signed_in("admin@demo.local"):
+        results, approve, back, comment, count = review_from_queue(
+            [None, 1], [None, None], ["", ""], rows, [0, version], versions)
+    assert f"Approved: {service}, Q2 2026/27" in str(results[1])
+    assert results[0] is module.no_update and approve == [module.no_update, True] == back == comment
+    assert count == f"{waiting - 1} waiting"
+
+
+@pytest.mark.parametrize("who", ["admin@demo.local", *NOT_ADMIN])
+def test_filtering_the_queue_as_every_role(signed_in, demo_factory, who):
+    with unit_of_work(demo_factory) as s:
+        period = s.scalars(select(Period).filter_by(year=2026, quarter=2)).one()
+        waiting = s.scalars(select(Return).where(Return.status == "submitted",
+                                                 Return.period_id == period.id)).all()
+        provider_id = waiting[0].provider_id
+        theirs = [r.id for r in waiting if r.provider_id == provider_id]
+    before = _refusals(demo_factory)
+    with signed_in(who):
+        shown = str(handle_queue(str(provider_id), str(period.id)))
+    if who == "admin@demo.local":
+        assert sorted(int(i) for i in __import__("re").findall(r"queue-item-(\d+)", shown)) == theirs
+        assert _refusals(demo_factory) == before
+    else:
+        assert "Only the lead officer" in shown and "queue-item-" not in shown
+        assert _refusals(demo_factory) == before + 1
+
+
+def test_a_crafted_filter_is_a_stale_page_not_an_error(signed_in):
+    with signed_in("admin@demo.local"):
+        assert "This page is out of date" in str(handle_queue("'; drop", "all"))
+
+
+@pytest.mark.parametrize("who", ["admin@demo.local", *NOT_ADMIN])
+def test_allowing_early_submission_as_every_role(signed_in, demo_factory, sanctuary, who):
+    q3 = str(sanctuary["period"])
+    before = _refusals(demo_factory)
+    with signed_in(who):
+        out = period_action("save", q3, "open", "2027-01-20", None, True)
+    with unit_of_work(demo_factory) as s:
+        early = s.get(Period, sanctuary["period"]).early_submission
+        audited = s.scalars(select(AuditEvent).where(AuditEvent.entity == "period")
+                            .order_by(AuditEvent.id.desc())).first()
+    if who == "admin@demo.local":
+        assert early is True and "can be submitted before the quarter ends" in str(out[0])
+        assert "From 1 January 2027" not in str(out[1]) and "Early submission allowed" in str(out[1])
+        assert audited.action == "update" and '"early": true' in audited.after
+        with signed_in(who):
+            assert load_period(q3) == ("open", "2027-01-20", True)
+    else:
+        assert early is False and "Only the lead officer" in str(out[0])
+        assert _refusals(demo_factory) == before + 1
