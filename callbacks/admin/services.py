@@ -19,9 +19,13 @@ FIELDS = [ids.ADM_SVC_NAME, ids.ADM_SVC_PRIORITY, ids.ADM_SVC_WORKSTREAM, ids.AD
           ids.ADM_SVC_START, ids.ADM_SVC_END, ids.ADM_SVC_VALUE, ids.ADM_SVC_DESC]
 
 
+# An empty service form (FIELDS, then "active"), for a new service.
+BLANK = ("", None, None, "", None, None, "", "", True)
+
+
 def load_service(pick: str | None) -> tuple:
     sid = picked_id(pick)
-    blank = ("", None, None, "", None, None, "", "", True)
+    blank = BLANK
     if sid is None:
         return blank
     ok, s = run_admin("read service", lambda session, u: views.get(session, u, Service, sid))
@@ -40,17 +44,18 @@ def save_service(pick: str | None, name: str | None, priority: str | None, works
     def work(s: Session, u: Any) -> list[ServiceRow]:
         form = commands.ServiceForm(name or "", picked_id(priority), picked_id(workstream),
                                     picked_id(provider), optional_date(start), optional_date(end),
-                                    number(value, "annual contract value"), description or "",
+                                    number(value, "the annual contract value", "45,000"), description or "",
                                     bool(active))
         commands.save_service(s, u, form, picked_id(pick))
         return views.services(s, u)
 
     ok, result = run_admin("save service", work)
     if not ok:
-        return result, no_update, no_update, no_update, no_update
-    svc_options = options([(s.id, s.name) for s in result], "Add a new service")
-    plain = svc_options[1:]
-    return message("Service saved."), service_table(result), svc_options, plain, plain
+        return result, no_update, no_update, *[no_update] * (len(FIELDS) + 1)
+    # The metrics and targets pages list services too; they are built afresh when opened.
+    cleared = BLANK if picked_id(pick) is None else (no_update,) * len(BLANK)
+    return (message("Service saved."), service_table(result),
+            options([(s.id, s.name) for s in result], "Add a new service"), *cleared)
 
 
 def register(app: Dash) -> None:
@@ -58,8 +63,9 @@ def register(app: Dash) -> None:
     cb(*[Output(f, "value") for f in FIELDS], Output(ids.ADM_SVC_ACTIVE, "value"),
        Input(ids.ADM_SVC_PICK, "value"), prevent_initial_call=True)(load_service)
     cb(Output(ids.ADM_SVC_MSG, "children"), Output(ids.ADM_SVC_LIST, "children"),
-       Output(ids.ADM_SVC_PICK, "options"), Output(ids.ADM_MET_SERVICE, "options"),
-       Output(ids.ADM_TGT_SERVICE, "options"), Input(ids.ADM_SVC_SAVE, "n_clicks"),
+       Output(ids.ADM_SVC_PICK, "options"),
+       *[Output(f, "value", allow_duplicate=True) for f in (*FIELDS, ids.ADM_SVC_ACTIVE)],
+       Input(ids.ADM_SVC_SAVE, "n_clicks"),
        State(ids.ADM_SVC_PICK, "value"), *[State(f, "value") for f in FIELDS],
        State(ids.ADM_SVC_ACTIVE, "value"), prevent_initial_call=True)(
         lambda _n, *a: save_service(*a))

@@ -37,7 +37,10 @@ def invite(email: str | None, role: str | None, provider: str | None) -> tuple:
                 f"{password}"), views.users(s, u)
 
     ok, result = run_admin("invite user", work)
-    return _user_outputs(message(result[0]), result[1]) if ok else (result, no_update, no_update)
+    if not ok:
+        return result, no_update, no_update, no_update
+    # The email box clears for the next invitation; the password stays in the message.
+    return (*_user_outputs(message(result[0]), result[1]), "")
 
 
 def load_user(pick: str | None) -> tuple:
@@ -72,7 +75,8 @@ def user_action(action: str, pick: str | None, role: str | None, provider: str |
 def register(app: Dash) -> None:
     cb = app.callback
     cb(Output(ids.ADM_USR_MSG, "children"), Output(ids.ADM_USR_LIST, "children"),
-       Output(ids.ADM_USR_PICK, "options"), Input(ids.ADM_USR_INVITE, "n_clicks"),
+       Output(ids.ADM_USR_PICK, "options"), Output(ids.ADM_USR_EMAIL, "value"),
+       Input(ids.ADM_USR_INVITE, "n_clicks"),
        State(ids.ADM_USR_EMAIL, "value"), State(ids.ADM_USR_ROLE, "value"),
        State(ids.ADM_USR_PROVIDER, "value"), prevent_initial_call=True)(lambda _n, *a: invite(*a))
     cb(Output(ids.ADM_USR_EDIT_ROLE, "value"), Output(ids.ADM_USR_EDIT_PROVIDER, "value"),
