@@ -128,7 +128,9 @@ def providers_section(lk: dict, providers: list[ProviderRow], services: list[Ser
                                            options=options(lk["workstream"]))),
             field("Provider", dbc.Select(id=ids.ADM_SVC_PROVIDER,
                                          options=service_provider_options(lk["provider"]))),
-            field("Contract start", dbc.Input(id=ids.ADM_SVC_START, type="date")),
+            field("Contract start", dbc.Input(id=ids.ADM_SVC_START, type="date"),
+                  "Returns are asked for from the quarter it starts. Leave blank for a new "
+                  "service starting this quarter."),
             field("Contract end", dbc.Input(id=ids.ADM_SVC_END, type="date")),
             field("Annual contract value (£)", dbc.Input(id=ids.ADM_SVC_VALUE, type="text",
                                                          inputMode="decimal"),

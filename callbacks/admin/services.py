@@ -8,11 +8,13 @@ from dash import Dash, Input, Output, State, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.admin.guard import number, optional_date, picked_id, run_admin
+from callbacks.common import today
 from layouts import ids
 from layouts.admin import message, options, service_table
 from models.admin import services as commands
 from models.admin import views
 from models.admin.views import ServiceRow
+from models.rules.periods import Quarter
 from models.store.entities import Service
 
 FIELDS = [ids.ADM_SVC_NAME, ids.ADM_SVC_PRIORITY, ids.ADM_SVC_WORKSTREAM, ids.ADM_SVC_PROVIDER,
@@ -41,21 +43,24 @@ def load_service(pick: str | None) -> tuple:
 def save_service(pick: str | None, name: str | None, priority: str | None, workstream: str | None,
                  provider: str | None, start: str | None, end: str | None, value: str | None,
                  description: str | None, active: bool | None) -> tuple:
-    def work(s: Session, u: Any) -> list[ServiceRow]:
+    def work(s: Session, u: Any) -> tuple[list[ServiceRow], str | None]:
         form = commands.ServiceForm(name or "", picked_id(priority), picked_id(workstream),
                                     picked_id(provider), optional_date(start), optional_date(end),
                                     number(value, "the annual contract value", "45,000"), description or "",
                                     bool(active))
-        commands.save_service(s, u, form, picked_id(pick))
-        return views.services(s, u)
+        saved = commands.save_service(s, u, form, picked_id(pick), today())
+        starts = Quarter.containing(saved.contract_start).label if saved.contract_start else None
+        return views.services(s, u), starts
 
     ok, result = run_admin("save service", work)
     if not ok:
         return result, no_update, no_update, *[no_update] * (len(FIELDS) + 1)
+    rows, starts = result
     # The metrics and targets pages list services too; they are built afresh when opened.
     cleared = BLANK if picked_id(pick) is None else (no_update,) * len(BLANK)
-    return (message("Service saved."), service_table(result),
-            options([(s.id, s.name) for s in result], "Add a new service"), *cleared)
+    done = "Service saved." + (f" Its returns are asked for from {starts}." if starts else "")
+    return (message(done), service_table(rows),
+            options([(s.id, s.name) for s in rows], "Add a new service"), *cleared)
 
 
 def register(app: Dash) -> None:

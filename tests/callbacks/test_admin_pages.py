@@ -228,3 +228,30 @@ def test_save_anyway_is_refused_to_others(signed_in, demo_factory, who):
         _, msg, hidden = targets.target_action("save anyway", str(sid), "2030/31", grid)
     assert "Only the lead officer" in str(msg) and hidden is True
     assert _stored(demo_factory, mid) == {}
+
+
+# No "Missing" before the contract ------------------------------------------------------------
+@pytest.mark.parametrize("start", [None, "contract"])
+def test_a_new_provider_owes_no_return_from_before_its_contract(signed_in, demo_factory, start):
+    """A new provider's service, with its contract start given (5 January 2026: Q4 2025/26 is
+    the first quarter owed) or left blank (then it starts in today's quarter), lists no
+    quarter before that on the returns page, so nothing there reads "Missing"."""
+    from callbacks.common import today
+    from models.access import ADMIN
+    from models.returns.lists import returns_home
+    from models.rules.periods import Quarter
+    from tests.helpers.factories import Actor
+
+    with signed_in("admin@demo.local"):
+        _, _, picker, *_ = providers.save_provider("new", "Hearth Housing", True)
+        pid = next(o["value"] for o in picker if o["label"] == "Hearth Housing")
+        msg, *_ = services.save_service("new", "Warm Homes advice", "1", "1", pid,
+                                        "2026-01-05" if start else None, None, "", "", True)
+        now = today()
+    first = Quarter(2025, 4) if start else Quarter.containing(now)
+    assert f"Its returns are asked for from {first.label}." in str(msg)
+    with unit_of_work(demo_factory) as s:
+        rows = [r for r in returns_home(s, Actor(1, ADMIN), now) if r.service == "Warm Homes advice"]
+    assert rows, "the service's returns are listed from its first quarter"
+    owed = {Quarter(int(r.label[3:7]), int(r.label[1])) for r in rows}
+    assert min(owed, key=lambda q: (q.year, q.quarter)) == first
