@@ -14,6 +14,9 @@ from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
 from models.rules.formats import format_date
 
 NEW = "new"
+# "No provider" in a picker. Not "": dbc.Select keeps "" for its hidden placeholder, so an
+# option worth "" never shows as chosen.
+NO_PROVIDER = "none"
 
 
 def field(label: str, component, hint: str | None = None) -> html.Div:  # noqa: ANN001
@@ -100,7 +103,7 @@ def _section(label: str, key: str, body: html.Div) -> html.Section:
 
 def service_provider_options(providers: list[tuple[int, str]]) -> list[dict]:
     """The service form's provider picker: every provider, or none yet."""
-    return [{"label": "Not assigned yet", "value": ""}, *options(providers)]
+    return [{"label": "Not assigned yet", "value": NO_PROVIDER}, *options(providers)]
 
 
 def providers_section(lk: dict, providers: list[ProviderRow], services: list[ServiceRow]) -> html.Section:
@@ -126,7 +129,7 @@ def providers_section(lk: dict, providers: list[ProviderRow], services: list[Ser
                                                   options=options(lk["priority"]))),
             field("Workstream", dbc.Select(id=ids.ADM_SVC_WORKSTREAM, placeholder="Choose one",
                                            options=options(lk["workstream"]))),
-            field("Provider", dbc.Select(id=ids.ADM_SVC_PROVIDER,
+            field("Provider", dbc.Select(id=ids.ADM_SVC_PROVIDER, value=NO_PROVIDER,
                                          options=service_provider_options(lk["provider"]))),
             field("Contract start", dbc.Input(id=ids.ADM_SVC_START, type="date"),
                   "Returns are asked for from the quarter it starts. Leave blank for a new "
@@ -196,8 +199,9 @@ def targets_section(services: list[ServiceRow], years: list[dict], year: str) ->
         ], className="d-flex gap-3 flex-wrap"),
         dag.AgGrid(
             id=ids.ADM_TGT_GRID, rowData=[],
+            # The metric's name keeps a readable width on a phone; the grid scrolls sideways.
             columnDefs=[{"field": "metric", "headerName": "Metric", "editable": False, "flex": 3,
-                         "wrapText": True, "autoHeight": True},
+                         "minWidth": 220, "wrapText": True, "autoHeight": True},
                         {"field": "unit", "headerName": "Unit", "editable": False, "width": 90},
                         *[{"field": f, "headerName": h, "editable": True, "width": 110}
                           for f, h in (("annual", "Annual"), ("q1", "Q1"), ("q2", "Q2"),
@@ -245,14 +249,14 @@ def periods_section(periods: list[PeriodRow]) -> html.Section:
 def users_section(users: list[UserRow], lk: dict) -> html.Section:
     roles = [{"label": "Provider", "value": "provider"}, {"label": "Viewer (CWP member)", "value": "viewer"},
              {"label": "Admin (lead officer)", "value": "admin"}]
-    provider_opts = [{"label": "None", "value": ""}, *options(lk["provider"])]
+    provider_opts = [{"label": "None", "value": NO_PROVIDER}, *options(lk["provider"])]
     return _section("Users", "users", html.Div([
         html.H2("Invite a user", className="h4 mt-3"),
         html.Div([
             field("Email address", dbc.Input(id=ids.ADM_USR_EMAIL, type="email")),
             field("Role", dbc.Select(id=ids.ADM_USR_ROLE, options=roles, value="viewer")),
             field("Provider (for provider users)", dbc.Select(id=ids.ADM_USR_PROVIDER,
-                                                              options=provider_opts, value="")),
+                                                              options=provider_opts, value=NO_PROVIDER)),
             dbc.Button("Invite", id=ids.ADM_USR_INVITE, color="success", className="mt-2"),
         ], className="admin-form"),
         html.H2("Change a user", className="h4 mt-4"),

@@ -40,7 +40,7 @@ def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any
 
 
 def picked_id(value: object) -> int | None:
-    """An id from a picker; None for "new" or anything that is not an id (see record_id)."""
+    """An id from a picker; None for "new", "none" or anything that is not an id (record_id)."""
     try:
         return record_id(value) if value not in (None, "", NEW) else None
     except ValueError:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from callbacks.admin.guard import number, optional_date, picked_id, run_admin
 from callbacks.common import today
 from layouts import ids
-from layouts.admin import message, options, service_table
+from layouts.admin import NO_PROVIDER, message, options, service_table
 from models.admin import services as commands
 from models.admin import views
 from models.admin.views import ServiceRow
@@ -22,7 +22,7 @@ FIELDS = [ids.ADM_SVC_NAME, ids.ADM_SVC_PRIORITY, ids.ADM_SVC_WORKSTREAM, ids.AD
 
 
 # An empty service form (FIELDS, then "active"), for a new service.
-BLANK = ("", None, None, "", None, None, "", "", True)
+BLANK = ("", None, None, NO_PROVIDER, None, None, "", "", True)
 
 
 def load_service(pick: str | None) -> tuple:
@@ -33,7 +33,7 @@ def load_service(pick: str | None) -> tuple:
     ok, s = run_admin("read service", lambda session, u: views.get(session, u, Service, sid))
     if not ok or s is None:
         return blank
-    return (s.name, str(s.priority_id), str(s.workstream_id), str(s.provider_id or ""),
+    return (s.name, str(s.priority_id), str(s.workstream_id), str(s.provider_id or NO_PROVIDER),
             s.contract_start.isoformat() if s.contract_start else None,
             s.contract_end.isoformat() if s.contract_end else None,
             f"{s.annual_contract_value:g}" if s.annual_contract_value is not None else "",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from callbacks.admin.guard import picked_id, run_admin
 from callbacks.common import one_time_password_lifetime
 from layouts import ids
-from layouts.admin import message, user_table
+from layouts.admin import NO_PROVIDER, message, user_table
 from models.admin import users as commands
 from models.admin import views
 from models.admin.common import AdminError
@@ -48,7 +48,8 @@ def load_user(pick: str | None) -> tuple:
     if uid is None:
         return None, "", True
     ok, user = run_admin("read user", lambda s, u: views.get(s, u, User, uid))
-    return (user.role, str(user.provider_id or ""), user.active) if ok and user else (None, "", True)
+    return (user.role, str(user.provider_id or NO_PROVIDER), user.active) if ok and user else (
+        None, NO_PROVIDER, True)
 
 
 def user_action(action: str, pick: str | None, role: str | None, provider: str | None,

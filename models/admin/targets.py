@@ -85,8 +85,8 @@ def quarters_disagree(row: TargetRow) -> str | None:
     if abs(total - row.annual) < 1e-9:
         return None
     blanks = sum(v is None for v in row.quarters)
-    note = (f" (counting {'each blank quarter' if blanks > 1 else 'the blank quarter'} as a "
-            f"quarter of the year, {_figure(row.annual / 4)})" if blanks else "")
+    note = (f" ({'each blank quarter counts' if blanks > 1 else 'the blank quarter counts'} as "
+            f"{_figure(row.annual / 4)}, a quarter of the year)" if blanks else "")
     return (f"The quarterly targets for {row.metric} add up to {_figure(total)}{note}, "
             f"not the annual {_figure(row.annual)}.")
 

@@ -90,7 +90,7 @@ def test_a_new_provider_can_be_chosen_for_a_service_at_once(signed_in, demo_fact
         _, _, picker, service_form, name, active = providers.save_provider("new", "Hearth Housing", True)
     new = next(o["value"] for o in picker if o["label"] == "Hearth Housing")
     assert {"label": "Hearth Housing", "value": new} in service_form
-    assert service_form[0] == {"label": "Not assigned yet", "value": ""}
+    assert service_form[0] == {"label": "Not assigned yet", "value": "none"}
     assert (name, active) == ("", True)  # cleared for the next provider
     # The service is saved with it straight away, and the service form clears in turn.
     with signed_in("admin@demo.local"):

@@ -227,8 +227,11 @@ CYP = "Children and young people supported"
     (76, [None] * 4, None),  # every quarter blank: the year splits evenly, nothing to add
     (None, [20, 20, 15, 15], None),  # no annual target: the quarters make the year
     # Blank quarters count as 76 / 4 = 19 each: 30 + 19 + 19 + 19 = 87.
-    (76, [30, None, None, None], f"The quarterly targets for {CYP} add up to 87 (counting each "
-                                 "blank quarter as a quarter of the year, 19), not the annual 76."),
+    (76, [30, None, None, None], f"The quarterly targets for {CYP} add up to 87 (each blank "
+                                 "quarter counts as 19, a quarter of the year), not the annual 76."),
+    # One blank: 20 + 20 + 20 + 19 = 79.
+    (76, [20, 20, None, 20], f"The quarterly targets for {CYP} add up to 79 (the blank quarter "
+                             "counts as 19, a quarter of the year), not the annual 76."),
     # 40 + 40 + 10 + 10 (blank = 10) = 100: agrees.
     (40, [10, None, 10, 10], None),
     (1200, [300, 300, 300, 200], f"The quarterly targets for {CYP} add up to 1,100, not the "
