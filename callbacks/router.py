@@ -8,8 +8,8 @@ from dash import Dash, Input, Output, State, html
 from callbacks.common import query_params, require_user, today, transaction
 from dash_app.cache import cached
 from dash_app.database import sessions
-from layouts import ids
-from layouts.admin import admin_page
+from layouts import admin, ids
+from layouts.admin import admin_page, admin_slug
 from layouts.dashboard_pages import priorities_page, submissions_page
 from layouts.filters import chosen_id
 from layouts.overview import overview_page
@@ -106,25 +106,39 @@ def render_review(user) -> html.Div:  # noqa: ANN001
     return review_page(items, providers, periods)
 
 
-def render_admin(user) -> html.Div:  # noqa: ANN001
+def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
+    """One administration sub-page, built from only what it shows (the targets page does
+    not list users). Every sub-page has its own URL; the lead officer's check (check_page)
+    has been made by display_page before this runs."""
     from models.admin import views as admin_views
     from models.admin.settings import rag_rule_words
     from models.store.settings import disclosure_threshold, rag_thresholds
 
-    years, year, _ = _year_and_quarter(None)
+    slug = admin_slug(pathname)
+    if slug is None:
+        return not_found(pathname)
+    years, year, _ = _year_and_quarter(None) if slug == "targets" else ([], "", "")
     with transaction() as session:
-        thresholds = rag_thresholds(session)
-        data = {
-            "providers": admin_views.providers(session, user),
-            "services": admin_views.services(session, user),
-            "lookups": admin_views.lookups(session, user),
-            "periods": admin_views.periods(session, user),
-            "users": admin_views.users(session, user),
-            "years": years, "year": year, "green": thresholds.green,
-            "amber": thresholds.amber, "rule": rag_rule_words(session),
-            "threshold": disclosure_threshold(session),
-        }
-        return admin_page(data)  # built inside the session: it reads relationships
+        if slug == "providers":
+            section = admin.providers_section(admin_views.lookups(session, user),
+                                              admin_views.providers(session, user),
+                                              admin_views.services(session, user))
+        elif slug == "metrics":
+            section = admin.metrics_section(admin_views.services(session, user))
+        elif slug == "targets":
+            section = admin.targets_section(admin_views.services(session, user), years, year)
+        elif slug == "periods":
+            section = admin.periods_section(admin_views.periods(session, user))
+        elif slug == "users":
+            section = admin.users_section(admin_views.users(session, user),
+                                          admin_views.lookups(session, user))
+        elif slug == "settings":
+            thresholds = rag_thresholds(session)
+            section = admin.settings_section(thresholds.green, thresholds.amber,
+                                             rag_rule_words(session), disclosure_threshold(session))
+        else:
+            section = admin.audit_section()
+    return admin_page(slug, section)
 
 
 def refused(user: Actor, what: str, exc: AccessRefused) -> html.Div:
@@ -163,8 +177,8 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> object:
         period = "year" if params.get("quarter") == "year" else quarter
         return performance_page(years, year, period, params.get("provisional") == "1",
                                 params.get("publish") == "1")
-    if pathname == "/admin":
-        return render_admin(user)
+    if pathname == "/admin" or (pathname or "").startswith("/admin/"):
+        return render_admin(user, pathname)
     if pathname == "/returns":
         return render_returns(user)
     if pathname == "/returns/edit":

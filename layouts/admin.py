@@ -1,10 +1,11 @@
-"""Administration pages for the lead officer: one tab per kind of thing to configure."""
+"""Administration pages for the lead officer: one page (with its own URL) per kind of thing
+to configure, under /admin, with a list of links between them."""
 
 from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import data_table
@@ -13,6 +14,9 @@ from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
 from models.rules.formats import format_date
 
 NEW = "new"
+# "No provider" in a picker. Not "": dbc.Select keeps "" for its hidden placeholder, so an
+# option worth "" never shows as chosen.
+NO_PROVIDER = "none"
 
 
 def field(label: str, component, hint: str | None = None) -> html.Div:  # noqa: ANN001
@@ -31,6 +35,12 @@ def options(pairs: list[tuple[int, str]], first: str | None = None) -> list[dict
 def message(text: str, ok: bool = True) -> html.Div:
     return html.Div(text, className="success-text" if ok else "error-summary field-error",
                     role="status" if ok else "alert")
+
+
+def warning(sentences: list[str], ask: str) -> html.Div:
+    """A warning, not an error: amber, headed in words ("Check these"), and the way on."""
+    return html.Div([html.Strong("Check this before saving. "), *[f"{w} " for w in sentences], ask],
+                    className="admin-warning", role="alert")
 
 
 def provider_table(rows: list[ProviderRow]) -> html.Table:
@@ -72,19 +82,32 @@ def user_table(rows: list[UserRow]) -> html.Table:
                        for u in rows], table_id="adm-user-table")
 
 
-SECTIONS = [("services", "Providers and services"), ("metrics", "Metrics"), ("targets", "Targets"),
-            ("periods", "Periods"), ("users", "Users"), ("rag", "RAG rule"), ("audit", "Audit log")]
+# (path under /admin, label): one page each; /admin itself shows the first.
+ADMIN_PAGES = [("providers", "Providers and services"), ("metrics", "Metrics"),
+               ("targets", "Targets"), ("periods", "Periods"), ("users", "Users"),
+               ("settings", "RAG rule and publication"), ("audit", "Audit log")]
+
+
+def admin_slug(pathname: str | None) -> str | None:
+    """The sub-page a path names ("/admin" and "/admin/" name the first); None if none."""
+    rest = (pathname or "").removeprefix("/admin").strip("/")
+    if not rest:
+        return ADMIN_PAGES[0][0]
+    return rest if rest in dict(ADMIN_PAGES) else None
 
 
 def _section(label: str, key: str, body: html.Div) -> html.Section:
-    # Sections on one page with a contents list (not tabs): every form is always there,
-    # reachable by keyboard and link, and nothing points at hidden panels.
     return html.Section(body, id=f"adm-section-{key}", className="admin-section",
                         **{"aria-label": label})
 
 
-def _services_tab(lk: dict, providers: list[ProviderRow], services: list[ServiceRow]) -> html.Section:
-    return _section("Providers and services", "services", html.Div([
+def service_provider_options(providers: list[tuple[int, str]]) -> list[dict]:
+    """The service form's provider picker: every provider, or none yet."""
+    return [{"label": "Not assigned yet", "value": NO_PROVIDER}, *options(providers)]
+
+
+def providers_section(lk: dict, providers: list[ProviderRow], services: list[ServiceRow]) -> html.Section:
+    return _section("Providers and services", "providers", html.Div([
         html.H2("Providers", className="h4 mt-3"),
         html.Div([
             field("Provider", dbc.Select(id=ids.ADM_PROV_PICK, value=NEW,
@@ -106,10 +129,11 @@ def _services_tab(lk: dict, providers: list[ProviderRow], services: list[Service
                                                   options=options(lk["priority"]))),
             field("Workstream", dbc.Select(id=ids.ADM_SVC_WORKSTREAM, placeholder="Choose one",
                                            options=options(lk["workstream"]))),
-            field("Provider", dbc.Select(id=ids.ADM_SVC_PROVIDER,
-                                         options=[{"label": "Not assigned yet", "value": ""},
-                                                  *options(lk["provider"])])),
-            field("Contract start", dbc.Input(id=ids.ADM_SVC_START, type="date")),
+            field("Provider", dbc.Select(id=ids.ADM_SVC_PROVIDER, value=NO_PROVIDER,
+                                         options=service_provider_options(lk["provider"]))),
+            field("Contract start", dbc.Input(id=ids.ADM_SVC_START, type="date"),
+                  "Returns are asked for from the quarter it starts. Leave blank for a new "
+                  "service starting this quarter."),
             field("Contract end", dbc.Input(id=ids.ADM_SVC_END, type="date")),
             field("Annual contract value (£)", dbc.Input(id=ids.ADM_SVC_VALUE, type="text",
                                                          inputMode="decimal"),
@@ -123,7 +147,7 @@ def _services_tab(lk: dict, providers: list[ProviderRow], services: list[Service
     ]))
 
 
-def _metrics_tab(services: list[ServiceRow]) -> html.Section:
+def metrics_section(services: list[ServiceRow]) -> html.Section:
     svc_options = options([(s.id, s.name) for s in services])
     return _section("Metrics", "metrics", html.Div([
         html.H2("Metrics", className="h4 mt-3"),
@@ -162,7 +186,7 @@ def _metrics_tab(services: list[ServiceRow]) -> html.Section:
     ]))
 
 
-def _targets_tab(services: list[ServiceRow], years: list[dict], year: str) -> html.Section:
+def targets_section(services: list[ServiceRow], years: list[dict], year: str) -> html.Section:
     svc_options = options([(s.id, s.name) for s in services])
     return _section("Targets", "targets", html.Div([
         html.H2("Targets", className="h4 mt-3"),
@@ -175,8 +199,9 @@ def _targets_tab(services: list[ServiceRow], years: list[dict], year: str) -> ht
         ], className="d-flex gap-3 flex-wrap"),
         dag.AgGrid(
             id=ids.ADM_TGT_GRID, rowData=[],
+            # The metric's name keeps a readable width on a phone; the grid scrolls sideways.
             columnDefs=[{"field": "metric", "headerName": "Metric", "editable": False, "flex": 3,
-                         "wrapText": True, "autoHeight": True},
+                         "minWidth": 220, "wrapText": True, "autoHeight": True},
                         {"field": "unit", "headerName": "Unit", "editable": False, "width": 90},
                         *[{"field": f, "headerName": h, "editable": True, "width": 110}
                           for f, h in (("annual", "Annual"), ("q1", "Q1"), ("q2", "Q2"),
@@ -191,10 +216,14 @@ def _targets_tab(services: list[ServiceRow], years: list[dict], year: str) -> ht
             dbc.Button("Save targets", id=ids.ADM_TGT_SAVE, color="success"),
         ], className="mt-2"),
         html.Div(id=ids.ADM_TGT_MSG),
+        # Offered only beside the warning that quarters and year disagree (a warning, not a
+        # block: a service may plan an uneven year on purpose).
+        html.Button("Save anyway", id=ids.ADM_TGT_SAVE_ANYWAY, hidden=True, type="button",
+                    className="btn btn-warning mt-2"),
     ]))
 
 
-def _periods_tab(periods: list[PeriodRow]) -> html.Section:
+def periods_section(periods: list[PeriodRow]) -> html.Section:
     return _section("Periods", "periods", html.Div([
         html.H2("Reporting periods", className="h4 mt-3"),
         html.Div([
@@ -223,17 +252,17 @@ def _periods_tab(periods: list[PeriodRow]) -> html.Section:
     ]))
 
 
-def _users_tab(users: list[UserRow], lk: dict) -> html.Section:
+def users_section(users: list[UserRow], lk: dict) -> html.Section:
     roles = [{"label": "Provider", "value": "provider"}, {"label": "Viewer (CWP member)", "value": "viewer"},
              {"label": "Admin (lead officer)", "value": "admin"}]
-    provider_opts = [{"label": "None", "value": ""}, *options(lk["provider"])]
+    provider_opts = [{"label": "None", "value": NO_PROVIDER}, *options(lk["provider"])]
     return _section("Users", "users", html.Div([
         html.H2("Invite a user", className="h4 mt-3"),
         html.Div([
             field("Email address", dbc.Input(id=ids.ADM_USR_EMAIL, type="email")),
             field("Role", dbc.Select(id=ids.ADM_USR_ROLE, options=roles, value="viewer")),
             field("Provider (for provider users)", dbc.Select(id=ids.ADM_USR_PROVIDER,
-                                                              options=provider_opts, value="")),
+                                                              options=provider_opts, value=NO_PROVIDER)),
             dbc.Button("Invite", id=ids.ADM_USR_INVITE, color="success", className="mt-2"),
         ], className="admin-form"),
         html.H2("Change a user", className="h4 mt-4"),
@@ -253,8 +282,8 @@ def _users_tab(users: list[UserRow], lk: dict) -> html.Section:
     ]))
 
 
-def _rag_tab(green: float, amber: float, rule: str, threshold: int) -> html.Section:
-    return _section("RAG rule", "rag", html.Div([
+def settings_section(green: float, amber: float, rule: str, threshold: int) -> html.Section:
+    return _section("RAG rule and publication", "settings", html.Div([
         html.H2("RAG thresholds", className="h4 mt-3"),
         html.P(rule, id=ids.ADM_RAG_RULE),
         html.Div([
@@ -272,7 +301,7 @@ def _rag_tab(green: float, amber: float, rule: str, threshold: int) -> html.Sect
     ]))
 
 
-def _audit_tab() -> html.Section:
+def audit_section() -> html.Section:
     entities = ["return", "service", "metric", "provider", "period", "user", "rag thresholds",
                 "publication threshold"]
     return _section("Audit log", "audit", html.Div([
@@ -289,18 +318,26 @@ def _audit_tab() -> html.Section:
     ]))
 
 
-def admin_page(data: dict) -> html.Div:
+def admin_nav(current: str) -> html.Nav:
+    """Links between the sub-pages; the current one is marked for screen readers
+    (aria-current) and by a heavier underline, not by colour alone."""
+    def item(slug: str, label: str) -> html.Li:
+        href = f"/admin/{slug}"
+        if slug == current:
+            return html.Li(html.A(label, href=href, className="admin-current",
+                                  **{"aria-current": "page"}))
+        return html.Li(dcc.Link(label, href=href))
+    return html.Nav(html.Ul([item(slug, label) for slug, label in ADMIN_PAGES],
+                            className="admin-contents"),
+                    **{"aria-label": "Administration pages"})
+
+
+def admin_page(current: str, section: html.Section) -> html.Div:
+    """One administration sub-page: the heading, the links between them and its section."""
     return html.Div([
         html.H1("Administration", className="h2"),
         html.P("Configure what the partnership commissions and who reports it. Every change is "
                "written to the audit log."),
-        html.Nav(html.Ul([html.Li(html.A(label, href=f"#adm-section-{key}")) for key, label in SECTIONS],
-                         className="admin-contents"), **{"aria-label": "Administration sections"}),
-        _services_tab(data["lookups"], data["providers"], data["services"]),
-        _metrics_tab(data["services"]),
-        _targets_tab(data["services"], data["years"], data["year"]),
-        _periods_tab(data["periods"]),
-        _users_tab(data["users"], data["lookups"]),
-        _rag_tab(data["green"], data["amber"], data["rule"], data["threshold"]),
-        _audit_tab(),
+        admin_nav(current),
+        section,
     ])

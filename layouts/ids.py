@@ -99,7 +99,7 @@ ADM_MET_BASE_SOURCE, ADM_MET_ORDER, ADM_MET_SAVE, ADM_MET_RETIRE, ADM_MET_RESTOR
 ADM_MET_DELETE, ADM_MET_MSG, ADM_MET_LIST = "adm-met-delete", "adm-met-msg", "adm-met-list"
 ADM_TGT_SERVICE, ADM_TGT_YEAR, ADM_TGT_GRID, ADM_TGT_SPLIT, ADM_TGT_COPY = (
     "adm-tgt-service", "adm-tgt-year", "adm-tgt-grid", "adm-tgt-split", "adm-tgt-copy")
-ADM_TGT_SAVE, ADM_TGT_MSG = "adm-tgt-save", "adm-tgt-msg"
+ADM_TGT_SAVE, ADM_TGT_MSG, ADM_TGT_SAVE_ANYWAY = "adm-tgt-save", "adm-tgt-msg", "adm-tgt-save-anyway"
 ADM_PER_PICK, ADM_PER_STATUS, ADM_PER_DUE, ADM_PER_SAVE, ADM_PER_YEAR, ADM_PER_CREATE = (
     "adm-per-pick", "adm-per-status", "adm-per-due", "adm-per-save", "adm-per-year",
     "adm-per-create")

@@ -161,21 +161,29 @@ def check_edit(actor: Actor, service: Service, ret: Return | None = None) -> Non
 
 
 # Pages -------------------------------------------------------------------------------------
-# Pages only the lead officer opens, with what opening them does (for the refusal). Every
-# other page is open to any signed-in user; its data is narrowed by the read-models.
+# Pages only the lead officer opens, with what opening them does (for the refusal). A page
+# here covers the pages under it too ("/admin" covers "/admin/users"). Every other page is
+# open to any signed-in user; its data is narrowed by the read-models.
 LEAD_OFFICER_PAGES = {"/review": "open the review queue", "/admin": "open administration"}
+
+
+def _lead_officer_page(path: str) -> str | None:
+    """The entry of LEAD_OFFICER_PAGES that `path` is, or lies under."""
+    return next((page for page in LEAD_OFFICER_PAGES
+                 if path == page or path.startswith(page + "/")), None)
 
 
 def may_open(actor: Actor, path: str) -> bool:
     """Whether the page at `path` is offered (navigation) and shown (router) to the actor."""
     if actor.role not in (ADMIN, VIEWER, PROVIDER):
         return False
-    return path not in LEAD_OFFICER_PAGES or is_admin(actor)
+    return _lead_officer_page(path) is None or is_admin(actor)
 
 
 def check_page(actor: Actor, path: str) -> None:
     if not may_open(actor, path):
-        what = LEAD_OFFICER_PAGES.get(path, "open that page")
+        page = _lead_officer_page(path)
+        what = LEAD_OFFICER_PAGES[page] if page else "open that page"
         raise AccessRefused(f"Only the lead officer can {what}.", "page")
 
 

@@ -40,21 +40,29 @@ def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any
 
 
 def picked_id(value: object) -> int | None:
-    """An id from a picker; None for "new" or anything that is not an id (see record_id)."""
+    """An id from a picker; None for "new", "none" or anything that is not an id (record_id)."""
     try:
         return record_id(value) if value not in (None, "", NEW) else None
     except ValueError:
         return None
 
 
-def number(value: str | None, label: str) -> float | None:
+def number(value: str | None, label: str, example: str = "1200", whole: bool = False) -> float | None:
+    """A typed figure (commas and £ allowed), None when blank, or an AdminError naming the
+    field as the form labels it: "The Q2 target for X must be a whole number, like 12".
+    `whole`: decimals are refused (a count); otherwise they are allowed."""
     text = (value or "").strip().replace(",", "").replace("£", "")
     if not text:
         return None
     try:
-        return float(text)
+        parsed = float(text)
     except ValueError:
-        raise AdminError(f"The {label} must be a number, like 1200") from None
+        parsed = None
+    if parsed is None or parsed != parsed or parsed in (float("inf"), float("-inf")) or (
+            whole and not parsed.is_integer()):
+        kind = "a whole number" if whole else "a number"
+        raise AdminError(f"{label[:1].upper()}{label[1:]} must be {kind}, like {example}")
+    return parsed
 
 
 def optional_date(value: str | None) -> dt.date | None:

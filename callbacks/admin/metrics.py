@@ -33,9 +33,13 @@ def list_metrics(service: str | None) -> tuple:
     return metric_table(rows), options([(m.id, m.name) for m in rows], "Add a new metric")
 
 
+# An empty metric form (FIELDS), for the next new metric.
+BLANK = ("", "output", "count", True, False, "", "", "", "", "")
+
+
 def load_metric(pick: str | None) -> tuple:
     mid = picked_id(pick)
-    blank = ("", "output", "count", True, False, "", "", "", "", "")
+    blank = BLANK
     if mid is None:
         return blank
 
@@ -63,8 +67,8 @@ def metric_action(action: str, service: str | None, pick: str | None, name: str 
         if action == "save":
             form = commands.MetricForm(
                 name or "", kind or "", unit or "", bool(higher),
-                tuple((categories or "").splitlines()), number(baseline, "baseline"),
-                period, source, picked_id(order), bool(headline))
+                tuple((categories or "").splitlines()), number(baseline, "the baseline", "250"),
+                period, source, _order(order), bool(headline))
             commands.save_metric(s, u, sid or 0, form, mid)
             done = "Metric saved."
         elif mid is None:
@@ -82,10 +86,20 @@ def metric_action(action: str, service: str | None, pick: str | None, name: str 
 
     ok, result = run_admin(f"{action} metric", work)
     if not ok:
-        return result, no_update, no_update
+        return result, no_update, no_update, no_update, *[no_update] * len(FIELDS)
     done, rows = result
-    return message(done), metric_table(rows), options([(m.id, m.name) for m in rows],
-                                                      "Add a new metric")
+    # After a new metric (or a deletion) the form is empty for the next one; a metric being
+    # edited stays loaded.
+    fresh = (action == "save" and mid is None) or action == "delete"
+    form = (NEW, *BLANK) if fresh else (no_update,) * (len(FIELDS) + 1)
+    return (message(done), metric_table(rows),
+            options([(m.id, m.name) for m in rows], "Add a new metric"), *form)
+
+
+def _order(text: str | None) -> int | None:
+    """The display order typed, or None (after the others) when blank."""
+    value = number(text, "the display order", "3", whole=True)
+    return None if value is None else int(value)
 
 
 def register(app: Dash) -> None:
@@ -96,6 +110,8 @@ def register(app: Dash) -> None:
        prevent_initial_call=True)(load_metric)
     cb(Output(ids.ADM_MET_MSG, "children"), Output(ids.ADM_MET_LIST, "children", allow_duplicate=True),
        Output(ids.ADM_MET_PICK, "options", allow_duplicate=True),
+       Output(ids.ADM_MET_PICK, "value"),
+       *[Output(f, "value", allow_duplicate=True) for f in FIELDS],
        *[Input(b, "n_clicks") for b in BUTTONS], State(ids.ADM_MET_SERVICE, "value"),
        State(ids.ADM_MET_PICK, "value"), *[State(f, "value") for f in FIELDS],
        prevent_initial_call=True)(

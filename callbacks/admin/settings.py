@@ -16,8 +16,10 @@ from models.rules.disclosure import DEFAULT_THRESHOLD
 
 def save_rag(green: str | None, amber: str | None, threshold: str | None = str(DEFAULT_THRESHOLD)) -> tuple:
     def work(s: Session, u: Any) -> str:
-        commands.set_rag(s, u, number(green, "Green threshold") or 0, number(amber, "Amber threshold") or 0)
-        commands.set_disclosure_threshold(s, u, number(threshold, "publication threshold"))
+        commands.set_rag(s, u, number(green, "the green threshold", "100") or 0,
+                        number(amber, "the amber threshold", "85") or 0)
+        commands.set_disclosure_threshold(s, u, number(threshold, "the publication threshold", str(DEFAULT_THRESHOLD),
+                                                         whole=True))
         return commands.rag_rule_words(s)
 
     ok, result = run_admin("save RAG rule", work)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from callbacks.admin.guard import picked_id, run_admin
 from callbacks.common import one_time_password_lifetime
 from layouts import ids
-from layouts.admin import message, user_table
+from layouts.admin import NO_PROVIDER, message, user_table
 from models.admin import users as commands
 from models.admin import views
 from models.admin.common import AdminError
@@ -37,7 +37,10 @@ def invite(email: str | None, role: str | None, provider: str | None) -> tuple:
                 f"{password}"), views.users(s, u)
 
     ok, result = run_admin("invite user", work)
-    return _user_outputs(message(result[0]), result[1]) if ok else (result, no_update, no_update)
+    if not ok:
+        return result, no_update, no_update, no_update
+    # The email box clears for the next invitation; the password stays in the message.
+    return (*_user_outputs(message(result[0]), result[1]), "")
 
 
 def load_user(pick: str | None) -> tuple:
@@ -45,7 +48,8 @@ def load_user(pick: str | None) -> tuple:
     if uid is None:
         return None, "", True
     ok, user = run_admin("read user", lambda s, u: views.get(s, u, User, uid))
-    return (user.role, str(user.provider_id or ""), user.active) if ok and user else (None, "", True)
+    return (user.role, str(user.provider_id or NO_PROVIDER), user.active) if ok and user else (
+        None, NO_PROVIDER, True)
 
 
 def user_action(action: str, pick: str | None, role: str | None, provider: str | None,
@@ -72,7 +76,8 @@ def user_action(action: str, pick: str | None, role: str | None, provider: str |
 def register(app: Dash) -> None:
     cb = app.callback
     cb(Output(ids.ADM_USR_MSG, "children"), Output(ids.ADM_USR_LIST, "children"),
-       Output(ids.ADM_USR_PICK, "options"), Input(ids.ADM_USR_INVITE, "n_clicks"),
+       Output(ids.ADM_USR_PICK, "options"), Output(ids.ADM_USR_EMAIL, "value"),
+       Input(ids.ADM_USR_INVITE, "n_clicks"),
        State(ids.ADM_USR_EMAIL, "value"), State(ids.ADM_USR_ROLE, "value"),
        State(ids.ADM_USR_PROVIDER, "value"), prevent_initial_call=True)(lambda _n, *a: invite(*a))
     cb(Output(ids.ADM_USR_EDIT_ROLE, "value"), Output(ids.ADM_USR_EDIT_PROVIDER, "value"),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access import Actor, require_admin
 from models.admin.common import AdminError, clean_name, existing, same_name
+from models.rules.periods import Quarter
 from models.rules.validation import clean_text
 from models.store.audit import record
 from models.store.entities import Priority, Provider, Service, Workstream
@@ -29,8 +30,13 @@ class ServiceForm:
 
 
 def save_service(session: Session, actor: Actor, form: ServiceForm,
-                 service_id: int | None = None) -> Service:
+                 service_id: int | None = None, today: dt.date | None = None) -> Service:
+    """Add or change a service. A new service saved without a contract start (with `today`)
+    starts in today's quarter: returns are owed from then on, so a new provider is not met
+    by years of "Missing" returns from before it was commissioned (rules.periods.before_contract)."""
     require_admin(actor, "change services")
+    if service_id is None and form.contract_start is None and today is not None:
+        form = replace(form, contract_start=Quarter.containing(today).start)
     name = clean_name(form.name, "service's name")
     if form.priority_id is None or session.get(Priority, form.priority_id) is None:
         raise AdminError("Choose the strategy priority the service delivers")

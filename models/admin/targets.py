@@ -33,33 +33,70 @@ def target_rows(session: Session, service_id: int, year: int) -> list[TargetRow]
                       [stored.get((m.id, q)) for q in (1, 2, 3, 4)]) for m in metrics]
 
 
-def _check_target(value: float | None, unit: str, where: str) -> None:
+def _figure(value: float) -> str:
+    """A target as the admin typed it: 1,200, or 12.5 (no trailing zeros)."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _which(quarter: int | None, metric: str) -> str:
+    return f"The {'annual' if quarter is None else f'Q{quarter}'} target for {metric}"
+
+
+def _check_target(value: float | None, unit: str, quarter: int | None, metric: str) -> None:
+    """A target in words the admin recognises: which quarter, which metric, what to type."""
     if value is None:
         return
     if value < 0:
-        raise AdminError(f"{where}: a target must be 0 or more")
+        raise AdminError(f"{_which(quarter, metric)} must be 0 or more")
+    if unit == "count" and not float(value).is_integer():
+        # Returns count whole people and sessions, so a count's target is whole too.
+        raise AdminError(f"{_which(quarter, metric)} must be a whole number, like 12")
     if unit == "percent" and value > 100:
-        raise AdminError(f"{where}: a percentage target must be 100 or less")
+        raise AdminError(f"{_which(quarter, metric)} is a percentage, so it must be 100 or less")
+
+
+def checked_rows(session: Session, service_id: int, rows: list[TargetRow]) -> list[TargetRow]:
+    """`rows` with each metric's name and unit as stored (not as the browser sent them), or
+    an AdminError naming the first target that cannot be saved."""
+    metrics = {m.id: m for m in session.scalars(select(Metric).where(Metric.service_id == service_id))}
+    out = []
+    for row in rows:
+        if row.metric_id not in metrics:
+            raise AdminError("These targets were for a metric that has since moved to another "
+                             "service; reload the page and try again")
+        metric = metrics[row.metric_id]
+        for quarter, value in ((None, row.annual), *enumerate(row.quarters, start=1)):
+            _check_target(value, metric.unit, quarter, metric.name)
+        out.append(TargetRow(metric.id, metric.name, metric.unit, row.annual, list(row.quarters)))
+    return out
+
+
+def quarters_disagree(row: TargetRow) -> str | None:
+    """A warning (never a block: a service may plan an uneven year on purpose) when a count's
+    quarterly targets do not add up to its annual target. A blank quarter counts as a quarter
+    of the annual target, as the reports read it (reporting.aggregation.quarter_target).
+    Percentages are rates, not totals: their quarters are never added up. None when they
+    agree, when there is no annual target, or when every quarter is blank."""
+    if row.unit != "count" or row.annual is None or all(v is None for v in row.quarters):
+        return None
+    total = sum(row.annual / 4 if v is None else v for v in row.quarters)
+    if abs(total - row.annual) < 1e-9:
+        return None
+    blanks = sum(v is None for v in row.quarters)
+    note = (f" ({'each blank quarter counts' if blanks > 1 else 'the blank quarter counts'} as "
+            f"{_figure(row.annual / 4)}, a quarter of the year)" if blanks else "")
+    return (f"The quarterly targets for {row.metric} add up to {_figure(total)}{note}, "
+            f"not the annual {_figure(row.annual)}.")
 
 
 def save_targets(session: Session, actor: Actor, service_id: int, year: int,
                  rows: list[TargetRow]) -> int:
-    """Replace the year's targets for the service's metrics with `rows`. All or nothing."""
+    """Replace the year's targets for the service's metrics with `rows`. All or nothing.
+    Quarters that disagree with the year are saved: the caller warns first (quarters_disagree)."""
     require_admin(actor, "set targets")
-    metrics = {m.id: m for m in session.scalars(select(Metric).where(Metric.service_id == service_id))}
-    for row in rows:
-        if row.metric_id not in metrics:
-            raise AdminError("A target names a metric of another service")
-        unit = metrics[row.metric_id].unit
-        _check_target(row.annual, unit, f"{row.metric}, annual")
-        for q, value in enumerate(row.quarters, start=1):
-            _check_target(value, unit, f"{row.metric}, Q{q}")
-        if unit == "count" and row.annual is not None and all(v is not None for v in row.quarters):
-            total = sum(v for v in row.quarters if v is not None)
-            if abs(total - row.annual) > 1e-9:
-                raise AdminError(f"{row.metric}: the quarters add up to {total:g} but the annual "
-                                 f"target is {row.annual:g}. Make them agree, or clear the quarters "
-                                 "to split the annual target evenly")
+    rows = checked_rows(session, service_id, rows)
     before = [(r.metric_id, r.annual, r.quarters) for r in target_rows(session, service_id, year)]
     ids = [r.metric_id for r in rows]
     for t in session.scalars(select(Target).where(Target.year == year, Target.metric_id.in_(ids))):
@@ -76,15 +113,26 @@ def save_targets(session: Session, actor: Actor, service_id: int, year: int,
     return written
 
 
+def _whole_quarters(annual: float) -> list[float]:
+    """A whole annual count in four whole quarters that add up to it, the odd ones first:
+    70 -> 18, 18, 17, 17."""
+    base, extra = divmod(int(annual), 4)
+    return [float(base + (1 if q < extra else 0)) for q in range(4)]
+
+
 def split_evenly(rows: list[TargetRow]) -> list[TargetRow]:
-    """Quarterly targets from each annual one: counts split in four, percentages repeat."""
+    """Quarterly targets from each annual one: a whole count split in four whole quarters that
+    add up to it, percentages repeated (a rate is not split)."""
     out = []
     for r in rows:
         if r.annual is None:
             out.append(r)
+        elif r.unit == "percent":
+            out.append(TargetRow(r.metric_id, r.metric, r.unit, r.annual, [r.annual] * 4))
+        elif float(r.annual).is_integer() and r.annual >= 0:
+            out.append(TargetRow(r.metric_id, r.metric, r.unit, r.annual, _whole_quarters(r.annual)))
         else:
-            share = r.annual if r.unit == "percent" else r.annual / 4
-            out.append(TargetRow(r.metric_id, r.metric, r.unit, r.annual, [share] * 4))
+            out.append(TargetRow(r.metric_id, r.metric, r.unit, r.annual, [r.annual / 4] * 4))
     return out
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
 
 from models.store.db import unit_of_work
@@ -65,9 +65,9 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     press(dash_duo, "#adm-prov-save")
     dash_duo.wait_for_contains_text("#adm-prov-msg", "Provider saved.")
 
-    # The provider select in the service form was drawn before; reload to pick the new one.
-    dash_duo.driver.refresh()
-    dash_duo.wait_for_element("#adm-svc-name")
+    # No reload: the service form's provider list has the new provider at once, and the
+    # provider form has cleared for the next one.
+    assert dash_duo.find_element("#adm-prov-name").get_attribute("value") == ""
     typed(dash_duo, "#adm-svc-name", "Warm Homes advice")
     choose(dash_duo, "#adm-svc-priority", "Vulnerable Persons and Safeguarding (incl. Mental Health)")
     choose(dash_duo, "#adm-svc-workstream", "Primary Prevention")
@@ -83,6 +83,10 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     dash_duo.find_element("#adm-met-headline").send_keys(Keys.SPACE)  # tick it by keyboard
     press(dash_duo, "#adm-met-save")
     dash_duo.wait_for_contains_text("#adm-met-msg", "Metric saved.")
+    # The form has cleared for the next metric (the old name does not linger).
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: d.find_element(By.ID, "adm-met-name").get_attribute("value") == "")
+    assert dash_duo.find_element("#adm-met-pick").get_attribute("value") == "new"
     typed(dash_duo, "#adm-met-name", "Felt safer at home")
     choose(dash_duo, "#adm-met-kind", "Outcome (how people are better off)")
     choose(dash_duo, "#adm-met-unit", "Percentage (number improved of number assessed)")
@@ -109,12 +113,9 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     press(dash_duo, "#adm-per-create")
     dash_duo.wait_for_contains_text("#adm-per-msg", "The quarters of 2026/27 are ready.")
 
-    tab(dash_duo, "Users")
-    typed(dash_duo, "#adm-usr-email", "hearth@example.org")
-    choose(dash_duo, "#adm-usr-role", "Provider")
-    dash_duo.driver.refresh()  # the provider list in the invite form needs the new provider
-    dash_duo.wait_for_element("#adm-prov-name")
-    tab(dash_duo, "Users")
+    tab(dash_duo, "Users")  # its own page, drawn afresh: the new provider is in its lists
+    assert dash_duo.driver.current_url.endswith("/admin/users")
+    assert dash_duo.find_element("a[aria-current='page']").text == "Users"
     typed(dash_duo, "#adm-usr-email", "hearth@example.org")
     choose(dash_duo, "#adm-usr-role", "Provider")
     choose(dash_duo, "#adm-usr-provider", "Hearth Housing")

@@ -71,15 +71,18 @@ def test_non_admins_are_refused_everywhere(signed_in, demo_factory, who):
 
 def test_admin_gets_through(signed_in, demo_factory):
     with signed_in("admin@demo.local"):
-        msg, table, opts = providers.save_provider("new", "Hearth Housing", True)
+        msg, table, opts, service_form_opts, name, active = providers.save_provider(
+            "new", "Hearth Housing", True)
         assert any(o["label"] == "Hearth Housing" for o in opts)
+        assert any(o["label"] == "Hearth Housing" for o in service_form_opts)
+        assert (name, active) == ("", True)
         assert "Provider saved." in str(msg) and "Hearth Housing" in str(table)
         msg, *_ = users.invite("officer2@example.org", "admin", "")
         assert "one-time password" in str(msg)
         msg, rule = settings.save_rag("100", "85", "6")
         assert "at or above 85%" in rule
         msg, _ = settings.save_rag("100", "85", "six")
-        assert "must be a number" in str(msg)
+        assert "The publication threshold must be a whole number, like 5" in str(msg)
         log = str(audit.audit("admin@demo.local", "provider", None, None))
         assert "Hearth Housing" in log
         assert re.search(r"\b\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d\b", log)  # formats.format_datetime
@@ -95,7 +98,10 @@ def test_crafted_http_request_to_an_admin_callback_is_refused(demo_app, demo_fac
         "output": key,
         "outputs": [{"id": "adm-prov-msg", "property": "children"},
                     {"id": "adm-prov-list", "property": "children"},
-                    {"id": "adm-prov-pick", "property": "options"}],
+                    {"id": "adm-prov-pick", "property": "options"},
+                    {"id": "adm-svc-provider", "property": "options"},
+                    {"id": "adm-prov-name", "property": "value"},
+                    {"id": "adm-prov-active", "property": "value"}],
         "inputs": [{"id": "adm-prov-save", "property": "n_clicks", "value": 1}],
         "state": [{"id": "adm-prov-pick", "property": "value", "value": "new"},
                   {"id": "adm-prov-name", "property": "value", "value": "Crafted Provider"},

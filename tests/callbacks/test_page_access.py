@@ -22,7 +22,11 @@ from tests.helpers.web import sign_in
 PROVIDER_A = "safer-futures-support@demo.local"
 PROVIDER_B = "riverside-boxing-academy@demo.local"
 PAGE_WORDS = {"/review": "Only the lead officer can open the review queue.",
-              "/admin": "Only the lead officer can open administration."}
+              "/admin": "Only the lead officer can open administration.",
+              # Each administration page has its own URL and the same refusal.
+              **{f"/admin/{slug}": "Only the lead officer can open administration."
+                 for slug in ("providers", "metrics", "targets", "periods", "users", "settings",
+                              "audit")}}
 
 
 def _refusals(factory) -> list[AuditEvent]:

@@ -82,6 +82,12 @@ def test_each_role_s_decisions(who):
     assert may_edit_returns(actor) is edits
     assert may_review(actor) is reviews and is_admin(actor) is reviews
     assert tuple(may_open(actor, path) for path in ("/", "/review", "/admin")) == pages
+    # Administration's sub-pages are kept for the lead officer like the page above them; a
+    # path that merely starts with the same letters is not under it.
+    for sub in ("/admin/providers", "/admin/metrics", "/admin/targets", "/admin/periods",
+                "/admin/users", "/admin/settings", "/admin/audit", "/admin/"):
+        assert may_open(actor, sub) is pages[2], sub
+    assert may_open(actor, "/administration") is (who != "unknown role")
     # Every page not kept for the lead officer is open to every known role.
     assert may_open(actor, "/performance") is (who != "unknown role")
 
@@ -109,6 +115,7 @@ def test_checks_refuse_with_the_words_the_pages_show(who):
         require_admin(actor, "approve returns")
         check_page(actor, "/review")
         check_page(actor, "/admin")
+        check_page(actor, "/admin/users")
     else:
         with pytest.raises(AccessRefused, match=exactly("Only the lead officer can approve returns.")):
             require_admin(actor, "approve returns")
@@ -117,6 +124,9 @@ def test_checks_refuse_with_the_words_the_pages_show(who):
         assert page.value.entity == "page"
         with pytest.raises(AccessRefused, match=exactly("Only the lead officer can open administration.")):
             check_page(actor, "/admin")
+        with pytest.raises(AccessRefused, match=exactly("Only the lead officer can open administration.")) as sub:
+            check_page(actor, "/admin/users")
+        assert sub.value.entity == "page"
 
 
 def test_a_provider_user_may_not_change_a_return_filed_under_another_provider():

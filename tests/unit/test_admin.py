@@ -1,6 +1,7 @@
 """Administration rules: what may change, what is refused and why, and the audit trail."""
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +14,14 @@ from models.admin.periods import generate_year, update_period
 from models.admin.providers import save_provider
 from models.admin.services import ServiceForm, save_service
 from models.admin.settings import rag_rule_words, set_disclosure_threshold, set_rag
-from models.admin.targets import TargetRow, copy_last_year, save_targets, split_evenly, target_rows
+from models.admin.targets import (
+    TargetRow,
+    copy_last_year,
+    quarters_disagree,
+    save_targets,
+    split_evenly,
+    target_rows,
+)
 from models.admin.users import change_own_password, invite_user, reset_password, update_user
 from models.returns.saving import save_return
 from models.returns.view import load_return_view
@@ -95,8 +103,11 @@ def test_targets_validate_split_and_copy(session, world):
     w = world
     rows = target_rows(session, w["svc"].id, 2024)
     rows[0].annual, rows[0].quarters = 100, [20, 20, 20, 20]
-    with pytest.raises(AdminError, match="the quarters add up to 80 but the annual target is 100"):
-        save_targets(session, w["admin"], w["svc"].id, 2024, rows)
+    # Quarters that disagree with the year are a warning the page gives first, not a block.
+    assert quarters_disagree(rows[0]) == (
+        f"The quarterly targets for {rows[0].metric} add up to 80, not the annual 100.")
+    assert save_targets(session, w["admin"], w["svc"].id, 2023, rows) == 5  # saved as typed
+    assert target_rows(session, w["svc"].id, 2023)[0].quarters == [20, 20, 20, 20]
     rows = split_evenly([TargetRow(1, "x", "count", 100, [None] * 4),
                    TargetRow(2, "y", "percent", 75, [None] * 4)])
     assert rows[0].quarters == [25] * 4 and rows[1].quarters == [75] * 4
@@ -107,7 +118,7 @@ def test_targets_validate_split_and_copy(session, world):
     assert copied[0].annual == 120
     bad = target_rows(session, w["svc"].id, 2024)
     bad[1].annual = -1
-    with pytest.raises(AdminError, match="Spare, annual: a target must be 0 or more"):
+    with pytest.raises(AdminError, match=r"^The annual target for Spare must be 0 or more$"):
         save_targets(session, w["admin"], w["svc"].id, 2024, bad)
 
 
@@ -202,3 +213,53 @@ def test_every_admin_change_is_refused_to_others(session, world, who):
             call()
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
     assert session.scalar(select(func.count()).select_from(Period).where(Period.year == 2031)) == 0
+
+
+# The quarters-against-the-year rule, worked by hand ---------------------------------------
+CYP = "Children and young people supported"
+
+
+@pytest.mark.parametrize(("annual", "quarters", "expected"), [
+    # 20 + 20 + 15 + 15 = 70 against 76: the issue's own example.
+    (76, [20, 20, 15, 15], f"The quarterly targets for {CYP} add up to 70, not the annual 76."),
+    (76, [19, 19, 19, 19], None),  # 4 x 19 = 76
+    (70, [18, 18, 17, 17], None),  # uneven but adding up
+    (76, [None] * 4, None),  # every quarter blank: the year splits evenly, nothing to add
+    (None, [20, 20, 15, 15], None),  # no annual target: the quarters make the year
+    # Blank quarters count as 76 / 4 = 19 each: 30 + 19 + 19 + 19 = 87.
+    (76, [30, None, None, None], f"The quarterly targets for {CYP} add up to 87 (each blank "
+                                 "quarter counts as 19, a quarter of the year), not the annual 76."),
+    # One blank: 20 + 20 + 20 + 19 = 79.
+    (76, [20, 20, None, 20], f"The quarterly targets for {CYP} add up to 79 (the blank quarter "
+                             "counts as 19, a quarter of the year), not the annual 76."),
+    # 40 + 40 + 10 + 10 (blank = 10) = 100: agrees.
+    (40, [10, None, 10, 10], None),
+    (1200, [300, 300, 300, 200], f"The quarterly targets for {CYP} add up to 1,100, not the "
+                                 "annual 1,200."),
+])
+def test_quarterly_counts_must_add_up_to_the_year_or_we_warn(annual, quarters, expected):
+    assert quarters_disagree(TargetRow(1, CYP, "count", annual, quarters)) == expected
+
+
+def test_a_rate_s_quarters_are_never_added_up():
+    # 75% a year with quarters of 70, 75, 80 and 75: rates are not totals, so no warning.
+    assert quarters_disagree(TargetRow(1, "Felt safer", "percent", 75, [70, 75, 80, 75])) is None
+
+
+def test_split_evenly_keeps_counts_whole_and_adding_up():
+    # 70 / 4 = 17 remainder 2: the first two quarters take one more.
+    assert split_evenly([TargetRow(1, "x", "count", 70, [None] * 4)])[0].quarters == [18, 18, 17, 17]
+    assert split_evenly([TargetRow(1, "x", "count", 3, [None] * 4)])[0].quarters == [1, 1, 1, 0]
+    assert split_evenly([TargetRow(1, "x", "percent", 62.5, [None] * 4)])[0].quarters == [62.5] * 4
+
+
+def test_target_messages_name_the_quarter_and_the_metric(session, world):
+    w = world
+    for change, expected in [
+        (lambda r: r.quarters.__setitem__(1, 12.5), "^The Q2 target for {m} must be a whole number, like 12$"),
+        (lambda r: r.quarters.__setitem__(3, -1), "^The Q4 target for {m} must be 0 or more$"),
+    ]:
+        rows = target_rows(session, w["svc"].id, 2024)
+        change(rows[0])
+        with pytest.raises(AdminError, match=expected.format(m=re.escape(rows[0].metric))):
+            save_targets(session, w["admin"], w["svc"].id, 2024, rows)
