@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, html
 
 from callbacks.common import query_params, require_user, today, transaction
+from callbacks.returns_list import chosen_filters, home_rows
 from dash_app.cache import cached
 from dash_app.database import sessions
 from layouts import admin, ids
@@ -30,7 +31,7 @@ from models.access import (
 )
 from models.reporting.overview import default_quarter, filter_choices, year_choices
 from models.reporting.service_figures import service_choices
-from models.returns.lists import queue_choices, returns_home, review_queue
+from models.returns.lists import filter_home_rows, queue_choices, review_queue
 from models.returns.view import load_return_view
 from models.rules.periods import parse_quarter, year_label
 from models.store.audit import record_refusal
@@ -76,10 +77,16 @@ def _year_and_quarter(search: str | None) -> tuple[list[dict], str, str]:
     return [{"label": label, "value": value} for label, value in choices], year, f"Q{quarter}"
 
 
-def render_returns(user) -> html.Div:  # noqa: ANN001
+def render_returns(user, search: str | None) -> html.Div:  # noqa: ANN001
+    """The returns home with the rows the URL's filters keep, sent with the page (one round
+    trip to the first paint)."""
+    params = query_params(search)
+    own_only = provider_scope(user) is not None
     with transaction() as session:
-        rows = returns_home(session, user, today())
-    return returns_home_page(rows, own_only=provider_scope(user) is not None,
+        rows = home_rows(session, user, today())
+    chosen = chosen_filters(rows, params.get("provider"), params.get("quarter"),
+                            params.get("status"), own_only=own_only)
+    return returns_home_page(rows, filter_home_rows(rows, chosen), chosen, own_only=own_only,
                              may_edit=may_edit_returns(user))
 
 
@@ -180,7 +187,7 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> object:
     if pathname == "/admin" or (pathname or "").startswith("/admin/"):
         return render_admin(user, pathname)
     if pathname == "/returns":
-        return render_returns(user)
+        return render_returns(user, search)
     if pathname == "/returns/edit":
         return render_return_form(user, search)
     if pathname == "/review":

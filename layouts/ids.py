@@ -10,7 +10,11 @@ OVERVIEW_TABLE = "overview-table"
 OVERVIEW_CSV = "overview-csv"
 
 # Returns
-RETURNS_TABLE = "returns-table"
+RETURNS_GRID = "returns-grid"
+RETURNS_PROVIDER = "returns-provider"
+RETURNS_QUARTER = "returns-quarter"
+RETURNS_STATUS = "returns-status"
+RETURNS_COUNT = "returns-count"
 RV_CONTEXT = "rv-context"
 RV_VERSION = "rv-version"
 RV_SAVE = "rv-save"

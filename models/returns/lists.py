@@ -1,5 +1,5 @@
-"""The lists of returns: every return a user may see (the returns home), and the lead
-officer's queue of submitted returns to review."""
+"""The lists of returns: every return a user may see (the returns home, and its filters by
+provider, quarter and status), and the lead officer's queue of submitted returns to review."""
 
 from __future__ import annotations
 
@@ -26,7 +26,13 @@ from models.returns.queries import (
 from models.rules.formats import format_percent, format_target
 from models.rules.periods import Quarter, before_contract, quarter_label
 from models.rules.validation import FieldKey, RawReturn, validate_return
-from models.rules.workflow import counted_states, decision_refusal, effective_status
+from models.rules.workflow import (
+    HANDED_IN_STATES,
+    STATUS_WORDS,
+    counted_states,
+    decision_refusal,
+    effective_status,
+)
 from models.store.audit import history, snapshot_of
 from models.store.entities import Metric, Period, Provider, Return, Service
 
@@ -40,6 +46,8 @@ class HomeRow:
     due_date: dt.date
     status: str
     officer_comment: str
+    provider_id: int | None = None
+    provider: str = ""
 
 
 _URGENCY = {"overdue": 0, "missing": 0, "returned": 1, "not_started": 2, "draft": 2,
@@ -56,6 +64,7 @@ def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow
                               .order_by(Period.year, Period.quarter)).all()
     stored = {(r.service_id, r.period_id): r for r in session.scalars(
         select(Return).where(Return.service_id.in_([s.id for s in services])))}
+    providers = dict(session.execute(select(Provider.id, Provider.name)).tuples().all())
     rows = []
     for service in services:
         for period in periods:
@@ -65,9 +74,75 @@ def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow
             ret = stored.get((service.id, period.id))
             rows.append(HomeRow(service.id, service.name, period.id, q.label, period.due_date,
                                 effective_status(ret.status if ret else None, q, today, period),
-                                ret.officer_comment if ret and ret.status == "returned" else ""))
+                                ret.officer_comment if ret and ret.status == "returned" else "",
+                                service.provider_id, providers.get(service.provider_id, "")))
     rows.sort(key=lambda r: (_URGENCY[r.status], -r.due_date.toordinal(), r.service))
     return rows
+
+
+# The returns home's filters ------------------------------------------------------------------
+# Status choices: the two groups a reader asks for most ("what is left to do", "what is in"),
+# then each status the list can show, in order of urgency.
+TO_DO, HANDED_IN = "to_do", "handed_in"
+STATUS_GROUPS = {TO_DO: "To do (not yet submitted)", HANDED_IN: "Submitted or approved"}
+
+
+@dataclass(frozen=True)
+class HomeFilters:
+    """What the returns home is narrowed to; None is "all". Filters only ever narrow the
+    actor's own rows (models.access decided those), so no value from a URL can widen them."""
+
+    provider_id: int | None = None
+    quarter: str | None = None  # a quarter's label, "Q3 2025/26"
+    status: str | None = None  # a status key, TO_DO or HANDED_IN
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """(value, words) for the status filter."""
+    states = sorted((s for s in _URGENCY), key=lambda s: (_URGENCY[s], s))
+    return [*STATUS_GROUPS.items(), *((s, STATUS_WORDS[s]) for s in states)]
+
+
+def provider_choices(rows: list[HomeRow]) -> list[tuple[int, str]]:
+    """The providers the rows name, by name: the provider filter's choices."""
+    named = {r.provider_id: r.provider for r in rows if r.provider_id is not None}
+    return sorted(named.items(), key=lambda pair: (pair[1].casefold(), pair[0]))
+
+
+def quarter_choices(rows: list[HomeRow]) -> list[str]:
+    """The quarters the rows name, newest first."""
+    latest = {r.label: r.due_date for r in rows}
+    return sorted(latest, key=lambda label: latest[label], reverse=True)
+
+
+def home_filters(rows: list[HomeRow], provider: str | None, quarter: str | None,
+                 status: str | None) -> HomeFilters:
+    """The filters from the browser (URL or selects), each kept only if it is one of the
+    choices the rows offer; anything else (blank, "all", unknown) means no filter."""
+    provider_id = None
+    if provider and provider.isdigit():
+        wanted = int(provider)
+        provider_id = wanted if any(i == wanted for i, _ in provider_choices(rows)) else None
+    return HomeFilters(
+        provider_id,
+        quarter if quarter in set(quarter_choices(rows)) else None,
+        status if status in dict(status_choices()) else None,
+    )
+
+
+def filter_home_rows(rows: list[HomeRow], chosen: HomeFilters) -> list[HomeRow]:
+    """The rows that match every chosen filter, in their order."""
+    def keep(r: HomeRow) -> bool:
+        if chosen.provider_id is not None and r.provider_id != chosen.provider_id:
+            return False
+        if chosen.quarter is not None and r.label != chosen.quarter:
+            return False
+        if chosen.status == TO_DO:
+            return r.status not in HANDED_IN_STATES
+        if chosen.status == HANDED_IN:
+            return r.status in HANDED_IN_STATES
+        return chosen.status is None or r.status == chosen.status
+    return [r for r in rows if keep(r)]
 
 
 @dataclass

@@ -53,8 +53,8 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     sign_in(dash_duo, "test-provider@demo.local")
     dash_duo.wait_for_element("#overview-heading")
     dash_duo.driver.get(dash_duo.server.url + "/returns")
-    dash_duo.wait_for_contains_text("#returns-table", "Test outreach service")
-    assert "Not started" in dash_duo.find_element("#returns-table").text
+    dash_duo.wait_for_contains_text("#returns-grid", "Test outreach service")
+    assert "Not started" in dash_duo.find_element("#returns-grid").text
     open_return(dash_duo, w)
     assert "Target this quarter: 25" in dash_duo.find_element("#return-form").text
 

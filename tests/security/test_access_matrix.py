@@ -25,6 +25,7 @@ DECISIONS = {
     "..priority-body.children": "signed-in",
     "..submissions-body.children": "signed-in",
     "..perf-heading.children": "signed-in",
+    "..returns-grid.rowData": "signed-in",
     "..adm-prov-name.value": "admin-read",
     "..adm-prov-msg.children": "admin",
     "..adm-svc-name.value": "admin-read",
