@@ -77,8 +77,7 @@ def save_metric(session: Session, actor: Actor, service_id: int, form: MetricFor
         metric = Metric(service_id=service_id, active=True, **values)
         session.add(metric)
         session.flush()
-        for order, c in enumerate(categories):
-            session.add(MetricCategory(metric_id=metric.id, name=c, display_order=order))
+        _write_categories(session, metric, categories)
         record(session, actor.id, "create", "metric", metric.id, None,
                {**values, "categories": list(categories)})
         return metric
@@ -99,14 +98,19 @@ def save_metric(session: Session, actor: Actor, service_id: int, form: MetricFor
     for key, value in values.items():
         setattr(metric, key, value)
     if categories != current:
-        for c in list(metric.categories):
-            session.delete(c)
-        session.flush()
-        for order, c in enumerate(categories):
-            session.add(MetricCategory(metric_id=metric.id, name=c, display_order=order))
+        _write_categories(session, metric, categories)
     record(session, actor.id, "update", "metric", metric.id, before,
            {**values, "categories": list(categories)})
     return metric
+
+
+def _write_categories(session: Session, metric: Metric, categories: tuple[str, ...]) -> None:
+    """Replace a metric's breakdown categories with `categories`, in that order."""
+    for c in list(metric.categories):
+        session.delete(c)
+    session.flush()
+    for order, c in enumerate(categories):
+        session.add(MetricCategory(metric_id=metric.id, name=c, display_order=order))
 
 
 def retire_metric(session: Session, actor: Actor, metric_id: int, active: bool = False) -> Metric:
