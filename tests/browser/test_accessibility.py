@@ -8,6 +8,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
 
+from layouts.admin import ADMIN_PAGES
 from models.store.db import unit_of_work
 from models.store.entities import Period, Service
 from tests.helpers.browser import sign_in, sign_out, start
@@ -58,6 +59,8 @@ def test_no_serious_violations_on_any_page(dash_duo, app_and_factory):
         "/performance?year=2025/26&quarter=Q3": "#perf-grid .ag-row", "/returns": "#returns-grid .ag-row",
         f"/returns/edit?service={svc.id}&period={period.id}": "#return-form", "/review": ".queue-item",
         "/admin": "#adm-prov-name",
+        # Every admin sub-page, each with its own address.
+        **{f"/admin/{slug}": f"#adm-section-{slug}" for slug, _label in ADMIN_PAGES},
     }
     start(dash_duo, app)
     found = {}

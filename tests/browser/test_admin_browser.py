@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
 
 from models.store.db import unit_of_work
-from models.store.entities import Metric, Period, Service
+from models.store.entities import Metric, Period, Service, Target
 from tests.helpers.browser import sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
@@ -107,6 +107,24 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     dash_duo.wait_for_contains_text("#adm-tgt-msg", "Quarters filled")
     press(dash_duo, "#adm-tgt-save")
     dash_duo.wait_for_contains_text("#adm-tgt-msg", "Targets saved.")
+    # An uneven year on purpose: Q1 raised, so the quarters add up to more than the year.
+    # A warning, not a block; "Save anyway" keeps it.
+    anyway = dash_duo.find_element("#adm-tgt-save-anyway")
+    assert not anyway.is_displayed()
+    cell = dash_duo.find_element("#adm-tgt-grid .ag-row[row-index='0'] .ag-cell[col-id='q1']")
+    click(dash_duo, cell)
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
+    dash_duo.driver.switch_to.active_element.send_keys("40", Keys.ENTER)
+    press(dash_duo, "#adm-tgt-save")
+    dash_duo.wait_for_contains_text("#adm-tgt-msg", "add up to 115, not the annual 100")
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: anyway.is_displayed())
+    press(dash_duo, "#adm-tgt-save-anyway")
+    dash_duo.wait_for_contains_text("#adm-tgt-msg", "Targets saved.")
+    with unit_of_work(factory) as s:
+        households = s.scalars(select(Metric).where(Metric.name == "Households advised")).one()
+        saved_q1 = s.scalars(select(Target.value).filter_by(metric_id=households.id, year=2026,
+                                                            quarter=1)).all()
+    assert saved_q1 == [40]
 
     tab(dash_duo, "Periods")
     typed(dash_duo, "#adm-per-year", "2026/27")
