@@ -28,8 +28,9 @@
     let leaving = false;    // the user already agreed to leave, or the session ended
 
     function dash() { return window.dash_clientside || {}; }
+    // Only on the return form, whose parts these are (a store draws nothing to look for).
     function setProps(id, props) {
-        if (document.getElementById(id) && dash().set_props) {
+        if (document.getElementById("return-form") && dash().set_props) {
             dash().set_props(id, props);
         }
     }
@@ -400,12 +401,14 @@
         keepWork: {
             // The form is drawn: what it shows is what is saved. Figures this tab kept for
             // it that differ are offered back (only where the return can still be changed).
+            // The answer: whether the offer stays hidden, and its words.
             opened: function (context, version, saveDisabled) {
                 const states = Array.prototype.slice.call(arguments, 3);
                 const who = user().user;
+                const none = [true, ""];
                 if (!context || !who) {
                     form = null;
-                    return;
+                    return none;
                 }
                 // Only this user's figures stay in the tab (another may sign in in it).
                 Object.keys(window.sessionStorage).forEach(function (k) {
@@ -418,14 +421,13 @@
                 const kept = read(form.key);
                 if (!kept || !form.editable || !differs(kept.values, form.baseline)) {
                     window.sessionStorage.removeItem(form.key);
-                    return;
+                    return none;
                 }
                 let words = "You have figures typed at " + clock(kept.at) + " that were not saved.";
                 if (kept.version !== version) {
                     words += " The return has been saved since then: check them before you save.";
                 }
-                setProps("rv-keep-offer-text", {children: words});
-                setProps("rv-keep-offer", {hidden: false});
+                return [false, words];
             },
 
             // A new version was saved (Save draft, autosave or an upload): the figures sent

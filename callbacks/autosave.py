@@ -32,8 +32,8 @@ from callbacks.return_requests import (
     SAVE_STATES,
     SIGNED_OUT,
     UNREACHABLE,
-    ReturnForm,
     Refused,
+    ReturnForm,
     SentForm,
     read_form,
     run_return,
@@ -95,6 +95,9 @@ def register(app: Dash) -> None:
     values = [State(INPUT_PATTERNS[kind], prop) for kind in INPUT_KINDS for prop in ("value", "id")]
     app.clientside_callback(
         ClientsideFunction(namespace="keepWork", function_name="opened"),
+        # With outputs: Dash calls a callback without any only for the first page's layout.
+        Output(ids.RV_KEEP_OFFER, "hidden"),
+        Output(ids.RV_KEEP_OFFER_TEXT, "children"),
         Input(ids.RV_CONTEXT, "data"),
         State(ids.RV_VERSION, "data"),
         State(ids.RV_SAVE, "disabled"),

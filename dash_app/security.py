@@ -14,10 +14,9 @@ moving it on: that route sends no cookie back at all."""
 from __future__ import annotations
 
 import datetime as dt
-
-from dash import Dash
 import time
 
+from dash import Dash
 from flask import Flask, Response, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_talisman import Talisman
