@@ -121,7 +121,7 @@
             '<p id="timeout-problem" class="field-error" role="alert"></p>' +
             '<div class="d-flex flex-wrap gap-2">' +
             '<button type="button" class="btn btn-success" id="timeout-stay"></button>' +
-            '<button type="button" class="btn btn-outline-secondary" id="timeout-sign-out">Sign out</button>' +
+            '<button type="button" class="btn btn-outline-dark" id="timeout-sign-out">Sign out</button>' +
             '</div>';
         document.body.appendChild(box);
         box.querySelector("#timeout-stay").addEventListener("click", stay);

@@ -21,13 +21,13 @@ def restore_offer() -> html.Div:
     """Shown by assets/keep_work.js when this tab kept figures for this return that differ
     from the saved ones: restore them into the form, or discard them."""
     return html.Div([
-        html.H2("You have figures that were not saved", className="h5", id="rv-keep-offer-title"),
+        html.H2("Figures not saved", className="h5", id="rv-keep-offer-title"),
         html.P(id=ids.RV_KEEP_OFFER_TEXT),
         html.Div([
             html.Button("Restore them", id=ids.RV_KEEP_RESTORE, type="button",
                         className="btn btn-success"),
             html.Button("Discard them", id=ids.RV_KEEP_DISCARD, type="button",
-                        className="btn btn-outline-secondary"),
+                        className="btn btn-outline-dark"),
         ], className="d-flex flex-wrap gap-2"),
     ], id=ids.RV_KEEP_OFFER, hidden=True, className="keep-offer", role="region",
         **{"aria-labelledby": "rv-keep-offer-title"})

@@ -296,6 +296,15 @@ def test_the_timeout_dialog_traps_focus_and_stay_signed_in_keeps_the_session(das
         return driver.switch_to.active_element.get_attribute("id")
 
     assert focused() == "timeout-stay"
+    # axe-core (vendored) on the page with the dialog open: nothing serious or critical.
+    driver.set_script_timeout(60)
+    driver.execute_script((Path(__file__).parent / "vendor" / "axe.min.js").read_text())
+    impacts = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']}})"
+        ".then(r => done(r.violations.map(v => [v.id, v.impact])));")
+    assert not [v for v in impacts if v[1] in ("serious", "critical")], impacts
+    assert dialog.get_attribute("open")  # still open: nothing above took the focus
     driver.switch_to.active_element.send_keys(Keys.TAB)
     assert focused() == "timeout-sign-out"
     driver.switch_to.active_element.send_keys(Keys.TAB)
