@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from layouts.keep_work import autosave_parts, restore_offer
 from layouts.wire import Element, element
 from models.returns.view import MetricView, ReturnView
 from models.rules.formats import format_date
@@ -229,6 +230,7 @@ def return_form_page(view: ReturnView) -> html.Div:
                 className="h2 mt-2"),
         html.P(view.provider_name, className="text-muted"),
         status_panel(view),
+        restore_offer(),  # figures this tab kept, offered back (keep_work.py)
         html.Div(id=ids.RV_SUMMARY, tabIndex="-1"),
         template_panel(view) if view.editable else None,
         dcc.Store(id=ids.RV_CONTEXT, data={"service": view.service_id, "period": view.period_id}),
@@ -240,6 +242,7 @@ def return_form_page(view: ReturnView) -> html.Div:
             html.Div(warnings_confirm, className="mb-2"),
         ], id="return-form", role="group", **{"aria-label": f"Return for {view.label}"}),
         html.Div(id=ids.RV_STATUS, role="status"),
+        autosave_parts(),  # "Saved at 10:42" and the no-answer message (keep_work.py)
         buttons,
         reopen_panel() if view.can_review and not editable else None,
     ])
