@@ -40,8 +40,9 @@ class FieldKey:
     As text: `count-12` (metric 12's count), `num-12` and `den-12` (a rate's number improved
     and number assessed), `cat-40` (breakdown category 40's count), `sum-12` (metric 12's
     categories taken together, which must add up to its count: a message's place, never an
-    input's), or a narrative field's own name (`highlights`). `parse` is the only way back from text, and refuses anything else; a
-    key cannot be built for an id that is not a whole number in range."""
+    input's), or a narrative field's own name (`highlights`). `parse` is the only way back
+    from text, and refuses anything else; a key cannot be built for an id that is not a whole
+    number in range."""
 
     kind: FieldKind
     id: int = 0  # the metric's id (count, num, den), the category's (cat); 0 for narrative
