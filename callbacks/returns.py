@@ -417,7 +417,10 @@ def upload_template(contents: object, filename: object, context: object, version
         found = listed[index] if len(listed) > index else None
         return [o.get("id") for o in found if isinstance(o, dict)] if isinstance(found, list) else None
 
-    values_at, slots_at, invalid_at = 1, 3 + len(INPUT_KINDS), 4 + len(INPUT_KINDS)
+    # The message, the values by kind, version, summary, status; the slots; invalid by kind.
+    values_at = 1
+    slots_at = values_at + len(INPUT_KINDS) + 3
+    invalid_at = slots_at + 1
     by_kind = {at: {kind: ids_ for i, kind in enumerate(INPUT_KINDS) if (ids_ := named(at + i)) is not None}
                for at in (values_at, invalid_at)}
     slots = named(slots_at)

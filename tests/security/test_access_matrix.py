@@ -19,7 +19,7 @@ DECISIONS = {
     "..rv-summary.children": "signed-in",
     '..{"return":["ALL"],"type":"rq-result"}.children': "admin",
     "rq-list.children": "admin",
-    "rv-status.children@": "admin",
+    "..rv-status.children@": "admin",
     "..rv-upload-result.children": "signed-in",
     "..service-body.children": "signed-in",
     "..priority-body.children": "signed-in",
