@@ -94,8 +94,12 @@
             // Once Save has filled or emptied the fields' messages: tie each field to its hint
             // and message, mark the invalid ones, and put "Error: " before the page's title
             // while the form shows errors (GOV.UK), taking it off once they are gone. Also
-            // runs as the form is drawn, to tie the hints.
+            // runs as the form is drawn, to tie the hints. Answers whether errors show.
             markErrors: function (messages, summary) {
+                const isError = function (shown) {
+                    return Boolean(shown && shown.props && /error-/.test(shown.props.className || ""));
+                };
+                const errors = isError(summary) || (messages || []).some(isError);
                 const expected = (messages || []).filter(Boolean).length;
                 afterDrawn(function () {
                     const slots = document.querySelectorAll("#return-form .field-error");
@@ -105,9 +109,9 @@
                         hasText(document.getElementById("rv-summary")) === Boolean(summary);
                 }, function () {
                     document.querySelectorAll("#return-form [data-describedby]").forEach(tie);
-                    const errors = document.querySelector("#rv-summary .error-summary, #return-form .error-message");
-                    document.title = (errors ? ERROR_PREFIX : "") + baseTitle();
                 });
+                document.title = (errors ? ERROR_PREFIX : "") + baseTitle();
+                return errors;
             },
 
             // A new page never keeps the last one's "Error: ".

@@ -514,6 +514,8 @@ def register(app: Dash) -> None:
     )
     app.clientside_callback(
         ClientsideFunction(namespace="returns", function_name="markErrors"),
+        # An output in the form's own layout, so that Dash also runs it as the form is drawn.
+        Output(ids.RV_SHOWS_ERRORS, "data"),
         Input({"type": ids.FIELD_ERROR, "field": ALL}, "children"),
         Input(ids.RV_SUMMARY, "children"),
     )

@@ -314,6 +314,8 @@ def return_form_page(view: ReturnView) -> html.Div:
         template_panel(view),
         dcc.Store(id=ids.RV_CONTEXT, data={"service": view.service_id, "period": view.period_id}),
         dcc.Store(id=ids.RV_VERSION, data=view.version),
+        # Whether the form shows errors (assets/returns.js markErrors keeps it, with the title).
+        dcc.Store(id=ids.RV_SHOWS_ERRORS, data=False),
         # A fieldset, not a form: Enter in a field must not reload the page and lose the
         # figures. Disabling it makes every input in it read-only at once (the browser's own
         # rule), which is how Submit locks the page without a reload.
