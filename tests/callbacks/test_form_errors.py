@@ -152,7 +152,7 @@ def test_submitting_a_returned_return_takes_the_officers_comment_away(signed_in,
     assert "Return submitted" in str(out["status"]), out["summary"]
     assert "Check the GP figure" not in str(out["status_panel"])
     assert "Submitted" in str(out["status_panel"])
-    # A draft saved over it shows its new status too (and the comment goes, as on a reload).
+    # As a reload would show it: the stored status is submitted.
     with unit_of_work(demo_factory) as s:
         assert s.get(Return, ret.id).status == "submitted"
 
