@@ -304,7 +304,8 @@ def test_an_upload_fills_the_form_and_the_next_save_is_not_a_conflict(demo_app, 
     assert out["version"] == 1
     assert out["values"]["count"] == ["8"] * len(w["metrics"])
     assert out["values"]["text"] == [""] and out["values"]["num"] == []
-    assert set(out) == {"message", "values", "version"} and set(out["values"]) == set(INPUT_KINDS)
+    assert set(out) == {"message", "values", "version", "summary", "status_panel", "errors", "invalid"}
+    assert set(out["values"]) == set(INPUT_KINDS)
     # The user edits one figure and saves, at the version the upload gave the page.
     with signed_in(OWNER):
         saved = handle_save("save", form_for(w, "9", version=out["version"]))

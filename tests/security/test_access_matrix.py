@@ -20,7 +20,7 @@ DECISIONS = {
     "..rv-autosave-status.children": "signed-in",  # Save draft's guard: refusals in words
     '..{"return":["ALL"],"type":"rq-result"}.children': "admin",
     "rq-list.children": "admin",
-    "rv-status.children@": "admin",
+    "..rv-status.children@": "admin",
     "..rv-upload-result.children": "signed-in",
     "..service-body.children": "signed-in",
     "..priority-body.children": "signed-in",
