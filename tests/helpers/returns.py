@@ -18,6 +18,13 @@ def save_payload(app, w: dict, service_id: int, period_id: int) -> dict:
     """The HTTP body of the return form's Save, with 7 in every count of `w["metrics"]`,
     for the return of (service_id, period_id) — which need not be w's."""
     key = next(k for k in app.callback_map if "rv-summary.children" in k)
+    return save_body(key, w["metrics"], service_id, period_id)
+
+
+def save_body(key: str, metrics: list[int], service_id: int, period_id: int) -> dict:
+    """The HTTP body of Save with 7 in every count of `metrics`, for the callback whose key
+    (as /_dash-dependencies or the app's callback map names it) is `key`."""
+    w = {"metrics": metrics}
     counts = [{"id": {"type": ids.COUNT, "metric": m}, "property": "value", "value": "7"}
               for m in w["metrics"]]
     count_ids = [{"id": c["id"], "property": "id", "value": c["id"]} for c in counts]

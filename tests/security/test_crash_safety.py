@@ -21,6 +21,7 @@ from models.store.entities import Metric, Period, Return, ReturnValue, Service, 
 from models.store.migrate import upgrade
 from tests.helpers.config import DEMO_PASSWORD, TODAY
 from tests.helpers.factories import Actor
+from tests.helpers.returns import save_body
 from tests.helpers.servers import signed_in_session, start_gunicorn, stop, workers_of
 
 BURST = 40
@@ -44,26 +45,6 @@ def server(empty_db_url, tmp_path):
     engine.dispose()
 
 
-def _payload(key: str, service_id: int, period_id: int, metrics: list[int]) -> dict:
-    counts = [{"id": {"type": "rv-count", "metric": m}, "property": "value", "value": str(7 + i)}
-              for i, m in enumerate(metrics)]
-    return {
-        "output": key,
-        "outputs": [{"id": "rv-summary", "property": "children"}, [],
-                    [{"id": c["id"], "property": "invalid"} for c in counts], [], [], [], [],
-                    {"id": "rv-version", "property": "data"}, {"id": "rv-status", "property": "children"},
-                    {"id": "rv-save", "property": "disabled"}, {"id": "rv-submit", "property": "disabled"}],
-        "inputs": [{"id": "rv-save", "property": "n_clicks", "value": 1},
-                   {"id": "rv-submit", "property": "n_clicks", "value": None}],
-        "state": [counts, [{"id": c["id"], "property": "id", "value": c["id"]} for c in counts],
-                  [], [], [], [], [], [], [], [], [],
-                  {"id": "rv-context", "property": "data", "value": {"service": service_id, "period": period_id}},
-                  {"id": "rv-version", "property": "data", "value": 0},
-                  {"id": "rv-confirm", "property": "value", "value": False}],
-        "changedPropIds": ["rv-save.n_clicks"],
-    }
-
-
 def test_burst_with_a_killed_worker_loses_nothing(server):
     url, proc, factory, db_url = server
     with unit_of_work(factory) as s:
@@ -79,7 +60,7 @@ def test_burst_with_a_killed_worker_loses_nothing(server):
     def send(slot):
         sid, pid, metrics = slot
         try:
-            r = http.post(url + "/_dash-update-component", json=_payload(save_key, sid, pid, metrics),
+            r = http.post(url + "/_dash-update-component", json=save_body(save_key, metrics, sid, pid),
                           timeout=20)
             return slot, r.status_code, "Draft saved" in r.text
         except requests.RequestException:
