@@ -40,7 +40,9 @@ from callbacks.return_requests import (
 )
 from dash_app.auth import SignedInUser, answers_signed_out
 from layouts import ids
+from layouts.return_form import form_state
 from models.returns.saving import SaveResult, save_return
+from models.returns.view import ReturnView, load_return_view
 from models.rules.formats import format_time
 
 NOT_AUTOSAVED = {
@@ -60,28 +62,39 @@ def handle_autosave(sent: SentForm) -> dict[str, Any]:
     result = run_return(lambda: read_form("autosave", sent), _save_draft)
     if isinstance(result, Refused):
         line = NOT_AUTOSAVED.get(result.why or "", f"Not saved automatically: {result.message}")
-        return {"status": line, "version": no_update, "result": {"outcome": result.why or "refused"}}
-    if not result.saved:
-        return {"status": NOT_VALID, "version": no_update, "result": {"outcome": "invalid"}}
-    return {"status": f"Saved at {format_time(dt.datetime.now())}.", "version": result.version,
-            "result": {"outcome": "saved", "version": result.version}}
+        return {"status": line, "version": no_update, "status_panel": no_update,
+                "result": {"outcome": result.why or "refused"}}
+    saved, view = result
+    if not saved.saved:
+        return {"status": NOT_VALID, "version": no_update, "status_panel": no_update,
+                "result": {"outcome": "invalid"}}
+    # The status line follows too: a first autosave makes a "Not started" return a draft.
+    return {"status": f"Saved at {format_time(dt.datetime.now())}.", "version": saved.version,
+            "status_panel": form_state(view).status_lines if view is not None else no_update,
+            "result": {"outcome": "saved", "version": saved.version}}
 
 
-def _save_draft(session: Session, user: SignedInUser, form: ReturnForm) -> SaveResult:
+def _save_draft(session: Session, user: SignedInUser, form: ReturnForm
+                ) -> tuple[SaveResult, ReturnView | None]:
+    """The draft saved, and once saved the return as it now is, for the page's status."""
     page = form.page
-    return save_return(session, user, page.service_id, page.period_id, form.raw(), page.version,
-                       submit=False, today=today())
+    saved = save_return(session, user, page.service_id, page.period_id, form.raw(), page.version,
+                        submit=False, today=today())
+    view = (load_return_view(session, user, page.service_id, page.period_id, today())
+            if saved.saved else None)
+    return saved, view
 
 
 def autosave(_due: object, *states: Any) -> tuple:
     out = handle_autosave(SentForm.from_states(states))
-    return out["status"], out["version"], out["result"]
+    return out["status"], out["version"], out["status_panel"], out["result"]
 
 
 def register(app: Dash) -> None:
     app.callback(
         Output(ids.RV_AUTOSAVE_STATUS, "children"),
         Output(ids.RV_VERSION, "data", allow_duplicate=True),
+        Output(ids.RV_STATUS_PANEL, "children", allow_duplicate=True),
         Output(ids.RV_AUTOSAVE_RESULT, "data"),
         Input(ids.RV_AUTOSAVE_DUE, "data"),
         *SAVE_STATES,

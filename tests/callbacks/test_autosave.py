@@ -53,7 +53,9 @@ def test_autosave_as_every_role(signed_in, demo_factory, sanctuary, who):
         assert out["status"].startswith("Saved at ") and out["version"] == 1
         assert out["result"] == {"outcome": "saved", "version": 1}
         assert stored(demo_factory, w) == [(1, "draft", [5] * len(w["metrics"]))]
+        assert "Draft" in str(out["status_panel"])  # no longer "Not started"
         return
+    assert out["status_panel"] is no_update
     assert out["version"] is no_update and stored(demo_factory, w) == []
     if who is None:
         assert out["status"] == NOT_AUTOSAVED[SIGNED_OUT] and out["result"] == {"outcome": "signed-out"}
@@ -127,6 +129,7 @@ def autosave_payload(app, w: dict) -> dict:
                 changedPropIds=[f"{ids.RV_AUTOSAVE_DUE}.data"],
                 outputs=[{"id": ids.RV_AUTOSAVE_STATUS, "property": "children"},
                          {"id": ids.RV_VERSION, "property": "data"},
+                         {"id": ids.RV_STATUS_PANEL, "property": "children"},
                          {"id": ids.RV_AUTOSAVE_RESULT, "property": "data"}])
     return body
 
@@ -143,4 +146,5 @@ def test_over_http_signed_in_and_signed_out(demo_app, demo_factory, sanctuary):
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     shown = response.get_json()["response"]
     assert shown[ids.RV_VERSION]["data"] == 1 and "Saved at" in json.dumps(shown[ids.RV_AUTOSAVE_STATUS])
+    assert "Draft" in json.dumps(shown[ids.RV_STATUS_PANEL])
     assert stored(demo_factory, w) == [(1, "draft", [7] * len(w["metrics"]))]
