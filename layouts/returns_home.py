@@ -205,16 +205,21 @@ def returns_home_page(choices: HomeChoices, chosen: HomeFilters, shown: int, *,
             dashGridOptions={
                 "theme": "themeBalham", "pagination": True, "paginationPageSize": PAGE_SIZE,
                 "paginationPageSizeSelector": False,
-                # One block is one page: each page is one request for 50 rows. A few pages
-                # are kept, so going back a page asks nothing.
+                # One block is one page: each page is one request for PAGE_SIZE rows. A few
+                # pages are kept, so going back a page asks nothing. One request at a time:
+                # Dash drops a callback's answer when the same callback is asked again before
+                # it comes, which would leave an earlier block loading for ever.
                 "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 10,
+                "maxConcurrentDatasourceRequests": 1,
                 "infiniteInitialRowCount": min(shown, PAGE_SIZE) or 1,
                 # The URL's filters are in the first request (not a second one after it).
                 "initialState": {"filter": {"filterModel": filter_model(chosen)}},
                 "rowHeight": ROW_HEIGHT,
                 # One page drawn in full, at its own height: the page scrolls, not a box in it.
                 "domLayout": "autoHeight", "ensureDomOrder": True, "enableCellTextSelection": True,
-                "localeText": {"noRowsToShow": "No returns match these filters."},
+                # With filters on, AG Grid says "No Matching Rows" instead: the same words.
+                "localeText": {"noRowsToShow": "No returns match these filters.",
+                               "noMatchingRows": "No returns match these filters."},
             },
             getRowId="params.data.sid + '-' + params.data.pid",
             className="returns-grid",
