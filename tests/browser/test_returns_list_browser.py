@@ -9,6 +9,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from layouts.returns_home import PAGE_SIZE
 from tests.helpers.browser import sign_in, start
 
 pytestmark = pytest.mark.browser
@@ -39,21 +40,21 @@ def test_grid_filter_and_link_to_a_return(dash_duo, browser_app):
     total = dash_duo.find_element("#returns-count").text
     assert total.endswith(" returns.")
     count = int(total.split()[0].replace(",", ""))
-    # One page of 50 drawn, not every row; each with its status in words.
-    assert len(dash_duo.find_elements(LOADED)) == 50 < count
+    # One page drawn, not every row; each with its status in words.
+    assert len(dash_duo.find_elements(LOADED)) == PAGE_SIZE < count
     assert "Overdue" in _cells(dash_duo, "status")
     first_page = _cells(dash_duo, "service")
     # Every column is headed in words (no blank header for the links).
     headers = [h.text for h in dash_duo.find_elements("#returns-grid .ag-header-cell-text")]
     assert {"Service", "Quarter", "Due", "Status", "Provider", "Open"} <= set(headers)
-    assert dash_duo.find_element("#returns-grid .ag-paging-row-summary-panel").text == f"1 to 50 of {count}"
+    assert dash_duo.find_element("#returns-grid .ag-paging-row-summary-panel").text == f"1 to {PAGE_SIZE} of {count}"
 
     # The next page is asked for from the server, and drawn in place of the first (the
     # paging button taken from the keyboard).
     dash_duo.find_element('#returns-grid .ag-paging-button[aria-label="Next Page"]').send_keys(Keys.ENTER)
     dash_duo.wait_for_text_to_equal("#returns-grid .ag-paging-row-summary-panel",
-                                    f"51 to {min(100, count)} of {count}")
-    dash_duo.wait_for_element('#returns-grid .ag-row[row-index="50"] a.returns-grid-link')
+                                    f"{PAGE_SIZE + 1} to {min(2 * PAGE_SIZE, count)} of {count}")
+    dash_duo.wait_for_element(f'#returns-grid .ag-row[row-index="{PAGE_SIZE}"] a.returns-grid-link')
     assert _cells(dash_duo, "service") != first_page
     # Sorted on the server by the due date, newest first (Enter on the column's header, twice):
     # from the first page again.
@@ -62,7 +63,7 @@ def test_grid_filter_and_link_to_a_return(dash_duo, browser_app):
     dash_duo.wait_for_element('#returns-grid .ag-header-cell[col-id="due"][aria-sort="ascending"]')
     due.send_keys(Keys.ENTER)
     dash_duo.wait_for_element('#returns-grid .ag-header-cell[col-id="due"][aria-sort="descending"]')
-    dash_duo.wait_for_text_to_equal("#returns-grid .ag-paging-row-summary-panel", f"1 to 50 of {count}")
+    dash_duo.wait_for_text_to_equal("#returns-grid .ag-paging-row-summary-panel", f"1 to {PAGE_SIZE} of {count}")
     dash_duo.wait_for_element('#returns-grid .ag-row[row-index="0"] a.returns-grid-link')
     dues = dash_duo.driver.execute_script(
         "return [...document.querySelectorAll('#returns-grid .ag-center-cols-container .ag-row')]"
@@ -86,10 +87,11 @@ def test_grid_filter_and_link_to_a_return(dash_duo, browser_app):
     dash_duo.wait_for_contains_text("#returns-count", "match these filters")
     assert "status=overdue" in dash_duo.driver.current_url
     shown = int(dash_duo.find_element("#returns-count").text.split()[0])
-    dash_duo.wait_for_text_to_equal("#returns-grid .ag-paging-row-summary-panel", f"1 to {shown} of {shown}")
+    on_page = min(shown, PAGE_SIZE)
+    dash_duo.wait_for_text_to_equal("#returns-grid .ag-paging-row-summary-panel", f"1 to {on_page} of {shown}")
     statuses = _cells(dash_duo, "status")
     assert statuses and set(statuses) == {"Overdue"}
-    assert len(dash_duo.find_elements(LOADED)) == len(statuses) == shown < 50
+    assert len(dash_duo.find_elements(LOADED)) == len(statuses) == on_page
 
     # The keyboard: from the first row's service, the arrow keys walk across the row; on the
     # last cell the focus is on the link itself, and Enter follows it.
