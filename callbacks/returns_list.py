@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
@@ -101,6 +101,16 @@ def update_filters(provider: str | None, quarter: str | None, status: str | None
     return filter_model(chosen), filters_query(chosen)
 
 
+def on_select(provider: str | None, quarter: str | None, status: str | None, model: object) -> tuple:
+    """A select chosen: `update_filters`. Dash also calls this when the router draws the
+    selects (prevent_initial_call does not hold for inputs a callback puts on the page), with
+    nothing triggered: then there is nothing to change, and the grid, which starts with the
+    URL's filters, must not be told them again (that would ask for its first page twice)."""
+    if not ctx.triggered_id:
+        return no_update, no_update
+    return update_filters(provider, quarter, status, model)
+
+
 def register(app: Dash) -> None:
     app.callback(
         Output(ids.RETURNS_GRID, "getRowsResponse"),
@@ -117,4 +127,4 @@ def register(app: Dash) -> None:
         Input(ids.RETURNS_STATUS, "value"),
         State(ids.RETURNS_GRID, "filterModel"),
         prevent_initial_call=True,
-    )(update_filters)
+    )(on_select)

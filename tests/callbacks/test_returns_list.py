@@ -259,3 +259,21 @@ def test_bad_requests_over_http_are_no_500(demo_app):
         assert "Boxing" not in text
     for values in (["<b>", "Q9", "deleted"], [None, None, None], [1, 2, 3]):
         _call(client, callbacks, f"..{ids.RETURNS_GRID}.filterModel", values, [{"service": 3}])
+
+
+def test_the_selects_drawn_with_the_page_change_nothing(demo_app):
+    """Dash calls the filter callback when the router draws the selects, with nothing
+    triggered: no new filter model for the grid (which would ask for its first page twice),
+    no new URL. Chosen by the user, the same values do change them."""
+    client = demo_app.server.test_client()
+    sign_in(client, ADMIN)
+    [(key, entry)] = [(k, v) for k, v in server_callbacks(demo_app).items()
+                      if k.startswith(f"..{ids.RETURNS_GRID}.filterModel")]
+    body = payload(key, entry)
+    for item, value in zip(body["inputs"], ["all", "all", "to_do"], strict=True):
+        item["value"] = value
+    drawn = client.post("/_dash-update-component", json={**body, "changedPropIds": []})
+    assert drawn.status_code == 204 or drawn.get_json()["response"] == {}, drawn.get_data(as_text=True)[:300]
+    chosen = client.post("/_dash-update-component",
+                         json={**body, "changedPropIds": [f"{ids.RETURNS_STATUS}.value"]})
+    assert chosen.status_code == 200 and "to_do" in chosen.get_data(as_text=True)
