@@ -27,7 +27,7 @@ from models.returns.lists import (
     returns_home,
 )
 
-# The most rows one request may ask for: a few pages (the grid asks for one block, 50).
+# The most rows one request may ask for: a few pages (the grid asks for one block, a page).
 MAX_ROWS = 4 * PAGE_SIZE
 
 

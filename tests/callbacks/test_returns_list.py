@@ -216,11 +216,11 @@ def test_no_one_signed_in_gets_no_rows(signed_in):
 @pytest.mark.parametrize("request_", [
     None, "junk", [], {}, {"startRow": "0", "endRow": "50"}, {"startRow": -50, "endRow": 0},
     {"startRow": 0, "endRow": 10 ** 9}, {"startRow": True, "endRow": 50}, {"startRow": 1.5, "endRow": 9},
-    {"startRow": 0, "endRow": 50, "sortModel": "due"},
-    {"startRow": 0, "endRow": 50, "sortModel": [{"colId": {"x": 1}, "sort": []}]},
-    {"startRow": 0, "endRow": 50, "filterModel": {"status": {"filter": ["to_do"]}, "provider": 5}},
-    {"startRow": 0, "endRow": 50, "filterModel": {"service": {"filter": "x" * 10_000}}},
-    {"startRow": 0, "endRow": 50, "filterModel": "status=to_do"},
+    {"startRow": 0, "endRow": PAGE_SIZE, "sortModel": "due"},
+    {"startRow": 0, "endRow": PAGE_SIZE, "sortModel": [{"colId": {"x": 1}, "sort": []}]},
+    {"startRow": 0, "endRow": PAGE_SIZE, "filterModel": {"status": {"filter": ["to_do"]}, "provider": 5}},
+    {"startRow": 0, "endRow": PAGE_SIZE, "filterModel": {"service": {"filter": "x" * 10_000}}},
+    {"startRow": 0, "endRow": PAGE_SIZE, "filterModel": "status=to_do"},
 ])
 def test_bad_requests_get_the_first_page_unfiltered(signed_in, request_):
     """Whatever the browser sends, the answer is rows of the user's own (the first page,
@@ -253,8 +253,8 @@ def test_bad_requests_over_http_are_no_500(demo_app):
     client = demo_app.server.test_client()
     sign_in(client, PROVIDER_A)
     callbacks = server_callbacks(demo_app)
-    for value in ("junk", {"startRow": "x"}, {"startRow": 0, "endRow": 50, "filterModel": [1, 2]}, None,
-                  {"startRow": 0, "endRow": 50, "filterModel": {"provider": _eq("2")}}):
+    for value in ("junk", {"startRow": "x"}, {"startRow": 0, "endRow": PAGE_SIZE, "filterModel": [1, 2]}, None,
+                  {"startRow": 0, "endRow": PAGE_SIZE, "filterModel": {"provider": _eq("2")}}):
         text = _call(client, callbacks, f"..{ids.RETURNS_GRID}.getRowsResponse", [value])
         assert "Boxing" not in text
     for values in (["<b>", "Q9", "deleted"], [None, None, None], [1, 2, 3]):
