@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import admin, dashboard_pages, overview, performance, returns, returns_list, router, service
+from callbacks import admin, autosave, dashboard_pages, overview, performance, returns, returns_list, router, service
 
 
 def register(app: Dash) -> None:
     router.register(app)
     overview.register(app)
     returns.register(app)
+    autosave.register(app)  # after returns: it shares the return form's version store
     returns_list.register(app)
     service.register(app)
     dashboard_pages.register(app)

@@ -32,13 +32,22 @@ from callbacks.return_requests import (
 )
 from dash_app.auth import SignedInUser, answers_signed_out
 from layouts import ids
-from layouts.return_form import field_href, field_of_input
+from layouts.return_form import (
+    FormState,
+    error_message,
+    field_href,
+    field_of_input,
+    form_state,
+    warning_icon,
+    warning_message,
+)
 from layouts.review import ALL as ALL_CHOICE
 from layouts.review import queue_list
 from models.access import record_id
 from models.returns.lists import QueueItem, return_title, review_queue, waiting_count
 from models.returns.queries import find_return, find_return_id, form_texts
 from models.returns.saving import SaveResult, review_return, save_return
+from models.returns.view import ReturnView, load_return_view
 from models.rules.formats import format_time
 from models.rules.validation import FieldKey, FieldKind
 
@@ -48,14 +57,28 @@ def message_box(text: str, css: str = "error-summary") -> html.Div:
                      html.P(text) if "error" in css else None], className=css, role="alert")
 
 
-def error_summary(title: str, items: list[tuple[FieldKey, str]], category_metric: dict[int, int],
-                  css: str = "error-summary") -> html.Div:
+def error_summary(items: list[tuple[FieldKey, str]], category_metric: dict[int, int]) -> html.Div:
     """GOV.UK error summary: each message links to its field."""
     return html.Div([
-        html.H2(title, className="h5"),
-        html.Ul([html.Li(html.A(message, href=field_href(key, category_metric)))
-                 for key, message in items], className="list-unstyled mb-0"),
-    ], className=css, role="alert", tabIndex="-1")
+        html.H2("There is a problem", className="h5"),
+        _linked(items, category_metric),
+    ], className="error-summary", role="alert", tabIndex="-1")
+
+
+def warning_summary(items: list[tuple[FieldKey, str]], category_metric: dict[int, int]) -> html.Div:
+    """The figures to check before submitting, in amber with a "!" (a warning, not an error,
+    also without its colour): each links to its field."""
+    return html.Div([
+        html.H2([warning_icon(), "Check these figures before you submit"], className="h5"),
+        html.P("If they are right, tick the box below the narrative to confirm it, or explain "
+               "them in the narrative, then submit again."),
+        _linked(items, category_metric),
+    ], className="warning-summary", role="alert", tabIndex="-1")
+
+
+def _linked(items: list[tuple[FieldKey, str]], category_metric: dict[int, int]) -> html.Ul:
+    return html.Ul([html.Li(html.A(message, href=field_href(key, category_metric)))
+                    for key, message in items], className="list-unstyled mb-0")
 
 
 NOT_SAVED = {
@@ -103,52 +126,68 @@ def handle_save(action: str, sent: SentForm) -> dict:
     if isinstance(result, Refused):
         out["summary"] = message_box(result.message)
         return out
-    form, saved = result
+    form, saved, view = result
     validation = saved.validation
-    messages = validation.errors or (validation.warnings if saved.needs_confirmation else {})
-    out["errors"] = [messages.get(key, "") for key in form.error_slots]
+    # Errors first; the warnings only when they stop a submission (a draft may hold them).
+    warnings = validation.warnings if saved.needs_confirmation and not validation.errors else {}
+    out["errors"] = [error_message(validation.errors[key]) if key in validation.errors
+                     else warning_message(warnings[key]) if key in warnings else ""
+                     for key in form.error_slots]
     out["invalid"] = {kind: [key in validation.errors for key, _ in form.inputs[kind]]
                       for kind in INPUT_KINDS}
     if validation.errors:
-        out["summary"] = error_summary("There is a problem", list(validation.errors.items()),
-                                       form.category_metric)
-    elif saved.needs_confirmation:
-        out["summary"] = error_summary(
-            "Check these figures before you submit: tick the box below the narrative to confirm "
-            "they are right, or explain them",
-            list(validation.warnings.items()), form.category_metric, css="warning-summary")
+        out["summary"] = error_summary(list(validation.errors.items()), form.category_metric)
+    elif warnings:
+        out["summary"] = warning_summary(list(warnings.items()), form.category_metric)
     else:
         out["version"] = saved.version
-        # Submit stays off until the quarter ends (the reason is already beside it).
-        out["submit_locked"] = bool(saved.submit_not_yet)
         if saved.status == "submitted":
             out["status"] = html.Div(
                 [html.H2("Return submitted", className="h5"),
                  html.P("The lead officer will review it. You can see its status on the returns page.")],
-                className="success-panel", id="rv-submitted")
-            out["locked"] = out["submit_locked"] = True
+                className="success-panel", id="rv-submitted", tabIndex="-1")
         else:
             out["status"] = html.P(f"Draft saved at {format_time(dt.datetime.now())}.",
-                                   className="success-text", id="rv-saved")
+                                   className="success-text", id="rv-saved", tabIndex="-1")
+        if view is not None:
+            out.update(state_outputs(form_state(view)))
     return out
+
+
+def state_outputs(state: FormState) -> dict:
+    """The page's state outputs, redrawn from the return as it now is: its status (and the
+    officer's comment while it is returned) and what may still be changed."""
+    return {"status_panel": state.status_lines, "read_only": state.read_only,
+            "template_hidden": state.read_only, "locked": state.save_off,
+            "submit_locked": state.submit_off}
+
+
+# The state outputs left as they are (a refusal, or a form with errors changes none).
+UNCHANGED_STATE = dict.fromkeys(("status_panel", "read_only", "template_hidden", "submit_locked"),
+                                no_update)
 
 
 def _cleared(sent: SentForm) -> dict:
     """The outputs with nothing marked: every error slot empty, no input invalid."""
-    def blank(items: object, fill: object) -> object:
-        # As many as the page has (Dash refuses any other length), or no change at all.
-        return [fill] * len(items) if isinstance(items, list | tuple) else no_update
-
-    return {"summary": None, "errors": blank(sent.error_slots, ""),
-            "invalid": {kind: blank(sent.inputs.get(kind, ([], []))[1], False) for kind in INPUT_KINDS},
-            "version": no_update, "status": "", "locked": False, "submit_locked": no_update}
+    return {"summary": None, "errors": _blank(sent.error_slots, ""),
+            "invalid": {kind: _blank(sent.inputs.get(kind, ([], []))[1], False) for kind in INPUT_KINDS},
+            "version": no_update, "status": "", **UNCHANGED_STATE, "locked": False}
 
 
-def _save_form(session: Session, user: SignedInUser, form: ReturnForm) -> tuple[ReturnForm, SaveResult]:
+def _blank(items: object, fill: object) -> object:
+    # As many as the page has (Dash refuses any other length), or no change at all.
+    return [fill] * len(items) if isinstance(items, list | tuple) else no_update
+
+
+def _save_form(session: Session, user: SignedInUser, form: ReturnForm
+               ) -> tuple[ReturnForm, SaveResult, ReturnView | None]:
+    """The save, and once saved the return as it now is, for the page's status."""
     page = form.page
-    return form, save_return(session, user, page.service_id, page.period_id, form.raw(), page.version,
-                             submit=page.action == "submit", confirmed=form.confirmed,
-                             today=today())
+    saved = save_return(session, user, page.service_id, page.period_id, form.raw(), page.version,
+                        submit=page.action == "submit", confirmed=form.confirmed, today=today())
+    view = (load_return_view(session, user, page.service_id, page.period_id, today())
+            if saved.saved else None)
+    return form, saved, view
 
 
 # Uploading the Excel template -----------------------------------------------------------
@@ -157,14 +196,18 @@ UPLOADED = "The draft was filled from your template. The figures below are the o
 
 
 def handle_upload(contents: object, filename: object, context: object, version: object,
-                  field_ids: dict[FieldKind, list] | None = None) -> dict:
+                  field_ids: dict[FieldKind, list] | None = None, error_slots: object = None,
+                  invalid_ids: dict[FieldKind, list] | None = None) -> dict:
     """Fill a draft from an uploaded Excel template: all of it, or nothing. The answer is a
     dict of the callback's outputs: the message; and, once saved, every input of the form
     (`field_ids`, by kind, in page order) with the figure now saved, and the new version, so
     that the page shows what was saved and its next Save is not refused as someone else's
-    change."""
+    change; the status as it now is (a draft); and the marks of an earlier Save cleared (its
+    summary, `error_slots` and the inputs marked invalid, `invalid_ids` by kind), as they
+    were about figures now replaced."""
     out: dict[str, Any] = {"message": no_update, "values": dict.fromkeys(INPUT_KINDS, no_update),
-                           "version": no_update}
+                           "version": no_update, "summary": no_update, "status_panel": no_update,
+                           "errors": no_update, "invalid": dict.fromkeys(INPUT_KINDS, no_update)}
     if not contents:
         return out
     if not isinstance(contents, str):
@@ -186,19 +229,22 @@ def handle_upload(contents: object, filename: object, context: object, version: 
         return TemplateUpload(page, template)
 
     def save(session: Session, user: SignedInUser, upload: TemplateUpload
-             ) -> tuple[TemplateUpload, SaveResult, dict[FieldKey, str]]:
+             ) -> tuple[TemplateUpload, SaveResult, dict[FieldKey, str], ReturnView | None]:
         page = upload.page
         saved = save_return(session, user, page.service_id, page.period_id, upload.template.raw,
                             page.version, submit=False, today=today())
-        ret = find_return(session, page.service_id, page.period_id) if saved.saved else None
-        return upload, saved, form_texts(ret) if ret is not None else {}
+        if not saved.saved:
+            return upload, saved, {}, None
+        ret = find_return(session, page.service_id, page.period_id)
+        view = load_return_view(session, user, page.service_id, page.period_id, today())
+        return upload, saved, form_texts(ret) if ret is not None else {}, view
 
     result = run_return(read, save, shown=(TemplateError,))
     if isinstance(result, Refused):
         out["message"] = (not_saved_box(result, context) if result.why is not None
                           else message_box(result.message))
         return out
-    upload, saved, texts = result
+    upload, saved, texts, view = result
     if not saved.saved:
         name = filename if isinstance(filename, str) and filename else "the file"
         out["message"] = html.Div([
@@ -207,8 +253,13 @@ def handle_upload(contents: object, filename: object, context: object, version: 
                     id="rv-upload-errors"),
         ], className="error-summary", role="alert")
         return out
-    out["message"] = html.P(UPLOADED, className="success-text", id="rv-upload-saved")
+    out["message"] = html.P(UPLOADED, className="success-text", id="rv-upload-saved", tabIndex="-1")
     out["version"] = saved.version
+    out["summary"] = None
+    if view is not None:
+        out["status_panel"] = form_state(view).status_lines
+    out["errors"] = _blank(error_slots, "")
+    out["invalid"] = {kind: _blank((invalid_ids or {}).get(kind), False) for kind in INPUT_KINDS}
     if field_ids is not None:
         out["values"] = {kind: _saved_values(kind, field_ids.get(kind), texts) for kind in INPUT_KINDS}
     return out
@@ -268,26 +319,48 @@ def waiting_words(count: int) -> str:
     return f"{count} waiting" if count else ""
 
 
-def handle_reopen(reason: object, context: object, version: object) -> object:
+def handle_reopen(reason: object, context: object, version: object) -> dict:
+    """Reopen the page's return as the lead officer: the message, and once reopened the
+    page's state redrawn from the return as it now is (its status; the form open again)."""
+    out = {"message": no_update, "version": no_update, **UNCHANGED_STATE, "locked": no_update}
+
     def find(session: Session, user: SignedInUser, page: ReturnPage) -> int | None:
         return find_return_id(session, user, page.service_id, page.period_id)
 
     found = run_return(lambda: ReturnPage.read("reopen", context, version), find)
     if isinstance(found, Refused):
-        return message_box(found.message)
+        out["message"] = message_box(found.message)
+        return out
     if found is None:
-        return message_box("There is no return to reopen.")
-    message, _done = handle_review("reopen", found, reason, version)
-    return message
+        out["message"] = message_box("There is no return to reopen.")
+        return out
+    out["message"], done = handle_review("reopen", found, reason, version)
+    if done:
+        view = run_return(lambda: ReturnPage.read("reopen", context, version), _view_now)
+        if not isinstance(view, Refused):
+            out.update(state_outputs(form_state(view)))
+            out["version"] = view.version
+    return out
+
+
+def _view_now(session: Session, user: SignedInUser, page: ReturnPage) -> ReturnView:
+    return load_return_view(session, user, page.service_id, page.period_id, today())
 
 
 # The callbacks, as Dash calls them --------------------------------------------------------
+
+STATE_KEYS = ("status_panel", "read_only", "template_hidden", "locked", "submit_locked")
+# The page's state, as Save/Submit, the upload and Reopen redraw it (in STATE_KEYS's order).
+STATE_OUTPUTS = [Output(ids.RV_STATUS_PANEL, "children"), Output(ids.RV_FORM, "disabled"),
+                 Output(ids.RV_TEMPLATE_PANEL, "hidden"), Output(ids.RV_SAVE, "disabled"),
+                 Output(ids.RV_SUBMIT, "disabled")]
+
 
 def save_or_submit(_save_clicks: int | None, _submit_clicks: int | None, *states: Any) -> tuple:
     out = handle_save("submit" if ctx.triggered_id == ids.RV_SUBMIT else "save",
                       SentForm.from_states(states))
     return (out["summary"], out["errors"], *(out["invalid"][kind] for kind in INPUT_KINDS),
-            out["version"], out["status"], out["locked"], out["submit_locked"])
+            out["version"], out["status"], *(out[key] for key in STATE_KEYS))
 
 
 def review_from_queue(approvals: object, returns: object, comments: object, comment_ids: object,
@@ -330,32 +403,51 @@ def _row_value(return_id: object, values: object, row_ids: object) -> object:
     return None
 
 
-def reopen_from_page(_clicks: int | None, reason: object, context: object, version: object) -> object:
-    return handle_reopen(reason, context, version)
+def reopen_from_page(_clicks: int | None, reason: object, context: object, version: object) -> tuple:
+    out = handle_reopen(reason, context, version)
+    return (out["message"], out["version"], *(out[key] for key in STATE_KEYS))
 
 
 def upload_template(contents: object, filename: object, context: object, version: object) -> tuple:
-    # The form's inputs are outputs by pattern; Dash names the ones on the page here.
-    listed = ctx.outputs_list
-    field_ids = {kind: [o.get("id") for o in listed[1 + i] if isinstance(o, dict)]
-                 for i, kind in enumerate(INPUT_KINDS)
-                 if isinstance(listed, list) and len(listed) > 1 + i and isinstance(listed[1 + i], list)}
-    out = handle_upload(contents, filename, context, version, field_ids)
+    # The form's inputs and error slots are outputs by pattern; Dash names the ones on the
+    # page here (UPLOAD_OUTPUTS's order).
+    listed = ctx.outputs_list if isinstance(ctx.outputs_list, list) else []
 
-    def each(kind: FieldKind) -> object:
+    def named(index: int) -> list | None:
+        found = listed[index] if len(listed) > index else None
+        return [o.get("id") for o in found if isinstance(o, dict)] if isinstance(found, list) else None
+
+    # The message, the values by kind, version, summary, status; the slots; invalid by kind.
+    values_at = 1
+    slots_at = values_at + len(INPUT_KINDS) + 3
+    invalid_at = slots_at + 1
+    by_kind = {at: {kind: ids_ for i, kind in enumerate(INPUT_KINDS) if (ids_ := named(at + i)) is not None}
+               for at in (values_at, invalid_at)}
+    slots = named(slots_at)
+    out = handle_upload(contents, filename, context, version, by_kind[values_at], slots,
+                        by_kind[invalid_at])
+
+    def each(value: object, kind: FieldKind, at: int) -> object:
         # Dash takes a pattern's outputs as a list only, "no change" included.
-        value = out["values"][kind]
-        return [no_update] * len(field_ids.get(kind, [])) if value is no_update else value
+        return [no_update] * len(by_kind[at].get(kind, [])) if value is no_update else value
 
-    return (out["message"], *(each(kind) for kind in INPUT_KINDS), out["version"])
+    return (out["message"], *(each(out["values"][kind], kind, values_at) for kind in INPUT_KINDS),
+            out["version"], out["summary"], out["status_panel"],
+            [no_update] * len(slots or []) if out["errors"] is no_update else out["errors"],
+            *(each(out["invalid"][kind], kind, invalid_at) for kind in INPUT_KINDS))
 
 
 # The upload's dependencies: its message, every input of the form and the version (so the
-# page shows what was saved, at the version saved), from the file and the page's stores.
+# page shows what was saved, at the version saved), the status, and an earlier Save's marks
+# to clear (summary, field messages, invalid inputs); from the file and the page's stores.
 UPLOAD_OUTPUTS = [
     Output(ids.RV_UPLOAD_RESULT, "children"),
     *[Output(INPUT_PATTERNS[kind], "value") for kind in INPUT_KINDS],
     Output(ids.RV_VERSION, "data", allow_duplicate=True),
+    Output(ids.RV_SUMMARY, "children", allow_duplicate=True),
+    Output(ids.RV_STATUS_PANEL, "children", allow_duplicate=True),
+    Output({"type": ids.FIELD_ERROR, "field": ALL}, "children", allow_duplicate=True),
+    *[Output(INPUT_PATTERNS[kind], "invalid", allow_duplicate=True) for kind in INPUT_KINDS],
 ]
 UPLOAD_INPUT = Input(ids.RV_UPLOAD, "contents")
 UPLOAD_STATES = [State(ids.RV_UPLOAD, "filename"), State(ids.RV_CONTEXT, "data"),
@@ -369,8 +461,7 @@ def register(app: Dash) -> None:
         *[Output(INPUT_PATTERNS[kind], "invalid") for kind in INPUT_KINDS],
         Output(ids.RV_VERSION, "data"),
         Output(ids.RV_STATUS, "children"),
-        Output(ids.RV_SAVE, "disabled"),
-        Output(ids.RV_SUBMIT, "disabled"),
+        *STATE_OUTPUTS,
         Input(ids.RV_SAVE, "n_clicks"),
         Input(ids.RV_SUBMIT, "n_clicks"),
         *SAVE_STATES,
@@ -398,6 +489,8 @@ def register(app: Dash) -> None:
     )(handle_queue)
     app.callback(
         Output(ids.RV_STATUS, "children", allow_duplicate=True),
+        Output(ids.RV_VERSION, "data", allow_duplicate=True),
+        *[Output(o.component_id, o.component_property, allow_duplicate=True) for o in STATE_OUTPUTS],
         Input(ids.RV_REOPEN, "n_clicks"),
         State(ids.RV_REOPEN_REASON, "value"),
         State(ids.RV_CONTEXT, "data"),
@@ -413,9 +506,22 @@ def register(app: Dash) -> None:
 
     # Functions that run in the browser, in assets/returns.js (each says why it runs there).
     app.clientside_callback(
-        ClientsideFunction(namespace="returns", function_name="focusErrorSummary"),
+        ClientsideFunction(namespace="returns", function_name="focusResult"),
         Input(ids.RV_SUMMARY, "children"),
+        Input(ids.RV_STATUS, "children"),
+        Input(ids.RV_UPLOAD_RESULT, "children"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="returns", function_name="markErrors"),
+        # An output in the form's own layout, so that Dash also runs it as the form is drawn.
+        Output(ids.RV_SHOWS_ERRORS, "data"),
+        Input({"type": ids.FIELD_ERROR, "field": ALL}, "children"),
+        Input(ids.RV_SUMMARY, "children"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="returns", function_name="pageTitle"),
+        Input(ids.URL, "pathname"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="review", function_name="focusResult"),
@@ -425,12 +531,14 @@ def register(app: Dash) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="returns", function_name="livePercentage"),
         Output({"type": ids.PCT, "metric": MATCH}, "children"),
+        Output({"type": ids.PCT, "metric": MATCH}, "className"),
         Input({"type": ids.NUM, "metric": MATCH}, "value"),
         Input({"type": ids.DEN, "metric": MATCH}, "value"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="returns", function_name="liveBreakdownSum"),
         Output({"type": ids.SUM, "metric": MATCH}, "children"),
+        Output({"type": ids.SUM, "metric": MATCH}, "className"),
         Input({"type": ids.CAT, "metric": MATCH, "category": ALL}, "value"),
         Input({"type": ids.COUNT, "metric": MATCH}, "value"),
     )

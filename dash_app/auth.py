@@ -33,6 +33,7 @@ from wtforms.validators import DataRequired
 
 from dash_app.database import sessions, transaction
 from dash_app.extensions import login_manager
+from dash_app.security import LAST_SEEN, STATUS_PATH, touch_session
 from models.access import MAX_ID, AccessRefused, may_act
 from models.store.db import is_unreachable
 from models.store.entities import User
@@ -40,9 +41,10 @@ from models.store.users import authenticate, end_sessions, sign_in_succeeded, ta
 
 bp = Blueprint("auth", __name__)
 
-# Reachable without signing in: the sign-in page, the health check, and static files
-# (Dash's own JavaScript bundles and our assets hold no data). Pages match exactly.
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/favicon.ico"})
+# Reachable without signing in: the sign-in page, the health check, the session status
+# (which says "signed out" to a signed-out page), and static files (Dash's own JavaScript
+# bundles and our assets hold no data). Pages match exactly.
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/favicon.ico", STATUS_PATH})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 SIGNED_IN_AT = "signed_in_at"
 TOO_MANY = ("There have been too many failed sign-ins for this email address. Wait 15 minutes "
@@ -84,8 +86,14 @@ def load_user(session_id: str) -> SignedInUser | None:
             and generation.isdigit()) or int(user_id) > MAX_ID:
         return None  # a cookie from before sessions had generations, or a forged one
     started = session.get(SIGNED_IN_AT)
-    lifetime = current_app.config["MONITOR_SETTINGS"].session_lifetime.total_seconds()
+    settings = current_app.config["MONITOR_SETTINGS"]
+    lifetime = settings.session_lifetime.total_seconds()
     if not isinstance(started, int | float) or not 0 <= time.time() - started <= lifetime:
+        return None
+    # Idle too long. The cookie runs out then too, unless only the session status route (which
+    # sends no cookie) was asked since; a session from before LAST_SEEN has the cookie's check.
+    last_seen = session.get(LAST_SEEN)
+    if isinstance(last_seen, int | float) and time.time() - last_seen > settings.idle_timeout.total_seconds():
         return None
     with sessions()() as db:
         user = db.get(User, int(user_id))
@@ -109,6 +117,7 @@ def start_session(user: SignedInUser, started: float | None = None) -> None:
     session.permanent = True  # runs out after the idle timeout (dash_app.security)
     login_user(user)
     session[SIGNED_IN_AT] = time.time() if started is None else started
+    touch_session()
     # The CSRF secret is in the session from the start: otherwise a page's parallel first
     # requests would each make one, and the cookie that arrives last would win. (Flask-WTF
     # keeps this request's token in g; the session it came from has just been cleared.)
@@ -143,17 +152,33 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def ended_notice(reason: str | None) -> str | None:
+    """Why a page sent the user here (its `ended` query parameter): the session ran out
+    while a page was open (dash_app/session_timeout.py, assets/session_timeout.js)."""
+    if reason == "timeout":
+        seconds = round(current_app.config["MONITOR_SETTINGS"].idle_timeout.total_seconds())
+        idle = (f"{seconds // 60} minute{'s' if seconds >= 120 else ''}" if seconds >= 60
+                else f"{seconds} seconds")  # seconds only where the tests shorten it
+        why = f"You were signed out because you did nothing for {idle}."
+    elif reason == "ended":
+        why = "You have been signed out."
+    else:
+        return None
+    return f"{why} Sign in again to carry on: anything you had typed on a return and not saved is offered back."
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # noqa: ANN201 - a Flask view
     form = LoginForm()
     error = None
+    notice = ended_notice(request.args.get("ended"))
     if form.validate_on_submit():
         email = form.email.data or ""
         # Counted, and committed, before the password is checked (see take_password_attempt).
         with transaction() as db:
             allowed = take_password_attempt(db, email)
         if not allowed:
-            return render_template("login.html", form=form, error=TOO_MANY), 429
+            return render_template("login.html", form=form, error=TOO_MANY, notice=notice), 429
         with transaction() as db:
             user = authenticate(db, email, form.password.data or "")
             signed_in = snapshot(user) if user else None
@@ -169,7 +194,7 @@ def login():  # noqa: ANN201 - a Flask view
     elif request.method == "POST" and form.errors.get("csrf_token"):
         error = "Your sign-in form expired. Please try again."
     status = 401 if request.method == "POST" else 200
-    return render_template("login.html", form=form, error=error), status
+    return render_template("login.html", form=form, error=error, notice=notice), status
 
 
 @bp.route("/set-password", methods=["GET", "POST"])

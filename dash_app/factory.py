@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from dash import Dash
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import current_user
 
 import callbacks
@@ -23,6 +23,7 @@ from dash_app import (
     rate_limit,
     routes,
     security,
+    session_timeout,
 )
 from dash_app.settings import Settings, load_settings
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     rate_limit.init_app(server, settings, sessions)
     errors.init_app(server)
     routes.init_app(server)
+    session_timeout.init_app(server)
 
     app = MonitorDash(
         PACKAGE,
@@ -101,6 +103,7 @@ def _layout():  # noqa: ANN202 - Dash calls this per page load, inside the reque
     from flask_wtf.csrf import generate_csrf
 
     from dash_app.database import transaction
+    from layouts.keep_work import session_info
     from layouts.shell import shell
     from models.access import may_open
     from models.returns.lists import waiting_count
@@ -113,5 +116,7 @@ def _layout():  # noqa: ANN202 - Dash calls this per page load, inside the reque
     with transaction() as session:
         demo = is_demo(session)
         waiting = waiting_count(session, user) if reviews else None  # one COUNT
+    settings = current_app.config["MONITOR_SETTINGS"]
     return shell(user.email, user.role, user.provider_name, demo, partial(may_open, user),
-                 sign_out_token=generate_csrf(), waiting=waiting)
+                 sign_out_token=generate_csrf(), waiting=waiting,
+                 session=session_info(str(user.id), settings.autosave_seconds))

@@ -27,6 +27,9 @@ class Settings:
     env: str
     today: dt.date | None = None  # fixed "today" for demos and tests; None means the real date
     session_lifetime: dt.timedelta = dt.timedelta(hours=12)  # absolute, however active
+    idle_timeout: dt.timedelta = dt.timedelta(minutes=30)  # signed out after this long idle
+    timeout_warning: dt.timedelta = dt.timedelta(minutes=2)  # the dialog shows this long before
+    autosave_seconds: float = 4.0  # a draft is saved this long after typing stops; 0: never
     one_time_password_lifetime: dt.timedelta = dt.timedelta(days=7)
     max_request_bytes: int = 2_000_000  # Flask's MAX_CONTENT_LENGTH
     login_rate_limit: str = "20 per minute"  # per client, on POST /login (Flask-Limiter)
@@ -81,6 +84,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     return Settings(
         database_url=url, secret_key=key, env=env, today=today,
         session_lifetime=dt.timedelta(hours=_number(environ, "SESSION_LIFETIME_HOURS", 12)),
+        idle_timeout=dt.timedelta(minutes=_number(environ, "IDLE_TIMEOUT_MINUTES", 30)),
         one_time_password_lifetime=dt.timedelta(days=_number(environ, "ONE_TIME_PASSWORD_DAYS", 7)),
         max_request_bytes=int(_number(environ, "MAX_CONTENT_LENGTH", 2_000_000)),
         login_rate_limit=environ.get("LOGIN_RATE_LIMIT", "").strip() or "20 per minute",

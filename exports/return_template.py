@@ -41,8 +41,13 @@ class TemplateContents:
     cells: dict[FieldKey, str] = field(default_factory=dict)  # field -> its cell, like "C7"
 
     def located(self, errors: dict[FieldKey, str]) -> list[str]:
-        """Validation messages prefixed with their cell."""
-        return [f"{self.cells.get(key, 'Sheet')}: {message}" for key, message in errors.items()]
+        """Validation messages prefixed with their cell; a breakdown that does not add up, with
+        its total's cell."""
+        def cell(key: FieldKey) -> str:
+            shown = FieldKey.count(key.id) if key.kind == "sum" else key
+            return self.cells.get(shown, "Sheet")
+
+        return [f"{cell(key)}: {message}" for key, message in errors.items()]
 
 
 def build_template(view: ReturnView) -> bytes:

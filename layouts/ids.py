@@ -25,6 +25,10 @@ RV_STATUS = "rv-status"
 RV_REOPEN = "rv-reopen"
 RV_REOPEN_REASON = "rv-reopen-reason"
 RV_SUBMIT_NOT_YET = "rv-submit-not-yet"
+RV_FORM = "return-form"
+RV_STATUS_PANEL = "rv-status-panel"
+RV_TEMPLATE_PANEL = "rv-template-panel"
+RV_SHOWS_ERRORS = "rv-shows-errors"
 RQ_LIST = "rq-list"
 RQ_PROVIDER = "rq-provider"
 RQ_PERIOD = "rq-period"
@@ -119,3 +123,15 @@ ADM_RAG_GREEN, ADM_RAG_AMBER, ADM_RAG_SAVE, ADM_RAG_MSG, ADM_RAG_RULE = (
 ADM_PUB_THRESHOLD = "adm-pub-threshold"
 ADM_AUD_USER, ADM_AUD_ENTITY, ADM_AUD_FROM, ADM_AUD_TO, ADM_AUD_LIST = (
     "adm-aud-user", "adm-aud-entity", "adm-aud-from", "adm-aud-to", "adm-aud-list")
+
+# Keeping typed work (layouts/keep_work.py, callbacks/autosave.py, assets/keep_work.js and
+# assets/session_timeout.js, which name these ids too).
+SESSION_INFO = "session-info"
+RV_AUTOSAVE_DUE = "rv-autosave-due"
+RV_AUTOSAVE_RESULT = "rv-autosave-result"
+RV_AUTOSAVE_STATUS = "rv-autosave-status"
+RV_NETWORK = "rv-network"
+RV_KEEP_OFFER = "rv-keep-offer"
+RV_KEEP_OFFER_TEXT = "rv-keep-offer-text"
+RV_KEEP_RESTORE = "rv-keep-restore"
+RV_KEEP_DISCARD = "rv-keep-discard"

@@ -61,9 +61,10 @@ def sign_out_form(token: str) -> html.Form:
 
 def shell(email: str, role: str, provider_name: str | None, demo: bool,
           may_open: Callable[[str], bool], sign_out_token: str = "",
-          waiting: int | None = None) -> html.Div:
+          waiting: int | None = None, session: html.Div | None = None) -> html.Div:
     """`may_open(path)`: whether the user may open the page (models.access decides);
-    `waiting`: the returns waiting for review, for those who review them (else None)."""
+    `waiting`: the returns waiting for review, for those who review them (else None);
+    `session`: layouts.keep_work.session_info, for the timeout warning and kept figures."""
     who = ROLE_NAMES.get(role, role)
     if provider_name:
         who = f"{who}, {provider_name}"
@@ -85,6 +86,7 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool,
         ),
         html.Div(demo_banner(), className="container") if demo else None,
         html.Main(id=ids.PAGE, className="container pb-5", tabIndex="-1"),
+        session,
     ])
 
 

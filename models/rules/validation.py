@@ -24,10 +24,12 @@ NARRATIVE_FIELDS = {
 _WHOLE = re.compile(r"^\d+$")
 
 
-FieldKind = Literal["count", "num", "den", "cat", "text"]
+FieldKind = Literal["count", "num", "den", "cat", "text", "sum"]
 FIGURE_KINDS: tuple[FieldKind, ...] = ("count", "num", "den", "cat")
+# A breakdown's categories taken together: not an input, but what "does not add up" is about.
+GROUP_KINDS: tuple[FieldKind, ...] = ("sum",)
 MAX_RECORD_ID = 2**31 - 1  # ids are INTEGER columns (PostgreSQL's int4)
-_FIGURE_TEXT = re.compile(r"(count|num|den|cat)-([1-9][0-9]{0,9})")  # ASCII digits, no leading 0
+_FIGURE_TEXT = re.compile(r"(count|num|den|cat|sum)-([1-9][0-9]{0,9})")  # ASCII digits, no leading 0
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,11 @@ class FieldKey:
     warnings, the form's inputs and error slots, the Excel template's cells, the audit trail.
 
     As text: `count-12` (metric 12's count), `num-12` and `den-12` (a rate's number improved
-    and number assessed), `cat-40` (breakdown category 40's count), or a narrative field's own
-    name (`highlights`). `parse` is the only way back from text, and refuses anything else; a
-    key cannot be built for an id that is not a whole number in range."""
+    and number assessed), `cat-40` (breakdown category 40's count), `sum-12` (metric 12's
+    categories taken together, which must add up to its count: a message's place, never an
+    input's), or a narrative field's own name (`highlights`). `parse` is the only way back
+    from text, and refuses anything else; a key cannot be built for an id that is not a whole
+    number in range."""
 
     kind: FieldKind
     id: int = 0  # the metric's id (count, num, den), the category's (cat); 0 for narrative
@@ -48,7 +52,7 @@ class FieldKey:
         if self.kind == "text":
             if self.id != 0 or type(self.name) is not str or self.name not in NARRATIVE_FIELDS:
                 raise ValueError("not a narrative field of a return")
-        elif self.kind in FIGURE_KINDS:
+        elif self.kind in FIGURE_KINDS or self.kind in GROUP_KINDS:
             # bool is an int to Python, and JSON from the browser could carry one.
             if type(self.id) is not int or not 0 < self.id <= MAX_RECORD_ID or self.name:
                 raise ValueError("not a field of a return")
@@ -70,6 +74,10 @@ class FieldKey:
     @classmethod
     def category(cls, category_id: int) -> FieldKey:
         return cls("cat", category_id)
+
+    @classmethod
+    def breakdown(cls, metric_id: int) -> FieldKey:
+        return cls("sum", metric_id)
 
     @classmethod
     def narrative(cls, name: str) -> FieldKey:
@@ -117,6 +125,8 @@ class RawReturn:
         """Each field's text where validation looks for it (a later value for a field wins)."""
         by_kind: dict[FieldKind, dict] = {"count": {}, "num": {}, "den": {}, "cat": {}, "text": {}}
         for key, text in fields:
+            if key.kind in GROUP_KINDS:
+                continue  # a group's key names no input, so holds no text
             by_kind[key.kind][key.name if key.kind == "text" else key.id] = text
         return cls(counts=by_kind["count"], numerators=by_kind["num"], denominators=by_kind["den"],
                    categories=by_kind["cat"], narrative=by_kind["text"])
@@ -241,12 +251,11 @@ def _validate_breakdown(metric: MetricDef, total: int | None, raw: RawReturn, su
             parts.append(value)
         result.parsed.categories[category_id] = value
     if complete and total is not None and sum(parts) != total:
-        first = FieldKey.category(metric.categories[0][0])
-        result.errors.setdefault(
-            first,
+        # Against the categories taken together (shown at their running total), not against
+        # any one category: none of them is wrong on its own.
+        result.errors[FieldKey.breakdown(metric.id)] = (
             f"The {metric.name.lower()} by category add up to {sum(parts)}, but the total is "
-            f"{total}. Make them add up to the total",
-        )
+            f"{total}. Make them add up to the total")
 
 
 def _warning(name: str, value: int, history: Sequence[int], last: int | None) -> str | None:

@@ -2,7 +2,6 @@
 whole return entered and submitted with the keyboard alone."""
 
 import json
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.keys import Keys
@@ -11,21 +10,9 @@ from sqlalchemy import select
 from layouts.admin import ADMIN_PAGES
 from models.store.db import unit_of_work
 from models.store.entities import Period, Service
-from tests.helpers.browser import sign_in, sign_out, start
+from tests.helpers.browser import axe_violations, serious, sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe_violations(dash_duo) -> list[dict]:
-    dash_duo.driver.set_script_timeout(60)
-    dash_duo.driver.execute_script(AXE)
-    return dash_duo.driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(TAGS)}}}}})"
-        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,"
-        " nodes: v.nodes.map(n => n.target.join(' '))}))));")
 
 
 def sanctuary_q3(factory):
@@ -36,10 +23,6 @@ def sanctuary_q3(factory):
         period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
         period.early_submission = True
         return (s.scalars(select(Service).where(Service.name == "Sanctuary scheme")).one(), period)
-
-
-def serious(violations: list[dict]) -> list[dict]:
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def test_the_check_can_fail(dash_duo, browser_app):

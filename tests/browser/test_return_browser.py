@@ -34,7 +34,9 @@ def press(dash_duo, element):
 
 
 def error_beside(dash_duo, key):
-    return field(dash_duo, error_slot_id(key)).text
+    """The message by a field as a screen reader reads it (with its visually hidden prefix)."""
+    return dash_duo.driver.execute_script("return arguments[0].textContent",
+                                          field(dash_duo, error_slot_id(key)))
 
 
 def open_return(dash_duo, w):
@@ -74,7 +76,8 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     assert "People supported must be a whole number, like 12" in summary
     assert "cannot be more than the number assessed (10)" in summary
     assert "People supported: Self must be 0 or more" in summary
-    assert error_beside(dash_duo, FieldKey.count(w["people"])) == "People supported must be a whole number, like 12"
+    assert error_beside(dash_duo, FieldKey.count(w["people"])) == (
+        "Error: People supported must be a whole number, like 12")
     assert "cannot be more" in error_beside(dash_duo, FieldKey.numerator(w["safer"]))
     assert field(dash_duo, count).get_attribute("class").count("is-invalid") == 1
     # The summary's links lead to the fields.

@@ -228,10 +228,10 @@ def test_closed_period_is_read_only_until_an_admin_reopens_it(signed_in, demo_fa
         refused = handle_save("save", form_for(w, "3", version))
     assert "approved and cannot be changed" in str(refused["summary"])
     with signed_in(OWNER):
-        assert "Only the lead officer" in str(handle_reopen("Figures were wrong", context, version))
+        assert "Only the lead officer" in str(handle_reopen("Figures were wrong", context, version)["message"])
     with signed_in("admin@demo.local"):
-        assert "Enter a comment" in str(handle_reopen("", context, version))
-        assert "reopened" in str(handle_reopen("Figures were wrong", context, version))
+        assert "Enter a comment" in str(handle_reopen("", context, version)["message"])
+        assert "reopened" in str(handle_reopen("Figures were wrong", context, version)["message"])
     with signed_in(OWNER):
         page = str(display_page("/returns/edit", f"?service={w['service']}&period={w['period']}"))
         assert "Figures were wrong" in page
@@ -251,5 +251,5 @@ def test_the_forms_browser_functions_come_from_assets_not_inline_scripts(demo_ap
     assert "dash_clientside" not in page
     script = client.get("/assets/returns.js")
     assert script.status_code == 200
-    for name in ("focusErrorSummary", "livePercentage", "liveBreakdownSum"):
+    for name in ("focusResult", "markErrors", "pageTitle", "livePercentage", "liveBreakdownSum"):
         assert name.encode() in script.data

@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-import models.returns.saving as saving
 from callbacks.return_requests import INPUT_KINDS, SentForm
 from callbacks.returns import handle_save, handle_upload
 from dash_app.auth import _safe_next, snapshot
@@ -30,7 +29,7 @@ from models.rules.validation import FieldKey, RawReturn
 from models.store.db import is_unique_clash, is_unreachable, unit_of_work
 from models.store.entities import AuditEvent, Return, ReturnValue, User
 from tests.helpers.config import DEMO_PASSWORD
-from tests.helpers.returns import OWNER, error_ids, save_payload, upload_body
+from tests.helpers.returns import OWNER, error_ids, race_first_save, save_payload, upload_body
 from tests.helpers.servers import free_port
 from tests.helpers.web import csrf_token, sign_in
 
@@ -66,25 +65,7 @@ def actor(factory, email: str):
 
 @pytest.fixture
 def someone_else_saves_first(monkeypatch, demo_factory):
-    """The race, made certain: between this save reading that the return does not exist and
-    writing it, the admin's first save of the same return commits (in a session and
-    transaction of its own, as another worker's would)."""
-    real = saving.load_checked
-    raced: list[int] = []
-
-    def load_then_race(session, who, service_id, period_id):
-        loaded = real(session, who, service_id, period_id)
-        if not raced:
-            raced.append(1)
-            admin = actor(demo_factory, "admin@demo.local")
-            metric_ids = [m.id for m in loaded[0].metrics if m.active]
-            raw = RawReturn.from_fields([(FieldKey.count(m), "11") for m in metric_ids])
-            with unit_of_work(demo_factory) as other:
-                assert save_return(other, admin, service_id, period_id, raw, 0, submit=False).saved
-        return loaded
-
-    monkeypatch.setattr(saving, "load_checked", load_then_race)
-    return raced
+    return race_first_save(monkeypatch, demo_factory)
 
 
 # 1. Two first saves of the same new return ---------------------------------------------------
@@ -323,7 +304,8 @@ def test_an_upload_fills_the_form_and_the_next_save_is_not_a_conflict(demo_app, 
     assert out["version"] == 1
     assert out["values"]["count"] == ["8"] * len(w["metrics"])
     assert out["values"]["text"] == [""] and out["values"]["num"] == []
-    assert set(out) == {"message", "values", "version"} and set(out["values"]) == set(INPUT_KINDS)
+    assert set(out) == {"message", "values", "version", "summary", "status_panel", "errors", "invalid"}
+    assert set(out["values"]) == set(INPUT_KINDS)
     # The user edits one figure and saves, at the version the upload gave the page.
     with signed_in(OWNER):
         saved = handle_save("save", form_for(w, "9", version=out["version"]))

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from tests.helpers.config import DEMO_PASSWORD
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(dash_duo) -> list[dict]:
+    """axe-core (vendored in tests/browser/vendor) run on the page as it is now."""
+    axe = (Path(__file__).parent.parent / "browser" / "vendor" / "axe.min.js").read_text()
+    dash_duo.driver.set_script_timeout(60)
+    dash_duo.driver.execute_script(axe)
+    return dash_duo.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(AXE_TAGS)}}}}})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))));")
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def start(dash_duo, app) -> str:

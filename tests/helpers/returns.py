@@ -4,7 +4,7 @@ crafted HTTP Save."""
 from __future__ import annotations
 
 from layouts import ids
-from models.rules.validation import FieldKey
+from models.rules.validation import FieldKey, RawReturn
 
 OWNER = "safer-futures-support@demo.local"  # the Sanctuary scheme's provider user
 
@@ -28,6 +28,9 @@ def save_payload(app, w: dict, service_id: int, period_id: int) -> dict:
                     [{"id": e["id"], "property": "children"} for e in errors],
                     [{"id": c["id"], "property": "invalid"} for c in counts], [], [], [], [],
                     {"id": "rv-version", "property": "data"}, {"id": "rv-status", "property": "children"},
+                    {"id": ids.RV_STATUS_PANEL, "property": "children"},
+                    {"id": ids.RV_FORM, "property": "disabled"},
+                    {"id": ids.RV_TEMPLATE_PANEL, "property": "hidden"},
                     {"id": "rv-save", "property": "disabled"}, {"id": "rv-submit", "property": "disabled"}],
         "inputs": [{"id": "rv-save", "property": "n_clicks", "value": 1},
                    {"id": "rv-submit", "property": "n_clicks", "value": None}],
@@ -55,10 +58,44 @@ def upload_body(contents: object, filename: object = "return.xlsx", context: dic
     form's inputs are outputs too; a page with none of them is enough for these requests."""
     return {"output": upload_key(),
             "outputs": [{"id": ids.RV_UPLOAD_RESULT, "property": "children"}, [], [], [], [], [],
-                        {"id": ids.RV_VERSION, "property": "data"}],
+                        {"id": ids.RV_VERSION, "property": "data"},
+                        {"id": ids.RV_SUMMARY, "property": "children"},
+                        {"id": ids.RV_STATUS_PANEL, "property": "children"}, [], [], [], [], [], []],
             "inputs": [{"id": ids.RV_UPLOAD, "property": "contents", "value": contents}],
             "state": [{"id": ids.RV_UPLOAD, "property": "filename", "value": filename},
                       {"id": ids.RV_CONTEXT, "property": "data",
                        "value": context or {"service": 1, "period": 1}},
                       {"id": ids.RV_VERSION, "property": "data", "value": version}],
             "changedPropIds": [f"{ids.RV_UPLOAD}.contents"]}
+
+
+def race_first_save(monkeypatch, factory, admin_email: str = "admin@demo.local") -> list[int]:
+    """The race for a new return, made certain: between a save reading that the return does not
+    exist and writing it, the admin's first save of the same return commits (in a session and
+    transaction of its own, as another worker's would), with 11 in every count. Works for a
+    browser test too: dash_duo serves the app in a thread of this process. The list returned
+    gains an item once the race has been run."""
+    from sqlalchemy import select
+
+    import models.returns.saving as saving
+    from dash_app.auth import snapshot
+    from models.store.db import unit_of_work
+    from models.store.entities import User
+
+    real = saving.load_checked
+    raced: list[int] = []
+
+    def load_then_race(session, who, service_id, period_id):
+        loaded = real(session, who, service_id, period_id)
+        if not raced:
+            raced.append(1)
+            with unit_of_work(factory) as other:
+                admin = snapshot(other.scalars(select(User).where(User.email == admin_email)).one())
+                metric_ids = [m.id for m in loaded[0].metrics if m.active and m.unit == "count"]
+                raw = RawReturn.from_fields([(FieldKey.count(m), "11") for m in metric_ids])
+                assert saving.save_return(other, admin, service_id, period_id, raw, 0,
+                                          submit=False).saved
+        return loaded
+
+    monkeypatch.setattr(saving, "load_checked", load_then_race)
+    return raced

@@ -17,9 +17,10 @@ DECISIONS = {
     "page.children": "signed-in",
     "..overview-heading.children": "signed-in",
     "..rv-summary.children": "signed-in",
+    "..rv-autosave-status.children": "signed-in",  # Save draft's guard: refusals in words
     '..{"return":["ALL"],"type":"rq-result"}.children': "admin",
     "rq-list.children": "admin",
-    "rv-status.children@": "admin",
+    "..rv-status.children@": "admin",
     "..rv-upload-result.children": "signed-in",
     "..service-body.children": "signed-in",
     "..priority-body.children": "signed-in",
@@ -46,7 +47,8 @@ DECISIONS = {
 }
 # Callbacks that answer a signed-out user themselves, with a sign-in link (the rest get the
 # sign-in guard's 401).
-ANSWERS_SIGNED_OUT = ("..rv-summary.children", "..rv-upload-result.children")
+ANSWERS_SIGNED_OUT = ("..rv-summary.children", "..rv-upload-result.children",
+                      "..rv-autosave-status.children")
 REFUSALS = ("Only the lead officer", "You do not have access", "You cannot change")
 ROLES = {"anonymous": None, "provider A": "safer-futures-support@demo.local",
          "provider B": "riverside-boxing-academy@demo.local", "viewer": "viewer@demo.local",

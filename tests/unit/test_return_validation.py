@@ -24,10 +24,35 @@ def test_every_kind_of_error_is_reported_against_its_field():
                     categories={10: "10", 11: "5"}, narrative={"highlights": "x" * 2001})
     result = validate_return(METRICS, raw, submitting=False)
     errors = {key.text: message for key, message in result.errors.items()}
-    assert set(errors) == {"num-2", "cat-10", "highlights"}
+    assert set(errors) == {"num-2", "sum-1", "highlights"}
     assert "cannot be more than the number assessed (10)" in errors["num-2"]
-    assert "add up to 15, but the total is 30" in errors["cat-10"]
+    assert "add up to 15, but the total is 30" in errors["sum-1"]
     assert "2,000 characters or fewer (it has 2,001)" in errors["highlights"]
+
+
+def test_a_breakdown_that_does_not_add_up_is_blamed_on_the_categories_together_not_the_first():
+    # 10 + 5 = 15 against a total of 30; neither category is wrong on its own.
+    raw = RawReturn(counts={1: "30"}, categories={10: "10", 11: "5"})
+    result = validate_return([PEOPLE], raw, submitting=False)
+    assert result.errors == {FieldKey.breakdown(1): (
+        "The people supported by category add up to 15, but the total is 30. Make them add up "
+        "to the total")}
+    # Over the total too (20 + 15 = 35 of 30); a category with its own error is reported
+    # against itself, and the sum is not checked until every category is a number.
+    over = validate_return([PEOPLE], RawReturn(counts={1: "30"}, categories={10: "20", 11: "15"}),
+                           submitting=False)
+    assert "add up to 35, but the total is 30" in over.errors[FieldKey.breakdown(1)]
+    bad = validate_return([PEOPLE], RawReturn(counts={1: "30"}, categories={10: "x", 11: "5"}),
+                          submitting=False)
+    assert set(bad.errors) == {FieldKey.category(10)}
+    exact = validate_return([PEOPLE], RawReturn(counts={1: "30"}, categories={10: "25", 11: "5"}),
+                            submitting=False)
+    assert exact.ok
+
+
+def test_a_group_key_holds_no_text():
+    raw = RawReturn.from_fields([(FieldKey.count(1), "3"), (FieldKey.breakdown(1), "9")])
+    assert raw.counts == {1: "3"} and not raw.categories
 
 
 def test_a_draft_may_be_incomplete_but_a_submission_may_not():
@@ -79,6 +104,7 @@ def test_control_characters_are_removed_from_text():
     (FieldKey.category(40), "cat-40"),
     (FieldKey.narrative("case_study"), "case_study"),
     (FieldKey.count(2**31 - 1), "count-2147483647"),
+    (FieldKey.breakdown(7), "sum-7"),
 ])
 def test_a_field_key_round_trips_through_its_text(key, text):
     assert key.text == text
@@ -90,7 +116,7 @@ def test_a_field_key_round_trips_through_its_text(key, text):
     "", "count", "count-", "count-x", "count-1-2-3", "count-01", "count-0", "count--1", "count-+1",
     "count- 1", " count-1", "count-1 ", "count-1\n", "COUNT-1", "count-1.0", "count-١", "rate-1",
     "text-highlights", "cat-", "num-1e3", "../", "../../etc/passwd", "count-../1", "Highlights",
-    "count-2147483648", "count-" + "9" * 400, "num-" + "1" * 11,
+    "count-2147483648", "count-" + "9" * 400, "num-" + "1" * 11, "sum-", "sum-0", "sum-x",
 ])
 def test_a_field_key_refuses_anything_it_never_writes(text):
     with pytest.raises(ValueError):

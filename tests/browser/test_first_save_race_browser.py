@@ -1,0 +1,106 @@
+"""Two first saves of the same new return at once, seen in the browser: the lead officer's
+save wins the race (made certain by tests.helpers.returns.race_first_save), and the provider's
+Save, then their upload of the Excel template, each get the conflict message, with the
+figures they typed still on the page and nothing of theirs written."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from sqlalchemy import select
+
+from layouts import ids
+from models.returns.saving import CONFLICT_MESSAGE
+from models.store.db import make_engine, make_sessionmaker, unit_of_work
+from models.store.entities import Period, Return
+from tests.helpers.browser import sign_in, start
+from tests.helpers.returns import race_first_save
+from tests.helpers.web import sign_in as sign_in_client
+
+pytestmark = pytest.mark.browser
+PROVIDER = "test-provider@demo.local"
+
+
+def field(dash_duo, component_id):
+    return dash_duo.driver.find_element(By.XPATH, f"//*[@id='{ids.dom_id(component_id)}']")
+
+
+def press(dash_duo, element):
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.send_keys(Keys.ENTER)
+
+
+def factory_of(app):
+    return make_sessionmaker(make_engine(app.server.config["MONITOR_SETTINGS"].database_url))
+
+
+def stored_counts(factory, service_id: int, period_id: int) -> list[tuple[int, list[int]]]:
+    """(version, the counts saved) of each stored return of the service and period."""
+    with unit_of_work(factory) as s:
+        rets = s.scalars(select(Return).where(Return.service_id == service_id,
+                                              Return.period_id == period_id)).all()
+        return [(r.version, sorted(v.count for v in r.values if v.count is not None)) for r in rets]
+
+
+def open_form(dash_duo, w: dict, period_id: int) -> None:
+    dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={w['service']}&period={period_id}")
+    dash_duo.wait_for_element("#rv-save")
+
+
+def template_with(w: dict, period_id: int, people: int, path):
+    """The return's template as the page offers it, with the number of people filled in."""
+    client = w["app"].server.test_client()
+    sign_in_client(client, PROVIDER)
+    body = client.get(f"/returns/template.xlsx?service={w['service']}&period={period_id}").get_data()
+    wb = load_workbook(io.BytesIO(body))
+    for row in wb["Return"].iter_rows(min_row=5):
+        if row[0].value == f"count-{w['people']}":
+            row[2].value = people
+    out = io.BytesIO()
+    wb.save(out)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_the_save_that_loses_the_race_says_so_and_keeps_the_figures(dash_duo, return_world, monkeypatch):
+    w = return_world
+    factory = factory_of(w["app"])
+    count = {"type": ids.COUNT, "metric": w["people"]}
+    start(dash_duo, w["app"])
+    sign_in(dash_duo, PROVIDER)
+    dash_duo.wait_for_element("#overview-heading")
+    open_form(dash_duo, w, w["period"])
+    assert stored_counts(factory, w["service"], w["period"]) == []
+
+    raced = race_first_save(monkeypatch, factory)
+    field(dash_duo, count).send_keys("5")
+    press(dash_duo, dash_duo.find_element("#rv-save"))
+    dash_duo.wait_for_contains_text("#rv-summary", CONFLICT_MESSAGE)
+    assert raced, "the race never ran"
+    assert "Draft saved" not in dash_duo.find_element("#rv-status").text
+    assert field(dash_duo, count).get_attribute("value") == "5"  # what they typed is still there
+    assert stored_counts(factory, w["service"], w["period"]) == [(1, [11])]  # the winner's, whole
+    assert not [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]
+
+
+def test_the_upload_that_loses_the_race_says_so(dash_duo, return_world, monkeypatch, tmp_path):
+    w = return_world
+    factory = factory_of(w["app"])
+    with unit_of_work(factory) as s:  # another quarter with no return yet
+        q2 = s.scalars(select(Period).filter_by(year=2026, quarter=2)).one().id
+    start(dash_duo, w["app"])
+    sign_in(dash_duo, PROVIDER)
+    dash_duo.wait_for_element("#overview-heading")
+    open_form(dash_duo, w, q2)
+    template = template_with(w, q2, 30, tmp_path / "return.xlsx")
+
+    raced = race_first_save(monkeypatch, factory)
+    dash_duo.find_element("#rv-upload").find_element(By.XPATH, "ancestor::details/summary").click()
+    dash_duo.find_element("#rv-upload input[type=file]").send_keys(str(template))
+    dash_duo.wait_for_contains_text("#rv-upload-result", CONFLICT_MESSAGE)
+    assert raced, "the race never ran"
+    # The form was not filled from a file that was not saved.
+    assert field(dash_duo, {"type": ids.COUNT, "metric": w["people"]}).get_attribute("value") == ""
+    assert stored_counts(factory, w["service"], q2) == [(1, [11])]
