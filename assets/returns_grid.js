@@ -40,7 +40,7 @@
     // scheme, Q3 2025/26"). When the keyboard moves the grid's focus onto its cell, the focus
     // goes on to the link, so Enter follows it.
     components.ReturnLink = function (props) {
-        const data = props.data || {};
+        const data = props.data;
         const link = React.useRef(null);
         const cell = props.eGridCell;
         React.useEffect(function () {
@@ -57,6 +57,11 @@
                 cell.removeEventListener("focus", onFocus);
             };
         }, [cell]);
+        // A row whose page is still on its way (the grid asks the server a page at a time)
+        // has no data yet: no link until it has.
+        if (!data || data.sid === undefined) {
+            return null;
+        }
         const href = "/returns/edit?service=" + encodeURIComponent(data.sid) +
             "&period=" + encodeURIComponent(data.pid);
         return React.createElement("a", {href: href, ref: link, onClick: followInApp,

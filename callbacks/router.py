@@ -25,13 +25,12 @@ from models.access import (
     Actor,
     audience_of,
     check_page,
-    may_edit_returns,
     provider_scope,
     record_id,
 )
 from models.reporting.overview import default_quarter, filter_choices, year_choices
 from models.reporting.service_figures import service_choices
-from models.returns.lists import filter_home_rows, queue_choices, review_queue
+from models.returns.lists import HomeFilters, filter_home_rows, home_choices, queue_choices, review_queue
 from models.returns.view import load_return_view
 from models.rules.periods import parse_quarter, year_label
 from models.store.audit import record_refusal
@@ -78,16 +77,18 @@ def _year_and_quarter(search: str | None) -> tuple[list[dict], str, str]:
 
 
 def render_returns(user, search: str | None) -> html.Div:  # noqa: ANN001
-    """The returns home with the rows the URL's filters keep, sent with the page (one round
-    trip to the first paint)."""
+    """The returns home: its filters, read from the URL, and an empty grid, which asks for
+    its first page of rows as soon as it is drawn (callbacks/returns_list.py). The rows are
+    read once here, from the cache, for the filters' choices and the count."""
     params = query_params(search)
     own_only = provider_scope(user) is not None
     with transaction() as session:
         rows = home_rows(session, user, today())
-    chosen = chosen_filters(rows, params.get("provider"), params.get("quarter"),
+    choices = home_choices(rows)
+    chosen = chosen_filters(choices, params.get("provider"), params.get("quarter"),
                             params.get("status"), own_only=own_only)
-    return returns_home_page(rows, filter_home_rows(rows, chosen), chosen, own_only=own_only,
-                             may_edit=may_edit_returns(user))
+    shown = len(filter_home_rows(rows, chosen)) if chosen != HomeFilters() else len(rows)
+    return returns_home_page(choices, chosen, shown, own_only=own_only)
 
 
 def render_return_form(user, search: str | None) -> html.Div:  # noqa: ANN001

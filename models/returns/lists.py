@@ -95,6 +95,36 @@ class HomeFilters:
     provider_id: int | None = None
     quarter: str | None = None  # a quarter's label, "Q3 2025/26"
     status: str | None = None  # a status key, TO_DO or HANDED_IN
+    service_text: str = ""  # part of a service's name, any case; "" is every service
+
+
+# How the returns home may be sorted, besides its own order (overdue first): a column's key.
+# A status sorts by urgency, as the list's own order does, not by its word.
+HOME_SORTS = {
+    "service": lambda r: (r.service.casefold(), r.service_id),
+    "provider": lambda r: (r.provider.casefold(), r.provider_id or 0),
+    "due": lambda r: r.due_date,
+    "status": lambda r: _URGENCY[r.status],
+}
+MAX_SERVICE_TEXT = 100  # longer than any service name: anything longer finds nothing anyway
+
+
+@dataclass(frozen=True)
+class HomeSort:
+    """A column of HOME_SORTS, or None for the list's own order."""
+
+    column: str | None = None
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class HomeChoices:
+    """What the filters offer, read from the rows the actor may see, once per page."""
+
+    providers: list[tuple[int, str]]
+    quarters: list[str]
+    total: int
+    with_comments: bool  # any row has a comment from the lead officer (its column is shown)
 
 
 def status_choices() -> list[tuple[str, str]]:
@@ -115,27 +145,39 @@ def quarter_choices(rows: list[HomeRow]) -> list[str]:
     return sorted(latest, key=lambda label: latest[label], reverse=True)
 
 
-def home_filters(rows: list[HomeRow], provider: str | None, quarter: str | None,
-                 status: str | None) -> HomeFilters:
-    """The filters from the browser (URL or selects), each kept only if it is one of the
-    choices the rows offer; anything else (blank, "all", unknown) means no filter."""
+def home_choices(rows: list[HomeRow]) -> HomeChoices:
+    return HomeChoices(provider_choices(rows), quarter_choices(rows), len(rows),
+                       any(r.officer_comment for r in rows))
+
+
+def home_filters(choices: HomeChoices, provider: str | None, quarter: str | None,
+                 status: str | None, service_text: str | None = None) -> HomeFilters:
+    """The filters from the browser (URL, selects or the grid's own filter), each kept only
+    if it is one of the choices offered; anything else (blank, "all", unknown) means no
+    filter. The service text is any text, trimmed, and only ever compared."""
     provider_id = None
-    if provider and provider.isdigit():
+    if isinstance(provider, str) and provider.isdigit():
         wanted = int(provider)
-        provider_id = wanted if any(i == wanted for i, _ in provider_choices(rows)) else None
+        provider_id = wanted if any(i == wanted for i, _ in choices.providers) else None
+    text = service_text.strip() if isinstance(service_text, str) else ""
     return HomeFilters(
         provider_id,
-        quarter if quarter in set(quarter_choices(rows)) else None,
-        status if status in dict(status_choices()) else None,
+        quarter if isinstance(quarter, str) and quarter in set(choices.quarters) else None,
+        status if isinstance(status, str) and status in dict(status_choices()) else None,
+        text if len(text) <= MAX_SERVICE_TEXT else "",
     )
 
 
 def filter_home_rows(rows: list[HomeRow], chosen: HomeFilters) -> list[HomeRow]:
     """The rows that match every chosen filter, in their order."""
+    text = chosen.service_text.casefold()
+
     def keep(r: HomeRow) -> bool:
         if chosen.provider_id is not None and r.provider_id != chosen.provider_id:
             return False
         if chosen.quarter is not None and r.label != chosen.quarter:
+            return False
+        if text and text not in r.service.casefold():
             return False
         if chosen.status == TO_DO:
             return r.status not in HANDED_IN_STATES
@@ -143,6 +185,17 @@ def filter_home_rows(rows: list[HomeRow], chosen: HomeFilters) -> list[HomeRow]:
             return r.status in HANDED_IN_STATES
         return chosen.status is None or r.status == chosen.status
     return [r for r in rows if keep(r)]
+
+
+def home_page(rows: list[HomeRow], chosen: HomeFilters, order: HomeSort, start: int,
+              end: int) -> tuple[list[HomeRow], int]:
+    """Rows start..end (not including end) of those the filters keep, in the order asked,
+    and how many the filters keep. Ties keep the list's own order (the sort is stable)."""
+    shown = filter_home_rows(rows, chosen)
+    if order.column in HOME_SORTS:
+        shown.sort(key=HOME_SORTS[order.column], reverse=order.descending)
+    start = max(start, 0)
+    return shown[start:max(end, start)], len(shown)
 
 
 @dataclass

@@ -26,7 +26,9 @@ DECISIONS = {
     "..priority-body.children": "signed-in",
     "..submissions-body.children": "signed-in",
     "..perf-heading.children": "signed-in",
-    "..returns-grid.rowData": "signed-in",
+    # The returns grid's pages (scoped to the user's own rows) and its filters (the URL).
+    "..returns-grid.getRowsResponse": "signed-in",
+    "..returns-grid.filterModel": "signed-in",
     "..adm-prov-name.value": "admin-read",
     "..adm-prov-msg.children": "admin",
     "..adm-svc-name.value": "admin-read",
