@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import admin, dashboard_pages, overview, performance, returns, returns_list, router, service
+from callbacks import (
+    admin,
+    dashboard_pages,
+    navigation,
+    overview,
+    performance,
+    returns,
+    returns_list,
+    router,
+    service,
+)
 
 
 def register(app: Dash) -> None:
     router.register(app)
+    navigation.register(app)
     overview.register(app)
     returns.register(app)
     returns_list.register(app)

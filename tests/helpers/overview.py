@@ -25,8 +25,9 @@ class Node:
 
 
 def overview_answer(*args, **kwargs):
-    """update_overview's answer, with the chart as a Figure and the table readable."""
-    heading, tiles, figure, table, csv_href, search = update_overview(*args, **kwargs)
+    """update_overview's answer, with the chart as a Figure and the table readable (the
+    view record, which carries the same query as `search`, left out)."""
+    heading, tiles, figure, table, csv_href, search, _record = update_overview(*args, **kwargs)
     if isinstance(figure, dict):
         figure = go.Figure(figure)
     if isinstance(table, dict):
