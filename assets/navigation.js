@@ -9,6 +9,7 @@
     const SITE = document.title || "CWP Outcomes Monitor";
     let page = "";
     let prefix = "";
+    let justDrawn = false;  // the router has drawn a page; its filters have not yet answered
 
     // The one place a title is composed: "<prefix><page> – <site>", for example
     // "Error: Return: Sanctuary scheme, Q3 2026/27 – CWP Outcomes Monitor".
@@ -55,22 +56,35 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         navigation: {
-            // The VIEW record changed (callbacks/navigation.py): the page was drawn, or its
-            // filters changed. The title follows it. When the record's query is not the
-            // address bar's (a filter callback's first call: slugs for old ids, the quarter a
-            // bare "/" means), the address is corrected in place, adding no history entry,
-            // and Dash's Location told; a filter change has already written both alike.
+            // The VIEW record changed (callbacks/navigation.py). The title follows it. The
+            // router's record ("drawn") matches the address it drew; the next record, from the
+            // page's filter callback drawing its view for the first time, corrects the address
+            // in place (slugs for old ids, the quarter a bare "/" means) so that Back never
+            // lands on an address that adds an entry; each later one is the reader's change of
+            // a filter: a new history entry. Dash's Location is told the query (it then finds
+            // the address already right and adds nothing).
             showView: function (view, search) {
                 if (!view) {
                     return window.dash_clientside.no_update;
                 }
                 cwpTitle.show(view.title);
-                if (query(view.search) === query(search)) {
+                const wanted = query(view.search);
+                if (view.drawn) {
+                    justDrawn = true;
                     return window.dash_clientside.no_update;
                 }
-                window.history.replaceState(window.history.state, "",
-                    window.location.pathname + query(view.search) + window.location.hash);
-                return query(view.search);
+                const first = justDrawn;
+                justDrawn = false;
+                if (wanted === query(search) && wanted === window.location.search) {
+                    return window.dash_clientside.no_update;
+                }
+                const address = window.location.pathname + wanted + window.location.hash;
+                if (first) {
+                    window.history.replaceState(window.history.state, "", address);
+                } else {
+                    window.history.pushState({}, "", address);
+                }
+                return wanted;
             },
             markCurrent: function (pathname) {
                 markCurrent(pathname);

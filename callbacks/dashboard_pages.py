@@ -27,7 +27,7 @@ def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
         year = parse_year_label(year_text or "")
         quarter = parse_quarter(quarter_text or "") or 1
     except (AccessRefused, ValueError) as exc:
-        return [html.P(str(exc), className="field-error")], no_update, no_update
+        return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:
         groups = cached(session, priority_view, audience, year, quarter, today())
         slugs = cached(session, url_slugs)["service"]
@@ -49,7 +49,7 @@ def update_submissions(year_text: str | None) -> tuple:
         provider_scope(user)  # an account that may see nothing is told so
         year = parse_year_label(year_text or "")
     except (AccessRefused, ValueError) as exc:
-        return [html.P(str(exc), className="field-error")], no_update, no_update
+        return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:
         rows, rates = submission_grid(session, user, year, today())
     return (submissions_body(rows, rates),

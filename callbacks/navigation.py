@@ -2,18 +2,17 @@
 
 - The router (callbacks/router.py) draws the page for the URL's path and query, and records
   what it drew in the VIEW store: {"search": the query it drew, "title": the page's title}.
-- A page's filter callback answers a change of its filters with the new query for the URL
-  (the browser adds a history entry) and the same query in the VIEW store: `show(...)`, with
-  the outputs `view_outputs()`.
+- A page's filter callback answers with the record of the view its filters show:
+  `show(query, title)` on the output `view_outputs()`.
+- assets/navigation.js (showView) puts a filter callback's query in the address bar: in place
+  (history.replaceState) for its first call after the router drew the page (slugs for old
+  ids, the quarter a bare "/" means), so Back never lands on an address that adds another
+  entry; as a new history entry for every later change. It tells Dash's Location, and sets
+  the <title> from the record's "title" (cwpTitle.show).
 - The router hears every change of the URL. It redraws when the path changed or when the
   query is not the one the page shows (Back or Forward, a link, a typed address); the query
   the page's own filters have just written is left alone (`needs_drawing`), so a filter
   change redraws only what the filter callback draws.
-- A filter callback's first call (the router has just drawn its page) adds no history entry:
-  it records the view's own query (slugs for old ids, the quarter a bare "/" means), and
-  assets/navigation.js puts it in the address bar in place (history.replaceState). So Back
-  never lands on an address that pushes another entry.
-- assets/navigation.js also writes the <title> from the record's "title" (cwpTitle.show).
 
 A page whose filter callback writes the URL without the record is listed in
 QUERY_WITHOUT_RECORD: the router leaves its query changes alone, as before, until it uses
@@ -24,8 +23,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
-from dash.exceptions import MissingCallbackContextException
+from dash import ClientsideFunction, Dash, Input, Output, State
 
 from layouts import ids
 
@@ -66,26 +64,15 @@ def needs_drawing(pathname: str | None, search: str | None, shown: ViewRecord | 
 
 
 def view_outputs() -> list[Output]:
-    """The URL's query and the VIEW record: the last two outputs of every filter callback."""
-    return [Output(ids.URL, "search", allow_duplicate=True),
-            Output(ids.VIEW, "data", allow_duplicate=True)]
+    """The VIEW record: the last output of every filter callback. The address bar follows it
+    in the browser (assets/navigation.js showView), never from here: Dash's Location would
+    push a history entry even for the call that follows the page's drawing."""
+    return [Output(ids.VIEW, "data", allow_duplicate=True)]
 
 
-def show(query: str | None, title: str) -> tuple:
-    """The values for `view_outputs()`: the new query for the address bar (a history entry)
-    and the record of the view. On the callback's first call, after the router drew the page,
-    the address bar is left to assets/navigation.js, which replaces it in place."""
-    search = search_text(query)
-    return (no_update if _first_call() else search), record(search, title)
-
-
-def _first_call() -> bool:
-    """Whether Dash made this call because the page was just drawn (no input changed).
-    Called outside Dash (a test calling the function), it counts as a change."""
-    try:
-        return ctx.triggered_id is None
-    except MissingCallbackContextException:
-        return False
+def show(query: str | None, title: str) -> tuple[ViewRecord]:
+    """The value for `view_outputs()`: the record of the view the filters now show."""
+    return (record(query, title),)
 
 
 def view_title(page: str, view: str | None = None) -> str:

@@ -53,7 +53,7 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
         quarter = parse_quarter(quarter_text or "") or 1
     except (AccessRefused, ValueError) as exc:
         message = html.P(str(exc), className="field-error")
-        return str(exc), message, go.Figure(), message, no_update, no_update, no_update
+        return str(exc), message, go.Figure(), message, no_update, no_update
     with transaction() as session:
         choices = cached(session, filter_choices, audience)
         slugs = cached(session, url_slugs)

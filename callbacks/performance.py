@@ -27,7 +27,7 @@ def update_performance(year_text: str | None, period_text: str | None, provision
         year = parse_year_label(year_text or "")
         quarter = parse_quarter(period_text or "year")
     except (AccessRefused, ValueError) as exc:
-        return str(exc), [], no_update, no_update, no_update, no_update, no_update
+        return str(exc), [], no_update, no_update, no_update, no_update
     with transaction() as session:
         rows, provisional_shown = cached(session, grid_rows, audience, year, quarter, today(),
                                          bool(provisional), bool(publish))

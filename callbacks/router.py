@@ -241,7 +241,7 @@ def route(pathname: str | None, search: str | None, shown: ViewRecord | None) ->
     if not needs_drawing(pathname, search, shown, set(ctx.triggered_prop_ids)):
         return no_update, no_update
     drawn = draw_page(pathname, search)
-    return drawn.page, record(search, drawn.title)
+    return drawn.page, {**record(search, drawn.title), "drawn": True}
 
 
 def register(app: Dash) -> None:

@@ -21,7 +21,7 @@ def update_service(service_value: str | None, year_text: str | None,
                    provisional: bool | None = False) -> tuple:
     """The service's figures, and the URL query and view record (callbacks/navigation.py).
     The service comes as its slug (or its id)."""
-    failed = no_update, no_update
+    failed = (no_update,)  # the view record
     try:
         user = require_user()
         with transaction() as session:

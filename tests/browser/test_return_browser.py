@@ -148,6 +148,6 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     csv_text = dash_duo.driver.execute_script(
         "const r = new XMLHttpRequest(); r.open('GET', '/export/performance.csv?year=2026/27&quarter=Q3', false);"
         "r.send(); return r.responseText;")
-    line = next(x for x in csv_text.splitlines() if x.startswith("Anti-social behaviour,Test outreach service")
+    line = next(x for x in csv_text.splitlines() if x.startswith("Anti-Social Behaviour (ASB),Test outreach service")
                 or (",Test outreach service," in x and ",People supported," in x))
     assert ",32," in line
