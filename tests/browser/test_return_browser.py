@@ -51,7 +51,7 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
 
     # The provider finds the return on its home page.
     sign_in(dash_duo, "test-provider@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     dash_duo.driver.get(dash_duo.server.url + "/returns")
     dash_duo.wait_for_contains_text("#returns-grid", "Test outreach service")
     assert "Not started" in dash_duo.find_element("#returns-grid").text
@@ -123,7 +123,7 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
 
     # The provider sees the comment, fixes and resubmits.
     sign_in(dash_duo, "test-provider@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     open_return(dash_duo, w)
     assert dash_duo.find_element("#officer-comment").text == "Please check the GP referrals figure."
     type_into(dash_duo, count, "32")
