@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import admin, autosave, dashboard_pages, overview, performance, returns, returns_list, router, service
+from callbacks import (
+    admin,
+    autosave,
+    dashboard_pages,
+    navigation,
+    overview,
+    performance,
+    returns,
+    returns_list,
+    router,
+    service,
+)
 
 
 def register(app: Dash) -> None:
     router.register(app)
+    navigation.register(app)
     overview.register(app)
     returns.register(app)
     autosave.register(app)  # after returns: it shares the return form's version store

@@ -8,14 +8,16 @@ from dash import Dash, Input, Output, html, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
+from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.dashboard_pages import priorities_body, submissions_body
 from models.access import AccessRefused, Audience, audience_of, provider_scope
 from models.reporting.performance import performance_table
 from models.reporting.priorities import PriorityGroup, priority_groups
+from models.reporting.slugs import url_slugs
 from models.reporting.submissions import submission_grid
-from models.rules.periods import parse_quarter, parse_year_label
+from models.rules.periods import parse_quarter, parse_year_label, quarter_label
 
 
 def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
@@ -28,7 +30,10 @@ def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
         return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:
         groups = cached(session, priority_view, audience, year, quarter, today())
-    return priorities_body(groups, year_text), "?" + view_query(year=year_text, quarter=f"Q{quarter}")
+        slugs = cached(session, url_slugs)["service"]
+    return (priorities_body(groups, year_text, slugs),
+            *show(view_query(year=year_text, quarter=f"Q{quarter}"),
+                  view_title("Priorities", quarter_label(year, quarter))))
 
 
 def priority_view(session: Session, audience: Audience, year: int, quarter: int,
@@ -47,20 +52,21 @@ def update_submissions(year_text: str | None) -> tuple:
         return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:
         rows, rates = submission_grid(session, user, year, today())
-    return submissions_body(rows, rates), "?" + view_query(year=year_text)
+    return (submissions_body(rows, rates),
+            *show(view_query(year=year_text), view_title("Submission status", year_text)))
 
 
 def register(app: Dash) -> None:
     app.callback(
         Output(ids.PRIORITY_BODY, "children"),
-        Output(ids.URL, "search", allow_duplicate=True),
+        *view_outputs(),
         Input(ids.PRIORITY_YEAR, "value"),
         Input(ids.PRIORITY_QUARTER, "value"),
         prevent_initial_call="initial_duplicate",
     )(update_priorities)
     app.callback(
         Output(ids.SUBMISSIONS_BODY, "children"),
-        Output(ids.URL, "search", allow_duplicate=True),
+        *view_outputs(),
         Input(ids.SUBMISSIONS_YEAR, "value"),
         prevent_initial_call="initial_duplicate",
     )(update_submissions)

@@ -11,6 +11,7 @@ from plotly.io.json import to_json_plotly
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
+from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.filters import chosen_id
@@ -24,20 +25,27 @@ from models.reporting.overview import (
     rag_summary,
     services_in_view,
 )
-from models.rules.periods import parse_quarter, parse_year_label
+from models.reporting.slugs import SlugMaps, url_slugs
+from models.rules.periods import parse_quarter, parse_year_label, quarter_label
 
 
-def overview_query(year_text: str, filters: OverviewFilters) -> str:
-    """The URL query that restores this view (only what differs from the defaults)."""
-    return view_query(year=year_text, quarter=f"Q{filters.quarter}", priority=filters.priority_id,
-                      workstream=filters.workstream_id, provider=filters.provider_id,
+def overview_query(year_text: str, filters: OverviewFilters, slugs: SlugMaps) -> str:
+    """The URL query that restores this view (only what differs from the defaults), with
+    priority, workstream and provider by their slugs."""
+    def slug(kind: str, record_id: int | None) -> str | None:
+        return None if record_id is None else slugs[kind][record_id]
+    return view_query(year=year_text, quarter=f"Q{filters.quarter}",
+                      priority=slug("priority", filters.priority_id),
+                      workstream=slug("workstream", filters.workstream_id),
+                      provider=slug("provider", filters.provider_id),
                       provisional=filters.provisional)
 
 
 def update_overview(year_text: str | None, quarter_text: str | None, priority: str | None = None,
                     workstream: str | None = None, provider: str | None = None,
                     provisional: bool | None = False) -> tuple:
-    """Heading, tiles, figure, data table, CSV link and URL query for the chosen view."""
+    """Heading, tiles, figure, data table, CSV link, and the URL query and view record
+    (callbacks/navigation.py) for the chosen view. Filters come as slugs (or ids)."""
     try:
         user = require_user()
         audience = audience_of(user)  # keys the cached views; refuses an account that sees nothing
@@ -48,15 +56,17 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
         return str(exc), message, go.Figure(), message, no_update, no_update
     with transaction() as session:
         choices = cached(session, filter_choices, audience)
+        slugs = cached(session, url_slugs)
         filters = OverviewFilters(
-            year, quarter, chosen_id(priority, choices["priority"]),
-            chosen_id(workstream, choices["workstream"]),
-            chosen_id(provider, choices["provider"]), bool(provisional))
+            year, quarter, chosen_id(priority, choices["priority"], slugs["priority"]),
+            chosen_id(workstream, choices["workstream"], slugs["workstream"]),
+            chosen_id(provider, choices["provider"], slugs["provider"]), bool(provisional))
         label, tiles, figure, table = orjson.loads(
             cached(session, overview_view, audience, filters, today(), year_text))
-    query = overview_query(year_text, filters)
+    query = overview_query(year_text, filters, slugs)
     csv_query = view_query(year=year_text, quarter=f"Q{quarter}", provisional=bool(provisional))
-    return (label, tiles, figure, table, f"/export/performance.csv?{csv_query}", f"?{query}")
+    return (label, tiles, figure, table, f"/export/performance.csv?{csv_query}",
+            *show(query, view_title("Overview", quarter_label(year, quarter))))
 
 
 def overview_view(session: Session, audience: Audience, filters: OverviewFilters, today: dt.date,
@@ -69,7 +79,8 @@ def overview_view(session: Session, audience: Audience, filters: OverviewFilters
     if many > SERVICE_LIMIT:
         drawn = drawn_summary(rag_summary(session, audience, filters, today), many, filters)
     else:
-        drawn = drawn_overview(*overview_tables(session, audience, filters, today), filters, year_text)
+        drawn = drawn_overview(*overview_tables(session, audience, filters, today), filters, year_text,
+                               url_slugs(session)["service"])
     return to_json_plotly(drawn, engine="json")
 
 
@@ -80,11 +91,12 @@ def register(app: Dash) -> None:
         Output(ids.OVERVIEW_CHART, "figure"),
         Output(ids.OVERVIEW_TABLE, "children"),
         Output(ids.OVERVIEW_CSV, "href"),
-        Output(ids.URL, "search"),
+        *view_outputs(),
         Input(ids.OVERVIEW_YEAR, "value"),
         Input(ids.OVERVIEW_QUARTER, "value"),
         Input(ids.OVERVIEW_PRIORITY, "value"),
         Input(ids.OVERVIEW_WORKSTREAM, "value"),
         Input(ids.OVERVIEW_PROVIDER, "value"),
         Input(ids.OVERVIEW_PROVISIONAL, "value"),
+        prevent_initial_call="initial_duplicate",
     )(update_overview)

@@ -8,6 +8,7 @@ from dash import Dash, Input, Output, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
+from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
 from exports.context import pack_disclosure
 from layouts import ids
@@ -28,25 +29,34 @@ def update_performance(year_text: str | None, period_text: str | None, provision
     except (AccessRefused, ValueError) as exc:
         return str(exc), [], no_update, no_update, no_update, no_update
     with transaction() as session:
-        rows = cached(session, grid_rows, audience, year, quarter, today(), bool(provisional), bool(publish))
+        rows, provisional_shown = cached(session, grid_rows, audience, year, quarter, today(),
+                                         bool(provisional), bool(publish))
     heading = quarter_label(year, quarter) if quarter else f"The whole of {year_label(year)}"
-    if provisional:
+    if provisional_shown:  # only when a figure in the table is provisional
         heading += " (provisional)"
     if publish:
         heading += " · publication mode"
     query = view_query(year=year_text, quarter=f"Q{quarter}" if quarter else "year",
                        provisional=bool(provisional), publish=bool(publish))
     return (heading, rows, f"/export/performance.xlsx?{query}", f"/export/performance.csv?{query}",
-            f"/export/performance.pdf?{query}", f"?{query}")
+            f"/export/performance.pdf?{query}",
+            *show(query, performance_title(year_text, f"Q{quarter}" if quarter else None)))
+
+
+def performance_title(year: str, quarter: str | None) -> str:
+    """'Performance table, Q2 2025/26', or for the whole year 'Performance table, 2025/26'."""
+    return view_title("Performance table", f"{quarter} {year}" if quarter else year)
 
 
 def grid_rows(session: Session, audience: Audience, year: int, quarter: int | None, today: dt.date,
-              provisional: bool, publish: bool) -> list[dict[str, str]]:
-    """The grid's rows as text, with what a published pack hides withheld. Cached whole: the
-    text is a fifth of the table's size to keep and much quicker to read back."""
+              provisional: bool, publish: bool) -> tuple[list[dict[str, str]], bool]:
+    """The grid's rows as text, with what a published pack hides withheld, and whether any
+    figure is provisional. Cached whole: the text is a fifth of the table's size to keep and
+    much quicker to read back."""
     table = performance_table(session, audience, year, quarter, today, include_submitted=provisional)
     masks = row_masks(table, pack_disclosure(session, table, publish))
-    return [dict(zip(COLUMNS, row_cells(r, m), strict=True)) for r, m in zip(table.rows, masks, strict=True)]
+    return ([dict(zip(COLUMNS, row_cells(r, m), strict=True)) for r, m in zip(table.rows, masks, strict=True)],
+            table.provisional_shown)
 
 
 def register(app: Dash) -> None:
@@ -56,7 +66,7 @@ def register(app: Dash) -> None:
         Output(ids.PERF_XLSX, "href"),
         Output(ids.PERF_CSV, "href"),
         Output(ids.PERF_PDF, "href"),
-        Output(ids.URL, "search", allow_duplicate=True),
+        *view_outputs(),
         Input(ids.PERF_YEAR, "value"),
         Input(ids.PERF_QUARTER, "value"),
         Input(ids.PERF_PROVISIONAL, "value"),

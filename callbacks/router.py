@@ -3,14 +3,18 @@ refused page is audited like every other refusal."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, html
+from typing import NamedTuple
+
+from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.common import query_params, require_user, today, transaction
+from callbacks.navigation import ViewRecord, needs_drawing, record, view_title
+from callbacks.performance import performance_title
 from callbacks.returns_list import chosen_filters, home_rows
 from dash_app.cache import cached
 from dash_app.database import sessions
 from layouts import admin, ids
-from layouts.admin import admin_page, admin_slug
+from layouts.admin import ADMIN_PAGES, admin_page, admin_slug
 from layouts.dashboard_pages import priorities_page, submissions_page
 from layouts.filters import chosen_id
 from layouts.overview import overview_page
@@ -30,36 +34,56 @@ from models.access import (
 )
 from models.reporting.overview import default_quarter, filter_choices, year_choices
 from models.reporting.service_figures import service_choices
+from models.reporting.slugs import url_slugs
 from models.returns.lists import HomeFilters, filter_home_rows, home_choices, queue_choices, review_queue
 from models.returns.view import load_return_view
 from models.rules.periods import parse_quarter, year_label
 from models.store.audit import record_refusal
 
 
-def render_overview(user, search: str | None) -> html.Div:  # noqa: ANN001
-    """The Overview for the view in the URL, or the latest due quarter."""
+class Drawn(NamedTuple):
+    """A page as the router draws it, with its part of the <title>."""
+    page: object
+    title: str
+
+
+def render_overview(user, search: str | None) -> Drawn:  # noqa: ANN001
+    """The Overview for the view in the URL, or the latest due quarter. Priority, workstream
+    and provider come as slugs (or ids, from older links); one that names nothing offered is
+    the "all" of its filter."""
     params = query_params(search)
     options, year, quarter = _year_and_quarter(search)
     with transaction() as session:
         filters = cached(session, filter_choices, audience_of(user))
-    chosen = {key: str(chosen_id(params.get(key), filters[key]) or "all")
-              for key in ("priority", "workstream", "provider")}
+        slugs = cached(session, url_slugs)
+    chosen = {}
+    for key in ("priority", "workstream", "provider"):
+        found = chosen_id(params.get(key), filters[key], slugs[key])
+        chosen[key] = "all" if found is None else slugs[key][found]
     # The provider filter is offered to those who see every provider.
-    return overview_page(options, year, quarter, filters, chosen,
-                         params.get("provisional") == "1", provider_scope(user) is None)
+    page = overview_page(options, year, quarter, filters, chosen,
+                         params.get("provisional") == "1", provider_scope(user) is None, slugs)
+    return Drawn(page, view_title("Overview", f"{quarter} {year}"))
 
 
-def render_service(user, search: str | None) -> html.Div:  # noqa: ANN001
+def render_service(user, search: str | None) -> Drawn:  # noqa: ANN001
+    """A service's page: ?service=<slug> (or ?id=<id>, from older links); a service the user
+    may not see, or none, is the first one they may."""
     params = query_params(search)
     with transaction() as session:
         services = service_choices(session, user)
+        slugs = cached(session, url_slugs)["service"]
     if not services:
-        return html.Div([html.H1("Service performance", className="h2"),
-                         html.P("There are no services for you to see.")])
+        return Drawn(html.Div([html.H1("Service performance", className="h2"),
+                               html.P("There are no services for you to see.")]),
+                     "Service performance")
     # Only ids the user may see are offered; the callback checks again on the server.
-    service_id = chosen_id(params.get("id"), services) or services[0][0]
+    service_id = (chosen_id(params.get("service"), services, slugs)
+                  or chosen_id(params.get("id"), services) or services[0][0])
     options, year, _ = _year_and_quarter(search)
-    return service_page(services, service_id, options, year, params.get("provisional") == "1")
+    name = dict(services)[service_id]
+    return Drawn(service_page(services, service_id, options, year, params.get("provisional") == "1",
+                              slugs), view_title(name, year))
 
 
 def _year_and_quarter(search: str | None) -> tuple[list[dict], str, str]:
@@ -91,20 +115,23 @@ def render_returns(user, search: str | None) -> html.Div:  # noqa: ANN001
     return returns_home_page(choices, chosen, shown, own_only=own_only)
 
 
-def render_return_form(user, search: str | None) -> html.Div:  # noqa: ANN001
+def render_return_form(user, search: str | None) -> Drawn:  # noqa: ANN001
     params = query_params(search)
     try:
         service_id, period_id = record_id(params["service"]), record_id(params["period"])
     except (KeyError, ValueError):
-        return html.Div([html.H1("Return not found", className="h2"),
-                         html.P("Choose a return from the returns page.")])
+        return Drawn(html.Div([html.H1("Return not found", className="h2"),
+                               html.P("Choose a return from the returns page.")]),
+                     "Return not found")
     try:
         with transaction() as session:
             view = load_return_view(session, user, service_id, period_id, today())
     except AccessRefused as exc:
-        return refused(user, f"open return for service {params['service'][:40]}, "
-                       f"period {params['period'][:40]}", exc)
-    return return_form_page(view)
+        return Drawn(refused(user, f"open return for service {params['service'][:40]}, "
+                             f"period {params['period'][:40]}", exc), NO_ACCESS)
+    # The return form's own callbacks may put "Error: " before this while it shows errors
+    # (cwpTitle.prefix in assets/navigation.js).
+    return Drawn(return_form_page(view), view_title(f"Return: {view.service_name}", view.label))
 
 
 def render_review(user) -> html.Div:  # noqa: ANN001
@@ -155,50 +182,74 @@ def refused(user: Actor, what: str, exc: AccessRefused) -> html.Div:
     return html.Div([html.H1("No access", className="h2"), html.P(str(exc))])
 
 
+NO_ACCESS = "No access"
+
+
 def display_page(pathname: str | None, search: str | None) -> object:
+    """The page for this path and query, as the signed-in user may see it."""
+    return draw_page(pathname, search).page
+
+
+def draw_page(pathname: str | None, search: str | None) -> Drawn:
     try:
         user = require_user()
     except AccessRefused:
-        return html.P("Sign in to see this page.")
+        return Drawn(html.P("Sign in to see this page."), "Sign in")
     try:
         # The page itself first (the review queue and administration are the lead
         # officer's), then whatever its read-models refuse.
         check_page(user, pathname or "/")
         return _page(user, pathname, search)
     except AccessRefused as exc:
-        return refused(user, f"open {(pathname or '/')[:80]}", exc)
+        return Drawn(refused(user, f"open {(pathname or '/')[:80]}", exc), NO_ACCESS)
 
 
-def _page(user: Actor, pathname: str | None, search: str | None) -> object:
+def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
     if pathname in (None, "/", "/overview"):
         return render_overview(user, search)
     if pathname == "/service":
         return render_service(user, search)
     if pathname == "/priorities":
-        return priorities_page(*_year_and_quarter(search))
+        years, year, quarter = _year_and_quarter(search)
+        return Drawn(priorities_page(years, year, quarter), view_title("Priorities", f"{quarter} {year}"))
     if pathname == "/submissions":
         years, year, _ = _year_and_quarter(search)
-        return submissions_page(years, year)
+        return Drawn(submissions_page(years, year), view_title("Submission status", year))
     if pathname == "/performance":
         years, year, quarter = _year_and_quarter(search)
         params = query_params(search)
         period = "year" if params.get("quarter") == "year" else quarter
-        return performance_page(years, year, period, params.get("provisional") == "1",
-                                params.get("publish") == "1")
+        return Drawn(performance_page(years, year, period, params.get("provisional") == "1",
+                                      params.get("publish") == "1"),
+                     performance_title(year, None if period == "year" else quarter))
     if pathname == "/admin" or (pathname or "").startswith("/admin/"):
-        return render_admin(user, pathname)
+        slug = admin_slug(pathname)
+        section = dict(ADMIN_PAGES).get(slug or "")
+        return Drawn(render_admin(user, pathname),
+                     view_title("Administration", section) if section else "Page not found")
     if pathname == "/returns":
-        return render_returns(user, search)
+        return Drawn(render_returns(user, search), "Returns")
     if pathname == "/returns/edit":
         return render_return_form(user, search)
     if pathname == "/review":
-        return render_review(user)
-    return not_found(pathname)
+        return Drawn(render_review(user), "Review queue")
+    return Drawn(not_found(pathname), "Page not found")
+
+
+def route(pathname: str | None, search: str | None, shown: ViewRecord | None) -> tuple:
+    """The router's callback: the page and the record of what it shows, or nothing when the
+    URL's query is the one the page's own filters just wrote (callbacks/navigation.py)."""
+    if not needs_drawing(pathname, search, shown, set(ctx.triggered_prop_ids)):
+        return no_update, no_update
+    drawn = draw_page(pathname, search)
+    return drawn.page, {**record(search, drawn.title), "drawn": True}
 
 
 def register(app: Dash) -> None:
     app.callback(
         Output(ids.PAGE, "children"),
+        Output(ids.VIEW, "data"),
         Input(ids.URL, "pathname"),
-        State(ids.URL, "search"),
-    )(display_page)
+        Input(ids.URL, "search"),
+        State(ids.VIEW, "data"),
+    )(route)

@@ -34,7 +34,7 @@ from wtforms.validators import DataRequired
 from dash_app.database import sessions, transaction
 from dash_app.extensions import login_manager
 from dash_app.security import LAST_SEEN, STATUS_PATH, touch_session
-from models.access import MAX_ID, AccessRefused, may_act
+from models.access import MAX_ID, AccessRefused, landing_page, may_act
 from models.store.db import is_unreachable
 from models.store.entities import User
 from models.store.users import authenticate, end_sessions, sign_in_succeeded, take_password_attempt
@@ -140,15 +140,17 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None, home: str = "/") -> str:
     """Only same-site paths, so sign-in cannot be used to redirect elsewhere: a path from
-    the root, without a scheme or host, backslashes or control characters."""
-    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
-            or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)):
-        return "/"
+    the root, without a scheme or host, backslashes or control characters. Anything else,
+    or no page asked for ("/" is what the guard adds when the bare address was opened),
+    leads `home`: the user's landing page (models.access.landing_page)."""
+    if (not target or target == "/" or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)):
+        return home
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
-        return "/"
+        return home
     return target
 
 
@@ -188,7 +190,7 @@ def login():  # noqa: ANN201 - a Flask view
             start_session(signed_in)
             if signed_in.must_change_password:
                 return redirect(url_for("auth.set_password"))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), landing_page(signed_in)))
         # One message for unknown email and wrong password, so neither is revealed.
         error = "The email address or password is not right. Check them and try again."
     elif request.method == "POST" and form.errors.get("csrf_token"):
@@ -228,7 +230,7 @@ def set_password():  # noqa: ANN201
                 user = replace(current_user._get_current_object(), generation=generation,
                                must_change_password=False)
                 start_session(user, session.get(SIGNED_IN_AT))
-                return redirect("/")
+                return redirect(landing_page(user))
     elif request.method == "POST" and form.errors.get("csrf_token"):
         error = "The form expired. Please try again."
     return render_template("set_password.html", form=form, error=error, forced=forced), (

@@ -6,8 +6,9 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import data_table, rag_badge
-from layouts.filters import QUARTER_OPTIONS, select
+from layouts.filters import QUARTER_OPTIONS, select, service_href
 from layouts.return_form import rag_badge_for
+from layouts.statuses import status_note
 from models.reporting.cells import format_figure
 from models.reporting.priorities import PriorityGroup
 from models.reporting.submissions import QuarterRates, SubmissionRow, status_word
@@ -27,7 +28,9 @@ def priorities_page(years: list[dict], year: str, quarter: str) -> html.Div:
     ])
 
 
-def priorities_body(groups: list[PriorityGroup], year: str) -> list:
+def priorities_body(groups: list[PriorityGroup], year: str, slugs: dict[int, str] | None = None) -> list:
+    """`slugs`: each service's slug, for the links to its page."""
+    slugs = slugs or {}
     out = []
     for g in groups:
         heading = g.priority
@@ -41,7 +44,7 @@ def priorities_body(groups: list[PriorityGroup], year: str) -> list:
             for r in services:
                 rows.append([
                     dcc.Link(r.service + (" (retired)" if r.retired else ""),
-                             href=f"/service?id={r.service_id}&year={year}"),
+                             href=service_href(slugs.get(r.service_id, str(r.service_id)), year)),
                     workstream, r.provider, f"{r.metric}: {format_figure(r.quarter_actual) or 'no figure'}",
                     rag_badge(r.rag_word), r.status])
         out.append(html.Section([
@@ -60,6 +63,7 @@ def submissions_page(years: list[dict], year: str) -> html.Div:
                "means submitted or approved; on time means submitted by the due date."),
         html.Div([select(ids.SUBMISSIONS_YEAR, "Financial year", years, year)],
                  className="filters d-flex gap-3 mb-3"),
+        status_note(),
         html.Div(id=ids.SUBMISSIONS_BODY),
     ])
 

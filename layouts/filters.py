@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash_bootstrap_components as dbc
 from dash import html
+
+from models.rules.slugs import find_id
 
 QUARTER_OPTIONS = [{"label": f"Q{q}", "value": f"Q{q}"} for q in (1, 2, 3, 4)]
 ALL = "all"
@@ -16,9 +20,12 @@ def select(component_id: str, label: str, options: list[dict], value: str) -> ht
     ], className="filter")
 
 
-def choice_options(pairs: list[tuple[int, str]], everything: str) -> list[dict]:
+def choice_options(pairs: list[tuple[int, str]], everything: str,
+                   slugs: dict[int, str] | None = None) -> list[dict]:
+    """"All …" then each choice, valued by its slug (what the URL carries), in the order given."""
+    slugs = slugs or {}
     return [{"label": everything, "value": ALL}] + [
-        {"label": name, "value": str(i)} for i, name in pairs]
+        {"label": name, "value": slugs.get(i, str(i))} for i, name in pairs]
 
 
 def provisional_switch(component_id: str, value: bool) -> html.Div:
@@ -28,12 +35,15 @@ def provisional_switch(component_id: str, value: bool) -> html.Div:
     ), className="filter align-self-end")
 
 
-def chosen_id(value: str | None, allowed: list[tuple[int, str]]) -> int | None:
-    """A filter value from the browser, accepted only if it is one of the offered ids."""
+def chosen_id(value: str | None, allowed: list[tuple[int, str]],
+              slugs: dict[int, str] | None = None) -> int | None:
+    """A filter value from the browser or the URL (a slug, or an id from an older link),
+    accepted only if it names one of the offered choices; else None (the default view)."""
     if not value or value == ALL:
         return None
-    try:
-        wanted = int(value)
-    except ValueError:
-        return None
-    return wanted if any(i == wanted for i, _ in allowed) else None
+    return find_id(value, (i for i, _ in allowed), slugs or {})
+
+
+def service_href(slug: str, year: str) -> str:
+    """The service page's URL for a service and a financial year."""
+    return "/service?" + urlencode({"service": slug, "year": year})

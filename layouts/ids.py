@@ -1,7 +1,10 @@
 """Component ids, in one place so layouts and callbacks agree."""
 
 URL = "url"
-PAGE = "page"
+PAGE = "page"  # the <main> element: the skip link's target
+VIEW = "view"  # what the page shows: {"search", "title"} (callbacks/navigation.py)
+SKIP_LINK = "skip-link"
+MAIN_NAV = "main-nav"
 OVERVIEW_YEAR = "overview-year"
 OVERVIEW_QUARTER = "overview-quarter"
 OVERVIEW_HEADING = "overview-heading"

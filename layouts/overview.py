@@ -9,7 +9,7 @@ from charts.overview import PercentPoint, percent_of_target_figure, rag_count_fi
 from charts.text import chart_text
 from layouts import ids
 from layouts.charts import data_table, rag_badge
-from layouts.filters import QUARTER_OPTIONS, choice_options, provisional_switch, select
+from layouts.filters import QUARTER_OPTIONS, choice_options, provisional_switch, select, service_href
 from models.reporting.cells import format_figure
 from models.reporting.overview import (
     OverviewFilters,
@@ -27,18 +27,24 @@ from models.rules.rag import RAG_ORDER
 
 def overview_page(year_options: list[dict[str, str]], year: str, quarter: str,
                   choices: dict[str, list[tuple[int, str]]], chosen: dict[str, str],
-                  provisional: bool, show_provider: bool) -> html.Div:
+                  provisional: bool, show_provider: bool,
+                  slugs: dict[str, dict[int, str]] | None = None) -> html.Div:
+    """The Overview's frame; `chosen` holds each filter's value (a slug, or "all")."""
+    slugs = slugs or {}
     filters = [
         select(ids.OVERVIEW_YEAR, "Financial year", year_options, year),
         select(ids.OVERVIEW_QUARTER, "Quarter", QUARTER_OPTIONS, quarter),
         select(ids.OVERVIEW_PRIORITY, "Priority",
-               choice_options(choices["priority"], "All priorities"), chosen["priority"]),
+               choice_options(choices["priority"], "All priorities", slugs.get("priority")),
+               chosen["priority"]),
         select(ids.OVERVIEW_WORKSTREAM, "Workstream",
-               choice_options(choices["workstream"], "All workstreams"), chosen["workstream"]),
+               choice_options(choices["workstream"], "All workstreams", slugs.get("workstream")),
+               chosen["workstream"]),
     ]
     if show_provider:
         filters.append(select(ids.OVERVIEW_PROVIDER, "Provider",
-                              choice_options(choices["provider"], "All providers"),
+                              choice_options(choices["provider"], "All providers",
+                                             slugs.get("provider")),
                               chosen["provider"]))
     else:
         # Providers see their own services only; the filter is fixed on the server anyway.
@@ -94,7 +100,7 @@ def _outcome_line(tile: ServiceTile) -> list:
                    className="mb-1 small")]
 
 
-def tile(t: ServiceTile, year: str) -> dbc.Card:
+def tile(t: ServiceTile, year: str, slug: str) -> dbc.Card:
     row = t.headline
     ytd = format_number(row.ytd_actual.value)
     annual = format_target(row.annual_target, row.unit)
@@ -107,7 +113,7 @@ def tile(t: ServiceTile, year: str) -> dbc.Card:
     retired = [" ", html.Span("Retired", className="badge text-bg-secondary retired-tag")
                ] if row.retired else []
     return dbc.Card(dbc.CardBody([
-        html.H4([dcc.Link(t.service, href=f"/service?id={t.service_id}&year={year}"), *retired],
+        html.H4([dcc.Link(t.service, href=service_href(slug, year)), *retired],
                 className="h6 card-title"),
         html.P(t.provider, className="small text-muted mb-2"),
         *_headline_line(t),
@@ -122,7 +128,7 @@ def tile(t: ServiceTile, year: str) -> dbc.Card:
 TILE_LIMIT = 48
 
 
-def tiles_by_priority(tiles: list[ServiceTile], year: str) -> list:
+def tiles_by_priority(tiles: list[ServiceTile], year: str, slugs: dict[int, str]) -> list:
     if not tiles:
         return [html.P("No services match these filters.", id="overview-empty")]
     note = []
@@ -138,7 +144,8 @@ def tiles_by_priority(tiles: list[ServiceTile], year: str) -> list:
     return [*note, *(
         html.Section([
             html.H3(priority, className="h5 mt-3"),
-            html.Div([html.Div(tile(t, year), className="col-md-6 col-xl-4 mb-3") for t in group],
+            html.Div([html.Div(tile(t, year, slugs.get(t.service_id, str(t.service_id))),
+                               className="col-md-6 col-xl-4 mb-3") for t in group],
                      className="row"),
         ], **{"aria-label": priority})
         for priority, group in groups.items()
@@ -151,9 +158,11 @@ TABLE_HEADER = ["Service", "Headline output", "Target", "Actual", "% of target",
                 "Return"]
 
 
-def view_label(filters: OverviewFilters) -> str:
-    return quarter_label(filters.year, filters.quarter) + (
-        " (provisional)" if filters.provisional else "")
+def view_label(filters: OverviewFilters, provisional_shown: bool | None = None) -> str:
+    """'Q2 2026/27', with " (provisional)" only when a figure shown is (a submitted return
+    not yet approved); the RAG summary, which has no table to ask, goes by the filter."""
+    shown = filters.provisional if provisional_shown is None else provisional_shown
+    return quarter_label(filters.year, filters.quarter) + (" (provisional)" if shown else "")
 
 
 def drawn_summary(summary: list[PrioritySummary], services: int, filters: OverviewFilters) -> tuple:
@@ -178,9 +187,10 @@ def service_name(row: PerformanceRow) -> str:
 
 
 def drawn_overview(current: PerformanceTable, previous: dict, filters: OverviewFilters,
-            year_text: str) -> tuple:
+                   year_text: str, slugs: dict[int, str] | None = None) -> tuple:
+    """`slugs`: each service's slug, for the links to its page."""
     rows = headline_rows(current)
-    label = view_label(filters)
+    label = view_label(filters, current.provisional_shown)
     points = [
         PercentPoint(service_name(r), r.quarter_pct, r.rag_word,
                      f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}")
@@ -198,4 +208,4 @@ def drawn_overview(current: PerformanceTable, previous: dict, filters: OverviewF
     ]
     table = data_table(f"Headline outputs, {label}", TABLE_HEADER, table_rows,
                        table_id="overview-data-table")
-    return label, tiles_by_priority(service_tiles(current, previous), year_text), figure, table
+    return label, tiles_by_priority(service_tiles(current, previous), year_text, slugs or {}), figure, table

@@ -14,13 +14,16 @@ from models.rules.periods import year_label
 
 
 def service_page(services: list[tuple[int, str]], service_id: int, years: list[dict],
-                 year: str, provisional: bool) -> html.Div:
+                 year: str, provisional: bool, slugs: dict[int, str] | None = None) -> html.Div:
+    """`slugs`: each service's slug, the select's values (what the URL carries)."""
+    slugs = slugs or {}
     return html.Div([
         html.H1("Service performance", className="h2"),
         html.Div([
             html.Div([dbc.Label("Service", html_for=ids.SERVICE_PICK),
-                      dbc.Select(id=ids.SERVICE_PICK, value=str(service_id),
-                                 options=[{"label": n, "value": str(i)} for i, n in services])],
+                      dbc.Select(id=ids.SERVICE_PICK, value=slugs.get(service_id, str(service_id)),
+                                 options=[{"label": n, "value": slugs.get(i, str(i))}
+                                          for i, n in services])],
                      className="filter filter-wide"),
             select(ids.SERVICE_YEAR, "Financial year", years, year),
             provisional_switch(ids.SERVICE_PROVISIONAL, provisional),

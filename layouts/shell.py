@@ -38,7 +38,8 @@ def navigation(may_open: Callable[[str], bool], waiting: int | None = None) -> h
         for label, path in NAV_ITEMS
         if may_open(path)
     ]
-    return html.Nav(html.Ul(links, className="nav"), **{"aria-label": "Main"})
+    # assets/navigation.js marks the current page's link with aria-current as the path changes.
+    return html.Nav(html.Ul(links, className="nav"), id=ids.MAIN_NAV, **{"aria-label": "Main"})
 
 
 def demo_banner() -> html.Div:
@@ -70,7 +71,11 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool,
         who = f"{who}, {provider_name}"
     return html.Div([
         dcc.Location(id=ids.URL, refresh="callback-nav"),
-        html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
+        dcc.Store(id=ids.VIEW),
+        # assets/navigation.js moves focus to <main> without adding "#page" to the address
+        # (which a copied link would carry); without script the link still lands there.
+        html.A("Skip to main content", href=f"#{ids.PAGE}", id=ids.SKIP_LINK,
+               className="visually-hidden-focusable skip-link"),
         html.Header(
             html.Div([
                 html.Span("CWP Outcomes Monitor", className="monitor-brand me-4"),

@@ -180,6 +180,12 @@ def may_open(actor: Actor, path: str) -> bool:
     return _lead_officer_page(path) is None or is_admin(actor)
 
 
+def landing_page(actor: Actor) -> str:
+    """Where sign-in leads when no page was asked for: a provider's work is its returns;
+    everyone else starts at the Overview (which a provider can still open from the menu)."""
+    return "/returns" if actor.role == PROVIDER else "/"
+
+
 def check_page(actor: Actor, path: str) -> None:
     if not may_open(actor, path):
         page = _lead_officer_page(path)

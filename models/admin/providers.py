@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.access import Actor, require_admin
 from models.admin.common import AdminError, clean_name, existing, same_name
+from models.rules.slugs import slugify as make_slug
 from models.store.audit import record
 from models.store.entities import Provider
 
 
 def slugify(name: str) -> str:
-    """A provider's short name for URLs and demo sign-ins: 'Safer Futures' -> 'safer-futures'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "provider"
+    """A provider's short name for URLs and demo sign-ins: 'Safer Futures' -> 'safer-futures'
+    (made by the one rule for slugs, models/rules/slugs.py, and stored with the provider)."""
+    return make_slug(name, fallback="provider")
 
 
 def save_provider(session: Session, actor: Actor, name: str, provider_id: int | None = None,

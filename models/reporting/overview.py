@@ -140,13 +140,15 @@ def filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, 
 def _filter_choices(session: Session, actor: Actor) -> dict[str, list[tuple[int, str]]]:
     visible = (select(Service).where(listed(None, PROVISIONAL_STATES), visible_services(actor))
                .subquery())
-    def rows(model, column):  # noqa: ANN001, ANN202
+    def rows(model, column, order):  # noqa: ANN001, ANN202
         return [(i, n) for i, n in session.execute(
-            select(model.id, model.name).where(model.id.in_(select(column))).order_by(model.id))]
+            select(model.id, model.name).where(model.id.in_(select(column))).order_by(order, model.id))]
+    # Priorities and workstreams in the strategy's order (as the pages list them); providers
+    # alphabetically, so a long list can be searched by eye.
     return {
-        "priority": rows(Priority, visible.c.priority_id),
-        "workstream": rows(Workstream, visible.c.workstream_id),
-        "provider": rows(Provider, visible.c.provider_id),
+        "priority": rows(Priority, visible.c.priority_id, Priority.display_order),
+        "workstream": rows(Workstream, visible.c.workstream_id, Workstream.display_order),
+        "provider": rows(Provider, visible.c.provider_id, func.lower(Provider.name)),
     }
 
 
@@ -179,7 +181,7 @@ def rag_summary(session: Session, actor: Actor, filters: OverviewFilters, today:
     year, quarter, states = filters.year, filters.quarter, filters.states
     ids, narrowed = filters.services(actor), filters.aggregate_scope(actor)
     headlines = session.execute(
-        select(Metric.id, Metric.unit, Metric.higher_is_better, Priority.short_name)
+        select(Metric.id, Metric.unit, Metric.higher_is_better, Priority.name)
         .join(Service, Service.id == Metric.service_id)
         .join(Priority, Priority.id == Service.priority_id)
         .where(Metric.is_headline, Metric.active, Service.id.in_(ids))

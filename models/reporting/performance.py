@@ -106,6 +106,9 @@ class PerformanceTable:
     demo: bool
     provisional: bool
     through: int = 4  # the year to date runs from Q1 to this quarter
+    # Whether any figure shown comes from a submitted return not yet approved (only ever
+    # when `provisional` asks for them): what "(provisional)" beside a heading claims.
+    provisional_shown: bool = False
 
 
 def _totals_through(totals: dict[tuple[int, int], QuarterTotals], metric_id: int, is_rate: bool,
@@ -157,7 +160,7 @@ def _catalogue(session: Session, ids: Select, headline_only: bool) -> tuple[
     """Services, their metrics and categories as plain rows: three queries, no ORM objects
     (loading thousands of objects cost more than the aggregation itself)."""
     services = session.execute(
-        select(Service.id, Service.name, Priority.short_name.label("priority"),
+        select(Service.id, Service.name, Priority.name.label("priority"),
                Provider.name.label("provider"), retired().label("retired"), Service.contract_start)
         .join(Priority, Priority.id == Service.priority_id)
         .outerjoin(Provider, Provider.id == Service.provider_id)
@@ -297,7 +300,11 @@ def build_performance_table(
                     notes=[*retired_notes, f"Part of {metric.name}"] + (["Demo data"] if demo else []),
                     retired=bool(service.retired),
                 ))
-    return PerformanceTable(year, quarter, rows, demo, include_submitted, through)
+    unapproved = set(counted_states(True)) - set(counted_states(False))
+    shown = {(s.id, q) for s in services for q in ytd_range}
+    provisional_shown = include_submitted and any(
+        stored.get(key) in unapproved for key in shown)
+    return PerformanceTable(year, quarter, rows, demo, include_submitted, through, provisional_shown)
 
 
 def performance_table(session: Session, actor: Actor, year: int, quarter: int | None,

@@ -28,7 +28,6 @@ def priority_groups(session: Session, table: PerformanceTable) -> list[PriorityG
     workstream_of = dict(session.execute(
         select(Service.id, Workstream.name).join(Workstream, Workstream.id == Service.workstream_id)
     ).tuples().all())
-    full_name = dict(session.execute(select(Priority.short_name, Priority.name)).tuples().all())
     headlines: dict[str, list[PerformanceRow]] = {}
     for row in table.rows:
         if row.is_headline:
@@ -36,7 +35,7 @@ def priority_groups(session: Session, table: PerformanceTable) -> list[PriorityG
     groups = []
     for p in session.scalars(select(Priority).order_by(Priority.display_order)):
         by_ws: dict[str, list[PerformanceRow]] = {}
-        for row in headlines.get(p.short_name, []):
+        for row in headlines.get(p.name, []):
             by_ws.setdefault(workstream_of[row.service_id], []).append(row)
-        groups.append(PriorityGroup(full_name[p.short_name], p.cross_cutting, by_ws))
+        groups.append(PriorityGroup(p.name, p.cross_cutting, by_ws))
     return groups

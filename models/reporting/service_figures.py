@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.access import Actor, check_view, visible_services
@@ -81,7 +81,7 @@ class ServiceFigures:
     year: int
     metrics: list[MetricSeries]
     narrative: list[tuple[str, str, str]]  # quarter label, highlights, case study
-    provisional: bool
+    provisional: bool  # a figure shown comes from a submitted return not yet approved
     retired: bool = False
     year_due: bool = True  # by the calendar: the year's first quarter is due
     first_due: dt.date | None = None
@@ -226,7 +226,8 @@ def service_figures(session: Session, actor: Actor, service_id: int, year: int,
         provider=service.provider.name if service.provider else "Not assigned",
         priority=service.priority.name, workstream=service.workstream.name,
         description=service.description, contract_value=service.annual_contract_value,
-        year=year, metrics=series, narrative=narrative, provisional=include_submitted,
+        year=year, metrics=series, narrative=narrative,
+        provisional=include_submitted and _has_unapproved(session, service.id, year),
         retired=is_retired(session, service.id), **_calendar(session, year, today),
     )
 
@@ -244,8 +245,18 @@ def service_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
     targets (their history stays), named as retired."""
     stmt = (select(Service.id, Service.name, in_service())
             .where(listed(None, PROVISIONAL_STATES), visible_services(actor))
-            .order_by(Service.display_order))
+            .order_by(func.lower(Service.name), Service.id))  # alphabetical, to find by eye
     rows = session.execute(stmt).all()
     return ([(sid, name) for sid, name, current in rows if current]
             + [(sid, f"{name} (retired)") for sid, name, current in rows if not current])
 
+
+
+def _has_unapproved(session: Session, service_id: int, year: int) -> bool:
+    """Whether the year has a submitted return not yet approved, whose figures the provisional
+    view shows: only then does its heading say "(provisional)"."""
+    unapproved = tuple(set(counted_states(True)) - set(counted_states(False)))
+    return session.scalar(
+        select(func.count()).select_from(Return).join(Period, Period.id == Return.period_id)
+        .where(Return.service_id == service_id, Period.year == year,
+               Return.status.in_(unapproved))) > 0

@@ -26,6 +26,23 @@ STATUS_WORDS = {
     "not_expected": "Not expected (before the contract)",
 }
 
+# What each status means, in the words of "What the statuses mean" beside the tables that show
+# them (layouts/statuses.py). Keyed as STATUS_WORDS, plus the submission grid's "no_period".
+STATUS_MEANINGS = {
+    "missing": "The due date has passed and no return has been started.",
+    "overdue": "A draft was started but not submitted by the due date.",
+    "not_due": "The quarter's due date has not come yet, so nothing is owed.",
+    "no_period": "The quarter has not been set up for returns yet, so nothing is owed.",
+    "not_started": "The return is due and has not been started yet; it is not overdue.",
+    "draft": "The provider has started the return but not submitted it.",
+    "submitted": "Sent to the lead officer and waiting for review. Its figures count only "
+                 "when submitted returns are included (provisional).",
+    "returned": "The lead officer sent it back with a comment; the provider changes it and "
+                "submits it again.",
+    "approved": "Checked by the lead officer: its figures count in every table and chart.",
+    "not_expected": "The service's contract had not started, so no return was expected.",
+}
+
 # Whose figures count. Only approved returns, unless a reader asks for provisional figures,
 # which add the submitted ones not yet reviewed: so the provisional states are also every
 # return handed in (received, done) — the other stored states, draft and returned, are with

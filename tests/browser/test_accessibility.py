@@ -65,7 +65,7 @@ def open_sanctuary_return(dash_duo, app, factory) -> None:
     svc, period = sanctuary_q3(factory)
     start(dash_duo, app)
     sign_in(dash_duo, "safer-futures-support@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={svc.id}&period={period.id}")
     dash_duo.wait_for_element("#return-form")
 

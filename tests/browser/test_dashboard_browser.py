@@ -27,7 +27,7 @@ def test_overview_filters_and_tiles(dash_duo, browser_app):
     Select(dash_duo.find_element("#overview-year")).select_by_visible_text("2022/23")
     Select(dash_duo.find_element("#overview-priority")).select_by_visible_text("Domestic Abuse")
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2022/23")
-    dash_duo.wait_for_contains_text("#overview-tiles", "Domestic abuse")
+    dash_duo.wait_for_contains_text("#overview-tiles", "Domestic Abuse")
     rows = dash_duo.find_elements("#overview-data-table tbody tr")
     dash_duo.wait_for_element("#overview-chart .js-plotly-plot")
     assert len(rows) == 4

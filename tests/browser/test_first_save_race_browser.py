@@ -70,7 +70,7 @@ def test_the_save_that_loses_the_race_says_so_and_keeps_the_figures(dash_duo, re
     count = {"type": ids.COUNT, "metric": w["people"]}
     start(dash_duo, w["app"])
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     open_form(dash_duo, w, w["period"])
     assert stored_counts(factory, w["service"], w["period"]) == []
 
@@ -92,7 +92,7 @@ def test_the_upload_that_loses_the_race_says_so(dash_duo, return_world, monkeypa
         q2 = s.scalars(select(Period).filter_by(year=2026, quarter=2)).one().id
     start(dash_duo, w["app"])
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     open_form(dash_duo, w, q2)
     template = template_with(w, q2, 30, tmp_path / "return.xlsx")
 

@@ -43,6 +43,8 @@ def test_wrong_password_shows_the_error_summary(dash_duo, browser_app):
 def test_provider_sees_its_own_services_only(dash_duo, browser_app):
     start(dash_duo, browser_app)
     sign_in(dash_duo, "link-worker-partnership@demo.local")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns; the menu has the Overview
+    dash_duo.find_element('#main-nav a[href="/"]').click()
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
     rows = _table_rows(dash_duo)
     assert [r[0] for r in rows] == ["Social prescribing (3 GP surgeries)"]

@@ -22,7 +22,7 @@ def test_grid_and_xlsx_download(dash_duo, browser_app):
     dash_duo.wait_for_text_to_equal("#perf-heading", "Q3 2025/26")
     dash_duo.wait_for_element("#perf-grid .ag-row")
     grid_text = dash_duo.find_element("#perf-grid").text
-    assert "Pupils reached" in grid_text and "Anti-social behaviour" in grid_text
+    assert "Pupils reached" in grid_text and "Anti-Social Behaviour (ASB)" in grid_text
     # Each RAG cell carries the class of its word (models.rules.rag), from the grid's rules.
     dash_duo.driver.execute_script("dash_ag_grid.getApi('perf-grid').ensureColumnVisible('RAG')")
     dash_duo.wait_for_element('#perf-grid .ag-cell[col-id="RAG"]')

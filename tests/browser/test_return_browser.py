@@ -53,7 +53,7 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
 
     # The provider finds the return on its home page.
     sign_in(dash_duo, "test-provider@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     dash_duo.driver.get(dash_duo.server.url + "/returns")
     dash_duo.wait_for_contains_text("#returns-grid", "Test outreach service")
     assert "Not started" in dash_duo.find_element("#returns-grid").text
@@ -126,7 +126,7 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
 
     # The provider sees the comment, fixes and resubmits.
     sign_in(dash_duo, "test-provider@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     open_return(dash_duo, w)
     assert dash_duo.find_element("#officer-comment").text == "Please check the GP referrals figure."
     type_into(dash_duo, count, "32")
@@ -151,6 +151,6 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     csv_text = dash_duo.driver.execute_script(
         "const r = new XMLHttpRequest(); r.open('GET', '/export/performance.csv?year=2026/27&quarter=Q3', false);"
         "r.send(); return r.responseText;")
-    line = next(x for x in csv_text.splitlines() if x.startswith("Anti-social behaviour,Test outreach service")
+    line = next(x for x in csv_text.splitlines() if x.startswith("Anti-Social Behaviour (ASB),Test outreach service")
                 or (",Test outreach service," in x and ",People supported," in x))
     assert ",32," in line

@@ -125,7 +125,7 @@ def test_grid_filter_and_link_to_a_return(dash_duo, browser_app):
 def test_a_provider_sees_its_own_list_without_a_provider_filter(dash_duo, browser_app):
     start(dash_duo, browser_app)
     sign_in(dash_duo, "safer-futures-support@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     dash_duo.driver.get(dash_duo.server.url + "/returns?status=to_do")
     dash_duo.wait_for_element(LOADED)
     assert not dash_duo.find_elements("select#returns-provider")

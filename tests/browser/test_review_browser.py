@@ -56,7 +56,7 @@ def test_submitting_before_the_quarter_ends_is_refused_with_the_message(dash_duo
         q3 = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one().id
     start(dash_duo, app)
     sign_in(dash_duo, "safer-futures-support@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     form = f"{dash_duo.server.url}/returns/edit?service={svc}&period={q3}"
 
     # During the quarter: Submit is off, and the form says when it opens.

@@ -84,12 +84,15 @@ def test_filters_narrow_the_services_and_travel_in_the_url(signed_in):
         with unit_of_work(factory) as s:
             domestic = s.scalars(select(Priority.id).where(Priority.name == "Domestic Abuse")).one()
             primary = s.scalars(select(Workstream.id).where(Workstream.name == "Primary Prevention")).one()
+        # An id (an older link) is accepted and the slug written back; the slug alike.
         _, _, _, table, _, search = _overview("2021/22", "Q2", str(domestic), "all", "all", False)
         assert len(_services(table)) == 4
-        assert search == f"?year=2021%2F22&quarter=Q2&priority={domestic}"
+        assert search == "?year=2021%2F22&quarter=Q2&priority=domestic-abuse"
+        _, _, _, by_slug, _, again = _overview("2021/22", "Q2", "domestic-abuse", "all", "all", False)
+        assert again == search and _services(by_slug) == _services(table)
         _, _, _, table, _, search = _overview("2021/22", "Q2", str(domestic), str(primary), "all", True)
         assert _services(table) == ["Healthy relationships workshops in schools"]
-        assert search.endswith(f"workstream={primary}&provisional=1")
+        assert search.endswith("workstream=primary-prevention&provisional=1")
         # An id the browser made up is ignored, not trusted.
         _, _, _, table, _, search = _overview("2021/22", "Q2", "99999", "all", "all", False)
         assert len(_services(table)) == 8 and "priority" not in search
@@ -99,7 +102,9 @@ def test_tiles_are_grouped_by_priority_with_words_for_direction(signed_in):
     with signed_in("viewer@demo.local"):
         _, tiles, *_ = _overview("2022/23", "Q3")
     text = str(tiles)
-    assert "Domestic abuse" in text and "Anti-social behaviour" in text
+    # One spelling for each priority, the strategy's, as the filters and Priorities say it.
+    assert "Domestic Abuse" in text and "Anti-Social Behaviour (ASB)" in text
+    assert "Domestic abuse" not in text
     assert "last quarter" in text
     assert "Year to date:" in text
 

@@ -121,9 +121,11 @@ def test_stale_save_is_refused(signed_in, demo_factory, sanctuary):
 
 
 def _router_payload(path, search):
-    return {"output": "page.children", "outputs": {"id": "page", "property": "children"},
-            "inputs": [{"id": "url", "property": "pathname", "value": path}],
-            "state": [{"id": "url", "property": "search", "value": search}],
+    return {"output": "..page.children...view.data..",
+            "outputs": [{"id": "page", "property": "children"}, {"id": "view", "property": "data"}],
+            "inputs": [{"id": "url", "property": "pathname", "value": path},
+                       {"id": "url", "property": "search", "value": search}],
+            "state": [{"id": "view", "property": "data", "value": None}],
             "changedPropIds": ["url.pathname"]}
 
 

@@ -46,7 +46,7 @@ def overview_payload(dependencies: list[dict], year: str, quarter: int,
 
 
 def router_payload(dependencies: list[dict], path: str = "/") -> dict:
-    entry = find(dependencies, "page.children")
+    entry = find(dependencies, "..page.children")
     return payload(entry, {"url.pathname": path, "url.search": ""})
 
 

@@ -25,8 +25,10 @@ class Node:
 
 
 def overview_answer(*args, **kwargs):
-    """update_overview's answer, with the chart as a Figure and the table readable."""
-    heading, tiles, figure, table, csv_href, search = update_overview(*args, **kwargs)
+    """update_overview's answer, with the chart as a Figure and the table readable, and the
+    view record's query (what the address bar gets) as `search`."""
+    heading, tiles, figure, table, csv_href, shown = update_overview(*args, **kwargs)
+    search = shown["search"] if isinstance(shown, dict) else shown
     if isinstance(figure, dict):
         figure = go.Figure(figure)
     if isinstance(table, dict):

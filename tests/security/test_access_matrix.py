@@ -14,7 +14,7 @@ from tests.helpers.web import sign_in
 #   admin: only the admin; others get the refusal sentence.
 #   admin-read: only the admin; others get empty fields (no data, no error).
 DECISIONS = {
-    "page.children": "signed-in",
+    "..page.children...view.data": "signed-in",
     "..overview-heading.children": "signed-in",
     "..rv-summary.children": "signed-in",
     "..rv-autosave-status.children": "signed-in",  # Save draft's guard: refusals in words

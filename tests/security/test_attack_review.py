@@ -456,7 +456,7 @@ def test_11_ids_out_of_range_are_refused_and_audited(demo_app, client, demo_fact
     assert template.status_code == 403
     body = _callback(demo_app, client, "..service-body.children", {("service-pick", "value"): HUGE})
     assert "You do not have access" in json.dumps(body)
-    page = _callback(demo_app, client, "page.children",
+    page = _callback(demo_app, client, "..page.children",
                      {("url", "pathname"): "/returns/edit", ("url", "search"): f"?service={HUGE}&period=1"})
     assert "You do not have access" in json.dumps(page)
     refusals = _refusals(demo_factory)[before:]

@@ -1,0 +1,110 @@
+// Navigation in the browser (callbacks/navigation.py explains the whole rule): the <title>,
+// the address bar after a page is drawn, aria-current on the main menu, and the skip link.
+// Loaded from this server like every file in assets/, so the Content-Security-Policy needs no
+// inline script.
+(function () {
+    "use strict";
+
+    // The site's name: the <title> the server sends (dash_app/factory.py, title=...).
+    const SITE = document.title || "CWP Outcomes Monitor";
+    let page = "";
+    let prefix = "";
+    let justDrawn = false;  // the router has drawn a page; its filters have not yet answered
+
+    // The one place a title is composed: "<prefix><page> – <site>", for example
+    // "Error: Return: Sanctuary scheme, Q3 2026/27 – CWP Outcomes Monitor".
+    //   cwpTitle.show(page)    a page was drawn or its view changed; clears any prefix
+    //   cwpTitle.prefix(text)  puts text before the title ("Error: " while a form shows
+    //                          errors), or takes it away with ""; the page part stays
+    const cwpTitle = {
+        compose: function (before, pageTitle) {
+            return (before || "") + (pageTitle ? pageTitle + " – " : "") + SITE;
+        },
+        show: function (pageTitle) {
+            page = pageTitle || "";
+            prefix = "";
+            document.title = cwpTitle.compose(prefix, page);
+        },
+        prefix: function (text) {
+            prefix = text || "";
+            document.title = cwpTitle.compose(prefix, page);
+        },
+    };
+    window.cwpTitle = cwpTitle;
+
+    // A query as window.location has it: "" for none, else "?…".
+    function query(search) {
+        const text = (search || "").replace(/^\?/, "");
+        return text ? "?" + text : "";
+    }
+
+    function markCurrent(pathname) {
+        // The link to this page says so (aria-current="page"); on a page within a section
+        // (a return under Returns, an administration page) the section's link says "true".
+        const path = pathname === "/overview" ? "/" : (pathname || "/");
+        document.querySelectorAll("#main-nav a[href]").forEach(function (link) {
+            const href = link.getAttribute("href");
+            if (href === path) {
+                link.setAttribute("aria-current", "page");
+            } else if (href !== "/" && path.indexOf(href + "/") === 0) {
+                link.setAttribute("aria-current", "true");
+            } else {
+                link.removeAttribute("aria-current");
+            }
+        });
+    }
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        navigation: {
+            // The VIEW record changed (callbacks/navigation.py). The title follows it. The
+            // router's record ("drawn") matches the address it drew; the next record, from the
+            // page's filter callback drawing its view for the first time, corrects the address
+            // in place (slugs for old ids, the quarter a bare "/" means) so that Back never
+            // lands on an address that adds an entry; each later one is the reader's change of
+            // a filter: a new history entry. Dash's Location is told the query (it then finds
+            // the address already right and adds nothing).
+            showView: function (view, search) {
+                if (!view) {
+                    return window.dash_clientside.no_update;
+                }
+                cwpTitle.show(view.title);
+                const wanted = query(view.search);
+                if (view.drawn) {
+                    justDrawn = true;
+                    return window.dash_clientside.no_update;
+                }
+                const first = justDrawn;
+                justDrawn = false;
+                if (wanted === query(search) && wanted === window.location.search) {
+                    return window.dash_clientside.no_update;
+                }
+                const address = window.location.pathname + wanted + window.location.hash;
+                if (first) {
+                    window.history.replaceState(window.history.state, "", address);
+                } else {
+                    window.history.pushState({}, "", address);
+                }
+                return wanted;
+            },
+            markCurrent: function (pathname) {
+                markCurrent(pathname);
+                return window.dash_clientside.no_update;
+            },
+        },
+    });
+
+    // "Skip to main content": focus <main> (tabindex -1) and bring it into view, without
+    // putting "#page" in the address, which a copied link would carry.
+    document.addEventListener("click", function (event) {
+        const link = event.target.closest && event.target.closest("#skip-link");
+        if (!link) {
+            return;
+        }
+        const main = document.getElementById(link.getAttribute("href").slice(1));
+        if (main) {
+            event.preventDefault();
+            main.focus();
+            main.scrollIntoView({block: "start"});
+        }
+    });
+}());

@@ -1,0 +1,99 @@
+"""The URL and the page agree, in both directions: the one rule, kept here.
+
+- The router (callbacks/router.py) draws the page for the URL's path and query, and records
+  what it drew in the VIEW store: {"search": the query it drew, "title": the page's title}.
+- A page's filter callback answers with the record of the view its filters show:
+  `show(query, title)` on the output `view_outputs()`.
+- assets/navigation.js (showView) puts a filter callback's query in the address bar: in place
+  (history.replaceState) for its first call after the router drew the page (slugs for old
+  ids, the quarter a bare "/" means), so Back never lands on an address that adds another
+  entry; as a new history entry for every later change. It tells Dash's Location, and sets
+  the <title> from the record's "title" (cwpTitle.show).
+- The router hears every change of the URL. It redraws when the path changed or when the
+  query is not the one the page shows (Back or Forward, a link, a typed address); the query
+  the page's own filters have just written is left alone (`needs_drawing`), so a filter
+  change redraws only what the filter callback draws.
+
+A page whose filter callback writes the URL without the record is listed in
+QUERY_WITHOUT_RECORD: the router leaves its query changes alone, as before, until it uses
+`show`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from dash import ClientsideFunction, Dash, Input, Output, State
+
+from layouts import ids
+
+# The Returns list's filter callback (callbacks/returns_list.py) writes ?provider=&quarter=
+# &status= without the record: until it returns `*show(query, title)` on `view_outputs()`,
+# its query changes do not redraw it (Back and Forward keep the page as it was).
+QUERY_WITHOUT_RECORD = frozenset({"/returns"})
+
+ViewRecord = dict[str, str]
+
+
+def record(search: str | None, title: str) -> ViewRecord:
+    """What the page shows: the query it was drawn for, and its title (without the site's
+    name, which assets/navigation.js adds)."""
+    return {"search": search_text(search), "title": title}
+
+
+def search_text(query: str | None) -> str:
+    """'year=2024%2F25' or '?year=…' -> '?year=…'; nothing -> '' (as window.location has it)."""
+    query = (query or "").lstrip("?")
+    return f"?{query}" if query else ""
+
+
+def same_view(search: str | None, other: str | None) -> bool:
+    """Two queries naming the same view: same keys and values, in any order or encoding."""
+    return sorted(parse_qsl((search or "").lstrip("?"))) == sorted(parse_qsl((other or "").lstrip("?")))
+
+
+def needs_drawing(pathname: str | None, search: str | None, shown: ViewRecord | None,
+                  triggered: set[str]) -> bool:
+    """Whether the router draws the page: always for a new path or the first load; for a new
+    query only when it is not the view the page already shows."""
+    if not shown or not triggered or f"{ids.URL}.pathname" in triggered:
+        return True
+    if (pathname or "/") in QUERY_WITHOUT_RECORD:
+        return False
+    return not same_view(search, shown.get("search"))
+
+
+def view_outputs() -> list[Output]:
+    """The VIEW record: the last output of every filter callback. The address bar follows it
+    in the browser (assets/navigation.js showView), never from here: Dash's Location would
+    push a history entry even for the call that follows the page's drawing."""
+    return [Output(ids.VIEW, "data", allow_duplicate=True)]
+
+
+def show(query: str | None, title: str) -> tuple[ViewRecord]:
+    """The value for `view_outputs()`: the record of the view the filters now show."""
+    return (record(query, title),)
+
+
+def view_title(page: str, view: str | None = None) -> str:
+    """The page's part of the <title>: 'Overview, Q2 2026/27'. assets/navigation.js composes
+    the whole title from it (cwpTitle.compose: an optional prefix such as 'Error: ', this,
+    then ' – CWP Outcomes Monitor')."""
+    return f"{page}, {view}" if view else page
+
+
+def register(app: Dash) -> None:
+    """The browser's half (assets/navigation.js): the title and the address bar follow the
+    VIEW record; the main menu marks the current page."""
+    app.clientside_callback(
+        ClientsideFunction(namespace="navigation", function_name="showView"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.VIEW, "data"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="navigation", function_name="markCurrent"),
+        Output(ids.MAIN_NAV, "className"),
+        Input(ids.URL, "pathname"),
+    )
