@@ -11,7 +11,7 @@ from layouts import ids
 from layouts.charts import data_table
 from models.admin.views import MetricRow, PeriodRow, ProviderRow, ServiceRow, UserRow
 from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
-from models.rules.formats import format_date
+from models.rules.formats import format_date, format_money, format_number
 
 NEW = "new"
 # "No provider" in a picker. Not "": dbc.Select keeps "" for its hidden placeholder, so an
@@ -54,7 +54,7 @@ def service_table(rows: list[ServiceRow]) -> html.Table:
                       [[s.name, s.priority, s.workstream, s.provider or "Not assigned",
                         f"{format_date(s.contract_start) if s.contract_start else '—'} to "
                         f"{format_date(s.contract_end) if s.contract_end else '—'}",
-                        f"£{s.annual_contract_value:,.0f}" if s.annual_contract_value else "",
+                        format_money(s.annual_contract_value) if s.annual_contract_value else "",
                         "Active" if s.active else "Retired"] for s in rows])
 
 
@@ -63,7 +63,7 @@ def metric_table(rows: list[MetricRow]) -> html.Table:
                                   "Status"],
                       [[m.name, m.kind, m.unit, "Higher is better" if m.higher_is_better
                         else "Lower is better", ", ".join(m.categories),
-                        f"{m.baseline_value:g} ({m.baseline_period})" if m.baseline_value is not None
+                        f"{format_number(m.baseline_value)} ({m.baseline_period})" if m.baseline_value is not None
                         else "", "Active" if m.active else "Retired"] for m in rows],
                       table_id="adm-metric-table")
 
