@@ -75,9 +75,14 @@ def format_datetime(moment: dt.datetime) -> str:
     return f"{format_date(moment)} at {format_time(moment)}"
 
 
+def format_date_entry(day: dt.date) -> str:
+    """04/01/2027: a date as a form shows it for editing, in the order it is typed."""
+    return f"{day:%d/%m/%Y}"
+
+
 # Dates typed into forms: UK order, whatever language the browser speaks. ------------------
 
-UK_DATE_HINT = "For example, 4/1/2027 for 4 January 2027"
+UK_DATE_EXAMPLE = "for example 4/1/2027 for 4 January 2027"
 
 
 def parse_uk_date(text: str | None) -> dt.date | None:
@@ -90,7 +95,7 @@ def parse_uk_date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10]) if len(text) >= 10 and text[4] == "-" else _dmy(text)
     except ValueError:
-        raise ValueError(f"Enter a real date as day/month/year. {UK_DATE_HINT}") from None
+        raise ValueError(f"Enter a real date as day/month/year, {UK_DATE_EXAMPLE}") from None
 
 
 def _dmy(text: str) -> dt.date:

@@ -117,6 +117,6 @@ def test_a_bad_date_gets_a_plain_message():
         try:
             parse_uk_date(bad)
         except ValueError as exc:
-            assert str(exc) == "Enter a real date as day/month/year. For example, 4/1/2027 for 4 January 2027"
+            assert str(exc) == "Enter a real date as day/month/year, for example 4/1/2027 for 4 January 2027"
         else:
             raise AssertionError(f"{bad!r} was accepted")
