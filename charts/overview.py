@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from charts.text import chart_text
 from charts.theme import TARGET_COLOUR
+from models.rules.formats import format_percent
 from models.rules.rag import RAG_ORDER, look_of
 
 
@@ -28,13 +29,13 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     signal); services without a figure say why in words."""
     labels = [chart_text(p.label) for p in points]
     values = [p.percent if p.percent is not None else 0 for p in points]
-    texts = [f"{p.percent:.0f}% · {p.rag_word}" if p.percent is not None else p.rag_word
+    texts = [f"{format_percent(p.percent)} · {p.rag_word}" if p.percent is not None else p.rag_word
              for p in points]
     colours = [look_of(p.rag_word).bar for p in points]
     fig = go.Figure(go.Bar(
         y=labels, x=values, orientation="h", marker_color=colours, text=texts,
         textposition="outside", cliponaxis=False, customdata=[p.detail for p in points],
-        hovertemplate="%{y}<br>%{x:.0f}% of target (%{customdata})<extra></extra>",
+        hovertemplate="%{y}<br>%{x:,.0f}% of target (%{customdata})<extra></extra>",
         name="% of target",
     ))
     top = max([100.0, *values]) * 1.25

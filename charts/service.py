@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from charts.text import chart_text
 from charts.theme import PALETTE, TARGET_COLOUR
-from models.rules.formats import format_number
+from models.rules.formats import format_number, format_rate
 from models.rules.measures import SMALL_COHORT
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _target_markers(fig: go.Figure, x: list[str], targets: list[float | None], n
 def _baseline(fig: go.Figure, m: MetricSeries, suffix: str = "") -> None:
     if m.baseline is not None:
         fig.add_hline(y=m.baseline, line={"color": BASELINE, "dash": "dot", "width": 2},
-                      annotation_text=chart_text(f"Baseline {m.baseline_period}: {m.baseline:g}{suffix}"),
+                      annotation_text=chart_text(f"Baseline {m.baseline_period}: {format_number(m.baseline)}{suffix}"),
                       annotation_position="top left")
 
 
@@ -89,7 +89,7 @@ def rate_figure(m: MetricSeries, year_label: str, hidden: dict[int, str] | None 
     fig = go.Figure()
     fig.add_bar(x=x, y=shown, name="Rate (95% interval)", marker_color=ACTUAL,
                 error_y={"type": "data", "array": high, "arrayminus": low, "color": "#383f43"},
-                text=[p.rate.describe() if v is not None else "" for p, v in zip(m.points, shown, strict=True)],
+                text=[format_rate(p.rate) if v is not None else "" for p, v in zip(m.points, shown, strict=True)],
                 textposition="inside", insidetextanchor="start")
     _target_markers(fig, x, [p.target for p in m.points], "Target")
     _baseline(fig, m, "%")

@@ -19,7 +19,11 @@ pio.templates["monitor"] = go.layout.Template(
     layout={"colorway": PALETTE, "font": {"family": FONT, "size": 13, "color": "#0b0c0c"},
             "title": {"x": 0, "font": {"size": 15}},
             "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-            "legend": {"orientation": "h", "y": -0.2, "x": 0}},
+            "legend": {"orientation": "h", "y": -0.2, "x": 0},
+            # UK figures on axes and in hover: "1,364" (models.rules.formats does the labels).
+            "separators": ".,",
+            "xaxis": {"separatethousands": True, "hoverformat": ","},
+            "yaxis": {"separatethousands": True, "hoverformat": ","}},
 )
 GRAPH_CONFIG = {"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "cwp-chart"}}

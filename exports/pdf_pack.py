@@ -19,6 +19,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Image,
     PageBreak,
@@ -40,7 +42,7 @@ from models.reporting.performance import COLUMNS, PerformanceRow
 from models.reporting.publication import RowMask, span_of
 from models.reporting.service_figures import MetricSeries, service_figures
 from models.rules.disclosure import WITHHELD, publication_rule_text
-from models.rules.formats import format_datetime
+from models.rules.formats import format_datetime, format_number
 from models.rules.periods import year_label
 from models.rules.rag import RAG_ORDER
 
@@ -88,10 +90,46 @@ def _footer(ctx: ExportContext):  # noqa: ANN202
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.drawString(15 * mm, 8 * mm, label)
-        canvas.drawRightString(PAGE[0] - 15 * mm, 8 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
     return draw
+
+
+class NumberedCanvas(Canvas):
+    """Writes "Page N of M" on every page: M is known only when the last page is done, so
+    each page is kept until then (ReportLab's own recipe)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # ReportLab calls it by this name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont("Helvetica", 8)
+            self.drawRightString(PAGE[0] - 15 * mm, 8 * mm, f"Page {self._pageNumber} of {total}")
+            super().showPage()
+        super().save()
+
+
+# The full table is 18 columns across A4 landscape: cells get 2 pt of padding a side, and a
+# column is never narrower than the longest word of its heading, so "Quarter target" wraps
+# between its words and never inside one ("Quar ter ta rget").
+CELL_PAD = 2
+FULL_TABLE_WIDTHS_MM = [15, 22, 16, 26, 14, 11, 13, 10, 15, 10, 10, 15, 10, 10, 11, 12, 15, 24]  # Kind fits "Breakdown"
+HEADER = ParagraphStyle("header", parent=SMALL, fontName="Helvetica-Bold", splitLongWords=0)
+
+
+def header_widths(columns: list[str], wanted_mm: list[float], style: ParagraphStyle = HEADER) -> list[float]:
+    """Each column's width in points: as wanted, or wider if its heading's longest word needs it."""
+    return [max(w * mm, max(stringWidth(word, style.fontName, style.fontSize) for word in c.split())
+                + 2 * CELL_PAD + 1)
+            for c, w in zip(columns, wanted_mm, strict=True)]
 
 
 def _indent(text: str) -> str:
@@ -121,7 +159,7 @@ def _rag_summary(rows: list[PerformanceRow], masks: list[RowMask]) -> list:
     words = list(RAG_ORDER)
     if any(mask.rag_withheld for mask in masks):
         words.append(WITHHELD)
-    data = [["Priority", *words]] + [[p, *[str(c.get(w, 0)) for w in words]]
+    data = [["Priority", *words]] + [[p, *[format_number(c.get(w, 0)) for w in words]]
                                      for p, c in by_priority.items()]
     return [Paragraph("RAG summary by priority (measures, all services)", STYLES["Heading2"]),
             _table(data), Spacer(1, 6 * mm)]
@@ -227,11 +265,13 @@ def performance_pdf(session: Session, actor: Actor, ctx: ExportContext) -> bytes
             story += _service_page([(table.rows[i], masks[i]) for i in rows],
                                    images.get(service_id, []), narrative[service_id], table.quarter)
         story.append(Paragraph("The full performance table", STYLES["Heading2"]))
-        data = [[Paragraph(f"<b>{escape(c)}</b>", SMALL) for c in COLUMNS]] + [
+        data = [[Paragraph(escape(c), HEADER) for c in COLUMNS]] + [
             [Paragraph(_indent(escape(c)), SMALL) for c in row_cells(r, mask)]
             for r, mask in zip(table.rows, masks, strict=True)]
-        widths = [15, 22, 16, 26, 11, 10, 13, 10, 15, 10, 10, 15, 10, 10, 10, 12, 15, 27]
-        story += [_table(data, [w * mm for w in widths], font_size=6.2), PageBreak(),
+        full = _table(data, header_widths(COLUMNS, FULL_TABLE_WIDTHS_MM), font_size=6.2)
+        full.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD)]))
+        story += [full, PageBreak(),
                   Paragraph("Notes", STYLES["Heading2"])]
         story += [Paragraph(f"<b>{escape(label)}:</b> {escape(text)}", BODY) for label, text in ctx.notes()]
         buffer = io.BytesIO()
@@ -239,5 +279,5 @@ def performance_pdf(session: Session, actor: Actor, ctx: ExportContext) -> bytes
                                 topMargin=12 * mm, bottomMargin=15 * mm, title=ctx.title,
                                 author="CWP Outcomes Monitor")
         footer = _footer(ctx)
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

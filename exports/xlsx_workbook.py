@@ -17,6 +17,7 @@ from models.reporting.cells import neutralise, row_cells
 from models.reporting.performance import COLUMNS, PerformanceRow
 from models.reporting.publication import RowMask
 from models.rules.disclosure import WITHHELD
+from models.rules.formats import format_rate
 from models.rules.measures import round_half_up
 from models.rules.rag import RAG_LOOKS
 
@@ -60,7 +61,7 @@ def _numeric_cells(row: PerformanceRow, mask: RowMask) -> dict[str, tuple[object
             continue
         shown = figure.shown
         if figure.rate is not None and shown is None:
-            out[column], out[pct_column] = (figure.rate.describe(), None), (None, None)  # no one assessed
+            out[column], out[pct_column] = (format_rate(figure.rate), None), (None, None)  # no one assessed
             continue
         out[column] = ((None, None) if shown is None else
                        (shown / 100, PERCENT_FORMAT) if figure.rate is not None else (shown, COUNT_FORMAT))
@@ -108,7 +109,7 @@ def _performance_sheet(wb: Workbook, ctx: ExportContext) -> None:
     for excel_row, (row, mask) in enumerate(zip(ctx.table.rows, ctx.masks(), strict=True), start=1):
         texts = row_cells(row, mask)
         numbers = _numeric_cells(row, mask)
-        cohort_notes = [f.rate.describe() for f, marker in ((row.quarter_actual, mask.quarter),
+        cohort_notes = [format_rate(f.rate) for f, marker in ((row.quarter_actual, mask.quarter),
                                                             (row.ytd_actual, mask.ytd))
                         if f.rate is not None and marker is None]
         for col, (name, text) in enumerate(zip(COLUMNS, texts, strict=True)):

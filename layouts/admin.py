@@ -11,7 +11,7 @@ from layouts import ids
 from layouts.charts import data_table
 from models.admin.views import MetricRow, PeriodRow, ProviderRow, ServiceRow, UserRow
 from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
-from models.rules.formats import format_date
+from models.rules.formats import UK_DATE_EXAMPLE, format_date, format_money, format_number
 
 NEW = "new"
 # "No provider" in a picker. Not "": dbc.Select keeps "" for its hidden placeholder, so an
@@ -24,6 +24,20 @@ def field(label: str, component, hint: str | None = None) -> html.Div:  # noqa: 
         dbc.Label(label, html_for=component.id, className="mb-0"),
         html.P(hint, className="hint mb-1") if hint else None,
         component,
+    ], className="mb-2 admin-field")
+
+
+def date_field(label: str, component_id: str, extra: str = "", debounce: bool = False) -> html.Div:
+    """A date typed day/month/year in a text box: a browser's own date box follows its
+    language (an en-US browser asks for mm/dd/yyyy). The server reads it (parse_uk_date).
+    The hint sits inside the label, so a screen reader hears it with the field's name
+    (dbc.Input takes no aria-describedby)."""
+    return html.Div([
+        dbc.Label([label, html.Span(f"{extra}{' ' if extra else ''}Day/month/year, {UK_DATE_EXAMPLE}.",
+                                    className="hint d-block fw-normal mb-1")],
+                  html_for=component_id, className="mb-0"),
+        dbc.Input(id=component_id, type="text", autoComplete="off", className="date-input",
+                  debounce=debounce),
     ], className="mb-2 admin-field")
 
 
@@ -54,7 +68,7 @@ def service_table(rows: list[ServiceRow]) -> html.Table:
                       [[s.name, s.priority, s.workstream, s.provider or "Not assigned",
                         f"{format_date(s.contract_start) if s.contract_start else '—'} to "
                         f"{format_date(s.contract_end) if s.contract_end else '—'}",
-                        f"£{s.annual_contract_value:,.0f}" if s.annual_contract_value else "",
+                        format_money(s.annual_contract_value) if s.annual_contract_value else "",
                         "Active" if s.active else "Retired"] for s in rows])
 
 
@@ -63,7 +77,7 @@ def metric_table(rows: list[MetricRow]) -> html.Table:
                                   "Status"],
                       [[m.name, m.kind, m.unit, "Higher is better" if m.higher_is_better
                         else "Lower is better", ", ".join(m.categories),
-                        f"{m.baseline_value:g} ({m.baseline_period})" if m.baseline_value is not None
+                        f"{format_number(m.baseline_value)} ({m.baseline_period})" if m.baseline_value is not None
                         else "", "Active" if m.active else "Retired"] for m in rows],
                       table_id="adm-metric-table")
 
@@ -131,10 +145,10 @@ def providers_section(lk: dict, providers: list[ProviderRow], services: list[Ser
                                            options=options(lk["workstream"]))),
             field("Provider", dbc.Select(id=ids.ADM_SVC_PROVIDER, value=NO_PROVIDER,
                                          options=service_provider_options(lk["provider"]))),
-            field("Contract start", dbc.Input(id=ids.ADM_SVC_START, type="date"),
-                  "Returns are asked for from the quarter it starts. Leave blank for a new "
-                  "service starting this quarter."),
-            field("Contract end", dbc.Input(id=ids.ADM_SVC_END, type="date")),
+            date_field("Contract start", ids.ADM_SVC_START,
+                       "Returns are asked for from the quarter it starts. Leave blank for a new "
+                       "service starting this quarter."),
+            date_field("Contract end", ids.ADM_SVC_END),
             field("Annual contract value (£)", dbc.Input(id=ids.ADM_SVC_VALUE, type="text",
                                                          inputMode="decimal"),
                   "Used for cost per outcome. Leave blank if not known."),
@@ -238,7 +252,7 @@ def periods_section(periods: list[PeriodRow]) -> html.Section:
             field("Status", dbc.Select(id=ids.ADM_PER_STATUS, options=[
                 {"label": "Open", "value": "open"},
                 {"label": "Closed (locks its returns)", "value": "closed"}])),
-            field("Due date", dbc.Input(id=ids.ADM_PER_DUE, type="date")),
+            date_field("Due date", ids.ADM_PER_DUE),
             html.Div([
                 html.P("Returns are submitted from the day after their quarter ends. Tick to let "
                        "this quarter's returns be submitted now.", className="hint mb-1"),
@@ -311,8 +325,9 @@ def audit_section() -> html.Section:
             field("Record", dbc.Select(id=ids.ADM_AUD_ENTITY, value="any",
                                        options=[{"label": "Any", "value": "any"},
                                                 *[{"label": e, "value": e} for e in entities]])),
-            field("From", dbc.Input(id=ids.ADM_AUD_FROM, type="date")),
-            field("To", dbc.Input(id=ids.ADM_AUD_TO, type="date")),
+            # Read when the box is left or Enter pressed, not at each key of a half-typed date.
+            date_field("From", ids.ADM_AUD_FROM, debounce=True),
+            date_field("To", ids.ADM_AUD_TO, debounce=True),
         ], className="d-flex gap-3 flex-wrap"),
         html.Div(id=ids.ADM_AUD_LIST, className="table-responsive"),
     ]))

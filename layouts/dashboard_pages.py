@@ -12,7 +12,7 @@ from layouts.statuses import status_note
 from models.reporting.cells import format_figure
 from models.reporting.priorities import PriorityGroup
 from models.reporting.submissions import QuarterRates, SubmissionRow, status_word
-from models.rules.formats import format_percent
+from models.rules.formats import format_number, format_percent
 
 
 def priorities_page(years: list[dict], year: str, quarter: str) -> html.Div:
@@ -76,8 +76,8 @@ def submissions_body(rows: list[SubmissionRow], rates: list[QuarterRates]) -> li
                for s in r.statuses]]
             for r in rows]
     summary = [
-        ["Returns due", *[str(r.expected) if r.is_due else "Not yet due" for r in rates]],
-        ["Received", *[str(r.received) if r.is_due else "—" for r in rates]],
+        ["Returns due", *[format_number(r.expected) if r.is_due else "Not yet due" for r in rates]],
+        ["Received", *[format_number(r.received) if r.is_due else "—" for r in rates]],
         ["Completeness", *[format_percent(r.completeness) or "Not yet due" for r in rates]],
         ["On time", *[format_percent(r.on_time_rate) or "Not yet due" for r in rates]],
     ]

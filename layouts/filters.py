@@ -29,10 +29,13 @@ def choice_options(pairs: list[tuple[int, str]], everything: str,
 
 
 def provisional_switch(component_id: str, value: bool) -> html.Div:
+    # data-print-*: what the printed page's header says for each state (assets/print.js).
     return html.Div(dbc.Switch(
         id=component_id, value=value,
         label="Include submitted returns not yet approved (marked provisional)",
-    ), className="filter align-self-end")
+    ), className="filter align-self-end",
+        **{"data-print-on": "Provisional: includes submitted returns not yet approved",
+           "data-print-off": "Approved returns only"})
 
 
 def chosen_id(value: str | None, allowed: list[tuple[int, str]],

@@ -133,7 +133,7 @@ def tiles_by_priority(tiles: list[ServiceTile], year: str, slugs: dict[int, str]
         return [html.P("No services match these filters.", id="overview-empty")]
     note = []
     if len(tiles) > TILE_LIMIT:
-        note = [html.P([html.Strong(f"Showing the first {TILE_LIMIT} of {len(tiles)} services. "),
+        note = [html.P([html.Strong(f"Showing the first {TILE_LIMIT} of {format_number(len(tiles))} services. "),
                         "Choose a priority, workstream or provider above to see the others; the "
                         "chart and its data table below include every service."],
                        className="alert alert-info", id="overview-tile-limit")]
@@ -168,7 +168,7 @@ def view_label(filters: OverviewFilters, provisional_shown: bool | None = None) 
 def drawn_summary(summary: list[PrioritySummary], services: int, filters: OverviewFilters) -> tuple:
     """More services than a chart can show one by one: RAG counted by priority."""
     label = view_label(filters)
-    note = html.P([html.Strong(f"This view holds {services:,} services, too many to show one by one. "),
+    note = html.P([html.Strong(f"This view holds {format_number(services)} services, too many to show one by one. "),
                    "Below, each priority's services are counted by the RAG of their headline "
                    "output. Choose a priority, workstream or provider above to see each service."],
                   className="alert alert-info", id="overview-summary-note")
@@ -177,7 +177,8 @@ def drawn_summary(summary: list[PrioritySummary], services: int, filters: Overvi
     words = [w for w in RAG_ORDER if any(w in c for _, c in rows)]
     table = data_table(f"Services by RAG of their headline output, {label}",
                        ["Priority", *words, "Services"],
-                       [[p, *[str(c.get(w, 0)) for w in words], str(sum(c.values()))] for p, c in rows],
+                       [[p, *[format_number(c.get(w, 0)) for w in words], format_number(sum(c.values()))]
+                        for p, c in rows],
                        table_id="overview-data-table")
     return label, [note], figure, table
 

@@ -9,7 +9,7 @@ from layouts import ids
 from layouts.filters import provisional_switch, select
 from layouts.service_charts import metric_section
 from models.reporting.service_figures import ServiceFigures
-from models.rules.formats import format_date
+from models.rules.formats import format_date, format_money
 from models.rules.periods import year_label
 
 
@@ -37,7 +37,7 @@ def service_body(f: ServiceFigures) -> list:
     header = [
         html.H2(f.name, className="h3", id="service-name"),
         html.P([f"{f.provider} · {f.priority} · {f.workstream}",
-                f" · Annual contract value £{f.contract_value:,.0f}" if f.contract_value else ""],
+                f" · Annual contract value {format_money(f.contract_value)}" if f.contract_value else ""],
                className="text-muted"),
         html.P(f.description),
     ]

@@ -14,7 +14,7 @@ from charts.service import (
 from charts.theme import GRAPH_CONFIG
 from layouts.charts import data_table
 from models.reporting.service_figures import MetricSeries
-from models.rules.formats import format_number, format_percent, format_target
+from models.rules.formats import format_money, format_number, format_percent, format_rate, format_target
 from models.rules.measures import SMALL_COHORT
 
 SHORT = ["Q1", "Q2", "Q3", "Q4"]
@@ -54,11 +54,11 @@ def metric_section(m: MetricSeries, year_label: str) -> html.Section:
     unit = "%" if m.unit == "percent" else ""
     facts = []
     if m.baseline is not None:
-        facts.append(f"Baseline ({m.baseline_period}): {m.baseline:g}{unit}")
+        facts.append(f"Baseline ({m.baseline_period}): {format_number(m.baseline)}{unit}")
     facts.append(f"Annual target: {format_target(m.annual_target, m.unit)}" if m.annual_target
                  is not None else "No target set for this year")
     if m.ytd_rate is not None:
-        facts.append(f"Year to date: {m.ytd_rate.describe()}" + _interval_words(m))
+        facts.append(f"Year to date: {format_rate(m.ytd_rate)}" + _interval_words(m))
     elif m.ytd_actual is not None:
         facts.append(f"Year to date: {format_number(m.ytd_actual)}")
     if m.forecast is not None and m.unit != "percent":
@@ -66,7 +66,7 @@ def metric_section(m: MetricSeries, year_label: str) -> html.Section:
     if m.cost_per_unit is not None:
         what = "person reporting improvement" if m.unit == "percent" else m.name.lower()
         facts.append(f"Cost per {what} (the contract's value for its months in the quarters "
-                     f"reported): £{m.cost_per_unit:,.0f}")
+                     f"reported): {format_money(m.cost_per_unit)}")
     elif m.cost_note:
         facts.append(m.cost_note)
     if not m.higher_is_better:
@@ -79,12 +79,12 @@ def metric_section(m: MetricSeries, year_label: str) -> html.Section:
         body.append(html.P(f"No returns with figures for {m.name.lower()} in {year_label} yet, "
                            "so there is no chart.", className="empty-state"))
     elif m.unit == "percent":
-        rows = [[p.label, p.rate.describe() if p.rate else "No figure",
+        rows = [[p.label, format_rate(p.rate) if p.rate else "No figure",
                  (f"{format_percent(p.interval[0])} to {format_percent(p.interval[1])}"
                   if p.interval and not p.small_cohort else ("Too few assessed" if p.small_cohort else "")),
                  format_percent(p.target)] for p in m.points]
         if m.ytd_rate is not None:  # pooled over the quarters reported, with its interval
-            rows.append(["Year to date", m.ytd_rate.describe(), _interval_cell(m),
+            rows.append(["Year to date", format_rate(m.ytd_rate), _interval_cell(m),
                          format_percent(m.annual_target)])
         if all(p.small_cohort for p in m.points if p.rate):
             body.append(html.P(f"Fewer than {SMALL_COHORT} people were assessed in each quarter, "

@@ -90,9 +90,21 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool,
             className="monitor-header py-2 mb-3",
         ),
         html.Div(demo_banner(), className="container") if demo else None,
+        print_header(),
         html.Main(id=ids.PAGE, className="container pb-5", tabIndex="-1"),
         session,
     ])
+
+
+def print_header() -> html.Div:
+    """Shown on paper only (assets/monitor.css): the view's filters and the print date, which
+    assets/print.js writes from the page's own filter controls as they change. Hidden from
+    screen readers, which hear the filters themselves."""
+    return html.Div([
+        html.P("CWP Outcomes Monitor", className="print-brand mb-0"),
+        html.P(id="print-view", className="mb-0"),
+        html.P(id="print-date", className="mb-0"),
+    ], id="print-header", className="print-only container", **{"aria-hidden": "true"})
 
 
 def not_found(path: str) -> html.Div:

@@ -16,8 +16,8 @@ from models.rules.formats import format_datetime
 def audit(user_email: str | None, entity: str | None, since: str | None, until: str | None) -> Any:
     ok, rows = run_admin("read audit log", lambda s, u: commands.audit_log(
         s, u, user_email=user_email or None, entity=None if entity in (None, "", "any") else entity,
-        since=optional_date(since),
-        until=optional_date(until)))
+        since=optional_date(since, "date to search from"),
+        until=optional_date(until, "date to search to")))
     if not ok:
         return rows
     if not rows:

@@ -14,6 +14,7 @@ from dash_app.database import sessions
 from layouts.admin import NEW, message
 from models.access import AccessRefused, record_id, require_admin
 from models.admin.common import AdminError
+from models.rules.formats import UK_DATE_EXAMPLE, format_date_entry, parse_uk_date
 from models.store.audit import record_refusal
 from models.store.users import UserError
 
@@ -65,5 +66,15 @@ def number(value: str | None, label: str, example: str = "1200", whole: bool = F
     return parsed
 
 
-def optional_date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+def optional_date(value: str | None, label: str) -> dt.date | None:
+    """A date typed day/month/year (04/01/2027 is 4 January), None when blank, or an
+    AdminError naming the field: "Enter the contract start as day/month/year, …"."""
+    try:
+        return parse_uk_date(value)
+    except ValueError:
+        raise AdminError(f"Enter the {label} as a real date, day/month/year, {UK_DATE_EXAMPLE}") from None
+
+
+def date_value(day: dt.date | None) -> str | None:
+    """A stored date as the form shows it: 04/01/2027."""
+    return format_date_entry(day) if day else None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
-from callbacks.admin.guard import picked_id, run_admin
+from callbacks.admin.guard import date_value, optional_date, picked_id, run_admin
 from layouts import ids
 from layouts.admin import message, period_table
 from models.admin import periods as commands
@@ -23,7 +22,7 @@ def load_period(pick: str | None) -> tuple:
     if pid is None:
         return None, None, False
     ok, p = run_admin("read period", lambda s, u: views.get(s, u, Period, pid))
-    return (p.status, p.due_date.isoformat(), p.early_submission) if ok and p else (None, None, False)
+    return (p.status, date_value(p.due_date), p.early_submission) if ok and p else (None, None, False)
 
 
 def period_action(action: str, pick: str | None, status: str | None, due: str | None,
@@ -39,10 +38,9 @@ def period_action(action: str, pick: str | None, status: str | None, due: str | 
         else:
             if picked_id(pick) is None:
                 raise AdminError("Choose a quarter first")
-            try:
-                due_date = dt.date.fromisoformat(due or "")
-            except ValueError:
-                raise AdminError("Enter a due date") from None
+            due_date = optional_date(due, "due date")
+            if due_date is None:
+                raise AdminError("Enter a due date")
             commands.update_period(s, u, picked_id(pick) or 0, status or "", due_date,
                                    early_submission=early is True)
             done = ("Period saved." + (" Its returns are now locked." if status == "closed" else "")

@@ -7,7 +7,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, no_update
 from sqlalchemy.orm import Session
 
-from callbacks.admin.guard import number, optional_date, picked_id, run_admin
+from callbacks.admin.guard import date_value, number, optional_date, picked_id, run_admin
 from callbacks.common import today
 from layouts import ids
 from layouts.admin import NO_PROVIDER, message, options, service_table
@@ -34,8 +34,7 @@ def load_service(pick: str | None) -> tuple:
     if not ok or s is None:
         return blank
     return (s.name, str(s.priority_id), str(s.workstream_id), str(s.provider_id or NO_PROVIDER),
-            s.contract_start.isoformat() if s.contract_start else None,
-            s.contract_end.isoformat() if s.contract_end else None,
+            date_value(s.contract_start), date_value(s.contract_end),
             f"{s.annual_contract_value:g}" if s.annual_contract_value is not None else "",
             s.description, s.active)
 
@@ -45,7 +44,8 @@ def save_service(pick: str | None, name: str | None, priority: str | None, works
                  description: str | None, active: bool | None) -> tuple:
     def work(s: Session, u: Any) -> tuple[list[ServiceRow], str | None]:
         form = commands.ServiceForm(name or "", picked_id(priority), picked_id(workstream),
-                                    picked_id(provider), optional_date(start), optional_date(end),
+                                    picked_id(provider), optional_date(start, "contract start"),
+                                    optional_date(end, "contract end"),
                                     number(value, "the annual contract value", "45,000"), description or "",
                                     bool(active))
         saved = commands.save_service(s, u, form, picked_id(pick), today())

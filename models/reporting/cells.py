@@ -1,11 +1,12 @@
-"""Turn the performance table into the text people read (UI table, CSV)."""
+"""Turn the performance table into the text people read (UI table, PDF) or a machine reads
+(CSV: `grouped=False`, so a figure is "1364", not "1,364")."""
 
 from __future__ import annotations
 
 from models.reporting.performance import COLUMNS, SMALL_COHORT_NOTE, Figure, PerformanceRow
 from models.reporting.publication import OPEN, RowMask
 from models.rules.disclosure import WITHHELD
-from models.rules.formats import format_number, format_percent, format_target
+from models.rules.formats import format_number, format_percent, format_rate, format_target
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -15,19 +16,20 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def format_figure(figure: Figure, marker: str | None = None) -> str:
-    """A count or a rate as text, or the disclosure marker that stands in for it."""
+def format_figure(figure: Figure, marker: str | None = None, *, grouped: bool = True) -> str:
+    """A count or a rate as text, or the disclosure marker that stands in for it (as it is)."""
     if marker is not None:
         return marker
     if figure.rate is not None:
-        return figure.rate.describe()
-    return format_number(figure.count)
+        return format_rate(figure.rate, grouped=grouped)
+    return format_number(figure.count, grouped=grouped)
 
 
-def _forecast(row: PerformanceRow) -> str:
+def _forecast(row: PerformanceRow, grouped: bool) -> str:
     if row.unit != "percent" and row.forecast is not None:
-        return format_number(round(row.forecast))  # a forecast of people is whole people
-    return format_target(row.forecast, row.unit)
+        # a forecast of people is whole people
+        return format_number(round(row.forecast), grouped=grouped)
+    return format_target(row.forecast, row.unit, grouped=grouped)
 
 
 def row_notes(row: PerformanceRow, mask: RowMask = OPEN) -> str:
@@ -36,25 +38,33 @@ def row_notes(row: PerformanceRow, mask: RowMask = OPEN) -> str:
     return "; ".join(notes)
 
 
-def row_cells(row: PerformanceRow, mask: RowMask = OPEN) -> list[str]:
-    """The row's cells in COLUMNS order, as text, with what `mask` hides withheld."""
+def row_cells(row: PerformanceRow, mask: RowMask = OPEN, *, grouped: bool = True) -> list[str]:
+    """The row's cells in COLUMNS order, as text, with what `mask` hides withheld; figures
+    with thousands separators unless `grouped` is False (for machines)."""
     unit = row.unit
+
+    def target(value: float | None) -> str:
+        return format_target(value, unit, grouped=grouped)
+
+    def percent(value: float | None) -> str:
+        return format_percent(value, grouped=grouped)
+
     cells = [
         row.priority,
         row.service,
         row.provider,
         row.metric,
         row.kind,
-        format_target(row.baseline, unit),
+        target(row.baseline),
         row.baseline_period or "",
-        format_target(row.quarter_target, unit),
-        format_figure(row.quarter_actual, mask.quarter),
-        "" if mask.quarter else format_percent(row.quarter_pct),
-        format_target(row.ytd_target, unit),
-        format_figure(row.ytd_actual, mask.ytd),
-        "" if mask.ytd else format_percent(row.ytd_pct),
-        format_target(row.annual_target, unit),
-        WITHHELD if mask.ytd and row.forecast is not None else _forecast(row),
+        target(row.quarter_target),
+        format_figure(row.quarter_actual, mask.quarter, grouped=grouped),
+        "" if mask.quarter else percent(row.quarter_pct),
+        target(row.ytd_target),
+        format_figure(row.ytd_actual, mask.ytd, grouped=grouped),
+        "" if mask.ytd else percent(row.ytd_pct),
+        target(row.annual_target),
+        WITHHELD if mask.ytd and row.forecast is not None else _forecast(row, grouped),
         "" if row.is_breakdown else (WITHHELD if mask.rag_withheld else row.rag_word),
         row.status,
         row_notes(row, mask),

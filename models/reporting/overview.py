@@ -23,6 +23,7 @@ from models.reporting.performance import (
     chosen_services,
 )
 from models.reporting.retirement import listed
+from models.rules.formats import format_number
 from models.rules.periods import Quarter, is_due, year_label
 from models.rules.rag import RAG_WORDS, rag_status
 from models.rules.workflow import PROVISIONAL_STATES, counted_states
@@ -81,9 +82,9 @@ def direction_words(current: float | None, previous: float | None) -> str:
     if previous is None:
         return "No figure last quarter"
     if current > previous:
-        return f"▲ Up from {previous:g} last quarter"
+        return f"▲ Up from {format_number(previous)} last quarter"
     if current < previous:
-        return f"▼ Down from {previous:g} last quarter"
+        return f"▼ Down from {format_number(previous)} last quarter"
     return "● Same as last quarter"
 
 

@@ -23,7 +23,7 @@ from models.returns.queries import (
     service_with_metrics,
     value_texts,
 )
-from models.rules.formats import format_percent, format_target
+from models.rules.formats import format_entered, format_percent, format_target
 from models.rules.periods import Quarter, before_contract, quarter_label
 from models.rules.validation import FieldKey, RawReturn, validate_return
 from models.rules.workflow import (
@@ -299,7 +299,7 @@ def _was(earlier: dict[str, str] | None, keys: list[FieldKey], now: dict[FieldKe
     parts = [earlier.get(k.text) for k in keys]
     if any(p is None for p in parts):
         return "was blank"
-    return "was " + " of ".join(str(p) for p in parts)
+    return "was " + " of ".join(format_entered(str(p)) for p in parts)
 
 
 def queue_choices(session: Session, actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -385,7 +385,8 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
                                  was=_was(earlier, keys, view_values)))
             for c in m.categories:
                 key = FieldKey.category(c.id)
-                rows.append(QueueRow(c.name, view_values.get(key, ""), last_values.get(key, ""), "",
+                rows.append(QueueRow(c.name, format_entered(view_values.get(key, "")),
+                                     format_entered(last_values.get(key, "")), "",
                                      breakdown=True, was=_was(earlier, [key], view_values)))
         provider = session.get(Provider, ret.provider_id)
         quarter = Quarter(period.year, period.quarter)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.access import AccessRefused, Actor, check_view
+from models.rules.formats import format_entered
 from models.rules.periods import Quarter
 from models.rules.validation import NARRATIVE_FIELDS, FieldKey, MetricDef
 from models.rules.workflow import COUNTED_STATES
@@ -104,11 +105,12 @@ def load_checked(session: Session, actor: Actor, service_id: int, period_id: int
 
 
 def figure_text(values: dict[FieldKey, str], metric: Metric) -> str:
-    """'16 of 19' for a rate, the count for a count, '' when not filled in."""
+    """'16 of 19' for a rate, the count for a count ('1,364'), '' when not filled in."""
     if metric.is_rate:
         num, den = values.get(FieldKey.numerator(metric.id)), values.get(FieldKey.denominator(metric.id))
-        return f"{num} of {den}" if num is not None and den is not None else ""
-    return values.get(FieldKey.count(metric.id), "")
+        return (f"{format_entered(num)} of {format_entered(den)}"
+                if num is not None and den is not None else "")
+    return format_entered(values.get(FieldKey.count(metric.id), ""))
 
 
 def find_return_id(session: Session, actor: Actor, service_id: int, period_id: int) -> int | None:

@@ -41,11 +41,6 @@ class Rate:
     def small_cohort(self) -> bool:
         return self.denominator < SMALL_COHORT
 
-    def describe(self) -> str:
-        """'68% (52 of 76)'."""
-        if self.percent is None:
-            return "No one assessed"
-        return f"{self.percent}% ({self.numerator} of {self.denominator})"
 
 
 def exact(value: float | int | Fraction) -> Fraction:

@@ -43,7 +43,8 @@ def test_every_admin_callback_is_listed():
         public |= {(info.name, name) for name, value in vars(module).items()
                    if callable(value) and not name.startswith("_")
                    and getattr(value, "__module__", "") == module.__name__}
-    guard_helpers = {("guard", name) for name in ("run_admin", "picked_id", "number", "optional_date")}
+    guard_helpers = {("guard", name) for name in ("run_admin", "picked_id", "number", "optional_date",
+                                                            "date_value")}
     assert guard_helpers <= public
     callbacks_found = {name for module, name in public - guard_helpers if name != "register"}
     assert callbacks_found == set(CALLS)

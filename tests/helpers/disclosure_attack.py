@@ -230,7 +230,8 @@ def attack_table(rows: list[Row], quarter: int | None, findings: Findings, label
             if column == judged and row["RAG"] in RAG_COLOURS:
                 findings.add(f"{label}: {row.name} {column} hidden but RAG shows {row['RAG']}")
         if notes_describe_rates:
-            for numerator, cohort in ((int(n), int(d)) for _, n, d in RATE.findall(str(row["Note"] or ""))):
+            note = str(row["Note"] or "").replace(",", "")  # the XLSX's notes read "1,052 of 1,461"
+            for numerator, cohort in ((int(n), int(d)) for _, n, d in RATE.findall(note)):
                 _small_rate((numerator, cohort), f"{label}: {row.name} note", findings)
         if quarter and not row.is_rate:
             # The year to date is this quarter plus the earlier ones (none before Q2).

@@ -135,10 +135,11 @@ def _attack(out: dict, quarter: int | None, label: str) -> list[str]:
     # The PDF: its table (the CSV's cells, checked below) and its charts, attacked together.
     attack.attack_table(out["csv"], quarter, findings, f"{label} PDF", charts=out["charts"],
                         through=out["through"])
-    # The PDF's table prints exactly the CSV's cells, row by row (so the CSV's attack covers it).
-    pdf = attack.squash(out["pdf"])
+    # The PDF's table prints exactly the CSV's cells, row by row (so the CSV's attack covers it),
+    # the PDF's figures with thousands separators and the CSV's bare, so both lose the commas.
+    pdf = attack.squash(out["pdf"]).replace(",", "")
     for row in out["csv"]:
-        printed = attack.squash("".join(str(v) for v in row.cells.values() if v))
+        printed = attack.squash("".join(str(v) for v in row.cells.values() if v)).replace(",", "")
         if printed not in pdf:
             findings.add(f"{label} PDF: row {row.name} differs from the CSV")
     return findings.recovered

@@ -1,5 +1,6 @@
 """XLSX and PDF exports checked against an independent computation from the database."""
 
+import base64
 import datetime as dt
 import io
 import math
@@ -14,6 +15,7 @@ from exports.build import build_export
 from exports.csv_table import performance_csv
 from models.reporting.performance import COLUMNS, build_performance_table
 from models.reporting.publication import row_masks, table_disclosure
+from models.rules.formats import format_number
 from models.store.db import unit_of_work
 from models.store.entities import Metric, Period, Provider, Return, ReturnValue, Service
 from models.store.users import find_user
@@ -120,8 +122,61 @@ def test_pdf_pack_pages_and_figures(demo_factory):
     assert "DEMO DATA" in text and f"Page {len(reader.pages)}" in text
     for name in services:
         assert name.split(" (")[0] in text
-    assert str(pupils) in text
+    assert format_number(pupils) in text
     box = reader.pages[0].mediabox
     assert round(float(box.width)) == 842 and round(float(box.height)) == 595  # A4 landscape
     images = sum(len(page.images) for page in reader.pages)
     assert images >= 8  # charts drawn through Chromium
+
+
+ONE_PIXEL_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwAD"
+                                 "hgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def _pack_text(factory, monkeypatch, year: int = 2025, quarter: int | None = None) -> list[str]:
+    """The pack's text page by page, with the charts stood in for by a blank image (the
+    pages' words and numbers are the point here, not Chromium's drawing)."""
+    from pypdf import PdfReader
+
+    import exports.pdf_pack as pdf_pack
+
+    def blank(figures, directory):
+        paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
+        for path in paths:
+            path.write_bytes(ONE_PIXEL_PNG)
+        return paths
+
+    monkeypatch.setattr(pdf_pack, "render_charts", blank)
+    with unit_of_work(factory) as s:
+        body = build_export(s, find_user(s, "viewer@demo.local"), "pdf", year, quarter, TODAY)
+    return [page.extract_text() for page in PdfReader(io.BytesIO(body)).pages]
+
+
+def test_every_pack_page_says_page_n_of_m(demo_factory, monkeypatch):
+    pages = _pack_text(demo_factory, monkeypatch)
+    total = len(pages)
+    assert total > 3
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+
+
+def test_the_full_table_headings_wrap_between_words(demo_factory, monkeypatch):
+    pages = _pack_text(demo_factory, monkeypatch)
+    table = next(t for t in pages if "The full performance table" in t)
+    lines = [line.strip() for line in table.splitlines()]
+    heading = lines[lines.index("The full performance table") + 1:lines.index("Note") + 1]
+    words = {w for c in COLUMNS for w in c.split()}
+    # Each printed line of the heading row is one or more whole words of the headings:
+    # "Quarter" then "target", never "Quar" then "ter ta rget".
+    assert heading and all(set(line.split()) <= words for line in heading), heading
+    assert "Quarter" in heading and "target" in heading and "Forecast" in heading
+
+
+def test_the_pack_prints_figures_with_thousands_separators(demo_factory, monkeypatch):
+    text = "\n".join(_pack_text(demo_factory, monkeypatch))
+    # The strategy's baseline for ASB sessions attended is 3,100 (page and full table).
+    assert re.search(r"(?<![\d,])3,100(?![\d,])", text)
+    assert not re.search(r"(?<![\d,])3100(?![\d,])", text)
+    # Every four-figure number in the pack is grouped (years like 2025/26 and 2020–2024 aside).
+    bare = [n for n in re.findall(r"(?<![\d,./–-])\d{4,}(?![\d,./–-])", text) if not 1990 < int(n) < 2100]
+    assert bare == []

@@ -1,6 +1,7 @@
 
 import pytest
 
+from models.rules.formats import format_rate
 from models.rules.measures import (
     Rate,
     forecast_year_end,
@@ -20,9 +21,9 @@ def test_rates_pool_numerators_and_denominators_not_percentages():
 
 
 def test_rate_description_and_empty_cohort():
-    assert Rate(52, 76).describe() == "68% (52 of 76)"
+    assert format_rate(Rate(52, 76)) == "68% (52 of 76)"
     assert Rate(0, 0).value is None
-    assert Rate(0, 0).describe() == "No one assessed"
+    assert format_rate(Rate(0, 0)) == "No one assessed"
     assert Rate(3, 4).small_cohort and not Rate(3, 5).small_cohort
 
 
@@ -106,7 +107,7 @@ def test_one_rounding_rule_half_up():
     assert round_half_up(62.5) == 63  # Python's round() gives 62 (half to even)
     assert round_half_up(0.5) == 1 and round_half_up(1.5) == 2 and round_half_up(2.5) == 3
     assert round_half_up(89.49999) == 89
-    assert Rate(5, 8).describe() == "63% (5 of 8)"
+    assert format_rate(Rate(5, 8)) == "63% (5 of 8)"
     assert Rate(1, 8).percent == 13  # 12.5% -> 13%
 
 

@@ -1,0 +1,127 @@
+// The printed page's header (layouts/shell.py print_header): which view this is — the page's
+// heading and every filter as chosen — and when it was printed. Written from the page's own
+// filter controls whenever they or the page change, so it is right whenever print is pressed
+// (and again just before printing, for the time).
+(function () {
+    "use strict";
+
+    function words(el) {
+        return el ? (el.textContent || "").replace(/\s+/g, " ").trim() : "";
+    }
+
+    function filterWords(page) {
+        const parts = [];
+        page.querySelectorAll(".filters .filter").forEach(function (box) {
+            if (box.closest("[hidden]")) {
+                return;  // a filter fixed on the server (a provider's own services)
+            }
+            const label = words(box.querySelector("label"));
+            const select = box.querySelector("select");
+            const check = box.querySelector("input[type=checkbox]");
+            if (select) {
+                const chosen = select.options[select.selectedIndex];
+                if (chosen) {
+                    parts.push(label + ": " + words(chosen));
+                }
+            } else if (check) {
+                const said = check.checked ? box.dataset.printOn || label : box.dataset.printOff;
+                if (said) {
+                    parts.push(said);
+                }
+            }
+        });
+        return parts;
+    }
+
+    function printedAt() {
+        const now = new Date();
+        // "25 November 2026 at 14:05", as models/rules/formats.py writes dates.
+        return "Printed " + now.toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric"})
+            + " at " + now.toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit", hour12: false});
+    }
+
+    function refresh() {
+        const page = document.getElementById("page");
+        const view = document.getElementById("print-view");
+        const date = document.getElementById("print-date");
+        if (!page || !view || !date) {
+            return;
+        }
+        const heading = words(page.querySelector("h1"));
+        view.textContent = [heading].concat(filterWords(page)).filter(Boolean).join(" · ");
+        date.textContent = printedAt();
+    }
+
+    let pending = null;
+    function soon() {
+        if (pending === null) {
+            pending = setTimeout(function () { pending = null; refresh(); }, 150);
+        }
+    }
+
+    function watch(page) {
+        refresh();
+        new MutationObserver(soon).observe(page, {childList: true, subtree: true});
+    }
+
+    // Charts are drawn to the screen's width in pixels. Before printing, the page is given
+    // the width of A4 landscape's printable area (html.printing in monitor.css) and each chart
+    // is redrawn to its box there (a service page's smaller), then back afterwards. This must
+    // happen in beforeprint: Chrome counts the pages when it first lays the page out for paper.
+    const PRINT_HEIGHT_IN_SECTION = 210;
+    const PRINT_HEIGHT_MOST = 300;
+    function fitCharts(printing) {
+        const root = document.documentElement;
+        if (printing === root.classList.contains("printing")) {
+            return;
+        }
+        root.classList.toggle("printing", printing);
+        if (!window.Plotly) {
+            return;
+        }
+        document.querySelectorAll(".js-plotly-plot").forEach(function (chart) {
+            if (printing) {
+                const screenHeight = chart.layout && chart.layout.height || 450;
+                chart.dataset.screenHeight = chart.layout && chart.layout.height || "";
+                window.Plotly.relayout(chart, {
+                    width: Math.floor(chart.parentElement.clientWidth), autosize: false,
+                    height: chart.closest(".metric-section") ? PRINT_HEIGHT_IN_SECTION
+                        : Math.min(screenHeight, PRINT_HEIGHT_MOST)});
+            } else if (chart.dataset.screenHeight !== undefined) {
+                const height = Number(chart.dataset.screenHeight) || null;
+                delete chart.dataset.screenHeight;
+                window.Plotly.relayout(chart, {width: null, height: height, autosize: true});
+            }
+        });
+    }
+
+    function start() {
+        document.addEventListener("change", soon, true);
+        window.addEventListener("beforeprint", function () {
+            refresh();
+            fitCharts(true);
+        });
+        window.addEventListener("afterprint", function () {
+            fitCharts(false);
+        });
+        const page = document.getElementById("page");
+        if (page) {
+            watch(page);
+            return;
+        }
+        // Dash draws the shell after this file runs: wait for it.
+        new MutationObserver(function (_, waiting) {
+            const drawn = document.getElementById("page");
+            if (drawn) {
+                waiting.disconnect();
+                watch(drawn);
+            }
+        }).observe(document.body, {childList: true, subtree: true});
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", start);
+    } else {
+        start();
+    }
+}());

@@ -1,0 +1,86 @@
+"""Paper and UK formats in headless Chromium: the printed page's header names the view's
+filters and the print date while navigation and filters are hidden; the printed page's
+charts are redrawn for A4 landscape; an admin date typed 04/01/2027 is 4 January 2027."""
+
+import base64
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.helpers.browser import sign_in, start
+
+pytestmark = pytest.mark.browser
+
+
+def _print_media(dash_duo, on: bool) -> None:
+    dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print" if on else ""})
+
+
+def test_the_printed_overview_says_which_view_and_when_and_hides_the_controls(dash_duo, browser_app):
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
+    Select(dash_duo.find_element("#overview-quarter")).select_by_visible_text("Q1")
+    dash_duo.wait_for_text_to_equal("#overview-heading", "Q1 2026/27")
+    header = dash_duo.find_element("#print-header")
+    assert not header.is_displayed()  # on screen the filters speak for themselves
+    _print_media(dash_duo, True)
+    view = dash_duo.find_element("#print-view")
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: "Quarter: Q1" in view.text)
+    assert header.is_displayed()
+    assert view.text.startswith("Overview · Financial year: 2026/27 · Quarter: Q1")
+    assert "Priority: All priorities" in view.text and "Approved returns only" in view.text
+    assert re.fullmatch(r"Printed \d{1,2} [A-Z][a-z]+ 20\d\d at \d\d:\d\d",
+                        dash_duo.find_element("#print-date").text)
+    for control in (".monitor-header", ".filters", "#overview-csv"):
+        assert not dash_duo.find_element(control).is_displayed(), control
+    _print_media(dash_duo, False)
+    # The provisional switch is named as what it means on paper.
+    dash_duo.find_element("#overview-provisional").click()
+    dash_duo.wait_for_contains_text("#overview-heading", "provisional")
+    _print_media(dash_duo, True)
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda _: "Provisional: includes submitted returns not yet approved" in view.text)
+
+
+def test_printing_redraws_the_chart_for_the_page_and_back(dash_duo, browser_app):
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_element("#overview-chart .main-svg")
+    pdf = dash_duo.driver.execute_cdp_cmd("Page.printToPDF", {
+        "landscape": True, "paperWidth": 11.69, "paperHeight": 8.27, "printBackground": True})
+    reader = PdfReader(io.BytesIO(base64.b64decode(pdf["data"])))
+    text = reader.pages[0].extract_text()
+    assert "Overview" in text and "Printed" in text and "Financial year: 2026/27" in text
+    assert "Sign out" not in text  # the navigation is not printed
+    # After printing, the chart is back to the screen's width and the page is as it was.
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
+        "return !document.documentElement.classList.contains('printing')"))
+    assert dash_duo.get_logs() == []
+
+
+def test_a_due_date_typed_the_uk_way_is_saved_as_the_uk_date(dash_duo, browser_app):
+    """Chromium here speaks en-US, whose own date box would read 04/01/2027 as 1 April."""
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "admin@demo.local")
+    dash_duo.driver.get(dash_duo.server.url + "/admin/periods")
+    picker = dash_duo.wait_for_element("#adm-per-pick")
+    first = Select(picker).options[1].text
+    Select(picker).select_by_index(1)
+    due = dash_duo.find_element("#adm-per-due")
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: re.fullmatch(r"\d\d/\d\d/\d{4}", due.get_attribute("value")))
+    label = dash_duo.find_element("label[for='adm-per-due']").text
+    assert "Day/month/year, for example 4/1/2027 for 4 January 2027" in label
+    due.clear()
+    due.send_keys("04/01/2027")
+    dash_duo.find_element("#adm-per-save").click()
+    dash_duo.wait_for_contains_text("#adm-per-msg", "Period saved.")
+    row = next(r for r in dash_duo.find_elements("#adm-per-list tbody tr") if r.text.startswith(first))
+    assert "4 January 2027" in row.text
+    due.clear()
+    due.send_keys("31/02/2027")
+    dash_duo.find_element("#adm-per-save").click()
+    dash_duo.wait_for_contains_text("#adm-per-msg", "Enter the due date as a real date, day/month/year")
