@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from charts.text import chart_text
-from charts.theme import TARGET_COLOUR
+from charts.theme import TARGET_COLOUR, text_colour_on
 from models.rules.formats import format_percent
 from models.rules.rag import RAG_ORDER, look_of
 
@@ -21,39 +21,64 @@ class PercentPoint:
     percent: float | None
     rag_word: str
     detail: str  # e.g. "731 of 744"
+    # How the figure reads against its target (models.rules.formats.against_target): "96%"
+    # for a count, "72% against a target of 75%" for a rate. "" means the percent as it is.
+    words: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.percent is None:
+            return self.rag_word
+        return f"{self.words or format_percent(self.percent)} · {self.rag_word}"
+
+
+# A label goes inside its bar when the bar ends between these (% of target) and the label is
+# short enough to fit: then it ends before the 100% line instead of running across it. Shorter
+# bars (no room inside) and bars past 100% (their label starts beyond the line) keep it outside.
+INSIDE_FROM, INSIDE_TO, INSIDE_MAX_CHARS = 45.0, 100.0, 18
+
+
+def label_position(point: PercentPoint) -> str:
+    """'inside' or 'outside': where a bar's label goes so it never sits on the 100% line."""
+    if point.percent is None:
+        return "outside"
+    fits = INSIDE_FROM <= point.percent <= INSIDE_TO and len(point.text) <= INSIDE_MAX_CHARS
+    return "inside" if fits else "outside"
 
 
 def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.Figure:
-    """Horizontal bars of % of target with a line at 100%, so services of very different
-    sizes share one scale. Each bar is labelled with its RAG word (colour is not the only
-    signal); services without a figure say why in words."""
+    """Horizontal bars of % of target with a dashed line at 100%, so services of very different
+    sizes share one scale. Each bar is labelled with its figure and RAG word (colour is not the
+    only signal); services without a figure say why in words. Labels never sit on the 100%
+    line (see `label_position`), and the line is named in the axis title at the bottom, clear
+    of the toolbar at the top."""
     labels = [chart_text(p.label) for p in points]
     values = [p.percent if p.percent is not None else 0 for p in points]
-    texts = [f"{format_percent(p.percent)} · {p.rag_word}" if p.percent is not None else p.rag_word
-             for p in points]
+    texts = [chart_text(p.text) for p in points]
     colours = [look_of(p.rag_word).bar for p in points]
     fig = go.Figure(go.Bar(
         y=labels, x=values, orientation="h", marker_color=colours, text=texts,
-        textposition="outside", cliponaxis=False, customdata=[p.detail for p in points],
-        hovertemplate="%{y}<br>%{x:,.0f}% of target (%{customdata})<extra></extra>",
+        textposition=[label_position(p) for p in points], insidetextanchor="end",
+        insidetextfont={"color": [text_colour_on(c) for c in colours]},
+        constraintext="none", cliponaxis=False,
+        customdata=[[p.detail, chart_text(p.words or format_percent(p.percent) or "No figure")]
+                    for p in points],
+        hovertemplate="%{y}<br>%{customdata[1]} (%{customdata[0]})<extra></extra>",
         name="% of target",
     ))
     top = max([100.0, *values]) * 1.25
-    fig.add_vline(x=100, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
-                  annotation_text="Target (100%)", annotation_position="top")
+    fig.add_vline(x=100, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"}, layer="below")
     fig.update_layout(
         title={"text": chart_text(title), "x": 0},
         template="monitor",
-        margin={"l": 10, "r": 30, "t": 70, "b": 40},
-        xaxis={"title": "Actual as % of the quarter's target", "range": [0, top],
-               "ticksuffix": "%"},
+        margin={"l": 10, "r": 30, "t": 70, "b": 60},
+        xaxis={"title": "Actual as % of the quarter's target (dashed line: the target, 100%)",
+               "range": [0, top], "ticksuffix": "%"},
         yaxis={"autorange": "reversed", "automargin": True},
-        height=120 + 44 * max(1, len(points)),
+        height=140 + 44 * max(1, len(points)),
         showlegend=False,
     )
     return fig
-
-
 
 
 def rag_count_figure(rows: Sequence[tuple[str, dict[str, int]]], title: str) -> go.Figure:

@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 
 from charts.text import chart_text
 from charts.theme import PALETTE, TARGET_COLOUR
-from models.rules.formats import format_number, format_rate
-from models.rules.measures import SMALL_COHORT
+from models.rules.formats import baseline_label, format_number, format_rate
+from models.rules.measures import SMALL_COHORT, baseline_comparable_quarter
 
 if TYPE_CHECKING:
     from models.reporting.service_figures import MetricSeries
@@ -26,11 +26,28 @@ def _target_markers(fig: go.Figure, x: list[str], targets: list[float | None], n
                                 "line": {"width": 3, "color": TARGET_COLOUR}})
 
 
-def _baseline(fig: go.Figure, m: MetricSeries, suffix: str = "") -> None:
-    if m.baseline is not None:
-        fig.add_hline(y=m.baseline, line={"color": BASELINE, "dash": "dot", "width": 2},
-                      annotation_text=chart_text(f"Baseline {m.baseline_period}: {format_number(m.baseline)}{suffix}"),
-                      annotation_position="top left")
+def _baseline(fig: go.Figure, m: MetricSeries) -> None:
+    """The baseline, drawn only where it can be compared, and named in words in the legend.
+
+    A rate's baseline is a level: a dotted line across every quarter. A count's baseline is a
+    full year's total, so it is one marker at Q4 beside the year-to-date total for the whole
+    year; drawn across the cumulative axis it made Q1–Q3 look "below baseline"."""
+    if m.baseline is None or not m.points:
+        return
+    name = chart_text(baseline_label(m.baseline, m.baseline_period, m.unit))
+    quarter = baseline_comparable_quarter(m.unit)
+    if quarter is None:
+        x = [p.label for p in m.points]
+        fig.add_scatter(x=x, y=[m.baseline] * len(x), mode="lines", name=name,
+                        line={"color": BASELINE, "dash": "dot", "width": 2},
+                        hovertemplate=f"{name}<extra></extra>")
+        return
+    at = next((p.label for p in m.points if p.quarter == quarter), None)
+    if at is not None:
+        fig.add_scatter(x=[at], y=[m.baseline], mode="markers", name=name,
+                        marker={"symbol": "star-diamond", "size": 14, "color": BASELINE,
+                                "line": {"width": 1, "color": "#383f43"}},
+                        hovertemplate=f"{name}<extra></extra>")
 
 
 def quarterly_count_figure(m: MetricSeries, year_label: str,
@@ -58,12 +75,18 @@ def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
     x = [p.label for p in m.points]
     fig = go.Figure()
     cumulative = [p.cumulative for p in m.points]
-    fig.add_scatter(x=x, y=cumulative, mode="lines+markers+text", name="Year to date",
-                    line={"color": ACTUAL, "width": 3},
-                    text=[format_number(c) for c in cumulative], textposition="top left")
+    # The target trajectory goes in first, wide, dashed and with open squares, so that where
+    # the year to date equals it the solid line and filled circles still show on top of it:
+    # line style and marker, not colour, tell the two apart.
     if any(p.cumulative_target is not None for p in m.points):
         fig.add_scatter(x=x, y=[p.cumulative_target for p in m.points], mode="lines+markers",
-                        name="Target trajectory", line={"color": TARGET_COLOUR, "dash": "dash"})
+                        name="Target trajectory",
+                        line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
+                        marker={"symbol": "square-open", "size": 13,
+                                "line": {"width": 2, "color": TARGET_COLOUR}})
+    fig.add_scatter(x=x, y=cumulative, mode="lines+markers+text", name="Year to date",
+                    line={"color": ACTUAL, "width": 3}, marker={"symbol": "circle", "size": 8},
+                    text=[format_number(c) for c in cumulative], textposition="top left")
     if m.forecast is not None and m.quarters_reported < 4:
         fig.add_scatter(x=[x[-1]], y=[m.forecast], mode="markers", name="Year-end forecast",
                         marker={"symbol": "diamond-open", "size": 14, "color": PALETTE[1],
@@ -92,7 +115,7 @@ def rate_figure(m: MetricSeries, year_label: str, hidden: dict[int, str] | None 
                 text=[format_rate(p.rate) if v is not None else "" for p, v in zip(m.points, shown, strict=True)],
                 textposition="inside", insidetextanchor="start")
     _target_markers(fig, x, [p.target for p in m.points], "Target")
-    _baseline(fig, m, "%")
+    _baseline(fig, m)
     for p in m.points:
         if p.quarter in hidden:
             fig.add_annotation(x=p.label, y=5, text=hidden[p.quarter], showarrow=False,

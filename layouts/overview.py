@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from charts.overview import PercentPoint, percent_of_target_figure, rag_count_figure
 from charts.text import chart_text
+from charts.theme import graph_config
 from layouts import ids
 from layouts.charts import data_table, rag_badge
 from layouts.filters import QUARTER_OPTIONS, choice_options, provisional_switch, select, service_href
@@ -19,7 +20,7 @@ from models.reporting.overview import (
     service_tiles,
 )
 from models.reporting.performance import PerformanceRow, PerformanceTable
-from models.rules.formats import format_number, format_percent, format_target
+from models.rules.formats import format_number, format_target
 from models.rules.measures import SMALL_COHORT
 from models.rules.periods import quarter_label
 from models.rules.rag import RAG_ORDER
@@ -61,9 +62,7 @@ def overview_page(year_options: list[dict[str, str]], year: str, quarter: str,
         html.Div(id=ids.OVERVIEW_TILES),
         html.H2("Headline outputs against target", className="h4 mt-4"),
         dcc.Graph(id=ids.OVERVIEW_CHART, className="chart",
-                  config={"displaylogo": False,
-                          "toImageButtonOptions": {"format": "png", "filename": "cwp-overview",
-                                                   "scale": 2}}),
+                  config=graph_config("cwp-overview")),
         # The same figures as a table, for screen readers and for anyone checking the chart.
         html.Details([html.Summary("Data table for this chart"),
                       html.Div(id=ids.OVERVIEW_TABLE, className="table-responsive")],
@@ -194,7 +193,8 @@ def drawn_overview(current: PerformanceTable, previous: dict, filters: OverviewF
     label = view_label(filters, current.provisional_shown)
     points = [
         PercentPoint(service_name(r), r.quarter_pct, r.rag_word,
-                     f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}")
+                     f"{format_figure(r.quarter_actual)} of {format_target(r.quarter_target, r.unit)}",
+                     r.quarter_words())
         for r in rows
     ]
     figure = percent_of_target_figure(points, f"Headline output as % of target, {label}")
@@ -203,7 +203,7 @@ def drawn_overview(current: PerformanceTable, previous: dict, filters: OverviewF
                               x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
     table_rows = [
         [service_name(r), r.metric, format_target(r.quarter_target, r.unit),
-         format_figure(r.quarter_actual) or "No data", format_percent(r.quarter_pct),
+         format_figure(r.quarter_actual) or "No data", r.quarter_words(),
          rag_badge(r.rag_word), r.status]
         for r in rows
     ]

@@ -14,7 +14,7 @@ from charts.service import (
 from charts.theme import GRAPH_CONFIG
 from layouts.charts import data_table
 from models.reporting.service_figures import MetricSeries
-from models.rules.formats import format_money, format_number, format_percent, format_rate, format_target
+from models.rules.formats import baseline_label, format_money, format_number, format_percent, format_rate, format_target
 from models.rules.measures import SMALL_COHORT
 
 SHORT = ["Q1", "Q2", "Q3", "Q4"]
@@ -51,10 +51,9 @@ def _interval_words(m: MetricSeries) -> str:
 
 def metric_section(m: MetricSeries, year_label: str) -> html.Section:
     """All of one metric's charts with their tables, or words when there is nothing to draw."""
-    unit = "%" if m.unit == "percent" else ""
     facts = []
     if m.baseline is not None:
-        facts.append(f"Baseline ({m.baseline_period}): {format_number(m.baseline)}{unit}")
+        facts.append(baseline_label(m.baseline, m.baseline_period, m.unit))
     facts.append(f"Annual target: {format_target(m.annual_target, m.unit)}" if m.annual_target
                  is not None else "No target set for this year")
     if m.ytd_rate is not None:

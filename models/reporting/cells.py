@@ -6,7 +6,7 @@ from __future__ import annotations
 from models.reporting.performance import COLUMNS, SMALL_COHORT_NOTE, Figure, PerformanceRow
 from models.reporting.publication import OPEN, RowMask
 from models.rules.disclosure import WITHHELD
-from models.rules.formats import format_number, format_percent, format_rate, format_target
+from models.rules.formats import format_number, format_rate, format_target
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,9 +46,6 @@ def row_cells(row: PerformanceRow, mask: RowMask = OPEN, *, grouped: bool = True
     def target(value: float | None) -> str:
         return format_target(value, unit, grouped=grouped)
 
-    def percent(value: float | None) -> str:
-        return format_percent(value, grouped=grouped)
-
     cells = [
         row.priority,
         row.service,
@@ -59,10 +56,10 @@ def row_cells(row: PerformanceRow, mask: RowMask = OPEN, *, grouped: bool = True
         row.baseline_period or "",
         target(row.quarter_target),
         format_figure(row.quarter_actual, mask.quarter, grouped=grouped),
-        "" if mask.quarter else percent(row.quarter_pct),
+        "" if mask.quarter else row.quarter_words(grouped=grouped),
         target(row.ytd_target),
         format_figure(row.ytd_actual, mask.ytd, grouped=grouped),
-        "" if mask.ytd else percent(row.ytd_pct),
+        "" if mask.ytd else row.ytd_words(grouped=grouped),
         target(row.annual_target),
         WITHHELD if mask.ytd and row.forecast is not None else _forecast(row, grouped),
         "" if row.is_breakdown else (WITHHELD if mask.rag_withheld else row.rag_word),

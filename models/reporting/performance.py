@@ -18,6 +18,7 @@ from models.reporting.aggregation import (
     year_figures,
 )
 from models.reporting.retirement import RETIRED_NOTE, RETIRED_WORD, in_service, listed, retired
+from models.rules.formats import against_target
 from models.rules.measures import SMALL_COHORT, Rate, forecast_year_end, percent_of_target, pool_rates
 from models.rules.periods import Quarter, before_contract, quarters_due, year_is_due
 from models.rules.rag import RAG_WORDS, rag_status
@@ -92,6 +93,16 @@ class PerformanceRow:
     @property
     def ytd_pct(self) -> int | None:
         return self.pct_of(self.ytd_actual, self.ytd_target)
+
+    # How each figure reads against its target, by the one rule (models.rules.formats):
+    # "96%" for a count, "72% against a target of 75%" for a rate.
+    def quarter_words(self, *, grouped: bool = True) -> str:
+        return against_target(self.quarter_actual.shown, self.quarter_target, self.unit,
+                              self.quarter_pct, grouped=grouped)
+
+    def ytd_words(self, *, grouped: bool = True) -> str:
+        return against_target(self.ytd_actual.shown, self.ytd_target, self.unit, self.ytd_pct,
+                              grouped=grouped)
 
     @property
     def rag_word(self) -> str:

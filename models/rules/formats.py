@@ -106,3 +106,28 @@ def _dmy(text: str) -> dt.date:
         raise ValueError(text)
     day, month, year = (int(p) for p in parts)
     return dt.date(year, month, day)
+
+
+# A figure against its target: one rule for the Overview, the service page, the grid and the files.
+
+def against_target(actual: float | None, target: float | None, unit: str,
+                   percent_of_target: float | None, *, grouped: bool = True) -> str:
+    """How a figure reads against its target. A count reads as its % of target ("96%"). A
+    rate reads as itself against its target ("72% against a target of 75%"): its "% of
+    target" (96%) is a percentage of a percentage, easily misread as the rate. "" when
+    there is nothing to compare (no figure, no target)."""
+    if unit != "percent":
+        return format_percent(percent_of_target, grouped=grouped)
+    if actual is None or target is None:
+        return ""
+    return (f"{format_percent(actual, grouped=grouped)} against a target of "
+            f"{format_percent(target, grouped=grouped)}")
+
+
+def baseline_label(value: float, period: str | None, unit: str) -> str:
+    """The baseline in words. A count's baseline is a whole year's total, so it says so
+    ("Baseline (2018/19, full year): 1,200"); a rate's is a level ("Baseline (2018/19): 65%")."""
+    if unit == "percent":
+        return f"Baseline ({period}): {format_percent(value)}" if period else \
+            f"Baseline: {format_percent(value)}"
+    return f"Baseline ({period + ', ' if period else ''}full year): {format_number(value)}"

@@ -92,3 +92,11 @@ def forecast_year_end(ytd_actual: float, quarters_reported: int) -> float | None
     if quarters_reported <= 0:
         return None
     return ytd_actual / quarters_reported * 4
+
+
+def baseline_comparable_quarter(unit: str) -> int | None:
+    """Where a baseline may be drawn against this year's figures. A count's baseline is a
+    full year's total (e.g. 2018/19), comparable only with a whole year: the year-to-date
+    total at Q4, never Q1–Q3's part-year totals. A rate's baseline is a level, comparable
+    with every quarter: None (draw it across)."""
+    return None if unit == "percent" else 4

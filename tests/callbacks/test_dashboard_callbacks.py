@@ -27,7 +27,7 @@ def test_service_page_as_every_role(signed_in, demo_factory, isva, who):
     search = shown["search"] if isinstance(shown, dict) else None
     text = str(body)
     if who in (OWNER, "viewer@demo.local", "admin@demo.local"):
-        assert "Women supported" in text and "Baseline (April 2018 to March 2019): 50" in text
+        assert "Women supported" in text and "Baseline (April 2018 to March 2019, full year): 50" in text
         # Asked for by id (an older link), written back by slug; the title names the service.
         assert search == f"?service={ISVA}&year=2023%2F24"
         assert shown == {"search": search,
