@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dash import Dash, Input, Output, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
@@ -73,3 +73,10 @@ def register(app: Dash) -> None:
         Input(ids.PERF_PUBLISH, "value"),
         prevent_initial_call="initial_duplicate",
     )(update_performance)
+    # Showing the Priority and Provider columns changes no data: the browser does it alone.
+    app.clientside_callback(
+        ClientsideFunction(namespace="performanceGrid", function_name="columns"),
+        Output(ids.PERF_GRID, "columnDefs"),
+        Input(ids.PERF_SHOW_GROUPS, "value"),
+        State(ids.PERF_GRID, "columnDefs"),
+    )

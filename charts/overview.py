@@ -32,18 +32,18 @@ class PercentPoint:
         return f"{self.words or format_percent(self.percent)} · {self.rag_word}"
 
 
-# A label goes inside its bar when the bar ends between these (% of target) and the label is
-# short enough to fit: then it ends before the 100% line instead of running across it. Shorter
-# bars (no room inside) and bars past 100% (their label starts beyond the line) keep it outside.
-INSIDE_FROM, INSIDE_TO, INSIDE_MAX_CHARS = 45.0, 100.0, 18
+# A label goes inside its bar when the bar ends between these (% of target): it then ends
+# before the 100% line instead of running across it (shrunk to fit if the bar is short, as on
+# a phone). Shorter bars have no room inside and end well before the line, and a bar past
+# 100% starts its label beyond the line: those labels go outside.
+INSIDE_FROM, INSIDE_TO = 45.0, 100.0
 
 
 def label_position(point: PercentPoint) -> str:
     """'inside' or 'outside': where a bar's label goes so it never sits on the 100% line."""
-    if point.percent is None:
-        return "outside"
-    fits = INSIDE_FROM <= point.percent <= INSIDE_TO and len(point.text) <= INSIDE_MAX_CHARS
-    return "inside" if fits else "outside"
+    if point.percent is not None and INSIDE_FROM <= point.percent <= INSIDE_TO:
+        return "inside"
+    return "outside"
 
 
 def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.Figure:
@@ -60,7 +60,7 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
         y=labels, x=values, orientation="h", marker_color=colours, text=texts,
         textposition=[label_position(p) for p in points], insidetextanchor="end",
         insidetextfont={"color": [text_colour_on(c) for c in colours]},
-        constraintext="none", cliponaxis=False,
+        constraintext="inside", cliponaxis=False,
         customdata=[[p.detail, chart_text(p.words or format_percent(p.percent) or "No figure")]
                     for p in points],
         hovertemplate="%{y}<br>%{customdata[1]} (%{customdata[0]})<extra></extra>",

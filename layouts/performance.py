@@ -20,22 +20,46 @@ RAG_CELL_CLASS_RULES = {tone: f"{json.dumps(words)}.includes(params.value)"
                         for tone, words in words_by_tone().items()}
 
 
-def column_defs() -> list[dict]:
+# The grid leads with the answer: what the service and measure are (pinned left, so they stay
+# put while the figures scroll), then the RAG and the quarter's figures, then the rest. Priority
+# and Provider repeat on every row: hidden until "Show priority and provider" asks for them.
+PINNED = ("Service", "Metric")
+LEADING = ("RAG", "Quarter actual", "Quarter target", "Quarter % of target")
+HIDEABLE = ("Priority", "Provider")
+# Pinned and answer widths small enough that on a 390 px phone Service, Metric and RAG all fit
+# (assets/performance_grid.js widens Service and Metric on wider screens).
+WIDTHS = {"Service": 120, "Metric": 132, "RAG": 96, "Quarter % of target": 150,
+          "YTD % of target": 150, "Status": 150, "Note": 280}
+TRUNCATED = ("Service", "Metric", "Status", "Note", "Priority", "Provider",
+             "Quarter % of target", "YTD % of target")
+ROW_HEIGHT = 40
+
+
+def grid_column_order() -> list[str]:
+    """Every column of the table (models.reporting.performance.COLUMNS), answer first."""
+    first = [*PINNED, *LEADING]
+    rest = [c for c in COLUMNS if c not in first and c not in HIDEABLE]
+    return [*first, *rest, *HIDEABLE]
+
+
+def column_defs(show_groups: bool = False) -> list[dict]:
+    """The grid's columns. Rows arrive grouped by priority in the strategy's order; no initial
+    sort disturbs that. Every row is one line high: long text ends in "…" and its full text
+    is the cell's tooltip."""
     defs = []
-    # Rows arrive grouped by priority in the strategy's order; no initial sort disturbs that.
-    for name in COLUMNS:
-        col: dict = {"field": name, "headerName": name}
-        if name in ("Priority", "Service"):
+    for name in grid_column_order():
+        col: dict = {"field": name, "headerName": name, "width": WIDTHS.get(name, 118)}
+        if name in PINNED:
             col["pinned"] = "left"
-        if name not in ("Priority", "Service", "Provider", "Metric", "Note"):
-            col["width"] = 118
+            col["lockPinned"] = True
+        if name in HIDEABLE:
+            col["hide"] = not show_groups
+            col["width"] = 200
+        if name in TRUNCATED:
+            col["tooltipField"] = name
         if name == "RAG":
             col["cellClass"] = "rag-cell"
             col["cellClassRules"] = RAG_CELL_CLASS_RULES
-        if name in ("Metric", "Note", "Service"):
-            col["wrapText"] = True
-            col["autoHeight"] = True
-            col["minWidth"] = 220 if name != "Note" else 320
         defs.append(col)
     return defs
 
@@ -50,6 +74,9 @@ def performance_page(years: list[dict], year: str, period: str, provisional: boo
             select(ids.PERF_YEAR, "Financial year", years, year),
             select(ids.PERF_QUARTER, "Quarter", PERIOD_OPTIONS, period),
             provisional_switch(ids.PERF_PROVISIONAL, provisional),
+            html.Div(dbc.Switch(id=ids.PERF_SHOW_GROUPS, value=False,
+                                label="Show priority and provider"),
+                     className="filter align-self-end"),
             html.Div(dbc.Switch(id=ids.PERF_PUBLISH, value=publish,
                                 label="Publication mode: hide small numbers and what gives them away"),
                      className="filter align-self-end"),
@@ -63,11 +90,16 @@ def performance_page(years: list[dict], year: str, period: str, provisional: boo
         ], className="downloads"),
         dag.AgGrid(
             id=ids.PERF_GRID, columnDefs=column_defs(), rowData=[],
-            defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+            defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80},
+            # One page of rows at a time and the grid as tall as its rows: the page scrolls,
+            # never a box inside it (on a phone an inner scroll traps the reader's thumb).
             dashGridOptions={"theme": "themeBalham", "rowClassRules": {
                 "breakdown-row": "params.data.Kind === 'Breakdown'"},
                 "enableCellTextSelection": True, "ensureDomOrder": True,
-                "domLayout": "normal"},
-            style={"height": "70vh"},
+                "domLayout": "autoHeight", "rowHeight": ROW_HEIGHT,
+                "pagination": True, "paginationPageSize": 25,
+                "paginationPageSizeSelector": [25, 50, 100],
+                "tooltipShowDelay": 300, "tooltipInteraction": True},
+            className="perf-grid",
         ),
     ])

@@ -5,11 +5,11 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from models.reporting.performance import COLUMNS
 from models.rules.rag import look_of
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import axe_violations, serious, sign_in, start
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,13 @@ def test_grid_and_xlsx_download(dash_duo, browser_app):
     dash_duo.wait_for_text_to_equal("#perf-heading", "Q3 2025/26")
     dash_duo.wait_for_element("#perf-grid .ag-row")
     grid_text = dash_duo.find_element("#perf-grid").text
-    assert "Pupils reached" in grid_text and "Anti-Social Behaviour (ASB)" in grid_text
+    assert "Pupils reached" in grid_text and "Anti-Social Behaviour (ASB)" not in grid_text
+    # Priority and Provider repeat on every row: hidden until the reader asks for them.
+    dash_duo.find_element("#perf-show-groups").click()
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
+        "return dash_ag_grid.getApi('perf-grid').getColumn('Priority').isVisible()"))
+    dash_duo.driver.execute_script("dash_ag_grid.getApi('perf-grid').ensureColumnVisible('Priority')")
+    dash_duo.wait_for_contains_text("#perf-grid", "Anti-Social Behaviour (ASB)")
     # Each RAG cell carries the class of its word (models.rules.rag), from the grid's rules.
     dash_duo.driver.execute_script("dash_ag_grid.getApi('perf-grid').ensureColumnVisible('RAG')")
     dash_duo.wait_for_element('#perf-grid .ag-cell[col-id="RAG"]')
@@ -48,3 +54,46 @@ def test_grid_and_xlsx_download(dash_duo, browser_app):
     workbook = load_workbook(io.BytesIO(base64.b64decode(encoded)))
     assert [c.value for c in workbook["Performance"][1]] == COLUMNS
     assert workbook["Performance"].max_row > 40
+
+
+def _box(dash_duo, selector: str) -> dict:
+    return dash_duo.driver.execute_script(
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return {left: r.left, right: r.right};", selector)
+
+
+def test_on_a_phone_the_grid_leads_with_service_and_rag(dash_duo, browser_app):
+    """At 390 px: Service and Metric pinned left and RAG beside them, all inside the viewport;
+    one line per row; the page scrolls, not a box inside it; axe finds nothing serious."""
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        dash_duo.driver.get(dash_duo.server.url + "/performance?year=2025/26&quarter=Q3")
+        dash_duo.wait_for_element('#perf-grid .ag-row .ag-cell[col-id="RAG"]')
+        width = dash_duo.driver.execute_script("return window.innerWidth")
+        assert width == 390
+        pinned = dash_duo.driver.execute_script(
+            "return [...document.querySelectorAll('#perf-grid .ag-pinned-left-header .ag-header-cell')]"
+            ".map(c => c.getAttribute('col-id'))")
+        assert pinned == ["Service", "Metric"]
+        for column in ("Service", "Metric", "RAG"):
+            box = _box(dash_duo, f'#perf-grid .ag-header-cell[col-id="{column}"]')
+            assert 0 <= box["left"] and box["right"] <= width, (column, box)
+            cell = _box(dash_duo, f'#perf-grid .ag-row .ag-cell[col-id="{column}"]')
+            assert 0 <= cell["left"] and cell["right"] <= width, (column, cell)
+        heights = dash_duo.driver.execute_script(
+            "return [...document.querySelectorAll('#perf-grid .ag-center-cols-container .ag-row')]"
+            ".map(r => r.getBoundingClientRect().height)")
+        assert heights and set(heights) == {40}
+        # domLayout autoHeight: the grid's body is as tall as its rows, nothing to scroll inside.
+        trapped = dash_duo.driver.execute_script(
+            "const v = document.querySelector('#perf-grid .ag-body-viewport');"
+            "return v.scrollHeight > v.clientHeight + 1")
+        assert not trapped
+        # The full text of a cut-short cell is its tooltip.
+        assert serious(axe_violations(dash_duo)) == []
+    finally:
+        dash_duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
