@@ -60,7 +60,7 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
         y=labels, x=values, orientation="h", marker_color=colours, text=texts,
         textposition=[label_position(p) for p in points], insidetextanchor="end",
         insidetextfont={"color": [text_colour_on(c) for c in colours]},
-        constraintext="inside", cliponaxis=False,
+        constraintext="inside", textangle=0, cliponaxis=False,
         customdata=[[p.detail, chart_text(p.words or format_percent(p.percent) or "No figure")]
                     for p in points],
         hovertemplate="%{y}<br>%{customdata[1]} (%{customdata[0]})<extra></extra>",
@@ -71,8 +71,11 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     fig.update_layout(
         title={"text": chart_text(title), "x": 0},
         template="monitor",
-        margin={"l": 10, "r": 30, "t": 70, "b": 60},
-        xaxis={"title": "Actual as % of the quarter's target (dashed line: the target, 100%)",
+        margin={"l": 10, "r": 30, "t": 70, "b": 80},
+        # Never smaller than 10 px: a label too long for its bar overflows towards the bar's
+        # start, away from the line, rather than shrinking to nothing or turning on its side.
+        uniformtext={"minsize": 10, "mode": "show"},
+        xaxis={"title": "Actual as % of the quarter's target<br>(dashed line: the target, 100%)",
                "range": [0, top], "ticksuffix": "%"},
         yaxis={"autorange": "reversed", "automargin": True},
         height=140 + 44 * max(1, len(points)),

@@ -71,6 +71,12 @@ def quarterly_count_figure(m: MetricSeries, year_label: str,
     return fig
 
 
+def _ytd_label_side(ytd: float | None, target: float | None) -> str:
+    """A year-to-date label goes on the side away from the target trajectory (below when
+    behind it, above when level or ahead), so it never sits on the target's marker."""
+    return "bottom right" if ytd is not None and target is not None and ytd < target else "top left"
+
+
 def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
     x = [p.label for p in m.points]
     fig = go.Figure()
@@ -86,7 +92,8 @@ def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
                                 "line": {"width": 2, "color": TARGET_COLOUR}})
     fig.add_scatter(x=x, y=cumulative, mode="lines+markers+text", name="Year to date",
                     line={"color": ACTUAL, "width": 3}, marker={"symbol": "circle", "size": 8},
-                    text=[format_number(c) for c in cumulative], textposition="top left")
+                    text=[format_number(c) for c in cumulative],
+                    textposition=[_ytd_label_side(p.cumulative, p.cumulative_target) for p in m.points])
     if m.forecast is not None and m.quarters_reported < 4:
         fig.add_scatter(x=[x[-1]], y=[m.forecast], mode="markers", name="Year-end forecast",
                         marker={"symbol": "diamond-open", "size": 14, "color": PALETTE[1],

@@ -152,7 +152,8 @@ def test_overview_figure_labels_and_the_target_line() -> None:
     assert not fig.layout.annotations
     (line,) = fig.layout.shapes
     assert line.x0 == line.x1 == 100 and line.layer == "below"
-    assert "dashed line: the target, 100%" in fig.layout.xaxis.title.text
+    assert "(dashed line: the target, 100%)" in fig.layout.xaxis.title.text
+    assert bars.textangle == 0 and fig.layout.uniformtext.minsize == 10
     assert "72% against a target of 75%" in bars.customdata[4][1]
 
 
@@ -208,3 +209,13 @@ def test_the_grid_leads_with_the_answer() -> None:
         assert by_name[name]["tooltipField"] == name
     # On a 390 px phone (about 360 px of grid) Service, Metric and RAG fit side by side.
     assert by_name["Service"]["width"] + by_name["Metric"]["width"] + by_name["RAG"]["width"] <= 350
+
+
+def test_year_to_date_labels_sit_away_from_the_target_markers() -> None:
+    behind = cumulative_count_figure(_counts(baseline=None), "2025/26")  # 300 a quarter v 250
+    (ytd,) = _traces(behind, "Year to date")
+    assert list(ytd.textposition) == ["top left"] * 4  # ahead: above the line, target below
+    m = _counts(baseline=None)
+    m.points[0].cumulative = 200  # behind a target of 250
+    (ytd,) = _traces(cumulative_count_figure(m, "2025/26"), "Year to date")
+    assert ytd.textposition[0] == "bottom right"
