@@ -6,7 +6,7 @@
 (function () {
     "use strict";
     const HIDEABLE = ["Priority", "Provider"];
-    const WIDE = {Service: 200, Metric: 260};
+    const WIDE = {Service: 200, Metric: 260, "Quarter % of target": 220, "YTD % of target": 220};
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         performanceGrid: {

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from charts.text import chart_text
-from charts.theme import PALETTE, TARGET_COLOUR
+from charts.theme import PALETTE, TARGET_COLOUR, text_colour_on
 from models.rules.formats import baseline_label, format_number, format_rate
 from models.rules.measures import SMALL_COHORT, baseline_comparable_quarter
 
@@ -58,7 +58,9 @@ def quarterly_count_figure(m: MetricSeries, year_label: str,
     x = [p.label for p in m.points]
     fig = go.Figure()
     fig.add_bar(x=x, y=[None if p.quarter in hidden else p.actual for p in m.points], name="Actual",
-                marker_color=ACTUAL, textposition="outside",
+                marker_color=ACTUAL, textposition="inside", insidetextanchor="start",
+                textangle=0, insidetextfont={"color": text_colour_on(ACTUAL)},
+                # At the bar's foot, not its top: the quarter's target marker sits near the top.
                 text=["" if p.quarter in hidden else format_number(p.actual) for p in m.points])
     for p in m.points:
         if p.quarter in hidden:

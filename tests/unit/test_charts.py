@@ -219,3 +219,10 @@ def test_year_to_date_labels_sit_away_from_the_target_markers() -> None:
     m.points[0].cumulative = 200  # behind a target of 250
     (ytd,) = _traces(cumulative_count_figure(m, "2025/26"), "Year to date")
     assert ytd.textposition[0] == "bottom right"
+
+
+def test_quarter_bar_labels_sit_at_the_foot_away_from_the_target_marker() -> None:
+    fig = quarterly_count_figure(_counts(), "2025/26")
+    (bars,) = _traces(fig, "Actual")
+    assert bars.textposition == "inside" and bars.insidetextanchor == "start"
+    assert bars.insidetextfont.color == "#ffffff"  # on the blue bar, 5:1
