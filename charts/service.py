@@ -12,11 +12,17 @@ from models.rules.formats import baseline_label, format_number, format_rate
 from models.rules.measures import SMALL_COHORT, baseline_comparable_quarter
 
 if TYPE_CHECKING:
-    from models.reporting.service_figures import MetricSeries
+    from models.reporting.service_figures import MetricSeries, QuarterPoint
 
 ACTUAL = PALETTE[0]
 BASELINE = PALETTE[5]
 SHORT = ["Q1", "Q2", "Q3", "Q4"]
+
+
+def _tick(p: QuarterPoint) -> str:
+    """A quarter on the x axis: "Q1" (the title names the year). "Q1 2025/26" four times
+    over needs more width than a phone has, and turned on its side it was cut off."""
+    return SHORT[p.quarter - 1]
 
 
 def _target_markers(fig: go.Figure, x: list[str], targets: list[float | None], name: str) -> None:
@@ -37,12 +43,12 @@ def _baseline(fig: go.Figure, m: MetricSeries) -> None:
     name = chart_text(baseline_label(m.baseline, m.baseline_period, m.unit))
     quarter = baseline_comparable_quarter(m.unit)
     if quarter is None:
-        x = [p.label for p in m.points]
+        x = [_tick(p) for p in m.points]
         fig.add_scatter(x=x, y=[m.baseline] * len(x), mode="lines", name=name,
                         line={"color": BASELINE, "dash": "dot", "width": 2},
                         hovertemplate=f"{name}<extra></extra>")
         return
-    at = next((p.label for p in m.points if p.quarter == quarter), None)
+    at = next((_tick(p) for p in m.points if p.quarter == quarter), None)
     if at is not None:
         fig.add_scatter(x=[at], y=[m.baseline], mode="markers", name=name,
                         marker={"symbol": "star-diamond", "size": 14, "color": BASELINE,
@@ -55,7 +61,7 @@ def quarterly_count_figure(m: MetricSeries, year_label: str,
     """Each quarter's count as a bar. `hidden` (quarter -> marker, in publication mode) draws
     no bar for a withheld quarter, only its marker as the label."""
     hidden = hidden or {}
-    x = [p.label for p in m.points]
+    x = [_tick(p) for p in m.points]
     fig = go.Figure()
     fig.add_bar(x=x, y=[None if p.quarter in hidden else p.actual for p in m.points], name="Actual",
                 marker_color=ACTUAL, textposition="inside", insidetextanchor="start",
@@ -64,7 +70,7 @@ def quarterly_count_figure(m: MetricSeries, year_label: str,
                 text=["" if p.quarter in hidden else format_number(p.actual) for p in m.points])
     for p in m.points:
         if p.quarter in hidden:
-            fig.add_annotation(x=p.label, y=0, text=hidden[p.quarter], showarrow=False,
+            fig.add_annotation(x=_tick(p), y=0, text=hidden[p.quarter], showarrow=False,
                                yanchor="bottom")
     _target_markers(fig, x, [p.target for p in m.points], "Quarter target")
     fig.update_layout(template="monitor", height=340,
@@ -80,7 +86,7 @@ def _ytd_label_side(ytd: float | None, target: float | None) -> str:
 
 
 def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
-    x = [p.label for p in m.points]
+    x = [_tick(p) for p in m.points]
     fig = go.Figure()
     cumulative = [p.cumulative for p in m.points]
     # The target trajectory goes in first, wide, dashed and with open squares, so that where
@@ -94,7 +100,7 @@ def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
                                 "line": {"width": 2, "color": TARGET_COLOUR}})
     fig.add_scatter(x=x, y=cumulative, mode="lines+markers+text", name="Year to date",
                     line={"color": ACTUAL, "width": 3}, marker={"symbol": "circle", "size": 8},
-                    text=[format_number(c) for c in cumulative],
+                    text=[format_number(c) for c in cumulative], cliponaxis=False,
                     textposition=[_ytd_label_side(p.cumulative, p.cumulative_target) for p in m.points])
     if m.forecast is not None and m.quarters_reported < 4:
         fig.add_scatter(x=[x[-1]], y=[m.forecast], mode="markers", name="Year-end forecast",
@@ -102,7 +108,7 @@ def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
                                 "line": {"width": 3}})
     _baseline(fig, m)
     fig.update_layout(template="monitor", height=340,
-                      title="Year to date against the annual target",
+                      title=f"Year to date against the annual target, {year_label}",
                       yaxis={"title": "Number (cumulative)", "rangemode": "tozero"})
     return fig
 
@@ -111,7 +117,7 @@ def rate_figure(m: MetricSeries, year_label: str, hidden: dict[int, str] | None 
     """Each quarter's rate with its 95% interval. `hidden` (quarter -> marker, in publication
     mode): a withheld quarter has no bar, no interval and no label but its marker."""
     hidden = hidden or {}
-    x = [p.label for p in m.points]
+    x = [_tick(p) for p in m.points]
     shown = [p.actual if p.rate and not p.small_cohort and p.quarter not in hidden else None
              for p in m.points]
     low = [(p.actual - p.interval[0]) if v is not None and p.interval else None
@@ -127,12 +133,12 @@ def rate_figure(m: MetricSeries, year_label: str, hidden: dict[int, str] | None 
     _baseline(fig, m)
     for p in m.points:
         if p.quarter in hidden:
-            fig.add_annotation(x=p.label, y=5, text=hidden[p.quarter], showarrow=False,
+            fig.add_annotation(x=_tick(p), y=5, text=hidden[p.quarter], showarrow=False,
                                yanchor="bottom")
         elif p.small_cohort:
             words = ("No one<br>assessed" if p.rate.denominator == 0
                      else f"Fewer than {SMALL_COHORT}<br>assessed")
-            fig.add_annotation(x=p.label, y=5, text=words, showarrow=False, yanchor="bottom")
+            fig.add_annotation(x=_tick(p), y=5, text=words, showarrow=False, yanchor="bottom")
     fig.update_layout(template="monitor", height=340,
                       title=f"% improved, with 95% intervals, {year_label}",
                       yaxis={"title": "% of those assessed", "range": [0, 105], "ticksuffix": "%"})
@@ -142,7 +148,7 @@ def rate_figure(m: MetricSeries, year_label: str, hidden: dict[int, str] | None 
 def breakdown_figure(m: MetricSeries, year_label: str) -> go.Figure:
     fig = go.Figure()
     for i, (name, values) in enumerate(m.categories):
-        fig.add_bar(x=[p.label for p in m.points], y=values, name=chart_text(name),
+        fig.add_bar(x=[_tick(p) for p in m.points], y=values, name=chart_text(name),
                     marker_color=PALETTE[i % len(PALETTE)])
     fig.update_layout(template="monitor", barmode="stack", height=360,
                       title=f"By category, {year_label}",

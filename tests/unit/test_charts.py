@@ -83,7 +83,7 @@ def _traces(fig, name_part: str) -> list:
 def test_a_counts_baseline_is_one_point_at_q4_of_the_cumulative_chart() -> None:
     fig = cumulative_count_figure(_counts(), "2025/26")
     (baseline,) = _traces(fig, "Baseline")
-    assert list(baseline.x) == ["Q4 2025/26"] and list(baseline.y) == [1200]
+    assert list(baseline.x) == ["Q4"] and list(baseline.y) == [1200]
     assert baseline.name == "Baseline (2018/19, full year): 1,200"
     # No flat line across Q1–Q3: neither a shape nor a line annotation.
     assert not fig.layout.shapes and not fig.layout.annotations
@@ -226,3 +226,10 @@ def test_quarter_bar_labels_sit_at_the_foot_away_from_the_target_marker() -> Non
     (bars,) = _traces(fig, "Actual")
     assert bars.textposition == "inside" and bars.insidetextanchor == "start"
     assert bars.insidetextfont.color == "#ffffff"  # on the blue bar, 5:1
+
+
+def test_quarters_on_the_axis_are_short_enough_for_a_phone() -> None:
+    for fig in (cumulative_count_figure(_counts(), "2025/26"), quarterly_count_figure(_counts(), "2025/26"),
+                rate_figure(_rates(), "2025/26")):
+        assert list(fig.data[0].x) == ["Q1", "Q2", "Q3", "Q4"]
+        assert "2025/26" in fig.layout.title.text  # the year is in the title instead
