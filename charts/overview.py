@@ -54,7 +54,9 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     of the toolbar at the top."""
     labels = [chart_text(p.label) for p in points]
     values = [p.percent if p.percent is not None else 0 for p in points]
-    texts = [chart_text(p.text) for p in points]
+    # A service without a figure has no bar to label: its word goes just past the 100% line
+    # (an annotation, below), where it cannot cross the line however narrow the chart.
+    texts = [chart_text(p.text) if p.percent is not None else "" for p in points]
     colours = [look_of(p.rag_word).bar for p in points]
     fig = go.Figure(go.Bar(
         y=labels, x=values, orientation="h", marker_color=colours, text=texts,
@@ -68,6 +70,10 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     ))
     top = max([100.0, *values]) * 1.25
     fig.add_vline(x=100, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"}, layer="below")
+    for label, p in zip(labels, points, strict=True):
+        if p.percent is None:
+            fig.add_annotation(x=100, y=label, text=chart_text(p.text), showarrow=False,
+                               xanchor="left", xshift=6)
     fig.update_layout(
         title={"text": chart_text(title), "x": 0},
         template="monitor",

@@ -25,7 +25,9 @@ def chart_with_table(fig: go.Figure, caption: str, header: list[str], rows: list
     return html.Div([
         dcc.Graph(figure=fig, id=graph_id, config=GRAPH_CONFIG),
         html.Details([html.Summary(f"Data table: {caption}"),
-                      html.Div(data_table(caption, header, rows), className="table-responsive")],
+                      # Scrolls sideways on a phone: focusable, so a keyboard can scroll it.
+                      html.Div(data_table(caption, header, rows), className="table-responsive",
+                               tabIndex="0", role="region", **{"aria-label": f"Data table: {caption}"})],
                      open=True),
     ], className="chart-block")
 

@@ -142,14 +142,16 @@ def test_overview_figure_labels_and_the_target_line() -> None:
               _point(96, "Amber", against_target(72, 75, "percent", 96))]
     fig = percent_of_target_figure(points, "Headline outputs")
     (bars,) = fig.data
-    assert list(bars.text) == ["98% · Amber", "130% · Green", "20% · Red", "No data",
+    assert list(bars.text) == ["98% · Amber", "130% · Green", "20% · Red", "",
                                "72% against a target of 75% · Amber"]
+    # No figure, no bar: the word is written just past the line, never across it.
+    (word,) = fig.layout.annotations
+    assert (word.text, word.x, word.xanchor, word.xshift) == ("No data", 100, "left", 6)
     # Between the bar's start and the line: inside; past it, or too short: outside.
     assert list(bars.textposition) == ["inside", "outside", "outside", "outside", "inside"]
     assert bars.constraintext == "inside"  # shrinks to fit the bar rather than cross the line
     # The 100% line is named at the bottom (the axis title), not in an annotation at the top
     # where the toolbar sits; it lies beneath the bars and labels.
-    assert not fig.layout.annotations
     (line,) = fig.layout.shapes
     assert line.x0 == line.x1 == 100 and line.layer == "below"
     assert "(dashed line: the target, 100%)" in fig.layout.xaxis.title.text

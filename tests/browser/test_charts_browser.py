@@ -1,0 +1,56 @@
+"""Charts as drawn in headless Chromium at a phone's and a laptop's width: the trimmed
+toolbar, the Overview's labels clear of the 100% line, and axe with nothing serious."""
+
+import pytest
+
+from tests.helpers.browser import axe_violations, serious, sign_in, start
+
+pytestmark = pytest.mark.browser
+
+TOOLBAR = ["Download plot as a PNG", "Reset axes"]
+
+
+def _size(dash_duo, width: int) -> None:
+    dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+
+
+def _toolbars(dash_duo) -> list[list[str]]:
+    return dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('.js-plotly-plot .modebar')].map(m =>"
+        " [...m.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title')))")
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_charts_are_trimmed_labelled_clear_and_accessible(dash_duo, browser_app, width):
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_element("#overview-heading")
+    _size(dash_duo, width)
+    try:
+        dash_duo.driver.get(dash_duo.server.url + "/?year=2025/26&quarter=Q3")
+        dash_duo.wait_for_element("#overview-chart .bartext")
+        assert _toolbars(dash_duo) == [TOOLBAR]
+        # No label (on a bar, or the word of a service without a figure) straddles the
+        # dashed 100% line (the chart's one shape).
+        line, labels = dash_duo.driver.execute_script(
+            "const l = document.querySelector('#overview-chart .shapelayer path').getBoundingClientRect();"
+            "const t = [...document.querySelectorAll("
+            "  '#overview-chart .bartext, #overview-chart .annotation-text')].map(e => {"
+            "  const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.right]; });"
+            "return [(l.left + l.right) / 2, t];")
+        assert labels
+        for text, left, right in labels:
+            assert not (left < line < right), (text, left, right, line)
+        # The target line is named at the bottom, not by the toolbar at the top.
+        assert "Target (100%)" not in dash_duo.find_element("#overview-chart").text
+        assert serious(axe_violations(dash_duo)) == []
+
+        dash_duo.driver.get(dash_duo.server.url + "/service?id=1&year=2025/26")
+        dash_duo.wait_for_element("#service-name")
+        dash_duo.wait_for_element(".metric-section .js-plotly-plot .modebar")
+        toolbars = _toolbars(dash_duo)
+        assert toolbars and all(t == TOOLBAR for t in toolbars)
+        assert serious(axe_violations(dash_duo)) == []
+    finally:
+        dash_duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
