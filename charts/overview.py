@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from charts.text import chart_text
+from charts.text import chart_text, tick_label
 from charts.theme import TARGET_COLOUR
 from models.rules.formats import format_percent
 from models.rules.rag import RAG_ORDER, look_of
@@ -47,7 +47,9 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
         margin={"l": 10, "r": 30, "t": 70, "b": 40},
         xaxis={"title": "Actual as % of the quarter's target", "range": [0, top],
                "ticksuffix": "%"},
-        yaxis={"autorange": "reversed", "automargin": True},
+        # Short names on the axis (a phone's width is mostly bars); hover has the full name.
+        yaxis={"autorange": "reversed", "automargin": True, "tickmode": "array",
+               "tickvals": labels, "ticktext": [tick_label(label) for label in labels]},
         height=120 + 44 * max(1, len(points)),
         showlegend=False,
     )
@@ -74,7 +76,9 @@ def rag_count_figure(rows: Sequence[tuple[str, dict[str, int]]], title: str) -> 
         title={"text": chart_text(title), "x": 0}, template="monitor", barmode="stack",
         margin={"l": 10, "r": 30, "t": 70, "b": 40},
         xaxis={"title": "Number of services"},
-        yaxis={"autorange": "reversed", "automargin": True},
+        # Short names on the axis (a phone's width is mostly bars); hover has the full name.
+        yaxis={"autorange": "reversed", "automargin": True, "tickmode": "array",
+               "tickvals": labels, "ticktext": [tick_label(label) for label in labels]},
         height=160 + 56 * max(1, len(rows)),
         legend={"orientation": "h", "y": -0.15, "x": 0, "traceorder": "normal"},
     )
