@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from dash.testing.wait import until
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from layouts.admin import ADMIN_PAGES
@@ -107,6 +108,12 @@ def test_the_overview_table_keeps_its_first_column_and_reaches_rag_on_a_phone(da
     assert {"% of target", "RAG", "Return"} <= set(headers), list(headers)
     before = rect(dash_duo, first)
     assert before["left"] >= 0 and before["right"] <= PHONE / 2  # at most half the phone
+    # A keyboard user can reach the box and scroll it (assets/scroll_regions.js).
+    until(lambda: box.get_attribute("tabindex") == "0", 5)
+    assert box.get_attribute("role") == "region"
+    assert box.get_attribute("aria-label") == f"{table.find_element('css selector', 'caption').text}, scrolls sideways"
+    box.send_keys(Keys.ARROW_RIGHT)
+    until(lambda: dash_duo.driver.execute_script("return arguments[0].scrollLeft", box) > 0, 5)
     dash_duo.driver.execute_script("arguments[0].scrollLeft = arguments[0].scrollWidth", box)
     until(lambda: dash_duo.driver.execute_script("return arguments[0].scrollLeft", box) > 0, 5)
     # The name did not move; the last columns slid into view to its right.
@@ -122,6 +129,10 @@ def test_the_overview_table_keeps_its_first_column_and_reaches_rag_on_a_phone(da
         cell = rect(dash_duo, headers[name])
         assert before["right"] - 1 <= cell["left"] and cell["right"] <= PHONE, (name, cell)
     assert page_width(dash_duo) <= PHONE + 1
+    # Wide enough for the whole table: no scrolling, so no extra tab stop.
+    width(dash_duo, 1366)
+    until(lambda: box.get_attribute("tabindex") is None, 5)
+    assert box.get_attribute("role") is None
 
 
 def _statuses(dash_duo) -> set[str]:
