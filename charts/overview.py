@@ -47,12 +47,13 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
         margin={"l": 10, "r": 30, "t": 70, "b": 40},
         xaxis={"title": "Actual as % of the quarter's target", "range": [0, top],
                "ticksuffix": "%"},
-        # Short names on the axis (a phone's width is mostly bars); hover has the full name.
-        yaxis={"autorange": "reversed", "automargin": True, "tickmode": "array",
-               "tickvals": labels, "ticktext": [tick_label(label) for label in labels]},
+        yaxis={"autorange": "reversed", "automargin": True},
         height=120 + 44 * max(1, len(points)),
         showlegend=False,
     )
+    # Short names on the axis (on a phone the full names took most of the width from the
+    # bars); the hover's %{y} and the data table keep the full name.
+    fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=[tick_label(label) for label in labels])
     return fig
 
 
@@ -76,10 +77,10 @@ def rag_count_figure(rows: Sequence[tuple[str, dict[str, int]]], title: str) -> 
         title={"text": chart_text(title), "x": 0}, template="monitor", barmode="stack",
         margin={"l": 10, "r": 30, "t": 70, "b": 40},
         xaxis={"title": "Number of services"},
-        # Short names on the axis (a phone's width is mostly bars); hover has the full name.
-        yaxis={"autorange": "reversed", "automargin": True, "tickmode": "array",
-               "tickvals": labels, "ticktext": [tick_label(label) for label in labels]},
+        yaxis={"autorange": "reversed", "automargin": True},
         height=160 + 56 * max(1, len(rows)),
         legend={"orientation": "h", "y": -0.15, "x": 0, "traceorder": "normal"},
     )
+    # Short names on the axis, as above; the full name in the hover and the table.
+    fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=[tick_label(label) for label in labels])
     return fig

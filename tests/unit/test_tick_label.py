@@ -39,3 +39,12 @@ def test_the_chart_shows_short_names_and_keeps_the_full_name_for_hover():
     assert "%{y}" in fig.data[0].hovertemplate
     assert list(fig.layout.yaxis.tickvals) == [name, "Sanctuary scheme"]
     assert list(fig.layout.yaxis.ticktext) == ["Children and young<br>people 1:1 domestic…", "Sanctuary scheme"]
+
+
+def test_the_rag_count_chart_shortens_priority_names_too():
+    from charts.overview import rag_count_figure
+
+    name = "Vulnerable Persons and Safeguarding (incl. Mental Health)"
+    fig = rag_count_figure([(name, {"Green": 2, "Red": 1})], "T")
+    assert list(fig.data[0].y) == [name] and list(fig.layout.yaxis.tickvals) == [name]
+    assert list(fig.layout.yaxis.ticktext) == ["Vulnerable Persons and<br>Safeguarding (incl.…"]
