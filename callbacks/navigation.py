@@ -13,10 +13,6 @@
   query is not the one the page shows (Back or Forward, a link, a typed address); the query
   the page's own filters have just written is left alone (`needs_drawing`), so a filter
   change redraws only what the filter callback draws.
-
-A page whose filter callback writes the URL without the record is listed in
-QUERY_WITHOUT_RECORD: the router leaves its query changes alone, as before, until it uses
-`show`.
 """
 
 from __future__ import annotations
@@ -26,11 +22,6 @@ from urllib.parse import parse_qsl
 from dash import ClientsideFunction, Dash, Input, Output, State
 
 from layouts import ids
-
-# The Returns list's filter callback (callbacks/returns_list.py) writes ?provider=&quarter=
-# &status= without the record: until it returns `*show(query, title)` on `view_outputs()`,
-# its query changes do not redraw it (Back and Forward keep the page as it was).
-QUERY_WITHOUT_RECORD = frozenset({"/returns"})
 
 ViewRecord = dict[str, str]
 
@@ -58,8 +49,6 @@ def needs_drawing(pathname: str | None, search: str | None, shown: ViewRecord | 
     query only when it is not the view the page already shows."""
     if not shown or not triggered or f"{ids.URL}.pathname" in triggered:
         return True
-    if (pathname or "/") in QUERY_WITHOUT_RECORD:
-        return False
     return not same_view(search, shown.get("search"))
 
 

@@ -12,6 +12,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
+from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.filters import ALL
@@ -83,10 +84,15 @@ def returns_page(request: object) -> tuple[dict, str]:
             count_text(shown, choices.total))
 
 
+RETURNS_TITLE = view_title("Returns")  # the router's title for /returns, too
+
+
 def update_filters(provider: str | None, quarter: str | None, status: str | None,
                    model: object) -> tuple:
-    """(the grid's filter model, the URL's query) for the chosen selects, keeping what is
-    typed in the box under "Service"."""
+    """(the grid's filter model, the record of the view: the URL's query and the title) for
+    the chosen selects, keeping what is typed in the box under "Service". The record makes
+    the address bar follow (assets/navigation.js) and lets Back and Forward redraw the list
+    for the query they land on (callbacks/navigation.py)."""
     try:
         user = require_user()
         own_only = audience_of(user).provider_id is not None
@@ -98,7 +104,7 @@ def update_filters(provider: str | None, quarter: str | None, status: str | None
     chosen = chosen_filters(choices, provider if provider != ALL else None,
                             quarter if quarter != ALL else None,
                             status if status != ALL else None, text, own_only=own_only)
-    return filter_model(chosen), filters_query(chosen)
+    return filter_model(chosen), *show(filters_query(chosen), RETURNS_TITLE)
 
 
 def on_select(provider: str | None, quarter: str | None, status: str | None, model: object) -> tuple:
@@ -121,7 +127,7 @@ def register(app: Dash) -> None:
     # The provider select is absent for a provider user: Dash leaves a missing input as None.
     app.callback(
         Output(ids.RETURNS_GRID, "filterModel"),
-        Output(ids.URL, "search", allow_duplicate=True),
+        *view_outputs(),
         Input(ids.RETURNS_PROVIDER, "value"),
         Input(ids.RETURNS_QUARTER, "value"),
         Input(ids.RETURNS_STATUS, "value"),

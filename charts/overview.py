@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from charts.text import chart_text
+from charts.text import chart_text, tick_label
 from charts.theme import TARGET_COLOUR, text_colour_on
 from models.rules.formats import format_percent
 from models.rules.rag import RAG_ORDER, look_of
@@ -87,6 +87,9 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
         height=140 + 44 * max(1, len(points)),
         showlegend=False,
     )
+    # Short names on the axis (on a phone the full names took most of the width from the
+    # bars); the hover's %{y} and the data table keep the full name.
+    fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=[tick_label(label) for label in labels])
     return fig
 
 
@@ -112,4 +115,6 @@ def rag_count_figure(rows: Sequence[tuple[str, dict[str, int]]], title: str) -> 
         height=160 + 56 * max(1, len(rows)),
         legend={"orientation": "h", "y": -0.15, "x": 0, "traceorder": "normal"},
     )
+    # Short names on the axis, as above; the full name in the hover and the table.
+    fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=[tick_label(label) for label in labels])
     return fig

@@ -18,6 +18,7 @@ RETURNS_PROVIDER = "returns-provider"
 RETURNS_QUARTER = "returns-quarter"
 RETURNS_STATUS = "returns-status"
 RETURNS_COUNT = "returns-count"
+RETURNS_STATUS_NOTE = "returns-status-note"  # "What the statuses mean" beside the list
 RV_CONTEXT = "rv-context"
 RV_VERSION = "rv-version"
 RV_SAVE = "rv-save"

@@ -27,8 +27,10 @@ from dash import html
 from layouts import ids
 from layouts.filters import ALL, select
 from layouts.return_form import STATUS_COLOURS
+from layouts.statuses import status_note
 from models.returns.lists import (
     HOME_SORTS,
+    HOME_STATUSES,
     HomeChoices,
     HomeFilters,
     HomeRow,
@@ -197,6 +199,7 @@ def returns_home_page(choices: HomeChoices, chosen: HomeFilters, shown: int, *,
         # Read out when a filter changes the list.
         html.P(count_text(shown, choices.total), id=ids.RETURNS_COUNT, role="status",
                **{"aria-live": "polite"}),
+        status_note(HOME_STATUSES, note_id=ids.RETURNS_STATUS_NOTE),
         dag.AgGrid(
             id=ids.RETURNS_GRID,
             columnDefs=column_defs(own_only=own_only, with_comments=choices.with_comments),

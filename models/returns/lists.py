@@ -52,6 +52,9 @@ class HomeRow:
 
 _URGENCY = {"overdue": 0, "missing": 0, "returned": 1, "not_started": 2, "draft": 2,
             "submitted": 3, "approved": 4}
+# The statuses the returns home can show, in the order a reader meets them (what is owed,
+# then where a return has got to): its "What the statuses mean" note lists these.
+HOME_STATUSES = ("missing", "overdue", "not_started", "draft", "returned", "submitted", "approved")
 
 
 def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow]:

@@ -140,8 +140,8 @@ def test_another_provider_s_rows_are_never_returned(signed_in, demo_factory):
     assert _ask(signed_in, PROVIDER_A, boxing)[:2] == ([], 0)
     assert _ask(signed_in, PROVIDER_A, start=len(own), end=len(own) + PAGE_SIZE)[0] == []
     with signed_in(PROVIDER_A):
-        model, search = update_filters(str(other), "all", "all", None)
-    assert model == {} and search == ""
+        model, view = update_filters(str(other), "all", "all", None)
+    assert model == {} and view == {"search": "", "title": "Returns"}
 
 
 def test_the_url_s_filters_narrow_the_officer_s_rows(signed_in, demo_factory):
@@ -173,14 +173,18 @@ def test_the_filter_callback_sets_the_grid_s_filters_and_the_url(signed_in, demo
     pid = _provider_id(demo_factory, NAME_B)
     typed = {"service": {"filterType": "text", "type": "contains", "filter": "box"}}
     with signed_in(who):
-        model, search = update_filters(str(pid), "Q2 2026/27", "to_do", typed)
-        none, no_search = update_filters("all", "all", "all", None)
+        model, view = update_filters(str(pid), "Q2 2026/27", "to_do", typed)
+        none, no_view = update_filters("all", "all", "all", None)
+    # The record of the view (callbacks/navigation.py): the query the address bar takes, and
+    # the page's title.
+    search = view["search"]
+    assert view["title"] == no_view["title"] == "Returns"
     # The select's choices, and what was typed under "Service", kept.
     assert model == {"provider": _eq(str(pid)), "quarter": _eq("Q2 2026/27"), "status": _eq("to_do"),
                      **typed}
     assert parse_qs(search.lstrip("?")) == {"provider": [str(pid)], "quarter": ["Q2 2026/27"],
                                             "status": ["to_do"]}
-    assert none == {} and no_search == ""
+    assert none == {} and no_view["search"] == ""
     rows = _all(signed_in, who, model)
     all_count = _ask(signed_in, who)[1]
     assert rows and {(r["provider"], r["quarter"]) for r in rows} == {(NAME_B, "Q2 2026/27")}
@@ -277,3 +281,46 @@ def test_the_selects_drawn_with_the_page_change_nothing(demo_app):
     chosen = client.post("/_dash-update-component",
                          json={**body, "changedPropIds": [f"{ids.RETURNS_STATUS}.value"]})
     assert chosen.status_code == 200 and "to_do" in chosen.get_data(as_text=True)
+
+
+def test_the_filter_callback_writes_the_view_record_over_http(demo_app):
+    """The filter callback's second output is the VIEW record (callbacks/navigation.py), not
+    the URL itself: assets/navigation.js puts its query in the address bar, and Back to
+    another query redraws the list."""
+    client = demo_app.server.test_client()
+    sign_in(client, ADMIN)
+    [key] = [k for k in server_callbacks(demo_app) if k.startswith(f"..{ids.RETURNS_GRID}.filterModel")]
+    assert f"{ids.VIEW}.data" in key and f"{ids.URL}.search" not in key
+    text = _call(client, server_callbacks(demo_app), f"..{ids.RETURNS_GRID}.filterModel",
+                 ["all", "all", "draft"], [None])
+    assert '"search":"?status=draft"' in text.replace(" ", "") and '"title":"Returns"' in text.replace(" ", "")
+
+
+def _note_terms(page) -> list[str]:
+    note = _find(page, ids.RETURNS_STATUS_NOTE)
+    assert note is not None and note.children[0].children == "What the statuses mean"
+    return [item.children for item in note.children[1].children[::2]]
+
+
+@pytest.mark.parametrize("who", [ADMIN, VIEWER, PROVIDER_A])
+def test_the_status_note_explains_every_status_the_list_shows(signed_in, who):
+    """Each status word a row can carry is explained beside the list, and only those (not the
+    Submissions grid's "Not due" or "Not expected", which the list never shows)."""
+    terms = _note_terms(_page(signed_in, who))
+    assert terms == ["Missing", "Overdue", "Not started", "Draft", "Returned", "Submitted", "Approved"]
+    shown = {r["status"] for r in _all(signed_in, who)}
+    assert shown <= set(terms)
+    # The status filter offers each of them (after its two groups).
+    status = _find(_page(signed_in, who), ids.RETURNS_STATUS)
+    assert set(terms) <= {o["label"] for o in status.options}
+
+
+def test_the_provider_filter_is_alphabetical(signed_in, demo_factory):
+    """By name, whatever order the providers were added in (ids), ignoring case."""
+    select_ = _find(_page(signed_in, ADMIN), ids.RETURNS_PROVIDER)
+    names = [o["label"] for o in select_.options[1:]]
+    assert select_.options[0]["label"] == "All providers"
+    assert names == sorted(names, key=str.casefold) and NAME_A in names and NAME_B in names
+    with unit_of_work(demo_factory) as s:
+        by_id = list(s.scalars(select(Provider.name).order_by(Provider.id)))
+    assert by_id != names  # the demo's ids are not in name order, so the test can fail
