@@ -79,7 +79,7 @@
     // measure's heading say what is counted), so its quarter names fit level under the bars
     // rather than slanting into the legend. What the figure said before is put back afterwards.
     const SMALL = {"font.size": 8, "title.font.size": 9, "legend.font.size": 8,
-                   "xaxis.tickfont.size": 7.5, "xaxis.tickangle": 0, "yaxis.title.text": "",
+                   "xaxis.tickfont.size": 6.5, "xaxis.tickangle": 0, "yaxis.title.text": "",
                    "margin.t": 24, "margin.b": 20, "margin.r": 4, "margin.l": 34, "legend.y": -0.3};
     function layoutValue(layout, path) {
         return path.split(".").reduce(function (at, key) {
