@@ -65,11 +65,31 @@
     }
 
     // Charts are drawn to the screen's width in pixels. Before printing, the page is given
-    // the width of A4 landscape's printable area (html.printing in monitor.css) and each chart
-    // is redrawn to its box there (a service page's smaller), then back afterwards. This must
-    // happen in beforeprint: Chrome counts the pages when it first lays the page out for paper.
-    const PRINT_HEIGHT_IN_SECTION = 210;
-    const PRINT_HEIGHT_MOST = 300;
+    // the width of A4 landscape's printable area (html.printing in print.css) and each chart
+    // is redrawn to its box there, at the height print.css gives it (--print-chart-height),
+    // then back afterwards. This must happen in beforeprint: Chrome counts the pages when it
+    // first lays the page out for paper.
+    function paperHeight(chart, screenHeight) {
+        const said = parseFloat(getComputedStyle(chart).getPropertyValue("--print-chart-height"));
+        return said > 0 ? Math.min(said, screenHeight) : screenHeight;
+    }
+
+    // A small chart (print.css sets --print-chart-small: a service page's, beside its table)
+    // also gets smaller type and margins and no y-axis title (the chart's title and the
+    // measure's heading say what is counted), so its quarter names fit level under the bars
+    // rather than slanting into the legend. What the figure said before is put back afterwards.
+    const SMALL = {"font.size": 8, "title.font.size": 9, "legend.font.size": 8,
+                   "xaxis.tickfont.size": 6.5, "xaxis.tickangle": 0, "yaxis.title.text": "",
+                   "margin.t": 24, "margin.b": 20, "margin.r": 4, "margin.l": 34, "legend.y": -0.3};
+    function layoutValue(layout, path) {
+        return path.split(".").reduce(function (at, key) {
+            return at === undefined || at === null ? undefined : at[key];
+        }, layout);
+    }
+    function small(chart) {
+        return getComputedStyle(chart).getPropertyValue("--print-chart-small").trim() === "1";
+    }
+
     function fitCharts(printing) {
         const root = document.documentElement;
         if (printing === root.classList.contains("printing")) {
@@ -83,14 +103,26 @@
             if (printing) {
                 const screenHeight = chart.layout && chart.layout.height || 450;
                 chart.dataset.screenHeight = chart.layout && chart.layout.height || "";
-                window.Plotly.relayout(chart, {
-                    width: Math.floor(chart.parentElement.clientWidth), autosize: false,
-                    height: chart.closest(".metric-section") ? PRINT_HEIGHT_IN_SECTION
-                        : Math.min(screenHeight, PRINT_HEIGHT_MOST)});
+                const paper = {width: Math.floor(chart.parentElement.clientWidth), autosize: false,
+                               height: paperHeight(chart, screenHeight)};
+                if (small(chart)) {
+                    const before = {};
+                    Object.keys(SMALL).forEach(function (key) {
+                        const value = layoutValue(chart.layout, key);
+                        before[key] = value === undefined ? null : value;  // null: the template's
+                        paper[key] = SMALL[key];
+                    });
+                    chart.dataset.screenLayout = JSON.stringify(before);
+                }
+                // update, not relayout: dcc.Graph answers a relayout of anything but the size by
+                // drawing its figure afresh, which would undo the paper's type at once.
+                window.Plotly.update(chart, {}, paper);
             } else if (chart.dataset.screenHeight !== undefined) {
                 const height = Number(chart.dataset.screenHeight) || null;
+                const screen = JSON.parse(chart.dataset.screenLayout || "{}");
                 delete chart.dataset.screenHeight;
-                window.Plotly.relayout(chart, {width: null, height: height, autosize: true});
+                delete chart.dataset.screenLayout;
+                window.Plotly.update(chart, {}, Object.assign(screen, {width: null, height: height, autosize: true}));
             }
         });
     }

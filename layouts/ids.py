@@ -91,6 +91,7 @@ PERF_HEADING = "perf-heading"
 PERF_XLSX = "perf-xlsx"
 PERF_CSV = "perf-csv"
 PERF_PDF = "perf-pdf"
+PERF_PDF_STATUS = "perf-pdf-status"  # assets/pdf_download.js writes the pack's progress here
 RV_UPLOAD = "rv-upload"
 RV_UPLOAD_RESULT = "rv-upload-result"
 

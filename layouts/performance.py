@@ -87,7 +87,11 @@ def performance_page(years: list[dict], year: str, period: str, provisional: boo
             html.A("Excel (XLSX)", id=ids.PERF_XLSX, href="#", className="me-3"),
             html.A("CSV", id=ids.PERF_CSV, href="#", className="me-3"),
             html.A("PDF meeting pack", id=ids.PERF_PDF, href="#"),
-        ], className="downloads"),
+        ], className="downloads mb-1"),
+        # The pack takes about 10 s to build: assets/pdf_download.js says so here, then that
+        # it is ready (or why not). Announced politely, as it is news the user asked for.
+        html.P(id=ids.PERF_PDF_STATUS, role="status", **{"aria-live": "polite"},
+               className="pdf-status downloads"),
         dag.AgGrid(
             id=ids.PERF_GRID, columnDefs=column_defs(), rowData=[],
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80},

@@ -64,7 +64,7 @@ def service_body(f: ServiceFigures) -> list:
                 html.H3(quarter, className="h6"),
                 html.P(highlights, className="narrative") if highlights else None,
                 html.Blockquote(case_study, className="narrative case-study") if case_study else None,
-            ], className="mb-3"))
+            ], className="mb-3 narrative-quarter"))
     else:
         narrative.append(html.P("No highlights or case studies in approved returns yet."))
     return [*header, *notes, *sections, *narrative]

@@ -97,7 +97,7 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool,
 
 
 def print_header() -> html.Div:
-    """Shown on paper only (assets/monitor.css): the view's filters and the print date, which
+    """Shown on paper only (assets/print.css): the view's filters and the print date, which
     assets/print.js writes from the page's own filter controls as they change. Hidden from
     screen readers, which hear the filters themselves."""
     return html.Div([

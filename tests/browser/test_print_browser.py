@@ -14,6 +14,38 @@ from tests.helpers.browser import sign_in, start
 
 pytestmark = pytest.mark.browser
 
+A4_LANDSCAPE = {"landscape": True, "paperWidth": 11.69, "paperHeight": 8.27, "printBackground": True}
+
+
+def _printed(dash_duo) -> PdfReader:
+    """The page as Chrome prints it on A4 landscape, once every chart on it is drawn. Chrome
+    fires beforeprint for printToPDF, so assets/print.js redraws the charts for paper first."""
+    WebDriverWait(dash_duo.driver, 30).until(lambda d: d.execute_script(
+        "const graphs = document.querySelectorAll('#page .dash-graph');"
+        "return graphs.length > 0 && Array.from(graphs).every(g => g.querySelector('.main-svg'));"))
+    pdf = dash_duo.driver.execute_cdp_cmd("Page.printToPDF", A4_LANDSCAPE)
+    return PdfReader(io.BytesIO(base64.b64decode(pdf["data"])))
+
+
+def _depth_used(page) -> float:
+    """How far down the page its text reaches, as a fraction of the page's height."""
+    lowest = [float(page.mediabox.top)]
+
+    def visit(text, cm, tm, _font, _size) -> None:
+        if text.strip():  # the baseline's height on the page: the text matrix, then the page's
+            lowest[0] = min(lowest[0], tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    return (float(page.mediabox.top) - lowest[0]) / float(page.mediabox.height)
+
+
+def _open_service(dash_duo, name: str) -> None:
+    """A service page, reached as a member would: its tile's link on the Overview."""
+    dash_duo.wait_for_element("#overview-tiles .service-tile a")
+    link = next(a for a in dash_duo.find_elements("#overview-tiles .service-tile a") if a.text == name)
+    dash_duo.driver.get(link.get_attribute("href"))
+    dash_duo.wait_for_text_to_equal("#service-name", name)
+
 
 def _print_media(dash_duo, on: bool) -> None:
     dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print" if on else ""})
@@ -40,7 +72,6 @@ def test_the_printed_overview_says_which_view_and_when_and_hides_the_controls(da
     _print_media(dash_duo, False)
     # The provisional switch is named as what it means on paper.
     dash_duo.find_element("#overview-provisional").click()
-    dash_duo.wait_for_contains_text("#overview-heading", "provisional")
     _print_media(dash_duo, True)
     WebDriverWait(dash_duo.driver, 10).until(
         lambda _: "Provisional: includes submitted returns not yet approved" in view.text)
@@ -50,9 +81,7 @@ def test_printing_redraws_the_chart_for_the_page_and_back(dash_duo, browser_app)
     start(dash_duo, browser_app)
     sign_in(dash_duo, "viewer@demo.local")
     dash_duo.wait_for_element("#overview-chart .main-svg")
-    pdf = dash_duo.driver.execute_cdp_cmd("Page.printToPDF", {
-        "landscape": True, "paperWidth": 11.69, "paperHeight": 8.27, "printBackground": True})
-    reader = PdfReader(io.BytesIO(base64.b64decode(pdf["data"])))
+    reader = _printed(dash_duo)
     text = reader.pages[0].extract_text()
     assert "Overview" in text and "Printed" in text and "Financial year: 2026/27" in text
     assert "Sign out" not in text  # the navigation is not printed
@@ -60,6 +89,41 @@ def test_printing_redraws_the_chart_for_the_page_and_back(dash_duo, browser_app)
     WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
         "return !document.documentElement.classList.contains('printing')"))
     assert dash_duo.get_logs() == []
+
+
+def test_the_overview_prints_on_two_pages_tiles_then_chart_and_table(dash_duo, browser_app):
+    """Issue 17's goal at the demo data: 2 A4 landscape pages, the table's heading with it."""
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
+    reader = _printed(dash_duo)
+    assert len(reader.pages) <= 2
+    last = reader.pages[-1].extract_text()
+    assert "Headline outputs, Q2 2026/27" in last and "Social prescribing" in last
+    assert all(_depth_used(page) > 1 / 3 for page in reader.pages)  # no near-empty page
+    # Printing is over: the chart is drawn for the screen again, at its screen height.
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
+        "return !document.documentElement.classList.contains('printing')"
+        " && document.querySelector('#overview-chart .js-plotly-plot').layout.height !== 250;"))
+
+
+@pytest.mark.parametrize("service, measures", [
+    ("Healthy relationships workshops in schools", 12),  # the demo data's largest
+    ("Independent Sexual Violence Advisor (ISVA)", 4),
+])
+def test_a_service_page_prints_on_three_pages_at_most(dash_duo, browser_app, service, measures):
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "viewer@demo.local")
+    _open_service(dash_duo, service)
+    assert len(dash_duo.find_elements("#service-body .metric-section")) == measures
+    reader = _printed(dash_duo)
+    assert len(reader.pages) <= 3
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    # Every measure's table is printed (none cut off the page), and the highlights after them.
+    assert text.count("Year to date") >= measures
+    assert "Highlights and case studies" in text
+    # No near-empty page: on each, the text reaches at least a third of the way down.
+    assert all(_depth_used(page) > 1 / 3 for page in reader.pages), [_depth_used(p) for p in reader.pages]
 
 
 def test_a_due_date_typed_the_uk_way_is_saved_as_the_uk_date(dash_duo, browser_app):
