@@ -229,4 +229,8 @@ def returns_home_page(choices: HomeChoices, chosen: HomeFilters, shown: int, *,
             getRowId="params.data.sid + '-' + params.data.pid",
             className="returns-grid",
         ),
-    ])
+    ], style={
+        # The first page's height, held while its rows come (assets/monitor.css), so the
+        # page does not jump when they arrive.
+        "--returns-first-page-rows": max(1, min(shown, PAGE_SIZE)),
+        "--returns-row-height": f"{ROW_HEIGHT}px"})

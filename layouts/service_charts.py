@@ -20,6 +20,13 @@ from models.rules.measures import SMALL_COHORT
 SHORT = ["Q1", "Q2", "Q3", "Q4"]
 
 
+def held_height(fig: go.Figure) -> dict[str, str]:
+    """The figure's height as a style variable for the chart's container: assets/monitor.css
+    holds that much space for the chart (its stand-in while Plotly loads, then the graph)
+    until Plotly has drawn it, so the table beneath does not jump."""
+    return {"--chart-height": f"{fig.layout.height or 450}px"}
+
+
 def chart_with_table(fig: go.Figure, caption: str, header: list[str], rows: list[list],
                      graph_id: str) -> html.Div:
     return html.Div([
@@ -29,7 +36,7 @@ def chart_with_table(fig: go.Figure, caption: str, header: list[str], rows: list
                       html.Div(data_table(caption, header, rows), className="table-responsive",
                                tabIndex="0", role="region", **{"aria-label": f"Data table: {caption}"})],
                      open=True),
-    ], className="chart-block")
+    ], className="chart-block", style=held_height(fig))
 
 
 def _ytd_interval(m: MetricSeries) -> str:
@@ -96,13 +103,14 @@ def metric_section(m: MetricSeries, year_label: str) -> html.Section:
         rows = [[p.label, format_number(p.actual) or "No figure", format_target(p.target, m.unit),
                  format_number(p.cumulative), format_target(p.cumulative_target, m.unit)]
                 for p in m.points]
+        ytd = cumulative_count_figure(m, year_label)
         body.append(html.Div([
             html.Div(chart_with_table(quarterly_count_figure(m, year_label), f"{m.name} by quarter",
                                       ["Quarter", "Actual", "Target", "Year to date",
                                        "Target to date"], rows, slug),
                      className="col-lg-6"),
-            html.Div(dcc.Graph(figure=cumulative_count_figure(m, year_label), id=f"{slug}-ytd",
-                               config=GRAPH_CONFIG), className="col-lg-6"),
+            html.Div(dcc.Graph(figure=ytd, id=f"{slug}-ytd", config=GRAPH_CONFIG),
+                     className="col-lg-6", style=held_height(ytd)),
         ], className="row"))
         if m.categories:
             cat_rows = [[name, *[format_number(v) for v in values]] for name, values in m.categories]
