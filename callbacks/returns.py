@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 from sqlalchemy.orm import Session
 
 from callbacks.common import today
@@ -372,7 +373,9 @@ def review_from_queue(approvals: object, returns: object, comments: object, comm
     trigger = ctx.triggered_id
     clicks = [n for sent in (approvals, returns) if isinstance(sent, list) for n in sent]
     if not isinstance(trigger, dict) or not any(clicks):
-        return no_update, no_update, no_update, no_update, no_update
+        # Nothing pressed (the queue was just drawn): change nothing. Dash takes a pattern's
+        # outputs as lists only, so this says so as a whole rather than one no_update each.
+        raise PreventUpdate
     row = trigger.get("return")
     action = "approve" if trigger.get("type") == ids.RQ_APPROVE else "return"
     message, done = handle_review(action, row, _row_value(row, comments, comment_ids),

@@ -137,7 +137,22 @@ def test_allowing_early_submission_as_every_role(signed_in, demo_factory, sanctu
         assert "From 1 January 2027" not in str(out[1]) and "Early submission allowed" in str(out[1])
         assert audited.action == "update" and '"early": true' in audited.after
         with signed_in(who):
-            assert load_period(q3) == ("open", "2027-01-20", True)
+            assert load_period(q3) == ("open", "20/01/2027", True)
     else:
         assert early is False and "Only the lead officer" in str(out[0])
         assert _refusals(demo_factory) == before + 1
+
+
+def test_drawing_the_queue_presses_nothing_and_changes_nothing(monkeypatch):
+    """Drawing the queue calls the decision callback with its new, never-clicked buttons: it
+    must change nothing as a whole (a pattern's outputs cannot take one no_update each: that
+    was a server error on every visit to the queue)."""
+    from dash.exceptions import PreventUpdate
+
+    import callbacks.returns as module
+
+    monkeypatch.setattr(module, "ctx", type("Ctx", (), {
+        "triggered_id": {"type": ids.RQ_APPROVE, "return": 5}})())
+    with pytest.raises(PreventUpdate):
+        review_from_queue([None], [None], [""], [{"type": ids.RQ_COMMENT, "return": 5}], [1],
+                          [{"type": ids.RQ_VERSION, "return": 5}])
