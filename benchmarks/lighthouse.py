@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
 import re
@@ -29,14 +28,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load import free_port  # noqa: E402
+from benchmarks.load import free_port, serving  # noqa: E402
 from benchmarks.returns_page import head_of, unpack  # noqa: E402
 
 TODAY = "2026-11-25"
@@ -101,22 +99,8 @@ def serve(root: Path, database_url: str) -> Iterator[int]:
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--timeout", "120",
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:server"],
         cwd=root, env=server_env(root, database_url))
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
+    with serving(proc, port):
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def sign_in(base: str, email: str) -> str:

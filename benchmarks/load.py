@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,14 +49,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, today: str, workers: int, threads: int):  # noqa: ANN201
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "MONITOR_TODAY": today,
-           "SECRET_KEY": "benchmark-" + "k" * 40, "MONITOR_ENV": "development"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:server"],
-        cwd=ROOT, env=env)
+def serving(proc: subprocess.Popen, port: int) -> Iterator[int]:
+    """The gunicorn just started as `proc`, once it answers /healthz on `port`; stopped after."""
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -72,6 +67,19 @@ def gunicorn(database_url: str, today: str, workers: int, threads: int):  # noqa
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@contextmanager
+def gunicorn(database_url: str, today: str, workers: int, threads: int):  # noqa: ANN201
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "MONITOR_TODAY": today,
+           "SECRET_KEY": "benchmark-" + "k" * 40, "MONITOR_ENV": "development"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:server"],
+        cwd=ROOT, env=env)
+    with serving(proc, port):
+        yield port
 
 
 class Client:

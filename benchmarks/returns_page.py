@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
 import shutil
@@ -29,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from benchmarks.load import free_port  # noqa: E402
+from benchmarks.load import free_port, serving  # noqa: E402
 from benchmarks.run import ADMIN, PASSWORD, TODAY, prepare  # noqa: E402
 from models.store.migrate import downgrade, upgrade  # noqa: E402
 
@@ -86,22 +84,8 @@ def serve(root: Path, database_url: str) -> Iterator[int]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--timeout", "300",
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:server"], cwd=root, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
+    with serving(proc, port):
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def provider_user(database_url: str) -> str:

@@ -3,10 +3,8 @@ save wins the race (made certain by tests.helpers.returns.race_first_save), and 
 Save, then their upload of the Excel template, each get the conflict message, with the
 figures they typed still on the page and nothing of theirs written."""
 
-import io
 
 import pytest
-from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
@@ -16,8 +14,7 @@ from models.returns.saving import CONFLICT_MESSAGE
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.entities import Period, Return
 from tests.helpers.browser import sign_in, start
-from tests.helpers.returns import race_first_save
-from tests.helpers.web import sign_in as sign_in_client
+from tests.helpers.returns import filled_template, race_first_save
 
 pytestmark = pytest.mark.browser
 PROVIDER = "test-provider@demo.local"
@@ -51,16 +48,8 @@ def open_form(dash_duo, w: dict, period_id: int) -> None:
 
 def template_with(w: dict, period_id: int, people: int, path):
     """The return's template as the page offers it, with the number of people filled in."""
-    client = w["app"].server.test_client()
-    sign_in_client(client, PROVIDER)
-    body = client.get(f"/returns/template.xlsx?service={w['service']}&period={period_id}").get_data()
-    wb = load_workbook(io.BytesIO(body))
-    for row in wb["Return"].iter_rows(min_row=5):
-        if row[0].value == f"count-{w['people']}":
-            row[2].value = people
-    out = io.BytesIO()
-    wb.save(out)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(filled_template(w["app"], PROVIDER, w["service"], period_id,
+                                     {f"count-{w['people']}": (people, None)}))
     return path
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.entities import Return, User
 from models.store.users import end_sessions
 from tests.helpers.browser import sign_in, start
+from tests.helpers.databases import sqlite_file_gone
 
 pytestmark = pytest.mark.browser
 PROVIDER = "test-provider@demo.local"
@@ -207,21 +207,7 @@ def test_autosave_survives_a_reload(dash_duo, return_world):
 
 def _database_gone(app, url: str, tmp_path: Path):
     """The app's SQLite file moved away and a folder put in its place: no connection opens."""
-    engine = app.server.extensions["monitor.sessionmaker"].kw["bind"]
-    path = Path(url.split("///", 1)[1])
-    engine.dispose()
-    moved = tmp_path / "away"
-    moved.mkdir()
-    for f in path.parent.glob(path.name + "*"):
-        shutil.move(f, moved / f.name)
-    path.mkdir()
-
-    def back() -> None:
-        engine.dispose()
-        path.rmdir()
-        for f in moved.iterdir():
-            shutil.move(f, path.parent / f.name)
-    return back
+    return sqlite_file_gone(app.server.extensions["monitor.sessionmaker"].kw["bind"], url, tmp_path)
 
 
 def test_a_save_while_the_database_is_stopped_says_so_and_keeps_the_figures(dash_duo, return_world, tmp_path):

@@ -1,17 +1,16 @@
 """Upload a filled template, see its figures in the form at once, edit one and save (no
 conflict with one's own upload); then the session ends and Save says so, figures kept."""
 
-import io
 
 import pytest
-from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from layouts import ids
 from tests.helpers.browser import sign_in, start
-from tests.helpers.web import sign_in as sign_in_client
+from tests.helpers.returns import filled_template as template_bytes
+from tests.helpers.returns import right_figures
 
 pytestmark = pytest.mark.browser
 PROVIDER = "test-provider@demo.local"
@@ -28,20 +27,7 @@ def press(dash_duo, element):
 
 def filled_template(w, path):
     """The return's template as the page offers it, filled in as a provider would."""
-    client = w["app"].server.test_client()
-    sign_in_client(client, PROVIDER)
-    body = client.get(f"/returns/template.xlsx?service={w['service']}&period={w['period']}").get_data()
-    wb = load_workbook(io.BytesIO(body))
-    figures = {f"count-{w['people']}": (30, None), f"cat-{w['cats'][0]}": (20, None),
-               f"cat-{w['cats'][1]}": (10, None), f"rate-{w['safer']}": (7, 10)}
-    for row in wb["Return"].iter_rows(min_row=5):
-        if row[0].value in figures:
-            row[2].value, number_assessed = figures[row[0].value]
-            if number_assessed is not None:
-                row[3].value = number_assessed
-    out = io.BytesIO()
-    wb.save(out)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(template_bytes(w["app"], PROVIDER, w["service"], w["period"], right_figures(w)))
     return path
 
 

@@ -5,12 +5,10 @@ read-only state after Submit, an upload and a reopening — as every role."""
 from __future__ import annotations
 
 import base64
-import io
 from urllib.parse import quote
 
 import pytest
 from dash import no_update
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from callbacks.return_requests import INPUT_KINDS, SentForm
@@ -21,8 +19,7 @@ from models.rules.validation import FieldKey
 from models.store.db import unit_of_work
 from models.store.entities import Period, Provider, Return, Service
 from tests.helpers import factories as f
-from tests.helpers.returns import OWNER
-from tests.helpers.web import sign_in
+from tests.helpers.returns import OWNER, filled_template, right_figures
 
 OTHER = "riverside-boxing-academy@demo.local"
 ADMIN = "admin@demo.local"
@@ -169,20 +166,8 @@ def test_a_draft_save_redraws_the_status_and_leaves_the_form_open(signed_in, out
 def _template(demo_app, w: dict) -> str:
     """This return's template, downloaded by its owner and filled with figures that are
     right (30 = 20 + 10; 7 of 10), as a browser uploads it."""
-    client = demo_app.server.test_client()
-    sign_in(client, OWNER)
-    body = client.get(f"/returns/template.xlsx?service={w['service']}&period={w['period']}").get_data()
-    wb = load_workbook(io.BytesIO(body))
-    figures = {f"count-{w['people']}": (30, None), f"cat-{w['cats'][0]}": (20, None),
-               f"cat-{w['cats'][1]}": (10, None), f"rate-{w['safer']}": (7, 10)}
-    for row in wb["Return"].iter_rows(min_row=5):
-        if row[0].value in figures:
-            row[2].value, d = figures[row[0].value]
-            if d is not None:
-                row[3].value = d
-    out = io.BytesIO()
-    wb.save(out)
-    return "data:application/octet-stream;base64," + base64.b64encode(out.getvalue()).decode()
+    data = filled_template(demo_app, OWNER, w["service"], w["period"], right_figures(w))
+    return "data:application/octet-stream;base64," + base64.b64encode(data).decode()
 
 
 @pytest.mark.parametrize("who", ROLES)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -29,6 +28,7 @@ from models.rules.validation import FieldKey, RawReturn
 from models.store.db import is_unique_clash, is_unreachable, unit_of_work
 from models.store.entities import AuditEvent, Return, ReturnValue, User
 from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.databases import sqlite_file_gone
 from tests.helpers.returns import OWNER, error_ids, race_first_save, save_payload, upload_body
 from tests.helpers.servers import free_port
 from tests.helpers.web import csrf_token, sign_in
@@ -183,20 +183,7 @@ def _database_gone(demo_app, db_url: str, tmp_path: Path) -> Callable[[], None]:
     maker = demo_app.server.extensions["monitor.sessionmaker"]
     engine = maker.kw["bind"]
     if db_url.startswith("sqlite"):
-        path = Path(db_url.split("///", 1)[1])
-        engine.dispose()
-        moved = tmp_path / "away"
-        moved.mkdir()
-        for f in path.parent.glob(path.name + "*"):
-            shutil.move(f, moved / f.name)
-        path.mkdir()
-
-        def back() -> None:
-            engine.dispose()
-            path.rmdir()
-            for f in moved.iterdir():
-                shutil.move(f, path.parent / f.name)
-        return back
+        return sqlite_file_gone(engine, db_url, tmp_path)
     dead = create_engine(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none",
                          connect_args={"connect_timeout": 2})
     maker.configure(bind=dead)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,22 @@ def fresh_database_url(engine_name: str, tmp_path: Path) -> str:
     url = _worker_database(os.environ["TEST_DATABASE_URL"])
     _reset_postgres(url)
     return url
+
+
+def sqlite_file_gone(engine, url: str, tmp_path: Path) -> Callable[[], None]:
+    """Take an SQLite database away for real: its file is moved aside and a folder put in its
+    place, so no connection can open it. Returns how to bring it back."""
+    path = Path(url.split("///", 1)[1])
+    engine.dispose()
+    moved = tmp_path / "away"
+    moved.mkdir()
+    for f in path.parent.glob(path.name + "*"):
+        shutil.move(f, moved / f.name)
+    path.mkdir()
+
+    def back() -> None:
+        engine.dispose()
+        path.rmdir()
+        for f in moved.iterdir():
+            shutil.move(f, path.parent / f.name)
+    return back

@@ -106,3 +106,33 @@ def race_first_save(monkeypatch, factory, admin_email: str = "admin@demo.local")
 
     monkeypatch.setattr(saving, "load_checked", load_then_race)
     return raced
+
+
+def filled_template(app, email: str, service_id: int, period_id: int,
+                    figures: dict[str, tuple[int, int | None]]) -> bytes:
+    """The return's Excel template as its page offers it to `email`, with `figures` filled in:
+    by row key ("count-12", "cat-3", "rate-7"), the figure and, for a rate, the number assessed."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.helpers.web import sign_in
+
+    client = app.server.test_client()
+    sign_in(client, email)
+    body = client.get(f"/returns/template.xlsx?service={service_id}&period={period_id}").get_data()
+    wb = load_workbook(io.BytesIO(body))
+    for row in wb["Return"].iter_rows(min_row=5):
+        if row[0].value in figures:
+            row[2].value, number_assessed = figures[row[0].value]
+            if number_assessed is not None:
+                row[3].value = number_assessed
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def right_figures(w: dict) -> dict[str, tuple[int, int | None]]:
+    """Figures that are right for the outreach service of the tests (30 = 20 + 10; 7 of 10)."""
+    return {f"count-{w['people']}": (30, None), f"cat-{w['cats'][0]}": (20, None),
+            f"cat-{w['cats'][1]}": (10, None), f"rate-{w['safer']}": (7, 10)}
