@@ -57,7 +57,7 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     app, factory = app_and_factory
     start(dash_duo, app)
     sign_in(dash_duo, "admin@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     dash_duo.driver.get(dash_duo.server.url + "/admin")
     dash_duo.wait_for_element("#adm-prov-name")
 
@@ -155,7 +155,7 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     dash_duo.find_element("#password").send_keys("hearth-housing-2026")
     dash_duo.find_element("#confirm").send_keys("hearth-housing-2026")
     dash_duo.find_element("#set-password").click()
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     dash_duo.driver.get(dash_duo.server.url + "/returns")
     dash_duo.wait_for_contains_text("#returns-grid", "Warm Homes advice")
     dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={ids['service']}&period={ids['q3']}")
@@ -171,7 +171,7 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
 
     # The officer approves it, then retires the outcome measure.
     sign_in(dash_duo, "admin@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     dash_duo.driver.get(dash_duo.server.url + "/review")
     section = dash_duo.wait_for_element("section[aria-label='Warm Homes advice, Q3 2026/27']")
     section.find_element(By.XPATH, ".//button[text()='Approve']").send_keys(Keys.ENTER)

@@ -109,7 +109,7 @@ def focused_is(dash_duo, selector):
 def open_form(dash_duo, w):
     start(dash_duo, w["app"])
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={w['service']}&period={w['period']}")
     dash_duo.wait_for_element("#return-form")
 

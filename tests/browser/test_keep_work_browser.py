@@ -120,7 +120,7 @@ def test_session_ends_mid_form_then_the_figures_are_offered_back_and_saved(dash_
     w = return_world
     start(dash_duo, app_for(w, autosave_seconds=3))
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     here = open_form(dash_duo, w)
     # Signed out elsewhere (another tab's Sign out ends every session of the user).
     engine = make_engine(database_url(w))
@@ -157,7 +157,7 @@ def test_the_idle_timeout_runs_out_mid_form_then_the_figures_are_offered_back(da
     start(dash_duo, app_for(w, idle_timeout=dt.timedelta(seconds=14),
                             timeout_warning=dt.timedelta(seconds=8), autosave_seconds=0))
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     here = open_form(dash_duo, w)
     type_figures(dash_duo, w, {"count": "12"})
     dash_duo.wait_for_element("#timeout-dialog[open]", timeout=WAIT)
@@ -182,7 +182,7 @@ def test_autosave_survives_a_reload(dash_duo, return_world):
     w = return_world
     start(dash_duo, app_for(w, autosave_seconds=1))
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     open_form(dash_duo, w)
     type_figures(dash_duo, w)
     dash_duo.wait_for_contains_text(f"#{ids.RV_AUTOSAVE_STATUS}", "Saved at", timeout=WAIT)
@@ -215,7 +215,7 @@ def test_a_save_while_the_database_is_stopped_says_so_and_keeps_the_figures(dash
     app = app_for(w, autosave_seconds=0)
     start(dash_duo, app)
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     open_form(dash_duo, w)
     type_figures(dash_duo, w)
     back = _database_gone(app, database_url(w), tmp_path)
@@ -236,7 +236,7 @@ def test_a_save_that_never_reaches_the_server_says_so_and_can_be_tried_again(das
     w = return_world
     start(dash_duo, app_for(w, autosave_seconds=0))
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     open_form(dash_duo, w)
     type_figures(dash_duo, w)
     driver = dash_duo.driver
@@ -271,7 +271,7 @@ def test_the_timeout_dialog_traps_focus_and_stay_signed_in_keeps_the_session(das
     start(dash_duo, app_for(w, idle_timeout=dt.timedelta(seconds=40),
                             timeout_warning=dt.timedelta(seconds=34), autosave_seconds=0))
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     open_form(dash_duo, w)
     dialog = dash_duo.wait_for_element("#timeout-dialog[open]", timeout=WAIT)
     assert dialog.get_attribute("role") == "dialog" and dialog.get_attribute("aria-modal") == "true"
@@ -317,7 +317,7 @@ def test_leaving_is_questioned_while_changes_are_not_saved(dash_duo, return_worl
     w = return_world
     start(dash_duo, app_for(w, autosave_seconds=0))
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     open_form(dash_duo, w)
     assert not leaving_is_questioned(dash_duo)
     type_figures(dash_duo, w, {"count": "4"})

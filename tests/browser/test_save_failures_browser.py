@@ -37,7 +37,7 @@ def test_upload_then_edit_then_save(dash_duo, return_world, tmp_path):
     num = {"type": ids.NUM, "metric": w["safer"]}
     start(dash_duo, w["app"])
     sign_in(dash_duo, PROVIDER)
-    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.wait_for_element("#main-nav")
     dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={w['service']}&period={w['period']}")
     dash_duo.wait_for_element("#rv-save")
     assert field(dash_duo, count).get_attribute("value") == ""

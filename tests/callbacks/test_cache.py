@@ -83,7 +83,7 @@ def test_same_view_is_reused_until_the_data_changes(demo_app, demo_factory):
 
     _change_target(demo_factory)
     changed = _overview(demo_app, demo_factory, ADMIN)
-    assert changed != first and "against a target of 1000" in changed
+    assert changed != first and "against a target of 1,000" in changed
 
 
 def test_an_approval_is_seen_at_once(demo_app, demo_factory):
