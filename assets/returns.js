@@ -10,6 +10,16 @@
             document.title.slice(ERROR_PREFIX.length) : document.title;
     }
 
+    // The title is composed in one place, assets/navigation.js (window.cwpTitle): this file
+    // only puts "Error: " before it, or takes it away.
+    function titlePrefix(text) {
+        if (window.cwpTitle) {
+            window.cwpTitle.prefix(text);
+        } else {
+            document.title = text + baseTitle();
+        }
+    }
+
     function hasText(element) {
         return Boolean(element && element.textContent.trim());
     }
@@ -110,13 +120,13 @@
                 }, function () {
                     document.querySelectorAll("#return-form [data-describedby]").forEach(tie);
                 });
-                document.title = (errors ? ERROR_PREFIX : "") + baseTitle();
+                titlePrefix(errors ? ERROR_PREFIX : "");
                 return errors;
             },
 
             // A new page never keeps the last one's "Error: ".
             pageTitle: function () {
-                document.title = baseTitle();
+                titlePrefix("");
             },
 
             // Live feedback while typing a rate: computed in the browser so it answers every

@@ -24,7 +24,7 @@ from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
 
 pytestmark = pytest.mark.browser
 PROVIDER = "test-provider@demo.local"
-TITLE = "CWP Outcomes Monitor"
+TITLE = "Return: Test outreach service, Q3 2026/27 – CWP Outcomes Monitor"  # the form's own
 
 
 def make_world(tmp_path, returned: bool = False) -> dict:

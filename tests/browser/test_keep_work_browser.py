@@ -118,16 +118,18 @@ def no_script_errors(dash_duo) -> None:
 
 def test_session_ends_mid_form_then_the_figures_are_offered_back_and_saved(dash_duo, return_world):
     w = return_world
-    start(dash_duo, app_for(w, autosave_seconds=3))
+    start(dash_duo, app_for(w, autosave_seconds=5))
     sign_in(dash_duo, PROVIDER)
     dash_duo.wait_for_element("#main-nav")
     here = open_form(dash_duo, w)
-    # Signed out elsewhere (another tab's Sign out ends every session of the user).
+    type_figures(dash_duo, w)
+    # Signed out elsewhere (another tab's Sign out ends every session of the user), while the
+    # figures wait for their autosave. (Ended before typing, the page's own check of the
+    # session may send it to sign in before anything is typed.)
     engine = make_engine(database_url(w))
     with unit_of_work(make_sessionmaker(engine)) as s:
         end_sessions(s, s.scalars(select(User).filter_by(email=PROVIDER)).one().id)
     engine.dispose()
-    type_figures(dash_duo, w)
     # The autosave finds the session ended: to the sign-in page, which says why and comes back.
     WebDriverWait(dash_duo.driver, WAIT).until(lambda d: "/login" in d.current_url)
     notice = dash_duo.wait_for_element("#signed-out-notice").text
