@@ -32,12 +32,22 @@ def pytest_setup_options():
     return options
 
 
+# Browser test files run in this many groups, each group on one worker (`--dist loadgroup`),
+# each test driving a Chromium of its own against a Dash server on a free port
+# (tests.helpers.browser.start): two groups keep both workers of a 2-core machine busy.
+BROWSER_GROUPS = 2
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests share one worker under pytest-xdist (`--dist loadgroup`): each drives a
-    Chromium of its own against a Dash server on a fixed port."""
+    """The browser test files dealt in turn, by name, into BROWSER_GROUPS groups (the same
+    on every worker: each collects the same items)."""
+    files = sorted({item.nodeid.split("::", 1)[0] for item in items
+                    if "tests/browser/" in item.nodeid.replace("\\", "/")})
+    group = {name: f"browser-{i % BROWSER_GROUPS}" for i, name in enumerate(files)}
     for item in items:
-        if "tests/browser/" in item.nodeid.replace("\\", "/"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+        name = item.nodeid.split("::", 1)[0]
+        if name in group:
+            item.add_marker(pytest.mark.xdist_group(group[name]))
 
 
 @pytest.fixture(params=engines())

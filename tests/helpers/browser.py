@@ -28,7 +28,10 @@ def serious(violations: list[dict]) -> list[dict]:
 
 def start(dash_duo, app) -> str:
     """Start the app; the root redirects anonymous users, so don't wait on a Dash page yet."""
-    dash_duo.start_server(app, navigate=False)
+    # A free port, not dash's own count from 58050: two workers may each run browser tests.
+    from tests.helpers.servers import free_port
+
+    dash_duo.start_server(app, navigate=False, port=free_port())
     return dash_duo.server.url
 
 
