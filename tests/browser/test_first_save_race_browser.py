@@ -6,27 +6,17 @@ figures they typed still on the page and nothing of theirs written."""
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
 
 from layouts import ids
 from models.returns.saving import CONFLICT_MESSAGE
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.entities import Period, Return
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import field, press, sign_in, start
 from tests.helpers.returns import filled_template, race_first_save
 
 pytestmark = pytest.mark.browser
 PROVIDER = "test-provider@demo.local"
-
-
-def field(dash_duo, component_id):
-    return dash_duo.driver.find_element(By.XPATH, f"//*[@id='{ids.dom_id(component_id)}']")
-
-
-def press(dash_duo, element):
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    element.send_keys(Keys.ENTER)
 
 
 def factory_of(app):

@@ -8,21 +8,12 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from layouts import ids
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import field, press, sign_in, start
 from tests.helpers.returns import filled_template as template_bytes
 from tests.helpers.returns import right_figures
 
 pytestmark = pytest.mark.browser
 PROVIDER = "test-provider@demo.local"
-
-
-def field(dash_duo, component_id):
-    return dash_duo.driver.find_element(By.XPATH, f"//*[@id='{ids.dom_id(component_id)}']")
-
-
-def press(dash_duo, element):
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    element.send_keys(Keys.ENTER)
 
 
 def filled_template(w, path):

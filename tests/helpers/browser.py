@@ -50,3 +50,20 @@ def sign_out(dash_duo) -> None:
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.send_keys(Keys.ENTER)  # as a keyboard user would; the form posts
     dash_duo.wait_for_element("#sign-in")
+
+
+def field(dash_duo, component_id: dict):
+    """The element of a Dash component whose id is a dict (a pattern-matching id)."""
+    from selenium.webdriver.common.by import By
+
+    from layouts import ids
+
+    return dash_duo.driver.find_element(By.XPATH, f"//*[@id='{ids.dom_id(component_id)}']")
+
+
+def press(dash_duo, element) -> None:
+    """Press a button with the keyboard, once it is scrolled into view."""
+    from selenium.webdriver.common.keys import Keys
+
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.send_keys(Keys.ENTER)
