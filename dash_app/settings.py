@@ -35,6 +35,13 @@ class Settings:
     login_rate_limit: str = "20 per minute"  # per client, on POST /login (Flask-Limiter)
     cache_url: str | None = None  # redis://… shares the view cache and the rate limits
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to trust
+    # Mail (issue 18): smtp://user:password@host:587?starttls=1 or smtps://…:465; None writes
+    # each message as an .eml file to outbox_dir instead (development, `make run`).
+    smtp_url: str | None = None
+    mail_from: str = "CWP Outcomes Monitor <no-reply@localhost>"
+    outbox_dir: Path = INSTANCE / "outbox"
+    # The address people open the app at, for links in emails (no trailing slash).
+    public_url: str = "http://127.0.0.1:8050"
 
     @property
     def production(self) -> bool:
@@ -90,7 +97,31 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         login_rate_limit=environ.get("LOGIN_RATE_LIMIT", "").strip() or "20 per minute",
         cache_url=environ.get("CACHE_URL", "").strip() or None,
         trusted_proxies=_proxies(environ),
+        smtp_url=_smtp_url(environ),
+        mail_from=environ.get("MAIL_FROM", "").strip() or Settings.mail_from,
+        outbox_dir=Path(environ.get("MAIL_OUTBOX", "").strip() or INSTANCE / "outbox"),
+        public_url=_public_url(environ),
     )
+
+
+def _smtp_url(environ: Mapping[str, str]) -> str | None:
+    text = environ.get("SMTP_URL", "").strip()
+    if not text:
+        return None
+    from notifications.mail import MailConfigError, smtp_config
+
+    try:
+        smtp_config(text)
+    except MailConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    return text
+
+
+def _public_url(environ: Mapping[str, str]) -> str:
+    text = environ.get("PUBLIC_URL", "").strip().rstrip("/") or Settings.public_url
+    if not text.startswith(("http://", "https://")):
+        raise ConfigError(f"PUBLIC_URL must start with http:// or https://, not '{text}'.")
+    return text
 
 
 def _proxies(environ: Mapping[str, str]) -> int:

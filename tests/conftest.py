@@ -130,3 +130,12 @@ def sanctuary(demo_factory: sessionmaker[Session]) -> dict:
         period = s.scalars(select(Period).filter_by(year=2026, quarter=3)).one()
         metrics = s.scalars(select(Metric).where(Metric.service_id == svc.id)).all()
         return {"service": svc.id, "period": period.id, "metrics": [m.id for m in metrics]}
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server on loopback (aiosmtpd) and what it has received."""
+    from tests.helpers.mail import smtp_server
+
+    with smtp_server() as received:
+        yield received

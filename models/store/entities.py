@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.store.base import Base
@@ -80,6 +81,8 @@ class User(Base):
     # Part of every session's identity: moving it on ends every session of this user
     # (sign-out, a password change or reset, a role or provider change, deactivation).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The user's choice about reminder emails; security emails (resets) are always sent.
+    reminder_emails: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     provider: Mapped[Provider | None] = relationship()
 
 
@@ -282,3 +285,53 @@ class ThrottleCounter(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     hits: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch
+
+
+MAIL_STATES = ("sent", "outbox", "failed")
+
+
+class MailMessage(Base):
+    """One email: sent through SMTP, written to the outbox folder (no SMTP configured), or
+    failed after its retries. Subject and addressee only: the body is never kept."""
+
+    __tablename__ = "mail_message"
+    __table_args__ = (Index("ix_mail_message_created", "created_at"),
+                      Index("ix_mail_message_status", "status"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    to_address: Mapped[str] = mapped_column(String(254))
+    event: Mapped[str] = mapped_column(String(40))  # what caused it: "return-submitted", …
+    subject: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12))  # one of MAIL_STATES
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    error: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    outbox_file: Mapped[str] = mapped_column(String(120), default="", server_default="")
+
+
+class OneTimeLink(Base):
+    """A single-use link (invitation or password reset): only the SHA-256 of its token is kept."""
+
+    __tablename__ = "one_time_link"
+    __table_args__ = (Index("ix_one_time_link_user", "user_id", "purpose"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    purpose: Mapped[str] = mapped_column(String(12))  # "invite" | "reset"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ReminderSent(Base):
+    """A reminder already sent to a provider about a period: never the same one twice."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("provider_id", "period_id", "kind", name="uq_reminder_sent_once"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # "before-10", "before-3", "due", "overdue-2026-12-07"
+    sent_on: Mapped[dt.date] = mapped_column(Date)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("mail_message.id"))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
+import tempfile
+from pathlib import Path
 
 from dash_app.settings import Settings
 
@@ -11,5 +15,11 @@ DEMO_PASSWORD = "demo-password-for-tests"
 SECRET = "t" * 40
 
 
-def settings_for(url: str) -> Settings:
-    return Settings(database_url=url, secret_key=SECRET, env="development", today=TODAY)
+# Tests never write into the project's instance/outbox.
+TEST_OUTBOX = Path(tempfile.gettempdir()) / f"cwp-test-outbox-{os.getpid()}"
+
+
+def settings_for(url: str, **changes: object) -> Settings:
+    settings = Settings(database_url=url, secret_key=SECRET, env="development", today=TODAY,
+                        outbox_dir=TEST_OUTBOX)
+    return dataclasses.replace(settings, **changes) if changes else settings

@@ -1,0 +1,201 @@
+"""Delivering email: through the SMTP server in SMTP_URL, or, with none configured, as an
+.eml file in the outbox folder (instance/outbox) that the admin can read under
+Administration → Outbox. Every message is recorded (to whom, which event, when, sent,
+written to the outbox or failed); its body never is.
+
+A send never raises: a refused or unreachable server is retried (RETRY_WAITS), then the
+message is recorded as failed, so the action that caused it (an approval, say) stands.
+Callers send after their own action has been committed: `send_all(factory, settings, emails)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.store.entities import MailMessage
+
+if TYPE_CHECKING:
+    from dash_app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Seconds to wait before the second and the third attempt.
+RETRY_WAITS: tuple[float, ...] = (1.0, 3.0)
+SMTP_TIMEOUT = 10.0  # seconds for each connection and command
+SERVICE_NAME = "CWP Outcomes Monitor"
+
+
+class MailConfigError(ValueError):
+    """SMTP_URL cannot be used; the message is one plain sentence."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    username: str = ""
+    password: str = field(default="", repr=False)
+    implicit_tls: bool = False  # smtps://: TLS from the first byte (port 465)
+    starttls: bool = False  # smtp://…?starttls=1: upgrade the connection before signing in
+
+
+def smtp_config(url: str) -> SmtpConfig:
+    """`smtp://user:password@host:587?starttls=1` or `smtps://user:password@host:465`."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps"):
+        raise MailConfigError("SMTP_URL must start with smtp:// or smtps://, "
+                              "like smtp://user:password@mail.example.org:587?starttls=1.")
+    if not parts.hostname:
+        raise MailConfigError("SMTP_URL must name the mail server, "
+                              "like smtp://user:password@mail.example.org:587?starttls=1.")
+    try:
+        port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    except ValueError:
+        raise MailConfigError("SMTP_URL's port must be a number, like :587.") from None
+    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    starttls = options.get("starttls", "0").lower() in ("1", "true", "yes")
+    return SmtpConfig(host=parts.hostname, port=port, username=unquote(parts.username or ""),
+                      password=unquote(parts.password or ""),
+                      implicit_tls=parts.scheme == "smtps", starttls=starttls)
+
+
+@dataclass(frozen=True)
+class Email:
+    """One message to one person. `event` says what caused it (it is recorded); `link` is
+    the one place in the app the message points to, as (what it opens, full URL)."""
+
+    to: str
+    subject: str
+    paragraphs: Sequence[str]
+    event: str
+    user_id: int | None = None
+    link: tuple[str, str] | None = None
+
+
+def render(email: Email, sender: str) -> EmailMessage:
+    """The message with a plain-text part and an HTML part saying the same."""
+    message = EmailMessage()
+    message["Subject"] = email.subject
+    message["From"] = sender
+    message["To"] = email.to
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=(parseaddr(sender)[1].rpartition("@")[2] or "localhost"))
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please
+    footer = (f"This email was sent by the {SERVICE_NAME}. It never contains figures or "
+              "comments: sign in to see them.")
+    text = list(email.paragraphs)
+    if email.link:
+        text.append(f"{email.link[0]}:\n{email.link[1]}")
+    message.set_content("\n\n".join([*text, "--", footer]) + "\n")
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in email.paragraphs)
+    if email.link:
+        label, url = email.link
+        body += f'<p><a href="{html.escape(url, quote=True)}">{html.escape(label)}</a></p>'
+    message.add_alternative(
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>{html.escape(email.subject)}</title></head>"
+        '<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c">'
+        f"{body}<hr><p style=\"font-size: 14px; color: #505a5f\">{html.escape(footer)}</p>"
+        "</body></html>", subtype="html")
+    return message
+
+
+def send(session: Session, settings: Settings, email: Email,
+         waits: Sequence[float] = RETRY_WAITS,
+         sleep: Callable[[float], None] = time.sleep) -> MailMessage:
+    """Deliver one message and record it in `session` (flushed; the caller commits)."""
+    record = MailMessage(to_address=email.to, user_id=email.user_id, event=email.event,
+                         subject=email.subject[:200], status="failed", attempts=0)
+    session.add(record)
+    session.flush()
+    message = render(email, settings.mail_from)
+    if settings.smtp_url is None:
+        record.outbox_file = _write_outbox(settings.outbox_dir, record, message)
+        record.status, record.attempts, record.sent_at = "outbox", 1, _now()
+        return record
+    config = smtp_config(settings.smtp_url)
+    for attempt, wait in enumerate([0.0, *waits], start=1):
+        if wait:
+            sleep(wait)
+        record.attempts = attempt
+        try:
+            _deliver(config, message)
+        except (smtplib.SMTPException, OSError) as exc:
+            record.error = _plain_error(exc)
+            log.warning("Mail %s to %s, attempt %d: %s", email.event, email.to, attempt, record.error)
+            if isinstance(exc, smtplib.SMTPRecipientsRefused):
+                break  # the server will refuse this address again: no point retrying
+            continue
+        record.status, record.sent_at, record.error = "sent", _now(), ""
+        break
+    session.flush()
+    return record
+
+
+def send_all(factory: sessionmaker[Session], settings: Settings, emails: Iterable[Email],
+             **kwargs: object) -> list[MailMessage]:
+    """Send each message, recording them in a transaction of their own. For use after the
+    action that caused them was committed: nothing here can undo or break it (a database
+    failure while recording is logged, not raised)."""
+    sent: list[MailMessage] = []
+    for email in emails:
+        try:
+            with factory() as session, session.begin():
+                record = send(session, settings, email, **kwargs)  # type: ignore[arg-type]
+                session.expunge(record)
+            sent.append(record)
+        except Exception:
+            log.exception("Mail %s to %s could not be sent or recorded", email.event, email.to)
+    return sent
+
+
+def _deliver(config: SmtpConfig, message: EmailMessage) -> None:
+    context = ssl.create_default_context()
+    if config.implicit_tls:
+        client: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT,
+                                                context=context)
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
+    with client:
+        if config.starttls:
+            client.starttls(context=context)
+        if config.username:
+            client.login(config.username, config.password)
+        client.send_message(message)
+
+
+def _write_outbox(folder: Path, record: MailMessage, message: EmailMessage) -> str:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{_now():%Y%m%d-%H%M%S}-{record.id:06d}-{re.sub(r'[^a-z0-9-]', '', record.event)}.eml"
+    (folder / name).write_bytes(bytes(message))
+    return name
+
+
+def _plain_error(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"The mail server answered {exc.smtp_code}: {text}"[:300]
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused the address."
+    if isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException):
+        return f"The mail server could not be reached ({exc.__class__.__name__}: {exc})."[:300]
+    return f"{exc.__class__.__name__}: {exc}"[:300]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
