@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # The app's packages and the benchmarks, and tests/ for what tests may import: all walked for
 # circles, layer rules and imports that name no file.
-APP = ("models", "exports", "charts", "layouts", "callbacks", "dash_app")
+APP = ("models", "exports", "charts", "layouts", "callbacks", "dash_app", "notifications")
 WALKED = (*APP, "benchmarks", "tests")
 
 DASH = ("dash", "dash_bootstrap_components", "dash_ag_grid")
@@ -58,6 +58,10 @@ RULES = (
          "layouts/ shape components from data passed in; they never reach the database"),
     Rule(("exports",), (*DASH, *FLASK, "layouts", "callbacks", "dash_app"),
          "exports/ write files from models/ and charts/; they know nothing of the web app"),
+    Rule(("notifications",), (*DASH, *FLASK, "plotly", "charts", "layouts", "callbacks", "exports",
+                              "dash_app"),
+         "notifications/ compose and deliver email from models/; the web app calls them",
+         runtime_only=True),
     Rule(("models.rules",), (*DATABASE, "models.store", "models.returns", "models.reporting",
                              "models.admin", "models.catalogue", "models.access"),
          "models/rules is pure: no database and no other part of models/"),
