@@ -171,8 +171,13 @@ def test_a_provider_lands_on_its_returns_and_can_open_the_overview(dash_duo, bro
     sign_in(dash_duo, "safer-futures-support@demo.local")
     _wait(dash_duo, lambda: dash_duo.driver.current_url.endswith("/returns"), "not on /returns")
     _title_is(dash_duo, f"Returns – {SITE}")
+    dash_duo.wait_for_element("#returns-grid .ag-row")
+    # A page with no chart never fetches plotly.js (1.2 MB); the first chart does.
+    assert dash_duo.driver.execute_script("return typeof window.Plotly") == "undefined"
     dash_duo.find_element('#main-nav a[href="/"]').click()
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
+    dash_duo.wait_for_element("#overview-chart .main-svg")
+    assert dash_duo.driver.execute_script("return typeof window.Plotly") == "object"
 
 
 def test_the_skip_link_moves_focus_to_the_main_content(dash_duo, browser_app):

@@ -1,4 +1,4 @@
-"""Responses are compressed; bundles are compressed once; the page loads plotly's basic bundle."""
+"""Responses are compressed; bundles are compressed once; a chart fetches plotly's basic bundle."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 import re
 
 import brotli
+
+from dash_app.factory import ROOT
 
 from tests.helpers.dash_calls import overview_payload
 from tests.helpers.web import sign_in
@@ -24,8 +26,8 @@ def test_page_and_callbacks_are_compressed(demo_app):
     assert page.headers["Content-Encoding"] == "br"
     assert "Accept-Encoding" in page.headers["Vary"]
     html = brotli.decompress(page.data).decode()
-    assert "plotly-basic.min.js" in html
-    assert "plotly.min.js" not in html  # the full 4.6 MB bundle is not loaded
+    # No plotly.js on the page itself: dcc.Graph fetches it when it first draws.
+    assert "plotly-basic.min.js" not in html and "plotly.min.js" not in html
 
     deps = client.get("/_dash-dependencies").get_json()
     body = overview_payload(deps, "2021/22", 2)
@@ -47,6 +49,18 @@ def test_bundles_are_compressed_once_and_served_the_same(demo_app):
     assert "Content-Encoding" not in plain.headers
     assert brotli.decompress(first.data) == plain.data
     assert len(first.data) < len(plain.data) / 3
+
+
+def test_the_plotly_dcc_graph_fetches_is_the_basic_bundle(demo_app):
+    client = _client(demo_app)
+    response = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js",
+                          headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/javascript"
+    assert "max-age=86400" in response.headers["Cache-Control"]
+    script = brotli.decompress(response.data)
+    # The vendored basic bundle (1.2 MB), not the full 4.6 MB one.
+    assert script == (ROOT / "assets" / "vendor" / "plotly-basic.min.js").read_bytes()
 
 
 def test_exports_that_are_already_compressed_are_left_alone(demo_app):
