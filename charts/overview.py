@@ -37,6 +37,19 @@ class PercentPoint:
 # a phone). Shorter bars have no room inside and end well before the line, and a bar past
 # 100% starts its label beyond the line: those labels go outside.
 INSIDE_FROM, INSIDE_TO = 45.0, 100.0
+# Room to the right of the axis for a label past the line, at about this many pixels a
+# character (the theme's 12 px font): the axis itself leaves too little on a phone.
+LABEL_PX_PER_CHAR = 7.5
+RIGHT_MARGIN = 30
+
+
+def right_margin(points: Sequence[PercentPoint]) -> int:
+    """Pixels right of the axis: enough for the longest words written past the 100% line —
+    a label beyond its bar's end (within the axis) or a service's word where it has no
+    figure — so on a phone none runs off the chart's edge."""
+    beyond = [len(chart_text(p.text)) for p in points
+              if p.percent is None or p.percent > INSIDE_TO]
+    return max(RIGHT_MARGIN, round(max(beyond, default=0) * LABEL_PX_PER_CHAR))
 
 
 def label_position(point: PercentPoint) -> str:
@@ -55,7 +68,8 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     labels = [chart_text(p.label) for p in points]
     values = [p.percent if p.percent is not None else 0 for p in points]
     # A service without a figure has no bar to label: its word goes just past the 100% line
-    # (an annotation, below), where it cannot cross the line however narrow the chart.
+    # (an annotation, below), where it cannot cross the line however narrow the chart; the
+    # right margin leaves it room (right_margin).
     texts = [chart_text(p.text) if p.percent is not None else "" for p in points]
     colours = [look_of(p.rag_word).bar for p in points]
     fig = go.Figure(go.Bar(
@@ -77,11 +91,12 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     fig.update_layout(
         title={"text": chart_text(title), "x": 0},
         template="monitor",
-        margin={"l": 10, "r": 30, "t": 70, "b": 80},
+        margin={"l": 10, "r": right_margin(points), "t": 70, "b": 80},
         # Never smaller than 10 px: a label too long for its bar overflows towards the bar's
         # start, away from the line, rather than shrinking to nothing or turning on its side.
         uniformtext={"minsize": 10, "mode": "show"},
-        xaxis={"title": "Actual as % of the quarter's target<br>(dashed line: the target, 100%)",
+        # Short lines: centred on the bars, a longer title ran off both sides on a phone.
+        xaxis={"title": "% of the quarter's target<br>(dashed line: the target)",
                "range": [0, top], "ticksuffix": "%"},
         yaxis={"autorange": "reversed", "automargin": True},
         height=140 + 44 * max(1, len(points)),

@@ -96,6 +96,23 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool,
     ])
 
 
+# The page as first sent, before any script has run: the header band and a line saying the
+# page is on its way, where Dash's bare "Loading..." would be. A reader on a slow phone sees the
+# app at once instead of a blank screen for the seconds its scripts take to arrive (Lighthouse's
+# first contentful paint). Dash replaces all of it when it draws the page; nothing in it moves.
+LOADING_FRAME = """
+<div id="react-entry-point">
+  <div class="_dash-loading">
+    <header class="monitor-header py-2 mb-3"><div class="container">
+      <span class="monitor-brand">CWP Outcomes Monitor</span></div></header>
+    <div class="container"><p class="loading-frame" role="status">Loading the page&hellip;</p>
+      <noscript><p>This app needs JavaScript: turn it on in your browser's settings, then
+      reload the page.</p></noscript></div>
+  </div>
+</div>
+"""
+
+
 def print_header() -> html.Div:
     """Shown on paper only (assets/print.css): the view's filters and the print date, which
     assets/print.js writes from the page's own filter controls as they change. Hidden from

@@ -42,6 +42,15 @@ def test_charts_are_trimmed_labelled_clear_and_accessible(dash_duo, browser_app,
         assert labels
         for text, left, right in labels:
             assert not (left < line < right), (text, left, right, line)
+        # Nothing written on the chart runs off its edges (labels, words, the axis title).
+        edges, written = dash_duo.driver.execute_script(
+            "const c = document.querySelector('#overview-chart .main-svg').getBoundingClientRect();"
+            "const t = [...document.querySelectorAll('#overview-chart .bartext, #overview-chart"
+            "  .annotation-text, #overview-chart .xtitle, #overview-chart .ytick text')].map(e => {"
+            "  const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.right]; });"
+            "return [[c.left, c.right], t];")
+        for text, left, right in written:
+            assert edges[0] - 0.5 <= left and right <= edges[1] + 0.5, (text, left, right, edges)
         # The target line is named at the bottom, not by the toolbar at the top.
         assert "Target (100%)" not in dash_duo.find_element("#overview-chart").text
         assert serious(axe_violations(dash_duo)) == []

@@ -97,3 +97,30 @@ def test_on_a_phone_the_grid_leads_with_service_and_rag(dash_duo, browser_app):
         assert serious(axe_violations(dash_duo)) == []
     finally:
         dash_duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_a_cut_short_cell_shows_its_full_text_to_the_keyboard(dash_duo, browser_app):
+    """The tooltip with a long name opens under a mouse pointer only; a cell reached with the
+    keyboard shows its whole text in place (assets/monitor.css)."""
+    from selenium.webdriver.common.keys import Keys
+
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.driver.get(dash_duo.server.url + "/performance?year=2025/26&quarter=Q3")
+    dash_duo.wait_for_element('#perf-grid .ag-cell[col-id="Metric"]')
+    cut = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#perf-grid .ag-cell[col-id=\"Metric\"] .ag-cell-value')]"
+        ".findIndex(v => v.scrollWidth > v.clientWidth + 1)")
+    assert cut > 0, "no Metric cell is cut short at this width"
+    # Focus the cell above it through the grid's own keyboard handling, then move down.
+    dash_duo.driver.execute_script(
+        f"dash_ag_grid.getApi('perf-grid').setFocusedCell({cut - 1}, 'Metric')")
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: "ag-cell-focus" in d.execute_script(
+        "return document.activeElement.className"))
+    whole = dash_duo.driver.execute_script(
+        "const c = document.activeElement, v = c.querySelector('.ag-cell-value');"
+        " return [c.getAttribute('col-id'), getComputedStyle(v).whiteSpace,"
+        " v.scrollWidth <= v.clientWidth + 1]")
+    assert whole == ["Metric", "normal", True]

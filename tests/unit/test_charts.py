@@ -147,6 +147,10 @@ def test_overview_figure_labels_and_the_target_line() -> None:
     # No figure, no bar: the word is written just past the line, never across it.
     (word,) = fig.layout.annotations
     assert (word.text, word.x, word.xanchor, word.xshift) == ("No data", 100, "left", 6)
+    # "130% · Green" (12 characters) is the longest written past the line: room for it right
+    # of the axis (7.5 px a character), so on a phone it does not run off the edge.
+    assert fig.layout.margin.r == 90
+    assert percent_of_target_figure([_point(98, "Amber")], "t").layout.margin.r == 30
     # Between the bar's start and the line: inside; past it, or too short: outside.
     assert list(bars.textposition) == ["inside", "outside", "outside", "outside", "inside"]
     assert bars.constraintext == "inside"  # shrinks to fit the bar rather than cross the line
@@ -154,7 +158,7 @@ def test_overview_figure_labels_and_the_target_line() -> None:
     # where the toolbar sits; it lies beneath the bars and labels.
     (line,) = fig.layout.shapes
     assert line.x0 == line.x1 == 100 and line.layer == "below"
-    assert "(dashed line: the target, 100%)" in fig.layout.xaxis.title.text
+    assert fig.layout.xaxis.title.text == "% of the quarter's target<br>(dashed line: the target)"
     assert bars.textangle == 0 and fig.layout.uniformtext.minsize == 10
     assert "72% against a target of 75%" in bars.customdata[4][1]
 
