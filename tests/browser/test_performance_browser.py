@@ -95,6 +95,16 @@ def test_on_a_phone_the_grid_leads_with_service_and_rag(dash_duo, browser_app):
         assert not trapped
         # The full text of a cut-short cell is its tooltip.
         assert serious(axe_violations(dash_duo)) == []
+        # Turned to a wider screen, Metric gets room for its names; back again, narrow again.
+        narrow = _box(dash_duo, '#perf-grid .ag-header-cell[col-id="Metric"]')
+        for screen, wide in ((1024, True), (390, False)):
+            dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": screen, "height": 844, "deviceScaleFactor": 1, "mobile": False})
+            WebDriverWait(dash_duo.driver, 10).until(lambda d, wide=wide: (d.execute_script(
+                "return dash_ag_grid.getApi('perf-grid').getColumn('Metric').getActualWidth()")
+                == 260) == wide)
+        back = _box(dash_duo, '#perf-grid .ag-header-cell[col-id="Metric"]')
+        assert back["right"] - back["left"] == narrow["right"] - narrow["left"] < 260
     finally:
         dash_duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
