@@ -84,3 +84,39 @@ def test_a_refused_pack_says_why_in_words_and_saves_nothing(dash_duo, browser_ap
     assert "pdf-status-problem" in dash_duo.find_element("#perf-pdf-status").get_attribute("class")
     assert dash_duo.find_element("#perf-pdf").get_attribute("aria-disabled") is None  # may try again
     assert _saved(downloads) == []
+
+
+# The page's fetch answers the pack's request as a failing server would, or as a dropped
+# connection does; every other request goes through.
+FAIL_THE_PACK = """
+const realFetch = window.fetch;
+window.fetch = function (url, options) {
+    if (!String(url).includes('/export/performance.pdf')) { return realFetch.call(this, url, options); }
+    return arguments[0] && window.packFailure === 'server'
+        ? Promise.resolve(new Response('<h1>Internal Server Error</h1>',
+                                       {status: 500, headers: {'Content-Type': 'text/html'}}))
+        : Promise.reject(new TypeError('Failed to fetch'));
+};
+"""
+
+
+@pytest.mark.parametrize(("failure", "words"), [
+    ("server", "The meeting pack was not built: something went wrong on the server (error 500). "
+               "Try again in a minute; if it keeps happening, tell the lead officer."),
+    ("network", "The meeting pack was not downloaded: the connection failed. "
+                "Check you are online, then try again."),
+])
+def test_a_failed_build_or_connection_says_so_and_lets_the_reader_try_again(
+        dash_duo, browser_app, tmp_path, failure, words):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
+    _performance_page(dash_duo, downloads)
+    dash_duo.driver.execute_script(f"window.packFailure = '{failure}';" + FAIL_THE_PACK)
+    dash_duo.find_element("#perf-pdf").click()
+    dash_duo.wait_for_contains_text("#perf-pdf-status", words)
+    assert "pdf-status-problem" in dash_duo.find_element("#perf-pdf-status").get_attribute("class")
+    assert dash_duo.find_element("#perf-pdf").get_attribute("aria-disabled") is None  # may try again
+    assert _saved(downloads) == []
