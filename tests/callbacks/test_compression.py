@@ -9,7 +9,6 @@ import re
 import brotli
 
 from dash_app.factory import ROOT
-
 from tests.helpers.dash_calls import overview_payload
 from tests.helpers.web import sign_in
 
