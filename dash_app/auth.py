@@ -18,6 +18,7 @@ from flask import (
     current_app,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -35,16 +36,29 @@ from dash_app.database import sessions, transaction
 from dash_app.extensions import login_manager
 from dash_app.security import LAST_SEEN, STATUS_PATH, touch_session
 from models.access import MAX_ID, AccessRefused, landing_page, may_act
+from models.store import links
 from models.store.db import is_unreachable
 from models.store.entities import User
-from models.store.users import authenticate, end_sessions, sign_in_succeeded, take_password_attempt
+from models.store.users import (
+    MIN_PASSWORD_LENGTH,
+    authenticate,
+    end_sessions,
+    is_email,
+    new_password_errors,
+    normalise_email,
+    sign_in_succeeded,
+    take_password_attempt,
+)
+from notifications.accounts import lifetime_words, link_url, password_reset
+from notifications.mail import send_all
 
 bp = Blueprint("auth", __name__)
 
 # Reachable without signing in: the sign-in page, the health check, the session status
 # (which says "signed out" to a signed-out page), and static files (Dash's own JavaScript
 # bundles and our assets hold no data). Pages match exactly.
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/favicon.ico", STATUS_PATH})
+PUBLIC_PATHS = frozenset({"/login", "/forgot-password", "/reset-password", "/healthz",
+                          "/favicon.ico", STATUS_PATH})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 SIGNED_IN_AT = "signed_in_at"
 TOO_MANY = ("There have been too many failed sign-ins for this email address. Wait 15 minutes "
@@ -251,6 +265,119 @@ def logout():  # noqa: ANN201
     return render_template("logout.html", form=form, error=error), 400 if error else 200
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
+
+
+class ChoosePasswordForm(FlaskForm):
+    """Checked by models.store.users.new_password_errors, the one rule for new passwords."""
+
+    password = PasswordField("New password")
+    confirm = PasswordField("New password again")
+
+
+# In the session between opening a link and choosing the password: the SHA-256 of the
+# link's token (never the token), so the token leaves the address bar at once.
+RESET_LINK = "reset_link"
+TOO_MANY_RESETS = ("There have been too many requests for this email address. Wait 15 minutes "
+                   "and try again, or ask the lead officer to reset your password.")
+
+
+def _link_pages() -> dict[str, str]:
+    return {"reset_lifetime": lifetime_words(links.RESET_LIFETIME),
+            "invite_lifetime": lifetime_words(links.INVITE_LIFETIME)}
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():  # noqa: ANN201
+    """Ask for a reset link. The answer is the same page whether or not the address has an
+    account (or an active one), after the same work (models.store.links.ask_for_reset); the
+    email goes after the response has been sent, so its delivery time shows nothing."""
+    form = ForgotPasswordForm()
+    lifetime = lifetime_words(links.RESET_LIFETIME)
+    error = None
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data or "")
+        if not is_email(email):
+            form.email.errors = ["Enter an email address in the correct format, like name@example.org"]
+        else:
+            with transaction() as db:
+                allowed, link = links.ask_for_reset(db, email)
+                to = (link[0].email, link[0].id, link[1]) if link else None
+            if not allowed:
+                return render_template("forgot_password.html", form=form, error=TOO_MANY_RESETS,
+                                       lifetime=lifetime), 429
+            response = make_response(render_template("reset_link_sent.html", email=email,
+                                                     lifetime=lifetime))
+            if to is not None:
+                settings = current_app.config["MONITOR_SETTINGS"]
+                mail = password_reset(to[0], to[1], link_url(settings.public_url, to[2]),
+                                      links.RESET_LIFETIME)
+                factory = sessions()
+                response.call_on_close(lambda: send_all(factory, settings, [mail]))
+            return response
+    elif request.method == "POST" and form.errors.get("csrf_token"):
+        error = "The form expired. Please try again."
+    status = 400 if request.method == "POST" else 200
+    return render_template("forgot_password.html", form=form, error=error, lifetime=lifetime), status
+
+
+def _link_expired() -> tuple[str, int]:
+    session.pop(RESET_LINK, None)
+    return render_template("link_expired.html", **_link_pages()), 410
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+def reset_password():  # noqa: ANN201
+    """Choose a password with an invitation or reset link. Opening the link only checks it
+    and moves it out of the address (into the session) — a mail scanner fetching the link
+    uses nothing up; saving the password uses the link, ends every session of the user and
+    signs them in here."""
+    token = request.args.get("token")
+    if token is not None:
+        hashed = links.token_hash(token)
+        with sessions()() as db:
+            if links.find(db, hashed) is None:
+                return _link_expired()
+        session[RESET_LINK] = hashed
+        return redirect(url_for("auth.reset_password"), 303)
+    hashed = session.get(RESET_LINK)
+    if not isinstance(hashed, str):
+        return _link_expired()
+    with sessions()() as db:
+        link = links.find(db, hashed)
+        if link is None:
+            return _link_expired()
+        email = db.get(User, link.user_id).email
+        heading = "Choose your password" if link.purpose == links.INVITE else "Choose a new password"
+    form = ChoosePasswordForm()
+    problems: dict[str, str] = {}
+    if form.validate_on_submit():
+        problems = new_password_errors(form.password.data or "", form.confirm.data or "")
+        if not problems:
+            with transaction() as db:
+                user = links.redeem(db, hashed, form.password.data or "")
+                signed_in = snapshot(user) if user else None
+                if user is not None:
+                    sign_in_succeeded(db, user.email)
+            if signed_in is None:
+                return _link_expired()  # used or expired since the page was shown
+            start_session(signed_in)
+            return redirect(landing_page(signed_in))
+    elif request.method == "POST" and form.errors.get("csrf_token"):
+        problems = {"password": "The form expired. Please enter your new password again."}
+    return render_template("choose_password.html", form=form, problems=problems, email=email,
+                           heading=heading, min_length=MIN_PASSWORD_LENGTH), 400 if problems else 200
+
+
+def _no_referrer(response: Response) -> Response:
+    """Pages that hold or held a link's token send no Referer anywhere (Flask-Talisman's
+    same-origin policy is replaced: this hook runs after it)."""
+    if request.endpoint in ("auth.reset_password", "auth.forgot_password"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 _ANSWERS_SIGNED_OUT = "monitor.answers_signed_out"
 UNREACHABLE_PAGE = ("The app cannot reach its database just now, so this page cannot be shown. "
                     "Try again in a minute.")
@@ -310,6 +437,9 @@ def _too_many_requests(_error: Exception) -> tuple[Response | str, int]:
     message = "There have been too many sign-in attempts from your network. Wait a minute and try again."
     if request.path == "/login":
         return render_template("login.html", form=LoginForm(), error=message), 429
+    if request.path == "/forgot-password":
+        return render_template("forgot_password.html", form=ForgotPasswordForm(), error=message,
+                               lifetime=lifetime_words(links.RESET_LIFETIME)), 429
     return Response(message, mimetype="text/plain"), 429
 
 
@@ -318,4 +448,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     app.register_blueprint(bp)
     app.before_request(_guard)
+    # Registered before Flask-Talisman's (dash_app.security), so it runs after it.
+    app.after_request(_no_referrer)
     app.register_error_handler(429, _too_many_requests)

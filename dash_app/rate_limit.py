@@ -76,8 +76,10 @@ def init_app(server: Flask, settings: Settings, sessions: sessionmaker[Session])
                       headers_enabled=True, key_prefix="cwp", in_memory_fallback_enabled=True)
     limiter.init_app(server)
     # The decorated view checks the limit before the sign-in view runs (this app's copy).
-    login = server.view_functions["auth.login"]
-    server.view_functions["auth.login"] = limiter.limit(settings.login_rate_limit,
-                                                        methods=["POST"])(login)
+    # "Forgot your password?" has the same limit, counted on its own.
+    for endpoint in ("auth.login", "auth.forgot_password"):
+        view = server.view_functions[endpoint]
+        server.view_functions[endpoint] = limiter.limit(settings.login_rate_limit,
+                                                        methods=["POST"])(view)
     server.extensions["monitor.limiter"] = limiter
     return limiter

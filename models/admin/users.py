@@ -12,15 +12,17 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.access import Actor, require_admin
 from models.admin.common import AdminError, existing
+from models.store import links
 from models.store.audit import record
 from models.store.entities import Provider, User
 from models.store.users import (
-    MIN_PASSWORD_LENGTH,
     ONE_TIME_PASSWORD_LIFETIME,
     UserError,
     create_user,
     end_sessions,
     issue_one_time_password,
+    new_password_errors,
+    unusable_password_hash,
 )
 
 
@@ -42,6 +44,49 @@ def invite_user(session: Session, actor: Actor, email: str, role: str, provider_
     record(session, actor.id, "create", "user", user.id, None,
            {"email": user.email, "role": role, "provider_id": user.provider_id})
     return user, password
+
+
+def invite_user_by_link(session: Session, actor: Actor, email: str, role: str,
+                        provider_id: int | None, now: dt.datetime | None = None) -> tuple[User, str]:
+    """A new user with a password nobody knows and an invitation link (its token is
+    returned for the email) to choose their own within links.INVITE_LIFETIME."""
+    require_admin(actor, "add users")
+    provider = session.get(Provider, provider_id) if provider_id else None
+    try:
+        # A throwaway for create_user's rules; the stored hash is replaced at once.
+        user = create_user(session, email, one_time_password(), role, provider)
+    except UserError as exc:
+        raise AdminError(str(exc)) from None
+    user.password_hash = unusable_password_hash()
+    token = links.issue(session, user.id, links.INVITE, now)
+    record(session, actor.id, "create", "user", user.id, None,
+           {"email": user.email, "role": role, "provider_id": user.provider_id, "invited": "by email"})
+    return user, token
+
+
+def send_password_link(session: Session, actor: Actor, user_id: int,
+                       now: dt.datetime | None = None) -> tuple[User, str, str]:
+    """The admin's "Reset password" when mail is configured: (user, token, purpose). A user
+    who has not yet used an invitation gets a new invitation (links.INVITE_LIFETIME); anyone
+    else a reset link (links.RESET_LIFETIME). As with a one-time password, the old password,
+    any one-time password and every session stop working at once: an admin resets a
+    password when it may be known to someone else. (A self-service "forgot password" request
+    changes nothing until its link is used: anyone can ask for one.) An inactive user gets
+    no link."""
+    require_admin(actor, "reset passwords")
+    user = existing(session, User, user_id, "user")
+    if not user.active:
+        raise AdminError("This user is inactive; tick Active and save the user first")
+    purpose = links.INVITE if links.awaiting_invitation(session, user.id) else links.RESET
+    token = links.issue(session, user.id, purpose, now)
+    user.password_hash = unusable_password_hash()
+    user.must_change_password = False
+    user.one_time_password_expires = None
+    session.flush()
+    end_sessions(session, user.id)
+    record(session, actor.id, "reset password", "user", user.id, None,
+           {"email": user.email, "link": purpose})
+    return user, token, purpose
 
 
 def _active_admins(session: Session) -> int:
@@ -96,13 +141,13 @@ def change_own_password(session: Session, user_id: int, new_password: str, confi
         # The caller counts this check with the sign-in attempts (take_password_attempt).
         if not check_password_hash(user.password_hash, current_password):
             raise AdminError("Your current password is not right")
-    if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise AdminError(f"Your new password must be at least {MIN_PASSWORD_LENGTH} characters")
-    if new_password != confirm:
-        raise AdminError("The two passwords do not match")
+    problems = new_password_errors(new_password, confirm)
+    if problems:
+        raise AdminError(next(iter(problems.values())))
     user.password_hash = generate_password_hash(new_password)
     user.must_change_password = False
     user.one_time_password_expires = None
     session.flush()
     record(session, user.id, "change password", "user", user.id, None, None)
+    links.revoke(session, user.id)  # a reset asked for before the change must not undo it
     return end_sessions(session, user.id)

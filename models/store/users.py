@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -24,6 +25,10 @@ class UserError(ValueError):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def is_email(email: str) -> bool:
+    return bool(_EMAIL.match(email)) and len(email) <= 254
 
 
 def create_user(
@@ -54,6 +59,26 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def new_password_errors(password: str, confirm: str) -> dict[str, str]:
+    """A chosen password's problems by field ("password", "confirm"), in words; {} if none.
+    The one rule for every password a user chooses."""
+    if not password:
+        return {"password": "Enter a new password"}
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return {"password": f"Your new password must be at least {MIN_PASSWORD_LENGTH} characters"}
+    if not confirm:
+        return {"confirm": "Enter the new password again"}
+    if password != confirm:
+        return {"confirm": "The two passwords do not match"}
+    return {}
+
+
+def unusable_password_hash() -> str:
+    """The hash of a random password nobody is told: the user cannot sign in until they
+    choose a password through an invitation or reset link."""
+    return generate_password_hash(secrets.token_urlsafe(32))
 
 
 def set_password(session: Session, email: str, password: str) -> User:
