@@ -133,7 +133,8 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
 
     tab(dash_duo, "Users")  # its own page, drawn afresh: the new provider is in its lists
     assert dash_duo.driver.current_url.endswith("/admin/users")
-    assert dash_duo.find_element("a[aria-current='page']").text == "Users"
+    # assets/navigation.js marks the link once the page is drawn: wait for it, not a race.
+    dash_duo.wait_for_text_to_equal("a[aria-current='page']", "Users")
     typed(dash_duo, "#adm-usr-email", "hearth@example.org")
     choose(dash_duo, "#adm-usr-role", "Provider")
     choose(dash_duo, "#adm-usr-provider", "Hearth Housing")

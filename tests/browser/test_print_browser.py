@@ -131,7 +131,7 @@ def test_a_due_date_typed_the_uk_way_is_saved_as_the_uk_date(dash_duo, browser_a
     start(dash_duo, browser_app)
     sign_in(dash_duo, "admin@demo.local")
     dash_duo.driver.get(dash_duo.server.url + "/admin/periods")
-    picker = dash_duo.wait_for_element("#adm-per-pick")
+    picker = dash_duo.wait_for_element("#adm-per-pick", timeout=30)  # a loaded machine
     first = Select(picker).options[1].text
     Select(picker).select_by_index(1)
     due = dash_duo.find_element("#adm-per-due")
