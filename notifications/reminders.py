@@ -20,6 +20,8 @@ comment or another provider.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -132,6 +134,13 @@ def sent_by_hand_today(session: Session, today: dt.date) -> bool:
     """Whether the lead officer sent reminders by hand today (so a second click says so)."""
     return session.scalar(select(ReminderSent.id).where(ReminderSent.kind == manual_kind(today))
                           .limit(1)) is not None
+
+
+def plan_signature(plans: list[PlannedReminder]) -> str:
+    """What a preview showed, in a few bytes: sending checks it is still what would be sent."""
+    shown = [[p.provider_id, sorted((r.period_id, r.service, r.status) for r in p.returns),
+              [r.email for r in p.recipients]] for p in plans]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:32]
 
 
 def reminder_email(plan: PlannedReminder, recipient: Recipient, public_url: str) -> Email:
@@ -255,5 +264,5 @@ def _with_recipients(session: Session, plans: list[PlannedReminder]) -> list[Pla
     return sorted(plans, key=lambda p: p.provider.casefold())
 
 
-__all__ = ["Outcome", "PlannedReminder", "Recipient", "plan_manual", "plan_reminders",
+__all__ = ["Outcome", "PlannedReminder", "Recipient", "plan_manual", "plan_reminders", "plan_signature",
            "reminder_email", "run_reminders", "send_planned", "sent_by_hand_today"]
