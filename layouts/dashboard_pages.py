@@ -98,19 +98,18 @@ def reminders_block() -> html.Section:
 
 def reminders_preview(plans: list[PlannedReminder]) -> list:
     """Who will get what: one row per provider (its recipients, the returns its email lists)."""
-    rows = [[p.provider,
+    rows = [[p.provider, p.kind_words,
              html.Ul([html.Li(r.email) for r in p.recipients], className="list-unstyled mb-0")
              if p.recipients else "No one: no active user with reminder emails on (not sent)",
              html.Ul([html.Li(f"{r.service}: {r.label}, due {format_date(r.due_date)} ({r.status_word})")
-                      for r in p.returns], className="mb-0 ps-3"),
-             p.kind_words]
+                      for r in p.returns], className="mb-0 ps-3")]
             for p in plans]
     emails = sum(len(p.recipients) for p in plans)
     return [
         html.P(f"{emails} email{'s' if emails != 1 else ''} to {len(plans)} provider"
-               f"{'s' if len(plans) != 1 else ''}. Nothing has been sent yet.", id="remind-summary"),
-        html.Div(data_table("Who will get what", ["Provider", "Recipients", "Returns listed",
-                                                  "Reminder"], rows, table_id="remind-table"),
+               f"{'s' if len(plans) != 1 else ''}. Nothing has been sent yet.", id="remind-summary", role="status"),
+        html.Div(data_table("Who will get what", ["Provider", "Reminder", "Recipients",
+                                                  "Returns listed"], rows, table_id="remind-table"),
                  className="table-responsive"),
     ]
 
