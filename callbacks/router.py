@@ -29,6 +29,7 @@ from models.access import (
     Actor,
     audience_of,
     check_page,
+    is_admin,
     provider_scope,
     record_id,
 )
@@ -147,7 +148,7 @@ def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
     has been made by display_page before this runs."""
     from models.admin import views as admin_views
     from models.admin.settings import rag_rule_words
-    from models.store.settings import disclosure_threshold, rag_thresholds
+    from models.store.settings import disclosure_threshold, rag_thresholds, reminder_schedule
 
     slug = admin_slug(pathname)
     if slug is None:
@@ -170,7 +171,8 @@ def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
         elif slug == "settings":
             thresholds = rag_thresholds(session)
             section = admin.settings_section(thresholds.green, thresholds.amber,
-                                             rag_rule_words(session), disclosure_threshold(session))
+                                             rag_rule_words(session), disclosure_threshold(session),
+                                             reminder_schedule(session))
         else:
             section = admin.audit_section()
     return admin_page(slug, section)
@@ -214,7 +216,8 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
         return Drawn(priorities_page(years, year, quarter), view_title("Priorities", f"{quarter} {year}"))
     if pathname == "/submissions":
         years, year, _ = _year_and_quarter(search)
-        return Drawn(submissions_page(years, year), view_title("Submission status", year))
+        return Drawn(submissions_page(years, year, can_remind=is_admin(user)),
+                     view_title("Submission status", year))
     if pathname == "/performance":
         years, year, quarter = _year_and_quarter(search)
         params = query_params(search)

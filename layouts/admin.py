@@ -12,6 +12,7 @@ from layouts.charts import data_table
 from models.admin.views import MetricRow, PeriodRow, ProviderRow, ServiceRow, UserRow
 from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
 from models.rules.formats import UK_DATE_EXAMPLE, format_date, format_money, format_number
+from models.rules.reminders import DAYS_BEFORE_EXAMPLE, MAX_DAYS_BEFORE, ReminderSchedule
 
 NEW = "new"
 # "No provider" in a picker. Not "": dbc.Select keeps "" for its hidden placeholder, so an
@@ -296,7 +297,8 @@ def users_section(users: list[UserRow], lk: dict) -> html.Section:
     ]))
 
 
-def settings_section(green: float, amber: float, rule: str, threshold: int) -> html.Section:
+def settings_section(green: float, amber: float, rule: str, threshold: int,
+                     schedule: ReminderSchedule | None = None) -> html.Section:
     return _section("RAG rule and publication", "settings", html.Div([
         html.H2("RAG thresholds", className="h4 mt-3"),
         html.P(rule, id=ids.ADM_RAG_RULE),
@@ -312,7 +314,38 @@ def settings_section(green: float, amber: float, rule: str, threshold: int) -> h
             dbc.Button("Save the rule", id=ids.ADM_RAG_SAVE, color="success", className="mt-2"),
             html.Div(id=ids.ADM_RAG_MSG),
         ], className="admin-form"),
+        reminder_schedule_form(schedule or ReminderSchedule()),
     ]))
+
+
+REMINDER_ON_DUE, REMINDER_WEEKLY = "on_due", "weekly_overdue"
+
+
+def reminder_schedule_form(schedule: ReminderSchedule) -> html.Div:
+    """When `send-reminders` (cron) emails providers whose returns are not yet submitted."""
+    chosen = [k for k, on in ((REMINDER_ON_DUE, schedule.on_due),
+                              (REMINDER_WEEKLY, schedule.weekly_overdue)) if on]
+    return html.Div([
+        html.H2("Reminder emails", className="h4 mt-4"),
+        html.P("Providers with returns not yet submitted get one email per run of the daily "
+               "reminder job, listing only their own returns. Each reminder is sent once."),
+        html.Div([
+            field("Days before the due date", dbc.Input(
+                id=ids.ADM_REM_DAYS, type="text", value=schedule.days_before_text, maxLength=40),
+                  f"Whole numbers from 1 to {MAX_DAYS_BEFORE}, separated by commas, like "
+                  f"{DAYS_BEFORE_EXAMPLE}. Leave empty for none."),
+            html.Fieldset([
+                html.Legend("Also remind", className="form-label mb-0 fs-6"),
+                dbc.Checklist(id=ids.ADM_REM_OPTIONS, value=chosen, options=[
+                    {"label": "On the due date", "value": REMINDER_ON_DUE},
+                    {"label": "Once a week while returns are overdue", "value": REMINDER_WEEKLY},
+                ]),
+            ], className="mb-2 admin-field"),
+            dbc.Button("Save the reminder schedule", id=ids.ADM_REM_SAVE, color="success",
+                       className="mt-2"),
+            html.Div(id=ids.ADM_REM_MSG),
+        ], className="admin-form"),
+    ])
 
 
 def audit_section() -> html.Section:
