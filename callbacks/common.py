@@ -4,6 +4,7 @@ record a refusal leaves."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 from flask import current_app
@@ -59,6 +60,13 @@ def query_params(search: str | None) -> dict[str, str]:
 def public_url() -> str:
     """The app's address as emails link to it (PUBLIC_URL)."""
     return current_app.config["MONITOR_SETTINGS"].public_url
+
+
+def outbox_folder() -> Path | None:
+    """Where messages are written when no mail server is configured (SMTP_URL unset); None
+    when they are sent."""
+    settings = current_app.config["MONITOR_SETTINGS"]
+    return None if settings.smtp_url else settings.outbox_dir
 
 
 def send_mail(emails: list[Email]) -> None:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from callbacks.common import query_params, require_user, today, transaction
+from callbacks.common import outbox_folder, query_params, require_user, today, transaction
 from callbacks.navigation import ViewRecord, needs_drawing, record, view_title
 from callbacks.performance import performance_title
 from callbacks.returns_list import chosen_filters, home_rows
@@ -171,6 +171,12 @@ def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
             thresholds = rag_thresholds(session)
             section = admin.settings_section(thresholds.green, thresholds.amber,
                                              rag_rule_words(session), disclosure_threshold(session))
+        elif slug == "mail":
+            from models.admin.mail import MAIL_LOG_LIMIT, mail_log
+
+            outbox = outbox_folder()
+            section = admin.mail_section(mail_log(session, user), MAIL_LOG_LIMIT,
+                                         None if outbox is None else str(outbox))
         else:
             section = admin.audit_section()
     return admin_page(slug, section)

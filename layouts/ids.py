@@ -129,6 +129,11 @@ ADM_RAG_GREEN, ADM_RAG_AMBER, ADM_RAG_SAVE, ADM_RAG_MSG, ADM_RAG_RULE = (
 ADM_PUB_THRESHOLD = "adm-pub-threshold"
 ADM_AUD_USER, ADM_AUD_ENTITY, ADM_AUD_FROM, ADM_AUD_TO, ADM_AUD_LIST = (
     "adm-aud-user", "adm-aud-entity", "adm-aud-from", "adm-aud-to", "adm-aud-list")
+# Administration → Mail (issue 18): the record of every email, and reading the outbox.
+ADM_MAIL_LIST, ADM_MAIL_PICK, ADM_MAIL_SHOW, ADM_MAIL_TEXT = (
+    "adm-mail-list", "adm-mail-pick", "adm-mail-show", "adm-mail-text")
+# Your account (issue 18): the reminder emails choice.
+ACCOUNT_REMINDERS, ACCOUNT_SAVE, ACCOUNT_MSG = "account-reminders", "account-save", "account-msg"
 
 # Keeping typed work (layouts/keep_work.py, callbacks/autosave.py, assets/keep_work.js and
 # assets/session_timeout.js, which name these ids too).
