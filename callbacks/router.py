@@ -141,6 +141,17 @@ def render_review(user) -> html.Div:  # noqa: ANN001
     return review_page(items, providers, periods)
 
 
+def render_account(user) -> html.Div:  # noqa: ANN001
+    """The signed-in user's own account: only theirs (models.account reads the actor)."""
+    from layouts.account import account_page
+    from layouts.shell import ROLE_NAMES
+    from models.account import account
+
+    with transaction() as session:
+        mine = account(session, user)
+    return account_page(mine.email, ROLE_NAMES.get(user.role, user.role), mine.reminder_emails)
+
+
 def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
     """One administration sub-page, built from only what it shows (the targets page does
     not list users). Every sub-page has its own URL; the lead officer's check (check_page)
@@ -233,6 +244,8 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
         section = dict(ADMIN_PAGES).get(slug or "")
         return Drawn(render_admin(user, pathname),
                      view_title("Administration", section) if section else "Page not found")
+    if pathname == "/account":
+        return Drawn(render_account(user), "Your account")
     if pathname == "/returns":
         return Drawn(render_returns(user, search), "Returns")
     if pathname == "/returns/edit":
