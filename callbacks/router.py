@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from callbacks.common import query_params, require_user, today, transaction
+from callbacks.common import outbox_folder, query_params, require_user, today, transaction
 from callbacks.navigation import ViewRecord, needs_drawing, record, view_title
 from callbacks.performance import performance_title
 from callbacks.returns_list import chosen_filters, home_rows
@@ -142,6 +142,17 @@ def render_review(user) -> html.Div:  # noqa: ANN001
     return review_page(items, providers, periods)
 
 
+def render_account(user) -> html.Div:  # noqa: ANN001
+    """The signed-in user's own account: only theirs (models.account reads the actor)."""
+    from layouts.account import account_page
+    from layouts.shell import ROLE_NAMES
+    from models.account import account
+
+    with transaction() as session:
+        mine = account(session, user)
+    return account_page(mine.email, ROLE_NAMES.get(user.role, user.role), mine.reminder_emails)
+
+
 def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
     """One administration sub-page, built from only what it shows (the targets page does
     not list users). Every sub-page has its own URL; the lead officer's check (check_page)
@@ -173,6 +184,12 @@ def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
             section = admin.settings_section(thresholds.green, thresholds.amber,
                                              rag_rule_words(session), disclosure_threshold(session),
                                              reminder_schedule(session))
+        elif slug == "mail":
+            from models.admin.mail import MAIL_LOG_LIMIT, mail_log
+
+            outbox = outbox_folder()
+            section = admin.mail_section(mail_log(session, user), MAIL_LOG_LIMIT,
+                                         None if outbox is None else str(outbox))
         else:
             section = admin.audit_section()
     return admin_page(slug, section)
@@ -230,6 +247,8 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
         section = dict(ADMIN_PAGES).get(slug or "")
         return Drawn(render_admin(user, pathname),
                      view_title("Administration", section) if section else "Page not found")
+    if pathname == "/account":
+        return Drawn(render_account(user), "Your account")
     if pathname == "/returns":
         return Drawn(render_returns(user, search), "Returns")
     if pathname == "/returns/edit":

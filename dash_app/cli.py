@@ -189,10 +189,27 @@ def cmd_send_reminders(args: argparse.Namespace, settings: Settings) -> str:
     return "\n".join(lines)
 
 
+def mail_note(settings: Settings) -> str:
+    """Where the app's emails go, said as it starts (issue 18): a newcomer running `make run`
+    learns that nothing is sent, and where to read what would have been."""
+    if settings.smtp_url:
+        from notifications.mail import smtp_config
+
+        return f"Mail: sent through the mail server at {smtp_config(settings.smtp_url).host} (SMTP_URL)."
+    folder = settings.outbox_dir
+    try:
+        shown = folder.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        shown = folder
+    return (f"Mail: SMTP_URL is not set, so messages are written to {shown}/ and listed under "
+            "Administration → Mail.")
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> str:
     from dash_app.factory import create_app
 
     app = create_app(settings)
+    print(mail_note(settings), flush=True)
     from dash_app.runtime import tune_gc
 
     tune_gc()

@@ -135,6 +135,11 @@ ADM_REM_DAYS, ADM_REM_OPTIONS, ADM_REM_SAVE, ADM_REM_MSG = (
     "adm-rem-days", "adm-rem-options", "adm-rem-save", "adm-rem-msg")
 ADM_AUD_USER, ADM_AUD_ENTITY, ADM_AUD_FROM, ADM_AUD_TO, ADM_AUD_LIST = (
     "adm-aud-user", "adm-aud-entity", "adm-aud-from", "adm-aud-to", "adm-aud-list")
+# Administration → Mail (issue 18): the record of every email, and reading the outbox.
+ADM_MAIL_LIST, ADM_MAIL_PICK, ADM_MAIL_SHOW, ADM_MAIL_TEXT = (
+    "adm-mail-list", "adm-mail-pick", "adm-mail-show", "adm-mail-text")
+# Your account (issue 18): the reminder emails choice.
+ACCOUNT_REMINDERS, ACCOUNT_SAVE, ACCOUNT_MSG = "account-reminders", "account-save", "account-msg"
 
 # Keeping typed work (layouts/keep_work.py, callbacks/autosave.py, assets/keep_work.js and
 # assets/session_timeout.js, which name these ids too).

@@ -171,7 +171,7 @@ def reminder_email(plan: PlannedReminder, recipient: Recipient, public_url: str)
         f"Please sign in, complete and submit {them}. If you have just submitted {them}, thank "
         "you: you can ignore this email.",
         "You get these reminders because they are on in your account. You can turn them off "
-        "in your account settings in the app.",
+        "on the app's Your account page (the link beside Sign out).",
     ]
     return Email(to=recipient.email, subject=subject, paragraphs=paragraphs, event=EVENT,
                  user_id=recipient.user_id,
