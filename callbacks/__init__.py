@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Dash
 
 from callbacks import (
+    account,
     admin,
     autosave,
     dashboard_pages,
@@ -29,3 +30,4 @@ def register(app: Dash) -> None:
     dashboard_pages.register(app)
     performance.register(app)
     admin.register(app)
+    account.register(app)

@@ -4,6 +4,7 @@ record a refusal leaves."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 from flask import current_app
@@ -12,6 +13,7 @@ from dash_app.auth import SignedInUser, require_user
 from dash_app.database import sessions, transaction  # noqa: F401 - transaction re-exported
 from models.access import AccessRefused
 from models.store.audit import record_refusal
+from notifications.mail import Email, send_all
 
 STALE_PAGE = "This page is out of date. Reload it and try again."
 
@@ -53,3 +55,23 @@ def query_params(search: str | None) -> dict[str, str]:
     """'?year=2024/25&quarter=Q2' -> {'year': '2024/25', 'quarter': 'Q2'} (first value wins)."""
     parsed = parse_qs((search or "").lstrip("?"))
     return {key: values[0] for key, values in parsed.items() if values}
+
+
+def public_url() -> str:
+    """The app's address as emails link to it (PUBLIC_URL)."""
+    return current_app.config["MONITOR_SETTINGS"].public_url
+
+
+def outbox_folder() -> Path | None:
+    """Where messages are written when no mail server is configured (SMTP_URL unset); None
+    when they are sent."""
+    settings = current_app.config["MONITOR_SETTINGS"]
+    return None if settings.smtp_url else settings.outbox_dir
+
+
+def send_mail(emails: list[Email]) -> None:
+    """Send an action's emails, after its transaction was committed: each is recorded
+    (sent, written to the outbox, or failed); a mail server in trouble never undoes or
+    breaks the action (notifications.mail.send_all never raises)."""
+    if emails:
+        send_all(sessions(), current_app.config["MONITOR_SETTINGS"], emails)

@@ -1,23 +1,26 @@
-"""Callbacks for the priority view and the submission status grid."""
+"""Callbacks for the priority view, the submission status grid and its "Send reminders now"."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from dash import Dash, Input, Output, html, no_update
+from dash import Dash, Input, Output, State, ctx, html, no_update
+from flask import current_app
 from sqlalchemy.orm import Session
 
-from callbacks.common import require_user, today, transaction, view_query
+from callbacks.common import audit_refusal, require_user, sessions, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
-from layouts.dashboard_pages import priorities_body, submissions_body
-from models.access import AccessRefused, Audience, audience_of, provider_scope
+from layouts.admin import message
+from layouts.dashboard_pages import priorities_body, reminders_preview, submissions_body
+from models.access import AccessRefused, Audience, audience_of, provider_scope, require_admin
 from models.reporting.performance import performance_table
 from models.reporting.priorities import PriorityGroup, priority_groups
 from models.reporting.slugs import url_slugs
 from models.reporting.submissions import submission_grid
 from models.rules.periods import parse_quarter, parse_year_label, quarter_label
+from notifications.reminders import plan_manual, plan_signature, send_planned, sent_by_hand_today
 
 
 def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
@@ -56,7 +59,53 @@ def update_submissions(year_text: str | None) -> tuple:
             *show(view_query(year=year_text), view_title("Submission status", year_text)))
 
 
+REMIND_ACTIONS = {ids.REMIND_PREVIEW: "preview", ids.REMIND_SEND: "send", ids.REMIND_CANCEL: "cancel"}
+
+
+def remind_now(action: str, seen: str | None) -> tuple:
+    """"Send reminders now": preview, send (only what the preview showed) or cancel.
+    Returns (preview table, panel hidden, message, what the preview showed)."""
+    try:
+        user = require_user()
+    except AccessRefused as exc:
+        return [], True, message(str(exc), ok=False), None
+    try:
+        require_admin(user, "send reminders")
+    except AccessRefused as exc:
+        audit_refusal(user, "send reminders", exc, "reminders")
+        return [], True, message(str(exc), ok=False), None
+    if action == "cancel":
+        return [], True, message("Nothing was sent."), None
+    with transaction() as session:
+        plans = plan_manual(session, today())
+        already = sent_by_hand_today(session, today())
+    if not plans:
+        text = ("Reminders were already sent today; nothing was sent again." if already else
+                "No provider has returns overdue or due soon: there is nobody to remind.")
+        return [], True, message(text), None
+    if action != "send":
+        return reminders_preview(plans), False, "", plan_signature(plans)
+    if seen != plan_signature(plans):
+        return (reminders_preview(plans), False,
+                message("The list changed since you looked. Check it, then send again.", ok=False),
+                plan_signature(plans))
+    outcomes = send_planned(sessions(), current_app.config["MONITOR_SETTINGS"], plans)
+    sent, failed = sum(o.sent for o in outcomes), sum(o.failed for o in outcomes)
+    reached = sum(1 for o in outcomes if o.sent)
+    text = f"Sent {sent} reminder email{'s' if sent != 1 else ''} to {reached} provider{'s' if reached != 1 else ''}."
+    if failed:
+        text += f" {failed} could not be delivered: see the mail record."
+    return [], True, message(text, ok=not failed), None
+
+
 def register(app: Dash) -> None:
+    app.callback(
+        Output(ids.REMIND_PLAN, "children"), Output(ids.REMIND_PANEL, "hidden"),
+        Output(ids.REMIND_MSG, "children"), Output(ids.REMIND_SEEN, "data"),
+        Input(ids.REMIND_PREVIEW, "n_clicks"), Input(ids.REMIND_SEND, "n_clicks"),
+        Input(ids.REMIND_CANCEL, "n_clicks"), State(ids.REMIND_SEEN, "data"),
+        prevent_initial_call=True,
+    )(lambda _p, _s, _c, seen: remind_now(REMIND_ACTIONS.get(ctx.triggered_id, "preview"), seen))
     app.callback(
         Output(ids.PRIORITY_BODY, "children"),
         *view_outputs(),

@@ -14,7 +14,7 @@ from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 from sqlalchemy.orm import Session
 
-from callbacks.common import today
+from callbacks.common import public_url, send_mail, today
 from callbacks.return_requests import (
     INPUT_KINDS,
     INPUT_PATTERNS,
@@ -51,6 +51,8 @@ from models.returns.saving import SaveResult, review_return, save_return
 from models.returns.view import ReturnView, load_return_view
 from models.rules.formats import format_time
 from models.rules.validation import FieldKey, FieldKind
+from notifications import events
+from notifications.mail import Email
 
 
 def message_box(text: str, css: str = "error-summary") -> html.Div:
@@ -127,7 +129,8 @@ def handle_save(action: str, sent: SentForm) -> dict:
     if isinstance(result, Refused):
         out["summary"] = message_box(result.message)
         return out
-    form, saved, view = result
+    form, saved, view, emails = result
+    send_mail(emails)  # the save is committed: now the lead officers may hear of it
     validation = saved.validation
     # Errors first; the warnings only when they stop a submission (a draft may hold them).
     warnings = validation.warnings if saved.needs_confirmation and not validation.errors else {}
@@ -181,14 +184,18 @@ def _blank(items: object, fill: object) -> object:
 
 
 def _save_form(session: Session, user: SignedInUser, form: ReturnForm
-               ) -> tuple[ReturnForm, SaveResult, ReturnView | None]:
-    """The save, and once saved the return as it now is, for the page's status."""
+               ) -> tuple[ReturnForm, SaveResult, ReturnView | None, list[Email]]:
+    """The save, and once saved the return as it now is, for the page's status; and, once
+    submitted, the emails telling the lead officers (sent after the commit)."""
     page = form.page
+    submit = page.action == "submit"
     saved = save_return(session, user, page.service_id, page.period_id, form.raw(), page.version,
-                        submit=page.action == "submit", confirmed=form.confirmed, today=today())
+                        submit=submit, confirmed=form.confirmed, today=today())
     view = (load_return_view(session, user, page.service_id, page.period_id, today())
             if saved.saved else None)
-    return form, saved, view
+    ret = find_return(session, page.service_id, page.period_id) if saved.saved and submit else None
+    emails = events.return_submitted(session, public_url(), ret) if ret is not None else []
+    return form, saved, view, emails
 
 
 # Uploading the Excel template -----------------------------------------------------------
@@ -291,14 +298,17 @@ def handle_review(action: str, return_id: object, comment: object, version: obje
         return ReviewRequest(action, record_id(return_id), record_id(version or 0),
                              comment if isinstance(comment, str) else "")
 
-    def review(session: Session, user: SignedInUser, asked: ReviewRequest) -> str:
+    def review(session: Session, user: SignedInUser, asked: ReviewRequest) -> tuple[str, list[Email]]:
         ret = review_return(session, user, asked.return_id, action, asked.comment, asked.version,
                             today=today())
-        return REVIEWED[action].format(return_title(session, ret))
+        return (REVIEWED[action].format(return_title(session, ret)),
+                events.return_decided(session, public_url(), ret, action))
 
-    done = run_return(read, review)
-    if isinstance(done, Refused):
-        return message_box(done.message), False
+    result = run_return(read, review)
+    if isinstance(result, Refused):
+        return message_box(result.message), False
+    done, emails = result
+    send_mail(emails)  # the decision is committed: now its provider may hear of it
     return html.P(done, className="success-text mb-0", id="rq-done"), True
 
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from callbacks.common import query_params, require_user, today, transaction
+from callbacks.common import outbox_folder, query_params, require_user, today, transaction
 from callbacks.navigation import ViewRecord, needs_drawing, record, view_title
 from callbacks.performance import performance_title
 from callbacks.returns_list import chosen_filters, home_rows
@@ -29,6 +29,7 @@ from models.access import (
     Actor,
     audience_of,
     check_page,
+    is_admin,
     provider_scope,
     record_id,
 )
@@ -141,13 +142,24 @@ def render_review(user) -> html.Div:  # noqa: ANN001
     return review_page(items, providers, periods)
 
 
+def render_account(user) -> html.Div:  # noqa: ANN001
+    """The signed-in user's own account: only theirs (models.account reads the actor)."""
+    from layouts.account import account_page
+    from layouts.shell import ROLE_NAMES
+    from models.account import account
+
+    with transaction() as session:
+        mine = account(session, user)
+    return account_page(mine.email, ROLE_NAMES.get(user.role, user.role), mine.reminder_emails)
+
+
 def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
     """One administration sub-page, built from only what it shows (the targets page does
     not list users). Every sub-page has its own URL; the lead officer's check (check_page)
     has been made by display_page before this runs."""
     from models.admin import views as admin_views
     from models.admin.settings import rag_rule_words
-    from models.store.settings import disclosure_threshold, rag_thresholds
+    from models.store.settings import disclosure_threshold, rag_thresholds, reminder_schedule
 
     slug = admin_slug(pathname)
     if slug is None:
@@ -170,7 +182,14 @@ def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
         elif slug == "settings":
             thresholds = rag_thresholds(session)
             section = admin.settings_section(thresholds.green, thresholds.amber,
-                                             rag_rule_words(session), disclosure_threshold(session))
+                                             rag_rule_words(session), disclosure_threshold(session),
+                                             reminder_schedule(session))
+        elif slug == "mail":
+            from models.admin.mail import MAIL_LOG_LIMIT, mail_log
+
+            outbox = outbox_folder()
+            section = admin.mail_section(mail_log(session, user), MAIL_LOG_LIMIT,
+                                         None if outbox is None else str(outbox))
         else:
             section = admin.audit_section()
     return admin_page(slug, section)
@@ -214,7 +233,8 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
         return Drawn(priorities_page(years, year, quarter), view_title("Priorities", f"{quarter} {year}"))
     if pathname == "/submissions":
         years, year, _ = _year_and_quarter(search)
-        return Drawn(submissions_page(years, year), view_title("Submission status", year))
+        return Drawn(submissions_page(years, year, can_remind=is_admin(user)),
+                     view_title("Submission status", year))
     if pathname == "/performance":
         years, year, quarter = _year_and_quarter(search)
         params = query_params(search)
@@ -227,6 +247,8 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
         section = dict(ADMIN_PAGES).get(slug or "")
         return Drawn(render_admin(user, pathname),
                      view_title("Administration", section) if section else "Page not found")
+    if pathname == "/account":
+        return Drawn(render_account(user), "Your account")
     if pathname == "/returns":
         return Drawn(render_returns(user, search), "Returns")
     if pathname == "/returns/edit":

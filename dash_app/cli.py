@@ -152,10 +152,64 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> str:
     return f"Restored the database from {args.file}."
 
 
+def cmd_send_reminders(args: argparse.Namespace, settings: Settings) -> str:
+    """Today's scheduled reminders (for cron): one line per provider, then a summary."""
+    import datetime as dt
+
+    from models.rules.formats import format_date
+    from notifications.reminders import run_reminders
+
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else settings.current_date()
+    except ValueError:
+        raise ConfigError(f"--today must be a date like 2026-11-25, not '{args.today}'.") from None
+    outcomes = run_reminders(_sessions(settings), settings, today, dry_run=args.dry_run)
+    lines = []
+    for o in outcomes:
+        count = len(o.plan.returns)
+        who = ", ".join(r.email for r in o.plan.recipients) or "nobody"
+        done = o.note or (f"{o.sent} email{'s' if o.sent != 1 else ''} sent"
+                          + (f", {o.failed} failed" if o.failed else "") + ".")
+        lines.append(f"{o.plan.provider}: {o.plan.kind_words.lower()}, {count} return"
+                     f"{'s' if count != 1 else ''}, to {who}. {done}")
+    emails = sum(o.sent for o in outcomes)
+    if not outcomes:
+        lines.append(f"No reminders are due on {format_date(today)}: nothing to send.")
+    elif args.dry_run:
+        planned = sum(len(o.plan.recipients) for o in outcomes)
+        lines.append(f"Dry run for {format_date(today)}: {len(outcomes)} provider"
+                     f"{'s' if len(outcomes) != 1 else ''} would be reminded ({planned} email"
+                     f"{'s' if planned != 1 else ''}); nothing was sent or recorded.")
+    else:
+        failed = sum(o.failed for o in outcomes)
+        lines.append(f"Reminders for {format_date(today)}: {emails} email{'s' if emails != 1 else ''} "
+                     f"sent to {sum(1 for o in outcomes if o.sent)} of {len(outcomes)} provider"
+                     f"{'s' if len(outcomes) != 1 else ''} due a reminder"
+                     + (f"; {failed} failed (tried again next run)." if failed else "."))
+    return "\n".join(lines)
+
+
+def mail_note(settings: Settings) -> str:
+    """Where the app's emails go, said as it starts (issue 18): a newcomer running `make run`
+    learns that nothing is sent, and where to read what would have been."""
+    if settings.smtp_url:
+        from notifications.mail import smtp_config
+
+        return f"Mail: sent through the mail server at {smtp_config(settings.smtp_url).host} (SMTP_URL)."
+    folder = settings.outbox_dir
+    try:
+        shown = folder.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        shown = folder
+    return (f"Mail: SMTP_URL is not set, so messages are written to {shown}/ and listed under "
+            "Administration → Mail.")
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> str:
     from dash_app.factory import create_app
 
     app = create_app(settings)
+    print(mail_note(settings), flush=True)
     from dash_app.runtime import tune_gc
 
     tune_gc()
@@ -207,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     rest = sub.add_parser("restore", help="replace the SQLite database with a backup")
     rest.add_argument("file", help="a file written by backup")
     rest.set_defaults(func=cmd_restore)
+    remind = sub.add_parser("send-reminders",
+                            help="email today's reminders to providers with returns to submit (for cron)")
+    remind.add_argument("--today", metavar="YYYY-MM-DD", help="act as if today were this date")
+    remind.add_argument("--dry-run", action="store_true",
+                        help="list who would be reminded; send and record nothing")
+    remind.set_defaults(func=cmd_send_reminders)
     serve = sub.add_parser("serve", help="run the development server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)

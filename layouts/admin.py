@@ -9,9 +9,11 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import data_table
+from models.admin.mail import MailRow
 from models.admin.views import MetricRow, PeriodRow, ProviderRow, ServiceRow, UserRow
 from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
-from models.rules.formats import UK_DATE_EXAMPLE, format_date, format_money, format_number
+from models.rules.formats import UK_DATE_EXAMPLE, format_date, format_datetime, format_money, format_number
+from models.rules.reminders import DAYS_BEFORE_EXAMPLE, MAX_DAYS_BEFORE, ReminderSchedule
 
 NEW = "new"
 # "No provider" in a picker. Not "": dbc.Select keeps "" for its hidden placeholder, so an
@@ -99,7 +101,8 @@ def user_table(rows: list[UserRow]) -> html.Table:
 # (path under /admin, label): one page each; /admin itself shows the first.
 ADMIN_PAGES = [("providers", "Providers and services"), ("metrics", "Metrics"),
                ("targets", "Targets"), ("periods", "Periods"), ("users", "Users"),
-               ("settings", "RAG rule and publication"), ("audit", "Audit log")]
+               ("settings", "RAG rule and publication"), ("audit", "Audit log"),
+               ("mail", "Mail")]
 
 
 def admin_slug(pathname: str | None) -> str | None:
@@ -296,7 +299,8 @@ def users_section(users: list[UserRow], lk: dict) -> html.Section:
     ]))
 
 
-def settings_section(green: float, amber: float, rule: str, threshold: int) -> html.Section:
+def settings_section(green: float, amber: float, rule: str, threshold: int,
+                     schedule: ReminderSchedule | None = None) -> html.Section:
     return _section("RAG rule and publication", "settings", html.Div([
         html.H2("RAG thresholds", className="h4 mt-3"),
         html.P(rule, id=ids.ADM_RAG_RULE),
@@ -312,7 +316,38 @@ def settings_section(green: float, amber: float, rule: str, threshold: int) -> h
             dbc.Button("Save the rule", id=ids.ADM_RAG_SAVE, color="success", className="mt-2"),
             html.Div(id=ids.ADM_RAG_MSG),
         ], className="admin-form"),
+        reminder_schedule_form(schedule or ReminderSchedule()),
     ]))
+
+
+REMINDER_ON_DUE, REMINDER_WEEKLY = "on_due", "weekly_overdue"
+
+
+def reminder_schedule_form(schedule: ReminderSchedule) -> html.Div:
+    """When `send-reminders` (cron) emails providers whose returns are not yet submitted."""
+    chosen = [k for k, on in ((REMINDER_ON_DUE, schedule.on_due),
+                              (REMINDER_WEEKLY, schedule.weekly_overdue)) if on]
+    return html.Div([
+        html.H2("Reminder emails", className="h4 mt-4"),
+        html.P("Providers with returns not yet submitted get one email per run of the daily "
+               "reminder job, listing only their own returns. Each reminder is sent once."),
+        html.Div([
+            field("Days before the due date", dbc.Input(
+                id=ids.ADM_REM_DAYS, type="text", value=schedule.days_before_text, maxLength=40),
+                  f"Whole numbers from 1 to {MAX_DAYS_BEFORE}, separated by commas, like "
+                  f"{DAYS_BEFORE_EXAMPLE}. Leave empty for none."),
+            html.Fieldset([
+                html.Legend("Also remind", className="form-label mb-0 fs-6"),
+                dbc.Checklist(id=ids.ADM_REM_OPTIONS, value=chosen, options=[
+                    {"label": "On the due date", "value": REMINDER_ON_DUE},
+                    {"label": "Once a week while returns are overdue", "value": REMINDER_WEEKLY},
+                ]),
+            ], className="mb-2 admin-field"),
+            dbc.Button("Save the reminder schedule", id=ids.ADM_REM_SAVE, color="success",
+                       className="mt-2"),
+            html.Div(id=ids.ADM_REM_MSG),
+        ], className="admin-form"),
+    ])
 
 
 def audit_section() -> html.Section:
@@ -331,6 +366,53 @@ def audit_section() -> html.Section:
         ], className="d-flex gap-3 flex-wrap"),
         html.Div(id=ids.ADM_AUD_LIST, className="table-responsive"),
     ]))
+
+
+def mail_table(rows: list[MailRow], limit: int) -> object:
+    if not rows:
+        return html.P("No email has been sent yet.", className="empty-state")
+    caption = (f"The latest {len(rows)} messages, newest first" if len(rows) >= limit
+               else f"All {len(rows)} messages, newest first")
+    return data_table(caption, ["When", "To", "Event", "Subject", "Status", "Attempts", "Error"],
+                      [[format_datetime(r.at), r.to, r.event, r.subject, r.status, str(r.attempts),
+                        r.error or "—"] for r in rows], table_id="adm-mail-table")
+
+
+def mail_section(rows: list[MailRow], limit: int, outbox: str | None) -> html.Section:
+    """Every message sent, and, when no mail server is configured (`outbox` is then the
+    folder messages are written to), the note saying so and a way to read one."""
+    readable = [r for r in rows if r.in_outbox]
+    reader = html.Div([
+        html.H3("Read a message in the outbox", className="h5 mt-4"),
+        html.Div([
+            field("Message", dbc.Select(
+                id=ids.ADM_MAIL_PICK, placeholder="Choose a message",
+                options=[{"label": f"{format_datetime(r.at)}: {r.subject} (to {r.to})",
+                          "value": str(r.id)} for r in readable])),
+            dbc.Button("Show the message", id=ids.ADM_MAIL_SHOW, color="secondary",
+                       className="align-self-end mb-2"),
+        ], className="d-flex gap-3 flex-wrap align-items-end"),
+        html.Div(id=ids.ADM_MAIL_TEXT, **{"aria-live": "polite"}),
+    ]) if outbox is not None else None
+    return _section("Mail", "mail", html.Div([
+        html.H2("Mail", className="h4 mt-3"),
+        html.P(["Mail is not configured: messages are written to ", html.Code(outbox),
+                " instead of being sent."], className="admin-warning", id="adm-mail-outbox-note")
+        if outbox is not None else
+        html.P("Messages are sent through the mail server set in SMTP_URL. A failed message "
+               "was tried three times; the action that caused it was saved all the same."),
+        html.Div(mail_table(rows, limit), id=ids.ADM_MAIL_LIST, className="table-responsive"),
+        reader,
+    ]))
+
+
+def outbox_message(subject: str, to: str, text: str) -> html.Div:
+    """One outbox message's text, as written (it holds no figures or comments)."""
+    return html.Div([
+        html.P([html.Strong("To: "), to, html.Br(), html.Strong("Subject: "), subject],
+               className="mb-1"),
+        html.Pre(text, className="outbox-text", id="adm-mail-body", tabIndex="0"),
+    ])
 
 
 def admin_nav(current: str) -> html.Nav:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
@@ -12,7 +15,10 @@ from layouts.statuses import status_note
 from models.reporting.cells import format_figure
 from models.reporting.priorities import PriorityGroup
 from models.reporting.submissions import QuarterRates, SubmissionRow, status_word
-from models.rules.formats import format_number, format_percent
+from models.rules.formats import format_date, format_number, format_percent
+
+if TYPE_CHECKING:
+    from notifications.reminders import PlannedReminder
 
 
 def priorities_page(years: list[dict], year: str, quarter: str) -> html.Div:
@@ -56,16 +62,56 @@ def priorities_body(groups: list[PriorityGroup], year: str, slugs: dict[int, str
     return out
 
 
-def submissions_page(years: list[dict], year: str) -> html.Div:
+def submissions_page(years: list[dict], year: str, can_remind: bool = False) -> html.Div:
+    """`can_remind`: the lead officer's "Send reminders now" (the callbacks check again)."""
     return html.Div([
         html.H1("Submission status", className="h2"),
         html.P("Who has sent their returns, quarter by quarter, and whom to chase. Received "
                "means submitted or approved; on time means submitted by the due date."),
+        reminders_block() if can_remind else None,
         html.Div([select(ids.SUBMISSIONS_YEAR, "Financial year", years, year)],
                  className="filters d-flex gap-3 mb-3"),
         status_note(),
         html.Div(id=ids.SUBMISSIONS_BODY),
     ])
+
+
+def reminders_block() -> html.Section:
+    """"Send reminders now": a preview of exactly who gets what, then send or cancel."""
+    return html.Section([
+        html.H2("Chase by email", className="h4"),
+        html.P("Email every provider whose returns are overdue or due soon, listing only its own "
+               "returns. You will see exactly who gets what before anything is sent."),
+        dbc.Button("Send reminders now", id=ids.REMIND_PREVIEW, color="primary"),
+        html.Div([
+            html.Div(id=ids.REMIND_PLAN),
+            html.Div([
+                dbc.Button("Send these reminders", id=ids.REMIND_SEND, color="success",
+                           className="me-2"),
+                dbc.Button("Cancel", id=ids.REMIND_CANCEL, color="secondary"),
+            ], className="mt-2"),
+        ], id=ids.REMIND_PANEL, hidden=True, className="mt-3"),
+        html.Div(id=ids.REMIND_MSG, className="mt-2"),
+        dcc.Store(id=ids.REMIND_SEEN),
+    ], className="remind-block mb-4", **{"aria-label": "Chase by email"})
+
+
+def reminders_preview(plans: list[PlannedReminder]) -> list:
+    """Who will get what: one row per provider (its recipients, the returns its email lists)."""
+    rows = [[p.provider, p.kind_words,
+             html.Ul([html.Li(r.email) for r in p.recipients], className="list-unstyled mb-0")
+             if p.recipients else "No one: no active user with reminder emails on (not sent)",
+             html.Ul([html.Li(f"{r.service}: {r.label}, due {format_date(r.due_date)} ({r.status_word})")
+                      for r in p.returns], className="mb-0 ps-3")]
+            for p in plans]
+    emails = sum(len(p.recipients) for p in plans)
+    return [
+        html.P(f"{emails} email{'s' if emails != 1 else ''} to {len(plans)} provider"
+               f"{'s' if len(plans) != 1 else ''}. Nothing has been sent yet.", id="remind-summary", role="status"),
+        html.Div(data_table("Who will get what", ["Provider", "Reminder", "Recipients",
+                                                  "Returns listed"], rows, table_id="remind-table"),
+                 className="table-responsive"),
+    ]
 
 
 def submissions_body(rows: list[SubmissionRow], rates: list[QuarterRates]) -> list:

@@ -79,6 +79,10 @@ PRIORITY_QUARTER = "priority-quarter"
 PRIORITY_BODY = "priority-body"
 SUBMISSIONS_YEAR = "submissions-year"
 SUBMISSIONS_BODY = "submissions-body"
+# "Send reminders now" on the Submissions page (the lead officer's only; issue #18)
+REMIND_PREVIEW, REMIND_PANEL, REMIND_PLAN, REMIND_SEND, REMIND_CANCEL, REMIND_MSG, REMIND_SEEN = (
+    "remind-preview", "remind-panel", "remind-plan", "remind-send", "remind-cancel", "remind-msg",
+    "remind-seen")
 
 # Performance table page
 PERF_YEAR = "perf-year"
@@ -127,8 +131,15 @@ ADM_USR_RESET, ADM_USR_MSG, ADM_USR_LIST = "adm-usr-reset", "adm-usr-msg", "adm-
 ADM_RAG_GREEN, ADM_RAG_AMBER, ADM_RAG_SAVE, ADM_RAG_MSG, ADM_RAG_RULE = (
     "adm-rag-green", "adm-rag-amber", "adm-rag-save", "adm-rag-msg", "adm-rag-rule")
 ADM_PUB_THRESHOLD = "adm-pub-threshold"
+ADM_REM_DAYS, ADM_REM_OPTIONS, ADM_REM_SAVE, ADM_REM_MSG = (
+    "adm-rem-days", "adm-rem-options", "adm-rem-save", "adm-rem-msg")
 ADM_AUD_USER, ADM_AUD_ENTITY, ADM_AUD_FROM, ADM_AUD_TO, ADM_AUD_LIST = (
     "adm-aud-user", "adm-aud-entity", "adm-aud-from", "adm-aud-to", "adm-aud-list")
+# Administration → Mail (issue 18): the record of every email, and reading the outbox.
+ADM_MAIL_LIST, ADM_MAIL_PICK, ADM_MAIL_SHOW, ADM_MAIL_TEXT = (
+    "adm-mail-list", "adm-mail-pick", "adm-mail-show", "adm-mail-text")
+# Your account (issue 18): the reminder emails choice.
+ACCOUNT_REMINDERS, ACCOUNT_SAVE, ACCOUNT_MSG = "account-reminders", "account-save", "account-msg"
 
 # Keeping typed work (layouts/keep_work.py, callbacks/autosave.py, assets/keep_work.js and
 # assets/session_timeout.js, which name these ids too).

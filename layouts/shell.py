@@ -83,6 +83,7 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool,
                 html.Div([
                     html.Span([email, html.Span(f" ({who})", className="monitor-role")],
                               className="me-3"),
+                    dcc.Link("Your account", href="/account", className="me-3", id="account-link"),
                     html.A("Change password", href="/set-password", className="me-3"),
                     sign_out_form(sign_out_token),
                 ], className="ms-auto small d-flex align-items-center flex-wrap"),

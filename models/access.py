@@ -163,7 +163,8 @@ def check_edit(actor: Actor, service: Service, ret: Return | None = None) -> Non
 # Pages -------------------------------------------------------------------------------------
 # Pages only the lead officer opens, with what opening them does (for the refusal). A page
 # here covers the pages under it too ("/admin" covers "/admin/users"). Every other page is
-# open to any signed-in user; its data is narrowed by the read-models.
+# open to any signed-in user; its data is narrowed by the read-models. "/account" (Your
+# account) is one of those: every user's own page, where models.account changes only the actor.
 LEAD_OFFICER_PAGES = {"/review": "open the review queue", "/admin": "open administration"}
 
 

@@ -127,6 +127,7 @@ def send(session: Session, settings: Settings, email: Email,
     if settings.smtp_url is None:
         record.outbox_file = _write_outbox(settings.outbox_dir, record, message)
         record.status, record.attempts, record.sent_at = "outbox", 1, _now()
+        session.flush()  # before send_all expunges it: else the row stays "failed", 0 attempts
         return record
     config = smtp_config(settings.smtp_url)
     for attempt, wait in enumerate([0.0, *waits], start=1):

@@ -8,6 +8,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.admin.guard import date_value, optional_date, picked_id, run_admin
+from callbacks.common import public_url, send_mail
 from layouts import ids
 from layouts.admin import message, period_table
 from models.admin import periods as commands
@@ -15,6 +16,8 @@ from models.admin import views
 from models.admin.common import AdminError
 from models.rules.periods import parse_year_label
 from models.store.entities import Period
+from notifications import events
+from notifications.mail import Email
 
 
 def load_period(pick: str | None) -> tuple:
@@ -27,8 +30,11 @@ def load_period(pick: str | None) -> tuple:
 
 def period_action(action: str, pick: str | None, status: str | None, due: str | None,
                   year_text: str | None, early: object = None) -> tuple:
-    def work(s: Session, u: Any) -> tuple[str, list]:
+    def work(s: Session, u: Any) -> tuple[str, list, list[Email]]:
+        emails: list[Email] = []
         if action == "create":
+            # Creating a year's quarters tells nobody: they are made ahead of time, and the
+            # reminders say when each return is due (README, "What each email says").
             try:
                 year = parse_year_label(year_text or "")
             except ValueError as exc:
@@ -41,17 +47,20 @@ def period_action(action: str, pick: str | None, status: str | None, due: str | 
             due_date = optional_date(due, "due date")
             if due_date is None:
                 raise AdminError("Enter a due date")
-            commands.update_period(s, u, picked_id(pick) or 0, status or "", due_date,
-                                   early_submission=early is True)
+            change = commands.update_period(s, u, picked_id(pick) or 0, status or "", due_date,
+                                            early_submission=early is True)
+            if change.opened:
+                emails = events.period_opened(s, public_url(), change.period)
             done = ("Period saved." + (" Its returns are now locked." if status == "closed" else "")
                     + (" Its returns can be submitted before the quarter ends." if early is True
                        else ""))
-        return done, views.periods(s, u)
+        return done, views.periods(s, u), emails
 
     ok, result = run_admin(f"{action} period", work)
     if not ok:
         return result, no_update, no_update
-    done, rows = result
+    done, rows, emails = result
+    send_mail(emails)  # the period is saved: now its providers may hear it is open
     return message(done), period_table(rows), [{"label": p.label, "value": str(p.id)} for p in rows]
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,8 +35,14 @@ def generate_year(session: Session, actor: Actor, year: int) -> list[Period]:
     return out
 
 
+@dataclass(frozen=True)
+class PeriodUpdate:
+    period: Period
+    opened: bool  # it was closed and is now open (the providers are told: notifications)
+
+
 def update_period(session: Session, actor: Actor, period_id: int, status: str,
-                  due_date: dt.date, early_submission: bool | None = None) -> Period:
+                  due_date: dt.date, early_submission: bool | None = None) -> PeriodUpdate:
     """Set a period's due date and open or close it; closing locks its returns. With
     `early_submission` (None leaves it as it is), allow its returns to be submitted before
     the quarter ends, or not (the default: from the day after it ends)."""
@@ -52,4 +59,4 @@ def update_period(session: Session, actor: Actor, period_id: int, status: str,
         period.early_submission = early_submission
     record(session, actor.id, "update", "period", period.id, before,
            {"status": status, "due": due_date, "early": period.early_submission})
-    return period
+    return PeriodUpdate(period, opened=before["status"] != "open" and status == "open")

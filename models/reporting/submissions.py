@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.access import Actor, visible_services
-from models.reporting.retirement import RETIRED_WORD, listed, retired
+from models.reporting.retirement import RETIRED_WORD, in_service, listed, retired
 from models.rules.periods import Quarter, before_contract, due_date_of, is_due
-from models.rules.workflow import HANDED_IN_STATES, STATUS_WORDS, monitoring_status
-from models.store.entities import RETURN_STATES, Period, Return, Service
+from models.rules.workflow import HANDED_IN_STATES, STATUS_WORDS, effective_status, monitoring_status
+from models.store.entities import RETURN_STATES, Period, Provider, Return, Service
 
 
 @dataclass
@@ -96,3 +97,56 @@ def status_word(status: str | None) -> str:
     if status == "retired":
         return RETIRED_WORD
     return STATUS_WORDS[status]
+
+
+# Returns not yet handed in, for reminders (issue #18) ------------------------------------------
+
+@dataclass(frozen=True)
+class OutstandingReturn:
+    """A return its provider still owes: none yet, a draft, or one sent back to them."""
+
+    provider_id: int
+    provider: str
+    service: str
+    period_id: int
+    label: str  # "Q2 2026/27"
+    due_date: dt.date
+    status: str  # effective_status: not_started, draft, returned, overdue or missing
+
+    @property
+    def status_word(self) -> str:
+        return STATUS_WORDS[self.status]
+
+
+def outstanding_returns(session: Session, today: dt.date,
+                        period_ids: Iterable[int] | None = None) -> list[OutstandingReturn]:
+    """Every return owed in an open period (or in `period_ids`, if given, among them) by a
+    service in service with a provider, from its contract's start: the rows the Submissions
+    grid shows as not handed in (HANDED_IN_STATES), worded as the providers see them
+    (effective_status). In provider, due date, service order."""
+    periods_stmt = select(Period).where(Period.status == "open")
+    if period_ids is not None:
+        periods_stmt = periods_stmt.where(Period.id.in_(list(period_ids)))
+    periods = session.scalars(periods_stmt).all()
+    if not periods:
+        return []
+    services = session.execute(
+        select(Service, Provider.name).join(Provider, Provider.id == Service.provider_id)
+        .where(in_service()).order_by(Provider.name, Service.display_order)).tuples().all()
+    stored = {(s, p): status for s, p, status in session.execute(
+        select(Return.service_id, Return.period_id, Return.status)
+        .where(Return.period_id.in_([p.id for p in periods]))).tuples()}
+    out: list[OutstandingReturn] = []
+    for service, provider_name in services:
+        for period in periods:
+            quarter = Quarter(period.year, period.quarter)
+            if before_contract(quarter, service.contract_start):
+                continue
+            status = stored.get((service.id, period.id))
+            if status in HANDED_IN_STATES:
+                continue
+            out.append(OutstandingReturn(service.provider_id or 0, provider_name, service.name,
+                                         period.id, quarter.label, period.due_date,
+                                         effective_status(status, quarter, today, period)))
+    out.sort(key=lambda r: (r.provider, r.provider_id, r.due_date, r.service))
+    return out

@@ -25,6 +25,7 @@ DECISIONS = {
     "..service-body.children": "signed-in",
     "..priority-body.children": "signed-in",
     "..submissions-body.children": "signed-in",
+    "..remind-plan.children": "admin",  # "Send reminders now" (issue 18)
     "..perf-heading.children": "signed-in",
     # The returns grid's pages (scoped to the user's own rows) and its filters (the URL).
     "..returns-grid.getRowsResponse": "signed-in",
@@ -43,6 +44,7 @@ DECISIONS = {
     "..adm-usr-edit-role.value": "admin-read",
     "..adm-usr-msg.children@": "admin",
     "..adm-rag-msg.children": "admin",
+    "adm-rem-msg.children": "admin",  # the reminder schedule (issue 18)
     "adm-aud-list.children": "admin",
 }
 # Callbacks that answer a signed-out user themselves, with a sign-in link (the rest get the

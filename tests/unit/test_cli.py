@@ -60,3 +60,17 @@ def test_cli_round_trip(db_url, monkeypatch, tmp_path, capsys):
                      "--password", "another-long-password"]) == 0
     assert cli.main(["export", "--user", "viewer@demo.local", "--year", "2020", "--out", str(out)]) == 2
     assert "write it like 2024/25" in capsys.readouterr().err
+
+
+def test_serve_says_where_mail_goes(monkeypatch, tmp_path):
+    """`make run` (the serve command) says where mail goes (issue 18, item 4)."""
+    from dash_app.cli import mail_note
+    from tests.helpers.config import settings_for
+
+    monkeypatch.chdir(tmp_path)
+    local = settings_for("sqlite://", outbox_dir=tmp_path / "instance" / "outbox")
+    assert mail_note(local) == ("Mail: SMTP_URL is not set, so messages are written to "
+                                "instance/outbox/ and listed under Administration → Mail.")
+    sent = settings_for("sqlite://", smtp_url="smtp://u:secret@mail.example.org:587?starttls=1")
+    assert mail_note(sent) == "Mail: sent through the mail server at mail.example.org (SMTP_URL)."
+    assert "secret" not in mail_note(sent)
