@@ -92,6 +92,10 @@ def remind_now(action: str, seen: str | None) -> tuple:
     outcomes = send_planned(sessions(), current_app.config["MONITOR_SETTINGS"], plans)
     sent, failed = sum(o.sent for o in outcomes), sum(o.failed for o in outcomes)
     reached = sum(1 for o in outcomes if o.sent)
+    if outcomes and all(o.note == "Already sent by another run." for o in outcomes):
+        # Another click (or the morning's run) got there first: its emails went, not these.
+        return [], True, message("These reminders were sent just now by another request; "
+                                 "nothing was sent again."), None
     text = f"Sent {sent} reminder email{'s' if sent != 1 else ''} to {reached} provider{'s' if reached != 1 else ''}."
     if failed:
         text += f" {failed} could not be delivered: see the mail record."

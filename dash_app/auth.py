@@ -7,8 +7,10 @@ SESSION_LIFETIME_HOURS (12) ago."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import (
@@ -29,6 +31,7 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
@@ -52,7 +55,11 @@ from models.store.users import (
 from notifications.accounts import lifetime_words, link_url, password_reset
 from notifications.mail import send_all
 
+if TYPE_CHECKING:
+    from dash_app.settings import Settings
+
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 # Reachable without signing in: the sign-in page, the health check, the session status
 # (which says "signed out" to a signed-out page), and static files (Dash's own JavaScript
@@ -290,9 +297,10 @@ def _link_pages() -> dict[str, str]:
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 def forgot_password():  # noqa: ANN201
-    """Ask for a reset link. The answer is the same page whether or not the address has an
-    account (or an active one), after the same work (models.store.links.ask_for_reset); the
-    email goes after the response has been sent, so its delivery time shows nothing."""
+    """Ask for a reset link. The answer is the same page, after the same work, whether or not
+    the address has an account (or an active one): only the request is counted while the
+    asker waits; looking the address up, making the link and sending it happen after the
+    response has been sent (models.store.links), so no part of it shows in the answer's time."""
     form = ForgotPasswordForm()
     lifetime = lifetime_words(links.RESET_LIFETIME)
     error = None
@@ -302,24 +310,34 @@ def forgot_password():  # noqa: ANN201
             form.email.errors = ["Enter an email address in the correct format, like name@example.org"]
         else:
             with transaction() as db:
-                allowed, link = links.ask_for_reset(db, email)
-                to = (link[0].email, link[0].id, link[1]) if link else None
+                allowed = links.count_reset_request(db, email)
             if not allowed:
                 return render_template("forgot_password.html", form=form, error=TOO_MANY_RESETS,
                                        lifetime=lifetime), 429
             response = make_response(render_template("reset_link_sent.html", email=email,
                                                      lifetime=lifetime))
-            if to is not None:
-                settings = current_app.config["MONITOR_SETTINGS"]
-                mail = password_reset(to[0], to[1], link_url(settings.public_url, to[2]),
-                                      links.RESET_LIFETIME)
-                factory = sessions()
-                response.call_on_close(lambda: send_all(factory, settings, [mail]))
+            settings, factory = current_app.config["MONITOR_SETTINGS"], sessions()
+            response.call_on_close(lambda: _send_reset_link(factory, settings, email))
             return response
     elif request.method == "POST" and form.errors.get("csrf_token"):
         error = "The form expired. Please try again."
     status = 400 if request.method == "POST" else 200
     return render_template("forgot_password.html", form=form, error=error, lifetime=lifetime), status
+
+
+def _send_reset_link(factory: sessionmaker[Session], settings: Settings, email: str) -> None:
+    """After the answer to "Forgot your password?" has gone: the link, if the address is an
+    active user's, and its email (never raises: there is no one left to tell)."""
+    try:
+        with factory() as db, db.begin():
+            found = links.reset_link_for(db, email)
+            to = (found[0].email, found[0].id, found[1]) if found else None
+    except Exception:
+        log.exception("A reset link could not be made")
+        return
+    if to is not None:
+        mail = password_reset(to[0], to[1], link_url(settings.public_url, to[2]), links.RESET_LIFETIME)
+        send_all(factory, settings, [mail])
 
 
 def _link_expired() -> tuple[str, int]:

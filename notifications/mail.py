@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import os
 import re
 import smtplib
 import ssl
@@ -27,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.rules.addresses import is_email_address
 from models.store.entities import MailMessage
 
 if TYPE_CHECKING:
@@ -115,49 +117,98 @@ def render(email: Email, sender: str) -> EmailMessage:
     return message
 
 
-def send(session: Session, settings: Settings, email: Email,
-         waits: Sequence[float] = RETRY_WAITS,
-         sleep: Callable[[float], None] = time.sleep) -> MailMessage:
-    """Deliver one message and record it in `session` (flushed; the caller commits)."""
-    record = MailMessage(to_address=email.to, user_id=email.user_id, event=email.event,
-                         subject=email.subject[:200], status="failed", attempts=0)
-    session.add(record)
-    session.flush()
-    message = render(email, settings.mail_from)
+@dataclass
+class Delivery:
+    """How one delivery went: what the record of the message is set to afterwards."""
+
+    status: str = "failed"
+    attempts: int = 0
+    error: str = ""
+    outbox_file: str = ""
+    sent_at: dt.datetime | None = None
+
+
+def deliver(settings: Settings, email: Email, record_id: int,
+            waits: Sequence[float] | None = None,
+            sleep: Callable[[float], None] = time.sleep) -> Delivery:
+    """Deliver one message (no database here: it may take a while, and must hold no lock).
+    `waits`: before each retry (None: RETRY_WAITS, read when called)."""
+    waits = RETRY_WAITS if waits is None else waits
+    done = Delivery()
+    if not is_email_address(email.to):
+        done.error = "Not sent: the address is not a single, plain email address."
+        return done
+    try:
+        message = render(email, settings.mail_from)
+    except (ValueError, TypeError) as exc:  # a header the email package refuses
+        done.error = f"Not sent: the message could not be written ({exc})."[:300]
+        return done
     if settings.smtp_url is None:
-        record.outbox_file = _write_outbox(settings.outbox_dir, record, message)
-        record.status, record.attempts, record.sent_at = "outbox", 1, _now()
-        session.flush()  # before send_all expunges it: else the row stays "failed", 0 attempts
-        return record
+        done.outbox_file = _write_outbox(settings.outbox_dir, record_id, email.event, message)
+        done.status, done.attempts, done.sent_at = "outbox", 1, _now()
+        return done
     config = smtp_config(settings.smtp_url)
     for attempt, wait in enumerate([0.0, *waits], start=1):
         if wait:
             sleep(wait)
-        record.attempts = attempt
+        done.attempts = attempt
         try:
-            _deliver(config, message)
+            _deliver(config, message, email.to)
         except (smtplib.SMTPException, OSError) as exc:
-            record.error = _plain_error(exc)
-            log.warning("Mail %s to %s, attempt %d: %s", email.event, email.to, attempt, record.error)
+            done.error = _plain_error(exc)
+            log.warning("Mail %s to %s, attempt %d: %s", email.event, email.to, attempt, done.error)
             if isinstance(exc, smtplib.SMTPRecipientsRefused):
                 break  # the server will refuse this address again: no point retrying
             continue
-        record.status, record.sent_at, record.error = "sent", _now(), ""
+        done.status, done.sent_at, done.error = "sent", _now(), ""
         break
+    return done
+
+
+def _record(session: Session, email: Email) -> MailMessage:
+    record = MailMessage(to_address=email.to[:254], user_id=email.user_id, event=email.event,
+                         subject=email.subject[:200], status="sending", attempts=0)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _settle(record: MailMessage, done: Delivery) -> None:
+    record.status, record.attempts, record.error = done.status, done.attempts, done.error
+    record.outbox_file, record.sent_at = done.outbox_file, done.sent_at
+
+
+def send(session: Session, settings: Settings, email: Email,
+         waits: Sequence[float] | None = None,
+         sleep: Callable[[float], None] = time.sleep) -> MailMessage:
+    """Deliver one message and record it in `session` (flushed; the caller commits). The
+    caller's transaction stays open while the mail server answers: in the app use
+    `send_all`, which holds none."""
+    record = _record(session, email)
+    _settle(record, deliver(settings, email, record.id, waits, sleep))
     session.flush()
     return record
 
 
 def send_all(factory: sessionmaker[Session], settings: Settings, emails: Iterable[Email],
-             **kwargs: object) -> list[MailMessage]:
-    """Send each message, recording them in a transaction of their own. For use after the
-    action that caused them was committed: nothing here can undo or break it (a database
-    failure while recording is logged, not raised)."""
+             waits: Sequence[float] | None = None,
+             sleep: Callable[[float], None] = time.sleep) -> list[MailMessage]:
+    """Send each message. For use after the action that caused them was committed: nothing
+    here can undo or break it (a database failure while recording is logged, not raised).
+    Each message is recorded ("sending") and committed, delivered with no transaction open —
+    a slow or silent mail server (10 s a try, three tries) must not hold the database's write
+    lock, which on SQLite would stop every other user's sign-in and saves — then its record
+    is settled (sent, written to the outbox, or failed)."""
     sent: list[MailMessage] = []
     for email in emails:
         try:
             with factory() as session, session.begin():
-                record = send(session, settings, email, **kwargs)  # type: ignore[arg-type]
+                record_id = _record(session, email).id
+            done = deliver(settings, email, record_id, waits, sleep)
+            with factory() as session, session.begin():
+                record = session.get_one(MailMessage, record_id)
+                _settle(record, done)
+                session.flush()
                 session.expunge(record)
             sent.append(record)
         except Exception:
@@ -165,7 +216,7 @@ def send_all(factory: sessionmaker[Session], settings: Settings, emails: Iterabl
     return sent
 
 
-def _deliver(config: SmtpConfig, message: EmailMessage) -> None:
+def _deliver(config: SmtpConfig, message: EmailMessage, to: str) -> None:
     context = ssl.create_default_context()
     if config.implicit_tls:
         client: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT,
@@ -177,13 +228,16 @@ def _deliver(config: SmtpConfig, message: EmailMessage) -> None:
             client.starttls(context=context)
         if config.username:
             client.login(config.username, config.password)
-        client.send_message(message)
+        client.send_message(message, to_addrs=[to])  # the one address, never the header's
 
 
-def _write_outbox(folder: Path, record: MailMessage, message: EmailMessage) -> str:
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{_now():%Y%m%d-%H%M%S}-{record.id:06d}-{re.sub(r'[^a-z0-9-]', '', record.event)}.eml"
-    (folder / name).write_bytes(bytes(message))
+def _write_outbox(folder: Path, record_id: int, event: str, message: EmailMessage) -> str:
+    """The message as a file only its owner may read: a reset or invitation link in it works."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = f"{_now():%Y%m%d-%H%M%S}-{record_id:06d}-{re.sub(r'[^a-z0-9-]', '', event)}.eml"
+    path = folder / name
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        out.write(bytes(message))
     return name
 
 

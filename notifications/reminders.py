@@ -44,7 +44,7 @@ from models.rules.reminders import (
 )
 from models.store.entities import Provider, ReminderSent, User
 from models.store.settings import reminder_schedule
-from notifications.mail import Email, send
+from notifications.mail import Email, send_all
 
 if TYPE_CHECKING:
     from dash_app.settings import Settings
@@ -213,27 +213,29 @@ def run_reminders(factory: sessionmaker[Session], settings: Settings, today: dt.
 
 def _send_one(factory: sessionmaker[Session], settings: Settings, plan: PlannedReminder,
               outcome: Outcome) -> None:
+    """Claim the sent-log rows (committed: another run now cannot send the same), send with
+    no transaction open (a slow mail server must not hold the database), then keep the
+    claim with the first delivered message, or withdraw it if every message failed."""
     with factory() as session, session.begin():
         claims = [ReminderSent(provider_id=plan.provider_id, period_id=period_id, kind=step.kind,
                                sent_on=plan.today)
                   for period_id, step in plan.steps.items()]
         session.add_all(claims)
         session.flush()  # IntegrityError here: another run has sent it
-        first_ok = None
-        for recipient in plan.recipients:
-            record = send(session, settings, reminder_email(plan, recipient, settings.public_url))
-            if record.status == "failed":
-                outcome.failed += 1
-            else:
-                outcome.sent += 1
-                first_ok = first_ok or record.id
-        if first_ok is None:
-            for claim in claims:
+        claim_ids = [claim.id for claim in claims]
+    records = send_all(factory, settings, [reminder_email(plan, recipient, settings.public_url)
+                                           for recipient in plan.recipients])
+    delivered = [r.id for r in records if r.status != "failed"]
+    outcome.sent, outcome.failed = len(delivered), len(plan.recipients) - len(delivered)
+    with factory() as session, session.begin():
+        claimed = session.scalars(select(ReminderSent).where(ReminderSent.id.in_(claim_ids))).all()
+        if not delivered:
+            for claim in claimed:
                 session.delete(claim)
             outcome.note = "Every message failed; the next run tries again."
             return
-        for claim in claims:
-            claim.message_id = first_ok
+        for claim in claimed:
+            claim.message_id = delivered[0]
 
 
 def _sent_kinds(session: Session, period_ids: set[int]) -> defaultdict[tuple[int, int], set[str]]:

@@ -27,7 +27,7 @@ def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any
         return False, message(str(exc), ok=False)
     try:
         # The role first, before anything from the browser is even parsed.
-        require_admin(user, "change the configuration")
+        require_admin(user, "use the administration pages")
         with transaction() as session:
             return True, work(session, user)
     except AccessRefused as exc:

@@ -110,6 +110,8 @@ def update_user(session: Session, actor: Actor, user_id: int, role: str, provide
     user.provider_id = provider_id if role == "provider" else None
     if before != {"role": user.role, "provider_id": user.provider_id, "active": user.active}:
         end_sessions(session, user.id)  # a session never carries rights the user no longer has
+    if not active:
+        links.revoke(session, user.id)  # else an unexpired link would work again on reactivation
     record(session, actor.id, "update", "user", user.id, before,
            {"role": role, "provider_id": user.provider_id, "active": active})
     return user

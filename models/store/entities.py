@@ -287,7 +287,7 @@ class ThrottleCounter(Base):
     expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch
 
 
-MAIL_STATES = ("sent", "outbox", "failed")
+MAIL_STATES = ("sending", "sent", "outbox", "failed")
 
 
 class MailMessage(Base):

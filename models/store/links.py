@@ -103,21 +103,32 @@ def redeem(session: Session, hashed: str, password: str, now: dt.datetime | None
     return user
 
 
-def ask_for_reset(session: Session, email: str,
-                  now: dt.datetime | None = None) -> tuple[bool, tuple[User, str] | None]:
-    """"Forgot your password?": (allowed, (user, token) or None). The same work whatever the
-    address: the request is counted for the address as typed (known or not, so the count
-    reveals nothing), the user is looked up, and only an active user gets a reset link.
-    Not allowed after MAX_RESET_REQUESTS in the window. Nothing else changes: anyone can
-    ask, so the password stands until the link is used."""
+def count_reset_request(session: Session, email: str) -> bool:
+    """"Forgot your password?", the part done while the asker waits: the request is counted
+    for the address as typed (known or not, so the count reveals nothing); False once there
+    have been MAX_RESET_REQUESTS in the window."""
     count, _ = throttle.hit(session, "reset-request:" + normalise_email(email),
                             FAILURE_WINDOW.total_seconds())
-    if count > MAX_RESET_REQUESTS:
-        return False, None
+    return count <= MAX_RESET_REQUESTS
+
+
+def reset_link_for(session: Session, email: str,
+                   now: dt.datetime | None = None) -> tuple[User, str] | None:
+    """The part done after the answer has gone (dash_app.auth runs it once the response is
+    sent, so its time shows nothing): only an active user gets a reset link. Nothing else
+    changes: anyone can ask, so the password stands until the link is used."""
     user = find_user(session, email)
     if not may_act(user):
-        return True, None
-    return True, (user, issue(session, user.id, RESET, now))
+        return None
+    return user, issue(session, user.id, RESET, now)
+
+
+def ask_for_reset(session: Session, email: str,
+                  now: dt.datetime | None = None) -> tuple[bool, tuple[User, str] | None]:
+    """Both parts at once: (allowed, (user, token) or None)."""
+    if not count_reset_request(session, email):
+        return False, None
+    return True, reset_link_for(session, email, now)
 
 
 def revoke(session: Session, user_id: int, now: dt.datetime | None = None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 
 from sqlalchemy import func, select, update
@@ -11,12 +10,12 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.access import may_act
+from models.rules.addresses import is_email_address
 from models.store import throttle
 from models.store.entities import ROLES, Provider, User
 
 MIN_PASSWORD_LENGTH = 10
 ONE_TIME_PASSWORD_LIFETIME = dt.timedelta(days=7)  # the default; ONE_TIME_PASSWORD_DAYS
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class UserError(ValueError):
@@ -28,7 +27,7 @@ def normalise_email(email: str) -> str:
 
 
 def is_email(email: str) -> bool:
-    return bool(_EMAIL.match(email)) and len(email) <= 254
+    return is_email_address(email)
 
 
 def create_user(
@@ -39,7 +38,7 @@ def create_user(
     provider: Provider | None = None,
 ) -> User:
     email = normalise_email(email)
-    if not _EMAIL.match(email):
+    if not is_email(email):
         raise UserError("Enter an email address in the correct format, like name@example.org.")
     if role not in ROLES:
         raise UserError(f"Role must be one of: {', '.join(ROLES)}.")

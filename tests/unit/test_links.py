@@ -174,3 +174,17 @@ def test_two_racing_uses_of_one_link_give_one_win(factory):
     with unit_of_work(factory) as s:
         assert check_password_hash(s.get(User, user_id).password_hash, wins[0])
         assert s.scalars(select(OneTimeLink.used_at)).one() is not None
+
+
+def test_deactivating_a_user_kills_their_open_links_for_good(session):
+    """Made inactive by the admin, then active again: a link sent before still would have
+    worked within its lifetime (issue 18's attack review); deactivation ends it."""
+    from models.admin.users import update_user
+
+    admin = create_user(session, "lead@example.org", OLD, "admin")
+    user = _user(session)
+    hashed = links.token_hash(links.issue(session, user.id, links.INVITE))
+    update_user(session, admin, user.id, "viewer", None, active=False)
+    update_user(session, admin, user.id, "viewer", None, active=True)
+    assert links.find(session, hashed) is None
+    assert links.redeem(session, hashed, NEW) is None

@@ -91,3 +91,66 @@ def test_send_all_survives_a_database_that_cannot_record(db_url, inbox):
     broken = sessionmaker(make_engine("sqlite:////nonexistent-folder/x.db"))
     settings = dataclasses.replace(settings_for(db_url), smtp_url=inbox.url)
     assert send_all(broken, settings, [HELLO]) == []
+
+
+def test_no_transaction_is_open_while_the_mail_server_answers(factory, db_url, inbox, monkeypatch):
+    """A slow mail server must not hold the database: on SQLite an open write transaction
+    would stop every other user's sign-in and saves for as long as it takes (30 s and more
+    with a silent server). While the message is being delivered, another session writes
+    and commits at once; the message was recorded before, as being sent."""
+    from models.store.settings import set_setting
+    from notifications import mail
+
+    real = mail._deliver
+    seen: list[str] = []
+
+    def deliver_while_someone_else_writes(config, message, to):
+        with factory() as other, other.begin():
+            seen.append(other.scalars(select(MailMessage.status)).one())
+            set_setting(other, "written-meanwhile", "yes")  # needs the write lock
+        real(config, message, to)
+
+    monkeypatch.setattr(mail, "_deliver", deliver_while_someone_else_writes)
+    [record] = send_all(factory, settings_for(db_url, smtp_url=inbox.url), [HELLO])
+    assert seen == ["sending"] and record.status == "sent"
+    assert len(inbox.messages) == 1
+
+
+@pytest.mark.parametrize("address", ["x<attacker@evil.example>", "a@b.c,bcc.example",
+                                     'ok"@x.example', "two words@x.example", "a@b.c\r\nBcc: e@f.g",
+                                     "nodot@localhost", ""])
+def test_only_a_single_plain_address_is_sent_to(factory, db_url, inbox, address):
+    """An address that would let the mail library read other recipients out of the To:
+    header (issue 18's attack review) is refused before the server is contacted, and the
+    refusal is recorded; the admin's forms refuse it too."""
+    from models.rules.addresses import is_email_address
+    from models.store.users import UserError, create_user
+
+    assert not is_email_address(address)
+    [record] = send_all(factory, settings_for(db_url, smtp_url=inbox.url),
+                        [dataclasses.replace(HELLO, to=address)])
+    assert record.status == "failed" and "not a single, plain email address" in record.error
+    assert inbox.messages == []
+    with factory() as s, pytest.raises(UserError):
+        create_user(s, address, "long-enough-password", "viewer")
+
+
+def test_plain_addresses_are_accepted():
+    from models.rules.addresses import is_email_address
+
+    for ok in ("ann@example.org", "ann.o'neil+cwp@mail.stafford.gov.uk", "safer-futures-support@demo.local"):
+        assert is_email_address(ok), ok
+
+
+def test_outbox_files_are_private_and_tokens_are_hidden_from_the_reader(session, db_url, tmp_path):
+    from notifications.outbox import read_text
+
+    settings = settings_for(db_url, outbox_dir=tmp_path / "outbox")
+    reset = dataclasses.replace(HELLO, link=("Choose a new password",
+                                             "http://app.example/reset-password?token=SECRET-TOKEN_x1"))
+    record = send(session, settings, reset)
+    path = tmp_path / "outbox" / record.outbox_file
+    assert path.stat().st_mode & 0o777 == 0o600
+    shown = read_text(tmp_path / "outbox", record.outbox_file)
+    assert "SECRET-TOKEN" not in shown
+    assert "reset-password?token=[hidden: the link works only for its owner]" in shown

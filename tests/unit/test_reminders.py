@@ -10,7 +10,6 @@ Hand-worked calendar (demo data, seeded on 25 November 2026):
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import pytest
 from sqlalchemy import func, select
@@ -224,7 +223,7 @@ def test_a_dry_run_sends_and_records_nothing(demo_factory, db_url, inbox):
 
 def test_a_failing_server_records_the_failure_and_the_next_run_tries_again(demo_factory, db_url,
                                                                             inbox, monkeypatch):
-    monkeypatch.setattr(reminders, "send", functools.partial(mail.send, waits=()))
+    monkeypatch.setattr(mail, "RETRY_WAITS", ())
     settings = settings_for(db_url, smtp_url=inbox.url)
     inbox.failing = True
     outcomes = run_reminders(demo_factory, settings, TODAY)
