@@ -304,10 +304,16 @@ def _listed(items: list[str]) -> str:
 
 
 def _trends(session: Session, services: list[Service], provisional: bool, publish: bool,
-            metric_ids: set[int] | None = None) -> list[MetricTrend]:
+            metric_ids: set[int] | None = None, until: QuarterKey | None = None
+            ) -> list[MetricTrend]:
     if not services:
         return []
     figures = _quarterly(session, [s.id for s in services], counted_states(provisional))
+    if until is not None:
+        # The series as it stood at `until`: later quarters are not the chart's of that quarter.
+        figures = {m: {k: v for k, v in series.items() if k <= until}
+                   for m, series in figures.items()}
+        figures = {m: series for m, series in figures.items() if series}
     threshold = disclosure_threshold(session) if publish else None
     years = {y for series in figures.values() for y, _ in series}
     targets: dict = {}
@@ -359,9 +365,11 @@ def service_trends(session: Session, actor: Actor, service_id: int, *,
 
 
 def visible_trends(session: Session, actor: Actor, *, provisional: bool = False,
-                   publish: bool = False) -> list[MetricTrend]:
-    """Every metric's trend across the services the actor may see (exports, exceptions)."""
-    return _trends(session, _load_services(session, visible_services(actor)), provisional, publish)
+                   publish: bool = False, until: QuarterKey | None = None) -> list[MetricTrend]:
+    """Every metric's trend across the services the actor may see (exports, exceptions);
+    `until` (year, quarter): the series up to and including that quarter only."""
+    return _trends(session, _load_services(session, visible_services(actor)), provisional, publish,
+                   until=until)
 
 
 def strategy_progress(session: Session, actor: Actor, *, provisional: bool = False,
