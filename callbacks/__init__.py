@@ -6,6 +6,7 @@ from dash import Dash
 
 from callbacks import (
     admin,
+    attention,
     autosave,
     dashboard_pages,
     navigation,
@@ -27,5 +28,6 @@ def register(app: Dash) -> None:
     returns_list.register(app)
     service.register(app)
     dashboard_pages.register(app)
+    attention.register(app)
     performance.register(app)
     admin.register(app)

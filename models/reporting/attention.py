@@ -98,6 +98,16 @@ IMPROVING_LINE = "special_cause_improving"
 GREEN_RUN = "green_four_quarters"
 KIND_ORDER = (RED_LINE, CONCERN_LINE, TRENDING_DOWN, FORECAST_SHORT, RETURN_LATE,
               IMPROVING_LINE, GREEN_RUN)
+# A word or two naming each kind, shown with every line (colour is never the only signal).
+KIND_WORDS = {
+    RED_LINE: "Red",
+    CONCERN_LINE: "Special cause: concern",
+    TRENDING_DOWN: "Outcome trending the wrong way",
+    FORECAST_SHORT: "Forecast short of target",
+    RETURN_LATE: "Return late",
+    IMPROVING_LINE: "Special cause: improving",
+    GREEN_RUN: "Green four quarters",
+}
 SECTION_OF = {kind: NEEDS_ATTENTION for kind in KIND_ORDER[:5]} | {
     IMPROVING_LINE: GOING_WELL, GREEN_RUN: GOING_WELL}
 
@@ -127,6 +137,10 @@ class AttentionLine:
     def sentence(self) -> str:
         """'Children and young people 1:1 support: Felt safer is Red this quarter: …'"""
         return f"{self.service}: {self.what}"
+
+    @property
+    def kind_words(self) -> str:
+        return KIND_WORDS[self.kind]
 
     @property
     def explanation_text(self) -> str:
