@@ -8,6 +8,7 @@ from layouts import ids
 from layouts.filters import QUARTER_OPTIONS, provisional_switch, select
 from models.reporting.attention import (
     GOING_WELL,
+    LEFT_OUT_HERE,
     NEEDS_ATTENTION,
     NO_EXPLANATION,
     AttentionLine,
@@ -37,7 +38,7 @@ def _explanation(line: AttentionLine, published: bool) -> html.Dl:
     """The provider's words beside the line: a definition list (label, words)."""
     if published:
         return html.Dl([html.Dt("Provider's explanation"),
-                        html.Dd("Left out of the published version.")],
+                        html.Dd(LEFT_OUT_HERE)],
                        className="attention-explanation")
     items: list = []
     for label, text in line.explanation or (("Provider's explanation", NO_EXPLANATION),):

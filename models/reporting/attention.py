@@ -116,6 +116,7 @@ GREEN_RUN_QUARTERS = 4
 LATE_STATES = ("overdue", "missing")
 CHALLENGES, EXPLANATION = "Challenges", "Explanation of the figures"
 NO_EXPLANATION = "No explanation in an approved return for this quarter."
+LEFT_OUT_HERE = "Left out of the published version (see the notes)."  # beside each line
 EXPLANATIONS_LEFT_OUT = ("Providers' explanations are left out of a published version: free "
                          "text cannot be checked for small numbers.")
 
@@ -144,8 +145,12 @@ class AttentionLine:
 
     @property
     def explanation_text(self) -> str:
-        """The explanation as one text (files): 'Challenges: …; Explanation of the figures: …'."""
+        """The explanation as one text (files): 'Challenges: … Explanation of the figures: …'."""
         return " ".join(f"{label}: {text}" for label, text in self.explanation)
+
+    def explanation_shown(self, published: bool) -> str:
+        """What a file prints beside the line."""
+        return LEFT_OUT_HERE if published else (self.explanation_text or NO_EXPLANATION)
 
 
 @dataclass(frozen=True)
@@ -420,6 +425,6 @@ def _finish(session: Session, found: list[AttentionLine], year: int, quarter: in
 
 
 __all__ = [
-    "GOING_WELL", "KIND_ORDER", "NEEDS_ATTENTION", "NO_EXPLANATION",
+    "GOING_WELL", "KIND_ORDER", "LEFT_OUT_HERE", "NEEDS_ATTENTION", "NO_EXPLANATION",
     "AttentionLine", "AttentionReport", "attention_report", "forecast_short",
 ]
