@@ -29,6 +29,8 @@ Every judgement is one the app already makes elsewhere, read from where it is ma
 - **Green four quarters running**: the quarter's RAG Green for the chosen quarter and the
   three before it (across a year end too), each judged as the performance table judges it.
 
+A quarter not yet due (by the calendar) has no lines: nothing is owed for it yet.
+
 Lines are ordered by priority (the strategy's order), then service (its display order), then
 the kinds in the order above, then the metric's order on the form.
 
@@ -70,7 +72,7 @@ from models.rules.formats import (
     format_target,
 )
 from models.rules.measures import round_half_up
-from models.rules.periods import Quarter, quarter_label, year_label
+from models.rules.periods import Quarter, is_due, quarter_label, year_label
 from models.rules.rag import GREEN, RED, rag_status
 from models.rules.slugs import service_path
 from models.rules.spc import (
@@ -311,6 +313,11 @@ def attention_report(session: Session, actor: Actor, year: int, quarter: int, to
         disclosure = _disclosure(session, table, publish)
     masks = row_masks(table, disclosure)
     thresholds = rag_thresholds(session)
+    period = session.scalars(select(Period).where(Period.year == year,
+                                                  Period.quarter == quarter)).one_or_none()
+    # Before its due date a quarter owes nothing: its year to date would be judged against
+    # a target it has not had time to meet (the table reads it as Not due too).
+    due = is_due(Quarter(year, quarter), today, period)
     slugs = url_slugs(session)["service"]
     year_text = year_label(year)
     found: list[AttentionLine] = []
@@ -324,7 +331,7 @@ def attention_report(session: Session, actor: Actor, year: int, quarter: int, to
                                    order=(metric_order,)))
 
     metric_rows = [(i, row, mask) for i, (row, mask) in enumerate(zip(table.rows, masks, strict=True))
-                   if not row.is_breakdown and row.metric_id is not None]
+                   if due and not row.is_breakdown and row.metric_id is not None]
     # Red, and the forecast.
     for i, row, mask in metric_rows:
         quarter_red = row.rag == "red"

@@ -216,8 +216,12 @@ def test_publication_mode_hides_small_numbers_and_the_words(session, world):
 
 def test_empty_sections_say_so(session):
     f.periods(session, YEAR)
-    f.metric(session, f.service(session, "Quiet service", f.provider(session)), "People")
-    report = attention_report(session, A(1, "viewer"), YEAR, 3, TODAY)  # Q3: not due yet
+    quiet = f.service(session, "Quiet service", f.provider(session))
+    m = f.metric(session, quiet, "People")
+    f.target(session, m, YEAR, 80)
+    f.a_return(session, quiet, f.periods(session, YEAR)[1], "approved", {m: 5})
+    # Q3 is not due yet: its year to date (5 against 60) is not judged, nor its forecast.
+    report = attention_report(session, A(1, "viewer"), YEAR, 3, TODAY)
     assert report.lines == ()
     assert report.empty_words(NEEDS_ATTENTION) == (
         "Nothing needs attention in Q3 2024/25: no line of this report applies.")
