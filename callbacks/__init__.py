@@ -7,6 +7,7 @@ from dash import Dash
 from callbacks import (
     account,
     admin,
+    attention,
     autosave,
     dashboard_pages,
     navigation,
@@ -28,6 +29,7 @@ def register(app: Dash) -> None:
     returns_list.register(app)
     service.register(app)
     dashboard_pages.register(app)
+    attention.register(app)
     performance.register(app)
     admin.register(app)
     account.register(app)

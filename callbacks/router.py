@@ -15,6 +15,7 @@ from dash_app.cache import cached
 from dash_app.database import sessions
 from layouts import admin, ids
 from layouts.admin import ADMIN_PAGES, admin_page, admin_slug
+from layouts.attention import attention_page
 from layouts.dashboard_pages import priorities_page, submissions_page
 from layouts.filters import chosen_id
 from layouts.overview import overview_page
@@ -228,6 +229,10 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
         return render_overview(user, search)
     if pathname == "/service":
         return render_service(user, search)
+    if pathname == "/attention":
+        years, year, quarter = _year_and_quarter(search)
+        return Drawn(attention_page(years, year, quarter, query_params(search).get("provisional") == "1"),
+                     view_title("What needs attention", f"{quarter} {year}"))
     if pathname == "/priorities":
         years, year, quarter = _year_and_quarter(search)
         return Drawn(priorities_page(years, year, quarter), view_title("Priorities", f"{quarter} {year}"))

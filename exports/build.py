@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from exports.context import export_context
+from exports.context import export_context, pack_attention
 from exports.csv_table import performance_csv
 from models.access import Actor
 from models.reporting.performance import performance_table
@@ -21,6 +21,8 @@ def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: i
     ctx = export_context(session, actor, table, dt.datetime.now(), publish)
     if fmt == "csv":
         return performance_csv(table, ctx.masks())
+    if fmt in ("xlsx", "pdf"):
+        ctx.attention = pack_attention(session, actor, ctx, today)
     if fmt == "xlsx":
         from exports.xlsx_workbook import performance_xlsx  # openpyxl loads on first use
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from models.access import Actor, visible_services
 from models.catalogue.strategy import SOURCE
 from models.reporting.aggregation import QuarterTotals, YearFigures, year_figures
+from models.reporting.attention import AttentionReport, attention_report
 from models.reporting.performance import Figure, PerformanceTable
 from models.reporting.publication import RowMask, row_masks, table_disclosure
 from models.rules.disclosure import DEFAULT_THRESHOLD, Disclosure, publication_rule_text
@@ -47,6 +48,7 @@ class ExportContext:
     disclosure: Disclosure | None = None  # what publication mode hides (None: nothing)
     figures: YearFigures | None = None  # the year's aggregates, when already fetched (publishing)
     extra_notes: list[str] = field(default_factory=list)
+    attention: AttentionReport | None = None  # "What needs attention" (the PDF and XLSX)
 
     def masks(self) -> list[RowMask]:
         """What each row may show in this export (everything, unless publishing)."""
@@ -145,6 +147,21 @@ def pack_disclosure(session: Session, table: PerformanceTable, publish: bool,
         return None
     figures = figures or table_figures(session, table)
     return table_disclosure(table, disclosure_threshold(session), chart_quarters(table, figures.totals))
+
+
+def pack_attention(session: Session, actor: Actor, ctx: ExportContext, today: dt.date
+                   ) -> AttentionReport | None:
+    """What needs attention for the pack's quarter — for a whole year's pack, its latest
+    quarter due (none due yet: no report). A quarter's pack hands over its own table and
+    what it hides, so the report hides exactly what the pack's tables hide."""
+    table = ctx.table
+    quarter = table.quarter or table.through
+    if not quarter:
+        return None
+    return attention_report(session, actor, table.year, quarter, today,
+                            provisional=table.provisional, publish=ctx.publish,
+                            table=table if table.quarter else None,
+                            disclosure=ctx.disclosure if table.quarter else None)
 
 
 def export_context(session: Session, actor: Actor, table: PerformanceTable, now: dt.datetime,

@@ -1,4 +1,4 @@
-"""The CWP meeting pack as a PDF: cover, RAG summary by priority, a page per service with
+"""The CWP meeting pack as a PDF: cover, What needs attention, RAG summary by priority, a page per service with
 its charts (rendered by kaleido through the system Chromium) and narrative, the full
 table, and notes. A4 landscape, page numbers, readable in black and white."""
 
@@ -37,6 +37,7 @@ from charts.text import chart_text
 from exports.context import ExportContext, chart_quarters, table_figures
 from exports.errors import ExportUnavailable
 from models.access import Actor
+from models.reporting.attention import GOING_WELL, NEEDS_ATTENTION
 from models.reporting.cells import row_cells
 from models.reporting.performance import COLUMNS, PerformanceRow
 from models.reporting.publication import RowMask, span_of
@@ -50,6 +51,7 @@ PAGE = landscape(A4)
 STYLES = getSampleStyleSheet()
 SMALL = ParagraphStyle("small", parent=STYLES["BodyText"], fontSize=6.2, leading=7.4)
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=12)
+SMALL_BODY = ParagraphStyle("small-body", parent=STYLES["BodyText"], fontSize=8.5, leading=10.5)
 CHART_SIZE = (760, 330)
 ChartBuilder = Callable[..., go.Figure]
 
@@ -165,6 +167,35 @@ def _rag_summary(rows: list[PerformanceRow], masks: list[RowMask]) -> list:
             _table(data), Spacer(1, 6 * mm)]
 
 
+ATTENTION_WIDTHS_MM = [42, 135, 90]  # priority, the line, the provider's explanation: 267 mm
+
+
+def _attention_section(ctx: ExportContext) -> list:
+    """The pack's first section: What needs attention (models.reporting.attention), a table
+    per section — the line (its kind in words, the service, what the figures say) and the
+    provider's explanation beside it — or a sentence when a section is empty."""
+    report = ctx.attention
+    if report is None:
+        return []
+    story: list = [Paragraph(escape(f"What needs attention: {report.label}"), STYLES["Heading1"])]
+    story += [Paragraph(escape(note), BODY) for note in report.notes]
+    for section, lines in ((NEEDS_ATTENTION, report.concerns), (GOING_WELL, report.going_well)):
+        story.append(Paragraph(escape(f"{section} ({len(lines)})"), STYLES["Heading2"]))
+        if not lines:
+            story.append(Paragraph(escape(report.empty_words(section)), BODY))
+            continue
+        head = [Paragraph(f"<b>{escape(h)}</b>", SMALL_BODY)
+                for h in ("Priority", "What", "Provider's explanation")]
+        body = [[Paragraph(escape(line.priority), SMALL_BODY),
+                 Paragraph(f"<b>{escape(line.kind_words)}.</b> <b>{escape(line.service)}</b>: "
+                           f"{escape(line.what)}", SMALL_BODY),
+                 Paragraph(escape(line.explanation_shown(report.published)), SMALL_BODY)]
+                for line in lines]
+        story.append(_table([head, *body], [w * mm for w in ATTENTION_WIDTHS_MM]))
+    story.append(PageBreak())
+    return story
+
+
 def _service_cell(row: PerformanceRow, mask: RowMask, column: int) -> str:
     """A cell of a service page's table, which has no Note column: the metric's name says when
     lower is better, so its RAG is read the right way round."""
@@ -260,7 +291,8 @@ def performance_pdf(session: Session, actor: Actor, ctx: ExportContext) -> bytes
         if ctx.publish:
             story.append(Paragraph("<b>Publication mode.</b> " + escape(publication_rule_text(ctx.threshold)),
                                    BODY))
-        story += [PageBreak(), *_rag_summary(table.rows, masks), PageBreak()]
+        story += [PageBreak(), *_attention_section(ctx), *_rag_summary(table.rows, masks),
+                  PageBreak()]
         for service_id, rows in groups.items():
             story += _service_page([(table.rows[i], masks[i]) for i in rows],
                                    images.get(service_id, []), narrative[service_id], table.quarter)

@@ -1,4 +1,5 @@
-"""The performance table as an Excel workbook: Performance, Narrative and Notes sheets.
+"""The performance table as an Excel workbook: Performance, What needs attention, Narrative
+and Notes sheets.
 
 Written with XlsxWriter, which streams cells straight to the file's XML: a county's year
 (thousands of rows) takes a fraction of a second, where building openpyxl's cell objects
@@ -13,6 +14,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from exports.context import NARRATIVE_LEFT_OUT, ExportContext
+from models.reporting.attention import GOING_WELL, NEEDS_ATTENTION
 from models.reporting.cells import neutralise, row_cells
 from models.reporting.performance import COLUMNS, PerformanceRow
 from models.reporting.publication import RowMask
@@ -162,6 +164,39 @@ def _narrative_sheet(wb: Workbook, ctx: ExportContext) -> None:
     widths.apply(ws)
 
 
+ATTENTION_COLUMNS = ["Section", "Priority", "Service", "Metric", "What", "Provider's explanation",
+                     "Link"]
+
+
+def _attention_sheet(wb: Workbook, ctx: ExportContext) -> None:
+    """"What needs attention": one row per line of the report (models.reporting.attention),
+    a row saying so for an empty section, then the report's notes. In publication mode the
+    report has already hidden what the pack hides, and the explanations are left out."""
+    report = ctx.attention
+    if report is None:
+        return
+    ws = wb.add_worksheet("What needs attention")
+    ws.write_row(0, 0, ATTENTION_COLUMNS, wb.add_format(HEADER))
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    widths = _Widths(len(ATTENTION_COLUMNS), cap=70)
+    for col, name in enumerate(ATTENTION_COLUMNS):
+        widths.see(col, name)
+    rows: list[list[str]] = []
+    for section, lines in ((NEEDS_ATTENTION, report.concerns), (GOING_WELL, report.going_well)):
+        rows += [[section, line.priority, line.service, line.metric, line.what,
+                  line.explanation_shown(report.published), line.link]
+                 for line in lines] or [[section, "", "", "", report.empty_words(section), "", ""]]
+    rows += [["Note", "", "", "", note, "", ""] for note in report.notes]
+    for r, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            if value:
+                ws.write_string(r, col, _text(value), wrap)
+                widths.see(col, value)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(rows), len(ATTENTION_COLUMNS) - 1)
+    widths.apply(ws)
+
+
 def _notes_sheet(wb: Workbook, ctx: ExportContext) -> None:
     ws = wb.add_worksheet("Notes")
     ws.write_string(0, 0, ctx.title, wb.add_format({"bold": True, "font_size": 14}))
@@ -181,6 +216,7 @@ def performance_xlsx(ctx: ExportContext) -> bytes:
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                       "strings_to_numbers": False, "strings_to_urls": False})
     _performance_sheet(wb, ctx)
+    _attention_sheet(wb, ctx)
     _narrative_sheet(wb, ctx)
     _notes_sheet(wb, ctx)
     wb.close()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import dash_bootstrap_components as dbc
 from dash import html
 
-from models.rules.slugs import find_id
+from models.rules.slugs import find_id, service_path
 
 QUARTER_OPTIONS = [{"label": f"Q{q}", "value": f"Q{q}"} for q in (1, 2, 3, 4)]
 ALL = "all"
@@ -49,4 +47,4 @@ def chosen_id(value: str | None, allowed: list[tuple[int, str]],
 
 def service_href(slug: str, year: str) -> str:
     """The service page's URL for a service and a financial year."""
-    return "/service?" + urlencode({"service": slug, "year": year})
+    return service_path(slug, year)

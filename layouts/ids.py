@@ -152,3 +152,9 @@ RV_KEEP_OFFER = "rv-keep-offer"
 RV_KEEP_OFFER_TEXT = "rv-keep-offer-text"
 RV_KEEP_RESTORE = "rv-keep-restore"
 RV_KEEP_DISCARD = "rv-keep-discard"
+
+# What needs attention (the exception report)
+ATTENTION_YEAR = "attention-year"
+ATTENTION_QUARTER = "attention-quarter"
+ATTENTION_PROVISIONAL = "attention-provisional"
+ATTENTION_BODY = "attention-body"

@@ -23,6 +23,7 @@ class SubmissionRow:
     service: str
     statuses: list[str | None]  # one per quarter; None when not expected (before the contract)
     retired: bool = False
+    service_id: int | None = None
 
 
 @dataclass
@@ -85,7 +86,7 @@ def submission_grid(session: Session, actor: Actor, year: int, today: dt.date
                         and ret.submitted_at.date() <= rate.due):
                     rate.on_time += 1
         rows.append(SubmissionRow(service.provider.name if service.provider else "Not assigned",
-                                  service.name, statuses, bool(is_retired)))
+                                  service.name, statuses, bool(is_retired), service.id))
     return rows, rates
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 SLUG_LENGTH = 80
 
@@ -44,3 +45,9 @@ def find_id(value: str | None, allowed: Iterable[int], slugs: dict[int, str]) ->
         wanted = int(value)
         return wanted if wanted in allowed else None
     return next((i for i in allowed if slugs.get(i) == value), None)
+
+
+def service_path(slug: str, year: str) -> str:
+    """The service page's URL for a service (its slug) and a financial year ("2026/27"): the
+    one link every page, file and pack uses to open a service."""
+    return "/service?" + urlencode({"service": slug, "year": year})

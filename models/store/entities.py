@@ -335,3 +335,20 @@ class ReminderSent(Base):
     kind: Mapped[str] = mapped_column(String(20))  # "before-10", "before-3", "due", "overdue-2026-12-07"
     sent_on: Mapped[dt.date] = mapped_column(Date)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("mail_message.id"))
+
+
+class ServiceChange(Base):
+    """A change in how a service is delivered (a new contract, a new model of delivery),
+    marked by the lead officer: control limits are recalculated from `period_id`, the first
+    quarter of the new process (models.rules.spc)."""
+
+    __tablename__ = "service_change"
+    __table_args__ = (UniqueConstraint("service_id", "period_id", name="uq_service_change_period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    period: Mapped[Period] = relationship()
