@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, html, no_update
 
-from callbacks.common import require_user, today, transaction, view_query
+from callbacks.common import quarter_view, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.attention import attention_body
-from models.access import AccessRefused, audience_of
+from models.access import AccessRefused
 from models.reporting.attention import attention_report
-from models.rules.periods import parse_quarter, parse_year_label, quarter_label
+from models.rules.periods import quarter_label
 
 PAGE_TITLE = "What needs attention"
 
@@ -21,10 +21,7 @@ def update_attention(year_text: str | None, quarter_text: str | None,
     """The report's sections for the chosen year and quarter, and the view's record (the URL
     follows it: callbacks/navigation.py)."""
     try:
-        user = require_user()
-        audience = audience_of(user)  # an account that may see nothing is told so
-        year = parse_year_label(year_text or "")
-        quarter = parse_quarter(quarter_text or "") or 1
+        audience, year, quarter = quarter_view(year_text, quarter_text)
     except (AccessRefused, ValueError) as exc:
         return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:

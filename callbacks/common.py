@@ -11,7 +11,8 @@ from flask import current_app
 
 from dash_app.auth import SignedInUser, require_user
 from dash_app.database import sessions, transaction  # noqa: F401 - transaction re-exported
-from models.access import AccessRefused
+from models.access import AccessRefused, Audience, audience_of
+from models.rules.periods import parse_quarter, parse_year_label
 from models.store.audit import record_refusal
 from notifications.mail import Email, send_all
 
@@ -75,3 +76,11 @@ def send_mail(emails: list[Email]) -> None:
     breaks the action (notifications.mail.send_all never raises)."""
     if emails:
         send_all(sessions(), current_app.config["MONITOR_SETTINGS"], emails)
+
+
+def quarter_view(year_text: str | None, quarter_text: str | None) -> tuple[Audience, int, int]:
+    """Who is asking (as the cached views key it) and the quarter asked for, from a page's
+    year and quarter selects. Raises AccessRefused for an account that may see nothing (it
+    is told so) and ValueError for a year that is not one."""
+    audience = audience_of(require_user())
+    return audience, parse_year_label(year_text or ""), parse_quarter(quarter_text or "") or 1

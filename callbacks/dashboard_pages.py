@@ -8,27 +8,24 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from callbacks.common import audit_refusal, require_user, sessions, today, transaction, view_query
+from callbacks.common import audit_refusal, quarter_view, require_user, sessions, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.admin import message
 from layouts.dashboard_pages import priorities_body, reminders_preview, submissions_body
-from models.access import AccessRefused, Audience, audience_of, provider_scope, require_admin
+from models.access import AccessRefused, Audience, provider_scope, require_admin
 from models.reporting.performance import performance_table
 from models.reporting.priorities import PriorityGroup, priority_groups
 from models.reporting.slugs import url_slugs
 from models.reporting.submissions import submission_grid
-from models.rules.periods import parse_quarter, parse_year_label, quarter_label
+from models.rules.periods import parse_year_label, quarter_label
 from notifications.reminders import plan_manual, plan_signature, send_planned, sent_by_hand_today
 
 
 def update_priorities(year_text: str | None, quarter_text: str | None) -> tuple:
     try:
-        user = require_user()
-        audience = audience_of(user)  # an account that may see nothing is told so
-        year = parse_year_label(year_text or "")
-        quarter = parse_quarter(quarter_text or "") or 1
+        audience, year, quarter = quarter_view(year_text, quarter_text)
     except (AccessRefused, ValueError) as exc:
         return [html.P(str(exc), className="field-error")], no_update
     with transaction() as session:

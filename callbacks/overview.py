@@ -10,13 +10,13 @@ from dash import Dash, Input, Output, html, no_update
 from plotly.io.json import to_json_plotly
 from sqlalchemy.orm import Session
 
-from callbacks.common import require_user, today, transaction, view_query
+from callbacks.common import quarter_view, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.filters import chosen_id
 from layouts.overview import drawn_overview, drawn_summary
-from models.access import AccessRefused, Audience, audience_of
+from models.access import AccessRefused, Audience
 from models.reporting.overview import (
     SERVICE_LIMIT,
     OverviewFilters,
@@ -26,7 +26,7 @@ from models.reporting.overview import (
     services_in_view,
 )
 from models.reporting.slugs import SlugMaps, url_slugs
-from models.rules.periods import parse_quarter, parse_year_label, quarter_label
+from models.rules.periods import quarter_label
 
 
 def overview_query(year_text: str, filters: OverviewFilters, slugs: SlugMaps) -> str:
@@ -47,10 +47,7 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
     """Heading, tiles, figure, data table, CSV link, and the URL query and view record
     (callbacks/navigation.py) for the chosen view. Filters come as slugs (or ids)."""
     try:
-        user = require_user()
-        audience = audience_of(user)  # keys the cached views; refuses an account that sees nothing
-        year = parse_year_label(year_text or "")
-        quarter = parse_quarter(quarter_text or "") or 1
+        audience, year, quarter = quarter_view(year_text, quarter_text)
     except (AccessRefused, ValueError) as exc:
         message = html.P(str(exc), className="field-error")
         return str(exc), message, go.Figure(), message, no_update, no_update

@@ -8,9 +8,8 @@ from models.store.migrate import upgrade
 from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
 
 
-@pytest.fixture
-def browser_app(tmp_path):
-    """The app on a demo SQLite database (browser tests run once, not per engine)."""
+def demo_app_at(tmp_path, **settings: object):
+    """The app on a fresh demo SQLite database in tmp_path, with these settings changed."""
     from dash_app.factory import create_app
 
     url = f"sqlite:///{tmp_path / 'browser.db'}"
@@ -19,7 +18,19 @@ def browser_app(tmp_path):
     with unit_of_work(make_sessionmaker(engine)) as s:
         seed_demo(s, DEMO_PASSWORD, TODAY)
     engine.dispose()
-    return create_app(settings_for(url))
+    return create_app(settings_for(url, **settings))
+
+
+@pytest.fixture
+def browser_app(tmp_path):
+    """The app on a demo SQLite database (browser tests run once, not per engine)."""
+    return demo_app_at(tmp_path)
+
+
+@pytest.fixture
+def mail_browser_app(tmp_path, inbox):
+    """browser_app with its mail going to the test SMTP server (`inbox`)."""
+    return demo_app_at(tmp_path, smtp_url=inbox.url)
 
 
 @pytest.fixture

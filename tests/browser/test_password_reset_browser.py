@@ -6,30 +6,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from models.catalogue.demo import seed_demo
-from models.store.db import make_engine, make_sessionmaker, unit_of_work
-from models.store.migrate import upgrade
 from tests.helpers.browser import axe_violations, serious, start
-from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
 
 KNOWN = "viewer@demo.local"
-
-
-@pytest.fixture
-def mail_browser_app(tmp_path, inbox):
-    """browser_app (tests/browser/conftest.py) with mail through the test SMTP server."""
-    from dash_app.factory import create_app
-
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with unit_of_work(make_sessionmaker(engine)) as s:
-        seed_demo(s, DEMO_PASSWORD, TODAY)
-    engine.dispose()
-    return create_app(settings_for(url, smtp_url=inbox.url))
-
 
 def _wait_for_message(dash_duo, inbox, address: str):
     """The message, once the server has it: it is sent after the answer page has gone."""

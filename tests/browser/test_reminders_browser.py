@@ -10,30 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from models.catalogue.demo import seed_demo
-from models.store.db import make_engine, make_sessionmaker, unit_of_work
-from models.store.migrate import upgrade
 from tests.helpers.browser import axe_violations, press, serious, sign_in, sign_out, start
-from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
 
 pytestmark = pytest.mark.browser
 
 RIVERSIDE = "riverside-boxing-academy@demo.local"
 SAFER = "safer-futures-support@demo.local"
-
-
-@pytest.fixture
-def mailing_app(tmp_path, inbox):
-    from dash_app.factory import create_app
-
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with unit_of_work(make_sessionmaker(engine)) as s:
-        seed_demo(s, DEMO_PASSWORD, TODAY)
-    engine.dispose()
-    return create_app(settings_for(url, smtp_url=inbox.url))
-
 
 def screenshot(dash_duo, name: str) -> None:
     folder = os.environ.get("REMINDER_SCREENSHOTS")
@@ -51,8 +33,8 @@ def screenshot(dash_duo, name: str) -> None:
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_preview_send_and_confirmation(dash_duo, mailing_app, inbox):
-    start(dash_duo, mailing_app)
+def test_preview_send_and_confirmation(dash_duo, mail_browser_app, inbox):
+    start(dash_duo, mail_browser_app)
     sign_in(dash_duo, "admin@demo.local")
     dash_duo.wait_for_element("#sign-out")
     dash_duo.driver.get(dash_duo.server.url + "/submissions")
