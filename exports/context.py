@@ -13,6 +13,7 @@ from models.catalogue.strategy import SOURCE
 from models.reporting.aggregation import QuarterTotals, YearFigures, year_figures
 from models.reporting.performance import Figure, PerformanceTable
 from models.reporting.publication import RowMask, row_masks, table_disclosure
+from models.reporting.trends import MetricTrend, visible_trends
 from models.rules.disclosure import DEFAULT_THRESHOLD, Disclosure, publication_rule_text
 from models.rules.formats import format_datetime
 from models.rules.periods import quarter_label, year_label
@@ -47,6 +48,9 @@ class ExportContext:
     disclosure: Disclosure | None = None  # what publication mode hides (None: nothing)
     figures: YearFigures | None = None  # the year's aggregates, when already fetched (publishing)
     extra_notes: list[str] = field(default_factory=list)
+    # Each metric's quarterly series as an XmR chart (the XLSX Trends sheet), for the services
+    # in the table; publication mode applied as to the rest of the pack.
+    trends: list[MetricTrend] = field(default_factory=list)
 
     def masks(self) -> list[RowMask]:
         """What each row may show in this export (everything, unless publishing)."""
@@ -159,4 +163,6 @@ def export_context(session: Session, actor: Actor, table: PerformanceTable, now:
         thresholds=rag_thresholds(session), exported_by=actor.email, exported_at=now,
         publish=publish, threshold=disclosure_threshold(session),
         disclosure=pack_disclosure(session, table, publish, figures), figures=figures,
+        trends=visible_trends(session, actor, provisional=table.provisional, publish=publish,
+                              service_ids={row.service_id for row in table.rows}),
     )

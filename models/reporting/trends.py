@@ -152,12 +152,21 @@ def _quarterly(session: Session, service_ids: Sequence[int], states: Iterable[st
 def service_changes(session: Session, service_id: int) -> list[tuple[QuarterKey, str]]:
     """The changes marked in a service: ((year, quarter) of the first quarter of the new
     process, reason), oldest first."""
+    return _changes_of(session, [service_id]).get(service_id, [])
+
+
+def _changes_of(session: Session, service_ids: Sequence[int]
+                ) -> dict[int, list[tuple[QuarterKey, str]]]:
+    """Every marked change of these services, in one query."""
     rows = session.execute(
-        select(Period.year, Period.quarter, ServiceChange.reason)
+        select(ServiceChange.service_id, Period.year, Period.quarter, ServiceChange.reason)
         .join(Period, Period.id == ServiceChange.period_id)
-        .where(ServiceChange.service_id == service_id)
+        .where(ServiceChange.service_id.in_(list(service_ids)))
         .order_by(Period.year, Period.quarter))
-    return [((year, quarter), reason) for year, quarter, reason in rows]
+    out: dict[int, list[tuple[QuarterKey, str]]] = {}
+    for service_id, year, quarter, reason in rows:
+        out.setdefault(service_id, []).append(((year, quarter), reason))
+    return out
 
 
 def _load_services(session: Session, where: ColumnElement[bool]) -> list[Service]:
@@ -313,9 +322,10 @@ def _trends(session: Session, services: list[Service], provisional: bool, publis
     targets: dict = {}
     if years:
         targets = targets_for_year(session, max(years), [s.id for s in services])
+    all_changes = _changes_of(session, [s.id for s in services])
     out = []
     for service in services:
-        changes = service_changes(session, service.id)
+        changes = all_changes.get(service.id, [])
         for metric in service.metrics:
             if metric_ids is not None and metric.id not in metric_ids:
                 continue
@@ -359,9 +369,14 @@ def service_trends(session: Session, actor: Actor, service_id: int, *,
 
 
 def visible_trends(session: Session, actor: Actor, *, provisional: bool = False,
-                   publish: bool = False) -> list[MetricTrend]:
-    """Every metric's trend across the services the actor may see (exports, exceptions)."""
-    return _trends(session, _load_services(session, visible_services(actor)), provisional, publish)
+                   publish: bool = False, service_ids: Iterable[int] | None = None
+                   ) -> list[MetricTrend]:
+    """Every metric's trend across the services the actor may see (exports, exceptions);
+    `service_ids`: only these of them (an export's table narrowed to a provider)."""
+    where = visible_services(actor)
+    if service_ids is not None:
+        where = where & Service.id.in_(list(service_ids))
+    return _trends(session, _load_services(session, where), provisional, publish)
 
 
 def strategy_progress(session: Session, actor: Actor, *, provisional: bool = False,
