@@ -13,12 +13,13 @@ its annual figures against the 2018/19 baseline, and the strategy's progress. No
   with its 95% Wilson interval, beside the strategy's baseline. A count's baseline is a whole
   year's total, so only a complete year (four quarters) is compared with it; a rate's is a
   level, compared with any year (in percentage points).
-- `publish`: publication mode. The quarters and the annual figure of each year form one
-  disclosure group (quarters add up to the year), decided by models.rules.disclosure as every
-  other output is. Whatever is worked out from a hidden figure is withheld with it: a hidden
-  quarter's point (its value is NaN — show `markers[i]`), and the mean, limits and special
-  causes of the segment it is in (the mean of twelve quarters and eleven of them give away
-  the twelfth), the annual interval and the change on the baseline."""
+- `publish`: publication mode. Each year's quarters add up to its year to date through each
+  quarter (the last being the annual figure): disclosure groups decided by
+  models.rules.disclosure as every other output is. Whatever is worked out from a hidden
+  figure is withheld with it: a hidden quarter's point (its value is NaN — show
+  `markers[i]`), and the mean, limits and special causes of the segment it is in (the mean
+  of twelve quarters and eleven of them give away the twelfth), the annual interval and the
+  change on the baseline."""
 
 from __future__ import annotations
 
@@ -200,19 +201,29 @@ def _change_words(value: float | None, baseline: float | None, period: str | Non
     return f"{'up' if value > baseline else 'down'} {percent}% on {name}"
 
 
+def _ytd_key(year: int, through: int) -> Key:
+    return (year, f"ytd{through}")
+
+
 def _disclosure(series: dict[QuarterKey, int | Rate], threshold: int) -> Disclosure:
-    """Quarters add up to their year: one group per year, keyed (year, "qN") and (year, "ytd")."""
+    """Quarters add up to the year to date: for each year, one group per quarter q, its total
+    being the year to date through q (keyed (year, "ytdq")), parts the quarters to q (keyed
+    (year, "qN")). Every year to date counts as published — a pack shows the year to date
+    through its quarter, and this chart's annual figure is the last of them — so no quarter
+    hidden here can be worked out from any of them, whichever quarter a pack is for."""
     values: dict[Key, int | Rate | None] = {}
     groups: list[Group] = []
     for year in sorted({y for y, _ in series}):
-        parts = [(year, f"q{q}") for q in (1, 2, 3, 4) if (year, q) in series]
-        for y, q in ((year, q) for q in (1, 2, 3, 4) if (year, q) in series):
-            values[(y, f"q{q}")] = series[(y, q)]
-        figures = [series[(year, q)] for q in (1, 2, 3, 4) if (year, q) in series]
-        values[(year, "ytd")] = (pool_rates(f for f in figures if isinstance(f, Rate))
-                                 if isinstance(figures[0], Rate)
-                                 else sum(int(f) for f in figures if not isinstance(f, Rate)))
-        groups.append(Group((year, "ytd"), parts))
+        present = [q for q in (1, 2, 3, 4) if (year, q) in series]
+        for q in present:
+            values[(year, f"q{q}")] = series[(year, q)]
+        for through in present:
+            figures = [series[(year, q)] for q in present if q <= through]
+            values[_ytd_key(year, through)] = (
+                pool_rates(f for f in figures if isinstance(f, Rate)) if isinstance(figures[0], Rate)
+                else sum(int(f) for f in figures if not isinstance(f, Rate)))
+            groups.append(Group(_ytd_key(year, through),
+                                [(year, f"q{q}") for q in present if q <= through]))
     return control(values, groups, threshold)
 
 
@@ -221,7 +232,8 @@ def _annual(metric: Metric, series: dict[QuarterKey, int | Rate],
     out = []
     for year in sorted({y for y, _ in series}):
         figures = [series[(year, q)] for q in (1, 2, 3, 4) if (year, q) in series]
-        marker = disclosure.marker((year, "ytd")) if disclosure else None
+        last = max(q for q in (1, 2, 3, 4) if (year, q) in series)
+        marker = disclosure.marker(_ytd_key(year, last)) if disclosure else None
         rate = pool_rates(f for f in figures if isinstance(f, Rate)) if metric.is_rate else None
         value = (rate.value if rate else None) if metric.is_rate else float(
             sum(int(f) for f in figures if not isinstance(f, Rate)))
