@@ -100,10 +100,13 @@ def changes_part(services: list[ServiceRow], periods: list[tuple[int, str]],
             field("Reason", dbc.Input(id=ids.ADM_CHG_REASON, type="text", maxLength=200),
                   "For example: new contract, or new model of delivery."),
             dbc.Button("Mark the change", id=ids.ADM_CHG_SAVE, color="success", className="mt-2"),
-            field("Remove a change marked in error", dbc.Select(
-                id=ids.ADM_CHG_PICK, placeholder="Choose one", options=change_options(changes))),
-            dbc.Button("Remove the change", id=ids.ADM_CHG_REMOVE, color="secondary",
-                       className="mt-2"),
+            html.Div([
+                field("Remove a change marked in error", dbc.Select(
+                    id=ids.ADM_CHG_PICK, placeholder="Choose one",
+                    options=change_options(changes))),
+                dbc.Button("Remove the change", id=ids.ADM_CHG_REMOVE, color="secondary",
+                           className="mt-2"),
+            ], className="mt-4"),
             html.Div(id=ids.ADM_CHG_MSG),
         ], className="admin-form"),
         html.Div(change_table(changes), id=ids.ADM_CHG_LIST, className="table-responsive"),
