@@ -152,8 +152,9 @@ def pack_disclosure(session: Session, table: PerformanceTable, publish: bool,
 
 
 def export_context(session: Session, actor: Actor, table: PerformanceTable, now: dt.datetime,
-                   publish: bool = False) -> ExportContext:
-    """What goes with `table` (built for `actor`) in an export made by `actor`."""
+                   publish: bool = False, with_trends: bool = False) -> ExportContext:
+    """What goes with `table` (built for `actor`) in an export made by `actor`. `with_trends`:
+    each metric's XmR series too (the XLSX's Trends sheet), for the services in the table."""
     figures = table_figures(session, table) if publish else None
     return ExportContext(
         table=table,
@@ -164,5 +165,6 @@ def export_context(session: Session, actor: Actor, table: PerformanceTable, now:
         publish=publish, threshold=disclosure_threshold(session),
         disclosure=pack_disclosure(session, table, publish, figures), figures=figures,
         trends=visible_trends(session, actor, provisional=table.provisional, publish=publish,
-                              service_ids={row.service_id for row in table.rows}),
+                              service_ids={row.service_id for row in table.rows})
+        if with_trends else [],
     )
