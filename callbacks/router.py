@@ -159,6 +159,7 @@ def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
     not list users). Every sub-page has its own URL; the lead officer's check (check_page)
     has been made by display_page before this runs."""
     from models.admin import views as admin_views
+    from models.admin.changes import service_change_rows
     from models.admin.settings import rag_rule_words
     from models.store.settings import disclosure_threshold, rag_thresholds, reminder_schedule
 
@@ -170,7 +171,9 @@ def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
         if slug == "providers":
             section = admin.providers_section(admin_views.lookups(session, user),
                                               admin_views.providers(session, user),
-                                              admin_views.services(session, user))
+                                              admin_views.services(session, user),
+                                              admin_views.change_periods(session, user),
+                                              service_change_rows(session, user))
         elif slug == "metrics":
             section = admin.metrics_section(admin_views.services(session, user))
         elif slug == "targets":

@@ -18,7 +18,8 @@ def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: i
     it holds what that user may see (a provider user's own services), and names them."""
     table = performance_table(session, actor, year, quarter, today,
                               include_submitted=include_submitted)
-    ctx = export_context(session, actor, table, dt.datetime.now(), publish)
+    ctx = export_context(session, actor, table, dt.datetime.now(), publish,
+                         with_trends=fmt == "xlsx")
     if fmt == "csv":
         return performance_csv(table, ctx.masks())
     if fmt in ("xlsx", "pdf"):

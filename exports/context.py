@@ -14,6 +14,7 @@ from models.reporting.aggregation import QuarterTotals, YearFigures, year_figure
 from models.reporting.attention import AttentionReport, attention_report
 from models.reporting.performance import Figure, PerformanceTable
 from models.reporting.publication import RowMask, row_masks, table_disclosure
+from models.reporting.trends import MetricTrend, visible_trends
 from models.rules.disclosure import DEFAULT_THRESHOLD, Disclosure, publication_rule_text
 from models.rules.formats import format_datetime
 from models.rules.periods import quarter_label, year_label
@@ -49,6 +50,9 @@ class ExportContext:
     figures: YearFigures | None = None  # the year's aggregates, when already fetched (publishing)
     extra_notes: list[str] = field(default_factory=list)
     attention: AttentionReport | None = None  # "What needs attention" (the PDF and XLSX)
+    # Each metric's quarterly series as an XmR chart (the XLSX Trends sheet), for the services
+    # in the table; publication mode applied as to the rest of the pack.
+    trends: list[MetricTrend] = field(default_factory=list)
 
     def masks(self) -> list[RowMask]:
         """What each row may show in this export (everything, unless publishing)."""
@@ -165,8 +169,9 @@ def pack_attention(session: Session, actor: Actor, ctx: ExportContext, today: dt
 
 
 def export_context(session: Session, actor: Actor, table: PerformanceTable, now: dt.datetime,
-                   publish: bool = False) -> ExportContext:
-    """What goes with `table` (built for `actor`) in an export made by `actor`."""
+                   publish: bool = False, with_trends: bool = False) -> ExportContext:
+    """What goes with `table` (built for `actor`) in an export made by `actor`. `with_trends`:
+    each metric's XmR series too (the XLSX's Trends sheet), for the services in the table."""
     figures = table_figures(session, table) if publish else None
     return ExportContext(
         table=table,
@@ -176,4 +181,7 @@ def export_context(session: Session, actor: Actor, table: PerformanceTable, now:
         thresholds=rag_thresholds(session), exported_by=actor.email, exported_at=now,
         publish=publish, threshold=disclosure_threshold(session),
         disclosure=pack_disclosure(session, table, publish, figures), figures=figures,
+        trends=visible_trends(session, actor, provisional=table.provisional, publish=publish,
+                              service_ids={row.service_id for row in table.rows})
+        if with_trends else [],
     )

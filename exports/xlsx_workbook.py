@@ -1,5 +1,5 @@
-"""The performance table as an Excel workbook: Performance, What needs attention, Narrative
-and Notes sheets.
+"""The performance table as an Excel workbook: Performance, What needs attention, Narrative,
+Trends and Notes sheets.
 
 Written with XlsxWriter, which streams cells straight to the file's XML: a county's year
 (thousands of rows) takes a fraction of a second, where building openpyxl's cell objects
@@ -197,6 +197,51 @@ def _attention_sheet(wb: Workbook, ctx: ExportContext) -> None:
     widths.apply(ws)
 
 
+TRENDS_COLUMNS = ["Service", "Metric", "Quarter", "Value", "Mean", "Lower process limit",
+                  "Upper process limit", "Special cause", "Variation"]
+RATE_FORMAT = "0.0%"
+
+
+def _trends_sheet(wb: Workbook, ctx: ExportContext) -> None:
+    """One row per metric and quarter of its series (models.reporting.trends): the value, the
+    XmR chart's mean and process limits, the special-cause rule and its meaning. Numbers as
+    numbers (a rate as a fraction shown as a percentage); in publication mode a hidden value
+    is its marker, and the mean and limits worked out from it are left blank."""
+    ws = wb.add_worksheet("Trends")
+    ws.write_row(0, 0, TRENDS_COLUMNS, wb.add_format(HEADER))
+    formats = {"count": wb.add_format({"num_format": COUNT_FORMAT}),
+               "decimal": wb.add_format({"num_format": DECIMAL_FORMAT}),
+               "percent": wb.add_format({"num_format": RATE_FORMAT})}
+    widths = _Widths(len(TRENDS_COLUMNS), cap=60)
+    for col, name in enumerate(TRENDS_COLUMNS):
+        widths.see(col, name)
+    r = 0
+    for trend in ctx.trends:
+        rate = trend.is_rate
+        for point, marker in zip(trend.spc.points, trend.markers, strict=True):
+            r += 1
+            for col, text in ((0, trend.service_name), (1, trend.metric_name), (2, point.label)):
+                ws.write_string(r, col, _text(text))
+                widths.see(col, text)
+            if marker is not None:
+                ws.write_string(r, 3, marker)
+            else:
+                ws.write_number(r, 3, point.value / 100 if rate else point.value,
+                                formats["percent" if rate else "count" if point.value.is_integer()
+                                        else "decimal"])
+            for col, figure in ((4, point.mean), (5, point.lower), (6, point.upper)):
+                if figure is not None:
+                    ws.write_number(r, col, figure / 100 if rate else figure,
+                                    formats["percent" if rate else "decimal"])
+            if point.special_cause:
+                ws.write_string(r, 7, point.special_cause)
+            ws.write_string(r, 8, point.variation if point.mean is not None else "")
+    if r == 0:
+        ws.write_string(1, 0, "No quarterly figures to chart for these services yet.")
+    ws.freeze_panes(1, 0)
+    widths.apply(ws)
+
+
 def _notes_sheet(wb: Workbook, ctx: ExportContext) -> None:
     ws = wb.add_worksheet("Notes")
     ws.write_string(0, 0, ctx.title, wb.add_format({"bold": True, "font_size": 14}))
@@ -218,6 +263,7 @@ def performance_xlsx(ctx: ExportContext) -> bytes:
     _performance_sheet(wb, ctx)
     _attention_sheet(wb, ctx)
     _narrative_sheet(wb, ctx)
+    _trends_sheet(wb, ctx)
     _notes_sheet(wb, ctx)
     wb.close()
     return buffer.getvalue()

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import data_table
+from models.admin.changes import ChangeRow
 from models.admin.mail import MailRow
 from models.admin.views import MetricRow, PeriodRow, ProviderRow, ServiceRow, UserRow
 from models.rules.disclosure import DEFAULT_THRESHOLD, small_marker
@@ -74,6 +75,46 @@ def service_table(rows: list[ServiceRow]) -> html.Table:
                         "Active" if s.active else "Retired"] for s in rows])
 
 
+def change_table(rows: list[ChangeRow]) -> html.Table:
+    return data_table("Changes marked in services",
+                      ["Service", "New process from", "Reason", "Marked by"],
+                      [[c.service, c.starts, c.reason, c.marked] for c in rows])
+
+
+def change_options(rows: list[ChangeRow]) -> list[dict]:
+    return options([(c.id, f"{c.service}: from {c.starts} ({c.reason})") for c in rows])
+
+
+def changes_part(services: list[ServiceRow], periods: list[tuple[int, str]],
+                 changes: list[ChangeRow]) -> list:
+    """Mark a change in a service: its trend charts' limits start afresh from that quarter."""
+    return [
+        html.H2("Changes in a service", className="h4 mt-4"),
+        html.P("Mark a new contract or a new model of delivery. The trend charts then work out "
+               "their mean and limits afresh from its first quarter, so the old way of working "
+               "does not hide real change in the new one.", className="hint"),
+        html.Div([
+            field("Service that changed", dbc.Select(
+                id=ids.ADM_CHG_SERVICE, placeholder="Choose one",
+                options=options([(s.id, s.name) for s in services]))),
+            field("First quarter of the new way of working", dbc.Select(
+                id=ids.ADM_CHG_PERIOD, placeholder="Choose one", options=options(periods))),
+            field("Reason", dbc.Input(id=ids.ADM_CHG_REASON, type="text", maxLength=200),
+                  "For example: new contract, or new model of delivery."),
+            dbc.Button("Mark the change", id=ids.ADM_CHG_SAVE, color="success", className="mt-2"),
+            html.Div([
+                field("Remove a change marked in error", dbc.Select(
+                    id=ids.ADM_CHG_PICK, placeholder="Choose one",
+                    options=change_options(changes))),
+                dbc.Button("Remove the change", id=ids.ADM_CHG_REMOVE, color="secondary",
+                           className="mt-2"),
+            ], className="mt-4"),
+            html.Div(id=ids.ADM_CHG_MSG),
+        ], className="admin-form"),
+        html.Div(change_table(changes), id=ids.ADM_CHG_LIST, className="table-responsive"),
+    ]
+
+
 def metric_table(rows: list[MetricRow]) -> html.Table:
     return data_table("Metrics", ["Metric", "Kind", "Unit", "Direction", "Categories", "Baseline",
                                   "Status"],
@@ -123,7 +164,9 @@ def service_provider_options(providers: list[tuple[int, str]]) -> list[dict]:
     return [{"label": "Not assigned yet", "value": NO_PROVIDER}, *options(providers)]
 
 
-def providers_section(lk: dict, providers: list[ProviderRow], services: list[ServiceRow]) -> html.Section:
+def providers_section(lk: dict, providers: list[ProviderRow], services: list[ServiceRow],
+                      periods: list[tuple[int, str]] | None = None,
+                      changes: list[ChangeRow] | None = None) -> html.Section:
     return _section("Providers and services", "providers", html.Div([
         html.H2("Providers", className="h4 mt-3"),
         html.Div([
@@ -161,6 +204,7 @@ def providers_section(lk: dict, providers: list[ProviderRow], services: list[Ser
             html.Div(id=ids.ADM_SVC_MSG),
         ], className="admin-form"),
         html.Div(service_table(services), id=ids.ADM_SVC_LIST, className="table-responsive"),
+        *changes_part(services, periods or [], changes or []),
     ]))
 
 

@@ -108,6 +108,11 @@ ADM_SVC_PICK, ADM_SVC_NAME, ADM_SVC_PRIORITY, ADM_SVC_WORKSTREAM, ADM_SVC_PROVID
 ADM_SVC_START, ADM_SVC_END, ADM_SVC_VALUE, ADM_SVC_DESC, ADM_SVC_ACTIVE = (
     "adm-svc-start", "adm-svc-end", "adm-svc-value", "adm-svc-desc", "adm-svc-active")
 ADM_SVC_SAVE, ADM_SVC_MSG, ADM_SVC_LIST = "adm-svc-save", "adm-svc-msg", "adm-svc-list"
+# Changes in a service (limits recalculated from them).
+ADM_CHG_SERVICE, ADM_CHG_PERIOD, ADM_CHG_REASON, ADM_CHG_SAVE = (
+    "adm-chg-service", "adm-chg-period", "adm-chg-reason", "adm-chg-save")
+ADM_CHG_PICK, ADM_CHG_REMOVE, ADM_CHG_MSG, ADM_CHG_LIST = (
+    "adm-chg-pick", "adm-chg-remove", "adm-chg-msg", "adm-chg-list")
 ADM_MET_SERVICE, ADM_MET_PICK, ADM_MET_NAME, ADM_MET_KIND, ADM_MET_UNIT = (
     "adm-met-service", "adm-met-pick", "adm-met-name", "adm-met-kind", "adm-met-unit")
 ADM_MET_HIGHER, ADM_MET_HEADLINE, ADM_MET_CATS, ADM_MET_BASE, ADM_MET_BASE_PERIOD = (

@@ -105,6 +105,14 @@ def periods(session: Session, actor: Actor) -> list[PeriodRow]:
             for p in session.scalars(select(Period).order_by(Period.year.desc(), Period.quarter.desc()))]
 
 
+def change_periods(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """The quarters a change in a service may start from: every quarter from 2020/21 on."""
+    require_admin(actor, "manage services")
+    return [(p.id, quarter_label(p.year, p.quarter))
+            for p in session.scalars(select(Period).where(Period.year >= 2020)
+                                     .order_by(Period.year.desc(), Period.quarter.desc()))]
+
+
 @dataclass(frozen=True)
 class UserRow:
     id: int

@@ -14,11 +14,13 @@ from models.catalogue.strategy import seed_catalogue
 from models.rules.periods import Quarter, financial_year_of, is_due
 from models.store.entities import (
     Metric,
+    Period,
     Provider,
     Return,
     ReturnBreakdownValue,
     ReturnValue,
     Service,
+    ServiceChange,
     Target,
     User,
 )
@@ -83,6 +85,25 @@ _CASE_STUDIES = [
     "A resident supported through the service has since joined a community group as a "
     "volunteer. (Details changed so that no one can be identified.)",
 ]
+
+
+# Patterns laid over the generated history so the trend charts have something to show: one
+# each of the Making Data Count special causes, on different metrics (none with breakdowns, so
+# categories still add up). Only quarters before 2025/26 are touched, and after the random
+# figures are drawn, so every figure from 2025/26 on is exactly what the seed gave before.
+# Each is (metric, first quarter, factors quarter by quarter, of what): a shift and a point
+# outside the limits scale the generated count. Counts grow with their targets year on year,
+# so their series cross the mean once and read as shifts; a trend is laid on an outcome rate
+# instead (rates do not grow), as steady steps about its usual level (its pooled rate before
+# 2025/26), so it crosses the mean rather than sitting on one side of it (a shift first).
+_TREND = ("Pupils reporting improvement: confidence and social skills",
+          Quarter(2022, 2), (1.09, 1.06, 1.03, 1.0, 0.97, 0.94, 0.91, 0.88), "rate")
+_SHIFT = ("Women supported", Quarter(2023, 1), (1.3,) * 8, "count")
+_OUTSIDE = ("Properties made safe", Quarter(2021, 3), (3.0,), "count")
+DEMO_PATTERNS = (_TREND, _SHIFT, _OUTSIDE)
+# A change the lead officer marked, so a chart shows its limits recalculated.
+DEMO_CHANGE = ("Substance misuse and mental health outreach", Quarter(2023, 1),
+               "new model of delivery")
 
 
 @dataclass
@@ -248,9 +269,40 @@ def seed_demo(session: Session, password: str, today: dt.date, seed: int = 20201
                 ret.officer_comment = "Please check the breakdown figures against the total."
             session.add(ret)
             created += 1
+    session.flush()
+    _lay_patterns(session, services)
     set_setting(session, DEMO_KEY, "yes")
     session.flush()
     return DemoResult(len(DEMO_PROVIDERS), users, created, password)
+
+
+def _lay_patterns(session: Session, services: dict[str, Service]) -> None:
+    """DEMO_PATTERNS over the generated figures, and DEMO_CHANGE marked."""
+    metrics = {m.name: m for s in services.values() for m in s.metrics}
+    for name, first, factors, of in DEMO_PATTERNS:
+        history = {(year, quarter): value for value, year, quarter in session.execute(
+            select(ReturnValue, Period.year, Period.quarter)
+            .join(Return, Return.id == ReturnValue.return_id)
+            .join(Period, Period.id == Return.period_id)
+            .where(ReturnValue.metric_id == metrics[name].id, Period.year < 2025))}
+        level = (sum(v.numerator or 0 for v in history.values())
+                 / max(1, sum(v.denominator or 0 for v in history.values())))
+        quarter, previous = first, None
+        for factor in factors:
+            value = history[(quarter.year, quarter.quarter)]  # history only: KeyError otherwise
+            if of == "rate":
+                assessed = value.denominator or 1
+                improved = min(assessed, round(assessed * level * factor))
+                # Strictly falling, as the factors do: a tie would end the trend.
+                while previous is not None and improved > 0 and improved / assessed >= previous:
+                    improved -= 1
+                value.numerator, previous = improved, improved / assessed
+            else:
+                value.count = round((value.count or 0) * factor)
+            quarter = quarter.next()
+    name, first, reason = DEMO_CHANGE
+    period = session.scalars(select(Period).filter_by(year=first.year, quarter=first.quarter)).one()
+    session.add(ServiceChange(service_id=services[name].id, period_id=period.id, reason=reason))
 
 
 def demo_users(session: Session) -> list[tuple[str, str]]:

@@ -13,12 +13,13 @@ its annual figures against the 2018/19 baseline, and the strategy's progress. No
   with its 95% Wilson interval, beside the strategy's baseline. A count's baseline is a whole
   year's total, so only a complete year (four quarters) is compared with it; a rate's is a
   level, compared with any year (in percentage points).
-- `publish`: publication mode. The quarters and the annual figure of each year form one
-  disclosure group (quarters add up to the year), decided by models.rules.disclosure as every
-  other output is. Whatever is worked out from a hidden figure is withheld with it: a hidden
-  quarter's point (its value is NaN — show `markers[i]`), and the mean, limits and special
-  causes of the segment it is in (the mean of twelve quarters and eleven of them give away
-  the twelfth), the annual interval and the change on the baseline."""
+- `publish`: publication mode. Each year's quarters add up to its year to date through each
+  quarter (the last being the annual figure): disclosure groups decided by
+  models.rules.disclosure as every other output is. Whatever is worked out from a hidden
+  figure is withheld with it: a hidden quarter's point (its value is NaN — show
+  `markers[i]`), and the mean, limits and special causes of the segment it is in (the mean
+  of twelve quarters and eleven of them give away the twelfth), the annual interval and the
+  change on the baseline."""
 
 from __future__ import annotations
 
@@ -152,12 +153,21 @@ def _quarterly(session: Session, service_ids: Sequence[int], states: Iterable[st
 def service_changes(session: Session, service_id: int) -> list[tuple[QuarterKey, str]]:
     """The changes marked in a service: ((year, quarter) of the first quarter of the new
     process, reason), oldest first."""
+    return _changes_of(session, [service_id]).get(service_id, [])
+
+
+def _changes_of(session: Session, service_ids: Sequence[int]
+                ) -> dict[int, list[tuple[QuarterKey, str]]]:
+    """Every marked change of these services, in one query."""
     rows = session.execute(
-        select(Period.year, Period.quarter, ServiceChange.reason)
+        select(ServiceChange.service_id, Period.year, Period.quarter, ServiceChange.reason)
         .join(Period, Period.id == ServiceChange.period_id)
-        .where(ServiceChange.service_id == service_id)
+        .where(ServiceChange.service_id.in_(list(service_ids)))
         .order_by(Period.year, Period.quarter))
-    return [((year, quarter), reason) for year, quarter, reason in rows]
+    out: dict[int, list[tuple[QuarterKey, str]]] = {}
+    for service_id, year, quarter, reason in rows:
+        out.setdefault(service_id, []).append(((year, quarter), reason))
+    return out
 
 
 def _load_services(session: Session, where: ColumnElement[bool]) -> list[Service]:
@@ -191,19 +201,29 @@ def _change_words(value: float | None, baseline: float | None, period: str | Non
     return f"{'up' if value > baseline else 'down'} {percent}% on {name}"
 
 
+def _ytd_key(year: int, through: int) -> Key:
+    return (year, f"ytd{through}")
+
+
 def _disclosure(series: dict[QuarterKey, int | Rate], threshold: int) -> Disclosure:
-    """Quarters add up to their year: one group per year, keyed (year, "qN") and (year, "ytd")."""
+    """Quarters add up to the year to date: for each year, one group per quarter q, its total
+    being the year to date through q (keyed (year, "ytdq")), parts the quarters to q (keyed
+    (year, "qN")). Every year to date counts as published — a pack shows the year to date
+    through its quarter, and this chart's annual figure is the last of them — so no quarter
+    hidden here can be worked out from any of them, whichever quarter a pack is for."""
     values: dict[Key, int | Rate | None] = {}
     groups: list[Group] = []
     for year in sorted({y for y, _ in series}):
-        parts = [(year, f"q{q}") for q in (1, 2, 3, 4) if (year, q) in series]
-        for y, q in ((year, q) for q in (1, 2, 3, 4) if (year, q) in series):
-            values[(y, f"q{q}")] = series[(y, q)]
-        figures = [series[(year, q)] for q in (1, 2, 3, 4) if (year, q) in series]
-        values[(year, "ytd")] = (pool_rates(f for f in figures if isinstance(f, Rate))
-                                 if isinstance(figures[0], Rate)
-                                 else sum(int(f) for f in figures if not isinstance(f, Rate)))
-        groups.append(Group((year, "ytd"), parts))
+        present = [q for q in (1, 2, 3, 4) if (year, q) in series]
+        for q in present:
+            values[(year, f"q{q}")] = series[(year, q)]
+        for through in present:
+            figures = [series[(year, q)] for q in present if q <= through]
+            values[_ytd_key(year, through)] = (
+                pool_rates(f for f in figures if isinstance(f, Rate)) if isinstance(figures[0], Rate)
+                else sum(int(f) for f in figures if not isinstance(f, Rate)))
+            groups.append(Group(_ytd_key(year, through),
+                                [(year, f"q{q}") for q in present if q <= through]))
     return control(values, groups, threshold)
 
 
@@ -212,7 +232,8 @@ def _annual(metric: Metric, series: dict[QuarterKey, int | Rate],
     out = []
     for year in sorted({y for y, _ in series}):
         figures = [series[(year, q)] for q in (1, 2, 3, 4) if (year, q) in series]
-        marker = disclosure.marker((year, "ytd")) if disclosure else None
+        last = max(q for q in (1, 2, 3, 4) if (year, q) in series)
+        marker = disclosure.marker(_ytd_key(year, last)) if disclosure else None
         rate = pool_rates(f for f in figures if isinstance(f, Rate)) if metric.is_rate else None
         value = (rate.value if rate else None) if metric.is_rate else float(
             sum(int(f) for f in figures if not isinstance(f, Rate)))
@@ -319,9 +340,10 @@ def _trends(session: Session, services: list[Service], provisional: bool, publis
     targets: dict = {}
     if years:
         targets = targets_for_year(session, max(years), [s.id for s in services])
+    all_changes = _changes_of(session, [s.id for s in services])
     out = []
     for service in services:
-        changes = service_changes(session, service.id)
+        changes = all_changes.get(service.id, [])
         for metric in service.metrics:
             if metric_ids is not None and metric.id not in metric_ids:
                 continue
@@ -365,11 +387,15 @@ def service_trends(session: Session, actor: Actor, service_id: int, *,
 
 
 def visible_trends(session: Session, actor: Actor, *, provisional: bool = False,
-                   publish: bool = False, until: QuarterKey | None = None) -> list[MetricTrend]:
+                   publish: bool = False, service_ids: Iterable[int] | None = None,
+                   until: QuarterKey | None = None) -> list[MetricTrend]:
     """Every metric's trend across the services the actor may see (exports, exceptions);
-    `until` (year, quarter): the series up to and including that quarter only."""
-    return _trends(session, _load_services(session, visible_services(actor)), provisional, publish,
-                   until=until)
+    `service_ids`: only these of them (an export's table narrowed to a provider); `until`
+    (year, quarter): the series up to and including that quarter only."""
+    where = visible_services(actor)
+    if service_ids is not None:
+        where = where & Service.id.in_(list(service_ids))
+    return _trends(session, _load_services(session, where), provisional, publish, until=until)
 
 
 def strategy_progress(session: Session, actor: Actor, *, provisional: bool = False,

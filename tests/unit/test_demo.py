@@ -83,3 +83,20 @@ def test_demo_hands_in_no_return_for_a_quarter_not_yet_ended(demo_factory):
     assert handed_in and all(may_submit_on(Quarter(y, q), TODAY) for y, q in handed_in)
     assert not any(early for *_, early in rows)
     assert {status for status, year, quarter, _ in rows if (year, quarter) == (2026, 3)} == {"draft"}
+
+
+def test_demo_history_shows_each_special_cause_on_its_own_metric(demo_factory):
+    """The trend pages need something worth seeing: a shift, a trend and a point outside the
+    limits (on different metrics), and a marked change after which limits are recalculated."""
+    from models.reporting.trends import visible_trends
+    from tests.helpers.factories import Actor
+
+    with unit_of_work(demo_factory) as s:
+        trends = visible_trends(s, Actor(1, "viewer"))
+    found = {cause: {t.metric_name for t in trends if any(p.special_cause == cause for p in t.spc.points)}
+             for cause in ("Outside limits", "Shift", "Trend")}
+    assert "Properties made safe" in found["Outside limits"]
+    assert "Women supported" in found["Shift"]
+    assert "Pupils reporting improvement: confidence and social skills" in found["Trend"]
+    assert any("Limits recalculated from Q1 2023/24" in t.note and "new model of delivery" in t.note
+               for t in trends if t.service_name == "Substance misuse and mental health outreach")

@@ -51,7 +51,7 @@ def test_xlsx_sheets_figures_and_formats(demo_factory):
         pupils = _independent_sum(s, "Pupils reached", 2025, 3)
         safety = _independent_rate(s, "Reported increased safety", 2025, 3)
     wb = load_workbook(io.BytesIO(body))
-    assert wb.sheetnames == ["Performance", "What needs attention", "Narrative", "Notes"]
+    assert wb.sheetnames == ["Performance", "What needs attention", "Narrative", "Trends", "Notes"]
     ws = wb["Performance"]
     assert [c.value for c in ws[1]] == COLUMNS
     assert ws.freeze_panes == "A2"

@@ -155,3 +155,19 @@ def test_strategy_progress_lists_metrics_with_a_baseline_by_priority(session, wo
     assert (beta.annual[0].value, beta.annual[0].change, beta.baseline) == (25.0, "", 100)
     own = strategy_progress(session, world["owner"])
     assert {r.trend.service_name for g in own for r in g.rows} == {"Alpha service"}
+
+
+def test_publication_protects_every_year_to_date_a_pack_may_show(session):
+    """2024/25: Q1 20, Q2 3, Q3 20. A pack for Q2 publishes the year to date through Q2 (23),
+    so Q1 must be withheld with the hidden Q2 — otherwise 23 − 20 gives the 3 away — even
+    though the year's total (43) would be equally protected by withholding Q3 instead."""
+    owner = f.provider(session, "Gamma Trust")
+    svc = f.service(session, "Gamma service", owner)
+    people = f.metric(session, svc, "People", headline=True)
+    periods = f.periods(session, 2024)
+    for q, value in ((1, 20), (2, 3), (3, 20)):
+        f.a_return(session, svc, periods[q], "approved", {people: value})
+    trend = metric_trend(session, A(1, "viewer"), svc.id, people.id, publish=True)
+    assert dict(zip(trend.quarters, trend.markers, strict=True)) == {
+        (2024, 1): "Withheld", (2024, 2): "<5", (2024, 3): None}
+    assert trend.annual[0].value == 43  # the year to date through Q3 shown: Q1 + Q2 stay unknown
