@@ -14,7 +14,7 @@ from models.reporting.aggregation import QuarterTotals, YearFigures, year_figure
 from models.reporting.attention import AttentionReport, attention_report
 from models.reporting.performance import Figure, PerformanceTable
 from models.reporting.publication import RowMask, row_masks, table_disclosure
-from models.reporting.trends import MetricTrend, visible_trends
+from models.reporting.trends import MetricTrend, visible_trends, withheld_series
 from models.rules.disclosure import DEFAULT_THRESHOLD, Disclosure, publication_rule_text
 from models.rules.formats import format_datetime
 from models.rules.periods import quarter_label, year_label
@@ -173,7 +173,7 @@ def export_context(session: Session, actor: Actor, table: PerformanceTable, now:
     """What goes with `table` (built for `actor`) in an export made by `actor`. `with_trends`:
     each metric's XmR series too (the XLSX's Trends sheet), for the services in the table."""
     figures = table_figures(session, table) if publish else None
-    return ExportContext(
+    ctx = ExportContext(
         table=table,
         # Free text cannot be checked for small numbers: a published pack leaves it out.
         narrative=[] if publish else narrative_entries(session, actor, table.year, table.quarter,
@@ -185,3 +185,14 @@ def export_context(session: Session, actor: Actor, table: PerformanceTable, now:
                               service_ids={row.service_id for row in table.rows})
         if with_trends else [],
     )
+    if publish and ctx.trends:
+        # A metric any of whose table cells the pack hides has its whole series withheld
+        # (models.reporting.trends.withheld_series says why).
+        touched, measure = set(), None
+        for row, mask in zip(table.rows, ctx.masks(), strict=True):
+            if not row.is_breakdown:
+                measure = row.metric_id  # a breakdown's rows follow their measure's row
+            if mask.quarter is not None or mask.ytd is not None:
+                touched.add(measure)
+        ctx.trends = [withheld_series(t) if t.metric_id in touched else t for t in ctx.trends]
+    return ctx

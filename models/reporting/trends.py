@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.access import AccessRefused, Actor, check_view, visible_services
 from models.reporting.aggregation import quarter_target, targets_for_year
-from models.rules.disclosure import Disclosure, Group, Key, control
+from models.rules.disclosure import WITHHELD, Disclosure, Group, Key, control
 from models.rules.measures import Rate, pool_rates, round_half_up, wilson_interval
 from models.rules.periods import quarter_label, year_label
 from models.rules.spc import COMMON, NOT_JUDGED, SpcPoint, SpcResult, xmr
@@ -272,6 +272,20 @@ def _withhold(result: SpcResult, hidden: list[bool], changes: Sequence[tuple[int
         note=" ".join(n for n in (result.note, "In this published version, a quarter too small "
                                   "to publish is withheld, with the mean and limits worked out "
                                   "from it.") if n))
+
+
+def withheld_series(trend: MetricTrend) -> MetricTrend:
+    """The whole series withheld (every quarter "Withheld"; no mean, limits or special cause).
+    For a pack whose performance table hides any figure of this metric or its breakdown: the
+    table's hidden cells are chosen jointly across its rows (a year-to-date total may be hidden
+    only to protect one category), which a series judged on its own cannot know — its quarters
+    would add up to the hidden total, and the total less the shown categories to the hidden one."""
+    hidden = [True] * len(trend.spc.points)
+    spc = _withhold(trend.spc, hidden, ())
+    return dataclasses.replace(trend, spc=spc, markers=(WITHHELD,) * len(hidden),
+                               annual=tuple(dataclasses.replace(a, value=None, rate=None, interval=None,
+                                                                change="", marker=WITHHELD)
+                                            for a in trend.annual))
 
 
 def build_trend(service: Service, metric: Metric, series: dict[QuarterKey, int | Rate],

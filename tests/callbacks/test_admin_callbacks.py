@@ -9,7 +9,19 @@ import pytest
 from sqlalchemy import func, select
 
 import callbacks.admin
-from callbacks.admin import audit, changes, guard, metrics, periods, providers, services, settings, targets, users
+from callbacks.admin import (
+    audit,
+    changes,
+    guard,
+    mail,
+    metrics,
+    periods,
+    providers,
+    services,
+    settings,
+    targets,
+    users,
+)
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Provider
 
@@ -33,6 +45,8 @@ CALLS = {
     "audit": lambda: audit.audit(None, None, None, None),
     "mark_change": lambda: changes.mark_change("1", "1", "Crafted contract"),
     "remove_change": lambda: changes.remove_change("1"),
+    "save_reminder_schedule": lambda: settings.save_reminder_schedule("1,2", ["due"]),
+    "show_outbox": lambda: mail.show_outbox(1, "1"),
 }
 
 
@@ -51,7 +65,7 @@ def test_every_admin_callback_is_listed():
     callbacks_found = {name for module, name in public - guard_helpers if name != "register"}
     assert callbacks_found == set(CALLS)
     assert {module for module, _ in public} == {m.__name__.rpartition(".")[2] for m in (
-        audit, changes, guard, metrics, periods, providers, services, settings, targets, users)}
+        audit, changes, guard, mail, metrics, periods, providers, services, settings, targets, users)}
 
 
 @pytest.mark.parametrize("who", [None, "viewer@demo.local", "riverside-boxing-academy@demo.local"])

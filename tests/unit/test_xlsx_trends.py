@@ -104,3 +104,27 @@ def test_publication_mode_hides_small_values_and_what_comes_from_them(factory):
     # Mean and limits would give the hidden quarter away: blank, and no special causes.
     assert all(r["Mean"] is None and r["Upper process limit"] is None for r in published)
     assert all(r["Special cause"] is None for r in published)
+
+
+def test_a_published_pack_withholds_the_series_of_any_metric_its_table_hides(demo_factory):
+    """The table's hidden cells are chosen across its rows (a year-to-date total may be
+    hidden only to protect one category): the series of such a metric is withheld whole, or
+    its quarters would add up to the hidden total."""
+    with unit_of_work(demo_factory) as s:
+        admin = find_user(s, "admin@demo.local")
+        body = build_export(s, admin, "xlsx", 2026, 2, TODAY, publish=True)
+    book = load_workbook(io.BytesIO(body))
+    sheet = book["Performance"]
+    head = [c.value for c in sheet[1]]
+    hidden_metrics, measure = set(), None
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        cells = dict(zip(head, row, strict=False))
+        if cells["Kind"] != "Breakdown":
+            measure = cells["Metric"]  # a breakdown's rows sit under their measure's row
+        if any(cells.get(col) in ("Withheld", "<5") for col in ("Quarter actual", "YTD actual")):
+            hidden_metrics.add((cells["Service"], measure))
+    trends = _rows(body)
+    assert hidden_metrics, "the demo's published pack hides nothing: the test shows nothing"
+    for service, metric in hidden_metrics:
+        series = [r for r in trends if r["Service"] == service and r["Metric"] == metric]
+        assert series and all(r["Value"] == "Withheld" and r["Mean"] is None for r in series), metric
