@@ -11,7 +11,7 @@ from layouts import ids
 NAV_ITEMS: list[tuple[str, str]] = [
     # (label, path): each shown to those who may open it (models.access.may_open)
     ("Overview", "/"),
-    ("What needs attention", "/attention"),
+    ("Needs attention", "/attention"),  # the page: "What needs attention"
     ("Services", "/service"),
     ("Priorities", "/priorities"),
     ("Submissions", "/submissions"),
