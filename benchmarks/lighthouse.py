@@ -45,6 +45,7 @@ LIGHTHOUSE = ROOT / "benchmarks" / ".lighthouse" / "node_modules" / ".bin" / "li
 # (name, who signs in, path); "{return_form}" is filled in from the database.
 PAGES: list[tuple[str, str, str]] = [
     ("overview", OFFICER, "/"),
+    ("attention", OFFICER, "/attention"),
     ("service", OFFICER, "/service"),
     ("priorities", OFFICER, "/priorities"),
     ("submissions", OFFICER, "/submissions"),
@@ -54,6 +55,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("return-form", OFFICER, "{return_form}"),
     ("review", OFFICER, "/review"),
     ("admin", OFFICER, "/admin"),
+    ("account", MEMBER, "/account"),
 ]
 PROFILES = ("desktop", "mobile")
 # The audits this script reports (their errors are reported with them).
