@@ -11,6 +11,7 @@ from callbacks import (
     navigation,
     overview,
     performance,
+    progress,
     returns,
     returns_list,
     router,
@@ -28,4 +29,5 @@ def register(app: Dash) -> None:
     service.register(app)
     dashboard_pages.register(app)
     performance.register(app)
+    progress.register(app)
     admin.register(app)

@@ -72,6 +72,7 @@ SERVICE_PICK = "service-pick"
 SERVICE_YEAR = "service-year"
 SERVICE_PROVISIONAL = "service-provisional"
 SERVICE_BODY = "service-body"
+SERVICE_TRENDS = "service-trends"  # "Over the years": drawn by its own callback, after the body
 
 # Priorities and submissions
 PRIORITY_YEAR = "priority-year"
@@ -79,6 +80,8 @@ PRIORITY_QUARTER = "priority-quarter"
 PRIORITY_BODY = "priority-body"
 SUBMISSIONS_YEAR = "submissions-year"
 SUBMISSIONS_BODY = "submissions-body"
+PROGRESS_PROVISIONAL = "progress-provisional"
+PROGRESS_BODY = "progress-body"
 
 # Performance table page
 PERF_YEAR = "perf-year"

@@ -13,6 +13,7 @@ NAV_ITEMS: list[tuple[str, str]] = [
     ("Overview", "/"),
     ("Services", "/service"),
     ("Priorities", "/priorities"),
+    ("Strategy progress", "/progress"),
     ("Submissions", "/submissions"),
     ("Performance table", "/performance"),
     ("Returns", "/returns"),
