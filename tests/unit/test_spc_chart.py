@@ -129,7 +129,7 @@ def test_two_processes_each_with_limits_break_the_lines_at_the_change() -> None:
     # Not twelve, but the chart draws whatever limits the points carry.
     fig = spc_figure(_result(first + second), unit="count", changes=[(12, "")])
     means = _traces(fig, "Mean")
-    assert [(list(t.x)[0], t.y[0]) for t in means] == [(LABELS[0], 10.0), (LABELS[12], 20.0)]
+    assert [(t.x[0], t.y[0]) for t in means] == [(LABELS[0], 10.0), (LABELS[12], 20.0)]
     assert [t.showlegend for t in means] == [True, False]  # one legend entry, two lines
 
 
@@ -182,7 +182,7 @@ def test_a_rising_trend_and_a_point_above_the_limit() -> None:
                               for i in range(5, 12)]
     assert variation_detail(_result(rising, IMPROVING)) == "rising 7 quarters in a row since Q2 2021/22"
     assert variation_icon(_result(rising, IMPROVING)).letter == "H"
-    above = _steady()[:11] + [_point(11, 17.0, cause=OUTSIDE, variation=CONCERN)]
+    above = [*_steady()[:11], _point(11, 17.0, cause=OUTSIDE, variation=CONCERN)]
     assert variation_detail(_result(above, CONCERNING)) == \
         "the latest quarter is above the upper process limit"
     assert point_meaning(above[-1]) == "Concern: outside limits"
