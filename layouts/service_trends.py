@@ -31,7 +31,7 @@ HOW_TO_READ = (
 def icon_badge(kind: str, icon: Icon) -> html.Span:
     """A Making Data Count icon as text: its letter (decoration) and its words."""
     return html.Span([html.Span(icon.letter, className="spc-letter", **{"aria-hidden": "true"}),
-                      html.Span(f"{kind}: ", className="visually-hidden"), icon.words],
+                      html.Span([html.Span(f"{kind}: ", className="spc-kind"), icon.words])],
                      className=f"spc-icon spc-{icon.look}")
 
 
