@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 IMPROVEMENT_COLOUR = "#0072B2"
 CONCERN_COLOUR = "#C45100"
 COMMON_COLOUR = "#6F777B"
-LINE_COLOUR = "#383F43"  # the series, mean and limits (their dash tells them apart)
+LINE_COLOUR = "#0B0C0C"  # the mean and limits (their dash tells them apart); the series is grey
 TARGET_COLOUR = "#000000"
 CHANGE_COLOUR = "#6F3B8F"
 
@@ -90,7 +90,7 @@ def spc_figure(result: SpcResult, *, unit: str, title: str = "",
              for p, m in zip(points, markers, strict=True)]
     # The series: one line through every shown value, its points drawn by meaning below.
     fig.add_scatter(x=labels, y=shown, mode="lines", name="Quarterly value",
-                    line={"color": LINE_COLOUR, "width": 1.5}, hoverinfo="skip",
+                    line={"color": COMMON_COLOUR, "width": 1.5}, hoverinfo="skip",
                     connectgaps=True, legendrank=1)
     # Mean and limits: one trace per segment (a marked change starts a new one), so the lines
     # break where the limits were recalculated; the first of each names it in the legend.
@@ -112,7 +112,7 @@ def spc_figure(result: SpcResult, *, unit: str, title: str = "",
             fig.add_scatter(
                 x=labels[start:end], y=[drawn] * (end - start), mode="lines", name=name,
                 legendgroup=group, showlegend=first[group], legendrank=2 if key == "mean" else 3,
-                line={"color": LINE_COLOUR, "dash": dash, "width": 2 if key == "mean" else 1.5},
+                line={"color": LINE_COLOUR, "dash": dash, "width": 2.5 if key == "mean" else 1.5},
                 meta=[key], hovertemplate=f"{words}: {_fmt(level, unit)}{beyond}<extra></extra>")
             first[group] = False
     if target is not None and points:
@@ -155,7 +155,8 @@ def spc_figure(result: SpcResult, *, unit: str, title: str = "",
     ticks, texts = _ticks(labels)
     fig.update_layout(
         template="monitor", height=HEIGHT, title=title or None,
-        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 40},
+        # Room on the right for the last year's tick, turned on its side on a phone.
+        margin={"l": 60, "r": 36, "t": 50 if title else 20, "b": 40},
         legend={"orientation": "h", "y": -0.18, "x": 0, "traceorder": "normal"},
         xaxis={"title": None, "type": "category", "tickvals": ticks, "ticktext": texts,
                "categoryorder": "array", "categoryarray": labels},
