@@ -38,6 +38,7 @@ MEANINGS = {
     CONCERN: ("Special cause: concern", CONCERN_COLOUR, "square", 11),
 }
 HEIGHT = 440
+CHANGE_NAME = "Change marked: limits recalculated"
 
 
 def format_level(value: float | None, unit: str) -> str:
@@ -146,9 +147,10 @@ def spc_figure(result: SpcResult, *, unit: str, title: str = "",
     pad = (high - low) * 0.08 or 1.0
     y_range = [low - pad, high + pad]
     for n, (index, reason) in enumerate(c for c in changes if 0 < c[0] < len(points)):
+        # The legend's words fit a phone; the hover and the chart's notes name the quarter.
         words = f"Change marked: limits recalculated from {labels[index]}"
         fig.add_scatter(x=[labels[index], labels[index]], y=y_range, mode="lines",
-                        name=words, legendgroup="change", showlegend=n == 0, legendrank=6,
+                        name=CHANGE_NAME, legendgroup="change", showlegend=n == 0, legendrank=6,
                         line={"color": CHANGE_COLOUR, "dash": "dashdot", "width": 2},
                         hovertemplate=chart_text(f"{words}" + (f": {reason}" if reason else ""))
                         + "<extra></extra>")
@@ -156,7 +158,7 @@ def spc_figure(result: SpcResult, *, unit: str, title: str = "",
     fig.update_layout(
         template="monitor", height=HEIGHT, title=title or None,
         # Room on the right for the last year's tick, turned on its side on a phone.
-        margin={"l": 60, "r": 36, "t": 50 if title else 20, "b": 40},
+        margin={"l": 60, "r": 50, "t": 50 if title else 20, "b": 40},
         legend={"orientation": "h", "y": -0.18, "x": 0, "traceorder": "normal"},
         xaxis={"title": None, "type": "category", "tickvals": ticks, "ticktext": texts,
                "categoryorder": "array", "categoryarray": labels},

@@ -116,3 +116,21 @@ def test_the_progress_page_is_in_everyones_menu_and_opens(signed_in, who):
 def test_the_progress_page_signed_out(signed_in):
     with signed_in(None):
         assert draw_page("/progress", "").title == "Sign in"
+
+
+def test_a_marked_change_is_drawn_where_the_limits_were_recalculated(signed_in, demo_factory, isva):
+    from models.reporting.trends import service_trends
+    from models.store.entities import Period, ServiceChange, User
+
+    with unit_of_work(demo_factory) as s:
+        period = s.scalars(select(Period).filter_by(year=2023, quarter=1)).one()
+        s.add(ServiceChange(service_id=isva, period_id=period.id, reason="New contract"))
+    with unit_of_work(demo_factory) as s:
+        admin = s.scalars(select(User).where(User.email == "admin@demo.local")).one()
+        trends = service_trends(s, admin, isva)
+    # Q1 2023/24 is the thirteenth quarter from Q1 2020/21 (index 12) in every ISVA series.
+    assert {t.changes for t in trends} == {((12, "New contract"),)}
+    with signed_in("viewer@demo.local"):
+        text = str(update_service_trends(ISVA, False))
+    assert text.count("'name': 'Change marked: limits recalculated'") == len(trends)
+    assert "Limits recalculated from Q1 2023/24, after a change in the service (New contract)." in text

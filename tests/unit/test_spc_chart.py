@@ -114,9 +114,11 @@ def test_a_marked_change_draws_a_line_and_new_limits_from_its_quarter() -> None:
     points = _steady() + [_point(i, 20.0, mean=None, lower=None, upper=None) for i in range(12, 16)]
     fig = spc_figure(_result(points, NOT_JUDGED, has_limits=False), unit="count",
                      changes=[(12, "New contract")])
-    change = _traces(fig, "Change marked: limits recalculated from Q1 2023/24")
+    change = _traces(fig, "Change marked: limits recalculated")
     assert len(change) == 1 and list(change[0].x) == ["Q1 2023/24"] * 2
-    assert change[0].line.dash == "dashdot" and "New contract" in change[0].hovertemplate
+    assert change[0].line.dash == "dashdot"
+    assert change[0].hovertemplate.startswith(
+        "Change marked: limits recalculated from Q1 2023/24: New contract")
     # The mean is drawn over the first twelve quarters only.
     mean = _traces(fig, "Mean")
     assert len(mean) == 1 and list(mean[0].x) == LABELS[:12]
