@@ -49,6 +49,8 @@ def test_over_the_years_for_nonsense_is_empty(signed_in):
         assert update_service_trends("no-such-service", False) == []
         assert update_service_trends("９", False) == []
         assert update_service_trends(None, False) == []
+        assert update_service_trends({"id": 1}, "yes") == []  # crafted: not a slug or an id
+        assert "You do not have access to that service." in str(update_service_trends("9" * 40, False))
 
 
 def test_over_the_years_has_a_chart_per_metric_and_its_tables(signed_in, demo_factory, isva):
