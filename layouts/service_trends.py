@@ -73,6 +73,22 @@ def _annual_rows(t: MetricTrend) -> list[list[object]]:
     return rows
 
 
+def _beyond_scale(t: MetricTrend) -> str:
+    """A rate's limits beyond 0% or 100% are drawn at the edge (charts/spc.py): say so."""
+    if not t.is_rate:
+        return ""
+    out = []
+    for p in t.spc.points:
+        if p.upper is not None and p.upper > 100 and "upper" not in " ".join(out):
+            out.append(f"The upper process limit ({format_level(p.upper, t.unit)}) is above 100%")
+        if p.lower is not None and p.lower < 0 and "lower" not in " ".join(out):
+            out.append(f"the lower process limit ({format_level(p.lower, t.unit)}) is below 0%")
+    if not out:
+        return ""
+    words = " and ".join(out)
+    return words[0].upper() + words[1:] + ": drawn at the edge of what a rate can be."
+
+
 def _summary(t: MetricTrend) -> html.Div:
     return html.Div([
         icon_badge("Variation", variation_icon(t.spc)),
@@ -105,7 +121,8 @@ def trend_section(t: MetricTrend) -> html.Section:
         html.P(" · ".join(facts), className="metric-facts") if facts else None,
         html.Div(dcc.Graph(figure=fig, id=slug, config=graph_config(f"cwp-{slug}")),
                  className="chart-block", style=held_height(fig)),
-        html.P(t.note, className="small text-muted spc-note") if t.note else None,
+        html.P(" ".join(n for n in (t.note, _beyond_scale(t)) if n),
+               className="small text-muted spc-note") if t.note or _beyond_scale(t) else None,
         html.Details([
             html.Summary(f"Data table: {caption}"),
             html.Div(data_table(caption, ["Quarter", "Value", "Mean", "Lower process limit",

@@ -243,3 +243,11 @@ def test_a_rate_trends_annual_table_has_its_interval() -> None:
     text = _texts(trend_section(t))
     assert "95% interval" in text and "46% to 72%" in text and "60% (30 of 50)" in text
     assert "60.0%" in text  # the mean, to one decimal place
+    assert "drawn at the edge" not in text  # limits 40% to 80%
+
+
+def test_a_rate_section_says_when_a_limit_is_beyond_100_percent() -> None:
+    points = [_point(i, 80.0, mean=80.0, lower=30.0, upper=130.0) for i in range(12)]
+    text = _texts(trend_section(_trend(points, unit="percent")))
+    assert ("The upper process limit (130.0%) is above 100%: drawn at the edge of what a rate "
+            "can be.") in text
