@@ -48,6 +48,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("attention", OFFICER, "/attention"),
     ("service", OFFICER, "/service"),
     ("priorities", OFFICER, "/priorities"),
+    ("progress", OFFICER, "/progress"),
     ("submissions", OFFICER, "/submissions"),
     ("performance", OFFICER, "/performance"),
     ("returns-officer", OFFICER, "/returns"),

@@ -13,6 +13,7 @@ from callbacks import (
     navigation,
     overview,
     performance,
+    progress,
     returns,
     returns_list,
     router,
@@ -31,5 +32,6 @@ def register(app: Dash) -> None:
     dashboard_pages.register(app)
     attention.register(app)
     performance.register(app)
+    progress.register(app)
     admin.register(app)
     account.register(app)

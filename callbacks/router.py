@@ -20,6 +20,7 @@ from layouts.dashboard_pages import priorities_page, submissions_page
 from layouts.filters import chosen_id
 from layouts.overview import overview_page
 from layouts.performance import performance_page
+from layouts.progress import progress_page
 from layouts.return_form import return_form_page
 from layouts.returns_home import returns_home_page
 from layouts.review import review_page
@@ -239,6 +240,9 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
     if pathname == "/priorities":
         years, year, quarter = _year_and_quarter(search)
         return Drawn(priorities_page(years, year, quarter), view_title("Priorities", f"{quarter} {year}"))
+    if pathname == "/progress":
+        return Drawn(progress_page(query_params(search).get("provisional") == "1"),
+                     view_title("Strategy progress"))
     if pathname == "/submissions":
         years, year, _ = _year_and_quarter(search)
         return Drawn(submissions_page(years, year, can_remind=is_admin(user)),

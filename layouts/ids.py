@@ -72,6 +72,7 @@ SERVICE_PICK = "service-pick"
 SERVICE_YEAR = "service-year"
 SERVICE_PROVISIONAL = "service-provisional"
 SERVICE_BODY = "service-body"
+SERVICE_TRENDS = "service-trends"  # "Over the years": drawn by its own callback, after the body
 
 # Priorities and submissions
 PRIORITY_YEAR = "priority-year"
@@ -83,6 +84,8 @@ SUBMISSIONS_BODY = "submissions-body"
 REMIND_PREVIEW, REMIND_PANEL, REMIND_PLAN, REMIND_SEND, REMIND_CANCEL, REMIND_MSG, REMIND_SEEN = (
     "remind-preview", "remind-panel", "remind-plan", "remind-send", "remind-cancel", "remind-msg",
     "remind-seen")
+PROGRESS_PROVISIONAL = "progress-provisional"
+PROGRESS_BODY = "progress-body"
 
 # Performance table page
 PERF_YEAR = "perf-year"

@@ -29,6 +29,9 @@ def service_page(services: list[tuple[int, str]], service_id: int, years: list[d
             provisional_switch(ids.SERVICE_PROVISIONAL, provisional),
         ], className="filters d-flex gap-3 mb-3 flex-wrap"),
         html.Div(id=ids.SERVICE_BODY),
+        # "Over the years" (layouts/service_trends.py) comes after the year's figures, from
+        # its own callback: it does not change with the year.
+        html.Div(id=ids.SERVICE_TRENDS),
     ])
 
 

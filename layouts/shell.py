@@ -14,6 +14,7 @@ NAV_ITEMS: list[tuple[str, str]] = [
     ("Needs attention", "/attention"),  # the page: "What needs attention"
     ("Services", "/service"),
     ("Priorities", "/priorities"),
+    ("Strategy progress", "/progress"),
     ("Submissions", "/submissions"),
     ("Performance table", "/performance"),
     ("Returns", "/returns"),

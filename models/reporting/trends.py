@@ -93,6 +93,9 @@ class MetricTrend:
     priority: str
     note: str  # the chart's notes in plain English (limits, rates, gaps, publication)
     published: bool = False
+    # The changes marked in the service, as (index of the first spc point of the new
+    # process, reason): where the chart draws a marker and the limits were recalculated.
+    changes: tuple[tuple[int, str], ...] = ()
 
     @property
     def is_rate(self) -> bool:
@@ -319,7 +322,8 @@ def build_trend(service: Service, metric: Metric, series: dict[QuarterKey, int |
         quarters=tuple(keys), target=target, annual=_annual(metric, series, disclosure),
         baseline=metric.baseline_value, baseline_period=metric.baseline_period,
         priority=service.priority.name if service.priority else "",
-        note=" ".join(n for n in notes if n), published=threshold is not None)
+        note=" ".join(n for n in notes if n), published=threshold is not None,
+        changes=tuple(spc_changes))
 
 
 def _gaps(keys: list[QuarterKey]) -> list[str]:

@@ -38,8 +38,9 @@ def test_no_serious_violations_on_any_page(dash_duo, app_and_factory):
     app, factory = app_and_factory
     svc, period = sanctuary_q3(factory)
     pages = {
-        "/": "#overview-tiles .card", "/service?id=1&year=2025/26": "#service-name",
-        "/priorities": "#priority-body table", "/submissions": "#submissions-table",
+        "/": "#overview-tiles .card", "/service?id=1&year=2025/26": "#service-trends .trend-section .main-svg",
+        "/priorities": "#priority-body table", "/progress": ".progress-group table",
+        "/submissions": "#submissions-table",
         "/attention?year=2026/27&quarter=Q2": "#attention-concerns",
         "/performance?year=2025/26&quarter=Q3": "#perf-grid .ag-row", "/returns": "#returns-grid a.returns-grid-link",
         f"/returns/edit?service={svc.id}&period={period.id}": "#return-form", "/review": ".queue-item",

@@ -17,8 +17,9 @@ PHONE, TABLET = 390, 768
 LOADED = "#returns-grid .ag-pinned-right-cols-container .ag-row a.returns-grid-link"
 # Every page, with what shows it has drawn (the admin's sub-pages each have an address).
 PAGES = {
-    "/": "#overview-tiles .card", "/service?id=1&year=2025/26": "#service-name",
-    "/priorities": "#priority-body table", "/submissions": "#submissions-table",
+    "/": "#overview-tiles .card", "/service?id=1&year=2025/26": "#service-trends .trend-section .main-svg",
+    "/priorities": "#priority-body table", "/progress": ".progress-group table",
+    "/submissions": "#submissions-table",
     "/performance?year=2025/26&quarter=Q3": "#perf-grid .ag-row", "/returns": LOADED,
     "/review": ".queue-item",
     **{f"/admin/{slug}": f"#adm-section-{slug}" for slug, _label in ADMIN_PAGES},

@@ -23,6 +23,8 @@ DECISIONS = {
     "..rv-status.children@": "admin",
     "..rv-upload-result.children": "signed-in",
     "..service-body.children": "signed-in",
+    "service-trends.children": "signed-in",  # "Over the years": refuses another's service
+    "..progress-body.children": "signed-in",  # strategy progress: the user's own services
     "..priority-body.children": "signed-in",
     "..submissions-body.children": "signed-in",
     "..remind-plan.children": "admin",  # "Send reminders now" (issue 18)
