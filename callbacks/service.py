@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import Dash, Input, Output, html, no_update
+from dash.exceptions import PreventUpdate
 
 from callbacks.common import require_user, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
@@ -48,9 +49,13 @@ def update_service(service_value: str | None, year_text: str | None,
     return service_body(figures), *show(query, view_title(figures.name, year_text))
 
 
-def update_service_trends(service_value: str | None, provisional: bool | None = False) -> list:
+def update_service_trends(service_value: str | None, provisional: bool | None = False,
+                          seen: bool | None = True) -> list:
     """The service's "Over the years": every metric's XmR chart since 2020/21 and its annual
-    figures against the baseline (not by year: the whole series)."""
+    figures against the baseline (not by year: the whole series). Not until the section has
+    neared the screen (`seen`, from assets/service_trends.js)."""
+    if not seen:
+        raise PreventUpdate
     try:
         user = require_user()
         with transaction() as session:
@@ -89,4 +94,5 @@ def register(app: Dash) -> None:
         Output(ids.SERVICE_TRENDS, "children"),
         Input(ids.SERVICE_PICK, "value"),
         Input(ids.SERVICE_PROVISIONAL, "value"),
+        Input(ids.SERVICE_TRENDS_SEEN, "data"),
     )(update_service_trends)

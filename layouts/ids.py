@@ -73,6 +73,7 @@ SERVICE_YEAR = "service-year"
 SERVICE_PROVISIONAL = "service-provisional"
 SERVICE_BODY = "service-body"
 SERVICE_TRENDS = "service-trends"  # "Over the years": drawn by its own callback, after the body
+SERVICE_TRENDS_SEEN = "service-trends-seen"  # set once the section nears the screen (assets/service_trends.js)
 
 # Priorities and submissions
 PRIORITY_YEAR = "priority-year"

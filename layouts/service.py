@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from layouts import ids
 from layouts.filters import provisional_switch, select
@@ -30,8 +30,12 @@ def service_page(services: list[tuple[int, str]], service_id: int, years: list[d
         ], className="filters d-flex gap-3 mb-3 flex-wrap"),
         html.Div(id=ids.SERVICE_BODY),
         # "Over the years" (layouts/service_trends.py) comes after the year's figures, from
-        # its own callback: it does not change with the year.
-        html.Div(id=ids.SERVICE_TRENDS),
+        # its own callback: it does not change with the year. It is drawn when it nears the
+        # screen (assets/service_trends.js), not with the page: a chart per metric.
+        dcc.Store(id=ids.SERVICE_TRENDS_SEEN, data=False),
+        html.Div([html.H2("Over the years", className="h3 mt-4"),
+                  html.P("The charts since 2020/21 are drawn as you scroll to them.",
+                         className="small")], id=ids.SERVICE_TRENDS),
     ])
 
 

@@ -4,7 +4,7 @@ the change in words, strategy years marked, a provider seeing only its own servi
 
 import pytest
 
-from tests.helpers.browser import sign_in, sign_out, start
+from tests.helpers.browser import reveal, sign_in, sign_out, start
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +32,11 @@ def test_over_the_years_draws_each_metrics_chart_with_its_table_and_words(dash_d
     sign_in(dash_duo, "viewer@demo.local")
     dash_duo.wait_for_element("#main-nav")
     dash_duo.driver.get(f"{dash_duo.server.url}/service?service={CYP}&year=2025/26")
-    dash_duo.wait_for_text_to_equal("#over-the-years", "Over the years")
     dash_duo.wait_for_element("#service-name")
+    # Below the first screen, the charts wait until the reader scrolls near them.
+    assert dash_duo.driver.find_elements("css selector", "#service-trends .trend-section") == []
+    reveal(dash_duo, "#service-trends")
+    dash_duo.wait_for_text_to_equal("#over-the-years", "Over the years")
     sections = dash_duo.driver.find_elements("css selector", "#service-trends .trend-section")
     dash_duo.wait_for_element(f"#{sections[-1].get_attribute('id')} .main-svg")
     drawn = dash_duo.driver.execute_script(DRAWN)

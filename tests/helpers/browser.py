@@ -67,3 +67,10 @@ def press(dash_duo, element) -> None:
 
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.send_keys(Keys.ENTER)
+
+
+def reveal(dash_duo, selector: str) -> None:
+    """Scroll `selector` into view: a part drawn only as it nears the screen (the service
+    page's "Over the years", assets/service_trends.js) is then drawn."""
+    element = dash_duo.wait_for_element(selector)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
