@@ -32,31 +32,22 @@ class PercentPoint:
         return f"{self.words or format_percent(self.percent)} · {self.rag_word}"
 
 
-# A label goes inside its bar when the bar ends between these (% of target): it then ends
-# before the 100% line instead of running across it (shrunk to fit if the bar is short, as on
-# a phone). Shorter bars have no room inside and end well before the line, and a bar past
-# 100% starts its label beyond the line: those labels go outside.
+# Where a bar's label goes, so it never sits on the 100% line and never runs off the chart on
+# a phone: inside, ending at the bar's end, when the bar ends between these (% of target),
+# before the line; outside, after the bar's end, when the bar is too short to hold it (it ends
+# well before the line); and for a bar past the line, inside from the bar's *start*, where it
+# ends well before the line too (after it, the label ran off a phone's screen).
 INSIDE_FROM, INSIDE_TO = 45.0, 100.0
-# Room to the right of the axis for a label past the line, at about this many pixels a
-# character (the theme's 12 px font): the axis itself leaves too little on a phone.
-LABEL_PX_PER_CHAR = 7.5
-RIGHT_MARGIN = 30
-
-
-def right_margin(points: Sequence[PercentPoint]) -> int:
-    """Pixels right of the axis: enough for the longest words written past the 100% line —
-    a label beyond its bar's end (within the axis) or a service's word where it has no
-    figure — so on a phone none runs off the chart's edge."""
-    beyond = [len(chart_text(p.text)) for p in points
-              if p.percent is None or p.percent > INSIDE_TO]
-    return max(RIGHT_MARGIN, round(max(beyond, default=0) * LABEL_PX_PER_CHAR))
+INSIDE, OUTSIDE, FROM_START = "inside", "outside", "from start"
 
 
 def label_position(point: PercentPoint) -> str:
-    """'inside' or 'outside': where a bar's label goes so it never sits on the 100% line."""
-    if point.percent is not None and INSIDE_FROM <= point.percent <= INSIDE_TO:
-        return "inside"
-    return "outside"
+    """INSIDE, OUTSIDE or FROM_START (see above)."""
+    if point.percent is not None and point.percent > INSIDE_TO:
+        return FROM_START
+    if point.percent is not None and point.percent >= INSIDE_FROM:
+        return INSIDE
+    return OUTSIDE
 
 
 def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.Figure:
@@ -67,31 +58,38 @@ def percent_of_target_figure(points: Sequence[PercentPoint], title: str) -> go.F
     of the toolbar at the top."""
     labels = [chart_text(p.label) for p in points]
     values = [p.percent if p.percent is not None else 0 for p in points]
-    # A service without a figure has no bar to label: its word goes just past the 100% line
-    # (an annotation, below), where it cannot cross the line however narrow the chart; the
-    # right margin leaves it room (right_margin).
+    # A service without a figure has no bar to label: its word goes where its bar would
+    # start (an annotation, below), ending well before the line.
     texts = [chart_text(p.text) if p.percent is not None else "" for p in points]
     colours = [look_of(p.rag_word).bar for p in points]
-    fig = go.Figure(go.Bar(
-        y=labels, x=values, orientation="h", marker_color=colours, text=texts,
-        textposition=[label_position(p) for p in points], insidetextanchor="end",
-        insidetextfont={"color": [text_colour_on(c) for c in colours]},
-        constraintext="inside", textangle=0, cliponaxis=False,
-        customdata=[[p.detail, chart_text(p.words or format_percent(p.percent) or "No figure")]
-                    for p in points],
-        hovertemplate="%{y}<br>%{customdata[1]} (%{customdata[0]})<extra></extra>",
-        name="% of target",
-    ))
+    where = [label_position(p) for p in points]
+    fig = go.Figure()
+    # Two traces only because a label's anchor (the bar's end or start) is one per trace.
+    for from_start in (False, True):
+        mine = [(w == FROM_START) == from_start for w in where]
+        fig.add_trace(go.Bar(
+            y=labels, x=[v if m else None for v, m in zip(values, mine, strict=True)],
+            orientation="h", marker_color=colours,
+            text=[t if m else "" for t, m in zip(texts, mine, strict=True)],
+            textposition=["inside" if w in (INSIDE, FROM_START) else "outside" for w in where],
+            insidetextanchor="start" if from_start else "end",
+            insidetextfont={"color": [text_colour_on(c) for c in colours]},
+            constraintext="inside", textangle=0, cliponaxis=False,
+            customdata=[[p.detail, chart_text(p.words or format_percent(p.percent) or "No figure")]
+                        for p in points],
+            hovertemplate="%{y}<br>%{customdata[1]} (%{customdata[0]})<extra></extra>",
+            name="% of target", showlegend=False,
+        ))
     top = max([100.0, *values]) * 1.25
     fig.add_vline(x=100, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"}, layer="below")
     for label, p in zip(labels, points, strict=True):
         if p.percent is None:
-            fig.add_annotation(x=100, y=label, text=chart_text(p.text), showarrow=False,
+            fig.add_annotation(x=0, y=label, text=chart_text(p.text), showarrow=False,
                                xanchor="left", xshift=6)
     fig.update_layout(
         title={"text": chart_text(title), "x": 0},
         template="monitor",
-        margin={"l": 10, "r": right_margin(points), "t": 70, "b": 80},
+        margin={"l": 10, "r": 30, "t": 70, "b": 80}, barmode="overlay",
         # Never smaller than 10 px: a label too long for its bar overflows towards the bar's
         # start, away from the line, rather than shrinking to nothing or turning on its side.
         uniformtext={"minsize": 10, "mode": "show"},

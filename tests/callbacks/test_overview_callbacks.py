@@ -27,9 +27,11 @@ def test_chart_and_table_agree(signed_in):
     with signed_in("viewer@demo.local"):
         _, _, figure, table, _, _ = _overview("2021/22", "Q3")
     rows = table.children[2].children
-    # A service without a figure has no bar: its word is written just past the 100% line.
+    # A service without a figure has no bar: its word is an annotation. A bar past the 100%
+    # line has its label in the second trace (anchored at the bar's start).
     words = {a.y: a.text for a in figure.layout.annotations}
-    chart = {y: text or words[y] for y, text in zip(figure.data[0].y, figure.data[0].text, strict=True)}
+    chart = {y: end or start or words[y] for y, end, start in zip(
+        figure.data[0].y, figure.data[0].text, figure.data[1].text, strict=True)}
     for tr in rows:
         service, pct, rag = (tr.children[0].children, tr.children[4].children,
                              tr.children[5].children.children)

@@ -131,7 +131,7 @@ def _point(percent: float | None, word: str, unit_words: str = "") -> PercentPoi
 
 @pytest.mark.parametrize(("percent", "where"), [
     (98, "inside"), (100, "inside"), (60, "inside"), (INSIDE_FROM, "inside"),
-    (101, "outside"), (130, "outside"), (20, "outside"), (0, "outside"), (None, "outside"),
+    (101, "from start"), (130, "from start"), (20, "outside"), (0, "outside"), (None, "outside"),
 ])
 def test_label_positions_keep_labels_off_the_100_percent_line(percent, where) -> None:
     assert label_position(_point(percent, "Amber")) == where
@@ -141,18 +141,20 @@ def test_overview_figure_labels_and_the_target_line() -> None:
     points = [_point(98, "Amber"), _point(130, "Green"), _point(20, "Red"), _point(None, "No data"),
               _point(96, "Amber", against_target(72, 75, "percent", 96))]
     fig = percent_of_target_figure(points, "Headline outputs")
-    (bars,) = fig.data
-    assert list(bars.text) == ["98% · Amber", "130% · Green", "20% · Red", "",
+    bars, past = fig.data  # labels anchored at the bar's end, and at its start
+    assert list(bars.text) == ["98% · Amber", "", "20% · Red", "",
                                "72% against a target of 75% · Amber"]
-    # No figure, no bar: the word is written just past the line, never across it.
+    assert list(past.text) == ["", "130% · Green", "", "", ""]
+    assert list(past.x) == [None, 130, None, None, None] and bars.x[1] is None
+    assert (bars.insidetextanchor, past.insidetextanchor, fig.layout.barmode) == ("end", "start", "overlay")
+    # No figure, no bar: the word is written where its bar would start, well before the line
+    # (at 100 of an axis running to 125 or more) and so never off a phone's screen.
     (word,) = fig.layout.annotations
-    assert (word.text, word.x, word.xanchor, word.xshift) == ("No data", 100, "left", 6)
-    # "130% · Green" (12 characters) is the longest written past the line: room for it right
-    # of the axis (7.5 px a character), so on a phone it does not run off the edge.
-    assert fig.layout.margin.r == 90
-    assert percent_of_target_figure([_point(98, "Amber")], "t").layout.margin.r == 30
-    # Between the bar's start and the line: inside; past it, or too short: outside.
-    assert list(bars.textposition) == ["inside", "outside", "outside", "outside", "inside"]
+    assert (word.text, word.x, word.xanchor, word.xshift) == ("No data", 0, "left", 6)
+    assert fig.layout.xaxis.range[1] >= 125 and fig.layout.margin.r == 30
+    # Between the bar's start and the line: inside, ending at the bar's end; past the line:
+    # inside from the bar's start; too short: outside.
+    assert list(bars.textposition) == ["inside", "inside", "outside", "outside", "inside"]
     assert bars.constraintext == "inside"  # shrinks to fit the bar rather than cross the line
     # The 100% line is named at the bottom (the axis title), not in an annotation at the top
     # where the toolbar sits; it lies beneath the bars and labels.
