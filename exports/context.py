@@ -14,7 +14,12 @@ from models.reporting.aggregation import QuarterTotals, YearFigures, year_figure
 from models.reporting.attention import AttentionReport, attention_report
 from models.reporting.performance import Figure, PerformanceTable
 from models.reporting.publication import RowMask, row_masks, table_disclosure
-from models.reporting.trends import MetricTrend, visible_trends, withheld_series
+from models.reporting.trends import (
+    MetricTrend,
+    metrics_with_small_categories,
+    visible_trends,
+    withheld_series,
+)
 from models.rules.disclosure import DEFAULT_THRESHOLD, Disclosure, publication_rule_text
 from models.rules.formats import format_datetime
 from models.rules.periods import quarter_label, year_label
@@ -185,10 +190,20 @@ def export_context(session: Session, actor: Actor, table: PerformanceTable, now:
                               service_ids={row.service_id for row in table.rows})
         if with_trends else [],
     )
+    if ctx.trends:
+        ctx.extra_notes.append(
+            "Trends sheet: each metric's quarterly series as an XmR chart (Making Data Count): "
+            "the mean, and process limits at the mean ± 2.66 × the mean moving range; special "
+            "causes are a point outside the limits, 7 on one side of the mean (shift), 7 rising "
+            "or falling (trend), and two of three beyond two-thirds of the way to a limit. Rates "
+            "use XmR on the quarterly percentages (a rate's limits can pass 0% or 100%). Fewer "
+            "than 12 quarters: no limits.")
     if publish and ctx.trends:
-        # A metric any of whose table cells the pack hides has its whole series withheld
-        # (models.reporting.trends.withheld_series says why).
-        touched, measure = set(), None
+        # A metric any of whose table cells this pack hides, or whose categories any pack
+        # would hide, has its whole series withheld (models.reporting.trends says why).
+        touched = metrics_with_small_categories(session, {t.metric_id for t in ctx.trends},
+                                                ctx.threshold, table.provisional)
+        measure = None
         for row, mask in zip(table.rows, ctx.masks(), strict=True):
             if not row.is_breakdown:
                 measure = row.metric_id  # a breakdown's rows follow their measure's row

@@ -98,24 +98,9 @@ def demo_app(db_url: str, demo_factory: sessionmaker[Session]):
 @pytest.fixture
 def signed_in(demo_app, demo_factory):
     """`with signed_in("admin@demo.local"):` runs code in a request as that user."""
-    from contextlib import contextmanager
+    from tests.helpers.web import requests_as
 
-    from flask_login import login_user
-    from sqlalchemy import select
-
-    from dash_app.auth import snapshot
-    from models.store.entities import User
-
-    @contextmanager
-    def _as(email):
-        with demo_app.server.test_request_context("/_dash-update-component", method="POST"):
-            if email is not None:
-                with unit_of_work(demo_factory) as s:
-                    user = s.scalars(select(User).where(User.email == email)).one()
-                    login_user(snapshot(user))
-            yield
-
-    return _as
+    return requests_as(demo_app, demo_factory)
 
 
 @pytest.fixture

@@ -40,9 +40,11 @@ from models.rules.spc import COMMON, NOT_JUDGED, SpcPoint, SpcResult, xmr
 from models.rules.workflow import counted_states
 from models.store.entities import (
     Metric,
+    MetricCategory,
     Period,
     Priority,
     Return,
+    ReturnBreakdownValue,
     ReturnValue,
     Service,
     ServiceChange,
@@ -151,6 +153,28 @@ def _quarterly(session: Session, service_ids: Sequence[int], states: Iterable[st
         elif count is not None:
             out.setdefault(metric_id, {})[(year, quarter)] = int(count)
     return out
+
+
+def metrics_with_small_categories(session: Session, metric_ids: Iterable[int], threshold: int,
+                                  provisional: bool = False) -> set[int]:
+    """The metrics any of whose categories had a quarter below the publication threshold.
+    A published performance table hides such a category, and the metric's total beside it
+    (else the total less the other categories gives it away) — in the pack of that year. A
+    series in another year's pack would show the quarters that add up to that total, so a
+    published Trends sheet withholds these metrics' series whole, in every pack alike."""
+    ids = list(metric_ids)
+    if not ids:
+        return set()
+    quarters = (
+        select(MetricCategory.metric_id, func.sum(ReturnBreakdownValue.count).label("n"))
+        .join(ReturnBreakdownValue, ReturnBreakdownValue.category_id == MetricCategory.id)
+        .join(Return, Return.id == ReturnBreakdownValue.return_id)
+        .join(Period, Period.id == Return.period_id)
+        .where(MetricCategory.metric_id.in_(ids), Period.year >= FIRST_YEAR,
+               Return.status.in_(counted_states(provisional)))
+        .group_by(MetricCategory.metric_id, MetricCategory.id, Period.year, Period.quarter)
+    ).subquery()
+    return set(session.scalars(select(quarters.c.metric_id).where(quarters.c.n < threshold).distinct()))
 
 
 def service_changes(session: Session, service_id: int) -> list[tuple[QuarterKey, str]]:

@@ -7,10 +7,7 @@ a failing mail server leaves the action saved and the message recorded as failed
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from flask_login import login_user
 from sqlalchemy import select
 
 import notifications.mail as mail
@@ -25,6 +22,7 @@ from models.store.users import create_user
 from tests.helpers.config import settings_for
 from tests.helpers.mail import Inbox
 from tests.helpers.returns import OWNER, error_ids
+from tests.helpers.web import requests_as
 
 ADMIN = "admin@demo.local"
 SECOND_OFFICER = "officer2@demo.local"
@@ -61,16 +59,7 @@ def _quick_retries(monkeypatch):
 
 @pytest.fixture
 def as_user(mail_app, demo_factory):
-    from dash_app.auth import snapshot
-
-    @contextmanager
-    def _as(email: str | None):
-        with mail_app.server.test_request_context("/_dash-update-component", method="POST"):
-            if email is not None:
-                with unit_of_work(demo_factory) as s:
-                    login_user(snapshot(s.scalars(select(User).where(User.email == email)).one()))
-            yield
-    return _as
+    return requests_as(mail_app, demo_factory)
 
 
 def _records(factory) -> list[tuple[str, str, str]]:

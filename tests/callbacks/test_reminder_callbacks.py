@@ -3,20 +3,17 @@ Administration → Settings, called as every role, with a real SMTP server (issu
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from flask_login import login_user
 from sqlalchemy import func, select
 
 from callbacks.admin.settings import save_reminder_schedule
 from callbacks.dashboard_pages import remind_now
 from callbacks.router import display_page
-from dash_app.auth import snapshot
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, MailMessage, ReminderSent, User
 from models.store.settings import reminder_schedule
 from tests.helpers.config import settings_for
+from tests.helpers.web import requests_as
 
 ADMIN, VIEWER = "admin@demo.local", "viewer@demo.local"
 RIVERSIDE = "riverside-boxing-academy@demo.local"
@@ -29,17 +26,7 @@ def as_user(db_url, demo_factory, inbox):
     """`with as_user(email):` runs code in a request of an app that mails `inbox`."""
     from dash_app.factory import create_app
 
-    app = create_app(settings_for(db_url, smtp_url=inbox.url))
-
-    @contextmanager
-    def _as(email):
-        with app.server.test_request_context("/_dash-update-component", method="POST"):
-            if email is not None:
-                with unit_of_work(demo_factory) as s:
-                    login_user(snapshot(s.scalars(select(User).where(User.email == email)).one()))
-            yield
-
-    return _as
+    return requests_as(create_app(settings_for(db_url, smtp_url=inbox.url)), demo_factory)
 
 
 def counts(factory) -> tuple[int, int]:

@@ -22,3 +22,26 @@ def sign_in(client: FlaskClient, email: str, password: str = DEMO_PASSWORD) -> T
 def sign_out(client: FlaskClient) -> TestResponse:
     """Sign-out is a POST with the CSRF token (the page at GET /logout holds the form)."""
     return client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
+
+
+def requests_as(app, factory):
+    """`with requests_as(app, factory)(email):` runs code inside a callback request of `app`
+    as that user (None: signed out), the way Dash calls a callback."""
+    from contextlib import contextmanager
+
+    from flask_login import login_user
+    from sqlalchemy import select
+
+    from dash_app.auth import snapshot
+    from models.store.db import unit_of_work
+    from models.store.entities import User
+
+    @contextmanager
+    def _as(email: str | None):
+        with app.server.test_request_context("/_dash-update-component", method="POST"):
+            if email is not None:
+                with unit_of_work(factory) as s:
+                    login_user(snapshot(s.scalars(select(User).where(User.email == email)).one()))
+            yield
+
+    return _as

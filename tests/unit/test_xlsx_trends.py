@@ -4,6 +4,7 @@ code), the demo's special causes, a provider's own services only, and publicatio
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import statistics
 from itertools import pairwise
@@ -128,3 +129,26 @@ def test_a_published_pack_withholds_the_series_of_any_metric_its_table_hides(dem
     for service, metric in hidden_metrics:
         series = [r for r in trends if r["Service"] == service and r["Metric"] == metric]
         assert series and all(r["Value"] == "Withheld" and r["Mean"] is None for r in series), metric
+
+
+def test_every_published_pack_withholds_a_series_whose_categories_any_pack_hides(factory):
+    """2021/22: 13 pupils, 2 of them Year 6 (below the threshold of 5). That year's pack hides
+    the 2 and the 13 beside it. The 2023/24 pack's table hides nothing of this metric, but its
+    Trends sheet would list 2021/22's quarters, which add up to the hidden 13 — and 13 less the
+    shown Year 9's 11 gives the 2. So the series is withheld in every published pack alike."""
+    with unit_of_work(factory) as s:
+        owner = f.provider(s, "Hearth")
+        svc = f.service(s, "Hearth schools", owner)
+        pupils = f.metric(s, svc, "Pupils reached", categories=("Year 6", "Year 9"), headline=True)
+        year6, year9 = pupils.categories
+        for year in (2021, 2022, 2023):
+            quarters = f.periods(s, year)
+            for q, period in quarters.items():
+                small = year == 2021 and q == 1
+                f.a_return(s, svc, period, "approved", counts={pupils: 13 if small else 40},
+                           breakdown={year6: 2 if small else 20, year9: 11 if small else 20})
+        admin = f.user(s, "lead@example.org", "admin")
+        later = _rows(build_export(s, admin, "xlsx", 2023, 4, dt.date(2024, 6, 1), publish=True))
+    series = [r for r in later if r["Metric"] == "Pupils reached"]
+    assert len(series) == 12
+    assert all(r["Value"] == "Withheld" and r["Mean"] is None for r in series)
