@@ -76,7 +76,7 @@ def test_no_serious_violations_on_any_page(dash_duo, app_and_factory):
         dash_duo.driver.get(dash_duo.server.url + path)
         if ready.startswith("#service-trends"):
             reveal(dash_duo, "#service-trends")  # drawn as it nears the screen
-        dash_duo.wait_for_element(ready, timeout=30)  # a loaded machine: content, not speed
+        dash_duo.wait_for_element(ready, timeout=60)  # a loaded machine: content, not speed
         both_widths(path)
     print(json.dumps({p: len(v) for p, v in found.items()}))
     assert found == {p: [] for p in found}

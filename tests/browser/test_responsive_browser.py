@@ -68,7 +68,7 @@ def test_no_page_is_wider_than_the_screen(dash_duo, browser_app, pixels):
         dash_duo.driver.get(dash_duo.server.url + path)
         if ready.startswith("#service-trends"):
             reveal(dash_duo, "#service-trends")  # drawn as it nears the screen
-        dash_duo.wait_for_element(ready, timeout=30)  # a loaded machine: content, not speed
+        dash_duo.wait_for_element(ready, timeout=60)  # a loaded machine: content, not speed
         # The data tables behind "Data table for this chart" too, opened.
         dash_duo.driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
         wide[path] = page_width(dash_duo)

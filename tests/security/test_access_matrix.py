@@ -26,6 +26,7 @@ DECISIONS = {
     "service-trends.children": "signed-in",  # "Over the years": refuses another's service
     "..progress-body.children": "signed-in",  # strategy progress: the user's own services
     "..priority-body.children": "signed-in",
+    "..attention-body.children": "signed-in",  # What needs attention: the user's own services
     "..submissions-body.children": "signed-in",
     "..remind-plan.children": "admin",  # "Send reminders now" (issue 18)
     "..perf-heading.children": "signed-in",
@@ -48,6 +49,9 @@ DECISIONS = {
     "..adm-rag-msg.children": "admin",
     "adm-rem-msg.children": "admin",  # the reminder schedule (issue 18)
     "adm-aud-list.children": "admin",
+    "..adm-chg-msg.children": "admin",  # marking and removing a change in a service (issue 19)
+    "adm-mail-text.children": "admin",  # reading an outbox message (issue 18)
+    "account-msg.children": "signed-in",  # Your account: the user's own reminder choice
 }
 # Callbacks that answer a signed-out user themselves, with a sign-in link (the rest get the
 # sign-in guard's 401).
