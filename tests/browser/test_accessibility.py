@@ -11,7 +11,7 @@ from sqlalchemy import select
 from layouts.admin import ADMIN_PAGES
 from models.store.db import unit_of_work
 from models.store.entities import Period, Service
-from tests.helpers.browser import axe_violations, reveal, serious, sign_in, sign_out, start
+from tests.helpers.browser import axe_violations, serious, sign_in, sign_out, start, wait_for_page
 
 pytestmark = pytest.mark.browser
 
@@ -74,9 +74,7 @@ def test_no_serious_violations_on_any_page(dash_duo, app_and_factory):
     dash_duo.wait_for_element("#overview-heading")
     for path, ready in pages.items():
         dash_duo.driver.get(dash_duo.server.url + path)
-        if ready.startswith("#service-trends"):
-            reveal(dash_duo, "#service-trends")  # drawn as it nears the screen
-        dash_duo.wait_for_element(ready, timeout=60)  # a loaded machine: content, not speed
+        wait_for_page(dash_duo, ready)
         both_widths(path)
     print(json.dumps({p: len(v) for p, v in found.items()}))
     assert found == {p: [] for p in found}

@@ -41,17 +41,23 @@ def _performance_page(dash_duo, downloads: Path) -> None:
     dash_duo.driver.execute_script(RECORD)
 
 
-def _saved(downloads: Path) -> list[Path]:
-    return [p for p in downloads.iterdir() if not p.name.endswith(".crdownload")]
-
-
-def test_the_pack_says_it_is_being_built_then_saves_and_says_it_is_ready(dash_duo, browser_app, tmp_path):
+def _signed_in_on_the_performance_page(dash_duo, browser_app, tmp_path: Path) -> Path:
+    """A member on the Performance page, its pack's link recorded; the downloads folder."""
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     start(dash_duo, browser_app)
     sign_in(dash_duo, "viewer@demo.local")
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
     _performance_page(dash_duo, downloads)
+    return downloads
+
+
+def _saved(downloads: Path) -> list[Path]:
+    return [p for p in downloads.iterdir() if not p.name.endswith(".crdownload")]
+
+
+def test_the_pack_says_it_is_being_built_then_saves_and_says_it_is_ready(dash_duo, browser_app, tmp_path):
+    downloads = _signed_in_on_the_performance_page(dash_duo, browser_app, tmp_path)
     # A double click: the second lands while the first is building, and builds nothing more.
     dash_duo.driver.execute_script("const l = document.getElementById('perf-pdf'); l.click(); l.click();")
     dash_duo.wait_for_contains_text("#perf-pdf-status", "The meeting pack is ready: "
@@ -70,12 +76,7 @@ def test_the_pack_says_it_is_being_built_then_saves_and_says_it_is_ready(dash_du
 def test_a_refused_pack_says_why_in_words_and_saves_nothing(dash_duo, browser_app, tmp_path):
     """Signed out in the meantime (another tab, or the server's idle timeout): the export route
     answers 401 and the status line says what to do, never a broken download."""
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    start(dash_duo, browser_app)
-    sign_in(dash_duo, "viewer@demo.local")
-    dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
-    _performance_page(dash_duo, downloads)
+    downloads = _signed_in_on_the_performance_page(dash_duo, browser_app, tmp_path)
     dash_duo.driver.delete_all_cookies()
     dash_duo.find_element("#perf-pdf").click()
     dash_duo.wait_for_contains_text(
@@ -108,12 +109,7 @@ window.fetch = function (url, options) {
 ])
 def test_a_failed_build_or_connection_says_so_and_lets_the_reader_try_again(
         dash_duo, browser_app, tmp_path, failure, words):
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    start(dash_duo, browser_app)
-    sign_in(dash_duo, "viewer@demo.local")
-    dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
-    _performance_page(dash_duo, downloads)
+    downloads = _signed_in_on_the_performance_page(dash_duo, browser_app, tmp_path)
     dash_duo.driver.execute_script(f"window.packFailure = '{failure}';" + FAIL_THE_PACK)
     dash_duo.find_element("#perf-pdf").click()
     dash_duo.wait_for_contains_text("#perf-pdf-status", words)

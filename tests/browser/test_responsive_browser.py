@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from layouts.admin import ADMIN_PAGES
-from tests.helpers.browser import reveal, sign_in, start
+from tests.helpers.browser import sign_in, start, wait_for_page
 
 pytestmark = pytest.mark.browser
 
@@ -66,9 +66,7 @@ def test_no_page_is_wider_than_the_screen(dash_duo, browser_app, pixels):
     dash_duo.wait_for_element("#overview-heading")
     for path, ready in PAGES.items():
         dash_duo.driver.get(dash_duo.server.url + path)
-        if ready.startswith("#service-trends"):
-            reveal(dash_duo, "#service-trends")  # drawn as it nears the screen
-        dash_duo.wait_for_element(ready, timeout=60)  # a loaded machine: content, not speed
+        wait_for_page(dash_duo, ready)
         # The data tables behind "Data table for this chart" too, opened.
         dash_duo.driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
         wide[path] = page_width(dash_duo)

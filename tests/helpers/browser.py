@@ -74,3 +74,11 @@ def reveal(dash_duo, selector: str) -> None:
     page's "Over the years", assets/service_trends.js) is then drawn."""
     element = dash_duo.wait_for_element(selector)
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+
+
+def wait_for_page(dash_duo, ready: str) -> None:
+    """Wait for what shows a page is drawn; a part drawn only as it nears the screen (the
+    service page's "Over the years") is scrolled to first."""
+    if ready.startswith("#service-trends"):
+        reveal(dash_duo, "#service-trends")
+    dash_duo.wait_for_element(ready, timeout=60)  # a loaded machine: content, not speed
