@@ -4,7 +4,6 @@ in tests/unit/test_attention.py)."""
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 
@@ -17,10 +16,9 @@ from exports.xlsx_workbook import ATTENTION_COLUMNS
 from models.reporting.attention import EXPLANATIONS_LEFT_OUT, LEFT_OUT_HERE
 from tests.helpers import factories as f
 from tests.helpers.attention import QUARTER, TODAY, YEAR, attention_world
+from tests.helpers.pdf import blank_charts
 
 VIEWER = f.Actor(1, "viewer", email="viewer@example.org")
-ONE_PIXEL_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwAD"
-                                 "hgGAWjR9awAAAABJRU5ErkJggg==")
 RED_PEOPLE = ("People supported is Red this quarter: 15 against a target of 20 (75% of target).")
 FORECAST = "Sessions is forecast to reach 88 by the year end, 12% below its annual target of 100."
 GREEN = ("Volunteers has been Green four quarters running; this quarter 10 against a target of "
@@ -89,15 +87,7 @@ def test_xlsx_empty_sections_say_so(session):
 def _pack_pages(session, monkeypatch, **kwargs) -> list[str]:
     """The pack's text page by page, whitespace made single spaces; charts stood in for by a
     blank image (the words are the point here)."""
-    import exports.pdf_pack as pdf_pack
-
-    def blank(figures, directory):
-        paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
-        for path in paths:
-            path.write_bytes(ONE_PIXEL_PNG)
-        return paths
-
-    monkeypatch.setattr(pdf_pack, "render_charts", blank)
+    blank_charts(monkeypatch)
     body = build_export(session, VIEWER, "pdf", YEAR, QUARTER, TODAY, **kwargs)
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(body)).pages]
 

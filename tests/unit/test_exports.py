@@ -1,6 +1,5 @@
 """XLSX and PDF exports checked against an independent computation from the database."""
 
-import base64
 import datetime as dt
 import io
 import math
@@ -21,6 +20,7 @@ from models.store.entities import Metric, Period, Provider, Return, ReturnValue,
 from models.store.users import find_user
 from tests.helpers import factories as f
 from tests.helpers.config import TODAY
+from tests.helpers.pdf import blank_charts
 
 PLANTED = '=HYPERLINK("http://x","y")'
 
@@ -129,8 +129,6 @@ def test_pdf_pack_pages_and_figures(demo_factory):
     assert images >= 8  # charts drawn through Chromium
 
 
-ONE_PIXEL_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwAD"
-                                 "hgGAWjR9awAAAABJRU5ErkJggg==")
 
 
 def _pack_text(factory, monkeypatch, year: int = 2025, quarter: int | None = None) -> list[str]:
@@ -138,15 +136,7 @@ def _pack_text(factory, monkeypatch, year: int = 2025, quarter: int | None = Non
     pages' words and numbers are the point here, not Chromium's drawing)."""
     from pypdf import PdfReader
 
-    import exports.pdf_pack as pdf_pack
-
-    def blank(figures, directory):
-        paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
-        for path in paths:
-            path.write_bytes(ONE_PIXEL_PNG)
-        return paths
-
-    monkeypatch.setattr(pdf_pack, "render_charts", blank)
+    blank_charts(monkeypatch)
     with unit_of_work(factory) as s:
         body = build_export(s, find_user(s, "viewer@demo.local"), "pdf", year, quarter, TODAY)
     return [page.extract_text() for page in PdfReader(io.BytesIO(body)).pages]
