@@ -13,9 +13,8 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
-from models.store.migrate import upgrade
-from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
-from tests.helpers.databases import engines, fresh_database_url
+from tests.helpers.config import settings_for
+from tests.helpers.databases import database_copy, engines, fresh_database_url
 
 
 def pytest_setup_options():
@@ -61,9 +60,11 @@ def empty_db_url(engine_name: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def db_url(empty_db_url: str) -> str:
-    upgrade(empty_db_url)
-    return empty_db_url
+def db_url(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A migrated database of the test's own; already holding the demo data when the test
+    asks for it (through demo_factory, directly or not): a copy of this worker's template."""
+    kind = "demo" if "demo_factory" in request.fixturenames else "migrated"
+    return database_copy(engine_name, kind, tmp_path)
 
 
 @pytest.fixture
@@ -81,10 +82,7 @@ def session(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @pytest.fixture
 def demo_factory(factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    from models.catalogue.demo import seed_demo
-
-    with unit_of_work(factory) as s:
-        seed_demo(s, DEMO_PASSWORD, TODAY)
+    """A session factory on a database holding the demo partnership (db_url copied it)."""
     return factory
 
 

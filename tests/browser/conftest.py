@@ -2,22 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from models.catalogue.demo import seed_demo
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
-from models.store.migrate import upgrade
-from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
+from tests.helpers.config import DEMO_PASSWORD, settings_for
+from tests.helpers.databases import database_copy
 
 
 def demo_app_at(tmp_path, **settings: object):
     """The app on a fresh demo SQLite database in tmp_path, with these settings changed."""
     from dash_app.factory import create_app
 
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with unit_of_work(make_sessionmaker(engine)) as s:
-        seed_demo(s, DEMO_PASSWORD, TODAY)
-    engine.dispose()
+    url = database_copy("sqlite", "demo", tmp_path, "browser.db")
     return create_app(settings_for(url, **settings))
 
 
@@ -42,11 +36,9 @@ def return_world(tmp_path):
     from models.store.users import create_user
     from tests.helpers import factories as f
 
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    upgrade(url)
+    url = database_copy("sqlite", "demo", tmp_path, "browser.db")
     engine = make_engine(url)
     with unit_of_work(make_sessionmaker(engine)) as s:
-        seed_demo(s, DEMO_PASSWORD, TODAY)
         owner = f.provider(s, "Test Provider")
         create_user(s, "test-provider@demo.local", DEMO_PASSWORD, "provider", owner)
         svc = f.service(s, "Test outreach service", owner)
@@ -69,11 +61,47 @@ def app_and_factory(tmp_path):
     """The demo app and a session factory on its database, for tests that check the rows."""
     from dash_app.factory import create_app
 
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    upgrade(url)
+    url = database_copy("sqlite", "demo", tmp_path, "browser.db")
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
-    with unit_of_work(factory) as s:
-        seed_demo(s, DEMO_PASSWORD, TODAY)
     yield create_app(settings_for(url)), factory
     engine.dispose()
+
+
+@pytest.fixture
+def dash_duo(request, dash_thread_server, tmpdir):
+    """dash[testing]'s dash_duo, on this process's Chromium (tests.helpers.browser.
+    ReusedChromium) instead of a new one per test."""
+    from dash.testing.composite import DashComposite
+
+    from tests.helpers.browser import ReusedChromium
+
+    class ReusedComposite(DashComposite):
+        def get_webdriver(self):
+            return ReusedChromium.take(super().get_webdriver, self.download_path)
+
+        def __exit__(self, exc_type, exc_val, traceback) -> None:
+            ReusedChromium.forget_origin(getattr(self.server, "url", ""))
+
+    config = request.config
+    with ReusedComposite(
+        server=dash_thread_server,
+        browser=config.getoption("webdriver"),
+        remote=config.getoption("remote"),
+        remote_url=config.getoption("remote_url"),
+        headless=config.getoption("headless"),
+        options=config.hook.pytest_setup_options(),
+        download_path=tmpdir.mkdir("download").strpath,
+        percy_assets_root=config.getoption("percy_assets"),
+        percy_finalize=config.getoption("nopercyfinalize"),
+        pause=config.getoption("pause"),
+    ) as composite:
+        yield composite
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quit_reused_chromium():
+    yield
+    from tests.helpers.browser import ReusedChromium
+
+    ReusedChromium.discard()

@@ -15,12 +15,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from layouts import ids
 from layouts.return_form import error_slot_id, hint_id
-from models.catalogue.demo import seed_demo
 from models.rules.validation import FieldKey
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
-from models.store.migrate import upgrade
 from tests.helpers.browser import axe_violations, serious, sign_in, start
-from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
+from tests.helpers.config import DEMO_PASSWORD, settings_for
+from tests.helpers.databases import database_copy
 
 pytestmark = pytest.mark.browser
 PROVIDER = "test-provider@demo.local"
@@ -36,11 +35,9 @@ def make_world(tmp_path, returned: bool = False) -> dict:
     from models.store.users import create_user
     from tests.helpers import factories as f
 
-    url = f"sqlite:///{tmp_path / 'errors.db'}"
-    upgrade(url)
+    url = database_copy("sqlite", "demo", tmp_path, "errors.db")
     engine = make_engine(url)
     with unit_of_work(make_sessionmaker(engine)) as s:
-        seed_demo(s, DEMO_PASSWORD, TODAY)
         owner = f.provider(s, "Test Provider")
         create_user(s, PROVIDER, DEMO_PASSWORD, "provider", owner)
         svc = f.service(s, "Test outreach service", owner)

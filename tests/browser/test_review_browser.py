@@ -13,10 +13,10 @@ from models.returns.saving import review_return, save_return
 from models.rules.validation import RawReturn
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.entities import Period, Return, Service, User
-from models.store.migrate import upgrade
 from tests.helpers import factories as f
 from tests.helpers.browser import sign_in, sign_out, start
 from tests.helpers.config import DEMO_PASSWORD, TODAY, settings_for
+from tests.helpers.databases import database_copy
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,10 @@ NOT_YET = ("You can submit this return from 1 January 2027, the day after the qu
 @pytest.fixture
 def demo(tmp_path):
     from dash_app.factory import create_app
-    from models.catalogue.demo import seed_demo
 
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    upgrade(url)
+    url = database_copy("sqlite", "demo", tmp_path, "browser.db")
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
-    with unit_of_work(factory) as s:
-        seed_demo(s, DEMO_PASSWORD, TODAY)
     yield create_app(settings_for(url)), factory
     engine.dispose()
 
