@@ -122,3 +122,15 @@ def inbox():
 
     with smtp_server() as received:
         yield received
+
+
+@pytest.fixture(autouse=True)
+def _empty_test_outbox() -> None:
+    """Each test starts with an empty outbox folder (settings_for's TEST_OUTBOX, one per
+    process): a message's file is named by its time to the second and its record's id, and
+    two tests on copies of one database, a second apart, would otherwise name the same file."""
+    import shutil
+
+    from tests.helpers.config import TEST_OUTBOX
+
+    shutil.rmtree(TEST_OUTBOX, ignore_errors=True)
