@@ -110,6 +110,10 @@ class MonitorDash(Dash):
 
     def _generate_scripts_html(self) -> str:
         scripts = self._without_ag_grid(super()._generate_scripts_html())
+        # Dash 4 puts dash_table's loader on every page, whether or not a DataTable is in the
+        # app; none is (our tables are html.Table and AG Grid).
+        scripts = re.sub(r'<script src="[^"]*/_dash-component-suites/dash/dash_table/[^"]*"></script>\s*',
+                         "", scripts)
         # Every script with a src, deferred: fetched while the page shows, run after parsing.
         return re.sub(r"<script(?=[^>]*\ssrc=)", "<script defer", scripts)
 

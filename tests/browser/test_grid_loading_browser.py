@@ -1,7 +1,8 @@
 """AG Grid only where a grid is (dash_app/factory.MonitorDash, assets/ag_grid_loader.js): a page
-without a grid never fetches dash_ag_grid's 1.3 MB bundle; a grid page opened directly, or
-reached inside the app from a page without one, draws its grid; the bundle is fetched once for
-every grid after it; and if it cannot be fetched the page says so in words."""
+without a grid never fetches dash_ag_grid's 1.3 MB bundle (nor, on any page, dash_table's
+loader); a grid page opened directly, or reached inside the app from a page without one, draws
+its grid; the bundle is fetched once for every grid after it; and if it cannot be fetched the
+page says so in words."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def test_a_page_without_a_grid_does_not_load_ag_grid(dash_duo, browser_app):
         dash_duo.wait_for_element(ready)
         assert (_fetched(dash_duo, BUNDLE), _fetched(dash_duo, CHUNK)) == (0, 0), path
         assert _script_tags(dash_duo, BUNDLE) == 0, path
+        # Nor dash_table's loader, which Dash 4 adds to every page (the app has no DataTable).
+        assert _fetched(dash_duo, "/dash_table/") == 0, path
     # The stand-in namespace is there for Dash to resolve, and says no grid is drawn.
     assert dash_duo.driver.execute_script("return typeof window.dash_ag_grid.AgGrid") == "function"
     assert dash_duo.get_logs() == []
