@@ -123,4 +123,10 @@
             }
         },
     });
+    // On a grid page opened directly (the server says so: layouts/shell.GRID_PAGES) the fetch
+    // starts now, before Dash has even asked for the page's view, so the grid is not the last
+    // thing drawn. A failure here is tried again when the grid renders.
+    if (tag.dataset.early) {
+        load().catch(function () { return null; });
+    }
 }());

@@ -130,8 +130,14 @@ class MonitorDash(Dash):
             # then steps aside) rather than break the grids. tests/browser check it is gone.
             return scripts
         scripts = scripts.replace(tag, "", 1)
+        from flask import request
+
+        from layouts.shell import GRID_PAGES
+
+        # A grid page opened directly: fetch the grid while the page starts and asks for its view.
+        early = ' data-early="1"' if request.path in GRID_PAGES else ""
         return scripts.replace(loader.group(0), loader.group(0).replace(
-            "<script ", f'<script data-bundle="{bundle}" data-chunk="{chunk}" ', 1), 1)
+            "<script ", f'<script data-bundle="{bundle}" data-chunk="{chunk}"{early} ', 1), 1)
 
     def interpolate_index(self, **kwargs: str) -> str:
         from layouts.shell import LOADING_FRAME

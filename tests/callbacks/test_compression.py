@@ -84,6 +84,11 @@ def test_ag_grid_is_named_on_the_page_not_loaded_by_it(demo_app):
         import dash_ag_grid
 
         assert response.data == (Path(dash_ag_grid.__file__).parent / name).read_bytes()
+    # Opened directly, a grid page starts fetching the grid at once; a page without one never.
+    assert 'data-early="1"' in loader
+    home = client.get("/").get_data(as_text=True)
+    (home_loader,) = [s for s in re.findall(r"<script[^>]*>", home) if "ag_grid_loader.js" in s]
+    assert "data-bundle" in home_loader and "data-early" not in home_loader
     # The loader runs before Dash's renderer, so the stand-in is there when the page is drawn.
     assert html.index("/assets/ag_grid_loader.js") < html.index("dash_renderer")
 
