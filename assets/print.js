@@ -33,11 +33,15 @@
         return parts;
     }
 
+    // Made once: toLocaleDateString builds a new formatter on every call, and refresh runs
+    // each time the page changes (a grid drawing its rows changes it many times).
+    const DATE = new Intl.DateTimeFormat("en-GB", {day: "numeric", month: "long", year: "numeric"});
+    const TIME = new Intl.DateTimeFormat("en-GB", {hour: "2-digit", minute: "2-digit", hour12: false});
+
     function printedAt() {
         const now = new Date();
         // "25 November 2026 at 14:05", as models/rules/formats.py writes dates.
-        return "Printed " + now.toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric"})
-            + " at " + now.toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit", hour12: false});
+        return "Printed " + DATE.format(now) + " at " + TIME.format(now);
     }
 
     function refresh() {

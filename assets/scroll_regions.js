@@ -28,7 +28,7 @@
             box.removeAttribute("role");
             box.removeAttribute("aria-label");
             delete box.dataset.scrollRegion;
-        } else if (scrolls && box.dataset.scrollRegion) {
+        } else if (scrolls && box.dataset.scrollRegion && box.getAttribute("aria-label") !== label(box)) {
             box.setAttribute("aria-label", label(box));  // its table may have been redrawn
         }
     }
@@ -49,8 +49,28 @@
         }
     }
 
+    // Only changes that may touch a table box: measuring the boxes forces a layout, which a
+    // grid drawing its rows (hundreds of changes, none in a box) must not pay for every frame.
+    function touchesABox(records) {
+        return records.some(function (record) {
+            const target = record.target;
+            if (target.nodeType === 1 && (target.closest(".table-responsive") ||
+                    target.querySelector(".table-responsive"))) {
+                return true;
+            }
+            return Array.prototype.some.call(record.addedNodes, function (node) {
+                return node.nodeType === 1 && (node.matches(".table-responsive") ||
+                    node.querySelector(".table-responsive") !== null);
+            });
+        });
+    }
+
     function start() {
-        new MutationObserver(soon).observe(document.body, {childList: true, subtree: true});
+        new MutationObserver(function (records) {
+            if (touchesABox(records)) {
+                soon();
+            }
+        }).observe(document.body, {childList: true, subtree: true});
         window.addEventListener("resize", soon);
         // <details> opened: the table inside it gets its width only now.
         document.addEventListener("toggle", soon, true);

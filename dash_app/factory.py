@@ -98,7 +98,8 @@ class MonitorDash(Dash):
     chart. Dash's own setup puts plotly.js on every page; dcc.Graph needs it only when it
     first draws, and then, finding no `window.Plotly`, adds a script from the renderer's
     local plotly URL (PLOTLY_PATH), which serves the basic bundle. The Returns, Submissions,
-    review and admin pages skip 1.2 MB of JavaScript they would parse and never use."""
+    review and admin pages skip 1.2 MB of JavaScript they would parse and never use.
+    dash_ag_grid's bundle likewise (`_without_ag_grid`): only pages with a grid fetch it."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -108,8 +109,35 @@ class MonitorDash(Dash):
                          + self.renderer.replace("var renderer =", "window.renderer =") + " });")
 
     def _generate_scripts_html(self) -> str:
+        scripts = self._without_ag_grid(super()._generate_scripts_html())
+        # Dash 4 puts dash_table's loader on every page, whether or not a DataTable is in the
+        # app; none is (our tables are html.Table and AG Grid).
+        scripts = re.sub(r'<script src="[^"]*/_dash-component-suites/dash/dash_table/[^"]*"></script>\s*',
+                         "", scripts)
         # Every script with a src, deferred: fetched while the page shows, run after parsing.
-        return re.sub(r"<script(?=[^>]*\ssrc=)", "<script defer", super()._generate_scripts_html())
+        return re.sub(r"<script(?=[^>]*\ssrc=)", "<script defer", scripts)
+
+    def _without_ag_grid(self, scripts: str) -> str:
+        """dash_ag_grid's main bundle (1.3 MB) out of the page: assets/ag_grid_loader.js
+        fetches it, with the grid's chunk, when a page first draws a grid. Its tag carries
+        both addresses, fingerprinted as Dash serves them (cached for a year)."""
+        bundle, chunk = self._collect_and_register_resources([
+            {"relative_package_path": path, "namespace": "dash_ag_grid"} for path in AG_GRID_FILES])
+        tag = f'<script src="{bundle}"></script>'
+        loader = re.search(r'<script src="[^"]*/assets/ag_grid_loader\.js[^"]*"', scripts)
+        if tag not in scripts or loader is None:
+            # Dash wrote its tags some other way: leave the bundle on every page (the loader
+            # then steps aside) rather than break the grids. tests/browser check it is gone.
+            return scripts
+        scripts = scripts.replace(tag, "", 1)
+        from flask import request
+
+        from layouts.shell import GRID_PAGES
+
+        # A grid page opened directly: fetch the grid while the page starts and asks for its view.
+        early = ' data-early="1"' if request.path in GRID_PAGES else ""
+        return scripts.replace(loader.group(0), loader.group(0).replace(
+            "<script ", f'<script data-bundle="{bundle}" data-chunk="{chunk}"{early} ', 1), 1)
 
     def interpolate_index(self, **kwargs: str) -> str:
         from layouts.shell import LOADING_FRAME
@@ -125,6 +153,9 @@ class MonitorDash(Dash):
 # no variable parts, so Flask matches it before Dash's own `<package>/<path>` rule.
 PLOTLY_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 PLOTLY_FILE = ROOT / "assets" / "vendor" / "plotly-basic.min.js"
+# dash_ag_grid's main bundle and the chunk holding the grid itself (the "community" edition;
+# the enterprise chunk is never used), as dash_ag_grid's _js_dist names them.
+AG_GRID_FILES = ("dash_ag_grid.min.js", "async-community.js")
 
 
 def _plotly_basic():  # noqa: ANN202 - a Flask view

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from pathlib import Path
 
 import brotli
 
@@ -60,6 +61,36 @@ def test_the_plotly_dcc_graph_fetches_is_the_basic_bundle(demo_app):
     script = brotli.decompress(response.data)
     # The vendored basic bundle (1.2 MB), not the full 4.6 MB one.
     assert script == (ROOT / "assets" / "vendor" / "plotly-basic.min.js").read_bytes()
+
+
+def test_ag_grid_is_named_on_the_page_not_loaded_by_it(demo_app):
+    """dash_ag_grid's bundle is not a script of the page: assets/ag_grid_loader.js's tag names
+    it and the grid's chunk (fetched when a grid is drawn), at addresses the app serves,
+    fingerprinted and cached for a year. Nor is dash_table's loader (no DataTable in the app)."""
+    client = _client(demo_app)
+    html = client.get("/returns").get_data(as_text=True)
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert not [s for s in scripts if "dash_ag_grid/" in s and "data-bundle" not in s]
+    assert not [s for s in scripts if "/dash_table/" in s]
+    (loader,) = [s for s in scripts if "/assets/ag_grid_loader.js" in s]
+    assert loader.startswith("<script defer ")
+    bundle = re.search(r'data-bundle="([^"]+)"', loader).group(1)
+    chunk = re.search(r'data-chunk="([^"]+)"', loader).group(1)
+    for url, name in ((bundle, "dash_ag_grid.min.js"), (chunk, "async-community.js")):
+        assert re.fullmatch(r"/_dash-component-suites/dash_ag_grid/[\w.-]+\.v[\w]+\.(min\.)?js", url)
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype.endswith("/javascript")
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        import dash_ag_grid
+
+        assert response.data == (Path(dash_ag_grid.__file__).parent / name).read_bytes()
+    # Opened directly, a grid page starts fetching the grid at once; a page without one never.
+    assert 'data-early="1"' in loader
+    home = client.get("/").get_data(as_text=True)
+    (home_loader,) = [s for s in re.findall(r"<script[^>]*>", home) if "ag_grid_loader.js" in s]
+    assert "data-bundle" in home_loader and "data-early" not in home_loader
+    # The loader runs before Dash's renderer, so the stand-in is there when the page is drawn.
+    assert html.index("/assets/ag_grid_loader.js") < html.index("dash_renderer")
 
 
 def test_exports_that_are_already_compressed_are_left_alone(demo_app):
