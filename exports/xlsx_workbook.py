@@ -237,7 +237,7 @@ def _trends_sheet(wb: Workbook, ctx: ExportContext) -> None:
                 ws.write_string(r, 7, point.special_cause)
             ws.write_string(r, 8, point.variation if point.mean is not None else "")
     if r == 0:
-        ws.write_string(1, 0, "No quarterly figures to chart for these services yet.")
+        ws.write_string(1, 0, ctx.trends_left_out or "No quarterly figures to chart for these services yet.")
     ws.freeze_panes(1, 0)
     widths.apply(ws)
 

@@ -137,3 +137,25 @@ def test_build_export_writes_the_constant_memory_workbook(session):
     assert "xl/sharedStrings.xml" not in names
     rows = list(load_workbook(io.BytesIO(body))["Performance"].iter_rows(min_row=2, values_only=True))
     assert any("People supported" in row and 12 in row for row in rows)
+
+
+def test_a_trends_sheet_too_big_for_a_spreadsheet_says_so_instead(demo_factory, monkeypatch):
+    """A national year's series (130,000 measures × 32 quarters) would overflow a sheet (and
+    took gigabytes to work out): the Trends sheet and the notes say why it is left out, and
+    the series are never computed."""
+    import exports.context as context
+
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the series should not be worked out")
+
+    with unit_of_work(demo_factory) as s:
+        user = find_user(s, "admin@demo.local")
+        kept = build_export(s, user, "xlsx", 2025, None, TODAY)
+        monkeypatch.setattr(context, "TRENDS_MAX_ROWS", 10)
+        monkeypatch.setattr(context, "visible_trends", refuse)
+        body = build_export(s, user, "xlsx", 2025, None, TODAY)
+    assert load_workbook(io.BytesIO(kept))["Trends"].max_row > 10
+    wb = load_workbook(io.BytesIO(body))
+    said = wb["Trends"]["A2"].value
+    assert said.startswith("The Trends sheet is left out of this workbook:") and wb["Trends"].max_row == 2
+    assert said in [c.value for row in wb["Notes"].iter_rows() for c in row]
