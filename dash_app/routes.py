@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, stream_with_context
 
 from dash_app.auth import require_user
+from dash_app.cache import chart_store
 from dash_app.database import ping, sessions, transaction
 from exports.build import build_export, csv_export
 from exports.errors import ExportUnavailable
@@ -57,7 +58,7 @@ def export_performance(fmt: str):  # noqa: ANN201
                                                       settings.current_date(), **options))
             else:
                 body = build_export(session, user, fmt, year, quarter, settings.current_date(),
-                                    **options)
+                                    chart_store=chart_store(), **options)
     except AccessRefused as exc:
         record_refusal(sessions(), user.id, f"export performance.{fmt}", exc.entity, exc.entity_id)
         return Response(str(exc), status=403, mimetype="text/plain")

@@ -1,9 +1,9 @@
 """Pictures of charts already drawn, kept so the next pack need not draw them again.
 
 A chart's key is a hash of everything that decides its picture: the figure's JSON (its data,
-words and look), the picture's size and scale, and the versions of plotly and kaleido that draw
-it. The same key is always the same picture, whoever drew it and wherever, so nothing is ever
-invalidated: a return saved or a change to a chart's code makes a different figure, hence a
+words and look), the picture's size and scale, the versions of plotly and kaleido, and the
+plotly.js bundle that draws it. The same key is always the same picture, whoever drew it and
+wherever, so nothing is ever invalidated: a return saved or a change to a chart's code makes a different figure, hence a
 different key, and the old picture is simply never asked for again (it ages out). That is also
 why several app instances may share one store, or each keep its own, with no way to be served
 another's stale picture.
@@ -46,7 +46,15 @@ def _version(package: str) -> str:
         return "?"
 
 
-DRAWN_BY = f"plotly {_version('plotly')}; kaleido {_version('kaleido')}"
+def _bundle() -> str:
+    """Which plotly.js draws the pictures, by the hash of its file (exports.chart_drawing)."""
+    from exports.chart_drawing import plotly_js
+
+    path = plotly_js()
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path else "plotly.py's own"
+
+
+DRAWN_BY = f"plotly {_version('plotly')}; kaleido {_version('kaleido')}; plotly.js {_bundle()}"
 
 
 def chart_key(figure_json: str, width: int, height: int, scale: float) -> str:

@@ -145,7 +145,7 @@ def test_a_trends_sheet_too_big_for_a_spreadsheet_says_so_instead(demo_factory, 
     the series are never computed."""
     import exports.context as context
 
-    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def refuse(*args, **kwargs):
         raise AssertionError("the series should not be worked out")
 
     with unit_of_work(demo_factory) as s:

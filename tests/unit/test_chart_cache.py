@@ -242,3 +242,22 @@ def test_a_kept_browser_draws_what_a_fresh_page_draws(tmp_path):
     picture = asyncio.run(fresh())
     assert picture.startswith(PNG_SIGNATURE)
     assert kept[1] == picture and again[0] == picture and kept[0] != picture
+
+
+def test_the_pdf_route_keeps_its_pictures_for_the_next_pack(browser, demo_app, monkeypatch):
+    """Through the route as a signed-in user: the second identical pack draws nothing; the
+    app's store is a bounded folder in the instance folder (dash_app/cache.py)."""
+    import dash_app.routes as routes
+    from dash_app.cache import CHART_CACHE_BYTES, chart_store
+    from tests.helpers.web import sign_in
+
+    assert isinstance(chart_store(), DirectoryStore) and chart_store().folder.name == "chart-cache"
+    assert chart_store().max_bytes == CHART_CACHE_BYTES and chart_store() is chart_store()
+    cache = ChartCache(MemoryStore(2**26))
+    monkeypatch.setattr(routes, "chart_store", lambda: cache)
+    client = demo_app.server.test_client()
+    sign_in(client, "viewer@demo.local")
+    for _ in range(2):
+        response = client.get("/export/performance.pdf?year=2025/26&quarter=Q3")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert browser.drawn and cache.misses == len(browser.drawn) == cache.hits
