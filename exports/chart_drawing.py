@@ -185,7 +185,7 @@ class ChartBrowser:
             if self._pid != os.getpid():
                 return
         if loop is not None and browser is not None and loop.is_running():
-            asyncio.run_coroutine_threadsafe(self._close(browser), loop).result()
+            asyncio.run_coroutine_threadsafe(self._close(browser), loop).result(timeout=15)
 
 
 BROWSER = ChartBrowser()
