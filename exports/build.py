@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -13,8 +14,8 @@ from exports.csv_table import csv_chunks
 from models.access import Actor
 from models.reporting.performance import performance_table
 
-# Told how far a long export has got: (stage in words, done, total), e.g. ("Drawing charts", 12, 80).
-Progress = Callable[[str, int, int], None]
+if TYPE_CHECKING:  # the PDF's module (and ReportLab) loads only when a pack is made
+    from exports.pdf_pack import Progress
 
 
 def csv_export(session: Session, actor: Actor, year: int, quarter: int | None, today: dt.date, *,

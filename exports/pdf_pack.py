@@ -35,7 +35,6 @@ from sqlalchemy.orm import Session
 
 from charts.service import quarterly_count_figure, rate_figure
 from charts.text import chart_text
-from exports.build import Progress
 from exports.chart_cache import ChartCache, ChartStore, chart_key
 from exports.chart_drawing import BROWSER
 from exports.context import ExportContext, chart_quarters, table_figures
@@ -58,6 +57,8 @@ BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=1
 SMALL_BODY = ParagraphStyle("small-body", parent=STYLES["BodyText"], fontSize=8.5, leading=10.5)
 CHART_SIZE = (760, 330)
 ChartBuilder = Callable[..., go.Figure]
+# Told how far a long export has got: (stage in words, done, total), e.g. ("Drawing charts", 12, 80).
+Progress = Callable[[str, int, int], None]
 # Image streams binary, not ASCII85 text: ReportLab's ASCII85 is pure Python here and took
 # about a second per ten charts (measured, issue 20); every PDF reader reads binary streams.
 rl_config.useA85 = 0
