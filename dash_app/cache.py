@@ -162,3 +162,19 @@ def code_fingerprint() -> str:
     for path in sorted(root.rglob("*.py")):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+CHART_CACHE_BYTES = 200 * 2**20
+
+
+@memoise
+def chart_store() -> Any:
+    """Where the PDF pack keeps the pictures of its charts (exports/chart_cache.py): a folder
+    in the instance folder, bounded to 200 MB, shared by every process on this machine —
+    gunicorn's workers, background jobs and the CLI. Not Redis: a whole county's pack is
+    thousands of pictures, and a picture is found by the hash of its figure, so each machine
+    keeping its own can never serve a stale one, only draw it once more."""
+    from dash_app.settings import INSTANCE
+    from exports.chart_cache import DirectoryStore
+
+    return DirectoryStore(INSTANCE / "chart-cache", CHART_CACHE_BYTES)

@@ -111,6 +111,7 @@ def cmd_set_password(args: argparse.Namespace, settings: Settings) -> str:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
     """The export as the user named: what that user may see (a provider user's own
     services), with that user's email on it; refused for an unknown or deactivated user."""
+    from dash_app.cache import chart_store
     from exports.build import build_export
     from exports.errors import ExportUnavailable
     from models.access import AccessRefused, require_active
@@ -123,7 +124,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
         try:
             user = require_active(find_user(session, args.user))
             body = build_export(session, user, args.format, year, quarter, settings.current_date(),
-                                include_submitted=args.provisional, publish=args.publish)
+                                include_submitted=args.provisional, publish=args.publish,
+                                chart_store=chart_store())
         except (AccessRefused, ExportUnavailable) as exc:
             raise ConfigError(str(exc)) from None
     out = Path(args.out)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, stream_with_context
 
 from dash_app.auth import require_user
+from dash_app.cache import chart_store
 from dash_app.database import ping, sessions, transaction
-from exports.build import build_export
+from exports.build import build_export, csv_export
 from exports.errors import ExportUnavailable
 from models.access import AccessRefused, record_id
 from models.rules.periods import parse_quarter, parse_year_label, year_label
@@ -47,10 +48,17 @@ def export_performance(fmt: str):  # noqa: ANN201
         return Response(str(exc), status=400, mimetype="text/plain")
     settings = current_app.config["MONITOR_SETTINGS"]
     try:
+        options = {"include_submitted": request.args.get("provisional") == "1",
+                   "publish": request.args.get("publish") == "1"}
         with transaction() as session:
-            body = build_export(session, user, fmt, year, quarter, settings.current_date(),
-                                include_submitted=request.args.get("provisional") == "1",
-                                publish=request.args.get("publish") == "1")
+            if fmt == "csv":
+                # The table is read and access checked here; its rows then stream out a
+                # chunk at a time, so a national year never sits in memory as one text.
+                body = stream_with_context(csv_export(session, user, year, quarter,
+                                                      settings.current_date(), **options))
+            else:
+                body = build_export(session, user, fmt, year, quarter, settings.current_date(),
+                                    chart_store=chart_store(), **options)
     except AccessRefused as exc:
         record_refusal(sessions(), user.id, f"export performance.{fmt}", exc.entity, exc.entity_id)
         return Response(str(exc), status=403, mimetype="text/plain")

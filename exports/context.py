@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access import Actor, visible_services
@@ -28,6 +28,12 @@ from models.rules.workflow import counted_states
 from models.store.entities import Period, Provider, Return, Service
 from models.store.settings import disclosure_threshold, rag_thresholds
 
+# The Trends sheet holds a row per metric and quarter; Excel holds 1,048,576 rows a sheet.
+TRENDS_MAX_ROWS = 1_048_575
+TRENDS_LEFT_OUT = ("The Trends sheet is left out of this workbook: {metrics:,} measures over {quarters} "
+                   "quarters would need more rows than a spreadsheet holds. Each service's Trends page "
+                   "shows its series, and a workbook for fewer services (one provider's, or a "
+                   "priority's) carries them.")
 NARRATIVE_LEFT_OUT = ("Highlights, challenges and case studies are left out of a published pack: "
                       "free text cannot be checked for small numbers.")
 
@@ -58,6 +64,7 @@ class ExportContext:
     # Each metric's quarterly series as an XmR chart (the XLSX Trends sheet), for the services
     # in the table; publication mode applied as to the rest of the pack.
     trends: list[MetricTrend] = field(default_factory=list)
+    trends_left_out: str | None = None  # why the Trends sheet is empty, when it is too big to hold
 
     def masks(self) -> list[RowMask]:
         """What each row may show in this export (everything, unless publishing)."""
@@ -178,6 +185,14 @@ def export_context(session: Session, actor: Actor, table: PerformanceTable, now:
     """What goes with `table` (built for `actor`) in an export made by `actor`. `with_trends`:
     each metric's XmR series too (the XLSX's Trends sheet), for the services in the table."""
     figures = table_figures(session, table) if publish else None
+    left_out = None
+    if with_trends:
+        # Too many series for a sheet (a national year: 130,000 measures) would also take
+        # gigabytes and many minutes to work out (issue 20): say so instead.
+        metrics = len({row.metric_id for row in table.rows if row.metric_id is not None})
+        quarters = session.scalar(select(func.count()).select_from(Period)) or 0
+        if metrics * quarters > TRENDS_MAX_ROWS:
+            with_trends, left_out = False, TRENDS_LEFT_OUT.format(metrics=metrics, quarters=quarters)
     ctx = ExportContext(
         table=table,
         # Free text cannot be checked for small numbers: a published pack leaves it out.
@@ -189,7 +204,10 @@ def export_context(session: Session, actor: Actor, table: PerformanceTable, now:
         trends=visible_trends(session, actor, provisional=table.provisional, publish=publish,
                               service_ids={row.service_id for row in table.rows})
         if with_trends else [],
+        trends_left_out=left_out,
     )
+    if left_out:
+        ctx.extra_notes.append(left_out)
     if ctx.trends:
         ctx.extra_notes.append(
             "Trends sheet: each metric's quarterly series as an XmR chart (Making Data Count): "

@@ -5,8 +5,7 @@ table, and notes. A4 landscape, page numbers, readable in black and white."""
 from __future__ import annotations
 
 import io
-import os
-import shutil
+import json
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -15,6 +14,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -34,6 +35,8 @@ from sqlalchemy.orm import Session
 
 from charts.service import quarterly_count_figure, rate_figure
 from charts.text import chart_text
+from exports.chart_cache import ChartCache, ChartStore, chart_key
+from exports.chart_drawing import BROWSER
 from exports.context import ExportContext, chart_quarters, table_figures
 from exports.errors import ExportUnavailable
 from models.access import Actor
@@ -54,33 +57,62 @@ BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=1
 SMALL_BODY = ParagraphStyle("small-body", parent=STYLES["BodyText"], fontSize=8.5, leading=10.5)
 CHART_SIZE = (760, 330)
 ChartBuilder = Callable[..., go.Figure]
+# Told how far a long export has got: (stage in words, done, total), e.g. ("Drawing charts", 12, 80).
+Progress = Callable[[str, int, int], None]
+# Image streams binary, not ASCII85 text: ReportLab's ASCII85 is pure Python here and took
+# about a second per ten charts (measured, issue 20); every PDF reader reads binary streams.
+rl_config.useA85 = 0
 
 
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("BROWSER_PATH"), shutil.which("chromium"),
-                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+CHART_SCALE = 2  # pixels per point: sharp when printed
+DRAWING = "Drawing charts"  # the stage's words in a progress report
 
 
-def render_charts(figures: list, directory: Path) -> list[Path]:
-    """Render plotly figures to PNG in one browser session (kaleido batch)."""
-    import plotly.io as pio
-
+def render_charts(figures: list[go.Figure], directory: Path, progress: Progress | None = None,
+                  chart_store: ChartStore | None = None) -> list[Path]:
+    """Each figure as a PNG file in `directory`, in order. A picture found in `chart_store` (keyed
+    by the figure itself: exports.chart_cache) is used as it is; the rest are drawn by the
+    process's browser (exports.chart_drawing) and kept there. A figure that appears twice
+    is drawn once. `progress(DRAWING, done, total)` is called once per chart as it is ready."""
     if not figures:
         return []
-    browser = _chromium()
-    if browser is None:
-        raise ExportUnavailable("The PDF pack needs Chromium to draw its charts; install the "
-                                "Debian package chromium and try again.")
-    os.environ.setdefault("BROWSER_PATH", browser)
-    paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
+    cache = (chart_store if chart_store is None or isinstance(chart_store, ChartCache)
+             else ChartCache(chart_store))
+    specs = [figure.to_plotly_json() for figure in figures]
+    keys = [chart_key(json.dumps(spec, cls=PlotlyJSONEncoder, sort_keys=True), *CHART_SIZE, CHART_SCALE)
+            for spec in specs]
+    pngs: dict[str, bytes] = {}
+    if cache is not None:
+        for key in dict.fromkeys(keys):
+            if (png := cache.get(key)) is not None:
+                pngs[key] = png
+    total, ready = len(figures), [0]
+
+    def tell(count: int) -> None:
+        for _ in range(count):
+            ready[0] += 1
+            if progress is not None:
+                progress(DRAWING, ready[0], total)
+
+    tell(sum(key in pngs for key in keys))
+    wanted = {key: spec for key, spec in zip(keys, specs, strict=True) if key not in pngs}
+    order = list(wanted)
     try:
-        pio.write_images(figures, paths, format="png", width=CHART_SIZE[0], height=CHART_SIZE[1],
-                         scale=2)
+        drawn = BROWSER.draw(list(wanted.values()), *CHART_SIZE, CHART_SCALE,
+                             done=lambda i, png: tell(keys.count(order[i])))
+    except ExportUnavailable:
+        raise
     except Exception as exc:  # kaleido reports browser trouble in many ways
         raise ExportUnavailable(f"The charts for the PDF could not be drawn: {exc}") from exc
+    for key, png in zip(order, drawn, strict=True):
+        pngs[key] = png
+        if cache is not None:
+            cache.set(key, png)
+    if cache is not None and drawn:
+        cache.trim()
+    paths = [directory / f"chart-{i}.png" for i in range(total)]
+    for path, key in zip(paths, keys, strict=True):
+        path.write_bytes(pngs[key])
     return paths
 
 
@@ -240,7 +272,8 @@ def _through(m: MetricSeries, last: int) -> MetricSeries:
                               for p in m.points])
 
 
-def performance_pdf(session: Session, actor: Actor, ctx: ExportContext) -> bytes:
+def performance_pdf(session: Session, actor: Actor, ctx: ExportContext,
+                    progress: Progress | None = None, chart_store: ChartStore | None = None) -> bytes:
     """The pack, built as `actor` (whose table `ctx` holds): each service page is read as
     that user, so it can hold nothing the user may not see. In publication mode its tables
     and charts are one output to disclosure control: the quarters a chart draws join the
@@ -275,7 +308,7 @@ def performance_pdf(session: Session, actor: Actor, ctx: ExportContext) -> bytes
         figures.append(fig)
     owners = [service_id for service_id, _, _ in charts]
     with tempfile.TemporaryDirectory() as tmp:
-        paths = render_charts(figures, Path(tmp))
+        paths = render_charts(figures, Path(tmp), progress=progress, chart_store=chart_store)
         images: dict[int, list[Path]] = {}
         for owner, path in zip(owners, paths, strict=True):
             images.setdefault(owner, []).append(path)

@@ -1,9 +1,9 @@
 """The performance table as an Excel workbook: Performance, What needs attention, Narrative,
 Trends and Notes sheets.
 
-Written with XlsxWriter, which streams cells straight to the file's XML: a county's year
-(thousands of rows) takes a fraction of a second, where building openpyxl's cell objects
-took seconds."""
+Written with XlsxWriter in its constant-memory mode, row after row straight to the file's XML:
+a county's year (thousands of rows) takes a fraction of a second, where building openpyxl's
+cell objects took seconds, and a national year's memory stays bounded."""
 
 from __future__ import annotations
 
@@ -237,7 +237,7 @@ def _trends_sheet(wb: Workbook, ctx: ExportContext) -> None:
                 ws.write_string(r, 7, point.special_cause)
             ws.write_string(r, 8, point.variation if point.mean is not None else "")
     if r == 0:
-        ws.write_string(1, 0, "No quarterly figures to chart for these services yet.")
+        ws.write_string(1, 0, ctx.trends_left_out or "No quarterly figures to chart for these services yet.")
     ws.freeze_panes(1, 0)
     widths.apply(ws)
 
@@ -255,11 +255,17 @@ def _notes_sheet(wb: Workbook, ctx: ExportContext) -> None:
     ws.set_column(1, 1, 100)
 
 
-def performance_xlsx(ctx: ExportContext) -> bytes:
+def performance_xlsx(ctx: ExportContext, *, constant_memory: bool = True) -> bytes:
+    """The workbook. `constant_memory`: each row goes to a temporary file as soon as the next
+    one starts (every sheet is written top to bottom), so a national year's 150,000 rows never
+    sit in memory as cells (issue 20: the whole workbook did, hundreds of megabytes); strings
+    are then written inline rather than shared, which Excel, LibreOffice and openpyxl read
+    alike. False only for the test that checks both modes make the same cells."""
     buffer = io.BytesIO()
     # strings_to_numbers/formulas off: every cell is written with an explicit type anyway.
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                      "strings_to_numbers": False, "strings_to_urls": False})
+    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    options |= {"constant_memory": True, "in_memory": False} if constant_memory else {"in_memory": True}
+    wb = xlsxwriter.Workbook(buffer, options)
     _performance_sheet(wb, ctx)
     _attention_sheet(wb, ctx)
     _narrative_sheet(wb, ctx)

@@ -134,7 +134,7 @@ def test_the_pdf_pack_is_read_as_the_signed_in_user(demo_app, demo_factory, monk
         readers.append((actor, service_id))
         return real(session, actor, service_id, *args, **kwargs)
 
-    def no_browser(figures, directory: Path) -> list[Path]:
+    def no_browser(figures, directory: Path, progress=None, chart_store=None) -> list[Path]:
         paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
         for path in paths:
             path.write_bytes(PNG)

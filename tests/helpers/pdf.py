@@ -13,7 +13,7 @@ ONE_PIXEL_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAA
 def blank_charts(monkeypatch) -> None:
     import exports.pdf_pack as pdf_pack
 
-    def blank(figures, directory: Path) -> list[Path]:
+    def blank(figures, directory: Path, progress=None, chart_store=None) -> list[Path]:
         paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
         for path in paths:
             path.write_bytes(ONE_PIXEL_PNG)

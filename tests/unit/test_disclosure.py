@@ -103,7 +103,7 @@ def _outputs(session, year: int, quarter: int | None, today: dt.date, monkeypatc
 
     charts: list = []
 
-    def capture(figures, directory: Path) -> list[Path]:
+    def capture(figures, directory: Path, progress=None, chart_store=None) -> list[Path]:
         paths = []
         for i, fig in enumerate(figures):
             bars = fig.data[0]

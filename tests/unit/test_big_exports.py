@@ -1,0 +1,161 @@
+"""Big exports with bounded memory (issue 20): the CSV in streamed pieces is the CLI's file byte
+for byte, and the XLSX written in XlsxWriter's constant-memory mode holds the same cells,
+formats, widths, frozen panes and filters as one built whole in memory."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from dash_app import cli
+from exports.build import build_export, csv_export
+from exports.context import export_context, pack_attention
+from exports.csv_table import csv_chunks, performance_csv
+from exports.xlsx_workbook import performance_xlsx
+from models.reporting.performance import build_performance_table, performance_table
+from models.store.db import unit_of_work
+from models.store.users import find_user
+from tests.helpers import factories as f
+from tests.helpers.config import TODAY
+from tests.helpers.web import sign_in
+
+PROVIDER = "safer-futures-support@demo.local"
+
+
+def _cli_csv(db_url: str, monkeypatch, out, email: str, *args: str) -> bytes:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("MONITOR_TODAY", TODAY.isoformat())
+    assert cli.main(["export", "--user", email, "--format", "csv", "--out", str(out), *args]) == 0
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize(("email", "quarter", "publish"), [
+    ("admin@demo.local", None, False), ("admin@demo.local", 3, True),
+    (PROVIDER, None, False)])
+def test_streamed_csv_is_the_cli_file_byte_for_byte(demo_factory, db_url, tmp_path, monkeypatch,
+                                                    email, quarter, publish):
+    """The route's pieces, joined, are exactly what `export --format csv` writes; published
+    and a provider's own view too (so the masks and the access rule are the same)."""
+    with unit_of_work(demo_factory) as s:
+        user = find_user(s, email)
+        pieces = list(csv_export(s, user, 2025, quarter, TODAY, publish=publish))
+    assert len(pieces) >= 2 and pieces[0].startswith(b"\xef\xbb\xbfPriority,")
+    args = ["--year", "2025/26", "--quarter", f"Q{quarter}" if quarter else "year"]
+    written = _cli_csv(db_url, monkeypatch, tmp_path / "export.csv", email,
+                       *args, *(["--publish"] if publish else []))
+    assert b"".join(pieces) == written
+
+
+def test_csv_pieces_do_not_depend_on_their_size(demo_factory):
+    """Rows split across pieces at any size make the same file as the whole text at once."""
+    with unit_of_work(demo_factory) as s:
+        table = build_performance_table(s, 2025, None, TODAY)
+    whole = performance_csv(table)
+    assert len(table.rows) > 7
+    for size in (1, 7, len(table.rows), 10 * len(table.rows)):
+        pieces = list(csv_chunks(table, rows_per_chunk=size))
+        assert b"".join(pieces) == whole
+        assert len(pieces) == 1 + -(-len(table.rows) // size)  # the header, then the rows
+
+
+def test_a_wrong_number_of_masks_is_refused_before_any_byte(demo_factory):
+    with unit_of_work(demo_factory) as s:
+        table = build_performance_table(s, 2025, None, TODAY)
+    with pytest.raises(ValueError, match="One mask per row"):
+        csv_chunks(table, [None])  # raised by the call itself, before anything is sent
+
+
+def test_the_route_streams_the_same_csv_as_the_cli(demo_app, demo_factory, tmp_path, monkeypatch, db_url):
+    """Through real HTTP handling (Flask's test client): a streamed response, the CLI's bytes,
+    and a provider user's stream holds its own services only."""
+    client = demo_app.server.test_client()
+    sign_in(client, PROVIDER)
+    response = client.get("/export/performance.csv?year=2025/26&quarter=year",
+                          headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.is_streamed
+    assert response.mimetype == "text/csv" and "Content-Length" not in response.headers
+    body = response.get_data()
+    assert body == _cli_csv(db_url, monkeypatch, tmp_path / "cli.csv", PROVIDER, "--year", "2025/26")
+    assert b"Safer Futures Support" in body and b"Riverside Boxing Academy" not in body
+
+
+def _workbook_facts(body: bytes) -> dict:
+    """Everything a reader sees of each sheet: values, number formats, fonts, fills,
+    alignment, column widths, frozen panes and filters."""
+    wb = load_workbook(io.BytesIO(body))
+    facts = {}
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None and not c.has_style:
+                    continue
+                cells[c.coordinate] = (c.value, c.data_type, c.number_format, c.font.b,
+                                       c.font.color and c.font.color.rgb,
+                                       c.fill.fgColor.rgb if c.fill.fill_type else None,
+                                       c.alignment.wrap_text, c.alignment.indent, c.alignment.vertical)
+        widths = {k: d.width for k, d in ws.column_dimensions.items() if d.width}
+        facts[ws.title] = {"cells": cells, "widths": widths, "freeze": ws.freeze_panes,
+                           "filter": ws.auto_filter.ref, "size": (ws.max_row, ws.max_column)}
+    return facts
+
+
+@pytest.mark.parametrize("publish", [False, True])
+def test_constant_memory_xlsx_has_the_same_cells_and_looks(demo_factory, publish):
+    with unit_of_work(demo_factory) as s:
+        user = find_user(s, "admin@demo.local")
+        table = performance_table(s, user, 2025, None, TODAY)
+        ctx = export_context(s, user, table, dt.datetime(2026, 11, 25, 9, 5), publish, with_trends=True)
+        ctx.attention = pack_attention(s, user, ctx, TODAY)
+    streamed, whole = performance_xlsx(ctx), performance_xlsx(ctx, constant_memory=False)
+    after, before = _workbook_facts(streamed), _workbook_facts(whole)
+    assert list(after) == ["Performance", "What needs attention", "Narrative", "Trends", "Notes"]
+    for sheet in before:
+        assert after[sheet] == before[sheet], sheet
+    performance = after["Performance"]
+    assert performance["freeze"] == "A2" and performance["filter"].startswith("A1:")
+    assert performance["size"][0] == len(table.rows) + 1
+    assert len(after["Trends"]["cells"]) > 100
+    assert any(fmt == "0%" for _, _, fmt, *_ in performance["cells"].values())
+
+
+def test_build_export_writes_the_constant_memory_workbook(session):
+    """The dispatcher's XLSX is the constant-memory one: its strings are inline (no shared
+    strings part), which is how XlsxWriter writes row by row."""
+    import zipfile
+
+    owner = f.provider(session)
+    svc = f.service(session, "Small service", owner)
+    people = f.metric(session, svc, "People supported", headline=True)
+    f.target(session, people, 2024, 40)
+    ps = f.periods(session, 2024)
+    f.a_return(session, svc, ps[1], "approved", {people: 12})
+    admin = f.Actor(1, "admin")
+    body = build_export(session, admin, "xlsx", 2024, None, dt.date(2024, 11, 25))
+    names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+    assert "xl/sharedStrings.xml" not in names
+    rows = list(load_workbook(io.BytesIO(body))["Performance"].iter_rows(min_row=2, values_only=True))
+    assert any("People supported" in row and 12 in row for row in rows)
+
+
+def test_a_trends_sheet_too_big_for_a_spreadsheet_says_so_instead(demo_factory, monkeypatch):
+    """A national year's series (130,000 measures × 32 quarters) would overflow a sheet (and
+    took gigabytes to work out): the Trends sheet and the notes say why it is left out, and
+    the series are never computed."""
+    import exports.context as context
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the series should not be worked out")
+
+    with unit_of_work(demo_factory) as s:
+        user = find_user(s, "admin@demo.local")
+        kept = build_export(s, user, "xlsx", 2025, None, TODAY)
+        monkeypatch.setattr(context, "TRENDS_MAX_ROWS", 10)
+        monkeypatch.setattr(context, "visible_trends", refuse)
+        body = build_export(s, user, "xlsx", 2025, None, TODAY)
+    assert load_workbook(io.BytesIO(kept))["Trends"].max_row > 10
+    wb = load_workbook(io.BytesIO(body))
+    said = wb["Trends"]["A2"].value
+    assert said.startswith("The Trends sheet is left out of this workbook:") and wb["Trends"].max_row == 2
+    assert said in [c.value for row in wb["Notes"].iter_rows() for c in row]
