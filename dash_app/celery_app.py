@@ -101,7 +101,7 @@ def send_reminders(factory: sessionmaker[Session], settings: Settings) -> str:
 
 
 def sweep_mail(factory: sessionmaker[Session], settings: Settings) -> int:
-    from dash_app.mail_sender import sweep
+    from notifications.mail import sweep
 
     return sweep(factory, settings)
 

@@ -12,14 +12,13 @@ after its action) and hands their ids to `dispatch`:
 Either way the sender claims each message atomically in the database before sending it
 (notifications.mail.deliver_queued), so a message is never sent twice, and holds no
 transaction while the mail server answers. After each batch the thread also sweeps up
-messages that a process which died left queued (older than SWEEP_AFTER), and records as
+messages that a process which died left queued (notifications.mail.sweep), and records as
 failed those it left half-sent. The thread is per process on purpose: it keeps nothing that
 other processes need to agree on — the database holds every message's state.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import queue
@@ -32,12 +31,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dash_app.settings import Settings
 from models.store.entities import MailMessage
-from notifications.mail import deliver_queued, release_stale
+from notifications.mail import deliver_queued, sweep
 
 log = logging.getLogger(__name__)
 
 MAX_WAITING = 1000  # batches the thread holds; more stay queued in the database
-SWEEP_AFTER = dt.timedelta(seconds=60)  # a message queued this long ago was left behind
 UNSETTLED = ("queued", "sending")
 
 _Job = tuple[sessionmaker[Session], Settings, list[int]]
@@ -90,18 +88,6 @@ def _run() -> None:
             _jobs.task_done()
 
 
-def sweep(factory: sessionmaker[Session], settings: Settings,
-          older_than: dt.timedelta = SWEEP_AFTER) -> int:
-    """Deliver messages left queued for longer than `older_than` (by a process that died, or
-    a full queue), and record as failed those left half-sent. Returns how many it delivered."""
-    release_stale(factory)
-    cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - older_than
-    with factory() as session:
-        left = list(session.scalars(select(MailMessage.id).where(
-            MailMessage.status == "queued", MailMessage.created_at <= cutoff).order_by(MailMessage.id)))
-    return len(deliver_queued(factory, settings, left)) if left else 0
-
-
 def flush(timeout: float = 30.0) -> bool:
     """Wait until this process's sender has finished every batch handed to it (tests, and a
     process about to exit). True when it has; False on timeout."""
@@ -131,4 +117,4 @@ def wait_settled(factory: sessionmaker[Session], ids: Iterable[int],
         time.sleep(0.05)
 
 
-__all__ = ["dispatch", "flush", "sweep", "wait_settled"]
+__all__ = ["dispatch", "flush", "wait_settled"]

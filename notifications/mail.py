@@ -49,6 +49,9 @@ RETRY_WAITS: tuple[float, ...] = (1.0, 3.0)
 SMTP_TIMEOUT = 10.0  # seconds for each connection and command
 # A message claimed longer ago than this by a sender that never settled it: that sender died.
 STALE_AFTER = dt.timedelta(minutes=15)
+# A message queued longer ago than this, and still not claimed, was left behind (its process
+# died, or its sender's queue was full): a sweep delivers it.
+SWEEP_AFTER = dt.timedelta(seconds=60)
 SERVICE_NAME = "CWP Outcomes Monitor"
 
 
@@ -312,6 +315,18 @@ def release_stale(factory: sessionmaker[Session], older_than: dt.timedelta = STA
                                       MailMessage.claimed_at < _now() - older_than)
             .values(status="failed", payload=None,
                     error="The sender stopped while delivering it: it may not have arrived.")).rowcount
+
+
+def sweep(factory: sessionmaker[Session], settings: Settings,
+          older_than: dt.timedelta = SWEEP_AFTER) -> int:
+    """Deliver messages left queued for longer than `older_than` (by a process that died, or
+    a full queue), and record as failed those left half-sent. Returns how many it settled."""
+    release_stale(factory)
+    cutoff = _now() - older_than
+    with factory() as session:
+        left = list(session.scalars(select(MailMessage.id).where(
+            MailMessage.status == "queued", MailMessage.created_at <= cutoff).order_by(MailMessage.id)))
+    return len(deliver_queued(factory, settings, left)) if left else 0
 
 
 def send_all(factory: sessionmaker[Session], settings: Settings, emails: Iterable[Email],
