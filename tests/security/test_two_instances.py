@@ -6,7 +6,8 @@ load balancer) with the same DATABASE_URL, CACHE_URL and SECRET_KEY, on the demo
   callback, read (and cached in Redis) before the approval, is not served stale after it.
 - An address throttled on sign-in through A stays throttled through B: the per-client limit
   (Redis) and the per-address one (the database).
-- A session signed out through A is refused through B (User.session_generation).
+- A session signed out through A is refused through B (User.session_generation); a form
+  (its CSRF token) read from A is accepted by B.
 
 On PostgreSQL when TEST_DATABASE_URL is set, and on SQLite too (two processes on one file,
 which one machine may run). Needs redis-server: skipped without it, saying why, and failed
@@ -151,6 +152,18 @@ def test_a_return_approved_through_one_instance_is_seen_at_once_through_the_othe
     after = _performance(officer_b, b)
     assert after != before, "B served the figures from before the approval"
     assert _performance(officer_a, a) == after
+
+
+def test_a_form_from_one_instance_is_accepted_by_the_other(instances):
+    """The CSRF token is signed with the shared SECRET_KEY and kept in the session cookie:
+    the sign-in form read from A and sent to B signs in, and B's session then works on A."""
+    a, b, _redis, _db = instances
+    browser = requests.Session()
+    token = login_token(browser, a)
+    answer = browser.post(b + "/login", data={"email": VIEWER, "password": DEMO_PASSWORD, "csrf_token": token},
+                          timeout=30, allow_redirects=False)
+    assert answer.status_code == 302
+    assert browser.get(a + "/_dash-dependencies", timeout=30).status_code == 200
 
 
 def test_a_session_signed_out_through_one_instance_is_refused_through_the_other(instances):
