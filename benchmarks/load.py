@@ -221,6 +221,8 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--two-instances", action="store_true", required=True)
+    parser.add_argument("--also-one", action="store_true",
+                        help="first, for comparison: one instance with twice the workers, no Redis")
     parser.add_argument("--database-url", required=True, help="an empty database, or one with the scale's data")
     parser.add_argument("--scale", default="county")
     parser.add_argument("--requests", type=int, default=3000)
@@ -229,6 +231,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args(argv)
     counts, load_s = prepare(args.database_url, args.scale)
+    if args.also_one:
+        with gunicorn(args.database_url, TODAY.isoformat(), 2 * args.workers, args.threads) as port:
+            one = run_load(port, args.requests, args.clients, ADMIN, PASSWORD)
+        print(json.dumps({"setup": f"1 gunicorn instance, {2 * args.workers} workers x {args.threads} threads, "
+                                   f"{args.clients} clients, per-worker cache",
+                          "requests": one.requests, "errors": one.errors, "seconds": one.seconds,
+                          "rps": one.rps, "p50_ms": one.p50_ms, "p95_ms": one.p95_ms}), flush=True)
     binary = shutil.which("redis-server")
     if binary is None:
         raise SystemExit("redis-server is not installed (Debian package redis-server).")

@@ -27,7 +27,7 @@ YEAR, QUARTER = "2025/26", "Q2"
 
 def cases(first_service: str) -> list[tuple[str, Callable[[], object]]]:
     from callbacks.attention import update_attention
-    from callbacks.dashboard_pages import update_priorities, update_submissions
+    from callbacks.dashboard_pages import remind_now, update_priorities, update_submissions
     from callbacks.overview import update_overview
     from callbacks.performance import update_performance
     from callbacks.progress import update_progress
@@ -49,7 +49,7 @@ def cases(first_service: str) -> list[tuple[str, Callable[[], object]]]:
         ("Administration page", lambda: display_page("/admin", "")),
         ("Administration → Users", lambda: display_page("/admin/users", "")),
         ("Administration → Mail", lambda: display_page("/admin/mail", "")),
-        ("Reminders preview", lambda: __import__("callbacks.dashboard_pages", fromlist=["x"]).remind_now("preview", None)),
+        ("Reminders preview", lambda: remind_now("preview", None)),
     ]
 
 
