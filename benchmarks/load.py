@@ -2,7 +2,14 @@
 
 Each simulated visit is what a browser sends when someone opens the Overview with its
 bundles already cached: the page, Dash's layout and dependencies, the router callback and
-the Overview callback (for one of eight quarters, so views repeat as in a meeting)."""
+the Overview callback (for one of eight quarters, so views repeat as in a meeting).
+
+Two instances (issue 20): `python -m benchmarks.load --two-instances --database-url URL`
+starts a throwaway redis-server and two gunicorn processes bound to the same loopback port
+with SO_REUSEPORT (the kernel shares the connections between them, as a load balancer
+would), with the same DATABASE_URL, CACHE_URL and SECRET_KEY, loads the county scale's data
+into an empty database, and reports requests per second, errors, and the CPU time each
+instance spent (both must have served)."""
 
 from __future__ import annotations
 
@@ -80,6 +87,35 @@ def gunicorn(database_url: str, today: str, workers: int, threads: int):  # noqa
         cwd=ROOT, env=env)
     with serving(proc, port):
         yield port
+
+
+@contextmanager
+def two_instances(database_url: str, today: str, workers: int, threads: int,
+                  cache_url: str) -> Iterator[tuple[int, list[subprocess.Popen]]]:
+    """Two gunicorn processes on one port (--reuse-port), one database, one Redis."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "MONITOR_TODAY": today, "CACHE_URL": cache_url,
+           "SECRET_KEY": "benchmark-" + "k" * 40, "MONITOR_ENV": "development"}
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+         "--reuse-port", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:server"],
+        cwd=ROOT, env=env) for _ in range(2)]
+    try:
+        with serving(procs[0], port), serving(procs[1], port):
+            yield port, procs
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=30)
+
+
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """CPU time of a gunicorn master and its workers so far."""
+    import psutil
+
+    master = psutil.Process(proc.pid)
+    return sum(p.cpu_times().user + p.cpu_times().system for p in [master, *master.children(recursive=True)])
 
 
 class Client:
@@ -174,3 +210,58 @@ def run_load(port: int, requests: int, clients: int, email: str, password: str) 
     seconds = time.perf_counter() - start
     return LoadResult(len(latencies), errors, round(seconds, 2), round(len(latencies) / seconds, 1),
                       round(pct(latencies, 50), 1), round(pct(latencies, 95), 1))
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+    import shutil
+    import tempfile
+
+    from benchmarks.run import ADMIN, PASSWORD, TODAY, prepare
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--two-instances", action="store_true", required=True)
+    parser.add_argument("--also-one", action="store_true",
+                        help="first, for comparison: one instance with twice the workers, no Redis")
+    parser.add_argument("--database-url", required=True, help="an empty database, or one with the scale's data")
+    parser.add_argument("--scale", default="county")
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers in each instance")
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args(argv)
+    counts, load_s = prepare(args.database_url, args.scale)
+    if args.also_one:
+        with gunicorn(args.database_url, TODAY.isoformat(), 2 * args.workers, args.threads) as port:
+            one = run_load(port, args.requests, args.clients, ADMIN, PASSWORD)
+        print(json.dumps({"setup": f"1 gunicorn instance, {2 * args.workers} workers x {args.threads} threads, "
+                                   f"{args.clients} clients, per-worker cache",
+                          "requests": one.requests, "errors": one.errors, "seconds": one.seconds,
+                          "rps": one.rps, "p50_ms": one.p50_ms, "p95_ms": one.p95_ms}), flush=True)
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("redis-server is not installed (Debian package redis-server).")
+    redis_port = free_port()
+    log = Path(tempfile.mkdtemp(prefix="bench-redis-")) / "redis.log"
+    redis = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "",
+                              "--appendonly", "no"], stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        time.sleep(0.5)
+        with two_instances(args.database_url, TODAY.isoformat(), args.workers, args.threads,
+                           f"redis://127.0.0.1:{redis_port}/0") as (port, procs):
+            idle = [cpu_seconds(p) for p in procs]
+            result = run_load(port, args.requests, args.clients, ADMIN, PASSWORD)
+            busy = [round(cpu_seconds(p) - before, 1) for p, before in zip(procs, idle, strict=True)]
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+    print(json.dumps({"scale": args.scale, "services": counts.get("services"), "load_s": load_s,
+                      "setup": f"2 gunicorn instances on one port (--reuse-port), {args.workers} worker(s) "
+                               f"x {args.threads} threads each, {args.clients} clients, Redis cache",
+                      "requests": result.requests, "errors": result.errors, "seconds": result.seconds,
+                      "rps": result.rps, "p50_ms": result.p50_ms, "p95_ms": result.p95_ms,
+                      "cpu_s_per_instance": busy}))
+
+
+if __name__ == "__main__":
+    main()

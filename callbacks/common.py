@@ -9,12 +9,13 @@ from urllib.parse import parse_qs, urlencode
 
 from flask import current_app
 
+from dash_app import mail_sender
 from dash_app.auth import SignedInUser, require_user
 from dash_app.database import sessions, transaction  # noqa: F401 - transaction re-exported
 from models.access import AccessRefused, Audience, audience_of
 from models.rules.periods import parse_quarter, parse_year_label
 from models.store.audit import record_refusal
-from notifications.mail import Email, send_all
+from notifications.mail import Email, queue_all
 
 STALE_PAGE = "This page is out of date. Reload it and try again."
 
@@ -70,12 +71,16 @@ def outbox_folder() -> Path | None:
     return None if settings.smtp_url else settings.outbox_dir
 
 
-def send_mail(emails: list[Email]) -> None:
-    """Send an action's emails, after its transaction was committed: each is recorded
-    (sent, written to the outbox, or failed); a mail server in trouble never undoes or
-    breaks the action (notifications.mail.send_all never raises)."""
-    if emails:
-        send_all(sessions(), current_app.config["MONITOR_SETTINGS"], emails)
+def send_mail(emails: list[Email]) -> list[int]:
+    """Send an action's emails, after its transaction was committed: each is recorded as
+    queued and delivered in the background (dash_app.mail_sender), so the answer never
+    waits for a mail server, and a mail server in trouble never undoes or breaks the
+    action. Returns the messages' ids."""
+    if not emails:
+        return []
+    ids = queue_all(sessions(), emails)
+    mail_sender.dispatch(sessions(), current_app.config["MONITOR_SETTINGS"], ids)
+    return ids
 
 
 def quarter_view(year_text: str | None, quarter_text: str | None) -> tuple[Audience, int, int]:

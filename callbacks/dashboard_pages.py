@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from callbacks.common import audit_refusal, quarter_view, require_user, sessions, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
+from dash_app import mail_sender
 from dash_app.cache import cached
 from layouts import ids
 from layouts.admin import message
@@ -56,6 +57,7 @@ def update_submissions(year_text: str | None) -> tuple:
             *show(view_query(year=year_text), view_title("Submission status", year_text)))
 
 
+REMINDER_WAIT_SECONDS = 2.0  # how long "Send these reminders" waits to say how they went
 REMIND_ACTIONS = {ids.REMIND_PREVIEW: "preview", ids.REMIND_SEND: "send", ids.REMIND_CANCEL: "cancel"}
 
 
@@ -86,14 +88,26 @@ def remind_now(action: str, seen: str | None) -> tuple:
         return (reminders_preview(plans), False,
                 message("The list changed since you looked. Check it, then send again.", ok=False),
                 plan_signature(plans))
-    outcomes = send_planned(sessions(), current_app.config["MONITOR_SETTINGS"], plans)
+    settings, factory = current_app.config["MONITOR_SETTINGS"], sessions()
+
+    def in_background(ids: list[int]) -> None:
+        # Queued and committed with their claims: the background sender delivers them; the
+        # answer waits a moment only, to say how it went (never for a slow mail server).
+        mail_sender.dispatch(factory, settings, ids)
+        mail_sender.wait_settled(factory, ids, REMINDER_WAIT_SECONDS)
+
+    outcomes = send_planned(factory, settings, plans, in_background)
     sent, failed = sum(o.sent for o in outcomes), sum(o.failed for o in outcomes)
+    waiting = sum(o.waiting for o in outcomes)
     reached = sum(1 for o in outcomes if o.sent)
     if outcomes and all(o.note == "Already sent by another run." for o in outcomes):
         # Another click (or the morning's run) got there first: its emails went, not these.
         return [], True, message("These reminders were sent just now by another request; "
                                  "nothing was sent again."), None
     text = f"Sent {sent} reminder email{'s' if sent != 1 else ''} to {reached} provider{'s' if reached != 1 else ''}."
+    if waiting:
+        text += (f" {waiting} more {'are' if waiting != 1 else 'is'} on {'their' if waiting != 1 else 'its'} "
+                 "way: Administration → Mail shows each as it goes.")
     if failed:
         text += f" {failed} could not be delivered: see the mail record."
     return [], True, message(text, ok=not failed), None

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
+from dash_app import mail_sender
 from dash_app.database import sessions, transaction
 from dash_app.extensions import login_manager
 from dash_app.security import LAST_SEEN, STATUS_PATH, touch_session
@@ -53,7 +54,7 @@ from models.store.users import (
     take_password_attempt,
 )
 from notifications.accounts import lifetime_words, link_url, password_reset
-from notifications.mail import send_all
+from notifications.mail import queue_all
 
 if TYPE_CHECKING:
     from dash_app.settings import Settings
@@ -337,7 +338,7 @@ def _send_reset_link(factory: sessionmaker[Session], settings: Settings, email: 
         return
     if to is not None:
         mail = password_reset(to[0], to[1], link_url(settings.public_url, to[2]), links.RESET_LIFETIME)
-        send_all(factory, settings, [mail])
+        mail_sender.dispatch(factory, settings, queue_all(factory, [mail]))
 
 
 def _link_expired() -> tuple[str, int]:

@@ -191,6 +191,20 @@ def cmd_send_reminders(args: argparse.Namespace, settings: Settings) -> str:
     return "\n".join(lines)
 
 
+def cmd_send_mail(args: argparse.Namespace, settings: Settings) -> str:
+    """Deliver every message still queued (left by an app process that stopped before its
+    background sender got to it); record as failed any left half-sent (never sent twice)."""
+    from notifications.mail import deliver_queued, release_stale
+
+    factory = _sessions(settings)
+    stale = release_stale(factory)
+    done = deliver_queued(factory, settings)
+    sent = sum(1 for r in done if r.status != "failed")
+    return (f"Mail: {sent} queued message{'s' if sent != 1 else ''} delivered, "
+            f"{len(done) - sent} failed" + (f"; {stale} left half-sent by a stopped process recorded "
+                                            "as failed." if stale else "."))
+
+
 def mail_note(settings: Settings) -> str:
     """Where the app's emails go, said as it starts (issue 18): a newcomer running `make run`
     learns that nothing is sent, and where to read what would have been."""
@@ -269,6 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument("--dry-run", action="store_true",
                         help="list who would be reminded; send and record nothing")
     remind.set_defaults(func=cmd_send_reminders)
+    sub.add_parser("send-mail", help="deliver mail left queued by a stopped app process"
+                   ).set_defaults(func=cmd_send_mail)
     serve = sub.add_parser("serve", help="run the development server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)

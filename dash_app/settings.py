@@ -42,6 +42,12 @@ class Settings:
     outbox_dir: Path = INSTANCE / "outbox"
     # The address people open the app at, for links in emails (no trailing slash).
     public_url: str = "http://127.0.0.1:8050"
+    # Celery (issue 20): with a broker (redis://…), mail is delivered and reminders are sent
+    # by Celery workers and beat; without one, mail goes from a thread of each app process
+    # and reminders from cron. The result backend defaults to the broker.
+    celery_broker_url: str | None = None
+    celery_result_backend: str | None = None
+    reminder_hour: int = 7  # the hour (Europe/London) beat sends the day's reminders
 
     @property
     def production(self) -> bool:
@@ -101,6 +107,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         mail_from=environ.get("MAIL_FROM", "").strip() or Settings.mail_from,
         outbox_dir=Path(environ.get("MAIL_OUTBOX", "").strip() or INSTANCE / "outbox"),
         public_url=_public_url(environ),
+        celery_broker_url=environ.get("CELERY_BROKER_URL", "").strip() or None,
+        celery_result_backend=(environ.get("CELERY_RESULT_BACKEND", "").strip()
+                               or environ.get("CELERY_BROKER_URL", "").strip() or None),
+        reminder_hour=_hour(environ),
     )
 
 
@@ -122,6 +132,13 @@ def _public_url(environ: Mapping[str, str]) -> str:
     if not text.startswith(("http://", "https://")):
         raise ConfigError(f"PUBLIC_URL must start with http:// or https://, not '{text}'.")
     return text
+
+
+def _hour(environ: Mapping[str, str]) -> int:
+    text = environ.get("REMINDER_HOUR", "").strip() or "7"
+    if not text.isdigit() or int(text) > 23:
+        raise ConfigError(f"REMINDER_HOUR must be an hour of the day from 0 to 23, like 7, not '{text}'.")
+    return int(text)
 
 
 def _proxies(environ: Mapping[str, str]) -> int:

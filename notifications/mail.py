@@ -5,13 +5,20 @@ written to the outbox or failed); its body never is.
 
 A send never raises: a refused or unreachable server is retried (RETRY_WAITS), then the
 message is recorded as failed, so the action that caused it (an approval, say) stands.
-Callers send after their own action has been committed: `send_all(factory, settings, emails)`.
+
+A request never waits for the mail server (issue 20): it `queue`s its messages (recorded
+"queued", with what they say) and a background sender (dash_app.mail_sender: a Celery task
+or a thread of the process) claims each atomically and delivers it (`deliver_queued`).
+Messages a dead process left queued are delivered by the next sweep (`deliver_queued` with
+no ids: the sender's next run, `send-mail`, `send-reminders`); one it left half-sent is
+recorded as failed (`release_stale`), never sent twice. The CLI sends at once: `send_all`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import logging
 import os
 import re
@@ -26,10 +33,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.rules.addresses import is_email_address
-from models.store.entities import MailMessage
+from models.store.entities import MailMessage, ReminderSent
 
 if TYPE_CHECKING:
     from dash_app.settings import Settings
@@ -39,6 +47,11 @@ log = logging.getLogger(__name__)
 # Seconds to wait before the second and the third attempt.
 RETRY_WAITS: tuple[float, ...] = (1.0, 3.0)
 SMTP_TIMEOUT = 10.0  # seconds for each connection and command
+# A message claimed longer ago than this by a sender that never settled it: that sender died.
+STALE_AFTER = dt.timedelta(minutes=15)
+# A message queued longer ago than this, and still not claimed, was left behind (its process
+# died, or its sender's queue was full): a sweep delivers it.
+SWEEP_AFTER = dt.timedelta(seconds=60)
 SERVICE_NAME = "CWP Outcomes Monitor"
 
 
@@ -165,9 +178,25 @@ def deliver(settings: Settings, email: Email, record_id: int,
     return done
 
 
-def _record(session: Session, email: Email) -> MailMessage:
+def _payload(email: Email) -> str:
+    return json.dumps({"to": email.to, "subject": email.subject, "paragraphs": list(email.paragraphs),
+                       "event": email.event, "user_id": email.user_id,
+                       "link": list(email.link) if email.link else None})
+
+
+def _email(payload: str) -> Email:
+    data = json.loads(payload)
+    return Email(to=data["to"], subject=data["subject"], paragraphs=tuple(data["paragraphs"]),
+                 event=data["event"], user_id=data["user_id"],
+                 link=tuple(data["link"]) if data["link"] else None)
+
+
+def _record(session: Session, email: Email, status: str = "sending",
+            batch_id: int | None = None) -> MailMessage:
     record = MailMessage(to_address=email.to[:254], user_id=email.user_id, event=email.event,
-                         subject=email.subject[:200], status="sending", attempts=0)
+                         subject=email.subject[:200], status=status, attempts=0, batch_id=batch_id)
+    if status == "queued":
+        record.payload = _payload(email)
     session.add(record)
     session.flush()
     return record
@@ -176,6 +205,7 @@ def _record(session: Session, email: Email) -> MailMessage:
 def _settle(record: MailMessage, done: Delivery) -> None:
     record.status, record.attempts, record.error = done.status, done.attempts, done.error
     record.outbox_file, record.sent_at = done.outbox_file, done.sent_at
+    record.payload = None  # what it said is not kept (a reset link's token, say)
 
 
 def send(session: Session, settings: Settings, email: Email,
@@ -183,37 +213,129 @@ def send(session: Session, settings: Settings, email: Email,
          sleep: Callable[[float], None] = time.sleep) -> MailMessage:
     """Deliver one message and record it in `session` (flushed; the caller commits). The
     caller's transaction stays open while the mail server answers: in the app use
-    `send_all`, which holds none."""
+    `queue` and a background sender (dash_app.mail_sender), which hold none."""
     record = _record(session, email)
     _settle(record, deliver(settings, email, record.id, waits, sleep))
     session.flush()
     return record
 
 
-def send_all(factory: sessionmaker[Session], settings: Settings, emails: Iterable[Email],
-             waits: Sequence[float] | None = None,
-             sleep: Callable[[float], None] = time.sleep) -> list[MailMessage]:
-    """Send each message. For use after the action that caused them was committed: nothing
-    here can undo or break it (a database failure while recording is logged, not raised).
-    Each message is recorded ("sending") and committed, delivered with no transaction open —
-    a slow or silent mail server (10 s a try, three tries) must not hold the database's write
-    lock, which on SQLite would stop every other user's sign-in and saves — then its record
-    is settled (sent, written to the outbox, or failed)."""
-    sent: list[MailMessage] = []
+def queue(session: Session, emails: Iterable[Email], batch: bool = False) -> list[int]:
+    """Record each message as queued, with what it says, in the caller's transaction (so
+    it is committed with the action that caused it, or not at all). `batch`: their fate is
+    judged together (see `_after_failure`). Returns their ids, for a sender."""
+    ids: list[int] = []
     for email in emails:
+        record = _record(session, email, "queued", batch_id=ids[0] if batch and ids else None)
+        if batch and not ids:
+            record.batch_id = record.id
+        ids.append(record.id)
+    session.flush()
+    return ids
+
+
+def queue_all(factory: sessionmaker[Session], emails: Iterable[Email]) -> list[int]:
+    """`queue` in a transaction of its own, right after the action committed; a database
+    failure is logged, not raised (the action stands)."""
+    try:
+        with factory() as session, session.begin():
+            return queue(session, emails)
+    except Exception:
+        log.exception("Mail could not be queued")
+        return []
+
+
+def _claim(factory: sessionmaker[Session], record_id: int) -> Email | None:
+    """Take a queued message for this sender, atomically: the UPDATE changes the row only
+    while it is still queued, so of two senders (two processes, a worker and the sweep)
+    exactly one gets it and it is never sent twice."""
+    with factory() as session, session.begin():
+        taken = session.execute(
+            update(MailMessage).where(MailMessage.id == record_id, MailMessage.status == "queued")
+            .values(status="sending", claimed_at=_now())).rowcount
+        if taken != 1:
+            return None
+        payload = session.scalar(select(MailMessage.payload).where(MailMessage.id == record_id))
+    if payload is None:  # cannot happen for a queued message; never leave it "sending"
+        raise ValueError("a queued message without its text")
+    return _email(payload)
+
+
+def deliver_queued(factory: sessionmaker[Session], settings: Settings,
+                   ids: Iterable[int] | None = None, waits: Sequence[float] | None = None,
+                   sleep: Callable[[float], None] = time.sleep) -> list[MailMessage]:
+    """Deliver queued messages: those named, or (None) every one still queued, oldest
+    first. Each is claimed (committed), delivered with no transaction open — a slow or
+    silent mail server (10 s a try, three tries) must not hold the database's write lock,
+    which on SQLite would stop every other user's sign-in and saves — then settled (sent,
+    written to the outbox, or failed). Never raises: a database failure is logged."""
+    if ids is None:
         try:
-            with factory() as session, session.begin():
-                record_id = _record(session, email).id
+            with factory() as session:
+                ids = list(session.scalars(select(MailMessage.id).where(MailMessage.status == "queued")
+                                           .order_by(MailMessage.id)))
+        except Exception:
+            log.exception("Queued mail could not be listed")
+            return []
+    settled: list[MailMessage] = []
+    for record_id in ids:
+        try:
+            email = _claim(factory, record_id)
+            if email is None:
+                continue  # another sender has it, or it is settled already
             done = deliver(settings, email, record_id, waits, sleep)
             with factory() as session, session.begin():
                 record = session.get_one(MailMessage, record_id)
                 _settle(record, done)
                 session.flush()
+                if record.status == "failed" and record.batch_id is not None:
+                    _after_failure(session, record.batch_id)
                 session.expunge(record)
-            sent.append(record)
+            settled.append(record)
         except Exception:
-            log.exception("Mail %s to %s could not be sent or recorded", email.event, email.to)
-    return sent
+            log.exception("Mail message %s could not be sent or recorded", record_id)
+    return settled
+
+
+def _after_failure(session: Session, batch_id: int) -> None:
+    """When every message of a batch has failed, withdraw the reminder claims that point at
+    it, so the next run of the reminders tries again (notifications.reminders)."""
+    states = set(session.scalars(select(MailMessage.status).where(MailMessage.batch_id == batch_id)))
+    if states == {"failed"}:
+        session.execute(delete(ReminderSent).where(ReminderSent.message_id == batch_id))
+
+
+def release_stale(factory: sessionmaker[Session], older_than: dt.timedelta = STALE_AFTER) -> int:
+    """A message claimed by a sender that stopped (its process died) stays "sending": it
+    may or may not have gone, so it is never sent again — it is recorded as failed, in
+    words, for the admin to see. Returns how many."""
+    with factory() as session, session.begin():
+        return session.execute(
+            update(MailMessage).where(MailMessage.status == "sending",
+                                      MailMessage.claimed_at < _now() - older_than)
+            .values(status="failed", payload=None,
+                    error="The sender stopped while delivering it: it may not have arrived.")).rowcount
+
+
+def sweep(factory: sessionmaker[Session], settings: Settings,
+          older_than: dt.timedelta = SWEEP_AFTER) -> int:
+    """Deliver messages left queued for longer than `older_than` (by a process that died, or
+    a full queue), and record as failed those left half-sent. Returns how many it settled."""
+    release_stale(factory)
+    cutoff = _now() - older_than
+    with factory() as session:
+        left = list(session.scalars(select(MailMessage.id).where(
+            MailMessage.status == "queued", MailMessage.created_at <= cutoff).order_by(MailMessage.id)))
+    return len(deliver_queued(factory, settings, left)) if left else 0
+
+
+def send_all(factory: sessionmaker[Session], settings: Settings, emails: Iterable[Email],
+             waits: Sequence[float] | None = None,
+             sleep: Callable[[float], None] = time.sleep) -> list[MailMessage]:
+    """Queue each message and deliver it here and now (the CLI and tests; a request queues
+    and leaves delivery to a background sender). For use after the action that caused
+    them was committed: nothing here can undo or break it."""
+    return deliver_queued(factory, settings, queue_all(factory, emails), waits, sleep)
 
 
 def _deliver(config: SmtpConfig, message: EmailMessage, to: str) -> None:

@@ -8,8 +8,10 @@ show exactly what a send would do:
   come and has not been sent to that provider (models.rules.reminders.step_due);
 - `plan_manual(session, today)` — "Send reminders now": every provider owing a return in a
   period whose reminders have begun, unless reminded by hand today already;
-- `send_planned(factory, settings, plans)` — one email per provider and recipient, and the
-  sent-log rows (ReminderSent) in the same transaction as the messages' records.
+- `send_planned(factory, settings, plans, deliver)` — one email per provider and recipient,
+  queued in the same transaction as the sent-log rows (ReminderSent) that claim them, then
+  delivered: here and now (the CLI, beat) or by the background sender (the page's button,
+  which must not wait for a mail server).
 
 What a return is owed, and its status words, come from models.reporting.submissions
 (`outstanding_returns`) — the Submissions grid's definition. An email names the provider's
@@ -24,6 +26,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,9 +45,9 @@ from models.rules.reminders import (
     superseded,
     window_opened,
 )
-from models.store.entities import Provider, ReminderSent, User
+from models.store.entities import MailMessage, Provider, ReminderSent, User
 from models.store.settings import reminder_schedule
-from notifications.mail import Email, send_all
+from notifications.mail import Email, deliver_queued, queue
 
 if TYPE_CHECKING:
     from dash_app.settings import Settings
@@ -90,6 +93,7 @@ class Outcome:
     plan: PlannedReminder
     sent: int = 0  # messages delivered or written to the outbox
     failed: int = 0
+    waiting: int = 0  # still queued or being sent by the background sender
     note: str = ""  # why nothing was sent, in words
 
 
@@ -178,12 +182,19 @@ def reminder_email(plan: PlannedReminder, recipient: Recipient, public_url: str)
                  link=("Open your returns", f"{public_url.rstrip('/')}/returns"))
 
 
+Deliver = Callable[[list[int]], None]
+
+
 def send_planned(factory: sessionmaker[Session], settings: Settings,
-                 plans: list[PlannedReminder]) -> list[Outcome]:
-    """Send each provider's email to its recipients, each provider in one transaction: the
-    sent-log rows are claimed first (so two runs at once cannot both send), then the
-    messages are sent and recorded. If every message failed, the claim is withdrawn and the
-    next run tries again; the failed messages stay recorded."""
+                 plans: list[PlannedReminder], deliver: Deliver | None = None) -> list[Outcome]:
+    """Send each provider's email to its recipients: the sent-log rows are claimed and the
+    messages queued in one transaction (so two runs at once cannot both send), then
+    `deliver(ids)` sends them (None: here and now). If every message of a provider fails,
+    the sender withdraws the claim (notifications.mail) and the next run tries again; the
+    failed messages stay recorded."""
+    if deliver is None:
+        def deliver(ids: list[int]) -> None:
+            deliver_queued(factory, settings, ids)
     outcomes: list[Outcome] = []
     for plan in plans:
         outcome = Outcome(plan)
@@ -192,7 +203,7 @@ def send_planned(factory: sessionmaker[Session], settings: Settings,
             outcome.note = "No one to send to: no active user with reminder emails on."
             continue
         try:
-            _send_one(factory, settings, plan, outcome)
+            _send_one(factory, settings, plan, outcome, deliver)
         except IntegrityError:
             outcome.note = "Already sent by another run."
         except Exception:  # the next provider's reminder still goes
@@ -203,39 +214,41 @@ def send_planned(factory: sessionmaker[Session], settings: Settings,
 
 def run_reminders(factory: sessionmaker[Session], settings: Settings, today: dt.date,
                   dry_run: bool = False) -> list[Outcome]:
-    """What `send-reminders` does: plan today's reminders and, unless a dry run, send them."""
+    """What `send-reminders` (and Celery beat) does: plan today's reminders and, unless a
+    dry run, send them; messages a dead process left queued go too."""
     with factory() as session:
         plans = plan_reminders(session, today)
     if dry_run:
         return [Outcome(p, note="Dry run: not sent.") for p in plans]
-    return send_planned(factory, settings, plans)
+    outcomes = send_planned(factory, settings, plans)
+    deliver_queued(factory, settings)
+    return outcomes
 
 
 def _send_one(factory: sessionmaker[Session], settings: Settings, plan: PlannedReminder,
-              outcome: Outcome) -> None:
-    """Claim the sent-log rows (committed: another run now cannot send the same), send with
-    no transaction open (a slow mail server must not hold the database), then keep the
-    claim with the first delivered message, or withdraw it if every message failed."""
+              outcome: Outcome, deliver: Deliver) -> None:
+    """Claim the sent-log rows and queue the messages together (committed: another run now
+    cannot send the same), deliver them with no transaction open (a slow mail server must
+    not hold the database), then count how they went. The claim points at the first
+    message of the batch; the sender withdraws it if every message of the batch failed."""
     with factory() as session, session.begin():
         claims = [ReminderSent(provider_id=plan.provider_id, period_id=period_id, kind=step.kind,
                                sent_on=plan.today)
                   for period_id, step in plan.steps.items()]
         session.add_all(claims)
         session.flush()  # IntegrityError here: another run has sent it
-        claim_ids = [claim.id for claim in claims]
-    records = send_all(factory, settings, [reminder_email(plan, recipient, settings.public_url)
-                                           for recipient in plan.recipients])
-    delivered = [r.id for r in records if r.status != "failed"]
-    outcome.sent, outcome.failed = len(delivered), len(plan.recipients) - len(delivered)
-    with factory() as session, session.begin():
-        claimed = session.scalars(select(ReminderSent).where(ReminderSent.id.in_(claim_ids))).all()
-        if not delivered:
-            for claim in claimed:
-                session.delete(claim)
-            outcome.note = "Every message failed; the next run tries again."
-            return
-        for claim in claimed:
-            claim.message_id = delivered[0]
+        ids = queue(session, [reminder_email(plan, recipient, settings.public_url)
+                              for recipient in plan.recipients], batch=True)
+        for claim in claims:
+            claim.message_id = ids[0]
+    deliver(ids)
+    with factory() as session:
+        states = list(session.scalars(select(MailMessage.status).where(MailMessage.id.in_(ids))))
+    outcome.sent = sum(1 for st in states if st in ("sent", "outbox"))
+    outcome.failed = sum(1 for st in states if st == "failed")
+    outcome.waiting = len(states) - outcome.sent - outcome.failed
+    if outcome.failed == len(ids):
+        outcome.note = "Every message failed; the next run tries again."
 
 
 def _sent_kinds(session: Session, period_ids: set[int]) -> defaultdict[tuple[int, int], set[str]]:

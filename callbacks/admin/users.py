@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from callbacks.admin.guard import picked_id, run_admin
 from callbacks.common import one_time_password_lifetime, sessions
+from dash_app import mail_sender
 from dash_app.settings import Settings
 from layouts import ids
 from layouts.admin import NO_PROVIDER, message, user_table
@@ -21,7 +22,7 @@ from models.admin.views import UserRow
 from models.store import links
 from models.store.entities import User
 from notifications import accounts
-from notifications.mail import send_all
+from notifications.mail import queue_all
 
 
 def _user_outputs(done: Any, rows: list[UserRow]) -> tuple:
@@ -40,17 +41,32 @@ def _settings() -> Settings:
     return current_app.config["MONITOR_SETTINGS"]
 
 
+# How long the admin's screen waits for its one email before saying it is on its way
+# (the request stays well under 5 s; a refusing server takes ~4 s over its retries).
+MAIL_WAIT_SECONDS = 2.0
+ON_ITS_WAY = "on its way"
+
+
 def _email_link(email: str, user_id: int, token: str, purpose: str) -> str | None:
-    """Send the invitation or reset email (after the command committed); None when it went,
-    or why it did not, in words."""
+    """Send the invitation or reset email (after the command committed) in the background,
+    waiting briefly for it: None when it went, ON_ITS_WAY when it has not settled yet, or
+    why it did not go, in words."""
     settings = _settings()
     url = accounts.link_url(settings.public_url, token)
     mail = (accounts.invitation(email, user_id, url, links.INVITE_LIFETIME) if purpose == links.INVITE
             else accounts.password_reset(email, user_id, url, links.RESET_LIFETIME, by_admin=True))
-    sent = send_all(sessions(), settings, [mail])
-    if sent and sent[0].status == "sent":
+    ids = queue_all(sessions(), [mail])
+    if not ids:
+        return "it could not be recorded"
+    mail_sender.dispatch(sessions(), settings, ids)
+    record = mail_sender.wait_settled(sessions(), ids, MAIL_WAIT_SECONDS).get(ids[0])
+    if record is None:
+        return "it could not be recorded"
+    if record.status == "sent":
         return None
-    return sent[0].error if sent and sent[0].error else "it could not be recorded"
+    if record.status in mail_sender.UNSETTLED:
+        return ON_ITS_WAY
+    return record.error or "it could not be sent"
 
 
 def _not_sent(email: str, why: str) -> str:
@@ -87,8 +103,12 @@ def _invite_by_email(email: str | None, role: str | None, provider: str | None) 
         return result, no_update, no_update, no_update
     address, user_id, token, rows = result
     problem = _email_link(address, user_id, token, links.INVITE)
+    lifetime = accounts.lifetime_words(links.INVITE_LIFETIME)
     done = (message(f"An invitation was emailed to {address}. Its link works once, within "
-                    f"{accounts.lifetime_words(links.INVITE_LIFETIME)}.") if problem is None
+                    f"{lifetime}.") if problem is None
+            else message(f"{address} was added. An invitation is on its way to {address} "
+                         f"(Administration → Mail shows when it has gone). Its link works once, "
+                         f"within {lifetime}.") if problem == ON_ITS_WAY
             else message(f"{address} was added. " + _not_sent(address, problem), ok=False))
     return (*_user_outputs(done, rows), "")
 
@@ -141,6 +161,9 @@ def _reset_by_email(uid: int | None) -> tuple:
     lifetime = accounts.lifetime_words(links.LIFETIMES[purpose])
     done = (message(f"Password reset; the user's sessions have ended. {what} was emailed to "
                     f"{address}; it works once, within {lifetime}.") if problem is None
+            else message(f"Password reset; the user's sessions have ended. {what} is on its way to "
+                         f"{address} (Administration → Mail shows when it has gone); it works once, "
+                         f"within {lifetime}.") if problem == ON_ITS_WAY
             else message("Password reset; the user's sessions have ended. "
                          + _not_sent(address, problem), ok=False))
     return _user_outputs(done, rows)

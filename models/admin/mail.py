@@ -16,8 +16,8 @@ from models.store.entities import MailMessage
 
 # How many messages the page lists: a page of the most recent, as the audit log does.
 MAIL_LOG_LIMIT = 200
-STATUS_WORDS = {"sending": "Being sent", "sent": "Sent", "outbox": "Written to the outbox",
-                "failed": "Failed"}
+STATUS_WORDS = {"queued": "Waiting to be sent", "sending": "Being sent", "sent": "Sent",
+                "outbox": "Written to the outbox", "failed": "Failed"}
 # The events as the page names them; an event not named here is shown from its own name.
 EVENT_WORDS = {
     "return-submitted": "Return submitted", "return-approved": "Return approved",

@@ -352,11 +352,15 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
     submitted = session.scalars(stmt.order_by(Return.submitted_at, Return.id)).all()
     sent_back = last_sent_back(session, [r.id for r in submitted])
     items = []
+    # One read of a year's targets, not one per return.
+    year_targets: dict[int, dict[tuple[int, int | None], float]] = {}
     for ret in submitted:
         service = service_with_metrics(session, ret.service_id)
         period = session.get(Period, ret.period_id)
         view_values = value_texts(ret)
-        targets = targets_for_year(session, period.year)
+        if period.year not in year_targets:
+            year_targets[period.year] = targets_for_year(session, period.year)
+        targets = year_targets[period.year]
         last = last_quarter_counts(session, ret.service_id, period)
         raw = RawReturn(
             counts={m.id: view_values.get(FieldKey.count(m.id)) for m in service.metrics},

@@ -287,12 +287,14 @@ class ThrottleCounter(Base):
     expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch
 
 
-MAIL_STATES = ("sending", "sent", "outbox", "failed")
+MAIL_STATES = ("queued", "sending", "sent", "outbox", "failed")
 
 
 class MailMessage(Base):
-    """One email: sent through SMTP, written to the outbox folder (no SMTP configured), or
-    failed after its retries. Subject and addressee only: the body is never kept."""
+    """One email: queued by the request that caused it, then claimed ("sending") and sent
+    through SMTP, written to the outbox folder (no SMTP configured), or failed after its
+    retries, by a background sender. What it says (`payload`) is kept only while it waits:
+    it is erased when the message is settled, so a reset link's token does not stay."""
 
     __tablename__ = "mail_message"
     __table_args__ = (Index("ix_mail_message_created", "created_at"),
@@ -308,6 +310,11 @@ class MailMessage(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     error: Mapped[str] = mapped_column(String(300), default="", server_default="")
     outbox_file: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    payload: Mapped[str | None] = mapped_column(Text)  # JSON of the Email while queued or sending
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # when a sender took it
+    # Messages queued together whose fate is judged together (a provider's reminder): the
+    # id of the first of them; None for a message on its own.
+    batch_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class OneTimeLink(Base):

@@ -11,11 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.browser import axe_violations, press, serious, sign_in, sign_out, start
+from tests.helpers.mail import patient_screens
 
 pytestmark = pytest.mark.browser
 
 RIVERSIDE = "riverside-boxing-academy@demo.local"
 SAFER = "safer-futures-support@demo.local"
+
+@pytest.fixture(autouse=True)
+def _patient(monkeypatch):
+    patient_screens(monkeypatch)
+
 
 def screenshot(dash_duo, name: str) -> None:
     folder = os.environ.get("REMINDER_SCREENSHOTS")

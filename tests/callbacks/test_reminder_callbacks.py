@@ -13,12 +13,18 @@ from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, MailMessage, ReminderSent, User
 from models.store.settings import reminder_schedule
 from tests.helpers.config import settings_for
+from tests.helpers.mail import patient_screens
 from tests.helpers.web import requests_as
 
 ADMIN, VIEWER = "admin@demo.local", "viewer@demo.local"
 RIVERSIDE = "riverside-boxing-academy@demo.local"
 SAFER = "safer-futures-support@demo.local"
 BRIGHTPATH = "brightpath-education@demo.local"
+
+
+@pytest.fixture(autouse=True)
+def _patient(monkeypatch):
+    patient_screens(monkeypatch)
 
 
 @pytest.fixture

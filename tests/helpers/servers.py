@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -125,20 +126,40 @@ def start_redis(log: Path) -> tuple[str, subprocess.Popen] | None:
     raise AssertionError(log.read_text()[-2000:])
 
 
-def redis_for_tests(log: Path) -> Iterator[str]:
-    """A fixture's body: a throwaway redis-server's URL, stopped afterwards. Without
-    redis-server the test is skipped here, saying why, and fails where REQUIRE_REDIS=1 (CI:
-    .ci/run installs and requires it)."""
+def require_redis_or_skip() -> str:
+    """The path of redis-server; without it the test is skipped saying why, or fails when
+    REQUIRE_REDIS=1 (CI sets it; .ci/run installs Debian's redis-server) or CI is set. The
+    one place this rule lives: every test that needs Redis goes through it."""
     import pytest
 
-    started = start_redis(log)
-    if started is None:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        why = ("redis-server is not installed (Debian package redis-server), so the tests that "
+               "need Redis (shared cache and limits, several instances, Celery) cannot run")
         if os.environ.get("REQUIRE_REDIS") == "1" or os.environ.get("CI"):
-            raise AssertionError("REQUIRE_REDIS=1 but redis-server is not installed "
-                                 "(Debian package redis-server; .ci/run installs it)")
-        pytest.skip("redis-server is not installed (Debian package redis-server), so the "
-                    "Redis tests cannot run here; REQUIRE_REDIS=1 makes this a failure")
+            raise AssertionError(why + "; REQUIRE_REDIS=1 (or CI) makes that a failure.")
+        pytest.skip(why + ". Install it, or set REQUIRE_REDIS=1 to make this a failure.")
+    return binary
+
+
+@contextmanager
+def redis_server(log: Path | None = None) -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port, without persistence; yields its URL
+    and stops it afterwards. Skips (or fails) through require_redis_or_skip."""
+    require_redis_or_skip()
+    if log is None:
+        import tempfile
+
+        log = Path(tempfile.mkdtemp(prefix="redis-")) / "redis.log"
+    started = start_redis(log)
+    assert started is not None
     try:
         yield started[0]
     finally:
         stop(started[1])
+
+
+def redis_for_tests(log: Path) -> Iterator[str]:
+    """A fixture's body: a throwaway redis-server's URL, stopped afterwards (redis_server)."""
+    with redis_server(log) as url:
+        yield url

@@ -26,12 +26,15 @@ def sign_out(client: FlaskClient) -> TestResponse:
 
 def requests_as(app, factory):
     """`with requests_as(app, factory)(email):` runs code inside a callback request of `app`
-    as that user (None: signed out), the way Dash calls a callback."""
+    as that user (None: signed out), the way Dash calls a callback. When the block ends,
+    the mail its request queued has been delivered by the background sender (flushed), so
+    the test reads the inbox as the request left it."""
     from contextlib import contextmanager
 
     from flask_login import login_user
     from sqlalchemy import select
 
+    from dash_app import mail_sender
     from dash_app.auth import snapshot
     from models.store.db import unit_of_work
     from models.store.entities import User
@@ -43,5 +46,6 @@ def requests_as(app, factory):
                 with unit_of_work(factory) as s:
                     login_user(snapshot(s.scalars(select(User).where(User.email == email)).one()))
             yield
+        assert mail_sender.flush(), "the background mail sender did not finish"
 
     return _as
