@@ -42,6 +42,13 @@ class Settings:
     outbox_dir: Path = INSTANCE / "outbox"
     # The address people open the app at, for links in emails (no trailing slash).
     public_url: str = "http://127.0.0.1:8050"
+    # Background jobs (issue 20: the PDF pack and big exports). Without a broker they run in
+    # a process of their own beside the web worker, their progress and result kept in a
+    # diskcache folder (one machine); with CELERY_BROKER_URL (redis://…) a Celery worker
+    # runs them (`celery -A dash_app.worker worker`), results in CELERY_RESULT_BACKEND.
+    jobs_dir: Path = INSTANCE / "jobs"
+    celery_broker_url: str | None = None
+    celery_result_backend: str | None = None  # None: the broker's URL
 
     @property
     def production(self) -> bool:
@@ -101,7 +108,24 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         mail_from=environ.get("MAIL_FROM", "").strip() or Settings.mail_from,
         outbox_dir=Path(environ.get("MAIL_OUTBOX", "").strip() or INSTANCE / "outbox"),
         public_url=_public_url(environ),
+        jobs_dir=Path(environ.get("JOBS_DIR", "").strip() or INSTANCE / "jobs"),
+        celery_broker_url=_redis_url(environ, "CELERY_BROKER_URL"),
+        celery_result_backend=(_redis_url(environ, "CELERY_RESULT_BACKEND")
+                               or _redis_url(environ, "CELERY_BROKER_URL")),
     )
+
+
+def _redis_url(environ: Mapping[str, str], name: str) -> str | None:
+    """A Redis address for Celery, or None when unset. Only Redis is offered: it is what the
+    tests and the README's production set-up run, and what Dash's Celery manager needs as a
+    result store (one that can keep the job's progress beside its result)."""
+    text = environ.get(name, "").strip()
+    if not text:
+        return None
+    if not text.startswith(("redis://", "rediss://")):
+        raise ConfigError(f"{name} must be a Redis address like redis://127.0.0.1:6379/0, "
+                          f"not '{text.split('@')[-1]}'.")
+    return text
 
 
 def _smtp_url(environ: Mapping[str, str]) -> str | None:

@@ -8,8 +8,10 @@ import io
 import os
 import shutil
 import tempfile
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -64,8 +66,10 @@ def _chromium() -> str | None:
     return None
 
 
-def render_charts(figures: list, directory: Path) -> list[Path]:
-    """Render plotly figures to PNG in one browser session (kaleido batch)."""
+def render_charts(figures: list, directory: Path,
+                  progress: Callable[[str, int, int], None] | None = None) -> list[Path]:
+    """Render plotly figures to PNG in one browser session (kaleido batch). `progress`, if
+    given, is told "Drawing charts" with how many are drawn, as each is."""
     import plotly.io as pio
 
     if not figures:
@@ -77,11 +81,44 @@ def render_charts(figures: list, directory: Path) -> list[Path]:
     os.environ.setdefault("BROWSER_PATH", browser)
     paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
     try:
-        pio.write_images(figures, paths, format="png", width=CHART_SIZE[0], height=CHART_SIZE[1],
-                         scale=2)
+        with _counting_drawn(paths, progress):
+            pio.write_images(figures, paths, format="png", width=CHART_SIZE[0],
+                             height=CHART_SIZE[1], scale=2)
     except Exception as exc:  # kaleido reports browser trouble in many ways
         raise ExportUnavailable(f"The charts for the PDF could not be drawn: {exc}") from exc
     return paths
+
+
+@contextmanager
+def _counting_drawn(paths: list[Path], progress: Callable[[str, int, int], None] | None,
+                    every_s: float = 0.25) -> Iterator[None]:
+    """While the charts are drawn, tell `progress` how many are: kaleido writes each file as
+    its chart is done, so they are counted from the folder, a few times a second (the batch
+    itself says nothing until it has finished)."""
+    if progress is None:
+        yield
+        return
+    stop = threading.Event()
+    total = len(paths)
+
+    def count() -> None:
+        told = -1
+        while True:
+            done = sum(p.exists() for p in paths)
+            if done != told:
+                progress("Drawing charts", done, total)
+                told = done
+            if stop.wait(every_s):
+                return
+
+    watcher = threading.Thread(target=count, name="chart-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+    progress("Drawing charts", sum(p.exists() for p in paths), total)
 
 
 def _footer(ctx: ExportContext):  # noqa: ANN202
@@ -240,7 +277,8 @@ def _through(m: MetricSeries, last: int) -> MetricSeries:
                               for p in m.points])
 
 
-def performance_pdf(session: Session, actor: Actor, ctx: ExportContext) -> bytes:
+def performance_pdf(session: Session, actor: Actor, ctx: ExportContext,
+                    progress: Callable[[str, int, int], None] | None = None) -> bytes:
     """The pack, built as `actor` (whose table `ctx` holds): each service page is read as
     that user, so it can hold nothing the user may not see. In publication mode its tables
     and charts are one output to disclosure control: the quarters a chart draws join the
@@ -255,7 +293,9 @@ def performance_pdf(session: Session, actor: Actor, ctx: ExportContext) -> bytes
     charted_metrics = {table.rows[i].metric_id: i for i in chart_quarters(table, shared.totals)}
     charts: list[tuple[int, MetricSeries, ChartBuilder]] = []
     narrative: dict[int, list] = {}
-    for service_id in groups:
+    for done, service_id in enumerate(groups):
+        if progress is not None:
+            progress("Reading each service's figures", done, len(groups))
         f = service_figures(session, actor, service_id, table.year, table.provisional, shared)
         # A published pack leaves free text out: it cannot be checked for small numbers.
         narrative[service_id] = [] if ctx.publish else [
@@ -275,7 +315,9 @@ def performance_pdf(session: Session, actor: Actor, ctx: ExportContext) -> bytes
         figures.append(fig)
     owners = [service_id for service_id, _, _ in charts]
     with tempfile.TemporaryDirectory() as tmp:
-        paths = render_charts(figures, Path(tmp))
+        paths = render_charts(figures, Path(tmp), progress)
+        if progress is not None:
+            progress("Laying out the pages", 0, 0)
         images: dict[int, list[Path]] = {}
         for owner, path in zip(owners, paths, strict=True):
             images.setdefault(owner, []).append(path)
