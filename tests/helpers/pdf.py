@@ -13,10 +13,12 @@ ONE_PIXEL_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAA
 def blank_charts(monkeypatch) -> None:
     import exports.pdf_pack as pdf_pack
 
-    def blank(figures, directory: Path) -> list[Path]:
+    def blank(figures, directory: Path, progress=None) -> list[Path]:
         paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
-        for path in paths:
+        for done, path in enumerate(paths, start=1):
             path.write_bytes(ONE_PIXEL_PNG)
+            if progress is not None:
+                progress("Drawing charts", done, len(paths))
         return paths
 
     monkeypatch.setattr(pdf_pack, "render_charts", blank)
