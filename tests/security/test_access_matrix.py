@@ -30,6 +30,11 @@ DECISIONS = {
     "..submissions-body.children": "signed-in",
     "..remind-plan.children": "admin",  # "Send reminders now" (issue 18)
     "..perf-heading.children": "signed-in",
+    # The Performance page's downloads, as background jobs: the job builds the file as the
+    # user its session cookie names (tests/callbacks/test_download_jobs.py); Dash's own cancel
+    # callback ends only jobs whose handles it signed for the same page load.
+    "..perf-download.data": "signed-in",
+    "perf-job-cancel.id": "signed-in",
     # The returns grid's pages (scoped to the user's own rows) and its filters (the URL).
     "..returns-grid.getRowsResponse": "signed-in",
     "..returns-grid.filterModel": "signed-in",
