@@ -8,12 +8,20 @@ for the PDF pack's charts, Chromium (BROWSER_PATH)."""
 
 from __future__ import annotations
 
+import sys
+
 from dash_app.factory import create_app
 from dash_app.jobs import celery_of
 from dash_app.settings import ConfigError
 
-web = create_app()
-app = celery_of(web.server)  # Celery looks for `app` in this module
-if app is None:
-    raise ConfigError("The Celery worker needs CELERY_BROKER_URL (redis://…); without it, "
-                      "background jobs run beside the web server and need no worker.")
+NO_BROKER = ("the Celery worker needs CELERY_BROKER_URL (redis://…); without it, background "
+             "jobs run beside the web server and need no worker.")
+
+try:
+    web = create_app()
+    app = celery_of(web.server)  # Celery looks for `app` in this module
+    if app is None:
+        raise ConfigError(NO_BROKER)
+except ConfigError as exc:  # one sentence, as the web server's entry point (wsgi.py) says it
+    print(f"CWP Outcomes Monitor's worker cannot start: {exc}", file=sys.stderr)
+    raise SystemExit(1) from None
