@@ -1,16 +1,22 @@
-"""Performance table page: rows for the grid and the download links."""
+"""Performance table page: rows for the grid, and its downloads built as background jobs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, dcc, no_update
+from dash.exceptions import PreventUpdate
 from sqlalchemy.orm import Session
 
-from callbacks.common import require_user, today, transaction, view_query
+from callbacks.common import audit_refusal, require_user, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
+from dash_app.jobs import job_user, still_signed_in
+from exports.build import MEDIA_TYPES, build_export, export_filename
 from exports.context import pack_disclosure
+from exports.errors import ExportUnavailable
 from layouts import ids
 from models.access import AccessRefused, Audience, audience_of
 from models.reporting.cells import row_cells
@@ -27,7 +33,7 @@ def update_performance(year_text: str | None, period_text: str | None, provision
         year = parse_year_label(year_text or "")
         quarter = parse_quarter(period_text or "year")
     except (AccessRefused, ValueError) as exc:
-        return str(exc), [], no_update, no_update, no_update, no_update
+        return str(exc), [], no_update, no_update
     with transaction() as session:
         rows, provisional_shown = cached(session, grid_rows, audience, year, quarter, today(),
                                          bool(provisional), bool(publish))
@@ -38,8 +44,7 @@ def update_performance(year_text: str | None, period_text: str | None, provision
         heading += " · publication mode"
     query = view_query(year=year_text, quarter=f"Q{quarter}" if quarter else "year",
                        provisional=bool(provisional), publish=bool(publish))
-    return (heading, rows, f"/export/performance.xlsx?{query}", f"/export/performance.csv?{query}",
-            f"/export/performance.pdf?{query}",
+    return (heading, rows,
             *show(query, performance_title(year_text, f"Q{quarter}" if quarter else None)))
 
 
@@ -63,9 +68,6 @@ def register(app: Dash) -> None:
     app.callback(
         Output(ids.PERF_HEADING, "children"),
         Output(ids.PERF_GRID, "rowData"),
-        Output(ids.PERF_XLSX, "href"),
-        Output(ids.PERF_CSV, "href"),
-        Output(ids.PERF_PDF, "href"),
         *view_outputs(),
         Input(ids.PERF_YEAR, "value"),
         Input(ids.PERF_QUARTER, "value"),
@@ -80,3 +82,107 @@ def register(app: Dash) -> None:
         Input(ids.PERF_SHOW_GROUPS, "value"),
         State(ids.PERF_GRID, "columnDefs"),
     )
+    # A download: the request that starts it returns at once; the renderer then asks for its
+    # progress every half second until the file is ready (dash_app/jobs.py runs it).
+    app.callback(
+        Output(ids.PERF_DOWNLOAD, "data"),
+        Output(ids.PERF_JOB_RESULT, "children"),
+        Output(ids.PERF_JOB_RESULT, "className"),
+        Input(ids.PERF_XLSX, "n_clicks"),
+        Input(ids.PERF_CSV, "n_clicks"),
+        Input(ids.PERF_PDF, "n_clicks"),
+        State(ids.PERF_YEAR, "value"),
+        State(ids.PERF_QUARTER, "value"),
+        State(ids.PERF_PROVISIONAL, "value"),
+        State(ids.PERF_PUBLISH, "value"),
+        background=True,
+        progress=[Output(ids.PERF_JOB_BAR, "value"), Output(ids.PERF_JOB_STAGE, "children")],
+        progress_default=[0, "Starting"],
+        running=[
+            *[(Output(button, "disabled"), True, False) for button in FORMATS],
+            (Output(ids.PERF_JOB, "hidden"), False, True),
+            (Output(ids.PERF_JOB_RESULT, "hidden"), True, False),
+        ],
+        cancel=[Input(ids.PERF_JOB_CANCEL, "n_clicks")],
+        interval=500,
+        prevent_initial_call=True,
+    )(build_download)
+    # Cancel stops the job (Dash ends its process or Celery task); the page says so.
+    app.clientside_callback(
+        ClientsideFunction(namespace="downloads", function_name="cancelled"),
+        Output(ids.PERF_JOB_RESULT, "children", allow_duplicate=True),
+        Output(ids.PERF_JOB_RESULT, "className", allow_duplicate=True),
+        Input(ids.PERF_JOB_CANCEL, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+
+FORMATS = {ids.PERF_XLSX: "xlsx", ids.PERF_CSV: "csv", ids.PERF_PDF: "pdf"}
+WHAT = {"xlsx": "The Excel workbook", "csv": "The CSV file", "pdf": "The meeting pack"}
+BUILDING = {"xlsx": "Building the Excel workbook", "csv": "Building the CSV file",
+            "pdf": "Building the meeting pack"}
+# Where each stage of a build (exports/build.py, exports/pdf_pack.py) takes the bar, in
+# percent: from, to (moved across by "done of total" when the stage counts). Drawing the
+# charts is most of a pack's time.
+STAGE_SPANS = {"Reading the figures": (2, 5), "Reading each service's figures": (5, 20),
+               "Drawing charts": (20, 88), "Laying out the pages": (90, 98),
+               "Writing the workbook": (40, 90), "Writing the CSV file": (40, 90),
+               "Sending it to you": (100, 100)}
+PROBLEM = "job-result job-result-problem"
+DONE = "job-result"
+log = logging.getLogger(__name__)
+
+
+def stage_words(fmt: str, stage: str, done: int, total: int) -> str:
+    """'Building the meeting pack. Drawing charts: 12 of 80'."""
+    return f"{BUILDING[fmt]}. {stage}: {done} of {total}" if total else f"{BUILDING[fmt]}. {stage}"
+
+
+def stage_percent(stage: str, done: int, total: int) -> int:
+    start, end = STAGE_SPANS.get(stage, (0, 0))
+    return round(start + (end - start) * done / total) if total else start
+
+
+def build_download(set_progress: Callable[[list], None], _xlsx: int | None, _csv: int | None,
+                   _pdf: int | None, year_text: str | None, period_text: str | None,
+                   provisional: bool | None, publish: bool | None) -> tuple:
+    """A background job (dash_app/jobs.py): the file whose button was pressed, built as the
+    user who pressed it — checked here, in the job, by the same rules as every request and
+    as the export route — with its progress in words. Every outcome is a sentence."""
+    fmt = FORMATS.get(callback_context.triggered_id)  # type: ignore[arg-type]
+    if fmt is None:
+        raise PreventUpdate
+
+    def report(stage: str, done: int, total: int) -> None:
+        set_progress([stage_percent(stage, done, total), stage_words(fmt, stage, done, total)])
+
+    try:
+        year = parse_year_label(year_text or "")
+        quarter = parse_quarter(period_text or "year")
+    except ValueError as exc:
+        return None, f"{WHAT[fmt]} was not built: {exc}", PROBLEM
+    try:
+        with job_user() as user:
+            try:
+                with transaction() as session:
+                    body = build_export(session, user, fmt, year, quarter, today(),
+                                        include_submitted=bool(provisional),
+                                        publish=bool(publish), progress=report)
+            except AccessRefused as exc:
+                audit_refusal(user, f"export performance.{fmt}", exc, "export")
+                raise
+            if not still_signed_in(user):
+                raise AccessRefused("You were signed out while it was being built. Sign in "
+                                    "again, then ask for it once more.")
+    except AccessRefused as exc:
+        return None, f"{WHAT[fmt]} was not built: {exc}", PROBLEM
+    except ExportUnavailable as exc:
+        return None, f"{WHAT[fmt]} was not built: {exc}", PROBLEM
+    except Exception:  # a job's failure reaches the page as words, never a traceback
+        log.exception("A download job failed")
+        return None, (f"{WHAT[fmt]} was not built: something went wrong on the server. Try again "
+                      "in a minute; if it keeps happening, tell the lead officer."), PROBLEM
+    name = export_filename(fmt, year, quarter)
+    report("Sending it to you", 0, 0)
+    return (dcc.send_bytes(body, name, type=MEDIA_TYPES[fmt]),
+            f"{WHAT[fmt]} is ready: {name} is in your downloads.", DONE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -30,6 +31,7 @@ from flask import (
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadSignature
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from wtforms import EmailField, PasswordField
@@ -103,18 +105,28 @@ def snapshot(user: User) -> SignedInUser:
 
 @login_manager.user_loader
 def load_user(session_id: str) -> SignedInUser | None:
+    return session_user(session_id, session)
+
+
+def session_user(session_id: object, data: Mapping[str, object]) -> SignedInUser | None:
+    """The rule for whether a session is still valid, and whose it is: `session_id` is what
+    the session names (Flask-Login's "<user id>:<generation>") and `data` the rest of the
+    session. Used for every request (load_user) and by a background job, which has only the
+    cookies of the request that started it (dash_app.jobs.job_user). Needs an app context."""
+    if not isinstance(session_id, str):
+        return None
     user_id, _, generation = session_id.partition(":")
     if not (user_id.isascii() and user_id.isdigit() and generation.isascii()
             and generation.isdigit()) or int(user_id) > MAX_ID:
         return None  # a cookie from before sessions had generations, or a forged one
-    started = session.get(SIGNED_IN_AT)
+    started = data.get(SIGNED_IN_AT)
     settings = current_app.config["MONITOR_SETTINGS"]
     lifetime = settings.session_lifetime.total_seconds()
     if not isinstance(started, int | float) or not 0 <= time.time() - started <= lifetime:
         return None
     # Idle too long. The cookie runs out then too, unless only the session status route (which
     # sends no cookie) was asked since; a session from before LAST_SEEN has the cookie's check.
-    last_seen = session.get(LAST_SEEN)
+    last_seen = data.get(LAST_SEEN)
     if isinstance(last_seen, int | float) and time.time() - last_seen > settings.idle_timeout.total_seconds():
         return None
     with sessions()() as db:
@@ -123,6 +135,27 @@ def load_user(session_id: str) -> SignedInUser | None:
         if not may_act(user) or user.session_generation != int(generation):
             return None
         return snapshot(user)
+
+
+# Where Flask-Login keeps the session's user ("<user id>:<generation>", SignedInUser.get_id).
+SESSION_USER_KEY = "_user_id"
+
+
+def cookie_user(app: Flask, cookies: Mapping[str, str]) -> SignedInUser | None:
+    """The user whose session cookie is among `cookies`, by the same rule as every request
+    (session_user), or None: no cookie, one not signed with this app's key, or one that
+    Flask itself would no longer accept (older than the idle timeout)."""
+    cookie = cookies.get(app.config.get("SESSION_COOKIE_NAME") or "session")
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    if not cookie or serializer is None:
+        return None
+    try:
+        data = serializer.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds()))
+    except BadSignature:  # SignatureExpired too
+        return None
+    if not isinstance(data, dict):
+        return None
+    return session_user(data.get(SESSION_USER_KEY), data)
 
 
 def require_user() -> SignedInUser:

@@ -21,6 +21,7 @@ from dash_app import (
     compression,
     database,
     errors,
+    jobs,
     rate_limit,
     routes,
     security,
@@ -81,6 +82,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         # and plotly.js, which only pages with a chart fetch (MonitorDash below).
         assets_ignore=r"bootstrap\.min\.css|plotly-basic\.min\.js",
         suppress_callback_exceptions=True,  # pages are rendered by the router callback
+        # Long work (the PDF pack, exports) as background jobs: dash_app/jobs.py.
+        background_callback_manager=jobs.init_app(server, settings),
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
     app.layout = _layout

@@ -7,10 +7,10 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request, str
 from dash_app.auth import require_user
 from dash_app.cache import chart_store
 from dash_app.database import ping, sessions, transaction
-from exports.build import build_export, csv_export
+from exports.build import MEDIA_TYPES, build_export, csv_export, export_filename
 from exports.errors import ExportUnavailable
 from models.access import AccessRefused, record_id
-from models.rules.periods import parse_quarter, parse_year_label, year_label
+from models.rules.periods import parse_quarter, parse_year_label
 from models.store.audit import record_refusal
 
 bp = Blueprint("routes", __name__)
@@ -24,17 +24,12 @@ def healthz():  # noqa: ANN201
     )
 
 
-MEDIA_TYPES = {
-    "csv": "text/csv",  # Flask adds "; charset=utf-8" to text types
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
-
-
 @bp.route("/export/performance.<fmt>")
 def export_performance(fmt: str):  # noqa: ANN201
     """The quarterly performance table as CSV, XLSX or PDF, built as the signed-in user
-    (a provider user's holds its own services only)."""
+    (a provider user's holds its own services only), inside this one request: the slow path,
+    for links and scripts. The Performance page builds the same files as background jobs,
+    with progress (callbacks/performance.py)."""
     if fmt not in MEDIA_TYPES:
         return Response("Choose csv, xlsx or pdf.", status=404, mimetype="text/plain")
     try:
@@ -64,8 +59,7 @@ def export_performance(fmt: str):  # noqa: ANN201
         return Response(str(exc), status=403, mimetype="text/plain")
     except ExportUnavailable as exc:
         return Response(str(exc), status=503, mimetype="text/plain")
-    quarter_part = f"Q{quarter}" if quarter else "year"
-    filename = f"cwp-performance-{year_label(year).replace('/', '-')}-{quarter_part}.{fmt}"
+    filename = export_filename(fmt, year, quarter)
     return Response(body, mimetype=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -42,9 +42,13 @@ class Settings:
     outbox_dir: Path = INSTANCE / "outbox"
     # The address people open the app at, for links in emails (no trailing slash).
     public_url: str = "http://127.0.0.1:8050"
-    # Celery (issue 20): with a broker (redis://…), mail is delivered and reminders are sent
-    # by Celery workers and beat; without one, mail goes from a thread of each app process
-    # and reminders from cron. The result backend defaults to the broker.
+    # Background jobs (issue 20: the PDF pack and big exports). Without a broker they run in
+    # a process of their own beside the web worker, their progress and result kept in a
+    # diskcache folder (one machine); mail goes from a thread of each app process and
+    # reminders from cron. With CELERY_BROKER_URL (redis://…) Celery workers run the jobs
+    # (`celery -A dash_app.worker worker`) and deliver mail, and beat sends the reminders;
+    # results go to CELERY_RESULT_BACKEND, the broker's URL unless set.
+    jobs_dir: Path = INSTANCE / "jobs"
     celery_broker_url: str | None = None
     celery_result_backend: str | None = None
     reminder_hour: int = 7  # the hour (Europe/London) beat sends the day's reminders
@@ -107,11 +111,25 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         mail_from=environ.get("MAIL_FROM", "").strip() or Settings.mail_from,
         outbox_dir=Path(environ.get("MAIL_OUTBOX", "").strip() or INSTANCE / "outbox"),
         public_url=_public_url(environ),
-        celery_broker_url=environ.get("CELERY_BROKER_URL", "").strip() or None,
-        celery_result_backend=(environ.get("CELERY_RESULT_BACKEND", "").strip()
-                               or environ.get("CELERY_BROKER_URL", "").strip() or None),
+        jobs_dir=Path(environ.get("JOBS_DIR", "").strip() or INSTANCE / "jobs"),
+        celery_broker_url=_redis_url(environ, "CELERY_BROKER_URL"),
+        celery_result_backend=(_redis_url(environ, "CELERY_RESULT_BACKEND")
+                               or _redis_url(environ, "CELERY_BROKER_URL")),
         reminder_hour=_hour(environ),
     )
+
+
+def _redis_url(environ: Mapping[str, str], name: str) -> str | None:
+    """A Redis address for Celery, or None when unset. Only Redis is offered: it is what the
+    tests and the README's production set-up run, and what Dash's Celery manager needs as a
+    result store (one that can keep the job's progress beside its result)."""
+    text = environ.get(name, "").strip()
+    if not text:
+        return None
+    if not text.startswith(("redis://", "rediss://")):
+        raise ConfigError(f"{name} must be a Redis address like redis://127.0.0.1:6379/0, "
+                          f"not '{text.split('@')[-1]}'.")
+    return text
 
 
 def _smtp_url(environ: Mapping[str, str]) -> str | None:

@@ -1,21 +1,26 @@
-"""The one dispatcher: an export of the performance table in any format, for the CLI and the routes."""
+"""The one dispatcher: an export of the performance table in any format, for the CLI, the
+routes and the Performance page's background jobs."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from exports.chart_cache import ChartStore
 from exports.context import export_context, pack_attention
 from exports.csv_table import csv_chunks
+from exports.progress import Progress, quiet
 from models.access import Actor
 from models.reporting.performance import performance_table
+from models.rules.periods import year_label
 
-if TYPE_CHECKING:  # the PDF's module (and ReportLab) loads only when a pack is made
-    from exports.pdf_pack import Progress
+MEDIA_TYPES = {
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to text types
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 
 
 def csv_export(session: Session, actor: Actor, year: int, quarter: int | None, today: dt.date, *,
@@ -33,12 +38,17 @@ def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: i
                  progress: Progress | None = None, chart_store: ChartStore | None = None) -> bytes:
     """The table in `fmt`, built as `actor` — the signed-in user, or the user the CLI names:
     it holds what that user may see (a provider user's own services), and names them.
-    `chart_store`: where the PDF keeps the pictures it has drawn (exports.chart_cache), if anywhere."""
-    if fmt == "csv":
-        return b"".join(csv_export(session, actor, year, quarter, today,
-                                   include_submitted=include_submitted, publish=publish))
-    if fmt not in ("xlsx", "pdf"):
+    `progress`, if given, is told each stage as it starts; `chart_store`: where the PDF keeps
+    the pictures it has drawn (exports.chart_cache), if anywhere."""
+    progress = progress or quiet
+    if fmt not in ("csv", "xlsx", "pdf"):
         raise ValueError(f"Unknown format '{fmt}'; use csv, xlsx or pdf.")
+    progress("Reading the figures", 0, 0)
+    if fmt == "csv":
+        chunks = csv_export(session, actor, year, quarter, today,
+                            include_submitted=include_submitted, publish=publish)
+        progress("Writing the CSV file", 0, 0)
+        return b"".join(chunks)
     table = performance_table(session, actor, year, quarter, today,
                               include_submitted=include_submitted)
     ctx = export_context(session, actor, table, dt.datetime.now(), publish,
@@ -47,7 +57,13 @@ def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: i
     if fmt == "xlsx":
         from exports.xlsx_workbook import performance_xlsx  # XlsxWriter loads on first use
 
+        progress("Writing the workbook", 0, 0)
         return performance_xlsx(ctx)
-    from exports.pdf_pack import performance_pdf
+    from exports.pdf_pack import performance_pdf  # ReportLab loads only when a pack is made
 
     return performance_pdf(session, actor, ctx, progress=progress, chart_store=chart_store)
+
+
+def export_filename(fmt: str, year: int, quarter: int | None) -> str:
+    """'cwp-performance-2026-27-Q2.pdf', or '…-year.pdf' for the whole year."""
+    return f"cwp-performance-{year_label(year).replace('/', '-')}-{f'Q{quarter}' if quarter else 'year'}.{fmt}"

@@ -39,6 +39,7 @@ from exports.chart_cache import ChartCache, ChartStore, chart_key
 from exports.chart_drawing import BROWSER
 from exports.context import ExportContext, chart_quarters, table_figures
 from exports.errors import ExportUnavailable
+from exports.progress import Progress
 from models.access import Actor
 from models.reporting.attention import GOING_WELL, NEEDS_ATTENTION
 from models.reporting.cells import row_cells
@@ -57,8 +58,6 @@ BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=1
 SMALL_BODY = ParagraphStyle("small-body", parent=STYLES["BodyText"], fontSize=8.5, leading=10.5)
 CHART_SIZE = (760, 330)
 ChartBuilder = Callable[..., go.Figure]
-# Told how far a long export has got: (stage in words, done, total), e.g. ("Drawing charts", 12, 80).
-Progress = Callable[[str, int, int], None]
 # Image streams binary, not ASCII85 text: ReportLab's ASCII85 is pure Python here and took
 # about a second per ten charts (measured, issue 20); every PDF reader reads binary streams.
 rl_config.useA85 = 0
@@ -288,7 +287,9 @@ def performance_pdf(session: Session, actor: Actor, ctx: ExportContext,
     charted_metrics = {table.rows[i].metric_id: i for i in chart_quarters(table, shared.totals)}
     charts: list[tuple[int, MetricSeries, ChartBuilder]] = []
     narrative: dict[int, list] = {}
-    for service_id in groups:
+    for done, service_id in enumerate(groups):
+        if progress is not None:
+            progress("Reading each service's figures", done, len(groups))
         f = service_figures(session, actor, service_id, table.year, table.provisional, shared)
         # A published pack leaves free text out: it cannot be checked for small numbers.
         narrative[service_id] = [] if ctx.publish else [
@@ -309,6 +310,8 @@ def performance_pdf(session: Session, actor: Actor, ctx: ExportContext,
     owners = [service_id for service_id, _, _ in charts]
     with tempfile.TemporaryDirectory() as tmp:
         paths = render_charts(figures, Path(tmp), progress=progress, chart_store=chart_store)
+        if progress is not None:
+            progress("Laying out the pages", 0, 0)
         images: dict[int, list[Path]] = {}
         for owner, path in zip(owners, paths, strict=True):
             images.setdefault(owner, []).append(path)

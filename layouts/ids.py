@@ -99,7 +99,13 @@ PERF_HEADING = "perf-heading"
 PERF_XLSX = "perf-xlsx"
 PERF_CSV = "perf-csv"
 PERF_PDF = "perf-pdf"
-PERF_PDF_STATUS = "perf-pdf-status"  # assets/pdf_download.js writes the pack's progress here
+# The downloads, built as background jobs (callbacks/performance.py, dash_app/jobs.py).
+PERF_JOB = "perf-job"  # shown while a job runs: its stage, progress bar and Cancel
+PERF_JOB_STAGE = "perf-job-stage"
+PERF_JOB_BAR = "perf-job-bar"
+PERF_JOB_CANCEL = "perf-job-cancel"
+PERF_JOB_RESULT = "perf-job-result"  # what became of the last job, in words
+PERF_DOWNLOAD = "perf-download"
 RV_UPLOAD = "rv-upload"
 RV_UPLOAD_RESULT = "rv-upload-result"
 

@@ -6,7 +6,7 @@ import json
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from layouts import ids
 from layouts.filters import QUARTER_OPTIONS, provisional_switch, select
@@ -82,16 +82,7 @@ def performance_page(years: list[dict], year: str, period: str, provisional: boo
                      className="filter align-self-end"),
         ], className="filters d-flex gap-3 mb-3 flex-wrap"),
         html.H2(id=ids.PERF_HEADING, className="h4"),
-        html.P([
-            "Download: ",
-            html.A("Excel (XLSX)", id=ids.PERF_XLSX, href="#", className="me-3"),
-            html.A("CSV", id=ids.PERF_CSV, href="#", className="me-3"),
-            html.A("PDF meeting pack", id=ids.PERF_PDF, href="#"),
-        ], className="downloads mb-1"),
-        # The pack takes about 10 s to build: assets/pdf_download.js says so here, then that
-        # it is ready (or why not). Announced politely, as it is news the user asked for.
-        html.P(id=ids.PERF_PDF_STATUS, role="status", **{"aria-live": "polite"},
-               className="pdf-status downloads"),
+        downloads(),
         dag.AgGrid(
             id=ids.PERF_GRID, columnDefs=column_defs(), rowData=[],
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80},
@@ -107,3 +98,34 @@ def performance_page(years: list[dict], year: str, period: str, provisional: boo
             className="perf-grid",
         ),
     ])
+
+
+def downloads() -> html.Div:
+    """The table as a file: each button starts a background job (callbacks/performance.py)
+    and this request returns at once. While it runs, the job's stage in words ("Drawing
+    charts: 12 of 80"), a bar and Cancel show; then what became of it, and the file arrives
+    through dcc.Download. Both lines are announced politely: news the user asked for."""
+    button = {"color": "primary", "outline": True, "size": "sm", "n_clicks": 0}
+    return html.Div([
+        html.Div([
+            html.Span("Download:", className="me-1"),
+            dbc.Button("Excel (XLSX)", id=ids.PERF_XLSX, **button),
+            dbc.Button("CSV", id=ids.PERF_CSV, **button),
+            dbc.Button("PDF meeting pack", id=ids.PERF_PDF, **button),
+        ], className="d-flex flex-wrap align-items-center gap-2"),
+        html.Div([
+            html.P("Starting", id=ids.PERF_JOB_STAGE, role="status", **{"aria-live": "polite"},
+                   className="job-stage mb-1"),
+            html.Div([
+                # A native progress bar, named by the stage's words (dbc.Progress gives its
+                # bar no accessible name).
+                html.Progress(id=ids.PERF_JOB_BAR, value="0", max="100",
+                              **{"aria-labelledby": ids.PERF_JOB_STAGE}, className="job-bar"),
+                dbc.Button("Cancel", id=ids.PERF_JOB_CANCEL, color="secondary", outline=True,
+                           size="sm", n_clicks=0),
+            ], className="d-flex align-items-center gap-2"),
+        ], id=ids.PERF_JOB, hidden=True, className="job-progress"),
+        html.P(id=ids.PERF_JOB_RESULT, role="status", **{"aria-live": "polite"},
+               className="job-result"),
+        dcc.Download(id=ids.PERF_DOWNLOAD),
+    ], className="downloads mb-2")

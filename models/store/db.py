@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,8 +39,28 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    _own_connections_per_process(engine)
+    return engine
+
+
+def _own_connections_per_process(engine: Engine) -> None:
+    """A forked process (a background job: Dash's diskcache manager forks the web worker)
+    never uses a pooled connection its parent opened: two processes talking on one socket
+    corrupt each other's conversation. Such a connection is dropped, not closed (closing it
+    would end the parent's), and the child opens its own (SQLAlchemy's "Using Connection
+    Pools with Multiprocessing" recipe)."""
+
+    @event.listens_for(engine, "connect")
+    def _remember_pid(_dbapi_connection, record) -> None:  # noqa: ANN001
+        record.info["pid"] = os.getpid()
+
+    @event.listens_for(engine, "checkout")
+    def _refuse_inherited(_dbapi_connection, record, proxy) -> None:  # noqa: ANN001
+        if record.info.get("pid") != os.getpid():
+            record.dbapi_connection = proxy.dbapi_connection = None
+            raise DisconnectionError("a connection opened by another process")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -105,3 +105,22 @@ def _quit_reused_chromium():
     from tests.helpers.browser import ReusedChromium
 
     ReusedChromium.discard()
+
+
+def celery_browser_app(tmp_path):
+    """browser_app with its background jobs run by a real Celery worker (a process of its
+    own, started as the README says) on a throwaway redis-server; yields the app and the
+    worker's log. Skipped, saying why, without redis-server (failing with REQUIRE_REDIS=1)."""
+    from tests.helpers.jobs import start_celery_worker
+    from tests.helpers.servers import redis_for_tests, stop
+
+    redis = redis_for_tests(tmp_path / "redis.log")
+    url = next(redis)
+    app = demo_app_at(tmp_path, celery_broker_url=url, celery_result_backend=url)
+    log = tmp_path / "celery.log"
+    worker = start_celery_worker(app.server.config["MONITOR_SETTINGS"].database_url, url, log)
+    try:
+        yield app, log
+    finally:
+        stop(worker)
+        redis.close()

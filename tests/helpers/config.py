@@ -17,9 +17,11 @@ SECRET = "t" * 40
 
 # Tests never write into the project's instance/outbox.
 TEST_OUTBOX = Path(tempfile.gettempdir()) / f"cwp-test-outbox-{os.getpid()}"
+# Nor into instance/jobs (background jobs' progress and results, dash_app/jobs.py).
+TEST_JOBS = Path(tempfile.gettempdir()) / f"cwp-test-jobs-{os.getpid()}"
 
 
 def settings_for(url: str, **changes: object) -> Settings:
     settings = Settings(database_url=url, secret_key=SECRET, env="development", today=TODAY,
-                        outbox_dir=TEST_OUTBOX)
+                        outbox_dir=TEST_OUTBOX, jobs_dir=TEST_JOBS)
     return dataclasses.replace(settings, **changes) if changes else settings

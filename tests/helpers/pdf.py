@@ -15,8 +15,10 @@ def blank_charts(monkeypatch) -> None:
 
     def blank(figures, directory: Path, progress=None, chart_store=None) -> list[Path]:
         paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
-        for path in paths:
+        for done, path in enumerate(paths, start=1):
             path.write_bytes(ONE_PIXEL_PNG)
+            if progress is not None:
+                progress("Drawing charts", done, len(paths))
         return paths
 
     monkeypatch.setattr(pdf_pack, "render_charts", blank)

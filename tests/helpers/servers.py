@@ -17,7 +17,7 @@ from pathlib import Path
 
 import requests
 
-from tests.helpers.config import DEMO_PASSWORD, SECRET, TODAY
+from tests.helpers.config import DEMO_PASSWORD, SECRET, TEST_JOBS, TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,8 @@ def start_gunicorn(db_url: str, log: Path, *, workers: int = 2, threads: int = 2
     """gunicorn wsgi:server on 127.0.0.1; returns its base URL once /healthz answers."""
     port = free_port()
     environ = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": SECRET,
-               "MONITOR_TODAY": TODAY.isoformat(), "MONITOR_ENV": "development", **(env or {})}
+               "MONITOR_TODAY": TODAY.isoformat(), "MONITOR_ENV": "development",
+               "JOBS_DIR": str(TEST_JOBS), **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "2", "--timeout", str(timeout),
