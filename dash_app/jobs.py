@@ -39,7 +39,6 @@ from flask import Flask, current_app, session
 
 from dash_app.auth import SESSION_USER_KEY, SIGNED_IN_AT, SignedInUser, cookie_user
 from dash_app.settings import Settings
-from exports.progress import Progress
 from models.access import AccessRefused
 
 # With Celery, a result (a file) waits this long in Redis for its page to collect it.
