@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import free_port, serving  # noqa: E402
-from benchmarks.run import ADMIN, PASSWORD, TODAY  # noqa: E402
+from benchmarks.scale_db import ADMIN, PASSWORD, TODAY  # noqa: E402
 
 SECRET = "benchmark-" + "k" * 40
 

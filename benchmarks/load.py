@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> None:
     import shutil
     import tempfile
 
-    from benchmarks.run import ADMIN, PASSWORD, TODAY, prepare
+    from benchmarks.scale_db import ADMIN, PASSWORD, TODAY, prepare
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--two-instances", action="store_true", required=True)

@@ -38,7 +38,7 @@ from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from benchmarks.load import free_port, serving  # noqa: E402
-from benchmarks.run import ADMIN, PASSWORD, TODAY, prepare  # noqa: E402
+from benchmarks.scale_db import ADMIN, PASSWORD, TODAY, prepare  # noqa: E402
 from models.store.migrate import downgrade, upgrade  # noqa: E402
 
 # The list's first row: a grid row holding its link (a row of the grid's infinite model is a

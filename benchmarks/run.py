@@ -13,7 +13,6 @@ exports of a year; HTTP load on gunicorn; the first page's transferred size.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -27,13 +26,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from benchmarks.scale_db import ADMIN, PASSWORD, TODAY, prepare  # noqa: E402
 from benchmarks.timing import summary, timed  # noqa: E402
 from models.catalogue import scale  # noqa: E402
 from tests.helpers.dash_calls import overview_payload, page_csrf_token  # noqa: E402
 
-TODAY = dt.date(2026, 11, 25)
 YEAR, QUARTER = 2025, 2
-ADMIN, PASSWORD = "admin@demo.local", "benchmark-password"
 
 # The same three aggregates the dashboard needs, written by hand against the driver.
 BARE_SQL = [
@@ -55,29 +53,6 @@ def bare_sql(session: Session, year: int) -> list:
         cursor.execute(sql.format(year=int(year)))
         out.append(cursor.fetchall())
     return out
-
-
-def prepare(url: str, which: str) -> tuple[dict, float | None]:
-    """Migrate, then load the scale's data unless the database already holds it."""
-    from models.store.db import make_engine
-    from models.store.entities import Service
-    from models.store.migrate import upgrade
-
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as s:
-        have = s.scalar(select(func.count()).select_from(Service))
-    load_s = None
-    if have != scale.SCALES[which][1]:
-        if have:
-            raise SystemExit(f"The database has {have} services, not the {which} scale's; use an empty one.")
-        start = time.perf_counter()
-        scale.build(engine, which, TODAY)
-        load_s = round(time.perf_counter() - start, 1)
-    with Session(engine) as s:
-        counts = scale.counts(s)
-    engine.dispose()
-    return counts, load_s
 
 
 def in_process(url: str, args: argparse.Namespace) -> dict:

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import ADMIN, TODAY  # noqa: E402
+from benchmarks.scale_db import ADMIN, TODAY  # noqa: E402
 
 YEAR, QUARTER = "2025/26", "Q2"
 
