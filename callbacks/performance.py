@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from callbacks.common import audit_refusal, require_user, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
-from dash_app.cache import cached
+from dash_app.cache import cached, chart_store
 from dash_app.jobs import job_user, still_signed_in
 from exports.build import MEDIA_TYPES, build_export, export_filename
 from exports.context import pack_disclosure
@@ -167,7 +167,8 @@ def build_download(set_progress: Callable[[list], None], _xlsx: int | None, _csv
                 with transaction() as session:
                     body = build_export(session, user, fmt, year, quarter, today(),
                                         include_submitted=bool(provisional),
-                                        publish=bool(publish), progress=report)
+                                        publish=bool(publish), progress=report,
+                                        chart_store=chart_store())
             except AccessRefused as exc:
                 audit_refusal(user, f"export performance.{fmt}", exc, "export")
                 raise

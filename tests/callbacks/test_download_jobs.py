@@ -182,9 +182,9 @@ def test_two_users_asking_for_the_same_pack_at_once_each_get_their_own(demo_app,
     blank_charts(monkeypatch)  # forked jobs inherit it
     blank = pdf_pack.render_charts
 
-    def slowly(figures, directory, progress=None):
+    def slowly(figures, directory, progress=None, chart_store=None):
         time.sleep(0.25 * len(figures))
-        return blank(figures, directory, progress)
+        return blank(figures, directory, progress, chart_store)
 
     monkeypatch.setattr(pdf_pack, "render_charts", slowly)
     users = {"viewer@demo.local": None, "riverside-boxing-academy@demo.local": None}
