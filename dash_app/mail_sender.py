@@ -67,7 +67,7 @@ def _submit(job: _Job) -> None:
         if _thread is None or not _thread.is_alive() or _pid != os.getpid():
             # A forked gunicorn worker inherits no running thread: start its own.
             _pid = os.getpid()
-            _thread = threading.Thread(target=_run, name="mail-sender", daemon=True)
+            _thread = threading.Thread(target=_run, args=(_jobs,), name="mail-sender", daemon=True)
             _thread.start()
     try:
         _jobs.put_nowait(job)
@@ -76,16 +76,27 @@ def _submit(job: _Job) -> None:
                     "for the next sweep", MAX_WAITING, len(job[2]))
 
 
-def _run() -> None:
+def _run(jobs: queue.Queue[_Job]) -> None:
     while True:
-        factory, settings, ids = _jobs.get()
+        factory, settings, ids = jobs.get()
         try:
             deliver_queued(factory, settings, ids)
             sweep(factory, settings)
         except Exception:  # never let one batch stop the sender
             log.exception("The mail sender failed on a batch")
         finally:
-            _jobs.task_done()
+            jobs.task_done()
+
+
+def start_afresh() -> None:
+    """Forget this process's sender and its queue: the next dispatch starts new ones, and the
+    old thread finishes what it holds on its own. For tests: each has databases and mail
+    servers of its own, and a batch one test left behind (to a mail server it held silent)
+    must not hold up the next test's flush."""
+    global _jobs, _thread
+    with _lock:
+        _jobs = queue.Queue(maxsize=MAX_WAITING)
+        _thread = None
 
 
 def flush(timeout: float = 30.0) -> bool:
@@ -117,4 +128,4 @@ def wait_settled(factory: sessionmaker[Session], ids: Iterable[int],
         time.sleep(0.05)
 
 
-__all__ = ["dispatch", "flush", "wait_settled"]
+__all__ = ["dispatch", "flush", "start_afresh", "wait_settled"]

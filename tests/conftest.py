@@ -134,3 +134,12 @@ def _empty_test_outbox() -> None:
     from tests.helpers.config import TEST_OUTBOX
 
     shutil.rmtree(TEST_OUTBOX, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _own_mail_sender() -> None:
+    """Each test's mail goes through a sender thread of its own (dash_app.mail_sender), so
+    a batch an earlier test left with a silent mail server never holds up this test."""
+    from dash_app import mail_sender
+
+    mail_sender.start_afresh()

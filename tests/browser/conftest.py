@@ -68,45 +68,6 @@ def app_and_factory(tmp_path):
     engine.dispose()
 
 
-@pytest.fixture
-def dash_duo(request, dash_thread_server, tmpdir):
-    """dash[testing]'s dash_duo, on this process's Chromium (tests.helpers.browser.
-    ReusedChromium) instead of a new one per test."""
-    from dash.testing.composite import DashComposite
-
-    from tests.helpers.browser import ReusedChromium
-
-    class ReusedComposite(DashComposite):
-        def get_webdriver(self):
-            return ReusedChromium.take(super().get_webdriver, self.download_path)
-
-        def __exit__(self, exc_type, exc_val, traceback) -> None:
-            ReusedChromium.forget_origin(getattr(self.server, "url", ""))
-
-    config = request.config
-    with ReusedComposite(
-        server=dash_thread_server,
-        browser=config.getoption("webdriver"),
-        remote=config.getoption("remote"),
-        remote_url=config.getoption("remote_url"),
-        headless=config.getoption("headless"),
-        options=config.hook.pytest_setup_options(),
-        download_path=tmpdir.mkdir("download").strpath,
-        percy_assets_root=config.getoption("percy_assets"),
-        percy_finalize=config.getoption("nopercyfinalize"),
-        pause=config.getoption("pause"),
-    ) as composite:
-        yield composite
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _quit_reused_chromium():
-    yield
-    from tests.helpers.browser import ReusedChromium
-
-    ReusedChromium.discard()
-
-
 def celery_browser_app(tmp_path):
     """browser_app with its background jobs run by a real Celery worker (a process of its
     own, started as the README says) on a throwaway redis-server; yields the app and the

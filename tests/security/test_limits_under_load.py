@@ -11,13 +11,10 @@ import base64
 
 import pytest
 
-from models.catalogue.demo import seed_demo
-from models.store.db import make_engine, make_sessionmaker, unit_of_work
-from models.store.migrate import upgrade
 from models.store.users import MAX_FAILURES
 from tests.helpers import hostile_files
-from tests.helpers.config import DEMO_PASSWORD, TODAY
-from tests.helpers.databases import engines, fresh_database_url
+from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.databases import database_copy, engines
 from tests.helpers.returns import upload_body
 from tests.helpers.servers import (
     parallel_wrong_passwords,
@@ -33,12 +30,7 @@ PARALLEL = 20
 @pytest.fixture(scope="module", params=engines())
 def server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"gunicorn-{request.param}")
-    db_url = fresh_database_url(request.param, folder)
-    upgrade(db_url)
-    engine = make_engine(db_url)
-    with unit_of_work(make_sessionmaker(engine)) as s:
-        seed_demo(s, DEMO_PASSWORD, TODAY)
-    engine.dispose()
+    db_url = database_copy(request.param, "demo", folder)
     # The per-client limit is tested on its own; here it must not hide the per-address one.
     url, proc = start_gunicorn(db_url, folder / "gunicorn.log", workers=2, threads=4,
                                timeout=20, env={"LOGIN_RATE_LIMIT": "200 per minute"})

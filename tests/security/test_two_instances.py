@@ -21,12 +21,10 @@ import re
 import pytest
 import requests
 
-from models.catalogue.demo import seed_demo
-from models.store.db import make_engine, make_sessionmaker, unit_of_work
-from models.store.migrate import upgrade
+from models.store.db import make_engine, make_sessionmaker
 from models.store.users import MAX_FAILURES
-from tests.helpers.config import DEMO_PASSWORD, TODAY
-from tests.helpers.databases import engines, fresh_database_url
+from tests.helpers.config import DEMO_PASSWORD
+from tests.helpers.databases import database_copy, engines
 from tests.helpers.servers import login_token, redis_server, signed_in_session, start_gunicorn, stop
 
 ADMIN = "admin@demo.local"
@@ -38,12 +36,7 @@ def instances(request, tmp_path_factory):
     """(URL of A, URL of B, the Redis URL, the database URL), started once per engine."""
     folder = tmp_path_factory.mktemp(f"two-{request.param}")
     with redis_server(folder / "redis.log") as redis_url:
-        db_url = fresh_database_url(request.param, folder)
-        upgrade(db_url)
-        engine = make_engine(db_url)
-        with unit_of_work(make_sessionmaker(engine)) as s:
-            seed_demo(s, DEMO_PASSWORD, TODAY)
-        engine.dispose()
+        db_url = database_copy(request.param, "demo", folder)
         env = {"CACHE_URL": redis_url}
         a, proc_a = start_gunicorn(db_url, folder / "a.log", workers=1, threads=4, env=env)
         try:
