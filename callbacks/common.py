@@ -42,6 +42,11 @@ def today() -> dt.date:
     return current_app.config["MONITOR_SETTINGS"].current_date()
 
 
+def chart_cache_dir() -> Path:
+    """Where this app keeps the PDF's chart pictures (dash_app.cache.chart_store)."""
+    return current_app.config["MONITOR_SETTINGS"].chart_cache_dir
+
+
 def one_time_password_lifetime() -> dt.timedelta:
     return current_app.config["MONITOR_SETTINGS"].one_time_password_lifetime
 

@@ -10,7 +10,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, callback_contex
 from dash.exceptions import PreventUpdate
 from sqlalchemy.orm import Session
 
-from callbacks.common import audit_refusal, require_user, today, transaction, view_query
+from callbacks.common import audit_refusal, chart_cache_dir, require_user, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached, chart_store
 from dash_app.jobs import job_user, still_signed_in
@@ -168,7 +168,7 @@ def build_download(set_progress: Callable[[list], None], _xlsx: int | None, _csv
                     body = build_export(session, user, fmt, year, quarter, today(),
                                         include_submitted=bool(provisional),
                                         publish=bool(publish), progress=report,
-                                        chart_store=chart_store())
+                                        chart_store=chart_store(chart_cache_dir()))
             except AccessRefused as exc:
                 audit_refusal(user, f"export performance.{fmt}", exc, "export")
                 raise

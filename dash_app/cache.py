@@ -168,13 +168,14 @@ CHART_CACHE_BYTES = 200 * 2**20
 
 
 @memoise
-def chart_store() -> Any:
+def chart_store(folder: Path | None = None) -> Any:
     """Where the PDF pack keeps the pictures of its charts (exports/chart_cache.py): a folder
     in the instance folder, bounded to 200 MB, shared by every process on this machine —
     gunicorn's workers, background jobs and the CLI. Not Redis: a whole county's pack is
     thousands of pictures, and a picture is found by the hash of its figure, so each machine
-    keeping its own can never serve a stale one, only draw it once more."""
+    keeping its own can never serve a stale one, only draw it once more. `folder`: the
+    settings' CHART_CACHE_DIR, when the caller has them."""
     from dash_app.settings import INSTANCE
     from exports.chart_cache import DirectoryStore
 
-    return DirectoryStore(INSTANCE / "chart-cache", CHART_CACHE_BYTES)
+    return DirectoryStore(folder or INSTANCE / "chart-cache", CHART_CACHE_BYTES)

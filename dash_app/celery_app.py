@@ -40,16 +40,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
     }
 
 
-def make_celery(settings: Settings, task_cls: type | None = None) -> Celery:
+def make_celery(settings: Settings) -> Celery:
     """A Celery app on CELERY_BROKER_URL (results in CELERY_RESULT_BACKEND, by default the
-    broker), with this module's tasks and beat schedule. The worker's app is this one with
-    the background jobs added (dash_app.jobs.celery_app, whose `task_cls` runs each task in
-    the Flask app's context): one Celery app, one worker command, for mail, reminders and jobs."""
+    broker), with this module's tasks and beat schedule: what an app process hands mail to."""
     if not settings.celery_broker_url:
         raise ValueError("CELERY_BROKER_URL is not set: there is no Celery to make.")
     app = Celery("cwp_monitor", broker=settings.celery_broker_url,
-                 backend=settings.celery_result_backend or settings.celery_broker_url,
-                 **({"task_cls": task_cls} if task_cls else {}))
+                 backend=settings.celery_result_backend or settings.celery_broker_url)
     app.conf.update(
         task_serializer="json", accept_content=["json"], result_serializer="json",
         timezone=TIMEZONE, enable_utc=True,
@@ -61,13 +58,21 @@ def make_celery(settings: Settings, task_cls: type | None = None) -> Celery:
                                    "interval_max": 0.5},
         broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
     )
-    # A mail task is acknowledged after it ran: a worker killed mid-task leaves it for
-    # another. Mail cannot go twice even then: each message is claimed in the database.
-    # (A background job is not: dash_app.jobs says why.)
+    register_tasks(app, settings)
+    return app
+
+
+def register_tasks(app: Celery, settings: Settings) -> None:
+    """Mail, reminders and the sweep, and beat's schedule, on `app` — also on the background
+    jobs' app (dash_app.jobs.celery_app), so one worker command runs all of it.
+    A mail task is acknowledged after it ran: a worker killed mid-task leaves it for
+    another. Mail cannot go twice even then: each message is claimed in the database.
+    (A background job is not: dash_app.jobs says why.)"""
+    app.conf.beat_schedule = beat_schedule(settings)
+    app.conf.timezone = TIMEZONE
     app.task(name=DELIVER_MAIL, ignore_result=True, acks_late=True)(_deliver_mail_task)
     app.task(name=SEND_REMINDERS, ignore_result=True, acks_late=True)(_send_reminders_task)
     app.task(name=SWEEP_MAIL, ignore_result=True, acks_late=True)(_sweep_mail_task)
-    return app
 
 
 @functools.cache

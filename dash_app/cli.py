@@ -125,7 +125,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
             user = require_active(find_user(session, args.user))
             body = build_export(session, user, args.format, year, quarter, settings.current_date(),
                                 include_submitted=args.provisional, publish=args.publish,
-                                chart_store=chart_store())
+                                chart_store=chart_store(settings.chart_cache_dir))
         except (AccessRefused, ExportUnavailable) as exc:
             raise ConfigError(str(exc)) from None
     out = Path(args.out)

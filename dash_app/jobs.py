@@ -133,24 +133,28 @@ def init_app(server: Flask, settings: Settings) -> Diskcache | Celery:
 def celery_app(server: Flask, settings: Settings):  # noqa: ANN201 - celery is imported late
     """The Celery app the worker runs (dash_app/worker.py): each task inside this Flask app's
     context, so a job reaches the database, the settings and the session rules."""
+    from celery import Celery as CeleryApp
     from celery import Task
 
-    from dash_app.celery_app import make_celery
+    from dash_app.celery_app import register_tasks
 
     class InAppContext(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
             with server.app_context():
                 return self.run(*args, **kwargs)
 
-    # The same app that delivers mail and sends reminders (dash_app.celery_app), so one
-    # worker command runs all of it.
-    celery = make_celery(settings, task_cls=InAppContext)
+    celery = CeleryApp("cwp-monitor", broker=settings.celery_broker_url,
+                       backend=settings.celery_result_backend, task_cls=InAppContext)
     celery.conf.update(
         result_expires=RESULT_LIFETIME_S,
+        task_serializer="json", result_serializer="json", accept_content=["json"],
         # One job at a time per worker process, and a job lost with its worker is not run
         # twice behind the user's back: they are told and can ask again.
         worker_prefetch_multiplier=1, task_acks_late=False,
+        broker_connection_retry_on_startup=True,
     )
+    # Mail and reminders too (dash_app.celery_app): one worker command runs all of it.
+    register_tasks(celery, settings)
     return celery
 
 

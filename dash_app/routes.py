@@ -53,7 +53,7 @@ def export_performance(fmt: str):  # noqa: ANN201
                                                       settings.current_date(), **options))
             else:
                 body = build_export(session, user, fmt, year, quarter, settings.current_date(),
-                                    chart_store=chart_store(), **options)
+                                    chart_store=chart_store(settings.chart_cache_dir), **options)
     except AccessRefused as exc:
         record_refusal(sessions(), user.id, f"export performance.{fmt}", exc.entity, exc.entity_id)
         return Response(str(exc), status=403, mimetype="text/plain")

@@ -49,6 +49,7 @@ class Settings:
     # (`celery -A dash_app.worker worker`) and deliver mail, and beat sends the reminders;
     # results go to CELERY_RESULT_BACKEND, the broker's URL unless set.
     jobs_dir: Path = INSTANCE / "jobs"
+    chart_cache_dir: Path = INSTANCE / "chart-cache"  # the PDF's chart pictures (dash_app/cache.py)
     celery_broker_url: str | None = None
     celery_result_backend: str | None = None
     reminder_hour: int = 7  # the hour (Europe/London) beat sends the day's reminders
@@ -112,6 +113,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         outbox_dir=Path(environ.get("MAIL_OUTBOX", "").strip() or INSTANCE / "outbox"),
         public_url=_public_url(environ),
         jobs_dir=Path(environ.get("JOBS_DIR", "").strip() or INSTANCE / "jobs"),
+        chart_cache_dir=Path(environ.get("CHART_CACHE_DIR", "").strip() or INSTANCE / "chart-cache"),
         celery_broker_url=_redis_url(environ, "CELERY_BROKER_URL"),
         celery_result_backend=(_redis_url(environ, "CELERY_RESULT_BACKEND")
                                or _redis_url(environ, "CELERY_BROKER_URL")),

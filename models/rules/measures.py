@@ -60,6 +60,9 @@ def _ratio(value: float | int | Fraction) -> tuple[int, int]:
         return value, 1
     if isinstance(value, Fraction):
         return value.numerator, value.denominator
+    if isinstance(value, Decimal):  # PostgreSQL's numeric sums
+        return value.as_integer_ratio()
+    value = float(value)  # numpy's floats too, whose repr is not a number
     if value.is_integer():
         return int(value), 1
     return Decimal(repr(value)).as_integer_ratio()

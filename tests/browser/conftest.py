@@ -68,6 +68,7 @@ def app_and_factory(tmp_path):
     engine.dispose()
 
 
+@pytest.fixture
 def celery_browser_app(tmp_path):
     """browser_app with its background jobs run by a real Celery worker (a process of its
     own, started as the README says) on a throwaway redis-server; yields the app and the

@@ -22,6 +22,9 @@ TEST_JOBS = Path(tempfile.gettempdir()) / f"cwp-test-jobs-{os.getpid()}"
 
 
 def settings_for(url: str, **changes: object) -> Settings:
+    # Each app its own chart pictures: a pack drawn from another test's pictures would finish
+    # before its progress could be seen.
     settings = Settings(database_url=url, secret_key=SECRET, env="development", today=TODAY,
-                        outbox_dir=TEST_OUTBOX, jobs_dir=TEST_JOBS)
+                        outbox_dir=TEST_OUTBOX, jobs_dir=TEST_JOBS,
+                        chart_cache_dir=Path(tempfile.mkdtemp(prefix="cwp-test-charts-")))
     return dataclasses.replace(settings, **changes) if changes else settings
