@@ -39,18 +39,26 @@ def _reset_postgres(url: str) -> None:
 def _worker_database(url: str, suffix: str = "") -> str:
     """Under pytest-xdist each worker has a PostgreSQL database of its own (cwp_test_gw0, …),
     created on first use, so workers never reset each other's schema."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker and not suffix:
+    named = _worker_url(url, suffix)
+    if named == url:
         return url
-    worker = worker or "solo"  # copies and templates never use the named database itself
-    base = make_url(url)
-    name = f"{base.database}_{worker}{suffix}"
+    name = make_url(named).database
     engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
+    return named
+
+
+def _worker_url(url: str, suffix: str = "") -> str:
+    """The URL of this worker's database (`suffix`: a template's or the copies'), not created."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker and not suffix:
+        return url
+    worker = worker or "solo"  # copies and templates never use the named database itself
+    base = make_url(url)
+    return base.set(database=f"{base.database}_{worker}{suffix}").render_as_string(hide_password=False)
 
 
 def fresh_database_url(engine_name: str, tmp_path: Path) -> str:
@@ -102,7 +110,7 @@ def database_copy(engine_name: str, kind: str, tmp_path: Path, name: str = "test
         shutil.copyfile(template, target)
         url = f"sqlite:///{target}"
     else:
-        url = _worker_database(os.environ["TEST_DATABASE_URL"], suffix="_copy")
+        url = _worker_url(os.environ["TEST_DATABASE_URL"], suffix="_copy")  # dropped and made below
         name_of = make_url(url).database
         # Connected to the maintenance database: the copy is dropped and made again.
         admin = make_engine(make_url(url).set(database="postgres").render_as_string(
