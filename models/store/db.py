@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,11 +47,26 @@ def make_engine(url: str) -> Engine:
 
 
 def _own_connections_per_process(engine: Engine) -> None:
-    """A forked process (a background job: Dash's diskcache manager forks the web worker)
-    never uses a pooled connection its parent opened: two processes talking on one socket
-    corrupt each other's conversation. Such a connection is dropped, not closed (closing it
-    would end the parent's), and the child opens its own (SQLAlchemy's "Using Connection
-    Pools with Multiprocessing" recipe)."""
+    """A forked process (a background job: Dash's diskcache manager forks the web worker;
+    Celery's prefork pool) never uses a pooled connection its parent opened: two processes
+    talking on one socket corrupt each other's conversation (seen: the parent's next query
+    read the child's answer, "This result object does not return rows").
+
+    Right after a fork the child drops its copy of the pool without closing anything
+    (`dispose(close=False)`, SQLAlchemy's "Using Connection Pools with Multiprocessing"
+    recipe): closing would end the parent's connections, and keeping it would let the pool's
+    pre-ping — which runs before any checkout event — send "SELECT 1" on the parent's socket.
+    A fresh pool also has a fresh lock, which a thread the fork left behind may have held.
+    A connection that was checked out at the moment of the fork is refused at its next
+    checkout by the pid it was opened in."""
+    engine_ref = weakref.ref(engine)
+
+    def _new_pool_in_child() -> None:
+        forked = engine_ref()
+        if forked is not None:
+            forked.dispose(close=False)
+
+    os.register_at_fork(after_in_child=_new_pool_in_child)
 
     @event.listens_for(engine, "connect")
     def _remember_pid(_dbapi_connection, record) -> None:  # noqa: ANN001

@@ -200,6 +200,7 @@ def test_two_users_asking_for_the_same_pack_at_once_each_get_their_own(demo_app,
     assert len(set(slots.values())) == 2
     for email in users:
         users[email] = collect_download(*clients[email], "pdf", handles[email])
+    assert all(body for body, _ in users.values()), [words for _, words in users.values()]
     viewer, provider = (pdf_text(users[e][0]) for e in users)
     assert "Sanctuary scheme" in viewer and "ASB early help (boxing club diversion)" in viewer
     assert "ASB early help (boxing club diversion)" in provider
@@ -229,7 +230,7 @@ def test_a_signed_out_browser_cannot_start_or_collect_a_job(demo_app):
     end_id = page_end_id(client)
     handles = start_download(client, end_id, "csv")
     body, words = collect_download(client, end_id, "csv", handles)
-    assert body and words.startswith("The CSV file is ready")
+    assert body and words.startswith("The CSV file is ready"), words
     stranger = demo_app.server.test_client()
     response = stranger.post(f"/_dash-update-component?endId={end_id}&cacheKey={handles['cacheKey']}"
                              f"&job={handles['job']}", json={})

@@ -254,10 +254,13 @@ def test_the_pdf_route_keeps_its_pictures_for_the_next_pack(browser, demo_app, m
     assert isinstance(chart_store(), DirectoryStore) and chart_store().folder.name == "chart-cache"
     assert chart_store().max_bytes == CHART_CACHE_BYTES and chart_store() is chart_store()
     cache = ChartCache(MemoryStore(2**26))
-    monkeypatch.setattr(routes, "chart_store", lambda: cache)
+    folders_asked: list = []
+    monkeypatch.setattr(routes, "chart_store", lambda folder=None: folders_asked.append(folder) or cache)
     client = demo_app.server.test_client()
     sign_in(client, "viewer@demo.local")
     for _ in range(2):
         response = client.get("/export/performance.pdf?year=2025/26&quarter=Q3")
         assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert browser.drawn and cache.misses == len(browser.drawn) == cache.hits
+    # The route asks for the folder this app's settings name (CHART_CACHE_DIR).
+    assert folders_asked == [demo_app.server.config["MONITOR_SETTINGS"].chart_cache_dir] * 2
