@@ -80,7 +80,7 @@ def celery_browser_app(tmp_path):
     url = next(redis)
     app = demo_app_at(tmp_path, celery_broker_url=url, celery_result_backend=url)
     log = tmp_path / "celery.log"
-    worker = start_celery_worker(app.server.config["MONITOR_SETTINGS"].database_url, url, log)
+    worker = start_celery_worker(app.server.config["MONITOR_SETTINGS"], url, log)
     try:
         yield app, log
     finally:

@@ -125,10 +125,6 @@ def test_cancel_ends_the_job_and_nothing_arrives(dash_duo, browser_app, tmp_path
 
 # With Celery on Redis ---------------------------------------------------------------------
 
-@pytest.mark.skip(reason="Known failure after the merge of issue 20's branches (30 November): the "
-                  "Celery worker's job ends at once without a file; it passed on its own branch. "
-                  "Open in issue 20's note; the job's callback tests and the diskcache browser "
-                  "tests run.")
 def test_a_pack_built_by_a_celery_worker_downloads(dash_duo, tmp_path, celery_browser_app):
     """The app with CELERY_BROKER_URL: the pack is built by a Celery worker in a process of
     its own, not by the web server, and arrives as before."""
@@ -137,8 +133,11 @@ def test_a_pack_built_by_a_celery_worker_downloads(dash_duo, tmp_path, celery_br
     _on_the_performance_page(dash_duo, app, "link-worker-partnership@demo.local", downloads)
     before = {p.pid for p in psutil.Process(os.getpid()).children()}
     _press(dash_duo, "#perf-pdf")
+    # The worker draws this provider's few charts in seconds: its stage is shown while it
+    # works (as the diskcache test above checks), or the pack is already there.
     WebDriverWait(dash_duo.driver, 120).until(
-        lambda _: STAGE.match(dash_duo.find_element("#perf-job-stage").text))
+        lambda _: STAGE.match(dash_duo.find_element("#perf-job-stage").text)
+        or dash_duo.find_element("#perf-job-result").text)
     text = _pack_arrives(dash_duo, downloads)
     assert "Social prescribing (3 GP surgeries)" in text
     assert "Sanctuary scheme" not in text

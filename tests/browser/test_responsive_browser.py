@@ -93,6 +93,19 @@ def test_the_returns_list_s_status_and_link_are_in_view_on_a_phone(dash_duo, bro
     assert dash_duo.find_element("#returns-status-note summary").text == "What the statuses mean"
 
 
+def scroll_settled(dash_duo, box) -> None:
+    """Wait until `box` has stopped scrolling: its position the same over 200 ms."""
+    read = "return arguments[0].scrollLeft"
+    last = [None]
+
+    def still() -> bool:
+        now = dash_duo.driver.execute_script(read, box)
+        same, last[0] = now == last[0], now
+        return same
+
+    until(still, 5, poll=0.2)
+
+
 def test_the_overview_table_keeps_its_first_column_and_reaches_rag_on_a_phone(dash_duo, browser_app):
     """The table scrolls inside its own box, the service's name fixed at the left: scrolled to
     its end, % of target, RAG and Return are in view beside the name."""
@@ -115,6 +128,8 @@ def test_the_overview_table_keeps_its_first_column_and_reaches_rag_on_a_phone(da
     assert box.get_attribute("aria-label") == f"{table.find_element('css selector', 'caption').text}, scrolls sideways"
     box.send_keys(Keys.ARROW_RIGHT)
     until(lambda: dash_duo.driver.execute_script("return arguments[0].scrollLeft", box) > 0, 5)
+    # A key's scroll is animated: let it end, or it carries on over the scrolling below.
+    scroll_settled(dash_duo, box)
     dash_duo.driver.execute_script("arguments[0].scrollLeft = arguments[0].scrollWidth", box)
     until(lambda: dash_duo.driver.execute_script("return arguments[0].scrollLeft", box) > 0, 5)
     # The name did not move; the last columns slid into view to its right.
@@ -127,6 +142,7 @@ def test_the_overview_table_keeps_its_first_column_and_reaches_rag_on_a_phone(da
         dash_duo.driver.execute_script(
             "arguments[0].scrollLeft += arguments[1].getBoundingClientRect().left - arguments[2];",
             box, headers[name], before["right"])
+        scroll_settled(dash_duo, box)
         cell = rect(dash_duo, headers[name])
         assert before["right"] - 1 <= cell["left"] and cell["right"] <= PHONE, (name, cell)
     assert page_width(dash_duo) <= PHONE + 1

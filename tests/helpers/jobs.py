@@ -128,10 +128,14 @@ def collect_download(client, end_id: str, fmt: str, handles: dict, timeout_s: fl
 
 # A real Celery worker --------------------------------------------------------------------
 
-def start_celery_worker(db_url: str, broker: str, log: Path) -> subprocess.Popen:
-    """`celery -A dash_app.worker worker` (one job at a time, in its own process) against
-    this database and Redis, with the suite's secret and date; returns once it is ready."""
-    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_BROKER_URL": broker, "SECRET_KEY": SECRET,
+def start_celery_worker(settings, broker: str, log: Path) -> subprocess.Popen:  # noqa: ANN001
+    """`celery -A dash_app.worker worker` (one job at a time, in its own process) with the
+    test app's database, jobs and chart-picture folders (`settings`), on this Redis, with the
+    suite's secret and date; returns once it is ready. (With the default chart folder the
+    worker would draw nothing: earlier runs' pictures would already be there.)"""
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "CELERY_BROKER_URL": broker,
+           "CHART_CACHE_DIR": str(settings.chart_cache_dir), "JOBS_DIR": str(settings.jobs_dir),
+           "SECRET_KEY": SECRET,
            "MONITOR_TODAY": TODAY.isoformat(), "MONITOR_ENV": "development",
            "BROWSER_PATH": os.environ.get("BROWSER_PATH", "/usr/bin/chromium")}
     celery = Path(sys.executable).with_name("celery")
