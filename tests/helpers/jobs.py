@@ -128,7 +128,7 @@ def collect_download(client, end_id: str, fmt: str, handles: dict, timeout_s: fl
 
 # A real Celery worker --------------------------------------------------------------------
 
-def start_celery_worker(settings, broker: str, log: Path) -> subprocess.Popen:  # noqa: ANN001
+def start_celery_worker(settings, broker: str, log: Path) -> subprocess.Popen:
     """`celery -A dash_app.worker worker` (one job at a time, in its own process) with the
     test app's database, jobs and chart-picture folders (`settings`), on this Redis, with the
     suite's secret and date; returns once it is ready. (With the default chart folder the

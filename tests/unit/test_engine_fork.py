@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from models.store.db import make_engine
 
 
-def _in_a_child(work) -> dict:  # noqa: ANN001
+def _in_a_child(work) -> dict:
     """Run `work()` in a forked child; what it returned (JSON), read back through a pipe."""
     read_end, write_end = os.pipe()
     pid = os.fork()
