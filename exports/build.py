@@ -44,6 +44,10 @@ def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: i
     if fmt not in ("csv", "xlsx", "pdf"):
         raise ValueError(f"Unknown format '{fmt}'; use csv, xlsx or pdf.")
     progress("Reading the figures", 0, 0)
+    if fmt == "pdf":
+        from exports.pdf_pack import start_drawing  # ReportLab loads only when a pack is made
+
+        start_drawing()
     if fmt == "csv":
         chunks = csv_export(session, actor, year, quarter, today,
                             include_submitted=include_submitted, publish=publish)

@@ -161,6 +161,27 @@ class ChartBrowser:
             self._busy -= 1
             self._last_used = time.monotonic()
 
+    def warm(self) -> None:
+        """Start opening the browser now and return at once: a pack calls this before it
+        reads its figures, so Chromium's start — most of a small pack's time when no
+        browser is open, as in a job forked afresh — runs while the figures are read. Does
+        nothing without Chromium (the drawing then says so) or with a browser already open."""
+        if self._kaleido is not None and self._pid == os.getpid():
+            return
+        if chromium() is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._open_quietly(), self._ensure_loop())
+
+    async def _open_quietly(self) -> None:
+        self._busy += 1
+        try:
+            await self._browser()
+        except Exception:  # noqa: BLE001 - the drawing that follows opens it again, and says why
+            pass
+        finally:
+            self._busy -= 1
+            self._last_used = time.monotonic()
+
     def draw(self, figures: list[dict], width: int, height: int, scale: float,
              done: Callable[[int, bytes], None] = lambda i, png: None) -> list[bytes]:
         """Each figure (plotly's dict) as PNG bytes, in order. `done(i, png)` is called as

@@ -67,6 +67,13 @@ CHART_SCALE = 2  # pixels per point: sharp when printed
 DRAWING = "Drawing charts"  # the stage's words in a progress report
 
 
+def start_drawing() -> None:
+    """Have the browser that draws the charts start opening while the pack's figures are
+    read (exports.chart_drawing.ChartBrowser.warm): with no browser open yet, its start is
+    most of a small pack's time."""
+    BROWSER.warm()
+
+
 def render_charts(figures: list[go.Figure], directory: Path, progress: Progress | None = None,
                   chart_store: ChartStore | None = None) -> list[Path]:
     """Each figure as a PNG file in `directory`, in order. A picture found in `chart_store` (keyed

@@ -142,6 +142,7 @@ def test_the_pdf_pack_is_read_as_the_signed_in_user(demo_app, demo_factory, monk
 
     monkeypatch.setattr(pdf_pack, "service_figures", recording)
     monkeypatch.setattr(pdf_pack, "render_charts", no_browser)
+    monkeypatch.setattr(pdf_pack, "start_drawing", lambda: None)
     client = demo_app.server.test_client()
     sign_in(client, who)
     response = client.get("/export/performance.pdf?year=2025/26&quarter=Q3")

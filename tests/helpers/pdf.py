@@ -22,3 +22,4 @@ def blank_charts(monkeypatch) -> None:
         return paths
 
     monkeypatch.setattr(pdf_pack, "render_charts", blank)
+    monkeypatch.setattr(pdf_pack, "start_drawing", lambda: None)  # no browser to open

@@ -45,6 +45,10 @@ class FakeBrowser:
 
     def __init__(self) -> None:
         self.drawn: list[str] = []
+        self.warmed = 0
+
+    def warm(self) -> None:
+        self.warmed += 1
 
     def draw(self, figures, width, height, scale, done=lambda i, png: None):
         out = []
@@ -264,3 +268,32 @@ def test_the_pdf_route_keeps_its_pictures_for_the_next_pack(browser, demo_app, m
     assert browser.drawn and cache.misses == len(browser.drawn) == cache.hits
     # The route asks for the folder this app's settings name (CHART_CACHE_DIR).
     assert folders_asked == [demo_app.server.config["MONITOR_SETTINGS"].chart_cache_dir] * 2
+    # Each pack had its browser start opening before it read its figures.
+    assert browser.warmed == 2
+
+
+@needs_chromium
+def test_a_warmed_browser_opens_before_any_drawing_and_only_once(tmp_path):
+    """`warm` opens the browser while the caller goes on (a pack reads its figures
+    meanwhile); the drawing that follows uses that browser, not a second one; a second
+    `warm` with the browser open does nothing."""
+    from dash.testing.wait import until
+
+    drawer = ChartBrowser(tabs=1, idle_s=60)
+    try:
+        drawer.warm()  # returns before the browser is open
+        until(lambda: drawer.opened == 1, 60)
+        drawer.warm()
+        png = drawer.draw([_figure("People", [3, 1, 4, 1]).to_plotly_json()], 760, 330, 2)
+        assert png[0].startswith(PNG_SIGNATURE) and drawer.opened == 1
+    finally:
+        drawer.close()
+
+
+def test_warming_without_chromium_does_nothing(monkeypatch):
+    import exports.chart_drawing as chart_drawing
+
+    monkeypatch.setattr(chart_drawing, "chromium", lambda: None)
+    drawer = ChartBrowser(tabs=1, idle_s=60)
+    drawer.warm()
+    assert drawer.opened == 0 and drawer._loop is None  # no thread started either

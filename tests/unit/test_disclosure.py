@@ -116,6 +116,7 @@ def _outputs(session, year: int, quarter: int | None, today: dt.date, monkeypatc
         return paths
 
     monkeypatch.setattr(pdf_pack, "render_charts", capture)
+    monkeypatch.setattr(pdf_pack, "start_drawing", lambda: None)
     made = {fmt: build_export(session, f.Actor(1, "viewer"), fmt, year, quarter, today, publish=True)
             for fmt in ("csv", "xlsx", "pdf")}
     import io
