@@ -176,7 +176,7 @@ class ChartBrowser:
         self._busy += 1
         try:
             await self._browser()
-        except Exception:  # noqa: BLE001 - the drawing that follows opens it again, and says why
+        except Exception:
             pass
         finally:
             self._busy -= 1
