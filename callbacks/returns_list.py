@@ -91,7 +91,7 @@ def shown_view(rows: list[HomeRow], chosen: HomeFilters, order: HomeSort, page: 
     choices = home_choices(rows)
     start, end = row_range(page)
     found, shown = home_page(rows, chosen, order, start, end)
-    if not found and shown:
+    if not found and page > 1:
         page = clamp_page(page, shown)
         found, shown = home_page(rows, chosen, order, *row_range(page))
     return Shown(ReturnsView(chosen, order, page), found, shown, choices)
@@ -150,7 +150,8 @@ def returns_view(provider: object, quarter: object, status: object, text: object
         page -= 1
     elif action == NEXT:
         page += 1
-    elif isinstance(action, tuple) and action[0] == "sort" and action[1] in sortable_keys(own_only=own_only):
+    elif (isinstance(action, tuple) and len(action) == 2 and action[0] == "sort"
+          and action[1] in sortable_keys(own_only=own_only)):
         order, page = next_sort(order, action[1]), 1
     else:
         page = 1  # a filter changed: its first page
