@@ -18,7 +18,13 @@
             const label = words(box.querySelector("label"));
             const select = box.querySelector("select");
             const check = box.querySelector("input[type=checkbox]");
-            if (select) {
+            const text = box.querySelector("input[type=search], input[type=text]");
+            if (text) {
+                // A search box (the Returns list's "Find a service by name"): said when used.
+                if (text.value.trim()) {
+                    parts.push(label + ": \u201c" + text.value.trim() + "\u201d");
+                }
+            } else if (select) {
                 const chosen = select.options[select.selectedIndex];
                 if (chosen) {
                     parts.push(label + ": " + words(chosen));

@@ -41,8 +41,9 @@ from benchmarks.load import free_port, serving  # noqa: E402
 from benchmarks.scale_db import ADMIN, PASSWORD, TODAY, prepare  # noqa: E402
 from models.store.migrate import downgrade, upgrade  # noqa: E402
 
-# The list's first row: a grid row holding its link (a row of the grid's infinite model is a
-# "loading" placeholder until its page arrives), or a row of the older HTML table.
+# The list's first row: a row of the HTML table (drawn with the page, as before the grid and
+# again since), or, for older code, a grid row holding its link (a row of the grid's infinite
+# model is a "loading" placeholder until its page arrives).
 FIRST_ROW = "#returns-grid a.returns-grid-link, #returns-table tbody tr, #returns-done-table tbody tr"
 
 # Runs in the page after the load event: waits, frame by frame, for the first row, then

@@ -1,13 +1,16 @@
-"""The returns home's two callbacks. The grid asks for its rows a page at a time
-(`getRowsRequest`: which rows, the sort, the filters) and `returns_page` answers with that
-page of the signed-in user's rows and the count in words. The provider, quarter and status
-selects only change the grid's filter model (which makes the grid ask again, from the first
-page) and the URL, so that a filtered list can be shared or reloaded."""
+"""The returns home's callback. The page comes drawn with its first page of rows (the router,
+`render_returns`); a select chosen, a service searched, a heading's sort button or Previous/Next
+pressed asks `returns_view` for the page of rows they now name, which it redraws in the
+table's body, with the headings' aria-sort, the caption, the counts, the pager and the record
+of the view (so the address bar follows and Back redraws the list: callbacks/navigation.py).
+Every value from the browser is checked here against what the signed-in user may see."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
+from dash import ALL as EVERY
 from dash import Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
@@ -16,20 +19,39 @@ from callbacks.navigation import show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.filters import ALL
-from layouts.returns_home import PAGE_SIZE, count_text, filter_model, filter_values, grid_rows, sort_of
+from layouts.returns_home import (
+    SORT_BUTTON,
+    SORT_TH,
+    ReturnsView,
+    caption_text,
+    clamp_page,
+    columns,
+    count_text,
+    next_sort,
+    page_count,
+    page_of,
+    pager_text,
+    row_range,
+    sort_of,
+    sort_state,
+    sort_text,
+    sortable_keys,
+    table_rows,
+)
 from models.access import AccessRefused, Actor, audience_of, may_edit_returns
 from models.returns.lists import (
     HomeChoices,
     HomeFilters,
     HomeRow,
+    HomeSort,
     home_choices,
     home_filters,
     home_page,
     returns_home,
 )
 
-# The most rows one request may ask for: a few pages (the grid asks for one block, a page).
-MAX_ROWS = 4 * PAGE_SIZE
+RETURNS_TITLE = view_title("Returns")  # the router's title for /returns, too
+PREVIOUS, NEXT = "previous", "next"  # the pager's actions; a sort is ("sort", column)
 
 
 def home_rows(session: Session, actor: Actor, day: dt.date) -> list[HomeRow]:
@@ -45,92 +67,169 @@ def chosen_filters(choices: HomeChoices, provider: str | None, quarter: str | No
     return home_filters(choices, None if own_only else provider, quarter, status, service_text)
 
 
-def filters_query(chosen: HomeFilters) -> str:
-    """?provider=&quarter=&status= for the filters chosen (none for "all"). The service text
-    is the grid's own box, which is not kept in the URL."""
-    query = view_query(provider=chosen.provider_id, quarter=chosen.quarter, status=chosen.status)
+def view_search(view: ReturnsView) -> str:
+    """?provider=&quarter=&status=&find=&sort=&page= for the view (none for a default)."""
+    chosen = view.chosen
+    query = view_query(provider=chosen.provider_id, quarter=chosen.quarter, status=chosen.status,
+                       find=chosen.service_text or None, sort=sort_text(view.order),
+                       page=view.page if view.page > 1 else None)
     return f"?{query}" if query else ""
 
 
-def _row_range(request: dict) -> tuple[int, int]:
-    """The rows asked for, as the grid counts them (startRow up to, not including, endRow);
-    anything but small whole numbers is the first page."""
-    start, end = request.get("startRow"), request.get("endRow")
-    if (not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool)
-            or isinstance(end, bool) or start < 0 or not start < end <= start + MAX_ROWS):
-        return 0, PAGE_SIZE
-    return start, end
+class Shown(NamedTuple):
+    """A view of the list, ready to draw: its page of rows, how many rows the filters keep,
+    and how many the user may see in all."""
+
+    view: ReturnsView
+    rows: list[HomeRow]
+    shown: int
+    choices: HomeChoices
 
 
-def returns_page(request: object) -> tuple[dict, str]:
-    """(the grid's rows start..end and how many the filters keep, the count's words), for the
-    signed-in user's own rows only: its audience decides the rows, and the browser's filters
-    can only narrow them."""
-    empty = {"rowData": [], "rowCount": 0}
-    try:
-        user = require_user()
-        audience = audience_of(user)  # an account that may see nothing is told so
-        with transaction() as session:
-            rows = home_rows(session, user, today())
-    except AccessRefused as exc:
-        return empty, str(exc)
-    request = request if isinstance(request, dict) else {}
+def shown_view(rows: list[HomeRow], chosen: HomeFilters, order: HomeSort, page: int) -> Shown:
+    """The page of `rows` for these filters and order: a page past the end is the last."""
     choices = home_choices(rows)
-    chosen = chosen_filters(choices, *filter_values(request.get("filterModel")),
-                            own_only=audience.provider_id is not None)
-    start, end = _row_range(request)
-    page, shown = home_page(rows, chosen, sort_of(request.get("sortModel")), start, end)
-    return ({"rowData": grid_rows(page, may_edit=may_edit_returns(user)), "rowCount": shown},
-            count_text(shown, choices.total))
+    start, end = row_range(page)
+    found, shown = home_page(rows, chosen, order, start, end)
+    if not found and page > 1:
+        page = clamp_page(page, shown)
+        found, shown = home_page(rows, chosen, order, *row_range(page))
+    return Shown(ReturnsView(chosen, order, page), found, shown, choices)
 
 
-RETURNS_TITLE = view_title("Returns")  # the router's title for /returns, too
+def view_from_url(actor: Actor, params: dict[str, str]) -> Shown:
+    """The router's view for /returns?…: every value checked, the defaults for any other."""
+    own_only = audience_of(actor).provider_id is not None
+    with transaction() as session:
+        rows = home_rows(session, actor, today())
+    choices = home_choices(rows)
+    chosen = chosen_filters(choices, params.get("provider"), params.get("quarter"),
+                            params.get("status"), params.get("find"), own_only=own_only)
+    return shown_view(rows, chosen, sort_of(params.get("sort"), own_only=own_only),
+                      page_of(params.get("page")))
 
 
-def update_filters(provider: str | None, quarter: str | None, status: str | None,
-                   model: object) -> tuple:
-    """(the grid's filter model, the record of the view: the URL's query and the title) for
-    the chosen selects, keeping what is typed in the box under "Service". The record makes
-    the address bar follow (assets/navigation.js) and lets Back and Forward redraw the list
-    for the query they land on (callbacks/navigation.py)."""
+class ViewAnswer(NamedTuple):
+    """`returns_view`'s outputs, the headings' aria-sort by column (the registered callback
+    puts them in the order of the page's headings)."""
+
+    body: object
+    sorts: dict[str, str | None]
+    caption: object
+    count: object
+    pager: object
+    previous_off: object
+    next_off: object
+    stored: object
+    record: object
+
+
+def _choice(value: object) -> str | None:
+    """A select's value: "all" (or anything not text) is no filter."""
+    return value if isinstance(value, str) and value != ALL else None
+
+
+def returns_view(provider: object, quarter: object, status: object, text: object,
+                 action: object, stored: object) -> ViewAnswer:
+    """The list for the filters chosen and the `action` taken (PREVIOUS, NEXT, ("sort", a
+    column), or None for a filter: the first page), from the page's store (its sort and page).
+    Only the signed-in user's own rows: its audience decides them, and the browser's values
+    can only narrow them; anything unreadable is a default."""
     try:
         user = require_user()
         own_only = audience_of(user).provider_id is not None
         with transaction() as session:
-            choices = home_choices(home_rows(session, user, today()))
-    except AccessRefused:
-        return no_update, no_update  # the grid's own request says so, in the count
-    text = filter_values(model)[3]
-    chosen = chosen_filters(choices, provider if provider != ALL else None,
-                            quarter if quarter != ALL else None,
-                            status if status != ALL else None, text, own_only=own_only)
-    return filter_model(chosen), *show(filters_query(chosen), RETURNS_TITLE)
+            rows = home_rows(session, user, today())
+    except AccessRefused as exc:
+        nothing = no_update
+        return ViewAnswer(nothing, {}, nothing, str(exc), nothing, nothing, nothing, nothing, nothing)
+    stored = stored if isinstance(stored, dict) else {}
+    order = sort_of(stored.get("sort"), own_only=own_only)
+    page = page_of(stored.get("page"))
+    if action == PREVIOUS:
+        page -= 1
+    elif action == NEXT:
+        page += 1
+    elif (isinstance(action, tuple) and len(action) == 2 and action[0] == "sort"
+          and action[1] in sortable_keys(own_only=own_only)):
+        order, page = next_sort(order, action[1]), 1
+    else:
+        page = 1  # a filter changed: its first page
+    choices = home_choices(rows)
+    chosen = chosen_filters(choices, _choice(provider), _choice(quarter), _choice(status),
+                            text if isinstance(text, str) else None, own_only=own_only)
+    drawn = shown_view(rows, chosen, order, max(page, 1))
+    view, last = drawn.view, page_count(drawn.shown)
+    cols = columns(own_only=own_only, with_comments=choices.with_comments)
+    return ViewAnswer(
+        table_rows(drawn.rows, cols, may_edit=may_edit_returns(user)),
+        {key: sort_state(view.order, key) for key in sortable_keys(own_only=own_only)},
+        caption_text(view.order, own_only),
+        count_text(drawn.shown, choices.total),
+        pager_text(view.page, drawn.shown),
+        "true" if view.page <= 1 else "false",
+        "true" if view.page >= last else "false",
+        view.stored(),
+        *show(view_search(view), RETURNS_TITLE),
+    )
 
 
-def on_select(provider: str | None, quarter: str | None, status: str | None, model: object) -> tuple:
-    """A select chosen: `update_filters`. Dash also calls this when the router draws the
-    selects (prevent_initial_call does not hold for inputs a callback puts on the page), with
-    nothing triggered: then there is nothing to change, and the grid, which starts with the
-    URL's filters, must not be told them again (that would ask for its first page twice)."""
-    if not ctx.triggered_id:
-        return no_update, no_update
-    return update_filters(provider, quarter, status, model)
+def _action() -> object:
+    """What was pressed, from Dash's record of the trigger: None for a filter."""
+    trigger = ctx.triggered_id
+    if trigger == ids.RETURNS_PREV:
+        return PREVIOUS
+    if trigger == ids.RETURNS_NEXT:
+        return NEXT
+    if isinstance(trigger, dict) and trigger.get("type") == SORT_BUTTON:
+        return ("sort", trigger.get("column"))
+    return None
+
+
+def user_acted() -> bool:
+    """Whether the call is the user's doing: a filter's new value, or a button pressed (a
+    button drawn with the page has n_clicks 0). Dash also calls this callback when the router
+    draws the page (prevent_initial_call does not hold for inputs a callback puts on the
+    page), with nothing triggered: the page came drawn for its URL, so nothing changes."""
+    for trigger in ctx.triggered:
+        prop = trigger.get("prop_id", ".")
+        if prop == ".":
+            continue
+        if not prop.endswith(".n_clicks") or trigger.get("value"):
+            return True
+    return False
+
+
+def on_change(provider: object, quarter: object, status: object, text: object,
+              _sorts: object, _previous: object, _next: object, stored: object) -> tuple:
+    """`returns_view` for what the user did; nothing when the user did nothing."""
+    headings = ctx.outputs_list[1]
+    if not user_acted():
+        return (no_update, [no_update] * len(headings), *(no_update,) * 7)
+    answer = returns_view(provider, quarter, status, text, _action(), stored)
+    sorts = [answer.sorts.get(h["id"]["column"]) if answer.sorts else no_update for h in headings]
+    return (answer.body, sorts, *answer[2:])
 
 
 def register(app: Dash) -> None:
+    # The provider select is absent for a provider user's page (an html.Data stands in).
     app.callback(
-        Output(ids.RETURNS_GRID, "getRowsResponse"),
+        Output(ids.RETURNS_BODY, "children"),
+        Output({"type": SORT_TH, "column": EVERY}, "aria-sort"),
+        Output(ids.RETURNS_CAPTION, "children"),
         Output(ids.RETURNS_COUNT, "children"),
-        Input(ids.RETURNS_GRID, "getRowsRequest"),
-        prevent_initial_call=True,
-    )(returns_page)
-    # The provider select is absent for a provider user: Dash leaves a missing input as None.
-    app.callback(
-        Output(ids.RETURNS_GRID, "filterModel"),
+        Output(ids.RETURNS_PAGE_STATUS, "children"),
+        Output(ids.RETURNS_PREV, "aria-disabled"),
+        Output(ids.RETURNS_NEXT, "aria-disabled"),
+        Output(ids.RETURNS_VIEW, "data"),
         *view_outputs(),
         Input(ids.RETURNS_PROVIDER, "value"),
         Input(ids.RETURNS_QUARTER, "value"),
         Input(ids.RETURNS_STATUS, "value"),
-        State(ids.RETURNS_GRID, "filterModel"),
+        Input(ids.RETURNS_TEXT, "value"),
+        Input({"type": SORT_BUTTON, "column": EVERY}, "n_clicks"),
+        Input(ids.RETURNS_PREV, "n_clicks"),
+        Input(ids.RETURNS_NEXT, "n_clicks"),
+        State(ids.RETURNS_VIEW, "data"),
         prevent_initial_call=True,
-    )(on_select)
+    )(on_change)

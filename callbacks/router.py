@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from callbacks.common import outbox_folder, query_params, require_user, today, transaction
 from callbacks.navigation import ViewRecord, needs_drawing, record, view_title
 from callbacks.performance import performance_title
-from callbacks.returns_list import chosen_filters, home_rows
+from callbacks.returns_list import view_from_url
 from dash_app.cache import cached
 from dash_app.database import sessions
 from layouts import admin, ids
@@ -32,13 +32,14 @@ from models.access import (
     audience_of,
     check_page,
     is_admin,
+    may_edit_returns,
     provider_scope,
     record_id,
 )
 from models.reporting.overview import default_quarter, filter_choices, year_choices
 from models.reporting.service_figures import service_choices
 from models.reporting.slugs import url_slugs
-from models.returns.lists import HomeFilters, filter_home_rows, home_choices, queue_choices, review_queue
+from models.returns.lists import queue_choices, review_queue
 from models.returns.view import load_return_view
 from models.rules.periods import parse_quarter, year_label
 from models.store.audit import record_refusal
@@ -104,18 +105,12 @@ def _year_and_quarter(search: str | None) -> tuple[list[dict], str, str]:
 
 
 def render_returns(user, search: str | None) -> html.Div:  # noqa: ANN001
-    """The returns home: its filters, read from the URL, and an empty grid, which asks for
-    its first page of rows as soon as it is drawn (callbacks/returns_list.py). The rows are
-    read once here, from the cache, for the filters' choices and the count."""
-    params = query_params(search)
-    own_only = provider_scope(user) is not None
-    with transaction() as session:
-        rows = home_rows(session, user, today())
-    choices = home_choices(rows)
-    chosen = chosen_filters(choices, params.get("provider"), params.get("quarter"),
-                            params.get("status"), own_only=own_only)
-    shown = len(filter_home_rows(rows, chosen)) if chosen != HomeFilters() else len(rows)
-    return returns_home_page(choices, chosen, shown, own_only=own_only)
+    """The returns home for the view in the URL (its filters, sort and page, each checked),
+    drawn with its page of rows: read once, from the cache (callbacks/returns_list.py)."""
+    drawn = view_from_url(user, query_params(search))
+    return returns_home_page(drawn.choices, drawn.view, drawn.rows, drawn.shown,
+                             own_only=provider_scope(user) is not None,
+                             may_edit=may_edit_returns(user))
 
 
 def render_return_form(user, search: str | None) -> Drawn:  # noqa: ANN001

@@ -13,7 +13,14 @@ OVERVIEW_TABLE = "overview-table"
 OVERVIEW_CSV = "overview-csv"
 
 # Returns
-RETURNS_GRID = "returns-grid"
+RETURNS_TABLE = "returns-table"
+RETURNS_BODY = "returns-body"
+RETURNS_CAPTION = "returns-caption"
+RETURNS_TEXT = "returns-text"
+RETURNS_VIEW = "returns-view"  # the page's store: its sort and page
+RETURNS_PREV = "returns-prev"
+RETURNS_NEXT = "returns-next"
+RETURNS_PAGE_STATUS = "returns-page-status"
 RETURNS_PROVIDER = "returns-provider"
 RETURNS_QUARTER = "returns-quarter"
 RETURNS_STATUS = "returns-status"

@@ -1,155 +1,171 @@
-"""Returns home: every service × quarter the user may see, overdue first, in a paged grid.
+"""Returns home: every service × quarter the user may see, overdue first, a page at a time in
+a plain HTML table.
 
 Eight years of 300 services is about 9,300 rows, and the list grows every quarter. The page
-carries none of them: the grid uses AG Grid's infinite row model, which asks the server for
-one block of rows at a time (a page of 25) through `getRowsRequest`, with its sort and filter
-model, and callbacks/returns_list.py answers with that block and the number of rows the
-filters keep. So the first paint, and every page after it, costs the same at any size. (Sent
-whole, 9,300 rows took 1.7 s to draw; drawn as an HTML table of links, 215 rows took 7-9 s.)
+carries one page of them (PAGE_SIZE rows), drawn on the server with the page itself, so the
+rows are there at the first paint and nothing moves when they arrive. Sorting, the service
+search and the Previous/Next buttons ask the server for another page (callbacks/returns_list.py,
+which only reads, filters and sorts through models.returns.lists.home_page) and redraw the
+table's body, so any size of list costs the same to draw.
 
-The provider, quarter and status filters are chosen in selects above the grid and kept in the
-URL; they reach the server inside the grid's own filter model (on hidden column filters of
-the same names, see `filter_model`), beside the box under "Service" that finds a service by
-name, so one request always holds the whole question. Providers get the same page without the
-provider filter.
+(The table used to be an AG Grid with its infinite row model: with Lighthouse's 4× slower CPU
+the grid's own script took 5-6.5 s of the main thread, which a 25-row table does not need.)
 
-The infinite model needs one height for every row (it places rows it has not loaded yet), so
-long names wrap onto at most two lines and are cut short after that (the full name is in the
-link's words and on the return itself)."""
+The provider, quarter and status selects, the text typed in "Find a service", the sort and
+the page are kept in the URL, so that a list can be shared, reloaded, and gone back to; values
+that name nothing offered are the defaults. Providers get the same page without the provider
+filter or column."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 
-import dash_ag_grid as dag
-from dash import html
+from dash import dcc, html
 
 from layouts import ids
 from layouts.filters import ALL, select
 from layouts.return_form import STATUS_COLOURS
 from layouts.statuses import status_note
 from models.returns.lists import (
-    HOME_SORTS,
     HOME_STATUSES,
+    MAX_SERVICE_TEXT,
     HomeChoices,
     HomeFilters,
     HomeRow,
     HomeSort,
     status_choices,
 )
+from models.rules.formats import format_date
 from models.rules.rag import look_of
 from models.rules.workflow import STATUS_WORDS
 
 ACTION_WORDS = {"not_started": "Start", "missing": "Start", "draft": "Continue",
                 "overdue": "Continue", "returned": "Make changes"}
-PAGE_SIZE = 25  # rows a page; each page is one request (measured: quicker to draw than 50)
-ROW_HEIGHT = 48  # two lines of a wrapped name
+PAGE_SIZE = 25  # rows a page: one screen on a laptop, a short scroll on a phone
+MAX_PAGE_DIGITS = 6  # more pages than any list will have; longer "numbers" are the first page
+SORT_TH, SORT_BUTTON = "returns-th", "returns-sort"  # pattern-matching types (column: a key)
+TEXT_BOX = "Find a service by name"
 
 
-def edit_href(service_id: int, period_id: int) -> str:
-    """Where a row's link goes (the router's return form); assets/returns_grid.js builds the
-    same address from the row's ids."""
-    return f"/returns/edit?service={service_id}&period={period_id}"
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str
+    sortable: bool
 
 
-def grid_rows(rows: list[HomeRow], *, may_edit: bool) -> list[dict]:
-    """The grid's rows, a page at a time: short, plain data. `sid` and `pid` make the link;
-    the due date goes as an ISO date and is written out in words in the browser
-    (assets/returns_grid.js)."""
-    out = []
-    for r in rows:
-        row = {"sid": r.service_id, "pid": r.period_id, "service": r.service,
-               "provider": r.provider, "quarter": r.label, "due": r.due_date.isoformat(),
-               "status": STATUS_WORDS[r.status],
-               "action": ACTION_WORDS.get(r.status, "View") if may_edit else "View"}
-        if r.officer_comment:
-            row["comment"] = r.officer_comment
-        out.append(row)
+def columns(*, own_only: bool, with_comments: bool) -> list[Column]:
+    """The table's columns, in order. Service first (the row's header, which stays in view on
+    a phone while the rest scroll sideways), then Status, so the two a reader needs most are
+    on the first screen. The quarter's label does not sort as text (the due date orders the
+    same way); a comment or a link has no order."""
+    out = [Column("service", "Service", True), Column("status", "Status", True),
+           Column("quarter", "Quarter", False), Column("due", "Due", True)]
+    if not own_only:
+        out.append(Column("provider", "Provider", True))
+    if with_comments:
+        out.append(Column("comment", "Lead officer's comment", False))
+    out.append(Column("action", "Open", False))
     return out
 
 
-def _status_cell_rules() -> dict[str, str]:
-    """One class per RAG tone, for the status words drawn in it (as on the return form's
-    badge); the word is always written, so colour is never the only sign."""
-    by_tone: dict[str, list[str]] = {}
-    for status, word in STATUS_WORDS.items():
-        by_tone.setdefault(look_of(STATUS_COLOURS.get(status, "")).tone, []).append(word)
-    return {tone: f"{json.dumps(words)}.includes(params.value)" for tone, words in by_tone.items()}
+def sortable_keys(*, own_only: bool) -> list[str]:
+    """The sortable columns' keys, in the table's order (the sort buttons' ids)."""
+    return [c.key for c in columns(own_only=own_only, with_comments=False) if c.sortable]
 
 
-# The selects' filters ride in the grid's filter model, on columns of the same names, as text
-# filters whose values only the server reads; the grid has no box or button for them.
-_HIDDEN_FILTER = {"filter": "agTextColumnFilter", "suppressHeaderFilterButton": True,
-                  "suppressHeaderMenuButton": True, "floatingFilter": False}
+def edit_href(service_id: int, period_id: int) -> str:
+    """Where a row's link goes (the router's return form)."""
+    return f"/returns/edit?service={service_id}&period={period_id}"
 
 
-def column_defs(*, own_only: bool, with_comments: bool) -> list[dict]:
-    """Service pinned on the left and the link on the right: on a phone (390 px) both stay in
-    view while the columns between scroll sideways, status first among them. The pinned
-    widths add up to under 300 px, because AG Grid unpins columns that leave the middle less
-    than 50 px."""
-    defs: list[dict] = [
-        {"field": "service", "headerName": "Service", "pinned": "left", "lockPinned": True,
-         "width": 165, "wrapText": True, "cellClass": "returns-two-lines",
-         # The grid's own search: type part of a service's name (matched on the server).
-         "filter": "agTextColumnFilter", "floatingFilter": True,
-         "filterParams": {"buttons": ["reset"], "maxNumConditions": 1,
-                          "filterOptions": ["contains"], "debounceMs": 400}},
-        {"field": "status", "headerName": "Status", "width": 130,
-         "cellClass": "rag-cell", "cellClassRules": _status_cell_rules(), **_HIDDEN_FILTER},
-        # The quarter's label does not sort as text; the due date orders the same way.
-        {"field": "quarter", "headerName": "Quarter", "width": 120, "sortable": False,
-         **_HIDDEN_FILTER},
-        {"field": "due", "headerName": "Due", "width": 150,
-         "valueFormatter": {"function": "returnsDueDate(params.value)"}},
-    ]
-    if not own_only:
-        defs.append({"field": "provider", "headerName": "Provider", "flex": 1, "minWidth": 170,
-                     "wrapText": True, "cellClass": "returns-two-lines", **_HIDDEN_FILTER})
-    if with_comments:
-        defs.append({"field": "comment", "headerName": "Lead officer's comment", "flex": 2,
-                     "minWidth": 220, "wrapText": True, "cellClass": "returns-two-lines",
-                     "tooltipField": "comment", "sortable": False})
-    defs.append({"field": "action", "headerName": "Open", "pinned": "right", "lockPinned": True,
-                 "width": 110, "minWidth": 110,
-                 "sortable": False, "cellRenderer": "ReturnLink"})
-    return defs
+# The view: which page, in which order -------------------------------------------------------
+
+def sort_text(order: HomeSort) -> str | None:
+    """A sort as the URL keeps it: "due", "-due" (descending); None for the list's own order."""
+    if order.column is None:
+        return None
+    return f"-{order.column}" if order.descending else order.column
 
 
-def filter_model(chosen: HomeFilters) -> dict:
-    """The grid's filter model for these filters: what it starts with, and what a change of
-    select puts in it (which makes the grid ask for its rows again, from the first page)."""
-    model: dict = {}
-    for column, value in (("provider", chosen.provider_id), ("quarter", chosen.quarter),
-                          ("status", chosen.status)):
-        if value is not None:
-            model[column] = {"filterType": "text", "type": "equals", "filter": str(value)}
-    if chosen.service_text:
-        model["service"] = {"filterType": "text", "type": "contains", "filter": chosen.service_text}
-    return model
-
-
-def _text_of(model: object, column: str) -> str | None:
-    entry = model.get(column) if isinstance(model, dict) else None
-    value = entry.get("filter") if isinstance(entry, dict) else None
-    return value if isinstance(value, str) else None
-
-
-def filter_values(model: object) -> tuple[str | None, str | None, str | None, str | None]:
-    """(provider, quarter, status, service text) as written in a filter model the browser
-    sent: untrusted text, for models.returns.lists.home_filters to keep or drop."""
-    return (_text_of(model, "provider"), _text_of(model, "quarter"), _text_of(model, "status"),
-            _text_of(model, "service"))
-
-
-def sort_of(sort_model: object) -> HomeSort:
-    """The grid's sort model ([{"colId": "due", "sort": "desc"}]) as a HomeSort; anything
-    else is the list's own order."""
-    first = sort_model[0] if isinstance(sort_model, list) and sort_model else None
-    column, way = (first.get("colId"), first.get("sort")) if isinstance(first, dict) else (None, None)
-    if isinstance(column, str) and column in HOME_SORTS and way in ("asc", "desc"):
-        return HomeSort(column, way == "desc")
+def sort_of(text: object, *, own_only: bool = False) -> HomeSort:
+    """A sort from the URL or the page's store ("due", "-service"); anything else, and the
+    provider column for a provider user (it has none), is the list's own order."""
+    if not isinstance(text, str) or len(text) > 20:
+        return HomeSort()
+    column, descending = (text[1:], True) if text.startswith("-") else (text, False)
+    if column in sortable_keys(own_only=own_only):
+        return HomeSort(column, descending)
     return HomeSort()
+
+
+def next_sort(current: HomeSort, column: str) -> HomeSort:
+    """A header's button pressed: ascending, then descending, then the list's own order
+    (overdue and returned first) again."""
+    if current.column != column:
+        return HomeSort(column, False)
+    if not current.descending:
+        return HomeSort(column, True)
+    return HomeSort()
+
+
+def page_of(value: object) -> int:
+    """A page number from the URL or the page's store (1 is the first); anything that is not
+    a small whole number is the first page."""
+    if isinstance(value, bool):
+        return 1
+    if isinstance(value, int):
+        return value if 1 <= value < 10 ** MAX_PAGE_DIGITS else 1
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_PAGE_DIGITS:
+        return max(int(value), 1)
+    return 1
+
+
+def page_count(shown: int) -> int:
+    """How many pages `shown` rows fill (one, empty, for none)."""
+    return max(1, -(-shown // PAGE_SIZE))
+
+
+def clamp_page(page: int, shown: int) -> int:
+    """A page past the end (the list has shrunk, an old link) is the last page."""
+    return min(max(page, 1), page_count(shown))
+
+
+def row_range(page: int) -> tuple[int, int]:
+    """The rows of a page, as models.returns.lists.home_page counts them."""
+    start = (page - 1) * PAGE_SIZE
+    return start, start + PAGE_SIZE
+
+
+def sort_state(order: HomeSort, column: str) -> str | None:
+    """A header's aria-sort: "ascending"/"descending" for the sorted column, none for the
+    others (the list's own order sorts by no one column)."""
+    if order.column != column:
+        return None
+    return "descending" if order.descending else "ascending"
+
+
+def caption_text(order: HomeSort, own_only: bool) -> str:
+    """The table's caption, which says the order: a screen reader hears it on entering the
+    table, and it names the sideways-scrolling region on a phone (assets/scroll_regions.js)."""
+    whose = "Your organisation's returns" if own_only else "Returns"
+    if order.column is None:
+        return f"{whose}, overdue and returned first"
+    if order.column == "due":
+        way = "due date, latest first" if order.descending else "due date, earliest first"
+    elif order.column == "status":
+        way = "status, most urgent last" if order.descending else "status, most urgent first"
+    else:
+        way = f"{order.column}, {'Z to A' if order.descending else 'A to Z'}"
+    return f"{whose}, by {way}"
+
+
+def pager_text(page: int, shown: int) -> str:
+    """"Rows 26 to 50 of 312": where this page is in the list."""
+    if shown == 0:
+        return "No rows to show."
+    start, end = row_range(page)
+    return f"Rows {start + 1:,} to {min(end, shown):,} of {shown:,}"
 
 
 def count_text(shown: int, total: int) -> str:
@@ -162,19 +178,105 @@ def count_text(shown: int, total: int) -> str:
     return f"{shown:,} of {total:,} returns match these filters."
 
 
-def returns_home_page(choices: HomeChoices, chosen: HomeFilters, shown: int, *,
-                      own_only: bool) -> html.Div:
-    """`choices`: what the filters offer, from every return the user may see; `chosen`: the
-    filters from the URL, which keep `shown` of them. `own_only`: the user sees its own
-    organisation's returns (decided by models.access). The rows come later, a page at a
-    time (callbacks/returns_list.py)."""
+# The table ------------------------------------------------------------------------------------
+
+def _cell(column: str, r: HomeRow, *, may_edit: bool) -> html.Td | html.Th:
+    if column == "service":
+        return html.Th(r.service, scope="row")
+    if column == "status":
+        # The word is always written: colour is never the only sign.
+        tone = look_of(STATUS_COLOURS.get(r.status, "")).tone
+        return html.Td(STATUS_WORDS[r.status], className=f"rag-cell {tone}")
+    if column == "quarter":
+        return html.Td(r.label, className="text-nowrap")
+    if column == "due":
+        return html.Td(format_date(r.due_date), className="text-nowrap")
+    if column == "provider":
+        return html.Td(r.provider)
+    if column == "comment":
+        return html.Td(r.officer_comment)
+    words = ACTION_WORDS.get(r.status, "View") if may_edit else "View"
+    # A real link (it opens in a new tab too), named in full for a screen reader: "Start,
+    # Sanctuary scheme, Q3 2025/26".
+    return html.Td(dcc.Link([words, html.Span(f", {r.service}, {r.label}", className="visually-hidden")],
+                            href=edit_href(r.service_id, r.period_id), className="returns-link"))
+
+
+def table_rows(rows: list[HomeRow], cols: list[Column], *, may_edit: bool) -> list[html.Tr]:
+    """One page of rows as the table's body; a line in words when no row matches."""
+    if not rows:
+        return [html.Tr(html.Td("No returns match these filters.", colSpan=len(cols)))]
+    return [html.Tr([_cell(c.key, r, may_edit=may_edit) for c in cols],
+                    key=f"{r.service_id}-{r.period_id}") for r in rows]
+
+
+def _heading(column: Column, order: HomeSort) -> html.Th:
+    if not column.sortable:
+        return html.Th(column.heading, scope="col")
+    # A real button in the header: reached with Tab, pressed with Enter or Space. aria-sort
+    # on the header says the order; the arrow drawn after the button (assets/monitor.css)
+    # shows it, and is not read out twice.
+    return html.Th(html.Button(column.heading, id={"type": SORT_BUTTON, "column": column.key},
+                               type="button", className="returns-sort-button", n_clicks=0),
+                   scope="col", id={"type": SORT_TH, "column": column.key},
+                   **({"aria-sort": state} if (state := sort_state(order, column.key)) else {}))
+
+
+def returns_table(rows: list[HomeRow], cols: list[Column], order: HomeSort, *, may_edit: bool,
+                  own_only: bool) -> html.Table:
+    return html.Table([
+        html.Caption(caption_text(order, own_only), id=ids.RETURNS_CAPTION),
+        html.Thead(html.Tr([_heading(c, order) for c in cols])),
+        html.Tbody(table_rows(rows, cols, may_edit=may_edit), id=ids.RETURNS_BODY),
+    ], id=ids.RETURNS_TABLE, className="table table-sm returns-table align-middle")
+
+
+def pager(page: int, shown: int) -> html.Nav:
+    """Previous and Next, and where the page is, in words. A button at the end of the list
+    is marked aria-disabled rather than disabled, so it keeps the keyboard's focus (pressed,
+    it changes nothing)."""
+    last = page_count(shown)
+    return html.Nav([
+        html.Button("Previous", id=ids.RETURNS_PREV, type="button", n_clicks=0,
+                    className="btn btn-outline-primary btn-sm",
+                    **{"aria-disabled": "true" if page <= 1 else "false"}),
+        html.P(pager_text(page, shown), id=ids.RETURNS_PAGE_STATUS, role="status",
+               className="mb-0", **{"aria-live": "polite"}),
+        html.Button("Next", id=ids.RETURNS_NEXT, type="button", n_clicks=0,
+                    className="btn btn-outline-primary btn-sm",
+                    **{"aria-disabled": "true" if page >= last else "false"}),
+    ], className="returns-pager d-flex align-items-center gap-3 flex-wrap my-2",
+        **{"aria-label": "Pages of returns"})
+
+
+@dataclass(frozen=True)
+class ReturnsView:
+    """What the page shows: the filters (the selects and the text), the order and the page,
+    as the URL and the page's store keep them."""
+
+    chosen: HomeFilters
+    order: HomeSort
+    page: int
+
+    def stored(self) -> dict:
+        """The page's store (ids.RETURNS_VIEW): what the paging and sorting callbacks start from."""
+        return {"sort": sort_text(self.order) or "", "page": self.page}
+
+
+def returns_home_page(choices: HomeChoices, view: ReturnsView, rows: list[HomeRow], shown: int, *,
+                      own_only: bool, may_edit: bool) -> html.Div:
+    """`choices`: what the filters offer, from every return the user may see; `view`: the
+    filters, order and page from the URL (validated), which keep `shown` rows, of which
+    `rows` are this page's. `own_only`: the user sees its own organisation's returns
+    (decided by models.access); `may_edit`: its links say Start/Continue, not View."""
     if not choices.total:
         return html.Div([html.H1("Returns", className="h2"),
                          html.P("There are no returns for you to see yet.", id=ids.RETURNS_COUNT)])
+    chosen = view.chosen
     intro = ("Your organisation's quarterly returns. Overdue and returned ones are first."
              if own_only else
              "Every service's quarterly returns. Overdue and returned ones are first.")
-    # A provider user's list is its own provider's: no provider to choose, but the filter
+    # A provider user's list is its own provider's: no provider to choose, but the view
     # callback still takes a value, "all".
     filters: list = [html.Data(id=ids.RETURNS_PROVIDER, value=ALL, hidden=True)] if own_only else []
     if not own_only:
@@ -190,47 +292,34 @@ def returns_home_page(choices: HomeChoices, chosen: HomeFilters, shown: int, *,
                [{"label": "All statuses", "value": ALL}]
                + [{"label": words, "value": value} for value, words in status_choices()],
                chosen.status or ALL),
+        # Searched when Enter is pressed or the box is left (debounce), not at each key: one
+        # request and one announcement per search, and no list changing under a screen
+        # reader user's fingers while they type.
+        html.Div([
+            html.Label(TEXT_BOX, htmlFor=ids.RETURNS_TEXT, className="form-label"),
+            dcc.Input(id=ids.RETURNS_TEXT, type="search", value=chosen.service_text,
+                      debounce=True, maxLength=MAX_SERVICE_TEXT, autoComplete="off",
+                      className="form-control"),
+            html.Span("Type part of its name, then press Enter.", className="form-text d-block"),
+        ], className="filter"),
     ]
+    cols = columns(own_only=own_only, with_comments=choices.with_comments)
     return html.Div([
         html.H1("Returns", className="h2"),
         html.P([intro, f" Choose {'a' if own_only else 'a provider,'} quarter or status to narrow "
-                "the list; type in the box under “Service” to find a service."]),
+                "the list, find a service by name, or sort by a column's heading."]),
         html.Div(filters, className="filters d-flex gap-3 mb-3 flex-wrap"),
         # Read out when a filter changes the list.
         html.P(count_text(shown, choices.total), id=ids.RETURNS_COUNT, role="status",
                **{"aria-live": "polite"}),
         status_note(HOME_STATUSES, note_id=ids.RETURNS_STATUS_NOTE),
-        dag.AgGrid(
-            id=ids.RETURNS_GRID,
-            columnDefs=column_defs(own_only=own_only, with_comments=choices.with_comments),
-            rowModelType="infinite",
-            defaultColDef={"sortable": True, "resizable": True, "filter": False},
-            dashGridOptions={
-                "theme": "themeBalham", "pagination": True, "paginationPageSize": PAGE_SIZE,
-                "paginationPageSizeSelector": False,
-                # One block is one page: each page is one request for PAGE_SIZE rows. A few
-                # pages are kept, so going back a page asks nothing. One request at a time:
-                # Dash drops a callback's answer when the same callback is asked again before
-                # it comes, which would leave an earlier block loading for ever.
-                "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 10,
-                "maxConcurrentDatasourceRequests": 1,
-                # One placeholder row while the first page comes, not a page of them: each
-                # is drawn, then drawn again with its data (measured: 0.7 s slower under load).
-                "infiniteInitialRowCount": 1,
-                # The URL's filters are in the first request (not a second one after it).
-                "initialState": {"filter": {"filterModel": filter_model(chosen)}},
-                "rowHeight": ROW_HEIGHT,
-                # One page drawn in full, at its own height: the page scrolls, not a box in it.
-                "domLayout": "autoHeight", "ensureDomOrder": True, "enableCellTextSelection": True,
-                # With filters on, AG Grid says "No Matching Rows" instead: the same words.
-                "localeText": {"noRowsToShow": "No returns match these filters.",
-                               "noMatchingRows": "No returns match these filters."},
-            },
-            getRowId="params.data.sid + '-' + params.data.pid",
-            className="returns-grid",
-        ),
+        dcc.Store(id=ids.RETURNS_VIEW, data=view.stored()),
+        # Scrolls sideways on a phone, the service's name held on the left (assets/monitor.css);
+        # assets/scroll_regions.js makes the box a named tab stop while it scrolls.
+        html.Div(returns_table(rows, cols, view.order, may_edit=may_edit, own_only=own_only),
+                 className="table-responsive returns-table-box"),
+        pager(view.page, shown),
     ], style={
-        # The first page's height, held while its rows come (assets/monitor.css), so the
-        # page does not jump when they arrive.
-        "--returns-first-page-rows": max(1, min(shown, PAGE_SIZE)),
-        "--returns-row-height": f"{ROW_HEIGHT}px"})
+        # The first page's height, held while a page of rows is redrawn (assets/monitor.css),
+        # so the pager below does not jump up and back.
+        "--returns-first-page-rows": max(1, min(shown, PAGE_SIZE))})

@@ -42,7 +42,7 @@ def test_no_serious_violations_on_any_page(dash_duo, app_and_factory):
         "/priorities": "#priority-body table", "/progress": ".progress-group table",
         "/submissions": "#submissions-table",
         "/attention?year=2026/27&quarter=Q2": "#attention-concerns",
-        "/performance?year=2025/26&quarter=Q3": "#perf-grid .ag-row", "/returns": "#returns-grid a.returns-grid-link",
+        "/performance?year=2025/26&quarter=Q3": "#perf-grid .ag-row", "/returns": "#returns-body a.returns-link",
         f"/returns/edit?service={svc.id}&period={period.id}": "#return-form", "/review": ".queue-item",
         "/admin": "#adm-prov-name",
         # Every admin sub-page, each with its own address.

@@ -158,7 +158,7 @@ def test_new_service_reaches_its_provider(dash_duo, app_and_factory):
     dash_duo.find_element("#set-password").click()
     dash_duo.wait_for_element("#main-nav")
     dash_duo.driver.get(dash_duo.server.url + "/returns")
-    dash_duo.wait_for_contains_text("#returns-grid", "Warm Homes advice")
+    dash_duo.wait_for_contains_text("#returns-table", "Warm Homes advice")
     dash_duo.driver.get(f"{dash_duo.server.url}/returns/edit?service={ids['service']}&period={ids['q3']}")
     form = dash_duo.wait_for_element("#return-form")
     assert "Households advised" in form.text and "Felt safer at home" in form.text

@@ -107,7 +107,7 @@ def test_the_returns_list_does_not_jump_when_its_rows_come(dash_duo, browser_app
     sign_in(dash_duo, "admin@demo.local")
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
     dash_duo.driver.get(dash_duo.server.url + "/returns")
-    dash_duo.wait_for_element("#returns-grid a.returns-grid-link")
-    dash_duo.wait_for_element("#returns-grid .ag-paging-panel")
+    dash_duo.wait_for_element("#returns-body a.returns-link")
+    dash_duo.wait_for_element("#returns-page-status")
     shifted = _shifted(dash_duo)
     assert shifted["total"] <= GOAL, shifted["moved"]

@@ -171,7 +171,7 @@ def test_a_provider_lands_on_its_returns_and_can_open_the_overview(dash_duo, bro
     sign_in(dash_duo, "safer-futures-support@demo.local")
     _wait(dash_duo, lambda: dash_duo.driver.current_url.endswith("/returns"), "not on /returns")
     _title_is(dash_duo, f"Returns – {SITE}")
-    dash_duo.wait_for_element("#returns-grid .ag-row")
+    dash_duo.wait_for_element("#returns-body tr")
     # A page with no chart never fetches plotly.js (1.2 MB); the first chart does.
     assert dash_duo.driver.execute_script("return typeof window.Plotly") == "undefined"
     dash_duo.find_element('#main-nav a[href="/"]').click()

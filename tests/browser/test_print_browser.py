@@ -148,3 +148,26 @@ def test_a_due_date_typed_the_uk_way_is_saved_as_the_uk_date(dash_duo, browser_a
     due.send_keys("31/02/2027")
     dash_duo.find_element("#adm-per-save").click()
     dash_duo.wait_for_contains_text("#adm-per-msg", "Enter the due date as a real date, day/month/year")
+
+
+def test_the_printed_returns_list_has_its_headings_its_search_and_no_blank_first_page(dash_duo, browser_app):
+    """The Returns table on paper: its sortable headings (buttons on screen) are printed as
+    words, the header names the search typed, and the page of rows starts on the first sheet."""
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "admin@demo.local")
+    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.driver.get(dash_duo.server.url + "/returns?find=sanctuary&sort=-due")
+    dash_duo.wait_for_element("#returns-body a.returns-link")
+    _print_media(dash_duo, True)
+    view = dash_duo.find_element("#print-view")
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: "Find a service by name: “sanctuary”" in view.text)
+    assert view.text.startswith("Returns · Provider: All providers")
+    headings = [th.text for th in dash_duo.find_elements("#returns-table thead th")]
+    assert headings[:4] == ["Service", "Status", "Quarter", "Due"]
+    assert not dash_duo.find_element("#returns-next").is_displayed()
+    _print_media(dash_duo, False)
+    pdf = dash_duo.driver.execute_cdp_cmd("Page.printToPDF", A4_LANDSCAPE)
+    reader = PdfReader(io.BytesIO(base64.b64decode(pdf["data"])))
+    first = reader.pages[0].extract_text()
+    assert "Sanctuary scheme" in first and "Due" in first
+    assert all(_depth_used(page) > 1 / 3 for page in reader.pages[:-1])

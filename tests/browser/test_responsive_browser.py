@@ -14,7 +14,7 @@ from tests.helpers.browser import sign_in, start, wait_for_page
 pytestmark = pytest.mark.browser
 
 PHONE, TABLET = 390, 768
-LOADED = "#returns-grid .ag-pinned-right-cols-container .ag-row a.returns-grid-link"
+LOADED = "#returns-body a.returns-link"
 # Every page, with what shows it has drawn (the admin's sub-pages each have an address).
 PAGES = {
     "/": "#overview-tiles .card", "/service?id=1&year=2025/26": "#service-trends .trend-section .main-svg",
@@ -81,10 +81,11 @@ def test_the_returns_list_s_status_and_link_are_in_view_on_a_phone(dash_duo, bro
     dash_duo.wait_for_element("#main-nav")
     dash_duo.driver.get(dash_duo.server.url + "/returns")
     dash_duo.wait_for_element(LOADED)
-    status = dash_duo.find_element('#returns-grid .ag-header-cell[col-id="status"]')
-    action = dash_duo.find_element('#returns-grid .ag-header-cell[col-id="action"]')
+    headings = {th.text: th for th in dash_duo.find_elements("#returns-table thead th")}
+    status, action = headings["Status"], headings["Open"]
     link = dash_duo.find_element(LOADED)
-    cell = dash_duo.find_element('#returns-grid .ag-row[row-index="0"] .ag-cell[col-id="status"]')
+    cell = dash_duo.find_element("#returns-body tr:first-child > :nth-child(2)")
+    assert cell.text in {"Missing", "Overdue", "Returned", "Not started", "Draft"}
     for element in (status, action, link, cell):
         box = rect(dash_duo, element)
         assert 0 <= box["left"] and box["right"] <= PHONE, (element.text, box)
@@ -154,8 +155,8 @@ def test_the_overview_table_keeps_its_first_column_and_reaches_rag_on_a_phone(da
 
 def _statuses(dash_duo) -> set[str]:
     return set(dash_duo.driver.execute_script(
-        "return [...document.querySelectorAll('#returns-grid .ag-center-cols-container "
-        ".ag-cell[col-id=\"status\"]')].map(c => c.textContent.trim())"))
+        "return [...document.querySelectorAll('#returns-body tr > :nth-child(2)')]"
+        ".map(c => c.textContent.trim())"))
 
 
 def _select_value(dash_duo) -> str | None:

@@ -56,8 +56,8 @@ def test_whole_return_through_the_browser(dash_duo, return_world):
     dash_duo.wait_for_element("#main-nav")  # providers land on Returns
     # Overdue returns come first: the ones not started yet are a filter away.
     dash_duo.driver.get(dash_duo.server.url + "/returns?status=not_started")
-    dash_duo.wait_for_contains_text("#returns-grid", "Test outreach service")
-    assert "Not started" in dash_duo.find_element("#returns-grid").text
+    dash_duo.wait_for_contains_text("#returns-table", "Test outreach service")
+    assert "Not started" in dash_duo.find_element("#returns-table").text
     open_return(dash_duo, w)
     assert "Target this quarter: 25" in dash_duo.find_element("#return-form").text
 

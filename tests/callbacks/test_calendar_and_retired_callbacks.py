@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from callbacks.dashboard_pages import update_priorities, update_submissions
-from callbacks.returns_list import returns_page
+from callbacks.returns_list import NEXT, returns_view
 from callbacks.router import display_page
 from callbacks.service import update_service
 from models.store.db import unit_of_work
@@ -98,11 +98,12 @@ def test_a_retired_service_keeps_its_history_on_every_page(signed_in, retired_is
 
 def test_a_retired_service_leaves_the_returns_list(signed_in, retired_isva):
     with signed_in(OWNER):
-        # The list's rows come a page at a time from the grid's request: every page of them.
-        first, _count = returns_page({"startRow": 0, "endRow": 100})
-        rows = list(first["rowData"])
-        while len(rows) < first["rowCount"]:
-            rows += returns_page({"startRow": len(rows), "endRow": len(rows) + 100})[0]["rowData"]
+        # The list's rows come a page at a time (Next, from the page's store): every page.
+        answer = returns_view("all", "all", "all", "", None, None)
+        rows = [answer.body]
+        while answer.next_off == "false":
+            answer = returns_view("all", "all", "all", "", NEXT, answer.stored)
+            rows.append(answer.body)
         returns = str(rows)
         picker = str(display_page("/service", f"?id={retired_isva}&year=2023/24"))
     assert "Sanctuary scheme" in returns and ISVA not in returns

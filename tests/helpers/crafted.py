@@ -22,7 +22,7 @@ SPECIFIC = {
     ("adm-rag-amber", "value"): "10", ("adm-prov-name", "value"): "Crafted Provider",
     ("adm-per-year", "value"): "2031/32", ("rq-comment", "value"): "x", ("rq-version", "data"): 1,
     ("rv-version", "data"): 0, ("rv-confirm", "value"): False,
-    ("returns-grid", "getRowsRequest"): {"startRow": 0, "endRow": 50, "sortModel": [], "filterModel": {}},
+    ("returns-view", "data"): {"sort": "due", "page": 1},
 }
 
 

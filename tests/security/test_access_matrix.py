@@ -35,9 +35,8 @@ DECISIONS = {
     # callback ends only jobs whose handles it signed for the same page load.
     "..perf-download.data": "signed-in",
     "perf-job-cancel.id": "signed-in",
-    # The returns grid's pages (scoped to the user's own rows) and its filters (the URL).
-    "..returns-grid.getRowsResponse": "signed-in",
-    "..returns-grid.filterModel": "signed-in",
+    # The returns table's pages, sorts and filters (scoped to the user's own rows; the URL).
+    "..returns-body.children": "signed-in",
     "..adm-prov-name.value": "admin-read",
     "..adm-prov-msg.children": "admin",
     "..adm-svc-name.value": "admin-read",

@@ -4,9 +4,9 @@ layouts hand to assets/monitor.css, worked out by hand."""
 import plotly.graph_objects as go
 import pytest
 
-from layouts.returns_home import PAGE_SIZE, ROW_HEIGHT, returns_home_page
+from layouts.returns_home import PAGE_SIZE, ReturnsView, returns_home_page
 from layouts.service_charts import held_height
-from models.returns.lists import HomeChoices, HomeFilters
+from models.returns.lists import HomeChoices, HomeFilters, HomeSort
 
 
 def test_a_chart_holds_its_figures_height():
@@ -17,10 +17,11 @@ def test_a_chart_holds_its_figures_height():
 
 @pytest.mark.parametrize(("shown", "rows"), [(9264, 25), (25, 25), (24, 24), (3, 3), (0, 1)])
 def test_the_returns_list_holds_its_first_pages_rows(shown, rows):
-    """A page of 25 rows at most; a list with no match still holds one row (AG Grid's
-    "No returns match" message)."""
+    """A page of 25 rows at most; a list with no match still holds one row (its "No returns
+    match" line)."""
     assert PAGE_SIZE == 25
     choices = HomeChoices(providers=[(1, "A provider")], quarters=["Q2 2026/27"], total=9264,
                           with_comments=False)
-    page = returns_home_page(choices, HomeFilters(), shown, own_only=False)
-    assert page.style == {"--returns-first-page-rows": rows, "--returns-row-height": f"{ROW_HEIGHT}px"}
+    page = returns_home_page(choices, ReturnsView(HomeFilters(), HomeSort(), 1), [], shown,
+                             own_only=False, may_edit=False)
+    assert page.style == {"--returns-first-page-rows": rows}

@@ -1,6 +1,6 @@
 """The returns home's filters, on rows written by hand: what each filter keeps, the choices
-offered, that a value the page did not offer is no filter at all, and the pages the grid
-asks for (sorted and sliced on the server), and the grid's filter and sort models read back."""
+offered, that a value the page did not offer is no filter at all, the pages the table shows
+(sorted and sliced on the server), and the sort, page and rows as the table draws them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,22 @@ import datetime as dt
 
 import pytest
 
-from layouts.returns_home import count_text, filter_model, filter_values, grid_rows, sort_of
+from layouts.returns_home import (
+    PAGE_SIZE,
+    caption_text,
+    clamp_page,
+    columns,
+    count_text,
+    next_sort,
+    page_count,
+    page_of,
+    pager_text,
+    row_range,
+    sort_of,
+    sort_state,
+    sort_text,
+    table_rows,
+)
 from models.returns.lists import (
     HANDED_IN,
     TO_DO,
@@ -121,40 +136,91 @@ def test_a_page_of_filtered_rows_counts_the_filtered_rows():
     assert home_page(ROWS, HomeFilters(), HomeSort(), 3, 1) == ([], 5)
 
 
-def test_the_grid_s_filter_model_carries_the_filters_and_reads_back():
-    chosen = HomeFilters(12, "Q1 2026/27", TO_DO, "box")
-    model = filter_model(chosen)
-    assert model == {"provider": {"filterType": "text", "type": "equals", "filter": "12"},
-                     "quarter": {"filterType": "text", "type": "equals", "filter": "Q1 2026/27"},
-                     "status": {"filterType": "text", "type": "equals", "filter": "to_do"},
-                     "service": {"filterType": "text", "type": "contains", "filter": "box"}}
-    assert filter_values(model) == ("12", "Q1 2026/27", "to_do", "box")
-    assert filter_model(HomeFilters()) == {}
-    # Whatever else the browser sends is no filter (home_filters then drops what is unknown).
-    for odd in (None, [], "status", {"status": "to_do"}, {"status": {"filter": 3}}, {"quarter": None}):
-        assert filter_values(odd) == (None, None, None, None)
-
-
-@pytest.mark.parametrize("sort_model, expected", [
-    ([{"colId": "due", "sort": "desc"}], HomeSort("due", True)),
-    ([{"colId": "service", "sort": "asc"}, {"colId": "due", "sort": "desc"}], HomeSort("service")),
-    ([], HomeSort()), (None, HomeSort()), ("due", HomeSort()),
-    ([{"colId": "quarter", "sort": "asc"}], HomeSort()),  # not a sortable column
-    ([{"colId": "due", "sort": "sideways"}], HomeSort()),
-    ([{"colId": "__class__", "sort": "asc"}], HomeSort()), ([7], HomeSort()),
-    ([{"colId": {"x": 1}, "sort": "asc"}], HomeSort()), ([{"colId": "due", "sort": ["asc"]}], HomeSort()),
+@pytest.mark.parametrize("text, expected", [
+    ("due", HomeSort("due")), ("-due", HomeSort("due", True)), ("service", HomeSort("service")),
+    ("-status", HomeSort("status", True)), ("provider", HomeSort("provider")),
+    (None, HomeSort()), ("", HomeSort()), ("-", HomeSort()), ("--due", HomeSort()),
+    ("quarter", HomeSort()),  # not a sortable column
+    ("action", HomeSort()), ("__class__", HomeSort()), ("due" * 100, HomeSort()),
+    (["due"], HomeSort()), ({"due": 1}, HomeSort()), (7, HomeSort()),
 ])
-def test_the_sort_model_read_back(sort_model, expected):
-    assert sort_of(sort_model) == expected
+def test_the_sort_read_from_the_url_or_store(text, expected):
+    assert sort_of(text) == expected
+    if expected.column:
+        assert sort_of(sort_text(expected)) == expected
 
 
-def test_grid_rows_carry_words_and_links_not_colours():
-    rows = grid_rows(ROWS[:2], may_edit=True)
-    assert rows[0] == {"sid": 8, "pid": 20, "service": "Outreach", "provider": "Alpha",
-                       "quarter": "Q2 2026/27", "due": "2026-10-20", "status": "Overdue",
-                       "action": "Continue"}
-    assert rows[1]["action"] == "Make changes" and rows[1]["comment"] == "Check the total"
-    assert {r["action"] for r in grid_rows(ROWS, may_edit=False)} == {"View"}
+def test_a_provider_user_cannot_sort_by_the_provider_column_it_does_not_have():
+    assert sort_of("provider", own_only=True) == HomeSort()
+    assert sort_of("-due", own_only=True) == HomeSort("due", True)
+
+
+def test_a_heading_s_button_goes_ascending_descending_then_back_to_the_list_s_own_order():
+    assert next_sort(HomeSort(), "due") == HomeSort("due")
+    assert next_sort(HomeSort("due"), "due") == HomeSort("due", True)
+    assert next_sort(HomeSort("due", True), "due") == HomeSort()
+    assert next_sort(HomeSort("due", True), "service") == HomeSort("service")
+    assert sort_text(HomeSort()) is None
+    assert [sort_state(HomeSort("due", True), c) for c in ("due", "service")] == ["descending", None]
+    assert sort_state(HomeSort("service"), "service") == "ascending"
+    assert caption_text(HomeSort(), False) == "Returns, overdue and returned first"
+    assert caption_text(HomeSort("due", True), True) == "Your organisation's returns, by due date, latest first"
+
+
+@pytest.mark.parametrize("value, page", [
+    ("1", 1), ("2", 2), (3, 3), ("0", 1), ("-2", 1), (0, 1), (-4, 1), ("x", 1), (None, 1),
+    ("1.5", 1), (1.5, 1), (True, 1), ("9" * 7, 1), (10 ** 9, 1), ("٣", 1), ("", 1), ([2], 1),
+])
+def test_a_page_number_from_the_url_or_store(value, page):
+    assert page_of(value) == page
+
+
+def test_pages_and_where_a_page_is_in_words():
+    assert PAGE_SIZE == 25
+    assert [page_count(n) for n in (0, 1, 25, 26, 312)] == [1, 1, 1, 2, 13]
+    assert row_range(1) == (0, 25) and row_range(3) == (50, 75)
+    assert [clamp_page(p, 312) for p in (1, 13, 14, 999)] == [1, 13, 13, 13]
+    assert clamp_page(5, 0) == 1
+    assert pager_text(1, 312) == "Rows 1 to 25 of 312"
+    assert pager_text(13, 312) == "Rows 301 to 312 of 312"
+    assert pager_text(1, 9264) == "Rows 1 to 25 of 9,264"
+    assert pager_text(1, 0) == "No rows to show."
+
+
+def _texts(component) -> str:
+    """The words in a component tree, as a reader would meet them."""
+    children = getattr(component, "children", component)
+    if isinstance(children, str | int):
+        return str(children)
+    if isinstance(children, list):
+        return "".join(_texts(c) for c in children)
+    return "" if children is None else _texts(children)
+
+
+def test_table_rows_carry_words_and_links_not_colours():
+    cols = columns(own_only=False, with_comments=True)
+    assert [c.heading for c in cols] == ["Service", "Status", "Quarter", "Due", "Provider",
+                                         "Lead officer's comment", "Open"]
+    assert [c.key for c in cols if c.sortable] == ["service", "status", "due", "provider"]
+    rows = table_rows(ROWS[:2], cols, may_edit=True)
+    first = rows[0].children
+    assert type(first[0]).__name__ == "Th" and first[0].scope == "row" and first[0].children == "Outreach"
+    assert [_texts(c) for c in first[1:6]] == ["Overdue", "Q2 2026/27", "20 October 2026", "Alpha", ""]
+    assert "rag-red" in first[1].className  # the word is written; the colour only adds to it
+    link = first[6].children
+    assert link.href == "/returns/edit?service=8&period=20"
+    assert _texts(link) == "Continue, Outreach, Q2 2026/27"
+    assert _texts(rows[1].children[6]).startswith("Make changes")
+    assert _texts(rows[1].children[5]) == "Check the total"
+    viewer = table_rows(ROWS, cols, may_edit=False)
+    assert {_texts(r.children[6]).split(",")[0] for r in viewer} == {"View"}
+    # A provider's table: no provider column; no comment column when nothing has one.
+    own = columns(own_only=True, with_comments=False)
+    assert [c.key for c in own] == ["service", "status", "quarter", "due", "action"]
+    assert len(table_rows(ROWS[:1], own, may_edit=True)[0].children) == 5
+    # No rows: one line in words across the table.
+    [empty] = table_rows([], own, may_edit=True)
+    assert empty.children.children == "No returns match these filters." and empty.children.colSpan == 5
 
 
 @pytest.mark.parametrize("shown, total, words", [
