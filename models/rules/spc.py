@@ -182,18 +182,20 @@ def _segment_points(part: list[float], labels: list[str], higher_is_better: bool
     outside = [v > upper or v < lower for v in part]
     close = [not out and abs(v - mean) > near and s != 0
              for v, out, s in zip(part, outside, side, strict=True)]
-    rules = {
-        OUTSIDE: [s if out else 0 for s, out in zip(side, outside, strict=True)],
-        SHIFT: _runs(side),
-        TREND: _trend(part),
-        TWO_OF_THREE: _two_of_three(close, side),
-    }
+    rules = (  # in the order they are tried
+        (OUTSIDE, [s if out else 0 for s, out in zip(side, outside, strict=True)]),
+        (SHIFT, _runs(side)),
+        (TREND, _trend(part)),
+        (TWO_OF_THREE, _two_of_three(close, side)),
+    )
     better = 1 if higher_is_better else -1
     points = []
     for i, (label, value) in enumerate(zip(labels, part, strict=True)):
-        cause, direction = next(((name, flags[i]) for name, flags in rules.items()
-                                 if flags[i] != 0), ("", 0))
-        variation = COMMON if not cause else (IMPROVEMENT if direction == better else CONCERN)
+        cause, variation = "", COMMON
+        for name, flags in rules:
+            if flags[i] != 0:  # the first rule that flags the point names it
+                cause, variation = name, IMPROVEMENT if flags[i] == better else CONCERN
+                break
         points.append(SpcPoint(label, value, mean, lower, upper, cause, variation))
     return points
 
