@@ -368,7 +368,7 @@ def attention_report(session: Session, actor: Actor, year: int, quarter: int, to
     # The charts: special causes at the chosen quarter.
     order_of_metric = {row.metric_id: i for i, row, _ in metric_rows}
     for trend in visible_trends(session, actor, provisional=provisional, publish=publish,
-                                until=(year, quarter)):
+                                until=(year, quarter), ending=True):
         point = trend.spc.latest
         if point is None or trend.quarters[-1] != (year, quarter) or point.variation not in (
                 CONCERN, IMPROVEMENT):

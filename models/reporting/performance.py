@@ -319,11 +319,12 @@ def build_performance_table(
 
 
 def performance_table(session: Session, actor: Actor, year: int, quarter: int | None,
-                      today: dt.date, *, include_submitted: bool = False) -> PerformanceTable:
+                      today: dt.date, *, include_submitted: bool = False,
+                      headline_only: bool = False) -> PerformanceTable:
     """`build_performance_table` as `actor` may see it (models.access's scope, pushed down
     into the SQL)."""
     return build_performance_table(session, year, quarter, today, provider_id=provider_scope(actor),
-                                   include_submitted=include_submitted)
+                                   include_submitted=include_submitted, headline_only=headline_only)
 
 
 def _status_text(service_id: int, year: int, quarter: int | None, stored: dict, periods: dict,

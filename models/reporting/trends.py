@@ -315,11 +315,17 @@ def withheld_series(trend: MetricTrend) -> MetricTrend:
                                             for a in trend.annual))
 
 
+def _keys(series: dict[QuarterKey, int | Rate]) -> list[QuarterKey]:
+    """The quarters a chart draws: those with a figure, oldest first."""
+    return [k for k in sorted(series) if _value(series[k]) is not None]
+
+
 def build_trend(service: Service, metric: Metric, series: dict[QuarterKey, int | Rate],
-                changes: Sequence[tuple[QuarterKey, str]], targets: dict, threshold: int | None
-                ) -> MetricTrend:
-    """One metric's trend from its quarterly figures (`threshold`: publication mode)."""
-    keys = [k for k in sorted(series) if _value(series[k]) is not None]
+                changes: Sequence[tuple[QuarterKey, str]], targets: dict, threshold: int | None,
+                annual: bool = True) -> MetricTrend:
+    """One metric's trend from its quarterly figures (`threshold`: publication mode;
+    `annual`: False leaves out the annual figures, for a reader of the chart alone)."""
+    keys = _keys(series)
     values = [float(_value(series[k]) or 0.0) for k in keys]
     labels = [quarter_label(y, q) for y, q in keys]
     indexed = {}
@@ -343,7 +349,8 @@ def build_trend(service: Service, metric: Metric, series: dict[QuarterKey, int |
         service_id=service.id, service_name=service.name, metric_id=metric.id,
         metric_name=metric.name, kind=metric.kind, unit=metric.unit,
         higher_is_better=metric.higher_is_better, spc=result, markers=markers,
-        quarters=tuple(keys), target=target, annual=_annual(metric, series, disclosure),
+        quarters=tuple(keys), target=target,
+        annual=_annual(metric, series, disclosure) if annual else (),
         baseline=metric.baseline_value, baseline_period=metric.baseline_period,
         priority=service.priority.name if service.priority else "",
         note=" ".join(n for n in notes if n), published=threshold is not None,
@@ -367,8 +374,8 @@ def _listed(items: list[str]) -> str:
 
 
 def _trends(session: Session, services: list[Service], provisional: bool, publish: bool,
-            metric_ids: set[int] | None = None, until: QuarterKey | None = None
-            ) -> list[MetricTrend]:
+            metric_ids: set[int] | None = None, until: QuarterKey | None = None,
+            ending: bool = False) -> list[MetricTrend]:
     if not services:
         return []
     figures = _quarterly(session, [s.id for s in services], counted_states(provisional))
@@ -392,12 +399,15 @@ def _trends(session: Session, services: list[Service], provisional: bool, publis
             series = figures.get(metric.id, {})
             if not metric.active and not series:
                 continue
+            if ending and (not (keys := _keys(series)) or keys[-1] != until):
+                continue  # no point at `until`: the reader of `ending` would not look
             # Assurance is judged against the latest quarter's target (its own year's).
             latest_year = max((y for y, _ in series), default=None)
             metric_targets = (targets if latest_year == max(years, default=None) else
                               targets_for_year(session, latest_year, [service.id])
                               if latest_year is not None else {})
-            out.append(build_trend(service, metric, series, changes, metric_targets, threshold))
+            out.append(build_trend(service, metric, series, changes, metric_targets, threshold,
+                                   annual=not ending))
     return out
 
 
@@ -430,14 +440,20 @@ def service_trends(session: Session, actor: Actor, service_id: int, *,
 
 def visible_trends(session: Session, actor: Actor, *, provisional: bool = False,
                    publish: bool = False, service_ids: Iterable[int] | None = None,
-                   until: QuarterKey | None = None) -> list[MetricTrend]:
+                   until: QuarterKey | None = None, ending: bool = False) -> list[MetricTrend]:
     """Every metric's trend across the services the actor may see (exports, exceptions);
     `service_ids`: only these of them (an export's table narrowed to a provider); `until`
-    (year, quarter): the series up to and including that quarter only."""
+    (year, quarter): the series up to and including that quarter only. `ending` (with
+    `until`): only the charts whose latest point is that quarter, without annual figures —
+    what the exception report reads (a chart without that quarter gives it no line), so the
+    thousands of charts it would not read are not worked out."""
     where = visible_services(actor)
     if service_ids is not None:
         where = where & Service.id.in_(list(service_ids))
-    return _trends(session, _load_services(session, where), provisional, publish, until=until)
+    if ending and until is None:
+        raise ValueError("ending needs until")
+    return _trends(session, _load_services(session, where), provisional, publish, until=until,
+                   ending=ending)
 
 
 def strategy_progress(session: Session, actor: Actor, *, provisional: bool = False,

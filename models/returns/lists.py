@@ -7,20 +7,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models.access import Actor, require_admin, visible_services
 from models.reporting.aggregation import quarter_target, targets_for_year
 from models.reporting.retirement import in_service
 from models.returns.queries import (
     active_metrics,
-    approved_history,
+    approved_counts,
+    counts_of,
     figure_text,
-    find_return,
-    last_quarter_counts,
+    history_without,
     metric_defs,
-    previous_period,
-    service_with_metrics,
+    returns_with_values,
+    services_with_metrics,
     value_texts,
 )
 from models.rules.formats import format_entered, format_percent, format_target
@@ -349,19 +349,38 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
         stmt = stmt.where(Return.provider_id == provider_id)
     if period_id is not None:
         stmt = stmt.where(Return.period_id == period_id)
-    submitted = session.scalars(stmt.order_by(Return.submitted_at, Return.id)).all()
+    submitted = session.scalars(
+        stmt.order_by(Return.submitted_at, Return.id)
+        .options(selectinload(Return.values), selectinload(Return.breakdown_values))).all()
+    # What every waiting return needs, read for all of them at once (a few queries however
+    # long the queue): services, quarters, last quarter's returns, approved history,
+    # providers, the audit trail's last "sent back" and each year's targets.
     sent_back = last_sent_back(session, [r.id for r in submitted])
+    services = services_with_metrics(session, (r.service_id for r in submitted))
+    periods = {p.id: p for p in session.scalars(select(Period))}
+    by_quarter = {(p.year, p.quarter): p for p in periods.values()}
+
+    def previous(period: Period) -> Period | None:
+        prev = Quarter(period.year, period.quarter).previous()
+        return by_quarter.get((prev.year, prev.quarter))
+
+    before = {r.id: previous(periods[r.period_id]) for r in submitted}
+    last_returns = returns_with_values(
+        session, [(r.service_id, p.id) for r in submitted if (p := before[r.id]) is not None])
+    histories = approved_counts(session, (r.service_id for r in submitted))
+    providers = {p.id: p.name for p in session.scalars(
+        select(Provider).where(Provider.id.in_(sorted({r.provider_id for r in submitted}))))}
+    year_targets = {year: targets_for_year(session, year)
+                    for year in sorted({periods[r.period_id].year for r in submitted})}
+    counted = counted_states(include_submitted)
     items = []
-    # One read of a year's targets, not one per return.
-    year_targets: dict[int, dict[tuple[int, int | None], float]] = {}
     for ret in submitted:
-        service = service_with_metrics(session, ret.service_id)
-        period = session.get(Period, ret.period_id)
+        service = services[ret.service_id]
+        period = periods[ret.period_id]
         view_values = value_texts(ret)
-        if period.year not in year_targets:
-            year_targets[period.year] = targets_for_year(session, period.year)
         targets = year_targets[period.year]
-        last = last_quarter_counts(session, ret.service_id, period)
+        prev = before[ret.id]
+        last_ret = last_returns.get((ret.service_id, prev.id)) if prev else None
         raw = RawReturn(
             counts={m.id: view_values.get(FieldKey.count(m.id)) for m in service.metrics},
             numerators={m.id: view_values.get(FieldKey.numerator(m.id)) for m in service.metrics},
@@ -370,11 +389,8 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
                         for c in m.categories},
         )
         check = validate_return(metric_defs(service), raw, submitting=False,
-                                history=approved_history(session, ret.service_id, ret.period_id),
-                                last_quarter=last)
-        prev = previous_period(session, period)
-        last_ret = find_return(session, ret.service_id, prev.id) if prev else None
-        counted = counted_states(include_submitted)
+                                history=history_without(histories.get(ret.service_id, []), ret.period_id),
+                                last_quarter=counts_of(last_ret))
         last_values = value_texts(last_ret if last_ret and last_ret.status in counted else None)
         back = sent_back.get(ret.id)
         if back is None and ret.officer_comment:
@@ -395,9 +411,8 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
                 rows.append(QueueRow(c.name, format_entered(view_values.get(key, "")),
                                      format_entered(last_values.get(key, "")), "",
                                      breakdown=True, was=_was(earlier, [key], view_values)))
-        provider = session.get(Provider, ret.provider_id)
         quarter = Quarter(period.year, period.quarter)
-        items.append(QueueItem(ret.id, ret.version, service.name, provider.name if provider else "",
+        items.append(QueueItem(ret.id, ret.version, service.name, providers.get(ret.provider_id, ""),
                                quarter.label, ret.submitted_at, rows,
                                list(check.warnings.values()),
                                {"Highlights": ret.highlights, "Challenges": ret.challenges,

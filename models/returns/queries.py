@@ -3,6 +3,8 @@ listing returns share. Each access-checked read goes through `load_checked`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,6 +22,31 @@ def service_with_metrics(session: Session, service_id: int) -> Service | None:
         .options(selectinload(Service.metrics).selectinload(Metric.categories),
                  selectinload(Service.provider))
     ).one_or_none()
+
+
+def services_with_metrics(session: Session, service_ids: Iterable[int]) -> dict[int, Service]:
+    """Several services with their metrics, categories and provider: three queries
+    however many services (a list of returns reads them all at once, not one by one)."""
+    ids = sorted(set(service_ids))
+    if not ids:
+        return {}
+    return {s.id: s for s in session.scalars(
+        select(Service).where(Service.id.in_(ids))
+        .options(selectinload(Service.metrics).selectinload(Metric.categories),
+                 selectinload(Service.provider)))}
+
+
+def returns_with_values(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Return]:
+    """The returns of several (service, period) pairs, each with its figures, keyed by the
+    pair: three queries however many pairs."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    found = session.scalars(
+        select(Return).where(Return.service_id.in_(sorted({s for s, _ in wanted})),
+                             Return.period_id.in_(sorted({p for _, p in wanted})))
+        .options(selectinload(Return.values), selectinload(Return.breakdown_values)))
+    return {(r.service_id, r.period_id): r for r in found if (r.service_id, r.period_id) in wanted}
 
 
 def find_return(session: Session, service_id: int, period_id: int) -> Return | None:
@@ -73,9 +100,11 @@ def previous_period(session: Session, period: Period) -> Period | None:
 
 def last_quarter_counts(session: Session, service_id: int, period: Period) -> dict[int, int]:
     prev = previous_period(session, period)
-    if prev is None:
-        return {}
-    ret = find_return(session, service_id, prev.id)
+    return counts_of(find_return(session, service_id, prev.id) if prev else None)
+
+
+def counts_of(ret: Return | None) -> dict[int, int]:
+    """A return's counts by metric (what last quarter's return said, for the jump check)."""
     if ret is None:
         return {}
     return {v.metric_id: v.count for v in ret.values if v.count is not None}
@@ -83,15 +112,36 @@ def last_quarter_counts(session: Session, service_id: int, period: Period) -> di
 
 def approved_history(session: Session, service_id: int, period_id: int) -> dict[int, list[int]]:
     """Approved counts of each metric of the service in other periods."""
+    return history_without(approved_counts(session, [service_id]).get(service_id, []), period_id)
+
+
+HistoryRow = tuple[int, int, int]  # period id, metric id, count
+
+
+def approved_counts(session: Session, service_ids: Iterable[int]) -> dict[int, list[HistoryRow]]:
+    """Every counted (approved) count of several services, in one query: each service's
+    (period, metric, count) rows, for `history_without` to give one return's history."""
+    ids = sorted(set(service_ids))
+    out: dict[int, list[HistoryRow]] = {}
+    if not ids:
+        return out
     rows = session.execute(
-        select(ReturnValue.metric_id, ReturnValue.count)
+        select(Return.service_id, Return.period_id, ReturnValue.metric_id, ReturnValue.count)
         .join(Return, Return.id == ReturnValue.return_id)
-        .where(Return.service_id == service_id, Return.period_id != period_id,
-               Return.status.in_(COUNTED_STATES), ReturnValue.count.is_not(None))
+        .where(Return.service_id.in_(ids), Return.status.in_(COUNTED_STATES),
+               ReturnValue.count.is_not(None))
     )
+    for service_id, period_id, metric_id, count in rows:
+        out.setdefault(service_id, []).append((period_id, metric_id, count))
+    return out
+
+
+def history_without(rows: Iterable[HistoryRow], period_id: int) -> dict[int, list[int]]:
+    """Each metric's counts in periods other than this one (the return being checked)."""
     out: dict[int, list[int]] = {}
-    for metric_id, count in rows:
-        out.setdefault(metric_id, []).append(count)
+    for other_period, metric_id, count in rows:
+        if other_period != period_id:
+            out.setdefault(metric_id, []).append(count)
     return out
 
 

@@ -1,6 +1,9 @@
 """Statistical process control: XmR charts read as NHS England's *Making Data Count* reads
-them (as NHSRplotthedots implements it). Pure: no database, no Dash; pandas does the series
-arithmetic.
+them (as NHSRplotthedots implements it). Pure: no database, no Dash. The two means are
+numpy sums, added up as pandas adds them (so the limits are the same to the last bit as when
+this was written with pandas); the rest is plain Python over a short list, since a chart has
+at most a few dozen points and a county's report draws thousands of them (pandas' per-call
+overhead made that 7 ms a chart).
 
 The chart, per segment of the series (a segment starts at the series' start and at each
 change the lead officer marked in the service):
@@ -46,8 +49,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-import pandas as pd
+import numpy as np
 
 LIMIT = 2.66  # 3 / d2 (1.128): three sigma from the mean moving range
 CLOSE = 2 * LIMIT / 3  # two-thirds of the way to a limit
@@ -108,14 +112,14 @@ def xmr(values: Sequence[float], labels: Sequence[str], higher_is_better: bool,
     index 0 or past the end are ignored; several at one index keep the last reason."""
     if len(values) != len(labels):
         raise ValueError("values and labels differ in length")
-    series = pd.Series([float(v) for v in values], dtype="float64")
-    if not series.map(math.isfinite).all():
+    series = [float(v) for v in values]
+    if not all(math.isfinite(v) for v in series):
         raise ValueError("values must be finite numbers")
     segments = _segments(len(series), changes)
     points: list[SpcPoint] = []
     notes: list[str] = []
     for segment in segments:
-        part = series.iloc[segment.start:segment.end].reset_index(drop=True)
+        part = series[segment.start:segment.end]
         seg_labels = list(labels[segment.start:segment.end])
         points.extend(_segment_points(part, seg_labels, higher_is_better))
         notes.append(_segment_note(segment, len(part), labels))
@@ -155,36 +159,50 @@ def _segment_note(segment: _Segment, size: int, labels: Sequence[str]) -> str:
     return note
 
 
-def _segment_points(part: pd.Series, labels: list[str], higher_is_better: bool) -> list[SpcPoint]:
+def _means(part: list[float]) -> tuple[float, float]:
+    """The segment's mean and mean moving range, summed exactly as pandas' Series.mean()
+    sums (numpy's pairwise sum over the whole array; the first point's missing range counted
+    as 0 in the sum and left out of the count), so the limits do not move by a last bit."""
+    values = np.asarray(part, dtype="float64")
+    ranges = np.empty_like(values)
+    ranges[0] = 0.0
+    np.abs(np.diff(values), out=ranges[1:])
+    return float(values.sum() / np.float64(len(values))), float(ranges.sum() / np.float64(len(values) - 1))
+
+
+def _segment_points(part: list[float], labels: list[str], higher_is_better: bool) -> list[SpcPoint]:
     if len(part) < MIN_POINTS:
-        return [SpcPoint(label, float(v), None, None, None, "", COMMON)
+        return [SpcPoint(label, v, None, None, None, "", COMMON)
                 for label, v in zip(labels, part, strict=True)]
-    mean = float(part.mean())
-    mean_moving_range = float(part.diff().abs().mean())  # the first point has no range
+    mean, mean_moving_range = _means(part)  # the first point has no range
     lower, upper = mean - LIMIT * mean_moving_range, mean + LIMIT * mean_moving_range
     near = CLOSE * mean_moving_range
     tolerance = ON_MEAN_TOL * max(1.0, abs(mean))
-    side = part.sub(mean).map(lambda d: 0 if abs(d) <= tolerance else (1 if d > 0 else -1))
-    outside = (part > upper) | (part < lower)
-    close = ~outside & ((part - mean).abs() > near) & (side != 0)
-    rules = {
-        OUTSIDE: side.where(outside, 0),
-        SHIFT: _shift(side),
-        TREND: _trend(part),
-        TWO_OF_THREE: _two_of_three(close, side),
-    }
+    side = [0 if abs(v - mean) <= tolerance else (1 if v - mean > 0 else -1) for v in part]
+    outside = [v > upper or v < lower for v in part]
+    close = [not out and abs(v - mean) > near and s != 0
+             for v, out, s in zip(part, outside, side, strict=True)]
+    rules = (  # in the order they are tried
+        (OUTSIDE, [s if out else 0 for s, out in zip(side, outside, strict=True)]),
+        (SHIFT, _runs(side)),
+        (TREND, _trend(part)),
+        (TWO_OF_THREE, _two_of_three(close, side)),
+    )
     better = 1 if higher_is_better else -1
     points = []
     for i, (label, value) in enumerate(zip(labels, part, strict=True)):
-        cause, direction = next(((name, int(flags.iloc[i])) for name, flags in rules.items()
-                                 if flags.iloc[i] != 0), ("", 0))
-        variation = COMMON if not cause else (IMPROVEMENT if direction == better else CONCERN)
-        points.append(SpcPoint(label, float(value), mean, lower, upper, cause, variation))
+        cause, variation = "", COMMON
+        for name, flags in rules:
+            if flags[i] != 0:  # the first rule that flags the point names it
+                cause, variation = name, IMPROVEMENT if flags[i] == better else CONCERN
+                break
+        points.append(SpcPoint(label, value, mean, lower, upper, cause, variation))
     return points
 
 
 def _runs(signs: list[int]) -> list[int]:
-    """Each point's sign when it is part of a run of RUN or more equal non-zero signs, else 0."""
+    """Each point's sign when it is part of a run of RUN or more equal non-zero signs, else 0
+    (a shift: +1/−1 for points in a run of RUN or more above/below the mean)."""
     flagged = [0] * len(signs)
     start = 0
     for i in range(1, len(signs) + 1):
@@ -195,15 +213,11 @@ def _runs(signs: list[int]) -> list[int]:
     return flagged
 
 
-def _shift(side: pd.Series) -> pd.Series:
-    """+1/−1 for points in a run of RUN or more above/below the mean."""
-    return pd.Series(_runs(side.tolist()), index=side.index)
-
-
-def _trend(values: pd.Series) -> pd.Series:
+def _trend(values: list[float]) -> list[int]:
     """+1/−1 for points in a run of RUN or more each higher/lower than the one before.
     Differences d[i] = x[i] − x[i−1]: a run of RUN − 1 rising differences covers RUN points."""
-    steps = [0] + [1 if d > 0 else (-1 if d < 0 else 0) for d in values.diff().iloc[1:]]
+    steps = [0] + [1 if d > 0 else (-1 if d < 0 else 0)
+                   for d in (b - a for a, b in pairwise(values))]
     flagged = [0] * len(steps)
     start = 1
     for i in range(2, len(steps) + 1):
@@ -213,21 +227,20 @@ def _trend(values: pd.Series) -> pd.Series:
                 for j in range(start - 1, i):
                     flagged[j] = flagged[j] or steps[start]
             start = i
-    return pd.Series(flagged, index=values.index)
+    return flagged
 
 
-def _two_of_three(close: pd.Series, side: pd.Series) -> pd.Series:
+def _two_of_three(near: list[bool], sides: list[int]) -> list[int]:
     """+1/−1 for points beyond two-thirds of the way to a limit that, with two others in a
     row, make a window of three all on that side with at least two such points."""
-    flagged = [0] * len(close)
-    near, sides = close.tolist(), side.tolist()
+    flagged = [0] * len(near)
     for start in range(len(near) - 2):
         window = range(start, start + 3)
         if abs(sum(sides[i] for i in window)) == 3 and sum(near[i] for i in window) >= 2:
             for i in window:
                 if near[i]:
                     flagged[i] = sides[i]
-    return pd.Series(flagged, index=close.index)
+    return flagged
 
 
 def _series_variation(points: list[SpcPoint], has_limits: bool) -> str:

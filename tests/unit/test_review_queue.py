@@ -4,12 +4,22 @@ queue is laid out for deciding (issue #16, item 5)."""
 import datetime as dt
 
 import pytest
+from sqlalchemy import event, select
 
 from models.access import AccessRefused
 from models.returns.lists import queue_choices, review_queue, waiting_count
+from models.returns.queries import (
+    approved_history,
+    find_return,
+    last_quarter_counts,
+    metric_defs,
+    service_with_metrics,
+    value_texts,
+)
 from models.returns.saving import review_return, save_return
-from models.rules.validation import RawReturn
-from models.store.entities import Return
+from models.rules.validation import FieldKey, RawReturn, validate_return
+from models.store.db import unit_of_work
+from models.store.entities import Period, Return
 from tests.helpers import factories as f
 
 A = f.Actor
@@ -140,3 +150,93 @@ def test_only_the_lead_officer_sees_the_queue_or_its_count(session, resubmitted,
                 lambda: queue_choices(session, actor)):
         with pytest.raises(AccessRefused, match="Only the lead officer"):
             ask()
+
+
+# Read in a few set-based queries (issue 20: the page took 1,131 queries for 75 waiting
+# returns at county scale, one lookup after another for each) ------------------------------
+
+def _waiting(session, how_many: int) -> None:
+    """`how_many` services of their own providers, each with a year of approved history, an
+    approved last quarter and a submitted Q3 2024/25: every read the queue makes has rows."""
+    ps = {**{(2023, q): p for q, p in f.periods(session, 2023).items()},
+          **{(2024, q): p for q, p in f.periods(session, 2024).items()}}
+    for i in range(how_many):
+        svc = f.service(session, f"Service {i:02d}", f.provider(session, f"Provider {i:02d}"), order=i)
+        people = f.metric(session, svc, "People supported", headline=True, categories=("Self", "GP"))
+        safer = f.metric(session, svc, "Felt safer", unit="percent", kind="outcome", order=1)
+        f.target(session, safer, 2024, 70 + i)
+        self_cat, gp = people.categories
+        for year, q in ((2023, 2), (2023, 3), (2023, 4), (2024, 1), (2024, 2)):
+            f.a_return(session, svc, ps[year, q], "approved", {people: 10 + q}, {safer: (q, 5)},
+                       {self_cat: 5, gp: 5 + q})
+        # Every third one far above its usual figures; every other a big jump only.
+        now = 100 if i % 3 == 0 else 24 if i % 2 else 13
+        f.a_return(session, svc, ps[2024, 3], "submitted", {people: now}, {safer: (3, 4)},
+                   {self_cat: now - 1, gp: 1})
+
+
+def _queries(session, ask) -> tuple[int, object]:
+    engine = session.get_bind()
+    seen = []
+
+    def count(*_args, **_kwargs) -> None:
+        seen.append(1)
+
+    session.flush()
+    session.expire_all()  # nothing already in the session's identity map
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        answer = ask()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen), answer
+
+
+def test_the_number_of_queries_does_not_grow_with_the_queue(factory):
+    admin = A(1, "admin")
+    counted = {}
+    for how_many in (5, 20):
+        with unit_of_work(factory) as session:
+            for ret in session.scalars(select(Return)):
+                session.delete(ret)
+            _waiting(session, how_many)
+            counted[how_many], items = _queries(
+                session, lambda s=session: review_queue(s, admin, today=dt.date(2025, 2, 1)))
+            assert len(items) == how_many
+            session.rollback()
+    assert counted[5] == counted[20] <= 15
+
+
+def test_each_waiting_return_is_checked_as_its_own_return_would_be(session):
+    """The batched reads give every return the same history and last quarter as reading its
+    own (approved_history, last_quarter_counts: what saving a return checks against)."""
+    _waiting(session, 7)
+    items = review_queue(session, A(1, "admin"), today=dt.date(2025, 2, 1))
+    assert len(items) == 7
+    for item in items:
+        service = service_with_metrics(session, item.service_id)
+        period = session.get(Period, item.period_id)
+        ret = find_return(session, item.service_id, item.period_id)
+        values = value_texts(ret)
+        raw = RawReturn(counts={m.id: values.get(FieldKey.count(m.id)) for m in service.metrics},
+                        numerators={m.id: values.get(FieldKey.numerator(m.id)) for m in service.metrics},
+                        denominators={m.id: values.get(FieldKey.denominator(m.id)) for m in service.metrics},
+                        categories={c.id: values.get(FieldKey.category(c.id))
+                                    for m in service.metrics for c in m.categories})
+        alone = validate_return(metric_defs(service), raw, submitting=False,
+                                history=approved_history(session, item.service_id, item.period_id),
+                                last_quarter=last_quarter_counts(session, item.service_id, period))
+        assert item.warnings == list(alone.warnings.values())
+    # Hand-worked: Service 00 (100 people; usually 12, the median of 12, 13, 14, 11 and 12)
+    # is far outside its range; Service 01 (24; 12 last quarter) jumped; 02 (13) neither.
+    by_name = {item.service: item for item in items}
+    assert by_name["Service 00"].warnings == [
+        "People supported (100) is far outside this service's usual range (usually about 12). "
+        "Check the figure, or explain it below"]
+    assert by_name["Service 01"].warnings == [
+        "People supported changed a lot since last quarter (12 to 24). Check the figure, or "
+        "explain it below"]
+    assert by_name["Service 02"].warnings == []
+    rows = {row.name: row for row in by_name["Service 01"].values}
+    assert (rows["People supported"].last, rows["Felt safer"].last, rows["Felt safer"].target) == (
+        "12", "40% (2 of 5)", "71%")

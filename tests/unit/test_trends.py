@@ -171,3 +171,22 @@ def test_publication_protects_every_year_to_date_a_pack_may_show(session):
     assert dict(zip(trend.quarters, trend.markers, strict=True)) == {
         (2024, 1): "Withheld", (2024, 2): "<5", (2024, 3): None}
     assert trend.annual[0].value == 43  # the year to date through Q3 shown: Q1 + Q2 stay unknown
+
+
+@pytest.mark.parametrize("publish", [False, True])
+def test_the_charts_ending_at_a_quarter_are_those_the_whole_set_ends_there(demo_factory, publish):
+    """What needs attention reads only the charts whose latest point is its quarter
+    (`ending`): the same charts, point for point, as the whole set's that end there."""
+    from models.reporting.trends import visible_trends
+    from models.store.db import unit_of_work
+
+    with unit_of_work(demo_factory) as s:
+        # 2026/27 Q4 is after the demo's today: every chart ends earlier, so none is read.
+        for until in ((2025, 2), (2024, 4), (2026, 1), (2026, 4)):
+            every = visible_trends(s, A(1, "admin"), publish=publish, until=until)
+            ending = visible_trends(s, A(1, "admin"), publish=publish, until=until, ending=True)
+            expected = [t for t in every if t.quarters and t.quarters[-1] == until]
+            assert every and (expected == [] if until == (2026, 4) else expected)
+            assert [(t.metric_id, t.spc, t.markers, t.quarters, t.note) for t in ending] == [
+                (t.metric_id, t.spc, t.markers, t.quarters, t.note) for t in expected]
+            assert all(t.annual == () for t in ending)
