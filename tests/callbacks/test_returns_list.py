@@ -21,6 +21,7 @@ from layouts.returns_home import PAGE_SIZE, SORT_BUTTON, SORT_TH
 from models.reporting.retirement import in_service
 from models.store.db import unit_of_work
 from models.store.entities import Provider, Service
+from tests.helpers.components import words
 from tests.helpers.crafted import payload, server_callbacks
 from tests.helpers.web import sign_in
 
@@ -56,18 +57,10 @@ def _all_of(component, kind: str) -> list:
     return out
 
 
-def _text(component) -> str:
-    children = getattr(component, "children", component)
-    if isinstance(children, str | int):
-        return str(children)
-    if isinstance(children, list):
-        return "".join(_text(c) for c in children)
-    return "" if children is None else _text(children)
-
 
 def _headings(page) -> list[str]:
     thead = _all_of(_find(page, ids.RETURNS_TABLE), "Thead")[0]
-    return [_text(th) for th in _all_of(thead, "Th")]
+    return [words(th) for th in _all_of(thead, "Th")]
 
 
 def _rows(body: list, headings: list[str]) -> list[dict]:
@@ -77,7 +70,7 @@ def _rows(body: list, headings: list[str]) -> list[dict]:
         cells = tr.children if isinstance(tr.children, list) else [tr.children]
         if len(cells) == 1 and len(headings) > 1:
             continue  # "No returns match these filters."
-        row = {HEADINGS[h]: _text(c) for h, c in zip(headings, cells, strict=True)}
+        row = {HEADINGS[h]: words(c) for h, c in zip(headings, cells, strict=True)}
         row["action"] = row["action"].split(",")[0]
         row["href"] = cells[-1].children.href
         out.append(row)
@@ -95,7 +88,7 @@ def _page_rows(page) -> list[dict]:
 
 def _of(page) -> int:
     """How many rows the filters keep, from "Rows 1 to 25 of 312"."""
-    text = _text(_find(page, ids.RETURNS_PAGE_STATUS))
+    text = words(_find(page, ids.RETURNS_PAGE_STATUS))
     found = re.fullmatch(r"Rows [\d,]+ to [\d,]+ of ([\d,]+)", text)
     return int(found.group(1).replace(",", "")) if found else 0
 
@@ -139,7 +132,7 @@ def test_the_page_comes_with_its_first_page_of_rows_in_a_table(signed_in):
     total = _of(page)
     assert len(rows) == PAGE_SIZE < total
     assert _find(page, ids.RETURNS_COUNT).children == f"{total:,} returns."
-    assert _text(_find(page, ids.RETURNS_PAGE_STATUS)) == f"Rows 1 to 25 of {total}"
+    assert words(_find(page, ids.RETURNS_PAGE_STATUS)) == f"Rows 1 to 25 of {total}"
     assert _find(page, ids.RETURNS_CAPTION).children == "Returns, overdue and returned first"
     assert _find(page, ids.RETURNS_VIEW).data == {"sort": "", "page": 1}
     # The sortable headings are buttons in the header; none is sorted yet.

@@ -37,6 +37,7 @@ from models.returns.lists import (
     provider_choices,
     quarter_choices,
 )
+from tests.helpers.components import words
 
 
 def row(service: str, provider: tuple[int, str], label: str, due: str, status: str, comment: str = "") -> HomeRow:
@@ -187,15 +188,6 @@ def test_pages_and_where_a_page_is_in_words():
     assert pager_text(1, 0) == "No rows to show."
 
 
-def _texts(component) -> str:
-    """The words in a component tree, as a reader would meet them."""
-    children = getattr(component, "children", component)
-    if isinstance(children, str | int):
-        return str(children)
-    if isinstance(children, list):
-        return "".join(_texts(c) for c in children)
-    return "" if children is None else _texts(children)
-
 
 def test_table_rows_carry_words_and_links_not_colours():
     cols = columns(own_only=False, with_comments=True)
@@ -205,15 +197,15 @@ def test_table_rows_carry_words_and_links_not_colours():
     rows = table_rows(ROWS[:2], cols, may_edit=True)
     first = rows[0].children
     assert type(first[0]).__name__ == "Th" and first[0].scope == "row" and first[0].children == "Outreach"
-    assert [_texts(c) for c in first[1:6]] == ["Overdue", "Q2 2026/27", "20 October 2026", "Alpha", ""]
+    assert [words(c) for c in first[1:6]] == ["Overdue", "Q2 2026/27", "20 October 2026", "Alpha", ""]
     assert "rag-red" in first[1].className  # the word is written; the colour only adds to it
     link = first[6].children
     assert link.href == "/returns/edit?service=8&period=20"
-    assert _texts(link) == "Continue, Outreach, Q2 2026/27"
-    assert _texts(rows[1].children[6]).startswith("Make changes")
-    assert _texts(rows[1].children[5]) == "Check the total"
+    assert words(link) == "Continue, Outreach, Q2 2026/27"
+    assert words(rows[1].children[6]).startswith("Make changes")
+    assert words(rows[1].children[5]) == "Check the total"
     viewer = table_rows(ROWS, cols, may_edit=False)
-    assert {_texts(r.children[6]).split(",")[0] for r in viewer} == {"View"}
+    assert {words(r.children[6]).split(",")[0] for r in viewer} == {"View"}
     # A provider's table: no provider column; no comment column when nothing has one.
     own = columns(own_only=True, with_comments=False)
     assert [c.key for c in own] == ["service", "status", "quarter", "due", "action"]
