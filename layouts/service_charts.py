@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
 from charts.service import (
     breakdown_figure,
@@ -27,10 +29,18 @@ def held_height(fig: go.Figure) -> dict[str, str]:
     return {"--chart-height": f"{fig.layout.height or 450}px"}
 
 
+def lazy_graph(fig: go.Figure, graph_id: str) -> html.Div:
+    """A chart drawn when it comes near the screen (assets/lazy_charts.js), not as the page
+    loads: a service page has a dozen, most below the first screen. The box carries its
+    figure and config; its height is held (held_height on its container) until drawn."""
+    return html.Div(id=graph_id, className="lazy-chart",
+                    **{"data-figure": fig.to_json(), "data-config": json.dumps(GRAPH_CONFIG)})
+
+
 def chart_with_table(fig: go.Figure, caption: str, header: list[str], rows: list[list],
                      graph_id: str) -> html.Div:
     return html.Div([
-        dcc.Graph(figure=fig, id=graph_id, config=GRAPH_CONFIG),
+        lazy_graph(fig, graph_id),
         html.Details([html.Summary(f"Data table: {caption}"),
                       # Scrolls sideways on a phone: assets/scroll_regions.js makes it a named
                       # tab stop while it scrolls (one rule for every table).
@@ -109,8 +119,7 @@ def metric_section(m: MetricSeries, year_label: str) -> html.Section:
                                       ["Quarter", "Actual", "Target", "Year to date",
                                        "Target to date"], rows, slug),
                      className="col-lg-6"),
-            html.Div(dcc.Graph(figure=ytd, id=f"{slug}-ytd", config=GRAPH_CONFIG),
-                     className="col-lg-6", style=held_height(ytd)),
+            html.Div(lazy_graph(ytd, f"{slug}-ytd"), className="col-lg-6", style=held_height(ytd)),
         ], className="row"))
         if m.categories:
             cat_rows = [[name, *[format_number(v) for v in values]] for name, values in m.categories]

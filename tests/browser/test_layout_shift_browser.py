@@ -87,10 +87,16 @@ def test_a_service_page_holds_each_charts_height(dash_duo, browser_app):
     sign_in(dash_duo, "admin@demo.local")
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
     dash_duo.driver.get(dash_duo.server.url + "/service")
-    dash_duo.wait_for_element(".chart-block .dash-graph .main-svg")
-    dash_duo.wait_for_element("section.metric-section:last-of-type .dash-graph .main-svg")
+    dash_duo.wait_for_element(".chart-block .lazy-chart .main-svg")
+    # The charts below the first screen are drawn as they come near it (assets/lazy_charts.js):
+    # scroll down the page a screen at a time, as a reader would.
+    dash_duo.driver.execute_script("""
+        const step = () => { window.scrollBy(0, window.innerHeight / 2);
+            if (window.scrollY + window.innerHeight < document.body.scrollHeight) setTimeout(step, 100); };
+        step();""")
+    dash_duo.wait_for_element("section.metric-section:last-of-type .lazy-chart .main-svg")
     charts = dash_duo.driver.execute_script("""
-        return [...document.querySelectorAll('.dash-graph')].map(g => [
+        return [...document.querySelectorAll('#service-body .lazy-chart')].map(g => [
             getComputedStyle(g).getPropertyValue('--chart-height').trim(),
             Math.round(g.getBoundingClientRect().height)]);""")
     assert charts

@@ -80,6 +80,9 @@ def wait_for_page(dash_duo, ready: str) -> None:
     """Wait for what shows a page is drawn; a part drawn only as it nears the screen (the
     service page's "Over the years") is scrolled to first."""
     if ready.startswith("#service-trends"):
+        # Once the year's figures are drawn above it: scrolled to before, the section would be
+        # pushed far below the screen by them before it was seen there.
+        dash_duo.wait_for_element("#service-name", timeout=60)
         reveal(dash_duo, "#service-trends")
     dash_duo.wait_for_element(ready, timeout=60)  # a loaded machine: content, not speed
 

@@ -1,0 +1,88 @@
+/* A service page's year charts (layouts/service_charts.py lazy_graph), drawn when they come
+   near the screen rather than all at once as the page loads. Drawn with the page, a service's
+   dozen charts kept the browser busy for about half a second on a laptop and three on a phone
+   (Lighthouse, issue 17), for charts mostly below the first screen.
+
+   Each chart arrives as an empty box holding its figure (data-figure, JSON) and its Plotly
+   config (data-config), its height held by assets/monitor.css. Its data table is beside it
+   from the start, so nothing a reader needs waits on this file. Before printing, every chart
+   not yet drawn is drawn at once: paper has no "near the screen". */
+(function () {
+    "use strict";
+    // The basic plotly.js bundle, where dash_app/factory.py (PLOTLY_PATH) serves it: the same
+    // address dcc.Graph fetches, so the browser fetches it once.
+    const PLOTLY_SRC = "/_dash-component-suites/plotly/package_data/plotly.min.js";
+    const WAITING = ".lazy-chart:not([data-drawn])";
+    let loading = null;
+
+    function plotly() {
+        if (window.Plotly) {
+            return Promise.resolve(window.Plotly);
+        }
+        if (loading === null) {
+            loading = new Promise(function (resolve, reject) {
+                const script = document.createElement("script");
+                script.src = PLOTLY_SRC;
+                script.onload = function () { resolve(window.Plotly); };
+                script.onerror = function () { loading = null; reject(new Error("plotly.js did not load")); };
+                document.head.appendChild(script);
+            });
+        }
+        return loading;
+    }
+
+    // Synchronous once plotly.js is here: bar and line charts in SVG draw in one go, which
+    // beforeprint relies on (Chrome counts the printed pages straight after it).
+    function draw(box, Plotly) {
+        if (box.dataset.drawn || !box.isConnected) {
+            return;
+        }
+        box.dataset.drawn = "1";
+        const figure = JSON.parse(box.dataset.figure);
+        const config = Object.assign(JSON.parse(box.dataset.config || "{}"), {responsive: true});
+        // Into a div of its own inside the box, as dcc.Graph draws (div#id > div.js-plotly-plot).
+        const plot = document.createElement("div");
+        box.appendChild(plot);
+        Plotly.newPlot(plot, figure.data || [], figure.layout || {}, config);
+    }
+
+    const near = new IntersectionObserver(function (entries) {
+        const boxes = entries.filter(function (entry) { return entry.isIntersecting; })
+            .map(function (entry) { return entry.target; });
+        if (boxes.length === 0) {
+            return;
+        }
+        boxes.forEach(function (box) { near.unobserve(box); });
+        plotly().then(function (Plotly) {
+            boxes.forEach(function (box) { draw(box, Plotly); });
+        }).catch(function () {
+            boxes.forEach(function (box) { box.dataset.failed = "1"; });
+        });
+    }, {rootMargin: "300px 0px"});
+
+    // Dash draws the page after this file runs, and draws it afresh for each service and
+    // year chosen: watch for new boxes each time.
+    const watched = new WeakSet();
+    function watch() {
+        document.querySelectorAll(WAITING).forEach(function (box) {
+            if (!watched.has(box)) {
+                watched.add(box);
+                near.observe(box);
+            }
+        });
+    }
+
+    function drawAllNow() {
+        if (window.Plotly) {
+            document.querySelectorAll(WAITING).forEach(function (box) {
+                near.unobserve(box);
+                draw(box, window.Plotly);
+            });
+        }
+    }
+
+    // Registered before assets/print.js's (files in assets/ load in name order), so the charts
+    // drawn here are then fitted to the paper with the rest.
+    window.addEventListener("beforeprint", drawAllNow);
+    new MutationObserver(watch).observe(document.documentElement, {childList: true, subtree: true});
+}());
