@@ -288,3 +288,19 @@ def test_the_same_problem_on_many_rows_is_said_once():
 def test_the_table_columns_are_unchanged_by_an_import():
     """The export the test above reads is the performance table's own (a guard for its names)."""
     assert {"Service", "Metric", "Kind", "Quarter actual"} <= set(TABLE_COLUMNS)
+
+
+def test_the_readmes_example_file_is_a_good_import(demo_factory):
+    """The example under "Importing history" in the README, read as the import reads it:
+    complete returns with nothing to correct (the demo already has these two, hence replace)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    start = readme.index("```csv\n", readme.index("### Importing history")) + len("```csv\n")
+    example = readme[start:readme.index("```", start)].encode()
+    contents = read_returns_file(example, "example.csv")
+    with unit_of_work(demo_factory) as session:
+        plan = plan_import(session, None, contents.headings, contents.rows, TODAY, replace=True)
+    assert plan.problems == []
+    assert [(p.service.name, p.quarter.label) for p in plan.returns] == [
+        ("Independent Sexual Violence Advisor (ISVA)", "Q1 2021/22"), ("Sanctuary scheme", "Q1 2021/22")]
