@@ -334,8 +334,8 @@ def import_section(max_megabytes: float) -> html.Section:
                f"{max_megabytes:g} MB here; a larger one with the command line "
                "(import-returns).", className="hint"),
         field("Imported returns are", dbc.Select(id=ids.ADM_IMP_STATUS, value="approved", options=[
-            {"label": "Approved (figures the CWP has accepted)", "value": "approved"},
-            {"label": "Submitted (for you to review and approve)", "value": "submitted"}])),
+            {"label": "Approved", "value": "approved"},
+            {"label": "Submitted, for you to approve", "value": "submitted"}])),
         html.Div([
             dbc.Checkbox(id=ids.ADM_IMP_REPLACE, value=False,
                          label="Replace returns already in the app for the same quarters"),

@@ -98,6 +98,7 @@ def test_replacing_needs_a_reason(signed_in, demo_factory):
         assert "say why they are replaced" in str(shown) and checked is None
         shown, checked, off, _ = imports.preview_import(upload(rows), "fix.csv", "approved", True,
                                                         "Corrected by the provider")
+        assert off is False
         assert "1 replacing one already in the app" in str(shown) and "Approved" in str(shown)
         done, *_ = imports.confirm_import(1, upload(rows), "fix.csv", "approved", True,
                                           "Corrected by the provider", checked)
