@@ -20,6 +20,9 @@ def test_a_file_is_checked_shown_and_imported(dash_duo, browser_app, tmp_path):
     dash_duo.driver.get(dash_duo.server.url + "/admin/import")
     dash_duo.wait_for_element("#adm-section-import", timeout=30)
     assert dash_duo.driver.title.startswith("Administration, Import returns")
+    # The file input is named by its box's words (assets/upload_names.js): not an unnamed button.
+    file_input = dash_duo.find_element("#adm-imp-upload input[type=file]")
+    assert file_input.get_attribute("aria-label") == "Drag the file (.csv or .xlsx) here, or choose the file"
     bad = tmp_path / "bad.csv"
     bad.write_text(GOOD.replace(",7,", ",seven,"), encoding="utf-8")
     dash_duo.find_element("#adm-imp-upload input[type=file]").send_keys(str(bad))
