@@ -190,6 +190,10 @@ def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
             outbox = outbox_folder()
             section = admin.mail_section(mail_log(session, user), MAIL_LOG_LIMIT,
                                          None if outbox is None else str(outbox))
+        elif slug == "import":
+            from exports.return_template import MAX_BYTES
+
+            section = admin.import_section(MAX_BYTES / 1_000_000)
         else:
             section = admin.audit_section()
     return admin_page(slug, section)

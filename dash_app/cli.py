@@ -134,6 +134,57 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
     return f"Wrote {args.format.upper()} ({len(body):,} bytes) to {out}."
 
 
+def cmd_import_returns(args: argparse.Namespace, settings: Settings) -> str:
+    """A file of returns in long form, all or nothing (models/returns/bulk_import.py): every
+    problem listed by row and column and nothing written; with --dry-run, what would be
+    written and nothing written."""
+    from exports.returns_file import ReturnsFileError, read_returns_file
+    from models.returns.bulk_import import apply_import, plan_import, problem_lines
+
+    if args.replace and not (args.reason or "").strip():
+        raise ConfigError("--replace needs --reason: say why returns already in the app are replaced.")
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {path}: {exc.strerror}.") from None
+    try:
+        contents = read_returns_file(data, path.name)
+    except ReturnsFileError as exc:
+        raise ConfigError(str(exc)) from None
+    with unit_of_work(_sessions(settings)) as session:
+        plan = plan_import(session, None, contents.headings, contents.rows, settings.current_date(),
+                           replace=args.replace)
+        if not plan.ok:
+            listed = "\n".join(f"  {line}" for line in problem_lines(plan.problems))
+            raise ConfigError(f"Nothing was imported: {len(plan.problems):,} "
+                              f"problem{'s' if len(plan.problems) != 1 else ''} in {path.name}.\n{listed}")
+        replacing = len(plan.replaced())
+        if args.dry_run:  # the plan only read
+            return (f"Checked {path.name}: {len(plan.returns):,} returns would be imported as "
+                    f"{args.status} ({replacing:,} replacing returns already in the app). "
+                    "Nothing was written (--dry-run).")
+        result = apply_import(session, None, plan, status=args.status, reason=args.reason or "",
+                              source=f"{path.name} (command line)")
+    return (f"Imported {result.created + result.replaced:,} returns from {path.name} as {args.status}: "
+            f"{result.created:,} new, {result.replaced:,} replaced"
+            + (f", {result.periods_created:,} quarters added" if result.periods_created else "") + ".")
+
+
+def cmd_export_returns(args: argparse.Namespace, settings: Settings) -> str:
+    """Every approved return in the import's long form (or, with --template, the catalogue
+    with its figures blank): a history the import reads back to the same figures."""
+    from exports.returns_file import returns_csv
+    from models.returns.bulk_export import history_rows, template_rows
+
+    with unit_of_work(_sessions(settings)) as session:
+        rows = list(template_rows(session, None) if args.template else history_rows(session, None))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(returns_csv(rows))
+    return f"Wrote {len(rows):,} rows to {out}."
+
+
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> str:
     from models.store.backup import BackupError, backup
 
@@ -271,6 +322,21 @@ def build_parser() -> argparse.ArgumentParser:
                              f"{small_marker(DEFAULT_THRESHOLD)} (unless an admin changed the threshold), "
                              "withhold small rates")
     export.set_defaults(func=cmd_export)
+    imp = sub.add_parser("import-returns", help="import returns from a CSV or XLSX file, all or nothing")
+    imp.add_argument("file", help="a .csv or .xlsx in long form (see the README, Importing history)")
+    imp.add_argument("--dry-run", action="store_true", help="check the file and say what would be "
+                     "imported; write nothing")
+    imp.add_argument("--status", default="approved", choices=["approved", "submitted"],
+                     help="the imported returns' status (default approved)")
+    imp.add_argument("--replace", action="store_true",
+                     help="replace returns already in the app (needs --reason)")
+    imp.add_argument("--reason", help="why returns are replaced (kept in the audit trail)")
+    imp.set_defaults(func=cmd_import_returns)
+    exp = sub.add_parser("export-returns", help="write every approved return in the import's long form")
+    exp.add_argument("--out", required=True, help="file to write (.csv)")
+    exp.add_argument("--template", action="store_true",
+                     help="the catalogue's services, measures and categories with blank figures")
+    exp.set_defaults(func=cmd_export_returns)
     back = sub.add_parser("backup", help="copy the SQLite database, safely while it runs")
     back.add_argument("--out", required=True, help="file to write")
     back.set_defaults(func=cmd_backup)

@@ -94,3 +94,25 @@ def return_template():  # noqa: ANN201
     filename = f"cwp-return-{service_id}-{view.label.replace(' ', '-').replace('/', '-')}.xlsx"
     return Response(build_template(view), mimetype=MEDIA_TYPES["xlsx"],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/admin/import/template.csv")
+@bp.route("/admin/import/history.csv")
+def import_file():  # noqa: ANN201
+    """The bulk import's long form (issue 21), the lead officer's only: the template (every
+    service, measure and category, figures blank) or every approved return."""
+    from exports.returns_file import returns_csv
+    from models.access import require_admin
+    from models.returns.bulk_export import history_rows, template_rows
+
+    history = request.path.endswith("history.csv")
+    try:
+        user = require_user()
+        require_admin(user, "download returns for import")
+    except AccessRefused as exc:
+        return Response(str(exc), status=403, mimetype="text/plain")
+    with transaction() as session:
+        rows = list(history_rows(session, user) if history else template_rows(session, user))
+    filename = "cwp-approved-returns.csv" if history else "cwp-import-template.csv"
+    return Response(returns_csv(rows), mimetype=MEDIA_TYPES["csv"],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

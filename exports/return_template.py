@@ -164,7 +164,7 @@ def read_template(data: bytes) -> TemplateContents:
                             "from the return's page and fill that in.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _check_archive(archive)
+            check_archive(archive)
         # Read-only mode streams each sheet's XML instead of building every cell first.
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except TemplateError:
@@ -181,20 +181,32 @@ def read_template(data: bytes) -> TemplateContents:
         wb.close()
 
 
-def _check_archive(archive: zipfile.ZipFile) -> None:
+@dataclass(frozen=True)
+class WorkbookCaps:
+    """How much an uploaded workbook may hold: the return template's by default; the bulk
+    import's (exports/returns_file.py) are larger."""
+
+    parts: int = MAX_PARTS
+    unpacked_bytes: int = MAX_UNPACKED_BYTES
+    rows: int = MAX_ROWS
+    columns: int = MAX_COLUMNS
+    shared_strings: int = MAX_SHARED_STRINGS
+
+
+def check_archive(archive: zipfile.ZipFile, caps: WorkbookCaps = WorkbookCaps()) -> None:  # noqa: B008 - frozen
     """Refuse a zip whose declared contents are too many or too big (zipfile never unpacks
     more than a member declares), then stream each sheet and the shared strings, stopping at
     the first row, cell or string over the caps: openpyxl would otherwise walk a whole sheet
-    (looking for its dimensions) before the first row is read."""
+    (looking for its dimensions) before the first row is read. Raises TemplateError."""
     members = archive.infolist()
-    if len(members) > MAX_PARTS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+    if len(members) > caps.parts or sum(m.file_size for m in members) > caps.unpacked_bytes:
         raise TemplateError(_TOO_BIG)
     for member in members:
         name = member.filename.lower()
         if name.endswith("sharedstrings.xml"):
-            _count(archive, member, {"si": MAX_SHARED_STRINGS})
+            _count(archive, member, {"si": caps.shared_strings})
         elif name.endswith(".xml"):  # a sheet may live at any path the workbook names
-            _count(archive, member, {"row": MAX_ROWS}, per_row=MAX_COLUMNS)
+            _count(archive, member, {"row": caps.rows}, per_row=caps.columns)
 
 
 def _count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, caps: dict[str, int],

@@ -142,8 +142,8 @@ def user_table(rows: list[UserRow]) -> html.Table:
 # (path under /admin, label): one page each; /admin itself shows the first.
 ADMIN_PAGES = [("providers", "Providers and services"), ("metrics", "Metrics"),
                ("targets", "Targets"), ("periods", "Periods"), ("users", "Users"),
-               ("settings", "RAG rule and publication"), ("audit", "Audit log"),
-               ("mail", "Mail")]
+               ("settings", "RAG rule and publication"), ("import", "Import returns"),
+               ("audit", "Audit log"), ("mail", "Mail")]
 
 
 def admin_slug(pathname: str | None) -> str | None:
@@ -311,6 +311,76 @@ def periods_section(periods: list[PeriodRow]) -> html.Section:
         html.Div(id=ids.ADM_PER_MSG),
         html.Div(period_table(periods), id=ids.ADM_PER_LIST, className="table-responsive"),
     ]))
+
+
+IMPORT_TEMPLATE_HREF = "/admin/import/template.csv"
+IMPORT_HISTORY_HREF = "/admin/import/history.csv"
+PREVIEW_ROWS = 50  # returns listed in a preview; the count says how many in all
+
+
+def import_section(max_megabytes: float) -> html.Section:
+    """Upload a file of returns, see what it would do, then confirm (callbacks/admin/imports.py).
+    Nothing is written until "Import these returns" is pressed, and then all or nothing."""
+    return _section("Import returns", "import", html.Div([
+        html.H2("Import returns from a file", className="h4 mt-3"),
+        html.P(["Bring in earlier quarters' figures from a CSV or Excel file, a row per figure "
+                "(see the README, “Importing history”). Start from ",
+                html.A("the template", href=IMPORT_TEMPLATE_HREF, id="adm-imp-template"),
+                " (every service, measure and category, figures blank), or ",
+                html.A("every approved return", href=IMPORT_HISTORY_HREF, id="adm-imp-history"),
+                " in the same form."]),
+        html.P(f"Each return is checked with the return form's rules. If any row has a problem, "
+               f"nothing is imported and every problem is listed by its row. Files up to "
+               f"{max_megabytes:g} MB here; a larger one with the command line "
+               "(import-returns).", className="hint"),
+        field("Imported returns are", dbc.Select(id=ids.ADM_IMP_STATUS, value="approved", options=[
+            {"label": "Approved", "value": "approved"},
+            {"label": "Submitted, for you to approve", "value": "submitted"}])),
+        html.Div([
+            dbc.Checkbox(id=ids.ADM_IMP_REPLACE, value=False,
+                         label="Replace returns already in the app for the same quarters"),
+        ], className="mb-2 admin-field"),
+        field("Why they are replaced (kept in the audit log)",
+              dbc.Input(id=ids.ADM_IMP_REASON, type="text", maxLength=500, autoComplete="off",
+                        debounce=True)),
+        dcc.Upload(id=ids.ADM_IMP_UPLOAD, multiple=False,
+                   children=html.Div(["Drag the file (.csv or .xlsx) here, or ",
+                                      html.A("choose the file", href="#")]),
+                   className="upload-box"),
+        html.Div(id=ids.ADM_IMP_PREVIEW, role="status", className="mt-3"),
+        dcc.Store(id=ids.ADM_IMP_CHECKED),
+        dbc.Button("Import these returns", id=ids.ADM_IMP_CONFIRM, color="success",
+                   className="mt-2", n_clicks=0, disabled=True),
+        html.Div(id=ids.ADM_IMP_RESULT, className="mt-2"),
+    ]))
+
+
+def import_problems(filename: str, lines: list[str], count: int) -> html.Div:
+    """What is wrong with a file: nothing is imported."""
+    return html.Div([
+        html.H3(f"{count:,} problem{'s' if count != 1 else ''} in {filename}. Nothing has been imported.",
+                className="h5"),
+        html.Ul([html.Li(line) for line in lines], id="adm-imp-problems"),
+        html.P("Correct the file and choose it again.", className="mb-0"),
+    ], className="error-summary", role="alert")
+
+
+def import_preview(filename: str, status: str, returns: list[tuple[str, str, str]]) -> html.Div:
+    """What an import would write: each return (service, quarter, what it replaces), the
+    first PREVIEW_ROWS of them; then the button below confirms."""
+    replacing = sum(1 for _, _, replaced in returns if replaced)
+    shown = returns[:PREVIEW_ROWS]
+    rows = [[service, quarter, replaced or "New"] for service, quarter, replaced in shown]
+    more = len(returns) - len(shown)
+    return html.Div([
+        html.P([html.Strong(f"{filename}: {len(returns):,} return{'s' if len(returns) != 1 else ''} "
+                            f"ready to import as {status}"),
+                f", {replacing:,} replacing one already in the app." if replacing else ".",
+                " Nothing is written until you press “Import these returns”."]),
+        html.Div(data_table(f"Returns in {filename}", ["Service", "Quarter", "Replaces"], rows),
+                 className="table-responsive"),
+        html.P(f"… and {more:,} more.") if more else None,
+    ], id="adm-imp-ready")
 
 
 def users_section(users: list[UserRow], lk: dict) -> html.Section:

@@ -145,6 +145,11 @@ ADM_PER_PICK, ADM_PER_STATUS, ADM_PER_DUE, ADM_PER_SAVE, ADM_PER_YEAR, ADM_PER_C
     "adm-per-create")
 ADM_PER_MSG, ADM_PER_LIST = "adm-per-msg", "adm-per-list"
 ADM_PER_EARLY = "adm-per-early"
+# Importing returns from a file (issue 21): upload, preview, confirm.
+ADM_IMP_UPLOAD, ADM_IMP_STATUS, ADM_IMP_REPLACE, ADM_IMP_REASON = (
+    "adm-imp-upload", "adm-imp-status", "adm-imp-replace", "adm-imp-reason")
+ADM_IMP_PREVIEW, ADM_IMP_CONFIRM, ADM_IMP_RESULT, ADM_IMP_CHECKED = (
+    "adm-imp-preview", "adm-imp-confirm", "adm-imp-result", "adm-imp-checked")
 ADM_USR_EMAIL, ADM_USR_ROLE, ADM_USR_PROVIDER, ADM_USR_INVITE = (
     "adm-usr-email", "adm-usr-role", "adm-usr-provider", "adm-usr-invite")
 ADM_USR_PICK, ADM_USR_EDIT_ROLE, ADM_USR_EDIT_PROVIDER, ADM_USR_ACTIVE, ADM_USR_SAVE = (

@@ -6,9 +6,22 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks.admin import audit, changes, mail, metrics, periods, providers, services, settings, targets, users
+from callbacks.admin import (
+    audit,
+    changes,
+    imports,
+    mail,
+    metrics,
+    periods,
+    providers,
+    services,
+    settings,
+    targets,
+    users,
+)
 
 
 def register(app: Dash) -> None:
-    for page_part in (providers, services, changes, metrics, targets, periods, users, settings, audit, mail):
+    for page_part in (providers, services, changes, metrics, targets, periods, users, settings, imports,
+                      audit, mail):
         page_part.register(app)

@@ -113,7 +113,7 @@ def save_return(session: Session, actor: Actor, service_id: int, period_id: int,
     else:
         before = _snapshot(ret)
     try:
-        _write_values(session, ret, service, validation)
+        write_values(session, ret, service, validation)
         for name, text in validation.parsed.narrative.items():
             setattr(ret, name, text)
         action = "save"
@@ -134,7 +134,8 @@ def save_return(session: Session, actor: Actor, service_id: int, period_id: int,
     return SaveResult(validation, True, ret.version, ret.status, submit_not_yet=too_soon)
 
 
-def _write_values(session: Session, ret: Return, service: Service, validation: Validation) -> None:
+def write_values(session: Session, ret: Return, service: Service, validation: Validation) -> None:
+    """A validated return's figures into its rows (the form's save and the bulk import)."""
     parsed = validation.parsed
     by_metric = {v.metric_id: v for v in ret.values}
     for metric in active_metrics(service):

@@ -13,6 +13,7 @@ from callbacks.admin import (
     audit,
     changes,
     guard,
+    imports,
     mail,
     metrics,
     periods,
@@ -24,6 +25,12 @@ from callbacks.admin import (
 )
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Provider
+
+# A file of one return in the import's long form, as dcc.Upload hands it over.
+IMPORT_FILE = "data:text/csv;base64," + __import__("base64").b64encode(
+    b"service,metric,category,year,quarter,count,numerator,denominator\n"
+    b"Sanctuary scheme,Properties made safe,,2019/20,Q1,7,,\n"
+    b"Sanctuary scheme,Victims enabled to remain in their own home,,2019/20,Q1,6,,\n").decode()
 
 # Each admin callback with arguments that would change something if allowed.
 CALLS = {
@@ -47,6 +54,8 @@ CALLS = {
     "remove_change": lambda: changes.remove_change("1"),
     "save_reminder_schedule": lambda: settings.save_reminder_schedule("1,2", ["due"]),
     "show_outbox": lambda: mail.show_outbox(1, "1"),
+    "preview_import": lambda: imports.preview_import(IMPORT_FILE, "old.csv", "approved", False, ""),
+    "confirm_import": lambda: imports.confirm_import(1, IMPORT_FILE, "old.csv", "approved", False, "", "0" * 64),
 }
 
 
@@ -65,7 +74,8 @@ def test_every_admin_callback_is_listed():
     callbacks_found = {name for module, name in public - guard_helpers if name != "register"}
     assert callbacks_found == set(CALLS)
     assert {module for module, _ in public} == {m.__name__.rpartition(".")[2] for m in (
-        audit, changes, guard, mail, metrics, periods, providers, services, settings, targets, users)}
+        audit, changes, guard, imports, mail, metrics, periods, providers, services, settings, targets,
+        users)}
 
 
 @pytest.mark.parametrize("who", [None, "viewer@demo.local", "riverside-boxing-academy@demo.local"])

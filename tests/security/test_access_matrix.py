@@ -55,6 +55,9 @@ DECISIONS = {
     "adm-aud-list.children": "admin",
     "..adm-chg-msg.children": "admin",  # marking and removing a change in a service (issue 19)
     "adm-mail-text.children": "admin",  # reading an outbox message (issue 18)
+    # Importing returns from a file (issue 21): the check, then the import as checked.
+    "..adm-imp-preview.children": "admin",
+    "..adm-imp-result.children": "admin",
     "account-msg.children": "signed-in",  # Your account: the user's own reminder choice
 }
 # Callbacks that answer a signed-out user themselves, with a sign-in link (the rest get the

@@ -1,0 +1,102 @@
+"""Returns in long form, as files (issue 21): reading a bulk import's CSV or XLSX, and writing
+the same form back out (a history export, and the import's template).
+
+Read with pandas, every cell as text (a figure's "007" or "1,364" reaches the form's own rules
+as written, never as a float). An XLSX is checked as the return template's upload is
+(exports/return_template.check_archive: a "bomb" is refused before it is unpacked), with caps
+sized for a partnership's years of history."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from exports.return_template import TemplateError, WorkbookCaps, check_archive
+from models.reporting.cells import neutralise
+from models.returns.bulk_import import COLUMNS
+
+MAX_BYTES = 20_000_000  # eight years of a county's returns in long form is about 6 MB of CSV
+MAX_ROWS = 300_000
+CAPS = WorkbookCaps(parts=60, unpacked_bytes=200_000_000, rows=MAX_ROWS + 1, columns=len(COLUMNS) + 5,
+                    shared_strings=MAX_ROWS * 4)
+ACCEPTED = (".csv", ".xlsx")
+
+
+class ReturnsFileError(ValueError):
+    """The file cannot be read at all; the message says why, in plain English."""
+
+
+@dataclass(frozen=True)
+class ReturnsFile:
+    headings: list[str]
+    rows: list[dict[str, str]]
+
+
+def read_returns_file(data: bytes, filename: str) -> ReturnsFile:
+    """A CSV (UTF-8, with or without a byte-order mark) or an XLSX's first sheet."""
+    name = filename.lower()
+    if not name.endswith(ACCEPTED):
+        raise ReturnsFileError("The file must be a CSV (.csv) or an Excel workbook (.xlsx).")
+    if len(data) > MAX_BYTES:
+        raise ReturnsFileError(f"The file is larger than {MAX_BYTES // 1_000_000} MB; split it "
+                               "into several files, a few years each.")
+    if not data.strip():
+        raise ReturnsFileError("The file is empty.")
+    try:
+        frame = _xlsx(data) if name.endswith(".xlsx") else _csv(data)
+    except ReturnsFileError:
+        raise
+    except Exception:
+        raise ReturnsFileError("This file cannot be read as a "
+                               f"{'workbook' if name.endswith('.xlsx') else 'CSV file'}.") from None
+    if len(frame) > MAX_ROWS:
+        raise ReturnsFileError(f"The file has more than {MAX_ROWS:,} rows; split it into several files.")
+    headings = [str(c) for c in frame.columns]
+    rows = [{str(k): ("" if v is None else str(v)) for k, v in record.items()}
+            for record in frame.to_dict("records")]
+    # A spreadsheet's blank lines (every cell empty) are not rows of figures.
+    return ReturnsFile(headings, [r for r in rows if any(v.strip() for v in r.values())])
+
+
+def _csv(data: bytes) -> pd.DataFrame:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReturnsFileError("The CSV file is not in UTF-8: save it from Excel as "
+                               "\"CSV UTF-8 (Comma delimited)\".") from None
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+
+
+def _xlsx(data: bytes) -> pd.DataFrame:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ReturnsFileError("This file is not an Excel workbook (.xlsx).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive, CAPS)
+    except TemplateError:
+        raise ReturnsFileError(f"The workbook holds more than an import may (at most {MAX_ROWS:,} "
+                               "rows); split it into several files.") from None
+    frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False,
+                          na_filter=False, engine="openpyxl")
+    return frame
+
+
+def returns_csv(rows: Iterable[Mapping[str, object]], columns: Sequence[str] = COLUMNS) -> bytes:
+    """Rows in long form as a CSV the import reads back, text made safe to open in a
+    spreadsheet (a cell starting "=" is not a formula: models.reporting.cells.neutralise)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_safe(row.get(c, "")) for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return neutralise(text) if isinstance(text, str) else text
