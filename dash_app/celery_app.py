@@ -57,6 +57,9 @@ def make_celery(settings: Settings) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                                    "interval_max": 0.5},
         broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        # The result store likewise (it is the broker's Redis by default): a few quick tries.
+        result_backend_transport_options={"retry_policy": {
+            "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}},
     )
     register_tasks(app, settings)
     return app

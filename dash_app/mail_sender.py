@@ -54,7 +54,9 @@ def dispatch(factory: sessionmaker[Session], settings: Settings, ids: Iterable[i
         try:
             from dash_app.celery_app import DELIVER_MAIL, celery_for
 
-            celery_for(settings).send_task(DELIVER_MAIL, args=[ids])
+            # No result wanted: without ignore_result Celery first subscribes to the result
+            # store, and with the broker down retried that for 20 s inside the request.
+            celery_for(settings).send_task(DELIVER_MAIL, args=[ids], ignore_result=True)
             return
         except Exception:  # the broker is down: this process delivers them instead
             log.exception("Mail could not be handed to Celery; sending it from this process")
