@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from sqlalchemy.orm import Session
 
 from exports.chart_cache import ChartStore
-from exports.context import export_context, pack_attention
-from exports.csv_table import csv_chunks
+from exports.context import export_context, masked_rows, pack_attention
+from exports.csv_table import csv_pieces
 from exports.progress import Progress, quiet
 from models.access import Actor
-from models.reporting.performance import performance_table
+from models.reporting.performance import performance_table, performance_table_chunks
 from models.rules.periods import year_label
+from models.store.db import one_snapshot
 
 MEDIA_TYPES = {
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to text types
@@ -25,12 +26,14 @@ MEDIA_TYPES = {
 
 def csv_export(session: Session, actor: Actor, year: int, quarter: int | None, today: dt.date, *,
                include_submitted: bool = False, publish: bool = False) -> Iterator[bytes]:
-    """The CSV in pieces, for a streamed download. Everything that reads the database or
-    checks access happens here, before the first byte (so a refusal is still a 403); the
-    pieces are then made from the table in memory, with no session needed."""
-    table = performance_table(session, actor, year, quarter, today, include_submitted=include_submitted)
-    ctx = export_context(session, actor, table, dt.datetime.now(), publish)
-    return csv_chunks(table, ctx.masks())
+    """The CSV in pieces, for a streamed download, read a chunk of services at a time (a
+    national year: 9,000 services) so its memory stays bounded. Access is checked here, when
+    called (so a refusal is still a 403); the session must stay open while the pieces are
+    made, in one transaction: on PostgreSQL it reads one snapshot (`one_snapshot`)."""
+    one_snapshot(session)
+    chunks = performance_table_chunks(session, actor, year, quarter, today,
+                                      include_submitted=include_submitted)
+    return csv_pieces(masked_rows(session, chunks, publish))
 
 
 def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: int | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from models.access import Actor, visible_services
 from models.catalogue.strategy import SOURCE
 from models.reporting.aggregation import QuarterTotals, YearFigures, year_figures
 from models.reporting.attention import AttentionReport, attention_report
-from models.reporting.performance import Figure, PerformanceTable
+from models.reporting.performance import Figure, PerformanceRow, PerformanceTable, TableChunks
 from models.reporting.publication import RowMask, row_masks, table_disclosure
 from models.reporting.trends import (
     MetricTrend,
@@ -163,6 +164,17 @@ def pack_disclosure(session: Session, table: PerformanceTable, publish: bool,
         return None
     figures = figures or table_figures(session, table)
     return table_disclosure(table, disclosure_threshold(session), chart_quarters(table, figures.totals))
+
+
+def masked_rows(session: Session, chunks: TableChunks, publish: bool
+                ) -> Iterator[tuple[PerformanceRow, RowMask]]:
+    """Each row of a table read in chunks, with what a published pack of it hides: worked out
+    a chunk at a time, which hides exactly what the whole table's disclosure would, since
+    every group it weighs (a row's quarters and year to date, a measure and its breakdowns)
+    lies within one service, and a service's rows are never split between chunks."""
+    for part in chunks:
+        yield from zip(part.rows, row_masks(part, pack_disclosure(session, part, publish)),
+                       strict=True)
 
 
 def pack_attention(session: Session, actor: Actor, ctx: ExportContext, today: dt.date
