@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from sqlalchemy.orm import Session
 
 from exports.chart_cache import ChartStore
-from exports.context import export_context, masked_rows, pack_attention
+from exports.context import (
+    SERIES_MAX_MEASURES,
+    export_context,
+    masked_rows,
+    measures_in_scope,
+    pack_attention,
+    streamed_context,
+)
 from exports.csv_table import csv_pieces
 from exports.progress import Progress, quiet
 from models.access import Actor
@@ -56,6 +63,18 @@ def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: i
                             include_submitted=include_submitted, publish=publish)
         progress("Writing the CSV file", 0, 0)
         return b"".join(chunks)
+    if fmt == "xlsx" and (measures := measures_in_scope(session, actor, year, include_submitted)
+                          ) > SERIES_MAX_MEASURES:
+        # A national workbook: the table streams into its sheet a chunk of services at a
+        # time, and the series sheets are left out (exports.context says why).
+        one_snapshot(session)
+        chunks = performance_table_chunks(session, actor, year, quarter, today,
+                                          include_submitted=include_submitted)
+        ctx = streamed_context(session, actor, chunks, dt.datetime.now(), publish, measures)
+        from exports.xlsx_workbook import performance_xlsx
+
+        progress("Writing the workbook", 0, 0)
+        return performance_xlsx(ctx)
     table = performance_table(session, actor, year, quarter, today,
                               include_submitted=include_submitted)
     ctx = export_context(session, actor, table, dt.datetime.now(), publish,

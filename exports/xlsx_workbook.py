@@ -108,7 +108,8 @@ def _performance_sheet(wb: Workbook, ctx: ExportContext) -> None:
     ws.write_row(0, 0, COLUMNS, wb.add_format(HEADER))
     for col, name in enumerate(COLUMNS):
         widths.see(col, name)
-    for excel_row, (row, mask) in enumerate(zip(ctx.table.rows, ctx.masks(), strict=True), start=1):
+    excel_row = 0
+    for excel_row, (row, mask) in enumerate(ctx.rows_and_masks(), start=1):
         texts = row_cells(row, mask)
         numbers = _numeric_cells(row, mask)
         cohort_notes = [format_rate(f.rate) for f, marker in ((row.quarter_actual, mask.quarter),
@@ -138,7 +139,7 @@ def _performance_sheet(wb: Workbook, ctx: ExportContext) -> None:
             else:
                 ws.write_number(excel_row, col, value, cell_format)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, len(ctx.table.rows), len(COLUMNS) - 1)
+    ws.autofilter(0, 0, excel_row, len(COLUMNS) - 1)
     widths.apply(ws)
 
 
@@ -173,10 +174,14 @@ def _attention_sheet(wb: Workbook, ctx: ExportContext) -> None:
     a row saying so for an empty section, then the report's notes. In publication mode the
     report has already hidden what the pack hides, and the explanations are left out."""
     report = ctx.attention
-    if report is None:
+    if report is None and ctx.attention_left_out is None:
         return
     ws = wb.add_worksheet("What needs attention")
     ws.write_row(0, 0, ATTENTION_COLUMNS, wb.add_format(HEADER))
+    if report is None:  # too big a workbook to work it out: the sheet says why
+        ws.write_string(1, 0, ctx.attention_left_out or "")
+        ws.freeze_panes(1, 0)
+        return
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     widths = _Widths(len(ATTENTION_COLUMNS), cap=70)
     for col, name in enumerate(ATTENTION_COLUMNS):

@@ -389,9 +389,11 @@ class TableChunks:
 
 def performance_table_chunks(session: Session, actor: Actor, year: int, quarter: int | None,
                              today: dt.date, *, include_submitted: bool = False,
-                             services_per_chunk: int = SERVICES_PER_CHUNK) -> TableChunks:
-    """`performance_table` for `actor`, a chunk of services at a time. Access is decided
-    here, when called (an account that may see nothing is refused before any part)."""
+                             services_per_chunk: int | None = None) -> TableChunks:
+    """`performance_table` for `actor`, a chunk of services at a time (SERVICES_PER_CHUNK
+    unless `services_per_chunk` says). Access is decided here, when called (an account that
+    may see nothing is refused before any part)."""
+    services_per_chunk = services_per_chunk or SERVICES_PER_CHUNK
     if services_per_chunk < 1:
         raise ValueError("A chunk holds at least one service.")
     provider_id = provider_scope(actor)
