@@ -159,3 +159,90 @@ def test_a_trends_sheet_too_big_for_a_spreadsheet_says_so_instead(demo_factory, 
     said = wb["Trends"]["A2"].value
     assert said.startswith("The Trends sheet is left out of this workbook:") and wb["Trends"].max_row == 2
     assert said in [c.value for row in wb["Notes"].iter_rows() for c in row]
+
+
+def _whole_table_csv(s, user, quarter, publish) -> bytes:
+    """The CSV as it was made before the table was read in chunks: the whole table, the
+    export's masks worked out over all of it."""
+    table = performance_table(s, user, 2025, quarter, TODAY)
+    ctx = export_context(s, user, table, dt.datetime(2026, 11, 25, 9, 5), publish)
+    return performance_csv(table, ctx.masks())
+
+
+@pytest.mark.parametrize("size", [1, 3, 400])
+@pytest.mark.parametrize(("email", "quarter", "publish"), [
+    ("admin@demo.local", None, False), ("admin@demo.local", None, True),
+    ("admin@demo.local", 2, True), (PROVIDER, 3, False)])
+def test_chunked_csv_is_the_whole_tables_byte_for_byte(demo_factory, monkeypatch, size, email,
+                                                       quarter, publish):
+    """Any chunk size (one service a chunk, a boundary inside each priority, all at once)
+    makes the same bytes as the whole table, published (disclosure worked out a chunk at a
+    time) or not."""
+    import models.reporting.performance as performance
+
+    monkeypatch.setattr(performance, "SERVICES_PER_CHUNK", size)
+    with unit_of_work(demo_factory) as s:
+        user = find_user(s, email)
+        streamed = b"".join(csv_export(s, user, 2025, quarter, TODAY, publish=publish))
+        assert streamed == _whole_table_csv(s, user, quarter, publish)
+    if publish:
+        assert streamed.count(b"Withheld") + streamed.count(b"<") > 0  # something was hidden
+
+
+def test_chunked_csv_on_county_shaped_data(db_url, monkeypatch):
+    """The benchmark's county data, smaller (60 services of 12 providers, clones of the demo
+    catalogue's services, eight years of returns): chunks of 7 services make the whole
+    table's bytes, published and not, a year and a quarter."""
+    from sqlalchemy.orm import Session
+
+    import models.reporting.performance as performance
+    from models.catalogue import scale
+    from models.store.db import make_engine
+
+    engine = make_engine(db_url)
+    scale.build(engine, "county", TODAY, services=60, providers=12)
+    monkeypatch.setattr(performance, "SERVICES_PER_CHUNK", 7)
+    with Session(engine) as s, s.begin():
+        admin = f.Actor(1, "admin", email="admin@demo.local")
+        for quarter, publish in ((None, False), (None, True), (2, True)):
+            streamed = b"".join(csv_export(s, admin, 2025, quarter, TODAY, publish=publish))
+            assert streamed == _whole_table_csv(s, admin, quarter, publish), (quarter, publish)
+            assert streamed.count(b"\r\n") > 60 * 10
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("quarter", "publish"), [(None, False), (None, True), (2, True)])
+def test_a_workbook_beyond_the_series_limit_streams_its_table(demo_factory, monkeypatch, quarter,
+                                                               publish):
+    """More measures than SERIES_MAX_MEASURES: the Performance sheet, read a chunk of services
+    at a time, has exactly the cells of the whole table's; the Trends and What needs attention
+    sheets and the notes say why they are left out, and no series is worked out."""
+    import exports.build as build
+    import exports.context as context
+    import models.reporting.performance as performance
+
+    with unit_of_work(demo_factory) as s:
+        user = find_user(s, "admin@demo.local")
+        whole = build_export(s, user, "xlsx", 2025, quarter, TODAY, publish=publish)
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the series should not be worked out")
+
+        monkeypatch.setattr(context, "SERIES_MAX_MEASURES", 5)
+        monkeypatch.setattr(build, "SERIES_MAX_MEASURES", 5)
+        monkeypatch.setattr(performance, "SERVICES_PER_CHUNK", 3)
+        for name in ("visible_trends", "attention_report"):
+            monkeypatch.setattr(context, name, refuse)
+        monkeypatch.setattr(build, "pack_attention", refuse)
+        measures = context.measures_in_scope(s, user, 2025, False)
+        streamed = build_export(s, user, "xlsx", 2025, quarter, TODAY, publish=publish)
+    before, after = _workbook_facts(whole), _workbook_facts(streamed)
+    assert list(after) == ["Performance", "What needs attention", "Narrative", "Trends", "Notes"]
+    assert after["Performance"] == before["Performance"]
+    assert after["Narrative"] == before["Narrative"]
+    why = context.SERIES_LEFT_OUT.format(measures=measures, limit=5)
+    assert measures > 5 and f"{measures:,} measures" in why
+    wb = load_workbook(io.BytesIO(streamed))
+    assert wb["What needs attention"]["A2"].value == why and wb["What needs attention"].max_row == 2
+    assert wb["Trends"]["A2"].value == why and wb["Trends"].max_row == 2
+    assert why in [c.value for row in wb["Notes"].iter_rows() for c in row]

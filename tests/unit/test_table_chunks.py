@@ -41,7 +41,7 @@ def world(session):
                     .values(active=False))
     session.flush()
     ps = f.periods(session, YEAR)
-    for i, (name, svc) in enumerate(services.items(), start=1):
+    for i, svc in enumerate(services.values(), start=1):
         people = f.metric(session, svc, "People supported", headline=True, order=1,
                           categories=("Women", "Men"))
         safer = f.metric(session, svc, "Felt safer", unit="percent", kind="outcome", order=2)
