@@ -246,3 +246,29 @@ def test_a_workbook_beyond_the_series_limit_streams_its_table(demo_factory, monk
     assert wb["What needs attention"]["A2"].value == why and wb["What needs attention"].max_row == 2
     assert wb["Trends"]["A2"].value == why and wb["Trends"].max_row == 2
     assert why in [c.value for row in wb["Notes"].iter_rows() for c in row]
+
+
+def test_the_route_reads_its_chunks_in_its_own_open_transaction(demo_app, tmp_path, monkeypatch,
+                                                                db_url):
+    """Two services a chunk: the route's pieces are still the CLI's file (each chunk read
+    while the response streams, in the transaction the route opened), and once the last
+    piece is sent the connection is handed back. (A refusal is still a 403 before any piece:
+    tests/callbacks/test_page_access.py.)"""
+    import models.reporting.performance as performance
+    from dash_app.database import sessions
+
+    monkeypatch.setattr(performance, "SERVICES_PER_CHUNK", 2)
+    client = demo_app.server.test_client()
+    sign_in(client, "admin@demo.local")
+    with demo_app.server.app_context():
+        pool = sessions().kw["bind"].pool
+    response = client.get("/export/performance.csv?year=2025/26&quarter=Q2&publish=1",
+                          headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.is_streamed
+    body = response.get_data()
+    response.close()
+    assert pool.checkedout() == 0
+    assert body == _cli_csv(db_url, monkeypatch, tmp_path / "cli.csv", "admin@demo.local",
+                            "--year", "2025/26", "--quarter", "Q2", "--publish")
+    signed_out = demo_app.server.test_client().get("/export/performance.csv?year=2025/26")
+    assert signed_out.status_code == 401 and b"Priority," not in signed_out.get_data()
