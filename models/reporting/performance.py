@@ -380,8 +380,16 @@ class TableChunks:
     services_per_chunk: int
     _session: Session
     _plan: _TablePlan
+    _provider_id: int | None = None
 
     def __iter__(self) -> Iterator[PerformanceTable]:
+        if 0 < len(self.service_ids) <= self.services_per_chunk:
+            # One chunk holds them all: read it as the whole table is read (a SELECT of the
+            # services, the aggregates unfiltered for everyone's), not as a list of ids.
+            ids = chosen_services(self._provider_id, year=self.head.year, states=self._plan.states)
+            yield self._plan.table(self._session, ids, aggregate_scope(
+                self._provider_id, year=self.head.year, states=self._plan.states))
+            return
         for start in range(0, len(self.service_ids), self.services_per_chunk):
             chunk = self.service_ids[start:start + self.services_per_chunk]
             yield self._plan.table(self._session, chunk, chunk)
@@ -404,7 +412,7 @@ def performance_table_chunks(session: Session, actor: Actor, year: int, quarter:
         .where(Service.id.in_(ids))
         .order_by(Priority.display_order, Service.display_order, Service.id)))  # as _catalogue
     head = PerformanceTable(year, quarter, [], plan.demo, include_submitted, plan.through)
-    return TableChunks(head, ordered, services_per_chunk, session, plan)
+    return TableChunks(head, ordered, services_per_chunk, session, plan, provider_id)
 
 
 def _status_text(service_id: int, year: int, quarter: int | None, stored: dict, periods: dict,
