@@ -169,7 +169,7 @@ def _whole_table_csv(s, user, quarter, publish) -> bytes:
     return performance_csv(table, ctx.masks())
 
 
-@pytest.mark.parametrize("size", [1, 3, 400])
+@pytest.mark.parametrize("size", [1, 3, 1000])
 @pytest.mark.parametrize(("email", "quarter", "publish"), [
     ("admin@demo.local", None, False), ("admin@demo.local", None, True),
     ("admin@demo.local", 2, True), (PROVIDER, 3, False)])
