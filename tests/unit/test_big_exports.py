@@ -272,3 +272,22 @@ def test_the_route_reads_its_chunks_in_its_own_open_transaction(demo_app, tmp_pa
                             "--year", "2025/26", "--quarter", "Q2", "--publish")
     signed_out = demo_app.server.test_client().get("/export/performance.csv?year=2025/26")
     assert signed_out.status_code == 401 and b"Priority," not in signed_out.get_data()
+
+
+def test_an_export_read_in_chunks_reads_one_snapshot(factory, engine_name):
+    """On PostgreSQL a fresh transaction is made REPEATABLE READ, so the chunks of one export
+    cannot mix two states of the data; too late once something was read (PostgreSQL would
+    refuse), and SQLite is left as it is."""
+    from sqlalchemy import text
+
+    from models.store.db import one_snapshot
+
+    with unit_of_work(factory) as s:
+        made = one_snapshot(s)
+        if engine_name == "postgresql":
+            assert made and s.scalar(text("SHOW transaction_isolation")) == "repeatable read"
+        else:
+            assert not made
+    with unit_of_work(factory) as s:
+        s.execute(text("SELECT 1"))
+        assert not one_snapshot(s)
