@@ -13,6 +13,7 @@ from models.access import Actor, provider_scope, visible_services
 from models.catalogue.strategy import SOURCE
 from models.reporting.aggregation import QuarterTotals, YearFigures, year_figures
 from models.reporting.attention import AttentionReport, attention_report
+from models.reporting.cells import RagTally
 from models.reporting.performance import (
     Figure,
     PerformanceRow,
@@ -45,11 +46,13 @@ TRENDS_LEFT_OUT = ("The Trends sheet is left out of this workbook: {metrics:,} m
 # and What needs attention sheets): about 4 ms a series, and three more years' tables for
 # "Green four quarters" — minutes and gigabytes for a national year's 130,000 (issue 20).
 SERIES_MAX_MEASURES = 10_000
-SERIES_LEFT_OUT = ("The Trends and What needs attention sheets are left out of this workbook: its "
-                   "services have {measures:,} measures, and a workbook works out each measure's "
-                   "control chart for at most {limit:,} (more would take many minutes and "
-                   "gigabytes of memory). The What needs attention page and each service's Trends "
-                   "page show them; a provider's own workbook carries both sheets.")
+SERIES_LEFT_OUT = ("This workbook leaves out the What needs attention lines and the Trends "
+                   "series: its services have {measures:,} measures, and a workbook works out "
+                   "each measure's control chart for at most {limit:,} (more would take many "
+                   "minutes and gigabytes of memory). The What needs attention page and each "
+                   "service's Trends page show them, and a provider's own workbook carries both; "
+                   "the What needs attention sheet counts the measures by RAG and priority "
+                   "instead.")
 NARRATIVE_LEFT_OUT = ("Highlights, challenges and case studies are left out of a published pack: "
                       "free text cannot be checked for small numbers.")
 
@@ -86,6 +89,9 @@ class ExportContext:
     # attention sheet is left out (`attention` is None), when it is.
     streamed: Iterator[tuple[PerformanceRow, RowMask]] | None = None
     attention_left_out: str | None = None
+    # Measures by the RAG shown, by priority, counted as the Performance sheet is written:
+    # what a workbook without its What needs attention lines shows in their place.
+    rag_tally: RagTally | None = None
 
     def rows_and_masks(self) -> Iterator[tuple[PerformanceRow, RowMask]]:
         """Each row of the table with what it may show, as it is to be written (once)."""
@@ -220,6 +226,7 @@ def streamed_context(session: Session, actor: Actor, chunks: TableChunks, now: d
     ctx.streamed = masked_rows(session, chunks, publish)
     why = SERIES_LEFT_OUT.format(measures=measures, limit=SERIES_MAX_MEASURES)
     ctx.trends_left_out = ctx.attention_left_out = why
+    ctx.rag_tally = RagTally()
     ctx.extra_notes.append(why)
     return ctx
 

@@ -4,16 +4,18 @@ formats, widths, frozen panes and filters as one built whole in memory."""
 
 import datetime as dt
 import io
+from collections import Counter
 
 import pytest
 from openpyxl import load_workbook
 
 from dash_app import cli
+from exports import xlsx_workbook
 from exports.build import build_export, csv_export
 from exports.context import export_context, pack_attention
 from exports.csv_table import csv_chunks, performance_csv
 from exports.xlsx_workbook import performance_xlsx
-from models.reporting.performance import build_performance_table, performance_table
+from models.reporting.performance import COLUMNS, build_performance_table, performance_table
 from models.store.db import unit_of_work
 from models.store.users import find_user
 from tests.helpers import factories as f
@@ -243,9 +245,28 @@ def test_a_workbook_beyond_the_series_limit_streams_its_table(demo_factory, monk
     why = context.SERIES_LEFT_OUT.format(measures=measures, limit=5)
     assert measures > 5 and f"{measures:,} measures" in why
     wb = load_workbook(io.BytesIO(streamed))
-    assert wb["What needs attention"]["A2"].value == why and wb["What needs attention"].max_row == 2
     assert wb["Trends"]["A2"].value == why and wb["Trends"].max_row == 2
     assert why in [c.value for row in wb["Notes"].iter_rows() for c in row]
+    # In place of the lines: why, then the measures by the RAG the Performance sheet shows.
+    sheet = list(wb["What needs attention"].iter_rows(values_only=True))
+    assert sheet[0][0] == why and sheet[2][0] == xlsx_workbook.RAG_SUMMARY_TITLE
+    head = [h for h in sheet[3] if h is not None]
+    assert head[0] == "Priority" and head[-1] == "Measures"
+    assert head[1:7] == ["Green", "Amber", "Red", "No data", "Not due", "No target"]
+    summary = {row[0]: dict(zip(head[1:], row[1:len(head)], strict=True)) for row in sheet[4:]}
+    performance = list(wb["Performance"].iter_rows(min_row=2, values_only=True))
+    rag, kind = COLUMNS.index("RAG"), COLUMNS.index("Kind")
+    expected: dict[str, Counter] = {}
+    for row in performance:
+        if row[kind] != "Breakdown":
+            expected.setdefault(row[0], Counter())[row[rag]] += 1
+    assert list(summary)[:-1] == list(expected)  # priorities in the table's order
+    for priority, counts in expected.items():
+        assert {w: n for w, n in summary[priority].items() if n and w != "Measures"} == counts
+        assert summary[priority]["Measures"] == sum(counts.values())
+    measures_shown = sum(1 for row in performance if row[kind] != "Breakdown")
+    assert summary["All priorities"]["Measures"] == measures_shown > 5
+    assert ("Withheld" in head) is (publish and any(r[rag] == "Withheld" for r in performance))
 
 
 def test_the_route_reads_its_chunks_in_its_own_open_transaction(demo_app, tmp_path, monkeypatch,
@@ -291,3 +312,32 @@ def test_an_export_read_in_chunks_reads_one_snapshot(factory, engine_name):
     with unit_of_work(factory) as s:
         s.execute(text("SELECT 1"))
         assert not one_snapshot(s)
+
+
+def test_the_rag_tally_counts_measures_as_shown(session):
+    """By hand: two measures of one priority (Green, and Red but withheld when published)
+    and a breakdown whose hidden figure withholds no RAG (it has none)."""
+    from dataclasses import replace
+
+    from models.reporting.cells import RagTally
+    from models.reporting.publication import OPEN, RowMask
+
+    owner = f.provider(session)
+    svc = f.service(session, "Counted", owner)
+    people = f.metric(session, svc, "People", headline=True, categories=("Women",))
+    f.metric(session, svc, "Nights", order=1)
+    ps = f.periods(session, 2024)
+    f.target(session, people, 2024, 40)
+    f.a_return(session, svc, ps[1], "approved", {people: 12})
+    table = build_performance_table(session, 2024, 1, dt.date(2024, 11, 25), provider_id=owner.id)
+    measure, breakdown, other = table.rows
+    assert breakdown.is_breakdown and not other.is_breakdown
+    hidden = RowMask(ytd="Withheld", rag_withheld=True, published=True)
+    tally = RagTally()
+    tally.add(replace(measure, rag="green"))
+    tally.add(breakdown, hidden)
+    assert tally.words()[-1] == "No target" and tally.by_priority == {measure.priority: Counter({"Green": 1})}
+    tally.add(replace(other, rag="red"), hidden)
+    tally.add(replace(other, rag="red"), OPEN)
+    assert tally.words()[-1] == "Withheld"
+    assert tally.by_priority[measure.priority] == Counter({"Green": 1, "Withheld": 1, "Red": 1})
