@@ -22,7 +22,7 @@ from models.reporting.retirement import RETIRED_NOTE, RETIRED_WORD, in_service, 
 from models.rules.formats import against_target
 from models.rules.measures import SMALL_COHORT, Rate, forecast_year_end, percent_of_target, pool_rates
 from models.rules.periods import Quarter, before_contract, quarters_due, year_is_due
-from models.rules.rag import RAG_WORDS, rag_status
+from models.rules.rag import RAG_WORDS, RagThresholds, rag_status
 from models.rules.workflow import COUNTED_STATES, STATUS_WORDS, counted_states, monitoring_status
 from models.store.entities import Metric, MetricCategory, Period, Priority, Provider, Return, Service
 from models.store.settings import is_demo, rag_thresholds
@@ -230,7 +230,7 @@ class _TablePlan:
     include_submitted: bool
     headline_only: bool
     states: tuple[str, ...]
-    thresholds: object
+    thresholds: RagThresholds
     demo: bool
     periods: dict[int, Period]
     through: int
