@@ -116,11 +116,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> str:
     from exports.errors import ExportUnavailable
     from models.access import AccessRefused, require_active
     from models.rules.periods import parse_quarter, parse_year_label
+    from models.store.db import one_snapshot
     from models.store.users import find_user
 
     year = parse_year_label(args.year)
     quarter = parse_quarter(args.quarter)
     with unit_of_work(_sessions(settings)) as session:
+        one_snapshot(session)  # a big export reads in parts: all of them from one state
         try:
             user = require_active(find_user(session, args.user))
             body = build_export(session, user, args.format, year, quarter, settings.current_date(),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, stream_with_context
+from sqlalchemy.orm import Session
 
 from dash_app.auth import require_user
 from dash_app.cache import chart_store
@@ -45,13 +48,15 @@ def export_performance(fmt: str):  # noqa: ANN201
     try:
         options = {"include_submitted": request.args.get("provisional") == "1",
                    "publish": request.args.get("publish") == "1"}
-        with transaction() as session:
-            if fmt == "csv":
-                # The table is read and access checked here; its rows then stream out a
-                # chunk at a time, so a national year never sits in memory as one text.
-                body = stream_with_context(csv_export(session, user, year, quarter,
-                                                      settings.current_date(), **options))
-            else:
+        if fmt == "csv":
+            # Access is checked and the header made before the response starts; the rows
+            # then stream out as they are read, a chunk of services at a time, so a national
+            # year is never held whole (its transaction stays open until the last piece).
+            body = stream_with_context(_streamed(
+                lambda session: csv_export(session, user, year, quarter, settings.current_date(),
+                                           **options)))
+        else:
+            with transaction() as session:
                 body = build_export(session, user, fmt, year, quarter, settings.current_date(),
                                     chart_store=chart_store(settings.chart_cache_dir), **options)
     except AccessRefused as exc:
@@ -62,6 +67,27 @@ def export_performance(fmt: str):  # noqa: ANN201
     filename = export_filename(fmt, year, quarter)
     return Response(body, mimetype=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _streamed(pieces: Callable[[Session], Iterator[bytes]]) -> Iterator[bytes]:
+    """`pieces(session)` inside one transaction that stays open until the last piece is sent
+    or the download is stopped (closing this generator ends it). The first piece is made
+    now: a refusal or a fault before it is still an error status, not a broken download."""
+    def made() -> Iterator[bytes]:
+        with transaction() as session:
+            yield from pieces(session)
+
+    stream = made()
+    first = next(stream)  # raises here, before the response starts, if refused
+
+    def rest() -> Iterator[bytes]:
+        try:
+            yield first
+            yield from stream
+        finally:
+            stream.close()
+
+    return rest()
 
 
 def init_app(app: Flask) -> None:

@@ -9,12 +9,20 @@ from collections.abc import Iterator
 from sqlalchemy.orm import Session
 
 from exports.chart_cache import ChartStore
-from exports.context import export_context, pack_attention
-from exports.csv_table import csv_chunks
+from exports.context import (
+    SERIES_MAX_MEASURES,
+    export_context,
+    masked_rows,
+    measures_in_scope,
+    pack_attention,
+    streamed_context,
+)
+from exports.csv_table import csv_pieces
 from exports.progress import Progress, quiet
 from models.access import Actor
-from models.reporting.performance import performance_table
+from models.reporting.performance import performance_table, performance_table_chunks
 from models.rules.periods import year_label
+from models.store.db import one_snapshot
 
 MEDIA_TYPES = {
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to text types
@@ -25,12 +33,14 @@ MEDIA_TYPES = {
 
 def csv_export(session: Session, actor: Actor, year: int, quarter: int | None, today: dt.date, *,
                include_submitted: bool = False, publish: bool = False) -> Iterator[bytes]:
-    """The CSV in pieces, for a streamed download. Everything that reads the database or
-    checks access happens here, before the first byte (so a refusal is still a 403); the
-    pieces are then made from the table in memory, with no session needed."""
-    table = performance_table(session, actor, year, quarter, today, include_submitted=include_submitted)
-    ctx = export_context(session, actor, table, dt.datetime.now(), publish)
-    return csv_chunks(table, ctx.masks())
+    """The CSV in pieces, for a streamed download, read a chunk of services at a time (a
+    national year: 9,000 services) so its memory stays bounded. Access is checked here, when
+    called (so a refusal is still a 403); the session must stay open while the pieces are
+    made, in one transaction: on PostgreSQL it reads one snapshot (`one_snapshot`)."""
+    one_snapshot(session)
+    chunks = performance_table_chunks(session, actor, year, quarter, today,
+                                      include_submitted=include_submitted)
+    return csv_pieces(masked_rows(session, chunks, publish))
 
 
 def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: int | None,
@@ -53,6 +63,18 @@ def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: i
                             include_submitted=include_submitted, publish=publish)
         progress("Writing the CSV file", 0, 0)
         return b"".join(chunks)
+    if fmt == "xlsx" and (measures := measures_in_scope(session, actor, year, include_submitted)
+                          ) > SERIES_MAX_MEASURES:
+        # A national workbook: the table streams into its sheet a chunk of services at a
+        # time, and the series sheets are left out (exports.context says why).
+        one_snapshot(session)
+        chunks = performance_table_chunks(session, actor, year, quarter, today,
+                                          include_submitted=include_submitted)
+        ctx = streamed_context(session, actor, chunks, dt.datetime.now(), publish, measures)
+        from exports.xlsx_workbook import performance_xlsx
+
+        progress("Writing the workbook", 0, 0)
+        return performance_xlsx(ctx)
     table = performance_table(session, actor, year, quarter, today,
                               include_submitted=include_submitted)
     ctx = export_context(session, actor, table, dt.datetime.now(), publish,

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.access import Actor, visible_services
+from models.access import Actor, provider_scope, visible_services
 from models.catalogue.strategy import SOURCE
 from models.reporting.aggregation import QuarterTotals, YearFigures, year_figures
 from models.reporting.attention import AttentionReport, attention_report
-from models.reporting.performance import Figure, PerformanceTable
+from models.reporting.cells import RagTally
+from models.reporting.performance import (
+    Figure,
+    PerformanceRow,
+    PerformanceTable,
+    TableChunks,
+    chosen_services,
+)
 from models.reporting.publication import RowMask, row_masks, table_disclosure
 from models.reporting.trends import (
     MetricTrend,
@@ -25,7 +33,7 @@ from models.rules.formats import format_datetime
 from models.rules.periods import quarter_label, year_label
 from models.rules.rag import RagThresholds, rag_rule_text
 from models.rules.workflow import counted_states
-from models.store.entities import Period, Provider, Return, Service
+from models.store.entities import Metric, Period, Provider, Return, Service
 from models.store.settings import disclosure_threshold, rag_thresholds
 
 # The Trends sheet holds a row per metric and quarter; Excel holds 1,048,576 rows a sheet.
@@ -34,6 +42,17 @@ TRENDS_LEFT_OUT = ("The Trends sheet is left out of this workbook: {metrics:,} m
                    "quarters would need more rows than a spreadsheet holds. Each service's Trends page "
                    "shows its series, and a workbook for fewer services (one provider's, or a "
                    "priority's) carries them.")
+# Beyond this many measures a workbook does not work out each one's control chart (its Trends
+# and What needs attention sheets): about 4 ms a series, and three more years' tables for
+# "Green four quarters" — minutes and gigabytes for a national year's 130,000 (issue 20).
+SERIES_MAX_MEASURES = 10_000
+SERIES_LEFT_OUT = ("This workbook leaves out the What needs attention lines and the Trends "
+                   "series: its services have {measures:,} measures, and a workbook works out "
+                   "each measure's control chart for at most {limit:,} (more would take many "
+                   "minutes and gigabytes of memory). The What needs attention page and each "
+                   "service's Trends page show them, and a provider's own workbook carries both; "
+                   "the What needs attention sheet counts the measures by RAG and priority "
+                   "instead.")
 NARRATIVE_LEFT_OUT = ("Highlights, challenges and case studies are left out of a published pack: "
                       "free text cannot be checked for small numbers.")
 
@@ -65,6 +84,20 @@ class ExportContext:
     # in the table; publication mode applied as to the rest of the pack.
     trends: list[MetricTrend] = field(default_factory=list)
     trends_left_out: str | None = None  # why the Trends sheet is empty, when it is too big to hold
+    # A national workbook: the table's rows with their masks, read a chunk of services at a
+    # time as the sheet is written (`table` then holds no rows); and why the What needs
+    # attention sheet is left out (`attention` is None), when it is.
+    streamed: Iterator[tuple[PerformanceRow, RowMask]] | None = None
+    attention_left_out: str | None = None
+    # Measures by the RAG shown, by priority, counted as the Performance sheet is written:
+    # what a workbook without its What needs attention lines shows in their place.
+    rag_tally: RagTally | None = None
+
+    def rows_and_masks(self) -> Iterator[tuple[PerformanceRow, RowMask]]:
+        """Each row of the table with what it may show, as it is to be written (once)."""
+        if self.streamed is not None:
+            return self.streamed
+        return iter(zip(self.table.rows, self.masks(), strict=True))
 
     def masks(self) -> list[RowMask]:
         """What each row may show in this export (everything, unless publishing)."""
@@ -163,6 +196,39 @@ def pack_disclosure(session: Session, table: PerformanceTable, publish: bool,
         return None
     figures = figures or table_figures(session, table)
     return table_disclosure(table, disclosure_threshold(session), chart_quarters(table, figures.totals))
+
+
+def masked_rows(session: Session, chunks: TableChunks, publish: bool
+                ) -> Iterator[tuple[PerformanceRow, RowMask]]:
+    """Each row of a table read in chunks, with what a published pack of it hides: worked out
+    a chunk at a time, which hides exactly what the whole table's disclosure would, since
+    every group it weighs (a row's quarters and year to date, a measure and its breakdowns)
+    lies within one service, and a service's rows are never split between chunks."""
+    for part in chunks:
+        yield from zip(part.rows, row_masks(part, pack_disclosure(session, part, publish)),
+                       strict=True)
+
+
+def measures_in_scope(session: Session, actor: Actor, year: int, include_submitted: bool) -> int:
+    """How many measures the services of `actor`'s table for `year` have (retired ones with no
+    figures that year included): whether a workbook works out each one's control chart."""
+    states = counted_states(include_submitted)
+    ids = chosen_services(provider_scope(actor), year=year, states=states)
+    return session.scalar(select(func.count()).select_from(Metric).where(Metric.service_id.in_(ids))) or 0
+
+
+def streamed_context(session: Session, actor: Actor, chunks: TableChunks, now: dt.datetime,
+                     publish: bool, measures: int) -> ExportContext:
+    """The context of a workbook too big to work out each measure's series (more than
+    SERIES_MAX_MEASURES): its table read a chunk of services at a time as it is written
+    (with the same masks), no Trends or What needs attention sheet, and notes saying why."""
+    ctx = export_context(session, actor, chunks.head, now, publish)
+    ctx.streamed = masked_rows(session, chunks, publish)
+    why = SERIES_LEFT_OUT.format(measures=measures, limit=SERIES_MAX_MEASURES)
+    ctx.trends_left_out = ctx.attention_left_out = why
+    ctx.rag_tally = RagTally()
+    ctx.extra_notes.append(why)
+    return ctx
 
 
 def pack_attention(session: Session, actor: Actor, ctx: ExportContext, today: dt.date

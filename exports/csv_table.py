@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from models.reporting.cells import neutralise, row_cells
-from models.reporting.performance import COLUMNS, PerformanceTable
+from models.reporting.performance import COLUMNS, PerformanceRow, PerformanceTable
 from models.reporting.publication import OPEN, RowMask
 
 BOM = "\ufeff".encode()
@@ -31,16 +31,30 @@ def csv_chunks(table: PerformanceTable, masks: list[RowMask] | None = None,
 
 
 def _chunks(table: PerformanceTable, masks: list[RowMask], rows_per_chunk: int) -> Iterator[bytes]:
+    return csv_pieces(zip(table.rows, masks, strict=True), rows_per_chunk)
+
+
+def csv_pieces(rows: Iterable[tuple[PerformanceRow, RowMask]],
+               rows_per_chunk: int = ROWS_PER_CHUNK) -> Iterator[bytes]:
+    """The CSV of `rows` (each with its mask) as they come, in pieces: the byte-order mark and
+    header first, then `rows_per_chunk` rows at a time. `rows` may be a stream (a national
+    table a chunk of services at a time): nothing but the current piece is held."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     yield BOM + buffer.getvalue().encode("utf-8")
-    for start in range(0, len(table.rows), rows_per_chunk):
-        buffer.seek(0)
-        buffer.truncate()
-        for row, mask in zip(table.rows[start:start + rows_per_chunk],
-                             masks[start:start + rows_per_chunk], strict=True):
-            writer.writerow([neutralise(cell) for cell in row_cells(row, mask, grouped=False)])
+    buffer.seek(0)
+    buffer.truncate()
+    waiting = 0
+    for row, mask in rows:
+        writer.writerow([neutralise(cell) for cell in row_cells(row, mask, grouped=False)])
+        waiting += 1
+        if waiting == rows_per_chunk:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            waiting = 0
+    if waiting:
         yield buffer.getvalue().encode("utf-8")
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -42,14 +41,13 @@ from exports.errors import ExportUnavailable
 from exports.progress import Progress
 from models.access import Actor
 from models.reporting.attention import GOING_WELL, NEEDS_ATTENTION
-from models.reporting.cells import row_cells
+from models.reporting.cells import RagTally, row_cells
 from models.reporting.performance import COLUMNS, PerformanceRow
 from models.reporting.publication import RowMask, span_of
 from models.reporting.service_figures import MetricSeries, service_figures
-from models.rules.disclosure import WITHHELD, publication_rule_text
+from models.rules.disclosure import publication_rule_text
 from models.rules.formats import format_datetime, format_number
 from models.rules.periods import year_label
-from models.rules.rag import RAG_ORDER
 
 PAGE = landscape(A4)
 STYLES = getSampleStyleSheet()
@@ -192,15 +190,12 @@ def _table(data: list[list], widths: list[float] | None = None, header_rows: int
 
 
 def _rag_summary(rows: list[PerformanceRow], masks: list[RowMask]) -> list:
-    by_priority: dict[str, Counter] = {}
+    tally = RagTally()
     for r, mask in zip(rows, masks, strict=True):
-        if not r.is_breakdown:
-            by_priority.setdefault(r.priority, Counter())[WITHHELD if mask.rag_withheld else r.rag_word] += 1
-    words = list(RAG_ORDER)
-    if any(mask.rag_withheld for mask in masks):
-        words.append(WITHHELD)
+        tally.add(r, mask)
+    words = tally.words()
     data = [["Priority", *words]] + [[p, *[format_number(c.get(w, 0)) for w in words]]
-                                     for p, c in by_priority.items()]
+                                     for p, c in tally.by_priority.items()]
     return [Paragraph("RAG summary by priority (measures, all services)", STYLES["Heading2"]),
             _table(data), Spacer(1, 6 * mm)]
 

@@ -8,6 +8,7 @@ cell objects took seconds, and a national year's memory stays bounded."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
@@ -108,8 +109,12 @@ def _performance_sheet(wb: Workbook, ctx: ExportContext) -> None:
     ws.write_row(0, 0, COLUMNS, wb.add_format(HEADER))
     for col, name in enumerate(COLUMNS):
         widths.see(col, name)
-    for excel_row, (row, mask) in enumerate(zip(ctx.table.rows, ctx.masks(), strict=True), start=1):
+    excel_row = 0
+    tally = ctx.rag_tally
+    for excel_row, (row, mask) in enumerate(ctx.rows_and_masks(), start=1):
         texts = row_cells(row, mask)
+        if tally is not None:
+            tally.add(row, mask)
         numbers = _numeric_cells(row, mask)
         cohort_notes = [format_rate(f.rate) for f, marker in ((row.quarter_actual, mask.quarter),
                                                             (row.ytd_actual, mask.ytd))
@@ -138,7 +143,7 @@ def _performance_sheet(wb: Workbook, ctx: ExportContext) -> None:
             else:
                 ws.write_number(excel_row, col, value, cell_format)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, len(ctx.table.rows), len(COLUMNS) - 1)
+    ws.autofilter(0, 0, excel_row, len(COLUMNS) - 1)
     widths.apply(ws)
 
 
@@ -173,9 +178,12 @@ def _attention_sheet(wb: Workbook, ctx: ExportContext) -> None:
     a row saying so for an empty section, then the report's notes. In publication mode the
     report has already hidden what the pack hides, and the explanations are left out."""
     report = ctx.attention
-    if report is None:
+    if report is None and ctx.attention_left_out is None:
         return
     ws = wb.add_worksheet("What needs attention")
+    if report is None:  # too big a workbook to work it out: why, and the RAG summary instead
+        _rag_summary_sheet(wb, ws, ctx)
+        return
     ws.write_row(0, 0, ATTENTION_COLUMNS, wb.add_format(HEADER))
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     widths = _Widths(len(ATTENTION_COLUMNS), cap=70)
@@ -195,6 +203,39 @@ def _attention_sheet(wb: Workbook, ctx: ExportContext) -> None:
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, len(rows), len(ATTENTION_COLUMNS) - 1)
     widths.apply(ws)
+
+
+RAG_SUMMARY_TITLE = "Measures by RAG and priority, as the Performance sheet shows them"
+
+
+def _rag_summary_sheet(wb: Workbook, ws: Worksheet, ctx: ExportContext) -> None:
+    """In place of the lines: why they are left out, then the measures counted by the RAG
+    shown for them (Withheld when a published version hides it), by priority — counted from
+    the Performance sheet's rows as they were written, so a filter there gives each number."""
+    ws.write_string(0, 0, ctx.attention_left_out or "")
+    ws.write_string(2, 0, RAG_SUMMARY_TITLE, wb.add_format({"bold": True}))
+    tally = ctx.rag_tally
+    if tally is None:
+        return
+    words = tally.words()
+    ws.write_row(3, 0, ["Priority", *words, "Measures"], wb.add_format(HEADER))
+    count = wb.add_format({"num_format": COUNT_FORMAT})
+    total: Counter[str] = Counter()
+    r = 3
+    for priority, counts in tally.by_priority.items():
+        r += 1
+        ws.write_string(r, 0, _text(priority))
+        for col, word in enumerate(words, start=1):
+            ws.write_number(r, col, counts.get(word, 0), count)
+        ws.write_number(r, len(words) + 1, sum(counts.values()), count)
+        total.update(counts)
+    r += 1
+    ws.write_string(r, 0, "All priorities", wb.add_format({"bold": True}))
+    for col, word in enumerate(words, start=1):
+        ws.write_number(r, col, total.get(word, 0), count)
+    ws.write_number(r, len(words) + 1, sum(total.values()), count)
+    ws.set_column(0, 0, 50)
+    ws.set_column(1, len(words) + 1, 12)
 
 
 TRENDS_COLUMNS = ["Service", "Metric", "Quarter", "Value", "Mean", "Lower process limit",

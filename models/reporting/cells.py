@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from models.reporting.performance import COLUMNS, SMALL_COHORT_NOTE, Figure, PerformanceRow
 from models.reporting.publication import OPEN, RowMask
 from models.rules.disclosure import WITHHELD
 from models.rules.formats import format_number, format_rate, format_target
+from models.rules.rag import RAG_ORDER
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,9 +65,34 @@ def row_cells(row: PerformanceRow, mask: RowMask = OPEN, *, grouped: bool = True
         "" if mask.ytd else row.ytd_words(grouped=grouped),
         target(row.annual_target),
         WITHHELD if mask.ytd and row.forecast is not None else _forecast(row, grouped),
-        "" if row.is_breakdown else (WITHHELD if mask.rag_withheld else row.rag_word),
+        "" if row.is_breakdown else rag_shown(row, mask),
         row.status,
         row_notes(row, mask),
     ]
     assert len(cells) == len(COLUMNS)
     return cells
+
+
+def rag_shown(row: PerformanceRow, mask: RowMask = OPEN) -> str:
+    """A measure's RAG as every output shows it: its word, or Withheld when publication mode
+    hides the figure it is judged on."""
+    return WITHHELD if mask.rag_withheld else row.rag_word
+
+
+class RagTally:
+    """Measures by the RAG shown for them, by priority (breakdowns have no RAG): the summary
+    a PDF pack prints, and a national workbook in place of its What needs attention lines.
+    Counted from the rows as they are written, so it agrees with the table cell for cell."""
+
+    def __init__(self) -> None:
+        self.by_priority: dict[str, Counter[str]] = {}
+
+    def add(self, row: PerformanceRow, mask: RowMask = OPEN) -> None:
+        if not row.is_breakdown:
+            self.by_priority.setdefault(row.priority, Counter())[rag_shown(row, mask)] += 1
+
+    def words(self) -> list[str]:
+        """The columns: every RAG word in the one order, then Withheld when a measure's is
+        (a breakdown's hidden figures withhold no RAG: it has none, so no column of noughts)."""
+        withheld = any(WITHHELD in counts for counts in self.by_priority.values())
+        return [*RAG_ORDER, *([WITHHELD] if withheld else [])]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Row, Select, select
@@ -21,7 +22,7 @@ from models.reporting.retirement import RETIRED_NOTE, RETIRED_WORD, in_service, 
 from models.rules.formats import against_target
 from models.rules.measures import SMALL_COHORT, Rate, forecast_year_end, percent_of_target, pool_rates
 from models.rules.periods import Quarter, before_contract, quarters_due, year_is_due
-from models.rules.rag import RAG_WORDS, rag_status
+from models.rules.rag import RAG_WORDS, RagThresholds, rag_status
 from models.rules.workflow import COUNTED_STATES, STATUS_WORDS, counted_states, monitoring_status
 from models.store.entities import Metric, MetricCategory, Period, Priority, Provider, Return, Service
 from models.store.settings import is_demo, rag_thresholds
@@ -212,110 +213,143 @@ def build_performance_table(
     models.access gives a provider user: see `performance_table`); `priority_id` and
     `workstream_id` filter likewise. `headline_only` keeps the headline outputs and the
     outcome rates, without breakdowns (what the Overview shows)."""
-    states = counted_states(include_submitted)
-    thresholds = rag_thresholds(session)
-    demo = is_demo(session)
-    ids = chosen_services(provider_id, priority_id, workstream_id, year, states)
-    narrowed = aggregate_scope(provider_id, priority_id, workstream_id, year, states)
-    services, metrics_of, categories_of = _catalogue(session, ids, headline_only)
-    figures = year_figures(session, year, states, narrowed, headline_only=headline_only)
-    totals, cat_totals, targets = figures.totals, figures.categories, figures.targets
-    periods = {p.quarter: p for p in session.scalars(select(Period).where(Period.year == year))}
-    stored_stmt = (select(Return.service_id, Period.quarter, Return.status)
-                   .join(Period, Period.id == Return.period_id).where(Period.year == year))
-    if narrowed is not None:
-        stored_stmt = stored_stmt.where(Return.service_id.in_(narrowed))
-    stored = {(sid, q): status for sid, q, status in session.execute(stored_stmt)}
-    # By the calendar (models.rules.periods): a year is due once its first quarter is, and the
-    # year view judges the quarters due so far.
-    due_quarters = quarters_due(year, today, periods)
-    if quarter is None:
-        through = max(due_quarters, default=0)
-        is_due = year_is_due(year, today, periods)
-    else:
-        through = quarter
-        is_due = quarter in due_quarters
-    ytd_range = range(1, through + 1)
-    # A retired metric leaves the form, not the history: it shows in years it has figures.
-    with_figures = {mid for mid, _ in totals}
+    plan = _TablePlan.make(session, year, quarter, today, include_submitted, headline_only)
+    ids = chosen_services(provider_id, priority_id, workstream_id, year, plan.states)
+    narrowed = aggregate_scope(provider_id, priority_id, workstream_id, year, plan.states)
+    return plan.table(session, ids, narrowed)
 
-    rows: list[PerformanceRow] = []
-    for service in services:
-        provider = service.provider or "Not assigned"
-        status = _status_text(service.id, year, quarter, stored, periods, today)
-        # Before its contract a service owes nothing: its quarter reads "Not expected", not
-        # Missing (the RAG still follows the calendar: no figures past the due date, No data).
-        expected = quarter is None or not before_contract(Quarter(year, quarter), service.contract_start)
-        if not expected and (service.id, quarter) not in stored:
-            status = STATUS_WORDS["not_expected"]
-        # A retired service keeps its history, marked; nothing new is expected of it.
-        retired_notes = [RETIRED_NOTE] if service.retired else []
-        if service.retired:
-            status = f"{RETIRED_WORD}; {status}" if quarter is None else (
-                status if (service.id, quarter) in stored else RETIRED_WORD)
-        for metric in metrics_of.get(service.id, ()):
-            is_rate = metric.unit == "percent"
-            if not (metric.active or metric.id in with_figures):
-                continue
-            if headline_only and not (metric.is_headline or is_rate):
-                continue
-            q_target = quarter_target(targets, metric.id, quarter, is_rate) if quarter else None
-            q_actual = _quarter_figure(totals, metric.id, is_rate, quarter) if quarter else Figure()
-            ytd_actual, reported = _totals_through(totals, metric.id, is_rate, ytd_range)
-            if is_rate:
-                ytd_target = annual_target(targets, metric.id, True)
-                forecast = ytd_actual.value
-            else:
-                parts = [quarter_target(targets, metric.id, q, False) for q in ytd_range]
-                ytd_target = None if not parts or None in parts else sum(parts)
-                forecast = (forecast_year_end(ytd_actual.count, reported)
-                            if ytd_actual.count is not None else None)
-            judged_actual, judged_target = (
-                (q_actual, q_target) if quarter else (ytd_actual, ytd_target)
-            )
-            rag = rag_status(judged_actual.shown, judged_target,
-                             higher_is_better=metric.higher_is_better, due=is_due,
-                             thresholds=thresholds)
-            annual = annual_target(targets, metric.id, is_rate)
-            notes = _notes(metric, judged_actual, demo, include_submitted, annual is not None)
-            if not metric.active:
-                notes.insert(0, "Retired metric")
-            notes[:0] = retired_notes
-            rows.append(PerformanceRow(
-                priority=service.priority, service=service.name,
-                service_id=service.id, provider=provider, metric=metric.name,
-                metric_id=metric.id, kind=metric.kind.capitalize(), unit=metric.unit,
-                higher_is_better=metric.higher_is_better, is_headline=metric.is_headline,
-                is_breakdown=False, baseline=metric.baseline_value,
-                baseline_period=metric.baseline_period, quarter_target=q_target,
-                quarter_actual=q_actual, ytd_target=ytd_target, ytd_actual=ytd_actual,
-                annual_target=annual, forecast=forecast,
-                rag=rag, status=status, notes=notes, retired=bool(service.retired),
-            ))
-            if headline_only:
-                continue
-            for category in categories_of.get(metric.id, ()):
-                q_count = cat_totals.get((category.id, quarter)) if quarter else None
-                ytd_counts = [cat_totals[(category.id, q)] for q in ytd_range
-                              if (category.id, q) in cat_totals]
+
+@dataclass(frozen=True)
+class _TablePlan:
+    """What every part of one table shares (the whole table, or a chunk of its services):
+    the period, the calendar's judgement of it and the settings. One rule set for both."""
+
+    year: int
+    quarter: int | None
+    today: dt.date
+    include_submitted: bool
+    headline_only: bool
+    states: tuple[str, ...]
+    thresholds: RagThresholds
+    demo: bool
+    periods: dict[int, Period]
+    through: int
+    is_due: bool
+
+    @classmethod
+    def make(cls, session: Session, year: int, quarter: int | None, today: dt.date,
+             include_submitted: bool, headline_only: bool) -> _TablePlan:
+        states = counted_states(include_submitted)
+        periods = {p.quarter: p for p in session.scalars(select(Period).where(Period.year == year))}
+        # By the calendar (models.rules.periods): a year is due once its first quarter is, and the
+        # year view judges the quarters due so far.
+        due_quarters = quarters_due(year, today, periods)
+        if quarter is None:
+            through = max(due_quarters, default=0)
+            is_due = year_is_due(year, today, periods)
+        else:
+            through = quarter
+            is_due = quarter in due_quarters
+        return cls(year, quarter, today, include_submitted, headline_only, states,
+                   rag_thresholds(session), is_demo(session), periods, through, is_due)
+
+    def table(self, session: Session, ids: Select | list[int],
+              narrowed: Select | list[int] | None) -> PerformanceTable:
+        """The table of the services `ids` selects; `narrowed`: the same services for the
+        aggregate queries, or None for every service (cheaper than `IN` all of them)."""
+        year, quarter, states = self.year, self.quarter, self.states
+        include_submitted, headline_only = self.include_submitted, self.headline_only
+        thresholds, demo, periods, today = self.thresholds, self.demo, self.periods, self.today
+        is_due = self.is_due
+        services, metrics_of, categories_of = _catalogue(session, ids, headline_only)
+        figures = year_figures(session, year, states, narrowed, headline_only=headline_only)
+        totals, cat_totals, targets = figures.totals, figures.categories, figures.targets
+        stored_stmt = (select(Return.service_id, Period.quarter, Return.status)
+                       .join(Period, Period.id == Return.period_id).where(Period.year == year))
+        if narrowed is not None:
+            stored_stmt = stored_stmt.where(Return.service_id.in_(narrowed))
+        stored = {(sid, q): status for sid, q, status in session.execute(stored_stmt)}
+        ytd_range = range(1, self.through + 1)
+        # A retired metric leaves the form, not the history: it shows in years it has figures.
+        with_figures = {mid for mid, _ in totals}
+        rows: list[PerformanceRow] = []
+        for service in services:
+            provider = service.provider or "Not assigned"
+            status = _status_text(service.id, year, quarter, stored, periods, today)
+            # Before its contract a service owes nothing: its quarter reads "Not expected", not
+            # Missing (the RAG still follows the calendar: no figures past the due date, No data).
+            expected = quarter is None or not before_contract(Quarter(year, quarter), service.contract_start)
+            if not expected and (service.id, quarter) not in stored:
+                status = STATUS_WORDS["not_expected"]
+            # A retired service keeps its history, marked; nothing new is expected of it.
+            retired_notes = [RETIRED_NOTE] if service.retired else []
+            if service.retired:
+                status = f"{RETIRED_WORD}; {status}" if quarter is None else (
+                    status if (service.id, quarter) in stored else RETIRED_WORD)
+            for metric in metrics_of.get(service.id, ()):
+                is_rate = metric.unit == "percent"
+                if not (metric.active or metric.id in with_figures):
+                    continue
+                if headline_only and not (metric.is_headline or is_rate):
+                    continue
+                q_target = quarter_target(targets, metric.id, quarter, is_rate) if quarter else None
+                q_actual = _quarter_figure(totals, metric.id, is_rate, quarter) if quarter else Figure()
+                ytd_actual, reported = _totals_through(totals, metric.id, is_rate, ytd_range)
+                if is_rate:
+                    ytd_target = annual_target(targets, metric.id, True)
+                    forecast = ytd_actual.value
+                else:
+                    parts = [quarter_target(targets, metric.id, q, False) for q in ytd_range]
+                    ytd_target = None if not parts or None in parts else sum(parts)
+                    forecast = (forecast_year_end(ytd_actual.count, reported)
+                                if ytd_actual.count is not None else None)
+                judged_actual, judged_target = (
+                    (q_actual, q_target) if quarter else (ytd_actual, ytd_target)
+                )
+                rag = rag_status(judged_actual.shown, judged_target,
+                                 higher_is_better=metric.higher_is_better, due=is_due,
+                                 thresholds=thresholds)
+                annual = annual_target(targets, metric.id, is_rate)
+                notes = _notes(metric, judged_actual, demo, include_submitted, annual is not None)
+                if not metric.active:
+                    notes.insert(0, "Retired metric")
+                notes[:0] = retired_notes
                 rows.append(PerformanceRow(
                     priority=service.priority, service=service.name,
-                    service_id=service.id, provider=provider,
-                    metric=BREAKDOWN_INDENT + category.name, metric_id=None,
-                    kind="Breakdown", unit="count", higher_is_better=True, is_headline=False,
-                    is_breakdown=True, baseline=category.baseline_value,
-                    baseline_period=metric.baseline_period if category.baseline_value is not None else None,
-                    quarter_target=None, quarter_actual=Figure(count=q_count),
-                    ytd_target=None, ytd_actual=Figure(count=sum(ytd_counts) if ytd_counts else None),
-                    annual_target=None, forecast=None, rag="no_target", status=status,
-                    notes=[*retired_notes, f"Part of {metric.name}"] + (["Demo data"] if demo else []),
-                    retired=bool(service.retired),
+                    service_id=service.id, provider=provider, metric=metric.name,
+                    metric_id=metric.id, kind=metric.kind.capitalize(), unit=metric.unit,
+                    higher_is_better=metric.higher_is_better, is_headline=metric.is_headline,
+                    is_breakdown=False, baseline=metric.baseline_value,
+                    baseline_period=metric.baseline_period, quarter_target=q_target,
+                    quarter_actual=q_actual, ytd_target=ytd_target, ytd_actual=ytd_actual,
+                    annual_target=annual, forecast=forecast,
+                    rag=rag, status=status, notes=notes, retired=bool(service.retired),
                 ))
-    unapproved = set(counted_states(True)) - set(counted_states(False))
-    shown = {(s.id, q) for s in services for q in ytd_range}
-    provisional_shown = include_submitted and any(
-        stored.get(key) in unapproved for key in shown)
-    return PerformanceTable(year, quarter, rows, demo, include_submitted, through, provisional_shown)
+                if headline_only:
+                    continue
+                for category in categories_of.get(metric.id, ()):
+                    q_count = cat_totals.get((category.id, quarter)) if quarter else None
+                    ytd_counts = [cat_totals[(category.id, q)] for q in ytd_range
+                                  if (category.id, q) in cat_totals]
+                    rows.append(PerformanceRow(
+                        priority=service.priority, service=service.name,
+                        service_id=service.id, provider=provider,
+                        metric=BREAKDOWN_INDENT + category.name, metric_id=None,
+                        kind="Breakdown", unit="count", higher_is_better=True, is_headline=False,
+                        is_breakdown=True, baseline=category.baseline_value,
+                        baseline_period=metric.baseline_period if category.baseline_value is not None else None,
+                        quarter_target=None, quarter_actual=Figure(count=q_count),
+                        ytd_target=None, ytd_actual=Figure(count=sum(ytd_counts) if ytd_counts else None),
+                        annual_target=None, forecast=None, rag="no_target", status=status,
+                        notes=[*retired_notes, f"Part of {metric.name}"] + (["Demo data"] if demo else []),
+                        retired=bool(service.retired),
+                    ))
+        unapproved = set(counted_states(True)) - set(counted_states(False))
+        shown = {(s.id, q) for s in services for q in ytd_range}
+        provisional_shown = include_submitted and any(
+            stored.get(key) in unapproved for key in shown)
+        return PerformanceTable(year, quarter, rows, demo, include_submitted, self.through,
+                                provisional_shown)
 
 
 def performance_table(session: Session, actor: Actor, year: int, quarter: int | None,
@@ -325,6 +359,60 @@ def performance_table(session: Session, actor: Actor, year: int, quarter: int | 
     into the SQL)."""
     return build_performance_table(session, year, quarter, today, provider_id=provider_scope(actor),
                                    include_submitted=include_submitted, headline_only=headline_only)
+
+
+# A table a chunk of services at a time ----------------------------------------------------
+# (issue 20): a national year is 9,000 services and 144,000 rows; an export streams it in
+# parts so its memory stays bounded. The parts are made by the same `_TablePlan.table` as the
+# whole table, so each part's rows are exactly the whole table's rows for its services.
+SERVICES_PER_CHUNK = 1000  # about 16,000 rows nationally: tens of megabytes held at once
+
+
+@dataclass
+class TableChunks:
+    """`performance_table` in parts: `head` holds the table's period and flags (no rows);
+    iterating gives tables of at most `services_per_chunk` services each, in the whole
+    table's order, a service's rows never split between two. Each part is read from the
+    database as it is asked for, so the session must stay open while they are used."""
+
+    head: PerformanceTable
+    service_ids: list[int]
+    services_per_chunk: int
+    _session: Session
+    _plan: _TablePlan
+    _provider_id: int | None = None
+
+    def __iter__(self) -> Iterator[PerformanceTable]:
+        if 0 < len(self.service_ids) <= self.services_per_chunk:
+            # One chunk holds them all: read it as the whole table is read (a SELECT of the
+            # services, the aggregates unfiltered for everyone's), not as a list of ids.
+            ids = chosen_services(self._provider_id, year=self.head.year, states=self._plan.states)
+            yield self._plan.table(self._session, ids, aggregate_scope(
+                self._provider_id, year=self.head.year, states=self._plan.states))
+            return
+        for start in range(0, len(self.service_ids), self.services_per_chunk):
+            chunk = self.service_ids[start:start + self.services_per_chunk]
+            yield self._plan.table(self._session, chunk, chunk)
+
+
+def performance_table_chunks(session: Session, actor: Actor, year: int, quarter: int | None,
+                             today: dt.date, *, include_submitted: bool = False,
+                             services_per_chunk: int | None = None) -> TableChunks:
+    """`performance_table` for `actor`, a chunk of services at a time (SERVICES_PER_CHUNK
+    unless `services_per_chunk` says). Access is decided here, when called (an account that
+    may see nothing is refused before any part)."""
+    services_per_chunk = services_per_chunk or SERVICES_PER_CHUNK
+    if services_per_chunk < 1:
+        raise ValueError("A chunk holds at least one service.")
+    provider_id = provider_scope(actor)
+    plan = _TablePlan.make(session, year, quarter, today, include_submitted, False)
+    ids = chosen_services(provider_id, year=year, states=plan.states)
+    ordered = list(session.scalars(
+        select(Service.id).join(Priority, Priority.id == Service.priority_id)
+        .where(Service.id.in_(ids))
+        .order_by(Priority.display_order, Service.display_order, Service.id)))  # as _catalogue
+    head = PerformanceTable(year, quarter, [], plan.demo, include_submitted, plan.through)
+    return TableChunks(head, ordered, services_per_chunk, session, plan, provider_id)
 
 
 def _status_text(service_id: int, year: int, quarter: int | None, stored: dict, periods: dict,

@@ -112,3 +112,19 @@ def is_unique_clash(exc: IntegrityError, table: str, columns: Sequence[str]) -> 
     prefix = "UNIQUE constraint failed: "
     return (message.startswith(prefix)
             and message.removeprefix(prefix).split(", ") == [f"{table}.{c}" for c in columns])
+
+
+def one_snapshot(session: Session) -> bool:
+    """Make the rest of `session`'s transaction read one snapshot of the data, when it has not
+    read anything yet: on PostgreSQL, REPEATABLE READ (each statement would otherwise see
+    what was committed before it began, and an export read in many parts could mix two
+    states of the data). SQLite (development and tests) is left as it is. True if set."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return False
+    from psycopg.pq import TransactionStatus
+
+    if connection.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+        return False  # something was read already: too late to change (PostgreSQL refuses)
+    connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    return True

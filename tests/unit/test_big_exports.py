@@ -4,16 +4,18 @@ formats, widths, frozen panes and filters as one built whole in memory."""
 
 import datetime as dt
 import io
+from collections import Counter
 
 import pytest
 from openpyxl import load_workbook
 
 from dash_app import cli
+from exports import xlsx_workbook
 from exports.build import build_export, csv_export
 from exports.context import export_context, pack_attention
 from exports.csv_table import csv_chunks, performance_csv
 from exports.xlsx_workbook import performance_xlsx
-from models.reporting.performance import build_performance_table, performance_table
+from models.reporting.performance import COLUMNS, build_performance_table, performance_table
 from models.store.db import unit_of_work
 from models.store.users import find_user
 from tests.helpers import factories as f
@@ -159,3 +161,183 @@ def test_a_trends_sheet_too_big_for_a_spreadsheet_says_so_instead(demo_factory, 
     said = wb["Trends"]["A2"].value
     assert said.startswith("The Trends sheet is left out of this workbook:") and wb["Trends"].max_row == 2
     assert said in [c.value for row in wb["Notes"].iter_rows() for c in row]
+
+
+def _whole_table_csv(s, user, quarter, publish) -> bytes:
+    """The CSV as it was made before the table was read in chunks: the whole table, the
+    export's masks worked out over all of it."""
+    table = performance_table(s, user, 2025, quarter, TODAY)
+    ctx = export_context(s, user, table, dt.datetime(2026, 11, 25, 9, 5), publish)
+    return performance_csv(table, ctx.masks())
+
+
+@pytest.mark.parametrize("size", [1, 3, 1000])
+@pytest.mark.parametrize(("email", "quarter", "publish"), [
+    ("admin@demo.local", None, False), ("admin@demo.local", None, True),
+    ("admin@demo.local", 2, True), (PROVIDER, 3, False)])
+def test_chunked_csv_is_the_whole_tables_byte_for_byte(demo_factory, monkeypatch, size, email,
+                                                       quarter, publish):
+    """Any chunk size (one service a chunk, a boundary inside each priority, all at once)
+    makes the same bytes as the whole table, published (disclosure worked out a chunk at a
+    time) or not."""
+    import models.reporting.performance as performance
+
+    monkeypatch.setattr(performance, "SERVICES_PER_CHUNK", size)
+    with unit_of_work(demo_factory) as s:
+        user = find_user(s, email)
+        streamed = b"".join(csv_export(s, user, 2025, quarter, TODAY, publish=publish))
+        assert streamed == _whole_table_csv(s, user, quarter, publish)
+    if publish:
+        assert streamed.count(b"Withheld") + streamed.count(b"<") > 0  # something was hidden
+
+
+def test_chunked_csv_on_county_shaped_data(db_url, monkeypatch):
+    """The benchmark's county data, smaller (60 services of 12 providers, clones of the demo
+    catalogue's services, eight years of returns): chunks of 7 services make the whole
+    table's bytes, published and not, a year and a quarter."""
+    from sqlalchemy.orm import Session
+
+    import models.reporting.performance as performance
+    from models.catalogue import scale
+    from models.store.db import make_engine
+
+    engine = make_engine(db_url)
+    scale.build(engine, "county", TODAY, services=60, providers=12)
+    monkeypatch.setattr(performance, "SERVICES_PER_CHUNK", 7)
+    with Session(engine) as s, s.begin():
+        admin = f.Actor(1, "admin", email="admin@demo.local")
+        for quarter, publish in ((None, False), (None, True), (2, True)):
+            streamed = b"".join(csv_export(s, admin, 2025, quarter, TODAY, publish=publish))
+            assert streamed == _whole_table_csv(s, admin, quarter, publish), (quarter, publish)
+            assert streamed.count(b"\r\n") > 60 * 10
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("quarter", "publish"), [(None, False), (None, True), (2, True)])
+def test_a_workbook_beyond_the_series_limit_streams_its_table(demo_factory, monkeypatch, quarter,
+                                                               publish):
+    """More measures than SERIES_MAX_MEASURES: the Performance sheet, read a chunk of services
+    at a time, has exactly the cells of the whole table's; the Trends and What needs attention
+    sheets and the notes say why they are left out, and no series is worked out."""
+    import exports.build as build
+    import exports.context as context
+    import models.reporting.performance as performance
+
+    with unit_of_work(demo_factory) as s:
+        user = find_user(s, "admin@demo.local")
+        whole = build_export(s, user, "xlsx", 2025, quarter, TODAY, publish=publish)
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the series should not be worked out")
+
+        monkeypatch.setattr(context, "SERIES_MAX_MEASURES", 5)
+        monkeypatch.setattr(build, "SERIES_MAX_MEASURES", 5)
+        monkeypatch.setattr(performance, "SERVICES_PER_CHUNK", 3)
+        for name in ("visible_trends", "attention_report"):
+            monkeypatch.setattr(context, name, refuse)
+        monkeypatch.setattr(build, "pack_attention", refuse)
+        measures = context.measures_in_scope(s, user, 2025, False)
+        streamed = build_export(s, user, "xlsx", 2025, quarter, TODAY, publish=publish)
+    before, after = _workbook_facts(whole), _workbook_facts(streamed)
+    assert list(after) == ["Performance", "What needs attention", "Narrative", "Trends", "Notes"]
+    assert after["Performance"] == before["Performance"]
+    assert after["Narrative"] == before["Narrative"]
+    why = context.SERIES_LEFT_OUT.format(measures=measures, limit=5)
+    assert measures > 5 and f"{measures:,} measures" in why
+    wb = load_workbook(io.BytesIO(streamed))
+    assert wb["Trends"]["A2"].value == why and wb["Trends"].max_row == 2
+    assert why in [c.value for row in wb["Notes"].iter_rows() for c in row]
+    # In place of the lines: why, then the measures by the RAG the Performance sheet shows.
+    sheet = list(wb["What needs attention"].iter_rows(values_only=True))
+    assert sheet[0][0] == why and sheet[2][0] == xlsx_workbook.RAG_SUMMARY_TITLE
+    head = [h for h in sheet[3] if h is not None]
+    assert head[0] == "Priority" and head[-1] == "Measures"
+    assert head[1:7] == ["Green", "Amber", "Red", "No data", "Not due", "No target"]
+    summary = {row[0]: dict(zip(head[1:], row[1:len(head)], strict=True)) for row in sheet[4:]}
+    performance = list(wb["Performance"].iter_rows(min_row=2, values_only=True))
+    rag, kind = COLUMNS.index("RAG"), COLUMNS.index("Kind")
+    expected: dict[str, Counter] = {}
+    for row in performance:
+        if row[kind] != "Breakdown":
+            expected.setdefault(row[0], Counter())[row[rag]] += 1
+    assert list(summary)[:-1] == list(expected)  # priorities in the table's order
+    for priority, counts in expected.items():
+        assert {w: n for w, n in summary[priority].items() if n and w != "Measures"} == counts
+        assert summary[priority]["Measures"] == sum(counts.values())
+    measures_shown = sum(1 for row in performance if row[kind] != "Breakdown")
+    assert summary["All priorities"]["Measures"] == measures_shown > 5
+    assert ("Withheld" in head) is (publish and any(r[rag] == "Withheld" for r in performance))
+
+
+def test_the_route_reads_its_chunks_in_its_own_open_transaction(demo_app, tmp_path, monkeypatch,
+                                                                db_url):
+    """Two services a chunk: the route's pieces are still the CLI's file (each chunk read
+    while the response streams, in the transaction the route opened), and once the last
+    piece is sent the connection is handed back. (A refusal is still a 403 before any piece:
+    tests/callbacks/test_page_access.py.)"""
+    import models.reporting.performance as performance
+    from dash_app.database import sessions
+
+    monkeypatch.setattr(performance, "SERVICES_PER_CHUNK", 2)
+    client = demo_app.server.test_client()
+    sign_in(client, "admin@demo.local")
+    with demo_app.server.app_context():
+        pool = sessions().kw["bind"].pool
+    response = client.get("/export/performance.csv?year=2025/26&quarter=Q2&publish=1",
+                          headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.is_streamed
+    body = response.get_data()
+    response.close()
+    assert pool.checkedout() == 0
+    assert body == _cli_csv(db_url, monkeypatch, tmp_path / "cli.csv", "admin@demo.local",
+                            "--year", "2025/26", "--quarter", "Q2", "--publish")
+    signed_out = demo_app.server.test_client().get("/export/performance.csv?year=2025/26")
+    assert signed_out.status_code == 401 and b"Priority," not in signed_out.get_data()
+
+
+def test_an_export_read_in_chunks_reads_one_snapshot(factory, engine_name):
+    """On PostgreSQL a fresh transaction is made REPEATABLE READ, so the chunks of one export
+    cannot mix two states of the data; too late once something was read (PostgreSQL would
+    refuse), and SQLite is left as it is."""
+    from sqlalchemy import text
+
+    from models.store.db import one_snapshot
+
+    with unit_of_work(factory) as s:
+        made = one_snapshot(s)
+        if engine_name == "postgresql":
+            assert made and s.scalar(text("SHOW transaction_isolation")) == "repeatable read"
+        else:
+            assert not made
+    with unit_of_work(factory) as s:
+        s.execute(text("SELECT 1"))
+        assert not one_snapshot(s)
+
+
+def test_the_rag_tally_counts_measures_as_shown(session):
+    """By hand: two measures of one priority (Green, and Red but withheld when published)
+    and a breakdown whose hidden figure withholds no RAG (it has none)."""
+    from dataclasses import replace
+
+    from models.reporting.cells import RagTally
+    from models.reporting.publication import OPEN, RowMask
+
+    owner = f.provider(session)
+    svc = f.service(session, "Counted", owner)
+    people = f.metric(session, svc, "People", headline=True, categories=("Women",))
+    f.metric(session, svc, "Nights", order=1)
+    ps = f.periods(session, 2024)
+    f.target(session, people, 2024, 40)
+    f.a_return(session, svc, ps[1], "approved", {people: 12})
+    table = build_performance_table(session, 2024, 1, dt.date(2024, 11, 25), provider_id=owner.id)
+    measure, breakdown, other = table.rows
+    assert breakdown.is_breakdown and not other.is_breakdown
+    hidden = RowMask(ytd="Withheld", rag_withheld=True, published=True)
+    tally = RagTally()
+    tally.add(replace(measure, rag="green"))
+    tally.add(breakdown, hidden)
+    assert tally.words()[-1] == "No target" and tally.by_priority == {measure.priority: Counter({"Green": 1})}
+    tally.add(replace(other, rag="red"), hidden)
+    tally.add(replace(other, rag="red"), OPEN)
+    assert tally.words()[-1] == "Withheld"
+    assert tally.by_priority[measure.priority] == Counter({"Green": 1, "Withheld": 1, "Red": 1})
