@@ -31,8 +31,6 @@ from models.store.api_tokens import token_user
 
 PREFIX = "/api/v1"
 MAX_PAGE_SIZE = 5000
-blp = Blueprint("api_v1", __name__, url_prefix=PREFIX,
-                description="Read-only figures, as the token's user sees them in the app.")
 
 
 def field_name(column: str) -> str:
@@ -193,7 +191,6 @@ def token_key() -> str:
     return "api:" + (hashlib.sha256(token.encode()).hexdigest() if token else request.remote_addr or "")
 
 
-@blp.before_request
 def _authenticate() -> Response | None:
     if request.path in (f"{PREFIX}/openapi.json", f"{PREFIX}/docs"):
         return None
@@ -247,83 +244,6 @@ def _year(text: str | None) -> int | None:
         abort(400, message=str(exc))
 
 
-# The endpoints ----------------------------------------------------------------------------
-
-@blp.route("/catalogue")
-@blp.response(200, Catalogue)
-@blp.doc(security=[{"bearer": []}])
-def get_catalogue() -> dict:
-    """Priorities, services, measures and baselines (the services the user may see)."""
-    return _read(lambda s: catalogue(s, g.api_user))
-
-
-@blp.route("/performance")
-@blp.arguments(PerformanceArgs, location="query")
-@blp.response(200, PerformancePage)
-@blp.doc(security=[{"bearer": []}])
-def get_performance(args: dict) -> dict:
-    """The quarterly performance table (the export's columns as fields, as text), a page of
-    rows at a time. publish=1 withholds what a published pack withholds."""
-    year = _year(args["year"])
-    try:
-        quarter = parse_quarter(args["quarter"])
-    except ValueError as exc:
-        abort(400, message=str(exc))
-    settings = current_app.config["MONITOR_SETTINGS"]
-
-    def work(session: Any) -> dict:
-        table = performance_table(session, audience_of(g.api_user), year, quarter, settings.current_date(),
-                                  include_submitted=args["provisional"])
-        masks = row_masks(table, pack_disclosure(session, table, args["publish"]))
-        start = (args["page"] - 1) * args["page_size"]
-        chosen = list(zip(table.rows, masks, strict=True))[start:start + args["page_size"]]
-        items = [dict(zip(FIELDS, row_cells(r, m, grouped=False), strict=True)) for r, m in chosen]
-        return _page(items, len(table.rows), args, "performance")
-    return _read(work)
-
-
-@blp.route("/series")
-@blp.arguments(SeriesArgs, location="query")
-@blp.response(200, Series)
-@blp.doc(security=[{"bearer": []}])
-def get_series(args: dict) -> dict:
-    """One measure's quarterly series (approved returns) with its XmR chart's mean, limits
-    and signals, and its annual figures against the baseline."""
-    from models.rules.periods import year_label
-
-    def work(session: Any) -> dict:
-        trends = service_trends(session, g.api_user, args["service"])
-        trend = next((t for t in trends if t.metric_id == args["metric"]), None)
-        if trend is None:
-            abort(404, message="That service has no measure with that id.")
-        return {
-            "service_id": trend.service_id, "service": trend.service_name, "metric_id": trend.metric_id,
-            "metric": trend.metric_name, "unit": trend.unit, "higher_is_better": trend.higher_is_better,
-            "target": trend.target, "baseline": trend.baseline, "baseline_period": trend.baseline_period,
-            "variation": trend.spc.variation, "assurance": trend.spc.assurance, "note": trend.note,
-            "points": [{"year": year_label(y), "quarter": f"Q{q}", "label": p.label, "value": p.value,
-                        "mean": p.mean, "lower_limit": p.lower, "upper_limit": p.upper,
-                        "special_cause": p.special_cause, "variation": p.variation}
-                       for p, (y, q) in zip(trend.spc.points, trend.quarters, strict=True)],
-            "annual": [{"year": a.label, "quarters": a.quarters, "value": a.value, "change": a.change}
-                       for a in trend.annual],
-        }
-    return _read(work)
-
-
-@blp.route("/returns")
-@blp.arguments(ReturnsArgs, location="query")
-@blp.response(200, ReturnsPage)
-@blp.doc(security=[{"bearer": []}])
-def get_returns(args: dict) -> dict:
-    """Returns (their status and dates, not their figures) of the services the user may see."""
-    year = _year(args.get("year"))
-    start = (args["page"] - 1) * args["page_size"]
-    items, total = _read(lambda s: return_list(s, g.api_user, year, args.get("status"), start,
-                                               args["page_size"]))
-    return _page(items, total, args, "returns")
-
-
 DOCS_PAGE = """<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>CWP Outcomes Monitor API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -334,11 +254,92 @@ DOCS_PAGE = """<!doctype html>
 <script src="/assets/api_docs.js"></script></body></html>"""
 
 
-@blp.route("/docs")
-@blp.doc(hide=True)
-def docs() -> str:
-    """The API's reference, drawn by Swagger UI from this app (nothing from the internet)."""
-    return render_template_string(DOCS_PAGE, spec=f"{PREFIX}/openapi.json")
+# The endpoints, on a blueprint made for each app (flask-smorest and Flask-Limiter set a
+# blueprint up once: the tests make many apps) ----------------------------------------
+
+def make_blueprint() -> Blueprint:
+    blp = Blueprint("api_v1", __name__, url_prefix=PREFIX,
+                    description="Read-only figures, as the token's user sees them in the app.")
+    blp.before_request(_authenticate)
+
+    @blp.route("/catalogue")
+    @blp.response(200, Catalogue)
+    @blp.doc(security=[{"bearer": []}])
+    def get_catalogue() -> dict:
+        """Priorities, services, measures and baselines (the services the user may see)."""
+        return _read(lambda s: catalogue(s, g.api_user))
+
+    @blp.route("/performance")
+    @blp.arguments(PerformanceArgs, location="query")
+    @blp.response(200, PerformancePage)
+    @blp.doc(security=[{"bearer": []}])
+    def get_performance(args: dict) -> dict:
+        """The quarterly performance table (the export's columns as fields, as text), a page of
+        rows at a time. publish=1 withholds what a published pack withholds."""
+        year = _year(args["year"])
+        try:
+            quarter = parse_quarter(args["quarter"])
+        except ValueError as exc:
+            abort(400, message=str(exc))
+        settings = current_app.config["MONITOR_SETTINGS"]
+
+        def work(session: Any) -> dict:
+            table = performance_table(session, audience_of(g.api_user), year, quarter, settings.current_date(),
+                                      include_submitted=args["provisional"])
+            masks = row_masks(table, pack_disclosure(session, table, args["publish"]))
+            start = (args["page"] - 1) * args["page_size"]
+            chosen = list(zip(table.rows, masks, strict=True))[start:start + args["page_size"]]
+            items = [dict(zip(FIELDS, row_cells(r, m, grouped=False), strict=True)) for r, m in chosen]
+            return _page(items, len(table.rows), args, "performance")
+        return _read(work)
+
+    @blp.route("/series")
+    @blp.arguments(SeriesArgs, location="query")
+    @blp.response(200, Series)
+    @blp.doc(security=[{"bearer": []}])
+    def get_series(args: dict) -> dict:
+        """One measure's quarterly series (approved returns) with its XmR chart's mean, limits
+        and signals, and its annual figures against the baseline."""
+        from models.rules.periods import year_label
+
+        def work(session: Any) -> dict:
+            trends = service_trends(session, g.api_user, args["service"])
+            trend = next((t for t in trends if t.metric_id == args["metric"]), None)
+            if trend is None:
+                abort(404, message="That service has no measure with that id.")
+            return {
+                "service_id": trend.service_id, "service": trend.service_name, "metric_id": trend.metric_id,
+                "metric": trend.metric_name, "unit": trend.unit, "higher_is_better": trend.higher_is_better,
+                "target": trend.target, "baseline": trend.baseline, "baseline_period": trend.baseline_period,
+                "variation": trend.spc.variation, "assurance": trend.spc.assurance, "note": trend.note,
+                "points": [{"year": year_label(y), "quarter": f"Q{q}", "label": p.label, "value": p.value,
+                            "mean": p.mean, "lower_limit": p.lower, "upper_limit": p.upper,
+                            "special_cause": p.special_cause, "variation": p.variation}
+                           for p, (y, q) in zip(trend.spc.points, trend.quarters, strict=True)],
+                "annual": [{"year": a.label, "quarters": a.quarters, "value": a.value, "change": a.change}
+                           for a in trend.annual],
+            }
+        return _read(work)
+
+    @blp.route("/returns")
+    @blp.arguments(ReturnsArgs, location="query")
+    @blp.response(200, ReturnsPage)
+    @blp.doc(security=[{"bearer": []}])
+    def get_returns(args: dict) -> dict:
+        """Returns (their status and dates, not their figures) of the services the user may see."""
+        year = _year(args.get("year"))
+        start = (args["page"] - 1) * args["page_size"]
+        items, total = _read(lambda s: return_list(s, g.api_user, year, args.get("status"), start,
+                                                   args["page_size"]))
+        return _page(items, total, args, "returns")
+
+    @blp.route("/docs")
+    @blp.doc(hide=True)
+    def docs() -> str:
+        """The API's reference, drawn by Swagger UI from this app (nothing from the internet)."""
+        return render_template_string(DOCS_PAGE, spec=f"{PREFIX}/openapi.json")
+
+    return blp
 
 
 class _Api(Api):
@@ -346,17 +347,19 @@ class _Api(Api):
     every HTTP error of the whole app in JSON, the Dash pages' included."""
 
     def _register_error_handlers(self) -> None:
-        from werkzeug.exceptions import HTTPException
-
-        blp.register_error_handler(HTTPException, self.handle_http_exception)
+        """Left to init_app: on the API's own blueprint only."""
 
 
 def init_app(server: Flask) -> Api:
     server.config.update(API_TITLE="CWP Outcomes Monitor API", API_VERSION="v1",
                          OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX=PREFIX,
                          OPENAPI_JSON_PATH="openapi.json")
+    from werkzeug.exceptions import HTTPException
+
     api = _Api(server)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    blp = make_blueprint()
+    blp.register_error_handler(HTTPException, api.handle_http_exception)
     limiter = server.extensions.get("monitor.limiter")
     if limiter is not None:
         settings = server.config["MONITOR_SETTINGS"]

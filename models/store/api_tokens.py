@@ -8,36 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.access import may_act
+from models.access import Actor, may_act
+from models.rules.tokens import DEFAULT_DAYS, MAX_DAYS, MAX_LIVE, MAX_NAME, PREFIX, TokenRow
 from models.store.audit import record
 from models.store.entities import ApiToken, User
-
-PREFIX = "cwp_"  # says what a token is, if one turns up in a log or a paste
-DEFAULT_DAYS = 90
-MAX_DAYS = 365
-MAX_NAME = 80
-MAX_LIVE = 10  # tokens a user may have at once: enough for every tool, few to audit
 
 
 class TokenError(ValueError):
     """A token cannot be made or revoked as asked; the message says why."""
-
-
-@dataclass(frozen=True)
-class TokenRow:
-    """A token as its owner sees it listed: never the token itself."""
-
-    id: int
-    name: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    last_used_at: dt.datetime | None
-    live: bool
 
 
 def _now() -> dt.datetime:
@@ -61,8 +43,18 @@ def _live(token: ApiToken, now: dt.datetime) -> bool:
     return token.revoked_at is None and token.expires_at > now
 
 
-def create_token(session: Session, user: User, name: object, days: object = DEFAULT_DAYS) -> str:
-    """A new token for `user`, returned once (only its digest is kept). Audited."""
+def _owner(session: Session, actor: Actor) -> User:
+    """The account the actor is (a token is always its own user's): loaded afresh."""
+    user = session.get(User, actor.id)
+    if not may_act(user):
+        raise TokenError("This account cannot have API tokens.")
+    return user
+
+
+def create_token(session: Session, actor: Actor, name: object, days: object = DEFAULT_DAYS) -> str:
+    """A new token for the actor's own account, returned once (only its digest is kept).
+    Audited."""
+    user = _owner(session, actor)
     if not may_act(user):
         raise TokenError("This account cannot have API tokens.")
     label = _clean_name(name)
@@ -90,8 +82,9 @@ def create_token(session: Session, user: User, name: object, days: object = DEFA
     return token
 
 
-def revoke_token(session: Session, user: User, token_id: object = None, name: object = None) -> str:
-    """Revoke one of the user's own live tokens, by id or by name; its name. Audited."""
+def revoke_token(session: Session, actor: Actor, token_id: object = None, name: object = None) -> str:
+    """Revoke one of the actor's own live tokens, by id or by name; its name. Audited."""
+    user = _owner(session, actor)
     now = _now()
     query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     mine = [t for t in session.scalars(query) if t.expires_at > now]
@@ -108,7 +101,7 @@ def revoke_token(session: Session, user: User, token_id: object = None, name: ob
     return found.name
 
 
-def user_tokens(session: Session, user: User) -> list[TokenRow]:
+def user_tokens(session: Session, user: Actor) -> list[TokenRow]:
     """The user's tokens, newest first (revoked and expired ones too, marked, for a while:
     what was used when is worth seeing)."""
     now = _now()

@@ -59,6 +59,9 @@ DECISIONS = {
     "..adm-imp-preview.children": "admin",
     "..adm-imp-result.children": "admin",
     "account-msg.children": "signed-in",  # Your account: the user's own reminder choice
+    # Your account's API tokens (issue 21): a user's own only (a token id from the browser
+    # that is not theirs is refused: tests/callbacks/test_api_token_callbacks.py).
+    "..token-msg.children": "signed-in",
 }
 # Callbacks that answer a signed-out user themselves, with a sign-in link (the rest get the
 # sign-in guard's 401).

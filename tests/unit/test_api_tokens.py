@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from dash_app import cli
+from models.rules.tokens import MAX_LIVE
 from models.store import api_tokens
-from models.store.api_tokens import MAX_LIVE, TokenError, create_token, revoke_token, token_user, user_tokens
+from models.store.api_tokens import TokenError, create_token, revoke_token, token_user, user_tokens
 from models.store.db import unit_of_work
 from models.store.entities import ApiToken, AuditEvent
 from models.store.users import find_user
