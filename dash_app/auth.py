@@ -487,6 +487,9 @@ def _guard():  # noqa: ANN202
 
 def _too_many_requests(_error: Exception) -> tuple[Response | str, int]:
     """Flask-Limiter's refusal, in words."""
+    if request.path.startswith("/api/"):
+        return jsonify(code=429, status="Too Many Requests",
+                       message="Too many requests with this token: wait a minute and try again."), 429
     message = "There have been too many sign-in attempts from your network. Wait a minute and try again."
     if request.path == "/login":
         return render_template("login.html", form=LoginForm(), error=message), 429

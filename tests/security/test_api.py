@@ -153,3 +153,22 @@ def test_only_a_live_token_opens_the_api(api):
         assert answer.headers["WWW-Authenticate"].startswith("Bearer"), who
         assert "Domestic" not in answer.text, who
     assert get(url, "/api/v1/catalogue", tokens["viewer"]).status_code == 200
+
+
+def test_each_token_is_rate_limited_on_its_own(demo_factory, db_url):
+    """API_RATE_LIMIT counts per token: one token past it gets 429 in words, another token
+    (another tool) is not held back by it."""
+    from dash_app.factory import create_app
+    from tests.helpers.config import settings_for
+
+    with unit_of_work(demo_factory) as s:
+        first = create_token(s, find_user(s, ROLES["viewer"]), "First", 7)
+        second = create_token(s, find_user(s, ROLES["viewer"]), "Second", 7)
+    client = create_app(settings_for(db_url, api_rate_limit="2 per minute")).server.test_client()
+
+    def ask(token: str):
+        return client.get("/api/v1/catalogue", headers={"Authorization": f"Bearer {token}"})
+    assert [ask(first).status_code for _ in range(2)] == [200, 200]
+    refused = ask(first)
+    assert refused.status_code == 429 and "Too many requests with this token" in refused.get_json()["message"]
+    assert ask(second).status_code == 200
