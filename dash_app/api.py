@@ -248,8 +248,7 @@ DOCS_PAGE = """<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>CWP Outcomes Monitor API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/assets/vendor/swagger-ui/swagger-ui.css"></head>
-<body><main><h1 class="api-title">CWP Outcomes Monitor API</h1>
-<div id="swagger-ui" data-spec="{{ spec }}"></div></main>
+<body><main id="swagger-ui" data-spec="{{ spec }}"></main>
 <script src="/assets/vendor/swagger-ui/swagger-ui-bundle.js"></script>
 <script src="/assets/api_docs.js"></script></body></html>"""
 
@@ -333,12 +332,6 @@ def make_blueprint() -> Blueprint:
                                                    args["page_size"]))
         return _page(items, total, args, "returns")
 
-    @blp.route("/docs")
-    @blp.doc(hide=True)
-    def docs() -> str:
-        """The API's reference, drawn by Swagger UI from this app (nothing from the internet)."""
-        return render_template_string(DOCS_PAGE, spec=f"{PREFIX}/openapi.json")
-
     return blp
 
 
@@ -365,4 +358,12 @@ def init_app(server: Flask) -> Api:
         settings = server.config["MONITOR_SETTINGS"]
         limiter.limit(settings.api_rate_limit, key_func=token_key)(blp)
     api.register_blueprint(blp)
+    # The docs page is the API's reference, not part of it: a plain route, left out of the
+    # document it draws.
+    server.add_url_rule(f"{PREFIX}/docs", "api_docs", docs)
     return api
+
+
+def docs() -> str:
+    """The API's reference, drawn by Swagger UI from this app (nothing from the internet)."""
+    return render_template_string(DOCS_PAGE, spec=f"{PREFIX}/openapi.json")

@@ -31,8 +31,7 @@ def token_table(tokens: list[TokenRow]) -> html.Div:
         return "Live" if t.live else "Revoked or expired"
 
     rows = [html.Tr([
-        html.Th(t.name, scope="row"), html.Td(format_date(t.created_at.date())),
-        html.Td(format_date(t.expires_at.date())),
+        html.Th(t.name, scope="row"), html.Td(format_date(t.expires_at.date())),
         html.Td(format_datetime(t.last_used_at) if t.last_used_at else "Not yet"),
         html.Td(state(t)),
         html.Td(dbc.Button(["Revoke", html.Span(f" {t.name}", className="visually-hidden")],
@@ -42,7 +41,7 @@ def token_table(tokens: list[TokenRow]) -> html.Div:
     return html.Div(html.Table([
         html.Caption("Your API tokens"),
         html.Thead(html.Tr([html.Th(h, scope="col") for h in
-                            ("Name", "Made", "Expires", "Last used", "State", "")])),
+                            ("Name", "Expires", "Last used", "State", "")])),
         html.Tbody(rows)], className="table table-sm"), className="table-responsive")
 
 
