@@ -43,6 +43,11 @@ RV_SHOWS_ERRORS = "rv-shows-errors"
 RQ_LIST = "rq-list"
 RQ_PROVIDER = "rq-provider"
 RQ_PERIOD = "rq-period"
+RQ_COUNT = "rq-count"
+RQ_PREV = "rq-prev"
+RQ_NEXT = "rq-next"
+RQ_PAGE_STATUS = "rq-page-status"
+RQ_VIEW = "rq-view"  # the queue's page, as the pager callback starts from it
 NAV_WAITING = "nav-waiting"
 
 # Pattern-matching id types for the return form; one input per metric or category.

@@ -19,7 +19,7 @@ DECISIONS = {
     "..rv-summary.children": "signed-in",
     "..rv-autosave-status.children": "signed-in",  # Save draft's guard: refusals in words
     '..{"return":["ALL"],"type":"rq-result"}.children': "admin",
-    "rq-list.children": "admin",
+    "..rq-list.children": "admin",  # the review queue: its filters and pages
     "..rv-status.children@": "admin",
     "..rv-upload-result.children": "signed-in",
     "..service-body.children": "signed-in",
