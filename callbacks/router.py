@@ -239,7 +239,12 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
         return render_service(user, search)
     if pathname == "/attention":
         years, year, quarter = _year_and_quarter(search)
-        return Drawn(attention_page(years, year, quarter, query_params(search).get("provisional") == "1"),
+        params = query_params(search)
+        # The priority and page of a long report's lines: checked by the page's callback
+        # against the report (a priority it does not have is every priority).
+        priority = params.get("priority", "")[:200] or None
+        return Drawn(attention_page(years, year, quarter, params.get("provisional") == "1",
+                                    priority, page_of(params.get("page"))),
                      view_title("What needs attention", f"{quarter} {year}"))
     if pathname == "/priorities":
         years, year, quarter = _year_and_quarter(search)

@@ -22,7 +22,14 @@ anything else, such as an ORM object, raises TypeError rather than keying by its
 The wrapper lives here, not in models/: models/ never imports Flask, and its read-models stay
 plain functions of a session that tests, the CLI and the benchmarks call directly.
 
-Values are pickled (in-process too), so a hit is a private copy: callers may change it."""
+Values are pickled (in-process too), so a hit is a private copy: callers may change it.
+
+A view too big to work out inside a request (What needs attention or the Performance table
+for a national body: 132,666 charts, minutes of work) is asked for with `prepared`: from the
+cache when this data version has it; otherwise it is worked out once, in the background
+(`Preparing`), and the page says so and asks again until it is there. One marker per view
+in the cache (added only if absent, so with Redis one instance works it out for all), one
+view at a time per process; a failure is logged and reported (`Failed`), never swallowed."""
 
 from __future__ import annotations
 
@@ -32,8 +39,10 @@ import hashlib
 import inspect
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache as memoise
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -179,3 +188,92 @@ def chart_store(folder: Path | None = None) -> Any:
     from exports.chart_cache import DirectoryStore
 
     return DirectoryStore(folder or INSTANCE / "chart-cache", CHART_CACHE_BYTES)
+
+
+# Views worked out in the background ---------------------------------------------------------
+
+WORKING_TIMEOUT_S = 1800  # a marker outlives a process that died mid-way by at most this
+FAILED_TIMEOUT_S = 60  # a failure is reported for this long; then the view is tried again
+_WORKERS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-view")
+_STARTED: dict[str, threading.Event] = {}  # this process's jobs, by key (tests wait on them)
+
+
+@dataclasses.dataclass(frozen=True)
+class Preparing:
+    """The view is being worked out (since `since`, seconds since the epoch)."""
+
+    since: float
+
+    def waited(self, now: float | None = None) -> int:
+        return max(0, round((now or time.time()) - self.since))
+
+
+@dataclasses.dataclass(frozen=True)
+class Failed:
+    """Working the view out failed (the log has why); it is tried again after a minute."""
+
+    since: float
+
+
+def prepared(session: Session, view: Callable[Concatenate[Session, P], T], /,
+             *args: P.args, **kwargs: P.kwargs) -> T | Preparing | Failed:
+    """`view(session, *args, **kwargs)` from the cache when this data version has it;
+    otherwise `Preparing` while it is worked out in the background (started here unless it
+    already is), or `Failed` for a minute after that went wrong. Where the cache cannot
+    keep it (no version row, a pending change, Redis unreachable) the view is worked out
+    here, as `cached` would."""
+    version = current_version(session)
+    state: CacheState = current_app.extensions[_STATE]
+    if version is None or has_pending_change(session) or time.monotonic() < state.retry_at:
+        return view(session, *args, **kwargs)
+    key = view_key(view, version, args, kwargs)
+    marker_key = f"{key}:working"
+    try:
+        found = cache.get(key)
+        if found is not None:
+            state.hits += 1
+            return found[0]
+        marker = cache.get(marker_key)
+        if isinstance(marker, (Preparing, Failed)):
+            return marker
+        marker = Preparing(time.time())
+        if not cache.add(marker_key, marker, timeout=WORKING_TIMEOUT_S):
+            again = cache.get(marker_key)  # another request or instance started it just now
+            return again if isinstance(again, (Preparing, Failed)) else marker
+    except (RedisError, OSError) as exc:
+        _unreachable(state, exc)
+        return view(session, *args, **kwargs)
+    state.misses += 1
+    done = _STARTED[marker_key] = threading.Event()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _WORKERS.submit(_prepare, app, marker_key, done, view, args, kwargs)
+    return marker
+
+
+def _prepare(app: Flask, marker_key: str, done: threading.Event, view: Callable[..., Any],
+             args: tuple, kwargs: dict) -> None:
+    """In the background: the view worked out and kept (`cached`, under the data version it
+    reads), then the marker removed; a failure logged and marked."""
+    from dash_app.database import transaction
+
+    try:
+        with app.app_context():
+            try:
+                with transaction() as session:
+                    cached(session, view, *args, **kwargs)
+                cache.delete(marker_key)
+            except Exception:
+                log.exception("Working out %s in the background failed", view.__qualname__)
+                cache.set(marker_key, Failed(time.time()), timeout=FAILED_TIMEOUT_S)
+    except Exception:  # the cache itself failed: nothing more to tell anyone but the log
+        log.exception("Could not record the background work on %s", view.__qualname__)
+    finally:
+        done.set()
+        _STARTED.pop(marker_key, None)
+
+
+def wait_for_prepared(timeout: float = 120.0) -> None:
+    """Wait until this process's background views are done (tests, the benchmark)."""
+    deadline = time.monotonic() + timeout
+    for done in list(_STARTED.values()):
+        done.wait(max(0.0, deadline - time.monotonic()))

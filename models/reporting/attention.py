@@ -54,7 +54,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.access import Actor, provider_scope
@@ -86,7 +86,7 @@ from models.rules.spc import (
     SpcPoint,
 )
 from models.rules.workflow import STATUS_MEANINGS
-from models.store.entities import Period, Priority, Return, Service
+from models.store.entities import Metric, Period, Priority, Return, Service
 from models.store.settings import disclosure_threshold, rag_thresholds
 
 NEEDS_ATTENTION, GOING_WELL = "Needs attention", "Going well"
@@ -431,7 +431,47 @@ def _finish(session: Session, found: list[AttentionLine], year: int, quarter: in
     return AttentionReport(year, quarter, tuple(lines), provisional, publish, left_out, tuple(notes))
 
 
+# A long report, read a part at a time --------------------------------------------------------
+
+@dataclass(frozen=True)
+class PriorityCount:
+    """How many lines of each section a priority has."""
+
+    priority: str
+    concerns: int
+    going_well: int
+
+
+def priority_counts(report: AttentionReport) -> list[PriorityCount]:
+    """Each priority with lines, in the report's order (the strategy's), and its lines counted
+    by section: every line is counted, whichever part of the report is drawn."""
+    counts: dict[str, list[int]] = {}
+    for line in report.lines:
+        pair = counts.setdefault(line.priority, [0, 0])
+        pair[0 if line.section == NEEDS_ATTENTION else 1] += 1
+    return [PriorityCount(name, concerns, well) for name, (concerns, well) in counts.items()]
+
+
+def lines_in_order(report: AttentionReport, priority: str | None = None) -> list[AttentionLine]:
+    """The report's lines as a page lists them, Needs attention first, then Going well, each
+    in the report's order; only one priority's when `priority` names one."""
+    return [line for line in (*report.concerns, *report.going_well)
+            if priority is None or line.priority == priority]
+
+
+def charts_in_view(session: Session, actor: Actor) -> int:
+    """How many metrics (each a chart the report works out) the actor's services have: the
+    size of the report's work, counted in one query before doing it."""
+    scope = provider_scope(actor)
+    stmt = (select(func.count()).select_from(Metric).join(Service, Service.id == Metric.service_id)
+            .where(Metric.active))
+    if scope is not None:
+        stmt = stmt.where(Service.provider_id == scope)
+    return session.scalar(stmt) or 0
+
+
 __all__ = [
     "GOING_WELL", "KIND_ORDER", "LEFT_OUT_HERE", "NEEDS_ATTENTION", "NO_EXPLANATION",
-    "AttentionLine", "AttentionReport", "attention_report", "forecast_short",
+    "AttentionLine", "AttentionReport", "PriorityCount", "attention_report", "charts_in_view",
+    "forecast_short", "lines_in_order", "priority_counts",
 ]

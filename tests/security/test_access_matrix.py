@@ -26,7 +26,7 @@ DECISIONS = {
     "service-trends.children": "signed-in",  # "Over the years": refuses another's service
     "..progress-body.children": "signed-in",  # strategy progress: the user's own services
     "..priority-body.children": "signed-in",
-    "..attention-body.children": "signed-in",  # What needs attention: the user's own services
+    "..attention-body.children": "signed-in",  # What needs attention: the user's own services, a page at a time
     "..submissions-body.children": "signed-in",
     "..remind-plan.children": "admin",  # "Send reminders now" (issue 18)
     "..perf-heading.children": "signed-in",
