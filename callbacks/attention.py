@@ -32,10 +32,10 @@ from layouts.paging import clamp_page, page_count, page_of, turned
 from models.access import AccessRefused
 from models.reporting.attention import (
     attention_report,
-    charts_in_view,
     lines_in_order,
     priority_counts,
 )
+from models.reporting.overview import metrics_in_view
 from models.rules.periods import quarter_label
 
 PAGE_TITLE = "What needs attention"
@@ -84,7 +84,7 @@ def attention_view(year_text: str | None, quarter_text: str | None, provisional:
     page = page_of(stored.get("page") if isinstance(stored, dict) else None)
     page = page if action in (None, POLL) else turned(page, action)
     with transaction() as session:
-        charts = charts_in_view(session, audience)
+        charts = metrics_in_view(session, audience)
         fetch = prepared if charts > BACKGROUND_CHARTS else cached
         report = fetch(session, attention_report, audience, year, quarter, today(),
                        provisional=provisional)

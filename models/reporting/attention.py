@@ -54,7 +54,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.access import Actor, provider_scope
@@ -86,7 +86,7 @@ from models.rules.spc import (
     SpcPoint,
 )
 from models.rules.workflow import STATUS_MEANINGS
-from models.store.entities import Metric, Period, Priority, Return, Service
+from models.store.entities import Period, Priority, Return, Service
 from models.store.settings import disclosure_threshold, rag_thresholds
 
 NEEDS_ATTENTION, GOING_WELL = "Needs attention", "Going well"
@@ -459,19 +459,8 @@ def lines_in_order(report: AttentionReport, priority: str | None = None) -> list
             if priority is None or line.priority == priority]
 
 
-def charts_in_view(session: Session, actor: Actor) -> int:
-    """How many metrics (each a chart the report works out) the actor's services have: the
-    size of the report's work, counted in one query before doing it."""
-    scope = provider_scope(actor)
-    stmt = (select(func.count()).select_from(Metric).join(Service, Service.id == Metric.service_id)
-            .where(Metric.active))
-    if scope is not None:
-        stmt = stmt.where(Service.provider_id == scope)
-    return session.scalar(stmt) or 0
-
-
 __all__ = [
     "GOING_WELL", "KIND_ORDER", "LEFT_OUT_HERE", "NEEDS_ATTENTION", "NO_EXPLANATION",
-    "AttentionLine", "AttentionReport", "PriorityCount", "attention_report", "charts_in_view",
+    "AttentionLine", "AttentionReport", "PriorityCount", "attention_report",
     "forecast_short", "lines_in_order", "priority_counts",
 ]
