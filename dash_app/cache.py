@@ -272,8 +272,11 @@ def _prepare(app: Flask, marker_key: str, done: threading.Event, view: Callable[
         _STARTED.pop(marker_key, None)
 
 
-def wait_for_prepared(timeout: float = 120.0) -> None:
-    """Wait until this process's background views are done (tests, the benchmark)."""
+def wait_for_prepared(timeout: float = 120.0) -> int:
+    """Wait until this process's background views are done (tests, the benchmark); how many
+    there were."""
     deadline = time.monotonic() + timeout
-    for done in list(_STARTED.values()):
+    started = list(_STARTED.values())
+    for done in started:
         done.wait(max(0.0, deadline - time.monotonic()))
+    return len(started)
