@@ -22,13 +22,14 @@ from layouts.attention import (
     LINE_LIMIT,
     attention_body,
     attention_summary,
+    lines_last_page,
     lines_page,
     lines_pager_text,
     priority_options,
     working_words,
 )
 from layouts.filters import ALL
-from layouts.paging import clamp_page, page_count, page_of, turned
+from layouts.paging import page_of, turned
 from models.access import AccessRefused
 from models.reporting.attention import (
     attention_report,
@@ -107,11 +108,11 @@ def attention_view(year_text: str | None, quarter_text: str | None, provisional:
     if chosen not in {c.priority for c in counts}:
         chosen = None  # a priority with no lines this quarter (an old link): every priority
     lines = lines_in_order(report, chosen)
-    page = clamp_page(page, len(lines))
+    page = min(page, lines_last_page(len(lines)))
     return AttentionAnswer(
         attention_summary(report, counts), False, priority_options(counts),
         lines_page(report, lines, page), lines_pager_text(page, len(lines)),
-        "true" if page <= 1 else "false", "true" if page >= page_count(len(lines)) else "false",
+        "true" if page <= 1 else "false", "true" if page >= lines_last_page(len(lines)) else "false",
         {"page": page}, True, record(chosen, page))
 
 

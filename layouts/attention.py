@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.filters import ALL, QUARTER_OPTIONS, provisional_switch, select
-from layouts.paging import PAGE_SIZE, pager, pager_text, row_range
+from layouts.paging import PAGE_SIZE, page_count, pager, pager_text, row_range
 from models.reporting.attention import (
     GOING_WELL,
     LEFT_OUT_HERE,
@@ -28,6 +28,7 @@ SECTION_SIGNS = {NEEDS_ATTENTION: "▲", GOING_WELL: "✓"}  # with the words, n
 LINE_LIMIT = 100
 POLL_MS = 2000  # while a report is worked out in the background, the page asks this often
 LINES_NOUN, NO_LINES = "Lines", "No lines to show."
+LINES_PAGE = PAGE_SIZE  # lines a page
 
 
 def attention_page(years: list[dict], year: str, quarter: str, provisional: bool,
@@ -53,7 +54,7 @@ def attention_page(years: list[dict], year: str, quarter: str, provisional: bool
             html.Div(id=ids.ATTENTION_LINES),
             pager(page, 0, previous_id=ids.ATTENTION_PREV, next_id=ids.ATTENTION_NEXT,
                   status_id=ids.ATTENTION_PAGE_STATUS, label="Pages of lines", noun=LINES_NOUN,
-                  nothing=NO_LINES),
+                  size=LINES_PAGE, nothing=NO_LINES),
         ], id=ids.ATTENTION_PAGED, hidden=True, **{"aria-labelledby": "attention-lines-heading"}),
         dcc.Store(id=ids.ATTENTION_VIEW, data={"page": page}),
         dcc.Interval(id=ids.ATTENTION_POLL, interval=POLL_MS, disabled=True),
@@ -158,7 +159,7 @@ def attention_summary(report: AttentionReport, counts: list[PriorityCount]) -> l
 def lines_page(report: AttentionReport, lines: list[AttentionLine], page: int) -> list:
     """One page of `lines` (Needs attention first, then Going well), each section headed with
     how many lines it has in all of `lines`."""
-    start, end = row_range(page)
+    start, end = row_range(page, LINES_PAGE)
     shown = lines[start:end]
     if not shown:
         return [html.P(NO_LINES, className="attention-empty")]
@@ -173,7 +174,12 @@ def lines_page(report: AttentionReport, lines: list[AttentionLine], page: int) -
 
 def lines_pager_text(page: int, shown: int) -> str:
     """"Lines 26 to 50 of 4,941"."""
-    return pager_text(page, shown, LINES_NOUN, PAGE_SIZE, NO_LINES)
+    return pager_text(page, shown, LINES_NOUN, LINES_PAGE, NO_LINES)
+
+
+def lines_last_page(shown: int) -> int:
+    """The last page of `shown` lines (the first, for none)."""
+    return page_count(shown, LINES_PAGE)
 
 
 def priority_options(counts: list[PriorityCount]) -> list[dict]:
