@@ -140,9 +140,10 @@ def attention_summary(report: AttentionReport, counts: list[PriorityCount]) -> l
                         className="fw-bold"))
     return [
         *_heading(report),
-        html.P(f"{len(report.lines):,} lines: {concerns:,} need attention and {well:,} are "
-               "going well. The table counts them by priority; below it they are listed a page "
-               "at a time, for every priority or the one you choose.", className="attention-total"),
+        html.P(f"{len(report.lines):,} lines: {concerns:,} {'needs' if concerns == 1 else 'need'} "
+               f"attention and {well:,} {'is' if well == 1 else 'are'} going well. The table "
+               "counts them by priority; below it they are listed a page at a time, for every "
+               "priority or the one you choose.", className="attention-total"),
         html.Div(html.Table([
             html.Caption(f"Lines by priority, {report.label}"),
             html.Thead(html.Tr([html.Th("Priority", scope="col"),

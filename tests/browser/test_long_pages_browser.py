@@ -15,7 +15,7 @@ import layouts.attention as attention_layout
 from layouts import ids
 from models.store.db import make_engine, make_sessionmaker, unit_of_work
 from models.store.entities import Period, Return
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import axe_violations, serious, sign_in, start
 from tests.helpers.config import settings_for
 from tests.helpers.databases import database_copy
 
@@ -31,6 +31,21 @@ def _press(dash_duo, element) -> None:
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();",
                                    element)
     element.send_keys(Keys.ENTER)
+
+
+def _axe_at_both_widths(dash_duo) -> dict[str, list]:
+    """axe's serious or critical violations at the desktop's width and a phone's 390 px."""
+    found = {"desktop": serious(axe_violations(dash_duo))}
+    dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        dash_duo.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done()));")
+        found["390 px"] = serious(axe_violations(dash_duo))
+    finally:
+        dash_duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    return found
 
 
 def _text(dash_duo, selector: str) -> str:
@@ -64,6 +79,7 @@ def test_the_review_queue_a_page_at_a_time(dash_duo, long_queue_app):
     status = f"#{ids.RQ_PAGE_STATUS}"
     dash_duo.wait_for_text_to_equal(status, f"Items 1 to 25 of {waiting}")
     assert len(dash_duo.find_elements("section.queue-item")) == 25
+    assert _axe_at_both_widths(dash_duo) == {"desktop": [], "390 px": []}
     assert dash_duo.find_element(status).get_attribute("role") == "status"
     assert _text(dash_duo, f"#{ids.RQ_COUNT}") == (
         f"{waiting} submitted returns wait for review, oldest first.")
@@ -79,7 +95,8 @@ def test_the_review_queue_a_page_at_a_time(dash_duo, long_queue_app):
     dash_duo.driver.refresh()
     dash_duo.wait_for_text_to_equal(status, f"Items 26 to {min(50, waiting)} of {waiting}")
     # A filter starts again from its first page, and says how many match.
-    Select(dash_duo.find_element(f"#{ids.RQ_PERIOD}")).select_by_index(1)
+    # (dbc.Select's first option is an empty, hidden placeholder; then "All quarters".)
+    Select(dash_duo.find_element(f"#{ids.RQ_PERIOD}")).select_by_index(2)
     _wait(dash_duo, lambda: _text(dash_duo, status).startswith("Items 1 to"), _text(dash_duo, status))
     assert "for these filters" in _text(dash_duo, f"#{ids.RQ_COUNT}")
     _wait(dash_duo, lambda: "period=" in dash_duo.driver.current_url, dash_duo.driver.current_url)
@@ -101,6 +118,7 @@ def test_a_long_report_worked_out_then_read_a_page_at_a_time(dash_duo, browser_a
     status = f"#{ids.ATTENTION_PAGE_STATUS}"
     dash_duo.wait_for_text_to_equal(status, "Lines 1 to 10 of 25")
     assert len(dash_duo.find_elements(".attention-line")) == 10
+    assert _axe_at_both_widths(dash_duo) == {"desktop": [], "390 px": []}
     _press(dash_duo, dash_duo.find_element(f"#{ids.ATTENTION_NEXT}"))
     dash_duo.wait_for_text_to_equal(status, "Lines 11 to 20 of 25")
     _wait(dash_duo, lambda: "page=2" in dash_duo.driver.current_url, dash_duo.driver.current_url)
@@ -110,9 +128,9 @@ def test_a_long_report_worked_out_then_read_a_page_at_a_time(dash_duo, browser_a
     assert dash_duo.find_element(f"#{ids.ATTENTION_NEXT}").get_attribute("aria-disabled") == "true"
     # One priority's lines: the select names how many it has.
     chooser = Select(dash_duo.find_element(f"#{ids.ATTENTION_PRIORITY}"))
-    option = chooser.options[1]
+    option = chooser.options[2]  # after dbc.Select's hidden placeholder and "All priorities"
     name, count = option.get_attribute("value"), option.text.rsplit("(", 1)[1].split()[0]
-    chooser.select_by_index(1)
+    chooser.select_by_index(2)
     _wait(dash_duo, lambda: _text(dash_duo, status).endswith(f" of {count}"), _text(dash_duo, status))
     assert _text(dash_duo, status).startswith("Lines 1 to")
     assert {e.text for e in dash_duo.find_elements(".attention-priority")} == {name}
