@@ -14,7 +14,7 @@ from typing import NamedTuple
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.common import quarter_view, today, transaction, view_query
-from callbacks.navigation import show, view_outputs, view_title
+from callbacks.navigation import page_drawn, show, view_outputs, view_title
 from dash_app.cache import Failed, Preparing, cached, prepared
 from layouts import ids
 from layouts.attention import (
@@ -132,13 +132,13 @@ def _action() -> object:
 
 def on_attention(year_text: object, quarter_text: object, provisional: object, priority: object,
                  _previous: object, _next: object, _poll: object, stored: object) -> tuple:
-    """Dash's call: the first drawing (nothing triggered: the URL's page kept), a filter, a
-    page turned, or the poll while the report is worked out."""
+    """Dash's call: the page drawn (the URL's page kept), a filter, a page turned, or the
+    poll while the report is worked out."""
     triggered = [t.get("prop_id", "") for t in ctx.triggered]
     pressed = any(p.endswith(".n_clicks") for p in triggered)
     if pressed and not any(t.get("value") for t in ctx.triggered):
         return tuple(NOTHING)  # the buttons were drawn, not pressed
-    action = _action() if ctx.triggered_id else None
+    action = None if page_drawn() or not ctx.triggered_id else _action()
     return tuple(attention_view(
         year_text if isinstance(year_text, str) else None,
         quarter_text if isinstance(quarter_text, str) else None,

@@ -16,7 +16,7 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.orm import Session
 
 from callbacks.common import public_url, send_mail, today, view_query
-from callbacks.navigation import show, view_outputs
+from callbacks.navigation import page_drawn, show, view_outputs
 from callbacks.return_requests import (
     INPUT_KINDS,
     INPUT_PATTERNS,
@@ -369,7 +369,7 @@ def on_queue_change(provider: object, period: object, _previous: object, _next: 
                     stored: object) -> tuple:
     """`handle_queue` for what the lead officer did; nothing when they did nothing (Dash
     calls this as the router draws the page, which came drawn for its URL)."""
-    if not user_acted():
+    if page_drawn() or not user_acted():
         return (no_update,) * 7
     trigger = ctx.triggered_id
     action = "previous" if trigger == ids.RQ_PREV else "next" if trigger == ids.RQ_NEXT else None

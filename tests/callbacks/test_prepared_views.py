@@ -221,3 +221,30 @@ def test_a_large_table_is_worked_out_in_the_background_as_every_role(signed_in, 
         assert services <= _own_services(demo_factory, who)
     else:
         assert len(services) > 2
+
+
+def test_the_report_drawn_for_its_url_keeps_its_page(signed_in, national_path, monkeypatch):
+    """Dash calls the callback as the router draws /attention?…&page=2 with every input listed
+    as triggered: the URL's page (in the store) is kept; a filter changed starts again."""
+    import callbacks.navigation
+
+    def context(triggered: list[dict], triggered_id=None) -> None:
+        fake = type("Ctx", (), {"triggered": triggered, "triggered_id": triggered_id})()
+        monkeypatch.setattr(callbacks.navigation, "ctx", fake)
+        monkeypatch.setattr(attention_callbacks, "ctx", fake)
+
+    everything = [{"prop_id": f"{name}", "value": value} for name, value in (
+        ("attention-year.value", "2026/27"), ("attention-quarter.value", "Q2"),
+        ("attention-provisional.value", False), ("attention-priority.value", "all"),
+        ("attention-prev.n_clicks", 0), ("attention-next.n_clicks", 0),
+        ("attention-poll.n_intervals", None))]
+    with signed_in("viewer@demo.local"):
+        attention_view("2026/27", "Q2", False)
+        wait_for_prepared(120)
+        context(everything, "attention-year")
+        drawn = attention_callbacks.on_attention("2026/27", "Q2", False, "all", 0, 0, None, {"page": 2})
+        context([{"prop_id": "attention-quarter.value", "value": "Q2"}], "attention-quarter")
+        changed = attention_callbacks.on_attention("2026/27", "Q2", False, "all", 0, 0, None, {"page": 2})
+    fields = attention_callbacks.AttentionAnswer._fields
+    assert dict(zip(fields, drawn, strict=True))["stored"] == {"page": 2}
+    assert dict(zip(fields, changed, strict=True))["stored"] == {"page": 1}

@@ -245,3 +245,32 @@ def test_the_queue_page_is_drawn_for_its_url(signed_in, long_queue, who, search,
     assert expected in page
     if expected == "No access":
         assert "queue-item-" not in page
+
+
+def _drawn_ctx(monkeypatch, triggered: list[dict], triggered_id=None) -> None:
+    """Dash's callback context as it is when the router draws a page (every input listed)
+    or when the user acts (one)."""
+    import callbacks.navigation
+    import callbacks.returns
+    import callbacks.returns_list
+
+    fake = type("Ctx", (), {"triggered": triggered, "triggered_id": triggered_id})()
+    for module in (callbacks.navigation, callbacks.returns, callbacks.returns_list):
+        monkeypatch.setattr(module, "ctx", fake)
+
+
+def test_the_queue_drawn_for_its_url_is_left_as_drawn(signed_in, long_queue, monkeypatch):
+    """Dash calls the queue's callback as the router draws /review?page=2, listing every input
+    as triggered: the page came drawn for its URL, so nothing is redrawn (not page 1)."""
+    from callbacks.returns import on_queue_change
+
+    _drawn_ctx(monkeypatch, [{"prop_id": "rq-provider.value", "value": "all"},
+                             {"prop_id": "rq-period.value", "value": "all"},
+                             {"prop_id": "rq-prev.n_clicks", "value": 0},
+                             {"prop_id": "rq-next.n_clicks", "value": 0}])
+    with signed_in("admin@demo.local"):
+        assert on_queue_change("all", "all", 0, 0, {"page": 2}) == (no_update,) * 7
+    _drawn_ctx(monkeypatch, [{"prop_id": "rq-next.n_clicks", "value": 1}], "rq-next")
+    with signed_in("admin@demo.local"):
+        pressed = on_queue_change("all", "all", 0, 1, {"page": 2})
+    assert pressed[5] == {"page": min(3, -(-len(long_queue) // 25))}  # Next, or the last page
