@@ -42,7 +42,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache as memoise
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -192,9 +191,13 @@ def chart_store(folder: Path | None = None) -> Any:
 
 # Views worked out in the background ---------------------------------------------------------
 
-WORKING_TIMEOUT_S = 1800  # a marker outlives a process that died mid-way by at most this
+WORKING_TIMEOUT_S = 600  # a marker outlives a process that died mid-way by at most this
+# (a national report took 3 minutes on a loaded machine; one that takes longer is started again)
 FAILED_TIMEOUT_S = 60  # a failure is reported for this long; then the view is tried again
-_WORKERS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-view")
+# One view worked out at a time per process (each is CPU-bound: two at once would only take
+# twice as long each, and slow the requests more). A daemon thread per view, not a pool, so a
+# worker process stopping is never held up by one, and nothing outlives a dead thread.
+_ONE_AT_A_TIME = threading.Lock()
 _STARTED: dict[str, threading.Event] = {}  # this process's jobs, by key (tests wait on them)
 
 
@@ -246,7 +249,8 @@ def prepared(session: Session, view: Callable[Concatenate[Session, P], T], /,
     state.misses += 1
     done = _STARTED[marker_key] = threading.Event()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    _WORKERS.submit(_prepare, app, marker_key, done, view, args, kwargs)
+    threading.Thread(target=_prepare, args=(app, marker_key, done, view, args, kwargs),
+                     name="prepare-view", daemon=True).start()
     return marker
 
 
@@ -257,7 +261,7 @@ def _prepare(app: Flask, marker_key: str, done: threading.Event, view: Callable[
     from dash_app.database import transaction
 
     try:
-        with app.app_context():
+        with _ONE_AT_A_TIME, app.app_context():
             try:
                 with transaction() as session:
                     cached(session, view, *args, **kwargs)
