@@ -248,3 +248,32 @@ def test_the_report_drawn_for_its_url_keeps_its_page(signed_in, national_path, m
     fields = attention_callbacks.AttentionAnswer._fields
     assert dict(zip(fields, drawn, strict=True))["stored"] == {"page": 2}
     assert dict(zip(fields, changed, strict=True))["stored"] == {"page": 1}
+
+
+# Two instances on one Redis ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    from tests.helpers.servers import redis_for_tests
+
+    yield from redis_for_tests(tmp_path_factory.mktemp("redis") / "redis.log")
+
+
+def test_with_redis_one_instance_works_a_view_out_for_both(db_url, demo_factory, redis_url):
+    from dataclasses import replace
+
+    from dash_app.factory import create_app
+    from tests.helpers.config import settings_for
+    from tests.helpers.web import requests_as
+
+    first, second = (create_app(replace(settings_for(db_url), cache_url=redis_url)) for _ in range(2))
+    with requests_as(first, demo_factory)("admin@demo.local"), transaction() as session:
+        started = prepared(session, slow_square, 12)
+    with requests_as(second, demo_factory)("admin@demo.local"), transaction() as session:
+        seen = prepared(session, slow_square, 12)  # the other instance's marker, not a second job
+    assert isinstance(started, Preparing) and seen == started
+    GATE.set()
+    wait_for_prepared(30)
+    with requests_as(second, demo_factory)("admin@demo.local"), transaction() as session:
+        assert prepared(session, slow_square, 12) == 144
+    assert CALLS == [12]
