@@ -15,7 +15,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
-from callbacks.navigation import show, view_outputs, view_title
+from callbacks.navigation import page_drawn, show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.filters import ALL
@@ -190,7 +190,8 @@ def user_acted() -> bool:
     """Whether the call is the user's doing: a filter's new value, or a button pressed (a
     button drawn with the page has n_clicks 0). Dash also calls this callback when the router
     draws the page (prevent_initial_call does not hold for inputs a callback puts on the
-    page), with nothing triggered: the page came drawn for its URL, so nothing changes."""
+    page), with every input listed as triggered (callbacks.navigation.page_drawn): the page
+    came drawn for its URL, so nothing changes — not even back to its first page."""
     for trigger in ctx.triggered:
         prop = trigger.get("prop_id", ".")
         if prop == ".":
@@ -204,7 +205,7 @@ def on_change(provider: object, quarter: object, status: object, text: object,
               _sorts: object, _previous: object, _next: object, stored: object) -> tuple:
     """`returns_view` for what the user did; nothing when the user did nothing."""
     headings = ctx.outputs_list[1]
-    if not user_acted():
+    if page_drawn() or not user_acted():
         return (no_update, [no_update] * len(headings), *(no_update,) * 7)
     answer = returns_view(provider, quarter, status, text, _action(), stored)
     sorts = [answer.sorts.get(h["id"]["column"]) if answer.sorts else no_update for h in headings]
