@@ -367,13 +367,29 @@ def handle_queue(provider: object, period: object, action: object = None,
 
 def on_queue_change(provider: object, period: object, _previous: object, _next: object,
                     stored: object) -> tuple:
-    """`handle_queue` for what the lead officer did; nothing when they did nothing (Dash
-    calls this as the router draws the page, which came drawn for its URL)."""
-    if page_drawn() or not user_acted():
+    """`handle_queue` for what the lead officer did; nothing when they did nothing. As the
+    router draws the page (which came drawn for its URL), only the record of the view as
+    drawn: assets/navigation.js counts on this first answer to put the view in the address
+    bar in place, so that the first change is a new history entry."""
+    if page_drawn():
+        return (*(no_update,) * 6, *drawn_record(provider, period, stored))
+    if not user_acted():
         return (no_update,) * 7
     trigger = ctx.triggered_id
     action = "previous" if trigger == ids.RQ_PREV else "next" if trigger == ids.RQ_NEXT else None
     return handle_queue(provider, period, action, stored)
+
+
+def drawn_record(provider: object, period: object, stored: object) -> tuple:
+    """The view record of the queue as drawn, from its filters and store (nothing read: the
+    router has just checked and drawn them); no change for values it did not write."""
+    try:
+        view = QueueView(None if provider in (None, ALL_CHOICE) else record_id(provider),
+                         None if period in (None, ALL_CHOICE) else record_id(period),
+                         page_of(stored.get("page") if isinstance(stored, dict) else None))
+    except (TypeError, ValueError):
+        return (no_update,)
+    return show(queue_search(view), QUEUE_TITLE)
 
 
 def waiting_words(count: int) -> str:

@@ -261,7 +261,8 @@ def _drawn_ctx(monkeypatch, triggered: list[dict], triggered_id=None) -> None:
 
 def test_the_queue_drawn_for_its_url_is_left_as_drawn(signed_in, long_queue, monkeypatch):
     """Dash calls the queue's callback as the router draws /review?page=2, listing every input
-    as triggered: the page came drawn for its URL, so nothing is redrawn (not page 1)."""
+    as triggered: the page came drawn for its URL, so nothing is redrawn (not page 1); only
+    the record of the view as drawn, which the address bar takes in place."""
     from callbacks.returns import on_queue_change
 
     _drawn_ctx(monkeypatch, [{"prop_id": "rq-provider.value", "value": "all"},
@@ -269,7 +270,10 @@ def test_the_queue_drawn_for_its_url_is_left_as_drawn(signed_in, long_queue, mon
                              {"prop_id": "rq-prev.n_clicks", "value": 0},
                              {"prop_id": "rq-next.n_clicks", "value": 0}])
     with signed_in("admin@demo.local"):
-        assert on_queue_change("all", "all", 0, 0, {"page": 2}) == (no_update,) * 7
+        drawn = on_queue_change("all", "all", 0, 0, {"page": 2})
+        assert drawn[:6] == (no_update,) * 6
+        assert drawn[6] == {"search": "?page=2", "title": "Review queue"}
+        assert on_queue_change("3", "x'", 0, 0, {"page": 2}) == (no_update,) * 7  # not the router's
     _drawn_ctx(monkeypatch, [{"prop_id": "rq-next.n_clicks", "value": 1}], "rq-next")
     with signed_in("admin@demo.local"):
         pressed = on_queue_change("all", "all", 0, 1, {"page": 2})
