@@ -91,6 +91,12 @@ def test_the_review_queue_a_page_at_a_time(dash_duo, long_queue_app):
     # The keyboard's focus stays on Next, which still works from there.
     assert dash_duo.driver.switch_to.active_element.get_attribute("id") == ids.RQ_NEXT
     assert len(dash_duo.find_elements("section.queue-item")) == min(25, waiting - 25)
+    # Each page is an entry in the history: Back is the first page, Forward the second.
+    dash_duo.driver.back()
+    dash_duo.wait_for_text_to_equal(status, f"Items 1 to 25 of {waiting}")
+    _wait(dash_duo, lambda: dash_duo.driver.current_url.endswith("/review"), dash_duo.driver.current_url)
+    dash_duo.driver.forward()
+    dash_duo.wait_for_text_to_equal(status, f"Items 26 to {min(50, waiting)} of {waiting}")
     # The URL keeps the page: reloaded, the second page is drawn.
     dash_duo.driver.refresh()
     dash_duo.wait_for_text_to_equal(status, f"Items 26 to {min(50, waiting)} of {waiting}")
@@ -123,6 +129,10 @@ def test_a_long_report_worked_out_then_read_a_page_at_a_time(dash_duo, browser_a
     dash_duo.wait_for_text_to_equal(status, "Lines 11 to 20 of 25")
     _wait(dash_duo, lambda: "page=2" in dash_duo.driver.current_url, dash_duo.driver.current_url)
     assert dash_duo.driver.switch_to.active_element.get_attribute("id") == ids.ATTENTION_NEXT
+    dash_duo.driver.back()  # the first page, as the URL before Next named it
+    dash_duo.wait_for_text_to_equal(status, "Lines 1 to 10 of 25")
+    dash_duo.driver.forward()
+    dash_duo.wait_for_text_to_equal(status, "Lines 11 to 20 of 25")
     _press(dash_duo, dash_duo.find_element(f"#{ids.ATTENTION_NEXT}"))
     dash_duo.wait_for_text_to_equal(status, "Lines 21 to 25 of 25")
     assert dash_duo.find_element(f"#{ids.ATTENTION_NEXT}").get_attribute("aria-disabled") == "true"
