@@ -63,10 +63,15 @@ class AttentionAnswer(NamedTuple):
 
 
 NOTHING = AttentionAnswer(*(no_update,) * len(AttentionAnswer._fields))
+MAX_PRIORITY_TEXT = 200  # longer than any priority's name: anything longer names none
 
 
 def _chosen_priority(value: object) -> str | None:
-    return value if isinstance(value, str) and value and value != ALL else None
+    """A priority's name from the select or the URL; checked against the report's own
+    priorities once it is there (a name it does not have is every priority)."""
+    if isinstance(value, str) and value and value != ALL and len(value) <= MAX_PRIORITY_TEXT:
+        return value
+    return None
 
 
 def attention_view(year_text: str | None, quarter_text: str | None, provisional: bool | None = False,
@@ -89,6 +94,7 @@ def attention_view(year_text: str | None, quarter_text: str | None, provisional:
         fetch = prepared if charts > BACKGROUND_CHARTS else cached
         report = fetch(session, attention_report, audience, year, quarter, today(),
                        provisional=provisional)
+
     def record(priority: str | None = None, page: int = 1) -> dict:
         return show(view_query(year=year_text, quarter=f"Q{quarter}", provisional=provisional,
                                priority=priority, page=page if page > 1 else None),
