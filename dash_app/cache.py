@@ -198,6 +198,12 @@ FAILED_TIMEOUT_S = 60  # a failure is reported for this long; then the view is t
 # twice as long each, and slow the requests more). A daemon thread per view, not a pool, so a
 # worker process stopping is never held up by one, and nothing outlives a dead thread.
 _ONE_AT_A_TIME = threading.Lock()
+# At most this many views started and not finished per process (one working, the rest
+# waiting their turn): a user asking for one quarter after another, or for years with no
+# figures, queues no more than this. Beyond it a view is not started: the page is told it
+# is being worked out and, asking again every two seconds, starts it once there is room.
+MAX_QUEUED = 4
+_ROOM = threading.BoundedSemaphore(MAX_QUEUED)
 _STARTED: dict[str, threading.Event] = {}  # this process's jobs, by key (tests wait on them)
 
 
@@ -240,7 +246,15 @@ def prepared(session: Session, view: Callable[Concatenate[Session, P], T], /,
         if isinstance(marker, (Preparing, Failed)):
             return marker
         marker = Preparing(time.time())
-        if not cache.add(marker_key, marker, timeout=WORKING_TIMEOUT_S):
+        if not _ROOM.acquire(blocking=False):
+            return marker  # no room to start it now: asked again, it starts when there is
+        try:
+            added = cache.add(marker_key, marker, timeout=WORKING_TIMEOUT_S)
+        except BaseException:
+            _ROOM.release()
+            raise
+        if not added:
+            _ROOM.release()
             again = cache.get(marker_key)  # another request or instance started it just now
             return again if isinstance(again, (Preparing, Failed)) else marker
     except (RedisError, OSError) as exc:
@@ -249,8 +263,14 @@ def prepared(session: Session, view: Callable[Concatenate[Session, P], T], /,
     state.misses += 1
     done = _STARTED[marker_key] = threading.Event()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    threading.Thread(target=_prepare, args=(app, marker_key, done, view, args, kwargs),
-                     name="prepare-view", daemon=True).start()
+    try:
+        threading.Thread(target=_prepare, args=(app, marker_key, done, view, args, kwargs),
+                         name="prepare-view", daemon=True).start()
+    except RuntimeError:  # no thread to be had: work it out here, as before
+        _ROOM.release()
+        _STARTED.pop(marker_key, None)
+        cache.delete(marker_key)
+        return cached(session, view, *args, **kwargs)
     return marker
 
 
@@ -272,6 +292,7 @@ def _prepare(app: Flask, marker_key: str, done: threading.Event, view: Callable[
     except Exception:  # the cache itself failed: nothing more to tell anyone but the log
         log.exception("Could not record the background work on %s", view.__qualname__)
     finally:
+        _ROOM.release()
         done.set()
         _STARTED.pop(marker_key, None)
 

@@ -277,3 +277,22 @@ def test_with_redis_one_instance_works_a_view_out_for_both(db_url, demo_factory,
     with requests_as(second, demo_factory)("admin@demo.local"), transaction() as session:
         assert prepared(session, slow_square, 12) == 144
     assert CALLS == [12]
+
+
+def test_no_more_than_the_room_is_started_and_the_rest_start_when_asked_again(signed_in, monkeypatch):
+    """A user asking for one view after another queues no more than MAX_QUEUED per process:
+    beyond it a view is not started (the page is told it is being worked out, and its poll
+    starts it once there is room)."""
+    import dash_app.cache
+
+    monkeypatch.setattr(dash_app.cache, "_ROOM", threading.BoundedSemaphore(1))
+    with signed_in("admin@demo.local"), transaction() as session:
+        assert isinstance(prepared(session, slow_square, 2), Preparing)  # started: the room is full
+        assert isinstance(prepared(session, slow_square, 3), Preparing)  # not started
+        GATE.set()
+        assert wait_for_prepared(30) == 1
+        assert CALLS == [2]
+        assert isinstance(prepared(session, slow_square, 3), Preparing)  # asked again: started
+        wait_for_prepared(30)
+        assert prepared(session, slow_square, 3) == 9 and prepared(session, slow_square, 2) == 4
+    assert CALLS == [2, 3]
