@@ -19,17 +19,17 @@ DECISIONS = {
     "..rv-summary.children": "signed-in",
     "..rv-autosave-status.children": "signed-in",  # Save draft's guard: refusals in words
     '..{"return":["ALL"],"type":"rq-result"}.children': "admin",
-    "rq-list.children": "admin",
+    "..rq-list.children": "admin",  # the review queue: its filters and pages
     "..rv-status.children@": "admin",
     "..rv-upload-result.children": "signed-in",
     "..service-body.children": "signed-in",
     "service-trends.children": "signed-in",  # "Over the years": refuses another's service
     "..progress-body.children": "signed-in",  # strategy progress: the user's own services
     "..priority-body.children": "signed-in",
-    "..attention-body.children": "signed-in",  # What needs attention: the user's own services
+    "..attention-body.children": "signed-in",  # What needs attention: the user's own services, a page at a time
     "..submissions-body.children": "signed-in",
     "..remind-plan.children": "admin",  # "Send reminders now" (issue 18)
-    "..perf-heading.children": "signed-in",
+    "..perf-heading.children": "signed-in",  # the table; a national one worked out in the background
     # The Performance page's downloads, as background jobs: the job builds the file as the
     # user its session cookie names (tests/callbacks/test_download_jobs.py); Dash's own cancel
     # callback ends only jobs whose handles it signed for the same page load.
