@@ -153,10 +153,12 @@ def render_account(user) -> html.Div:  # noqa: ANN001
     from layouts.account import account_page
     from layouts.shell import ROLE_NAMES
     from models.account import account
+    from models.store.api_tokens import user_tokens
 
     with transaction() as session:
         mine = account(session, user)
-    return account_page(mine.email, ROLE_NAMES.get(user.role, user.role), mine.reminder_emails)
+        tokens = user_tokens(session, user)
+    return account_page(mine.email, ROLE_NAMES.get(user.role, user.role), mine.reminder_emails, tokens)
 
 
 def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001

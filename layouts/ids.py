@@ -174,6 +174,9 @@ ADM_MAIL_LIST, ADM_MAIL_PICK, ADM_MAIL_SHOW, ADM_MAIL_TEXT = (
     "adm-mail-list", "adm-mail-pick", "adm-mail-show", "adm-mail-text")
 # Your account (issue 18): the reminder emails choice.
 ACCOUNT_REMINDERS, ACCOUNT_SAVE, ACCOUNT_MSG = "account-reminders", "account-save", "account-msg"
+# Personal API tokens on Your account (issue 21); TOKEN_REVOKE is a pattern ({"token": id}).
+TOKEN_NAME, TOKEN_DAYS, TOKEN_MAKE = "token-name", "token-days", "token-make"
+TOKEN_MSG, TOKEN_LIST, TOKEN_REVOKE = "token-msg", "token-list", "token-revoke"
 
 # Keeping typed work (layouts/keep_work.py, callbacks/autosave.py, assets/keep_work.js and
 # assets/session_timeout.js, which name these ids too).

@@ -59,6 +59,9 @@ DECISIONS = {
     "..adm-imp-preview.children": "admin",
     "..adm-imp-result.children": "admin",
     "account-msg.children": "signed-in",  # Your account: the user's own reminder choice
+    # Your account's API tokens (issue 21): a user's own only (a token id from the browser
+    # that is not theirs is refused: tests/callbacks/test_api_token_callbacks.py).
+    "..token-msg.children": "signed-in",
 }
 # Callbacks that answer a signed-out user themselves, with a sign-in link (the rest get the
 # sign-in guard's 401).
@@ -118,3 +121,38 @@ def test_access_matrix(demo_app, role):
         checked += 1
     assert checked == (0 if role == "anonymous" else len(server_callbacks(demo_app)))
 
+
+
+# Flask routes beside Dash that answer data, and who may get it with a browser's session
+# (the API takes tokens only: tests/security/test_api.py checks each role's token there).
+ROUTE_DECISIONS = {
+    "/api/v1/catalogue": "token", "/api/v1/performance": "token", "/api/v1/series": "token",
+    "/api/v1/returns": "token",
+    "/admin/import/template.csv": "admin", "/admin/import/history.csv": "admin",
+}
+ROUTE_QUERIES = {"/api/v1/performance": "?year=2025/26", "/api/v1/series": "?service=1&metric=1"}
+
+
+def test_every_data_route_has_a_decision(demo_app):
+    rules = {r.rule for r in demo_app.server.url_map.iter_rules()
+             if r.rule.startswith(("/api/v1/", "/admin/import/"))}
+    public = {"/api/v1/openapi.json", "/api/v1/docs"}  # the API's own description: no data
+    assert rules - public == set(ROUTE_DECISIONS)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_data_routes_by_role(demo_app, role):
+    client = demo_app.server.test_client()
+    if ROLES[role]:
+        sign_in(client, ROLES[role])
+    for path, decision in ROUTE_DECISIONS.items():
+        answer = client.get(path + ROUTE_QUERIES.get(path, ""))
+        body = answer.get_data(as_text=True)
+        if decision == "token" or role != "admin":
+            # No token: 401 for the API, whoever's session comes with it; the lead officer's
+            # files: a sign-in redirect or a refusal for anyone else.
+            assert answer.status_code == (401 if decision == "token" else 302 if role == "anonymous" else 403), (
+                role, path, answer.status_code)
+            assert "(demo)" not in body and "Sanctuary" not in body, (role, path)
+        else:
+            assert answer.status_code == 200, (role, path)
