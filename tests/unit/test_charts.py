@@ -178,6 +178,10 @@ def test_every_chart_has_the_trimmed_toolbar() -> None:
         if isinstance(node, dict):
             if node.get("type") == "Graph":
                 graphs.append(node["props"])
+            elif isinstance(node.get("props"), dict) and "data-config" in node["props"]:
+                # A service page's chart drawn near the screen (assets/lazy_charts.js): its
+                # config travels as JSON text.
+                graphs.append({"config": json.loads(node["props"]["data-config"])})
             for value in node.values():
                 collect(value)
         elif isinstance(node, list | tuple):
