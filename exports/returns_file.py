@@ -35,6 +35,9 @@ class ReturnsFileError(ValueError):
 class ReturnsFile:
     headings: list[str]
     rows: list[dict[str, str]]
+    # Each row's number as a spreadsheet shows it (the heading is row 1): blank rows are
+    # left out of `rows`, so a problem's row is said from here, not from a row's place.
+    row_numbers: list[int]
 
 
 def read_returns_file(data: bytes, filename: str) -> ReturnsFile:
@@ -59,8 +62,11 @@ def read_returns_file(data: bytes, filename: str) -> ReturnsFile:
     headings = [str(c) for c in frame.columns]
     rows = [{str(k): ("" if v is None else str(v)) for k, v in record.items()}
             for record in frame.to_dict("records")]
-    # A spreadsheet's blank lines (every cell empty) are not rows of figures.
-    return ReturnsFile(headings, [r for r in rows if any(v.strip() for v in r.values())])
+    # A spreadsheet's blank lines (every cell empty) are not rows of figures, but the rows
+    # below them keep the numbers the spreadsheet gives them.
+    kept = [(number, row) for number, row in enumerate(rows, start=2)
+            if any(v.strip() for v in row.values())]
+    return ReturnsFile(headings, [row for _, row in kept], [number for number, _ in kept])
 
 
 def _csv(data: bytes) -> pd.DataFrame:
@@ -69,7 +75,9 @@ def _csv(data: bytes) -> pd.DataFrame:
     except UnicodeDecodeError:
         raise ReturnsFileError("The CSV file is not in UTF-8: save it from Excel as "
                                "\"CSV UTF-8 (Comma delimited)\".") from None
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    # Blank lines are read as rows (of empty cells), so every row keeps its place.
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                       skip_blank_lines=False)
 
 
 def _xlsx(data: bytes) -> pd.DataFrame:

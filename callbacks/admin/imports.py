@@ -59,7 +59,8 @@ def _plan(session: Session, user: Any, data: bytes, filename: str, replace: bool
         contents = read_returns_file(data, filename)
     except ReturnsFileError as exc:
         raise AdminError(str(exc)) from None
-    return plan_import(session, user, contents.headings, contents.rows, today(), replace=replace)
+    return plan_import(session, user, contents.headings, contents.rows, today(), replace=replace,
+                       row_numbers=contents.row_numbers)
 
 
 def preview_import(contents: object, filename: object, status: object, replace: object,

@@ -26,7 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from models.access import Actor, require_admin
 from models.reporting.cells import FORMULA_STARTS
@@ -50,6 +52,8 @@ COLUMNS = (*REQUIRED_COLUMNS, *TEXT_COLUMNS)
 STATUSES = ("approved", "submitted")
 FIRST_ROW = 2  # the heading is the file's row 1
 MAX_REASON = 500
+CLASH = ("Another import, or a return saved on its form, changed these returns at the same time, "
+         "so nothing was imported. Check the file again to see what it would do now.")
 
 
 @dataclass(frozen=True)
@@ -168,9 +172,11 @@ def check_columns(headings: Sequence[str]) -> list[Problem]:
 
 def plan_import(session: Session, actor: Actor | None, headings: Sequence[str],
                 rows: Sequence[Mapping[str, object]], today: dt.date, *,
-                replace: bool = False) -> ImportPlan:
+                replace: bool = False, row_numbers: Sequence[int] | None = None) -> ImportPlan:
     """Check every row and group them into returns; write nothing. `actor` None is the
-    command line (whoever may run it may change the database anyway); otherwise an admin."""
+    command line (whoever may run it may change the database anyway); otherwise an admin.
+    `row_numbers`: each row's number in the file (blank rows left out of `rows` still
+    count); by default the rows follow the heading without a gap."""
     if actor is not None:
         require_admin(actor, "import returns")
     plan = ImportPlan(problems=check_columns(headings))
@@ -186,7 +192,7 @@ def plan_import(session: Session, actor: Actor | None, headings: Sequence[str],
     planned: dict[tuple[int, int, int], PlannedReturn] = {}
     texts: dict[tuple[int, int, int], dict[str, tuple[str, int]]] = {}
     for index, row in enumerate(rows):
-        number = index + FIRST_ROW
+        number = row_numbers[index] if row_numbers is not None else index + FIRST_ROW
         found = _check_row(catalogue, row, number, today, plan.problems)
         if found is None:
             continue
@@ -390,6 +396,17 @@ def apply_import(session: Session, actor: Actor | None, plan: ImportPlan, *, sta
         raise ValueError("Give a reason for replacing returns already in the app.")
     if len(reason) > MAX_REASON:
         raise ValueError(f"The reason must be {MAX_REASON} characters or fewer.")
+    try:
+        return _write(session, actor, plan, status, reason, source)
+    except (IntegrityError, StaleDataError):
+        # Checked, then written by someone else before this import's write: a new return or
+        # quarter already there (the database's unique rules), or a replaced one changed
+        # since (its version). The caller's transaction is rolled back: nothing written.
+        raise ValueError(CLASH) from None
+
+
+def _write(session: Session, actor: Actor | None, plan: ImportPlan, status: str, reason: str,
+           source: str) -> ImportResult:
     periods = {(p.year, p.quarter): p for p in session.scalars(select(Period))}
     created_periods = 0
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)

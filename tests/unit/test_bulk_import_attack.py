@@ -1,0 +1,108 @@
+"""Bulk import of returns (issue 21) under attack: a problem's row is the row a spreadsheet
+shows even when the file has blank lines, and an import that races another import (or a
+saved return) for the same returns is refused in words, nothing written, never a 500."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from exports.returns_file import read_returns_file
+from models.returns.bulk_import import COLUMNS, apply_import, plan_import, problem_lines
+from models.store.db import unit_of_work
+from models.store.entities import AuditEvent, Period, Return
+
+TODAY = dt.date(2026, 11, 25)
+ISVA = "Independent Sexual Violence Advisor (ISVA)"
+FIGURES = [("Women supported", "18", "", ""),
+           ("Increased awareness of rights and available choices", "", "5", "9"),
+           ("Improved sense of emotional wellbeing and self-esteem", "", "8", "10"),
+           ("Greater feelings of safety", "", "8", "10")]
+
+
+def _lines(year: str = "2019/20", quarter: str = "Q3", safety_improved: str = "8") -> list[str]:
+    """The ISVA's whole return for a quarter the demo has no period for, as CSV lines."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS[:8])
+    for metric, count, numerator, denominator in FIGURES:
+        if metric == "Greater feelings of safety":
+            numerator = safety_improved
+        writer.writerow([ISVA, metric, "", year, quarter, count, numerator, denominator])
+    return out.getvalue().splitlines()
+
+
+def _plan(session, text: str, *, replace: bool = False):
+    contents = read_returns_file(text.encode(), "returns.csv")
+    return plan_import(session, None, contents.headings, contents.rows, TODAY, replace=replace,
+                       row_numbers=contents.row_numbers)
+
+
+@pytest.mark.parametrize("blank", ["", ",,,,,,,"], ids=["empty line", "commas only"])
+def test_a_problem_keeps_its_spreadsheet_row_after_a_blank_line(demo_factory, blank):
+    lines = _lines(safety_improved="99")  # the safety rate is on the file's row 5
+    with_blank = [*lines[:2], blank, *lines[2:]]  # a blank row 3: the bad row is now row 6
+    with unit_of_work(demo_factory) as session:
+        plan = _plan(session, "\n".join(with_blank) + "\n")
+    assert problem_lines(plan.problems) == [
+        "Row 6, numerator: Number improved for 'Greater feelings of safety' cannot be more than "
+        "the number assessed (10)."]
+
+
+def test_a_workbooks_blank_row_keeps_the_rows_below_it_numbered(demo_factory):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for number, line in enumerate(_lines(safety_improved="99"), start=1):
+        sheet.append(next(csv.reader([line])))
+        if number == 2:
+            sheet.append([])  # row 3 left blank
+    data = io.BytesIO()
+    book.save(data)
+    contents = read_returns_file(data.getvalue(), "returns.xlsx")
+    with unit_of_work(demo_factory) as session:
+        plan = plan_import(session, None, contents.headings, contents.rows, TODAY,
+                           row_numbers=contents.row_numbers)
+    assert [p.row for p in plan.problems] == [6]
+
+
+def _returns(factory) -> int:
+    with unit_of_work(factory) as session:
+        return session.scalar(select(func.count()).select_from(Return))
+
+
+def test_two_imports_of_the_same_new_return_at_once_one_is_refused_in_words(demo_factory):
+    text = "\n".join(_lines()) + "\n"
+    before = _returns(demo_factory)
+    with unit_of_work(demo_factory) as first:
+        plan = _plan(first, text)
+        assert plan.ok
+        with unit_of_work(demo_factory) as second:  # the other import, checked and written
+            apply_import(second, None, _plan(second, text), status="approved")
+        with pytest.raises(ValueError, match="at the same time"):
+            apply_import(first, None, plan, status="approved")
+    assert _returns(demo_factory) == before + 1
+
+
+def test_two_replacing_imports_at_once_one_is_refused_in_words(demo_factory):
+    text = "\n".join(_lines()) + "\n"
+    with unit_of_work(demo_factory) as session:
+        apply_import(session, None, _plan(session, text), status="approved")
+    changed = "\n".join(_lines(safety_improved="7")) + "\n"
+    with unit_of_work(demo_factory) as first:
+        plan = _plan(first, changed, replace=True)
+        assert plan.ok and plan.replaced()
+        with unit_of_work(demo_factory) as second:
+            apply_import(second, None, _plan(second, changed, replace=True), status="approved",
+                         reason="corrected by the provider")
+        with pytest.raises(ValueError, match="at the same time"):
+            apply_import(first, None, plan, status="approved", reason="corrected again")
+    with unit_of_work(demo_factory) as session:
+        period = session.scalars(select(Period).filter_by(year=2019, quarter=3)).one()
+        ret = session.scalars(select(Return).filter_by(period_id=period.id)).one()
+        imports = session.scalars(select(AuditEvent).filter_by(entity="return", entity_id=ret.id,
+                                                               action="import")).all()
+    assert len(imports) == 2  # the first import and the one replacement that won
