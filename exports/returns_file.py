@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ def read_returns_file(data: bytes, filename: str) -> ReturnsFile:
                                f"{'workbook' if name.endswith('.xlsx') else 'CSV file'}.") from None
     if len(frame) > MAX_ROWS:
         raise ReturnsFileError(f"The file has more than {MAX_ROWS:,} rows; split it into several files.")
+    frame = _without_empty_unheaded_columns(frame)
     headings = [str(c) for c in frame.columns]
     rows = [{str(k): ("" if v is None else str(v)) for k, v in record.items()}
             for record in frame.to_dict("records")]
@@ -75,9 +77,26 @@ def _csv(data: bytes) -> pd.DataFrame:
     except UnicodeDecodeError:
         raise ReturnsFileError("The CSV file is not in UTF-8: save it from Excel as "
                                "\"CSV UTF-8 (Comma delimited)\".") from None
+    _check_row_lengths(text)
+    # index_col=False: a line one cell longer than the heading (Excel's trailing comma) is
+    # not a sign that the first column is an index; without it every figure moved one column
+    # to the left. Those cells are blank (checked above), so nothing is lost.
     # Blank lines are read as rows (of empty cells), so every row keeps its place.
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                       skip_blank_lines=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                           skip_blank_lines=False, index_col=False)
+
+
+def _check_row_lengths(text: str) -> None:
+    """Refuse a line with something in a cell past the last heading (a figure no column
+    names, which would otherwise be left out without a word); empty ones are nothing."""
+    lines = csv.reader(io.StringIO(text))
+    width = len(next(lines, []))
+    for number, cells in enumerate(lines, start=2):
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            raise ReturnsFileError(f"Row {number} has a cell past the last heading; give every "
+                                   "figure a column with a heading, or delete the cell.")
 
 
 def _xlsx(data: bytes) -> pd.DataFrame:
@@ -92,6 +111,15 @@ def _xlsx(data: bytes) -> pd.DataFrame:
     frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False,
                           na_filter=False, engine="openpyxl")
     return frame
+
+
+def _without_empty_unheaded_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A column with no heading and nothing in it (a spreadsheet's formatted but empty
+    column, or a trailing comma on the heading line) is not a column of the file; pandas
+    names it "Unnamed: 11"."""
+    empty = [column for column in frame.columns
+             if str(column).startswith("Unnamed: ") and not frame[column].astype(str).str.strip().any()]
+    return frame.drop(columns=empty)
 
 
 def returns_csv(rows: Iterable[Mapping[str, object]], columns: Sequence[str] = COLUMNS) -> bytes:

@@ -106,3 +106,24 @@ def test_two_replacing_imports_at_once_one_is_refused_in_words(demo_factory):
         imports = session.scalars(select(AuditEvent).filter_by(entity="return", entity_id=ret.id,
                                                                action="import")).all()
     assert len(imports) == 2  # the first import and the one replacement that won
+
+
+@pytest.mark.parametrize("lines", [
+    lambda lines: [line + "," for line in lines],  # every line, the heading too
+    lambda lines: [lines[0], *(line + "," for line in lines[1:])],  # the figures' lines only
+], ids=["every line", "figures only"])
+def test_a_spreadsheets_trailing_empty_column_is_read_as_nothing(demo_factory, lines):
+    """Excel writes a comma after every line when a column past the last heading was ever
+    formatted; pandas then took the first column for an index and moved every figure one
+    column to the left."""
+    with unit_of_work(demo_factory) as session:
+        plan = _plan(session, "\n".join(lines(_lines())) + "\n")
+        assert problem_lines(plan.problems) == []
+        assert [(p.service.name, p.quarter.label) for p in plan.returns] == [(ISVA, "Q3 2019/20")]
+
+
+def test_a_figure_past_the_last_heading_is_refused_with_its_row():
+    lines = _lines()
+    lines[3] += ",42"  # row 4: a cell under no heading
+    with pytest.raises(ValueError, match="Row 4 has a cell past the last heading"):
+        read_returns_file(("\n".join(lines) + "\n").encode(), "returns.csv")
