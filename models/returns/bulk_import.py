@@ -38,7 +38,9 @@ from models.rules.periods import Quarter, parse_year_label
 from models.rules.validation import (
     NARRATIVE_FIELDS,
     FieldKey,
+    MetricDef,
     RawReturn,
+    Validation,
     clean_text,
     validate_return,
 )
@@ -244,7 +246,8 @@ def _check_row(catalogue: _Catalogue, row: Mapping[str, object], number: int, to
             problems.append(Problem(number, "service", f"'{service.name}' has no provider, so it "
                                     "cannot have returns. Give it a provider first."))
     if service is not None:
-        metrics = active_metrics(service)
+        # A measure retired since is history too: its figures may be given (not required).
+        metrics = active_metrics(service) + [m for m in service.metrics if not m.active]
         metric = next((m for m in metrics if m.name.casefold() == metric_name.casefold()), None)
         if not metric_name:
             problems.append(Problem(number, "metric", "Enter the measure's name."))
@@ -341,9 +344,23 @@ def _number_text(text: str) -> str:
     return plain if plain.isdigit() else text
 
 
+def _retired_given(item: PlannedReturn) -> list[Metric]:
+    """The measures retired since that the file gives figures for (the form has none)."""
+    given = {key.id for key in item.rows if key.kind in ("count", "num", "den")}
+    return [m for m in item.service.metrics if not m.active and m.id in given]
+
+
+def _checked(item: PlannedReturn) -> Validation:
+    """The form's rules for a submission: every measure in use, and each retired one given."""
+    defs = metric_defs(item.service) + [
+        MetricDef(m.id, m.name, m.unit, tuple((c.id, c.name) for c in m.categories))
+        for m in _retired_given(item)]
+    return validate_return(defs, item.raw, submitting=True)
+
+
 def _validate(item: PlannedReturn, problems: list[Problem]) -> None:
     """The form's rules for a submission, each message placed on its figure's row."""
-    validation = validate_return(metric_defs(item.service), item.raw, submitting=True)
+    validation = _checked(item)
     label = f"{item.service.name}, {item.quarter.label}"
     metric_rows = {k.id: r for k, r in item.rows.items() if k.kind in ("count", "num", "den")}
     for key, message in validation.errors.items():
@@ -433,8 +450,8 @@ def _write(session: Session, actor: Actor | None, plan: ImportPlan, status: str,
         else:
             before = _snapshot(ret)
             replaced += 1
-        validation = validate_return(metric_defs(item.service), item.raw, submitting=True)
-        write_values(session, ret, item.service, validation)
+        validation = _checked(item)
+        write_values(session, ret, item.service, validation, retired=_retired_given(item))
         for name, text in validation.parsed.narrative.items():
             setattr(ret, name, text)
         ret.status = status

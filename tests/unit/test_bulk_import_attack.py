@@ -127,3 +127,51 @@ def test_a_figure_past_the_last_heading_is_refused_with_its_row():
     lines[3] += ",42"  # row 4: a cell under no heading
     with pytest.raises(ValueError, match="Row 4 has a cell past the last heading"):
         read_returns_file(("\n".join(lines) + "\n").encode(), "returns.csv")
+
+
+def test_a_retired_measures_history_goes_out_and_comes_back(demo_factory):
+    """A measure retired since keeps its rows in the years it has figures; the history export
+    must carry them and the import take them, or a re-imported year loses them."""
+    from exports.returns_file import returns_csv
+    from models.access import audience_of
+    from models.reporting.performance import performance_table
+    from models.returns.bulk_export import history_rows
+    from models.store.entities import Metric
+    from models.store.users import find_user
+
+    with unit_of_work(demo_factory) as session:
+        session.scalars(select(Metric).where(Metric.name == "Greater feelings of safety")).one().active = False
+
+    def table():
+        with unit_of_work(demo_factory) as session:
+            admin = audience_of(find_user(session, "admin@demo.local"))
+            return {q: performance_table(session, admin, 2022, q, TODAY).rows for q in (1, 2, 3, 4, None)}
+
+    before = table()
+    assert any(r.metric == "Greater feelings of safety" and r.ytd_actual.rate for r in before[None])
+    with unit_of_work(demo_factory) as session:
+        data = returns_csv([r for r in history_rows(session, None) if r["year"] == "2022/23"])
+        periods = [p.id for p in session.scalars(select(Period).where(Period.year == 2022))]
+        for ret in session.scalars(select(Return).where(Return.period_id.in_(periods))):
+            session.delete(ret)
+    contents = read_returns_file(data, "history.csv")
+    with unit_of_work(demo_factory) as session:
+        plan = plan_import(session, None, contents.headings, contents.rows, TODAY,
+                           row_numbers=contents.row_numbers)
+        assert problem_lines(plan.problems) == []
+        apply_import(session, None, plan, status="approved")
+    assert table() == before
+
+
+def test_a_retired_measure_is_not_required_but_checked_when_given(demo_factory):
+    from models.store.entities import Metric
+
+    with unit_of_work(demo_factory) as session:
+        session.scalars(select(Metric).where(Metric.name == "Greater feelings of safety")).one().active = False
+    without = [line for line in _lines() if "Greater feelings of safety" not in line]
+    with unit_of_work(demo_factory) as session:
+        assert _plan(session, "\n".join(without) + "\n").ok
+        plan = _plan(session, "\n".join(_lines(safety_improved="99")) + "\n")
+    assert problem_lines(plan.problems) == [
+        "Row 5, numerator: Number improved for 'Greater feelings of safety' cannot be more than "
+        "the number assessed (10)."]
