@@ -231,8 +231,9 @@ def _check_row(catalogue: _Catalogue, row: Mapping[str, object], number: int, to
                problems: list[Problem]) -> tuple[Service, Metric, int | None, Quarter] | None:
     """The row's service, metric, category and quarter, or None (its problems listed)."""
     before = len(problems)
-    service_name, metric_name = _cell(row, "service"), _cell(row, "metric")
-    category_name = _cell(row, "category")
+    # Names as written before an export guarded them (a service called "@Home ...").
+    service_name, metric_name = _unguarded(_cell(row, "service")), _unguarded(_cell(row, "metric"))
+    category_name = _unguarded(_cell(row, "category"))
     service = metric = None
     category_id: int | None = None
     if not service_name:

@@ -175,3 +175,27 @@ def test_a_retired_measure_is_not_required_but_checked_when_given(demo_factory):
     assert problem_lines(plan.problems) == [
         "Row 5, numerator: Number improved for 'Greater feelings of safety' cannot be more than "
         "the number assessed (10)."]
+
+
+def test_names_the_export_guards_against_formulas_come_back_as_named(demo_factory):
+    """The history export puts an apostrophe before a cell starting "@", "+", "-" or "="
+    (so a spreadsheet does not run it); a service or measure named so must still match."""
+    from exports.returns_file import returns_csv
+    from models.returns.bulk_export import history_rows
+    from models.store.entities import Metric, Service
+
+    with unit_of_work(demo_factory) as session:
+        session.scalars(select(Service).where(Service.name == ISVA)).one().name = "@Home ISVA"
+        session.scalars(select(Metric).where(Metric.name == "Women supported")).one().name = "+Women supported"
+        data = returns_csv([r for r in history_rows(session, None)
+                            if r["service"] == "@Home ISVA" and r["year"] == "2022/23"])
+        for ret in session.scalars(select(Return).join(Return.service).join(Return.period)
+                                   .where(Service.name == "@Home ISVA", Period.year == 2022)):
+            session.delete(ret)
+    assert "'@Home ISVA" in data.decode() and "'+Women supported" in data.decode()
+    contents = read_returns_file(data, "history.csv")
+    with unit_of_work(demo_factory) as session:
+        plan = plan_import(session, None, contents.headings, contents.rows, TODAY,
+                           row_numbers=contents.row_numbers)
+    assert problem_lines(plan.problems) == []
+    assert len(plan.returns) == 4
