@@ -91,12 +91,18 @@ def _csv(data: bytes) -> pd.DataFrame:
 def _check_row_lengths(text: str) -> None:
     """Refuse a line with something in a cell past the last heading (a figure no column
     names, which would otherwise be left out without a word); empty ones are nothing."""
-    lines = csv.reader(io.StringIO(text))
-    width = len(next(lines, []))
-    for number, cells in enumerate(lines, start=2):
-        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-            raise ReturnsFileError(f"Row {number} has a cell past the last heading; give every "
-                                   "figure a column with a heading, or delete the cell.")
+    # csv refuses a cell over 131,072 characters unless told; a too-long text is for the
+    # form's rules to name (the file itself is capped at MAX_BYTES).
+    limit = csv.field_size_limit(MAX_BYTES + 1)
+    try:
+        lines = csv.reader(io.StringIO(text))
+        width = len(next(lines, []))
+        for number, cells in enumerate(lines, start=2):
+            if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                raise ReturnsFileError(f"Row {number} has a cell past the last heading; give every "
+                                       "figure a column with a heading, or delete the cell.")
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _xlsx(data: bytes) -> pd.DataFrame:

@@ -199,3 +199,15 @@ def test_names_the_export_guards_against_formulas_come_back_as_named(demo_factor
                            row_numbers=contents.row_numbers)
     assert problem_lines(plan.problems) == []
     assert len(plan.returns) == 4
+
+
+def test_a_very_long_text_is_said_too_long_not_unreadable(demo_factory):
+    """Python's csv module refuses a cell over 131,072 characters by default; the row check
+    must not turn a too-long case study into "cannot be read"."""
+    lines = _lines()
+    lines[0] += ",case_study"
+    lines[1] += "," + "x" * 200_000
+    with unit_of_work(demo_factory) as session:
+        plan = _plan(session, "\n".join(lines) + "\n")
+    assert problem_lines(plan.problems) == [
+        "Row 2, case_study: Case study must be 2,000 characters or fewer (it has 200,000)."]
