@@ -456,7 +456,9 @@ def _write(session: Session, actor: Actor | None, plan: ImportPlan, status: str,
         for name, text in validation.parsed.narrative.items():
             setattr(ret, name, text)
         ret.status = status
-        ret.submitted_at = ret.submitted_at or now
+        # When it was handed in, the file does not say: a new return's date stays unknown
+        # (the submissions page leaves it out of the on-time rate rather than count it late
+        # on the day of the import); a replaced one keeps its own.
         ret.approved_at = now if status == "approved" else None
         ret.reopened = False
         ret.updated_at = now

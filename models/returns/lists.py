@@ -350,7 +350,8 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
     if period_id is not None:
         stmt = stmt.where(Return.period_id == period_id)
     submitted = session.scalars(
-        stmt.order_by(Return.submitted_at, Return.id)
+        # An imported return's date is not known (None): first, on either database.
+        stmt.order_by(Return.submitted_at.asc().nulls_first(), Return.id)
         .options(selectinload(Return.values), selectinload(Return.breakdown_values))).all()
     # What every waiting return needs, read for all of them at once (a few queries however
     # long the queue): services, quarters, last quarter's returns, approved history,

@@ -5,6 +5,7 @@ saved return) for the same returns is refused in words, nothing written, never a
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -211,3 +212,52 @@ def test_a_very_long_text_is_said_too_long_not_unreadable(demo_factory):
         plan = _plan(session, "\n".join(lines) + "\n")
     assert problem_lines(plan.problems) == [
         "Row 2, case_study: Case study must be 2,000 characters or fewer (it has 200,000)."]
+
+
+def test_an_imported_year_is_not_counted_late(demo_factory):
+    """The file says nothing of when a return was handed in: an imported year's returns were
+    all "submitted" on the day of the import, so the submissions page said 0% on time for a
+    year that was 100% on time. Now their timing is not known, and said so."""
+    from exports.returns_file import returns_csv
+    from layouts.dashboard_pages import submissions_body
+    from models.reporting.submissions import submission_grid
+    from models.returns.bulk_export import history_rows
+    from models.store.users import find_user
+
+    def rates():
+        with unit_of_work(demo_factory) as session:
+            return submission_grid(session, find_user(session, "admin@demo.local"), 2021, TODAY)
+
+    before = [(q.expected, q.received, q.on_time) for q in rates()[1]]
+    assert before == [(8, 8, 8)] * 4
+    with unit_of_work(demo_factory) as session:
+        data = returns_csv([r for r in history_rows(session, None) if r["year"] == "2021/22"])
+        periods = [p.id for p in session.scalars(select(Period).where(Period.year == 2021))]
+        for ret in session.scalars(select(Return).where(Return.period_id.in_(periods))):
+            session.delete(ret)
+    contents = read_returns_file(data, "history.csv")
+    with unit_of_work(demo_factory) as session:
+        plan = plan_import(session, None, contents.headings, contents.rows, TODAY,
+                           row_numbers=contents.row_numbers)
+        apply_import(session, None, plan, status="approved")
+    rows, after = rates()
+    assert [(q.expected, q.received, q.on_time, q.timing_unknown) for q in after] == [(8, 8, 0, 8)] * 4
+    assert all(q.on_time_rate is None for q in after)
+    table = str(submissions_body(rows, after))
+    assert table.count("Not known (imported)") == 4
+    assert not re.search(r"(?<![0-9])0%", table)  # 100% received, never "0%" on time
+
+
+def test_returns_imported_for_review_wait_first_in_the_queue_on_both_databases(demo_factory):
+    """An imported return's date of handing in is not known; the queue, oldest first, puts it
+    before the dated ones on PostgreSQL too (which sorts an unknown last unless told)."""
+    from models.access import audience_of
+    from models.returns.lists import review_queue
+    from models.store.users import find_user
+
+    with unit_of_work(demo_factory) as session:
+        apply_import(session, None, _plan(session, "\n".join(_lines()) + "\n"), status="submitted")
+    with unit_of_work(demo_factory) as session:
+        queue = review_queue(session, audience_of(find_user(session, "admin@demo.local")))
+    assert len(queue) == 3
+    assert (queue[0].service, queue[0].label, queue[0].submitted_at) == (ISVA, "Q3 2019/20", None)
