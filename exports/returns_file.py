@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+from openpyxl import load_workbook
 
 from exports.return_template import TemplateError, WorkbookCaps, check_archive
 from models.reporting.cells import neutralise
@@ -114,6 +115,18 @@ def _xlsx(data: bytes) -> pd.DataFrame:
     except TemplateError:
         raise ReturnsFileError(f"The workbook holds more than an import may (at most {MAX_ROWS:,} "
                                "rows); split it into several files.") from None
+    # Read only: the workbook's list of sheets, no sheet's cells.
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        first = book.worksheets[0]
+        if first.sheet_state != "visible":
+            # The import reads the first sheet; hidden, Excel shows the person who checked
+            # the file another one.
+            raise ReturnsFileError(f"The workbook's first sheet ('{first.title[:40]}'), which the "
+                                   "import reads, is hidden: unhide it, or move the sheet of "
+                                   "returns to the front.")
+    finally:
+        book.close()
     frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False,
                           na_filter=False, engine="openpyxl")
     return frame

@@ -261,3 +261,24 @@ def test_returns_imported_for_review_wait_first_in_the_queue_on_both_databases(d
         queue = review_queue(session, audience_of(find_user(session, "admin@demo.local")))
     assert len(queue) == 3
     assert (queue[0].service, queue[0].label, queue[0].submitted_at) == (ISVA, "Q3 2019/20", None)
+
+
+def test_a_workbook_whose_first_sheet_is_hidden_is_refused():
+    """The import reads the first sheet; hidden, it is not the one Excel shows the person who
+    checked the file (a visible sheet of other figures)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title = "Real"
+    for line in _lines(safety_improved="1"):
+        hidden.append(next(csv.reader([line])))
+    shown = book.create_sheet("Shown")
+    for line in _lines():
+        shown.append(next(csv.reader([line])))
+    hidden.sheet_state = "hidden"
+    book.active = 1
+    data = io.BytesIO()
+    book.save(data)
+    with pytest.raises(ValueError, match=r"first sheet.*is hidden"):
+        read_returns_file(data.getvalue(), "returns.xlsx")
