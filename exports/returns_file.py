@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 
 from exports.return_template import TemplateError, WorkbookCaps, check_archive
 from models.reporting.cells import neutralise
@@ -115,18 +115,12 @@ def _xlsx(data: bytes) -> pd.DataFrame:
     except TemplateError:
         raise ReturnsFileError(f"The workbook holds more than an import may (at most {MAX_ROWS:,} "
                                "rows); split it into several files.") from None
-    # Read only: the workbook's list of sheets, no sheet's cells.
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        first = book.worksheets[0]
-        if first.sheet_state != "visible":
-            # The import reads the first sheet; hidden, Excel shows the person who checked
-            # the file another one.
-            raise ReturnsFileError(f"The workbook's first sheet ('{first.title[:40]}'), which the "
-                                   "import reads, is hidden: unhide it, or move the sheet of "
-                                   "returns to the front.")
-    finally:
-        book.close()
+    hidden = _hidden_first_sheet(data)
+    if hidden is not None:
+        # The import reads the first sheet; hidden, Excel shows whoever checked the file
+        # another one.
+        raise ReturnsFileError(f"The workbook's first sheet ('{hidden[:40]}'), which the import "
+                               "reads, is hidden: unhide it, or move the sheet of returns to the front.")
     frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False,
                           na_filter=False, engine="openpyxl")
     return frame
@@ -139,6 +133,21 @@ def _without_empty_unheaded_columns(frame: pd.DataFrame) -> pd.DataFrame:
     empty = [column for column in frame.columns
              if str(column).startswith("Unnamed: ") and not frame[column].astype(str).str.strip().any()]
     return frame.drop(columns=empty)
+
+
+def _hidden_first_sheet(data: bytes) -> str | None:
+    """The name of the first worksheet (pandas' sheet 0) if it is hidden. Only the workbook's
+    list of sheets is read: openpyxl's load_workbook would read every shared string too."""
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_workbook()
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.Type.endswith("/worksheet"):  # a chart sheet is not one of pandas' sheets
+                return sheet.name if sheet.state != "visible" else None
+        return None
+    finally:
+        reader.archive.close()
 
 
 def returns_csv(rows: Iterable[Mapping[str, object]], columns: Sequence[str] = COLUMNS) -> bytes:
