@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from dash import ClientsideFunction, Dash, Input, Output, State
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 
 from layouts import ids
 
@@ -50,6 +50,14 @@ def needs_drawing(pathname: str | None, search: str | None, shown: ViewRecord | 
     if not shown or not triggered or f"{ids.URL}.pathname" in triggered:
         return True
     return not same_view(search, shown.get("search"))
+
+
+def page_drawn() -> bool:
+    """Whether Dash calls a page's callback because the router has just drawn the page: it
+    then reports every input on the page as triggered, while anything the user does (a
+    filter, a button, a poll) triggers one. The page came drawn for its URL (its filters,
+    its page of a list), which such a call must keep, not reset."""
+    return len(ctx.triggered) > 1
 
 
 def view_outputs() -> list[Output]:

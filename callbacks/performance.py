@@ -12,40 +12,74 @@ from sqlalchemy.orm import Session
 
 from callbacks.common import audit_refusal, chart_cache_dir, require_user, today, transaction, view_query
 from callbacks.navigation import show, view_outputs, view_title
-from dash_app.cache import cached, chart_store
+from dash_app.cache import Failed, Preparing, cached, chart_store, prepared
 from dash_app.jobs import job_user, still_signed_in
 from exports.build import MEDIA_TYPES, build_export, export_filename
 from exports.context import pack_disclosure
 from exports.errors import ExportUnavailable
 from layouts import ids
+from layouts.performance import FAILED_WORDS, working_words
 from models.access import AccessRefused, Audience, audience_of
 from models.reporting.cells import row_cells
+from models.reporting.overview import metrics_in_view
 from models.reporting.performance import COLUMNS, performance_table
 from models.reporting.publication import row_masks
 from models.rules.periods import parse_quarter, parse_year_label, quarter_label, year_label
 
+# Above this many metrics the table is worked out in the background, once per data version
+# (dash_app.cache.prepared), while the page says so: a county's 4,342 take under a second in
+# the request, a national body's 132,666 11-21 s (benchmarks/README.md).
+BACKGROUND_METRICS = 20_000
 
-def update_performance(year_text: str | None, period_text: str | None, provisional: bool | None,
-                       publish: bool | None) -> tuple:
+
+def performance_view(year_text: str | None, period_text: str | None, provisional: bool | None,
+                     publish: bool | None, poll: bool = False) -> tuple:
+    """(heading, the grid's rows, what is being worked out in words, the poll switched off,
+    the view's record) for the chosen view; `poll`: the page asking again while a large
+    table is worked out (nothing changes until it is there)."""
     try:
         user = require_user()
         audience = audience_of(user)  # an account that may see nothing is told so
         year = parse_year_label(year_text or "")
         quarter = parse_quarter(period_text or "year")
     except (AccessRefused, ValueError) as exc:
-        return str(exc), [], no_update, no_update
+        return str(exc), [], "", True, no_update
+    query = view_query(year=year_text, quarter=f"Q{quarter}" if quarter else "year",
+                       provisional=bool(provisional), publish=bool(publish))
+    record = show(query, performance_title(year_text, f"Q{quarter}" if quarter else None))[0]
     with transaction() as session:
-        rows, provisional_shown = cached(session, grid_rows, audience, year, quarter, today(),
-                                         bool(provisional), bool(publish))
+        metrics = metrics_in_view(session, audience)
+        fetch = prepared if metrics > BACKGROUND_METRICS else cached
+        found = fetch(session, grid_rows, audience, year, quarter, today(), bool(provisional),
+                      bool(publish))
     heading = quarter_label(year, quarter) if quarter else f"The whole of {year_label(year)}"
+    if isinstance(found, Preparing):
+        if poll:
+            return no_update, no_update, no_update, False, no_update
+        return (heading, [], working_words(metrics, found.waited()), False, record)
+    if isinstance(found, Failed):
+        return heading, [], FAILED_WORDS, True, record
+    rows, provisional_shown = found
     if provisional_shown:  # only when a figure in the table is provisional
         heading += " (provisional)"
     if publish:
         heading += " · publication mode"
-    query = view_query(year=year_text, quarter=f"Q{quarter}" if quarter else "year",
-                       provisional=bool(provisional), publish=bool(publish))
-    return (heading, rows,
-            *show(query, performance_title(year_text, f"Q{quarter}" if quarter else None)))
+    return heading, rows, "", True, record
+
+
+def update_performance(year_text: str | None, period_text: str | None, provisional: bool | None,
+                       publish: bool | None) -> tuple:
+    """The heading, the grid's rows and the view's record (the URL follows it)."""
+    heading, rows, _, _, record = performance_view(year_text, period_text, provisional, publish)
+    return heading, rows, record
+
+
+def on_performance(year_text: object, period_text: object, provisional: object, publish: object,
+                   _poll: object) -> tuple:
+    return performance_view(year_text if isinstance(year_text, str) else None,
+                            period_text if isinstance(period_text, str) else None,
+                            provisional is True, publish is True,
+                            poll=callback_context.triggered_id == ids.PERF_POLL)
 
 
 def performance_title(year: str, quarter: str | None) -> str:
@@ -68,13 +102,16 @@ def register(app: Dash) -> None:
     app.callback(
         Output(ids.PERF_HEADING, "children"),
         Output(ids.PERF_GRID, "rowData"),
+        Output(ids.PERF_WORKING, "children"),
+        Output(ids.PERF_POLL, "disabled"),
         *view_outputs(),
         Input(ids.PERF_YEAR, "value"),
         Input(ids.PERF_QUARTER, "value"),
         Input(ids.PERF_PROVISIONAL, "value"),
         Input(ids.PERF_PUBLISH, "value"),
+        Input(ids.PERF_POLL, "n_intervals"),
         prevent_initial_call="initial_duplicate",
-    )(update_performance)
+    )(on_performance)
     # Showing the Priority and Provider columns changes no data: the browser does it alone.
     app.clientside_callback(
         ClientsideFunction(namespace="performanceGrid", function_name="columns"),

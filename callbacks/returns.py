@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +15,8 @@ from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 from sqlalchemy.orm import Session
 
-from callbacks.common import public_url, send_mail, today
+from callbacks.common import public_url, send_mail, today, view_query
+from callbacks.navigation import page_drawn, show, view_outputs
 from callbacks.return_requests import (
     INPUT_KINDS,
     INPUT_PATTERNS,
@@ -31,8 +33,10 @@ from callbacks.return_requests import (
     read_form,
     run_return,
 )
+from callbacks.returns_list import user_acted
 from dash_app.auth import SignedInUser, answers_signed_out
 from layouts import ids
+from layouts.paging import clamp_page, page_count, page_of, row_range, turned
 from layouts.return_form import (
     FormState,
     error_message,
@@ -43,9 +47,9 @@ from layouts.return_form import (
     warning_message,
 )
 from layouts.review import ALL as ALL_CHOICE
-from layouts.review import queue_list
+from layouts.review import QueueView, count_text, queue_list, queue_pager_text
 from models.access import record_id
-from models.returns.lists import QueueItem, return_title, review_queue, waiting_count
+from models.returns.lists import QueueItem, return_title, review_queue_page, waiting_count
 from models.returns.queries import find_return, find_return_id, form_texts
 from models.returns.saving import SaveResult, review_return, save_return
 from models.returns.view import ReturnView, load_return_view
@@ -312,18 +316,80 @@ def handle_review(action: str, return_id: object, comment: object, version: obje
     return html.P(done, className="success-text mb-0", id="rq-done"), True
 
 
-def handle_queue(provider: object, period: object) -> list:
-    """The queue for the chosen provider and quarter ("all" for every one)."""
+QUEUE_TITLE = "Review queue"  # the page's part of the <title> (the router's too)
+
+
+def queue_page(session: Session, user: SignedInUser, view: QueueView) -> tuple[list[QueueItem], int, QueueView]:
+    """The page of the queue `view` names, how many returns its filters keep, and the view
+    as shown: a page past the end (the queue has shrunk, an old link) is the last."""
+    def read(page: int) -> tuple[list[QueueItem], int]:
+        return review_queue_page(session, user, *row_range(page), provider_id=view.provider_id,
+                                 period_id=view.period_id, today=today())
+
+    items, shown = read(view.page)
+    if not items and view.page > 1 and shown:
+        view = replace(view, page=clamp_page(view.page, shown))
+        items, shown = read(view.page)
+    return items, shown, view
+
+
+def queue_search(view: QueueView) -> str:
+    """?provider=&period=&page= for the view (nothing for the defaults)."""
+    query = view_query(provider=view.provider_id, period=view.period_id,
+                       page=view.page if view.page > 1 else None)
+    return f"?{query}" if query else ""
+
+
+def handle_queue(provider: object, period: object, action: object = None,
+                 stored: object = None) -> tuple:
+    """The queue for the chosen provider and quarter ("all" for every one), at the page
+    `action` turns to from the page's store ("previous", "next"; the first page for a
+    filter): its returns, the count and the pager in words, the store and the view record
+    (the URL follows: callbacks/navigation.py)."""
     def read() -> QueueFilter:
         return QueueFilter(None if provider in (None, ALL_CHOICE) else record_id(provider),
                            None if period in (None, ALL_CHOICE) else record_id(period))
 
-    def queue(session: Session, user: SignedInUser, asked: QueueFilter) -> list[QueueItem]:
-        return review_queue(session, user, provider_id=asked.provider_id,
-                            period_id=asked.period_id, today=today())
+    def queue(session: Session, user: SignedInUser, asked: QueueFilter) -> tuple:
+        page = turned(page_of(stored.get("page") if isinstance(stored, dict) else None), action)
+        return queue_page(session, user, QueueView(asked.provider_id, asked.period_id, page))
 
-    items = run_return(read, queue)
-    return [message_box(items.message)] if isinstance(items, Refused) else queue_list(items)
+    found = run_return(read, queue)
+    if isinstance(found, Refused):
+        return ([message_box(found.message)], found.message, no_update, no_update, no_update,
+                no_update, no_update)
+    items, shown, view = found
+    return (queue_list(items), count_text(shown, view.filtered), queue_pager_text(view.page, shown),
+            "true" if view.page <= 1 else "false",
+            "true" if view.page >= page_count(shown) else "false",
+            view.stored(), *show(queue_search(view), QUEUE_TITLE))
+
+
+def on_queue_change(provider: object, period: object, _previous: object, _next: object,
+                    stored: object) -> tuple:
+    """`handle_queue` for what the lead officer did; nothing when they did nothing. As the
+    router draws the page (which came drawn for its URL), only the record of the view as
+    drawn: assets/navigation.js counts on this first answer to put the view in the address
+    bar in place, so that the first change is a new history entry."""
+    if page_drawn():
+        return (*(no_update,) * 6, *drawn_record(provider, period, stored))
+    if not user_acted():
+        return (no_update,) * 7
+    trigger = ctx.triggered_id
+    action = "previous" if trigger == ids.RQ_PREV else "next" if trigger == ids.RQ_NEXT else None
+    return handle_queue(provider, period, action, stored)
+
+
+def drawn_record(provider: object, period: object, stored: object) -> tuple:
+    """The view record of the queue as drawn, from its filters and store (nothing read: the
+    router has just checked and drawn them); no change for values it did not write."""
+    try:
+        view = QueueView(None if provider in (None, ALL_CHOICE) else record_id(provider),
+                         None if period in (None, ALL_CHOICE) else record_id(period),
+                         page_of(stored.get("page") if isinstance(stored, dict) else None))
+    except (TypeError, ValueError):
+        return (no_update,)
+    return show(queue_search(view), QUEUE_TITLE)
 
 
 def waiting_words(count: int) -> str:
@@ -496,10 +562,19 @@ def register(app: Dash) -> None:
     )(review_from_queue)
     app.callback(
         Output(ids.RQ_LIST, "children"),
+        Output(ids.RQ_COUNT, "children"),
+        Output(ids.RQ_PAGE_STATUS, "children"),
+        Output(ids.RQ_PREV, "aria-disabled"),
+        Output(ids.RQ_NEXT, "aria-disabled"),
+        Output(ids.RQ_VIEW, "data"),
+        *view_outputs(),
         Input(ids.RQ_PROVIDER, "value"),
         Input(ids.RQ_PERIOD, "value"),
+        Input(ids.RQ_PREV, "n_clicks"),
+        Input(ids.RQ_NEXT, "n_clicks"),
+        State(ids.RQ_VIEW, "data"),
         prevent_initial_call=True,
-    )(handle_queue)
+    )(on_queue_change)
     app.callback(
         Output(ids.RV_STATUS, "children", allow_duplicate=True),
         Output(ids.RV_VERSION, "data", allow_duplicate=True),

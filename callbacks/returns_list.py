@@ -15,7 +15,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
-from callbacks.navigation import show, view_outputs, view_title
+from callbacks.navigation import page_drawn, show, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.filters import ALL
@@ -52,6 +52,7 @@ from models.returns.lists import (
 
 RETURNS_TITLE = view_title("Returns")  # the router's title for /returns, too
 PREVIOUS, NEXT = "previous", "next"  # the pager's actions; a sort is ("sort", column)
+DRAWN = "drawn"  # the router has just drawn the page: its view (and page) as drawn
 
 
 def home_rows(session: Session, actor: Actor, day: dt.date) -> list[HomeRow]:
@@ -132,7 +133,8 @@ def _choice(value: object) -> str | None:
 def returns_view(provider: object, quarter: object, status: object, text: object,
                  action: object, stored: object) -> ViewAnswer:
     """The list for the filters chosen and the `action` taken (PREVIOUS, NEXT, ("sort", a
-    column), or None for a filter: the first page), from the page's store (its sort and page).
+    column), DRAWN: the stored page, or None for a filter: the first page), from the page's
+    store (its sort and page).
     Only the signed-in user's own rows: its audience decides them, and the browser's values
     can only narrow them; anything unreadable is a default."""
     try:
@@ -146,7 +148,9 @@ def returns_view(provider: object, quarter: object, status: object, text: object
     stored = stored if isinstance(stored, dict) else {}
     order = sort_of(stored.get("sort"), own_only=own_only)
     page = page_of(stored.get("page"))
-    if action == PREVIOUS:
+    if action == DRAWN:
+        pass  # the page as the router drew it for its URL
+    elif action == PREVIOUS:
         page -= 1
     elif action == NEXT:
         page += 1
@@ -190,7 +194,8 @@ def user_acted() -> bool:
     """Whether the call is the user's doing: a filter's new value, or a button pressed (a
     button drawn with the page has n_clicks 0). Dash also calls this callback when the router
     draws the page (prevent_initial_call does not hold for inputs a callback puts on the
-    page), with nothing triggered: the page came drawn for its URL, so nothing changes."""
+    page), with every input listed as triggered (callbacks.navigation.page_drawn): the page
+    came drawn for its URL, so nothing changes — not even back to its first page."""
     for trigger in ctx.triggered:
         prop = trigger.get("prop_id", ".")
         if prop == ".":
@@ -202,11 +207,18 @@ def user_acted() -> bool:
 
 def on_change(provider: object, quarter: object, status: object, text: object,
               _sorts: object, _previous: object, _next: object, stored: object) -> tuple:
-    """`returns_view` for what the user did; nothing when the user did nothing."""
+    """`returns_view` for what the user did; nothing when the user did nothing. As the router
+    draws the page, the view as drawn (its page kept): assets/navigation.js counts on this
+    first answer to put the view in the address bar in place, so that the user's first
+    change is a new history entry."""
     headings = ctx.outputs_list[1]
-    if not user_acted():
+    if page_drawn():
+        action: object = DRAWN
+    elif user_acted():
+        action = _action()
+    else:
         return (no_update, [no_update] * len(headings), *(no_update,) * 7)
-    answer = returns_view(provider, quarter, status, text, _action(), stored)
+    answer = returns_view(provider, quarter, status, text, action, stored)
     sorts = [answer.sorts.get(h["id"]["column"]) if answer.sorts else no_update for h in headings]
     return (answer.body, sorts, *answer[2:])
 

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from callbacks.common import outbox_folder, query_params, require_user, today, transaction
 from callbacks.navigation import ViewRecord, needs_drawing, record, view_title
 from callbacks.performance import performance_title
+from callbacks.returns import QUEUE_TITLE, queue_page
 from callbacks.returns_list import view_from_url
 from dash_app.cache import cached
 from dash_app.database import sessions
@@ -19,11 +20,12 @@ from layouts.attention import attention_page
 from layouts.dashboard_pages import priorities_page, submissions_page
 from layouts.filters import chosen_id
 from layouts.overview import overview_page
+from layouts.paging import page_of
 from layouts.performance import performance_page
 from layouts.progress import progress_page
 from layouts.return_form import return_form_page
 from layouts.returns_home import returns_home_page
-from layouts.review import review_page
+from layouts.review import QueueView, review_page
 from layouts.service import service_page
 from layouts.shell import not_found
 from models.access import (
@@ -39,9 +41,10 @@ from models.access import (
 from models.reporting.overview import default_quarter, filter_choices, year_choices
 from models.reporting.service_figures import service_choices
 from models.reporting.slugs import url_slugs
-from models.returns.lists import queue_choices, review_queue
+from models.returns.lists import queue_choices
 from models.returns.view import load_return_view
 from models.rules.periods import parse_quarter, year_label
+from models.rules.slugs import find_id
 from models.store.audit import record_refusal
 
 
@@ -132,11 +135,17 @@ def render_return_form(user, search: str | None) -> Drawn:  # noqa: ANN001
     return Drawn(return_form_page(view), view_title(f"Return: {view.service_name}", view.label))
 
 
-def render_review(user) -> html.Div:  # noqa: ANN001
+def render_review(user, search: str | None = None) -> html.Div:  # noqa: ANN001
+    """The queue for the URL's provider, quarter and page (?provider=&period=&page=), each
+    checked: a value that names nothing offered is the default."""
+    params = query_params(search)
     with transaction() as session:
-        items = review_queue(session, user, today=today())
         providers, periods = queue_choices(session, user)
-    return review_page(items, providers, periods)
+        view = QueueView(find_id(params.get("provider"), (i for i, _ in providers), {}),
+                         find_id(params.get("period"), (i for i, _ in periods), {}),
+                         page_of(params.get("page")))
+        items, shown, view = queue_page(session, user, view)
+    return review_page(items, providers, periods, view, shown)
 
 
 def render_account(user) -> html.Div:  # noqa: ANN001
@@ -144,10 +153,12 @@ def render_account(user) -> html.Div:  # noqa: ANN001
     from layouts.account import account_page
     from layouts.shell import ROLE_NAMES
     from models.account import account
+    from models.store.api_tokens import user_tokens
 
     with transaction() as session:
         mine = account(session, user)
-    return account_page(mine.email, ROLE_NAMES.get(user.role, user.role), mine.reminder_emails)
+        tokens = user_tokens(session, user)
+    return account_page(mine.email, ROLE_NAMES.get(user.role, user.role), mine.reminder_emails, tokens)
 
 
 def render_admin(user, pathname: str | None) -> html.Div:  # noqa: ANN001
@@ -234,7 +245,12 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
         return render_service(user, search)
     if pathname == "/attention":
         years, year, quarter = _year_and_quarter(search)
-        return Drawn(attention_page(years, year, quarter, query_params(search).get("provisional") == "1"),
+        params = query_params(search)
+        # The priority and page of a long report's lines: checked by the page's callback
+        # against the report (a priority it does not have is every priority).
+        priority = params.get("priority", "")[:200] or None
+        return Drawn(attention_page(years, year, quarter, params.get("provisional") == "1",
+                                    priority, page_of(params.get("page"))),
                      view_title("What needs attention", f"{quarter} {year}"))
     if pathname == "/priorities":
         years, year, quarter = _year_and_quarter(search)
@@ -265,7 +281,7 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
     if pathname == "/returns/edit":
         return render_return_form(user, search)
     if pathname == "/review":
-        return Drawn(render_review(user), "Review queue")
+        return Drawn(render_review(user, search), QUEUE_TITLE)
     return Drawn(not_found(pathname), "Page not found")
 
 

@@ -69,7 +69,8 @@ log = logging.getLogger(__name__)
 # bundles and our assets hold no data). Pages match exactly.
 PUBLIC_PATHS = frozenset({"/login", "/forgot-password", "/reset-password", "/healthz",
                           "/favicon.ico", STATUS_PATH})
-PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+# The API (dash_app/api.py) checks its own bearer tokens and never a session.
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/api/v1/")
 SIGNED_IN_AT = "signed_in_at"
 TOO_MANY = ("There have been too many failed sign-ins for this email address. Wait 15 minutes "
             "and try again, or ask the lead officer to reset your password.")
@@ -486,6 +487,9 @@ def _guard():  # noqa: ANN202
 
 def _too_many_requests(_error: Exception) -> tuple[Response | str, int]:
     """Flask-Limiter's refusal, in words."""
+    if request.path.startswith("/api/"):
+        return jsonify(code=429, status="Too Many Requests",
+                       message="Too many requests with this token: wait a minute and try again."), 429
     message = "There have been too many sign-in attempts from your network. Wait a minute and try again."
     if request.path == "/login":
         return render_template("login.html", form=LoginForm(), error=message), 429

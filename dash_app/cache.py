@@ -22,7 +22,14 @@ anything else, such as an ORM object, raises TypeError rather than keying by its
 The wrapper lives here, not in models/: models/ never imports Flask, and its read-models stay
 plain functions of a session that tests, the CLI and the benchmarks call directly.
 
-Values are pickled (in-process too), so a hit is a private copy: callers may change it."""
+Values are pickled (in-process too), so a hit is a private copy: callers may change it.
+
+A view too big to work out inside a request (What needs attention or the Performance table
+for a national body: 132,666 charts, minutes of work) is asked for with `prepared`: from the
+cache when this data version has it; otherwise it is worked out once, in the background
+(`Preparing`), and the page says so and asks again until it is there. One marker per view
+in the cache (added only if absent, so with Redis one instance works it out for all), one
+view at a time per process; a failure is logged and reported (`Failed`), never swallowed."""
 
 from __future__ import annotations
 
@@ -32,6 +39,7 @@ import hashlib
 import inspect
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from functools import cache as memoise
@@ -179,3 +187,121 @@ def chart_store(folder: Path | None = None) -> Any:
     from exports.chart_cache import DirectoryStore
 
     return DirectoryStore(folder or INSTANCE / "chart-cache", CHART_CACHE_BYTES)
+
+
+# Views worked out in the background ---------------------------------------------------------
+
+WORKING_TIMEOUT_S = 600  # a marker outlives a process that died mid-way by at most this
+# (a national report took 3 minutes on a loaded machine; one that takes longer is started again)
+FAILED_TIMEOUT_S = 60  # a failure is reported for this long; then the view is tried again
+# One view worked out at a time per process (each is CPU-bound: two at once would only take
+# twice as long each, and slow the requests more). A daemon thread per view, not a pool, so a
+# worker process stopping is never held up by one, and nothing outlives a dead thread.
+_ONE_AT_A_TIME = threading.Lock()
+# At most this many views started and not finished per process (one working, the rest
+# waiting their turn): a user asking for one quarter after another, or for years with no
+# figures, queues no more than this. Beyond it a view is not started: the page is told it
+# is being worked out and, asking again every two seconds, starts it once there is room.
+MAX_QUEUED = 4
+_ROOM = threading.BoundedSemaphore(MAX_QUEUED)
+_STARTED: dict[str, threading.Event] = {}  # this process's jobs, by key (tests wait on them)
+
+
+@dataclasses.dataclass(frozen=True)
+class Preparing:
+    """The view is being worked out (since `since`, seconds since the epoch)."""
+
+    since: float
+
+    def waited(self, now: float | None = None) -> int:
+        return max(0, round((now or time.time()) - self.since))
+
+
+@dataclasses.dataclass(frozen=True)
+class Failed:
+    """Working the view out failed (the log has why); it is tried again after a minute."""
+
+    since: float
+
+
+def prepared(session: Session, view: Callable[Concatenate[Session, P], T], /,
+             *args: P.args, **kwargs: P.kwargs) -> T | Preparing | Failed:
+    """`view(session, *args, **kwargs)` from the cache when this data version has it;
+    otherwise `Preparing` while it is worked out in the background (started here unless it
+    already is), or `Failed` for a minute after that went wrong. Where the cache cannot
+    keep it (no version row, a pending change, Redis unreachable) the view is worked out
+    here, as `cached` would."""
+    version = current_version(session)
+    state: CacheState = current_app.extensions[_STATE]
+    if version is None or has_pending_change(session) or time.monotonic() < state.retry_at:
+        return view(session, *args, **kwargs)
+    key = view_key(view, version, args, kwargs)
+    marker_key = f"{key}:working"
+    try:
+        found = cache.get(key)
+        if found is not None:
+            state.hits += 1
+            return found[0]
+        marker = cache.get(marker_key)
+        if isinstance(marker, (Preparing, Failed)):
+            return marker
+        marker = Preparing(time.time())
+        if not _ROOM.acquire(blocking=False):
+            return marker  # no room to start it now: asked again, it starts when there is
+        try:
+            added = cache.add(marker_key, marker, timeout=WORKING_TIMEOUT_S)
+        except BaseException:
+            _ROOM.release()
+            raise
+        if not added:
+            _ROOM.release()
+            again = cache.get(marker_key)  # another request or instance started it just now
+            return again if isinstance(again, (Preparing, Failed)) else marker
+    except (RedisError, OSError) as exc:
+        _unreachable(state, exc)
+        return view(session, *args, **kwargs)
+    state.misses += 1
+    done = _STARTED[marker_key] = threading.Event()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        threading.Thread(target=_prepare, args=(app, marker_key, done, view, args, kwargs),
+                         name="prepare-view", daemon=True).start()
+    except RuntimeError:  # no thread to be had: work it out here, as before
+        _ROOM.release()
+        _STARTED.pop(marker_key, None)
+        cache.delete(marker_key)
+        return cached(session, view, *args, **kwargs)
+    return marker
+
+
+def _prepare(app: Flask, marker_key: str, done: threading.Event, view: Callable[..., Any],
+             args: tuple, kwargs: dict) -> None:
+    """In the background: the view worked out and kept (`cached`, under the data version it
+    reads), then the marker removed; a failure logged and marked."""
+    from dash_app.database import transaction
+
+    try:
+        with _ONE_AT_A_TIME, app.app_context():
+            try:
+                with transaction() as session:
+                    cached(session, view, *args, **kwargs)
+                cache.delete(marker_key)
+            except Exception:
+                log.exception("Working out %s in the background failed", view.__qualname__)
+                cache.set(marker_key, Failed(time.time()), timeout=FAILED_TIMEOUT_S)
+    except Exception:  # the cache itself failed: nothing more to tell anyone but the log
+        log.exception("Could not record the background work on %s", view.__qualname__)
+    finally:
+        _ROOM.release()
+        done.set()
+        _STARTED.pop(marker_key, None)
+
+
+def wait_for_prepared(timeout: float = 120.0) -> int:
+    """Wait until this process's background views are done (tests, the benchmark); how many
+    there were."""
+    deadline = time.monotonic() + timeout
+    started = list(_STARTED.values())
+    for done in started:
+        done.wait(max(0.0, deadline - time.monotonic()))
+    return len(started)

@@ -187,6 +187,36 @@ def cmd_export_returns(args: argparse.Namespace, settings: Settings) -> str:
     return f"Wrote {len(rows):,} rows to {out}."
 
 
+def cmd_create_api_token(args: argparse.Namespace, settings: Settings) -> str:
+    """A personal API token for the user named, printed once (only its hash is kept)."""
+    from models.access import AccessRefused, require_active
+    from models.store.api_tokens import TokenError, create_token
+    from models.store.users import find_user
+
+    with unit_of_work(_sessions(settings)) as session:
+        try:
+            user = require_active(find_user(session, args.email))
+            token = create_token(session, user, args.name, args.days)
+        except (AccessRefused, TokenError) as exc:
+            raise ConfigError(str(exc)) from None
+    return (f"API token \u201c{args.name}\u201d for {args.email}, valid for {args.days} days. It is shown "
+            f"this once; keep it like a password:\n{token}")
+
+
+def cmd_revoke_api_token(args: argparse.Namespace, settings: Settings) -> str:
+    from models.access import AccessRefused, require_active
+    from models.store.api_tokens import TokenError, revoke_token
+    from models.store.users import find_user
+
+    with unit_of_work(_sessions(settings)) as session:
+        try:
+            user = require_active(find_user(session, args.email))
+            name = revoke_token(session, user, name=args.name)
+        except (AccessRefused, TokenError) as exc:
+            raise ConfigError(str(exc)) from None
+    return f"Revoked the API token \u201c{name}\u201d of {args.email}: it no longer works."
+
+
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> str:
     from models.store.backup import BackupError, backup
 
@@ -339,6 +369,15 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--template", action="store_true",
                      help="the catalogue's services, measures and categories with blank figures")
     exp.set_defaults(func=cmd_export_returns)
+    tok = sub.add_parser("create-api-token", help="make a personal API token for a user (shown once)")
+    tok.add_argument("--email", required=True)
+    tok.add_argument("--name", required=True, help="what it is for, like \"Power BI\"")
+    tok.add_argument("--days", type=int, default=90, help="how long it lasts (1 to 365, default 90)")
+    tok.set_defaults(func=cmd_create_api_token)
+    rev = sub.add_parser("revoke-api-token", help="revoke one of a user's API tokens by its name")
+    rev.add_argument("--email", required=True)
+    rev.add_argument("--name", required=True)
+    rev.set_defaults(func=cmd_revoke_api_token)
     back = sub.add_parser("backup", help="copy the SQLite database, safely while it runs")
     back.add_argument("--out", required=True, help="file to write")
     back.set_defaults(func=cmd_backup)

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 import callbacks
 from dash_app import (
+    api,
     auth,
     cache,
     compression,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     rate_limit.init_app(server, settings, sessions)
     errors.init_app(server)
     routes.init_app(server)
+    api.init_app(server)
     session_timeout.init_app(server)
 
     app = MonitorDash(
@@ -80,7 +82,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         # Dash matches this against file names (not paths): keep Bootstrap out of the
         # automatic list so it loads once, first, and our CSS (print rules included) wins;
         # and plotly.js, which only pages with a chart fetch (MonitorDash below).
-        assets_ignore=r"bootstrap\.min\.css|plotly-basic\.min\.js",
+        # The API's docs page (dash_app/api.py) brings its own Swagger UI: not the pages'.
+        assets_ignore=r"bootstrap\.min\.css|plotly-basic\.min\.js|swagger-ui|api_docs\.js",
         suppress_callback_exceptions=True,  # pages are rendered by the router callback
         # Long work (the PDF pack, exports) as background jobs: dash_app/jobs.py.
         background_callback_manager=jobs.init_app(server, settings),

@@ -95,6 +95,8 @@ def init_app(server: Flask, app: Dash, settings: Settings) -> None:
         # A permanent session whose expiry moves on with each request: idle for 30 minutes
         # and the signed cookie is no longer accepted. (The absolute lifetime is checked
         # when the user is loaded: dash_app.auth.load_user.)
+        if request.path.startswith("/api/"):
+            return  # the API has no session: it neither reads nor sets one (dash_app/api.py)
         session.permanent = True
         if request.path in (STATUS_PATH, EXTEND_PATH):
             return  # asking for the time left is not activity; extending is, once checked

@@ -33,6 +33,7 @@ class Settings:
     one_time_password_lifetime: dt.timedelta = dt.timedelta(days=7)
     max_request_bytes: int = 2_000_000  # Flask's MAX_CONTENT_LENGTH
     login_rate_limit: str = "20 per minute"  # per client, on POST /login (Flask-Limiter)
+    api_rate_limit: str = "120 per minute"  # per API token, on /api/v1 (Flask-Limiter)
     cache_url: str | None = None  # redis://… shares the view cache and the rate limits
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to trust
     # Mail (issue 18): smtp://user:password@host:587?starttls=1 or smtps://…:465; None writes
@@ -106,6 +107,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         one_time_password_lifetime=dt.timedelta(days=_number(environ, "ONE_TIME_PASSWORD_DAYS", 7)),
         max_request_bytes=int(_number(environ, "MAX_CONTENT_LENGTH", 2_000_000)),
         login_rate_limit=environ.get("LOGIN_RATE_LIMIT", "").strip() or "20 per minute",
+        api_rate_limit=environ.get("API_RATE_LIMIT", "").strip() or "120 per minute",
         cache_url=environ.get("CACHE_URL", "").strip() or None,
         trusted_proxies=_proxies(environ),
         smtp_url=_smtp_url(environ),

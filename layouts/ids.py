@@ -43,6 +43,11 @@ RV_SHOWS_ERRORS = "rv-shows-errors"
 RQ_LIST = "rq-list"
 RQ_PROVIDER = "rq-provider"
 RQ_PERIOD = "rq-period"
+RQ_COUNT = "rq-count"
+RQ_PREV = "rq-prev"
+RQ_NEXT = "rq-next"
+RQ_PAGE_STATUS = "rq-page-status"
+RQ_VIEW = "rq-view"  # the queue's page, as the pager callback starts from it
 NAV_WAITING = "nav-waiting"
 
 # Pattern-matching id types for the return form; one input per metric or category.
@@ -103,6 +108,8 @@ PERF_PUBLISH = "perf-publish"
 PERF_GRID = "perf-grid"
 PERF_SHOW_GROUPS = "perf-show-groups"
 PERF_HEADING = "perf-heading"
+PERF_WORKING = "perf-working"  # what is being worked out, in words (a national table)
+PERF_POLL = "perf-poll"  # asks again while the table is worked out in the background
 PERF_XLSX = "perf-xlsx"
 PERF_CSV = "perf-csv"
 PERF_PDF = "perf-pdf"
@@ -167,6 +174,9 @@ ADM_MAIL_LIST, ADM_MAIL_PICK, ADM_MAIL_SHOW, ADM_MAIL_TEXT = (
     "adm-mail-list", "adm-mail-pick", "adm-mail-show", "adm-mail-text")
 # Your account (issue 18): the reminder emails choice.
 ACCOUNT_REMINDERS, ACCOUNT_SAVE, ACCOUNT_MSG = "account-reminders", "account-save", "account-msg"
+# Personal API tokens on Your account (issue 21); TOKEN_REVOKE is a pattern ({"token": id}).
+TOKEN_NAME, TOKEN_DAYS, TOKEN_MAKE = "token-name", "token-days", "token-make"
+TOKEN_MSG, TOKEN_LIST, TOKEN_REVOKE = "token-msg", "token-list", "token-revoke"
 
 # Keeping typed work (layouts/keep_work.py, callbacks/autosave.py, assets/keep_work.js and
 # assets/session_timeout.js, which name these ids too).
@@ -185,3 +195,11 @@ ATTENTION_YEAR = "attention-year"
 ATTENTION_QUARTER = "attention-quarter"
 ATTENTION_PROVISIONAL = "attention-provisional"
 ATTENTION_BODY = "attention-body"
+ATTENTION_PAGED = "attention-paged"  # a long report's lines, a page at a time
+ATTENTION_PRIORITY = "attention-priority"
+ATTENTION_LINES = "attention-lines"
+ATTENTION_PREV = "attention-prev"
+ATTENTION_NEXT = "attention-next"
+ATTENTION_PAGE_STATUS = "attention-page-status"
+ATTENTION_VIEW = "attention-view"
+ATTENTION_POLL = "attention-poll"  # asks again while the report is worked out in the background

@@ -64,6 +64,20 @@ def column_defs(show_groups: bool = False) -> list[dict]:
     return defs
 
 
+POLL_MS = 2000  # while the table is worked out in the background, the page asks this often
+FAILED_WORDS = ("The table could not be worked out: something went wrong on the server, and it "
+                "has been logged. It will be tried again in a minute: reload the page then. If it "
+                "keeps happening, tell the system administrator.")
+
+
+def working_words(metrics: int, waited: int) -> str:
+    """What the page says while a national table is worked out in the background."""
+    so_far = f" (started {waited} seconds ago)" if waited >= 5 else ""
+    return (f"Working out the table of {metrics:,} measures{so_far}. This takes a while the "
+            "first time after the figures change; then it opens at once for everyone until "
+            "they change again. It will appear here when it is ready.")
+
+
 def performance_page(years: list[dict], year: str, period: str, provisional: bool,
                      publish: bool) -> html.Div:
     return html.Div([
@@ -82,6 +96,10 @@ def performance_page(years: list[dict], year: str, period: str, provisional: boo
                      className="filter align-self-end"),
         ], className="filters d-flex gap-3 mb-3 flex-wrap"),
         html.H2(id=ids.PERF_HEADING, className="h4"),
+        # While a national table is worked out in the background (callbacks/performance.py).
+        html.P(id=ids.PERF_WORKING, role="status", className="perf-working",
+               **{"aria-live": "polite"}),
+        dcc.Interval(id=ids.PERF_POLL, interval=POLL_MS, disabled=True),
         downloads(),
         dag.AgGrid(
             id=ids.PERF_GRID, columnDefs=column_defs(), rowData=[],

@@ -22,8 +22,17 @@ from dataclasses import dataclass
 
 from dash import dcc, html
 
-from layouts import ids
+from layouts import ids, paging
 from layouts.filters import ALL, select
+from layouts.paging import (  # noqa: F401 - the list's paging, named here as before
+    MAX_PAGE_DIGITS,
+    PAGE_SIZE,
+    clamp_page,
+    page_count,
+    page_of,
+    pager_text,
+    row_range,
+)
 from layouts.return_form import STATUS_COLOURS
 from layouts.statuses import status_note
 from models.returns.lists import (
@@ -41,8 +50,6 @@ from models.rules.workflow import STATUS_WORDS
 
 ACTION_WORDS = {"not_started": "Start", "missing": "Start", "draft": "Continue",
                 "overdue": "Continue", "returned": "Make changes"}
-PAGE_SIZE = 25  # rows a page: one screen on a laptop, a short scroll on a phone
-MAX_PAGE_DIGITS = 6  # more pages than any list will have; longer "numbers" are the first page
 SORT_TH, SORT_BUTTON = "returns-th", "returns-sort"  # pattern-matching types (column: a key)
 TEXT_BOX = "Find a service by name"
 
@@ -109,34 +116,6 @@ def next_sort(current: HomeSort, column: str) -> HomeSort:
     return HomeSort()
 
 
-def page_of(value: object) -> int:
-    """A page number from the URL or the page's store (1 is the first); anything that is not
-    a small whole number is the first page."""
-    if isinstance(value, bool):
-        return 1
-    if isinstance(value, int):
-        return value if 1 <= value < 10 ** MAX_PAGE_DIGITS else 1
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_PAGE_DIGITS:
-        return max(int(value), 1)
-    return 1
-
-
-def page_count(shown: int) -> int:
-    """How many pages `shown` rows fill (one, empty, for none)."""
-    return max(1, -(-shown // PAGE_SIZE))
-
-
-def clamp_page(page: int, shown: int) -> int:
-    """A page past the end (the list has shrunk, an old link) is the last page."""
-    return min(max(page, 1), page_count(shown))
-
-
-def row_range(page: int) -> tuple[int, int]:
-    """The rows of a page, as models.returns.lists.home_page counts them."""
-    start = (page - 1) * PAGE_SIZE
-    return start, start + PAGE_SIZE
-
-
 def sort_state(order: HomeSort, column: str) -> str | None:
     """A header's aria-sort: "ascending"/"descending" for the sorted column, none for the
     others (the list's own order sorts by no one column)."""
@@ -158,14 +137,6 @@ def caption_text(order: HomeSort, own_only: bool) -> str:
     else:
         way = f"{order.column}, {'Z to A' if order.descending else 'A to Z'}"
     return f"{whose}, by {way}"
-
-
-def pager_text(page: int, shown: int) -> str:
-    """"Rows 26 to 50 of 312": where this page is in the list."""
-    if shown == 0:
-        return "No rows to show."
-    start, end = row_range(page)
-    return f"Rows {start + 1:,} to {min(end, shown):,} of {shown:,}"
 
 
 def count_text(shown: int, total: int) -> str:
@@ -232,21 +203,9 @@ def returns_table(rows: list[HomeRow], cols: list[Column], order: HomeSort, *, m
 
 
 def pager(page: int, shown: int) -> html.Nav:
-    """Previous and Next, and where the page is, in words. A button at the end of the list
-    is marked aria-disabled rather than disabled, so it keeps the keyboard's focus (pressed,
-    it changes nothing)."""
-    last = page_count(shown)
-    return html.Nav([
-        html.Button("Previous", id=ids.RETURNS_PREV, type="button", n_clicks=0,
-                    className="btn btn-outline-primary btn-sm",
-                    **{"aria-disabled": "true" if page <= 1 else "false"}),
-        html.P(pager_text(page, shown), id=ids.RETURNS_PAGE_STATUS, role="status",
-               className="mb-0", **{"aria-live": "polite"}),
-        html.Button("Next", id=ids.RETURNS_NEXT, type="button", n_clicks=0,
-                    className="btn btn-outline-primary btn-sm",
-                    **{"aria-disabled": "true" if page >= last else "false"}),
-    ], className="returns-pager d-flex align-items-center gap-3 flex-wrap my-2",
-        **{"aria-label": "Pages of returns"})
+    """The list's Previous and Next (layouts/paging.py)."""
+    return paging.pager(page, shown, previous_id=ids.RETURNS_PREV, next_id=ids.RETURNS_NEXT,
+                        status_id=ids.RETURNS_PAGE_STATUS, label="Pages of returns")
 
 
 @dataclass(frozen=True)

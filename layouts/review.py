@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from layouts.paging import pager, pager_text
 from models.returns.lists import QueueItem, QueueRow
 from models.rules.formats import format_date
 
@@ -102,27 +105,78 @@ def queue_list(items: list[QueueItem]) -> list:
     return [queue_item(item) for item in items]
 
 
-def queue_filters(providers: list[tuple[int, str]], periods: list[tuple[int, str]]) -> html.Div:
-    def pick(label: str, component_id: str, everything: str, pairs: list[tuple[int, str]]) -> html.Div:
+def count_text(shown: int, filtered: bool) -> str:
+    """How many returns wait (for these filters): read out when a filter changes it."""
+    if shown == 0:
+        return ("No waiting returns match these filters. Choose “All” to see more." if filtered
+                else "There are no submitted returns waiting for review.")
+    noun = "return waits" if shown == 1 else "returns wait"
+    return f"{shown:,} submitted {noun} for review{' for these filters' if filtered else ''}, oldest first."
+
+
+QUEUE_NOUN, QUEUE_NOTHING = "Items", "No returns to show."
+
+
+def queue_pager_text(page: int, shown: int) -> str:
+    """"Items 26 to 50 of 2,250"."""
+    return pager_text(page, shown, QUEUE_NOUN, nothing=QUEUE_NOTHING)
+
+
+def queue_pager(page: int, shown: int) -> html.Nav:
+    """Previous and Next through the queue, PAGE_SIZE returns a page (layouts/paging.py)."""
+    return pager(page, shown, previous_id=ids.RQ_PREV, next_id=ids.RQ_NEXT,
+                 status_id=ids.RQ_PAGE_STATUS, label="Pages of the review queue", noun=QUEUE_NOUN,
+                 nothing=QUEUE_NOTHING)
+
+
+def queue_filters(providers: list[tuple[int, str]], periods: list[tuple[int, str]],
+                  provider: int | None = None, period: int | None = None) -> html.Div:
+    def pick(label: str, component_id: str, everything: str, pairs: list[tuple[int, str]],
+             chosen: int | None) -> html.Div:
         return html.Div([
             dbc.Label(label, html_for=component_id, className="mb-1"),
-            dbc.Select(id=component_id, value=ALL,
+            dbc.Select(id=component_id, value=ALL if chosen is None else str(chosen),
                        options=[{"label": everything, "value": ALL}]
                        + [{"label": name, "value": str(i)} for i, name in pairs]),
         ])
 
     return html.Div([
-        pick("Provider", ids.RQ_PROVIDER, "All providers", providers),
-        pick("Quarter", ids.RQ_PERIOD, "All quarters", periods),
+        pick("Provider", ids.RQ_PROVIDER, "All providers", providers, provider),
+        pick("Quarter", ids.RQ_PERIOD, "All quarters", periods, period),
     ], className="d-flex flex-wrap gap-3 mb-3", role="group", **{"aria-label": "Filter the queue"})
 
 
+@dataclass(frozen=True)
+class QueueView:
+    """What the queue shows: the provider and quarter chosen (None: all) and the page."""
+
+    provider_id: int | None = None
+    period_id: int | None = None
+    page: int = 1
+
+    @property
+    def filtered(self) -> bool:
+        return self.provider_id is not None or self.period_id is not None
+
+    def stored(self) -> dict:
+        """The page's store (ids.RQ_VIEW): what Previous and Next start from."""
+        return {"page": self.page}
+
+
 def review_page(items: list[QueueItem], providers: list[tuple[int, str]] | None = None,
-                periods: list[tuple[int, str]] | None = None) -> html.Div:
+                periods: list[tuple[int, str]] | None = None, view: QueueView | None = None,
+                shown: int | None = None) -> html.Div:
+    """The queue's page: `items` are the page's returns of `shown` waiting for the filters."""
+    view = view or QueueView()
+    shown = len(items) if shown is None else shown
     return html.Div([
         html.H1("Review queue", className="h2"),
         html.P("Submitted returns, oldest first. Approve them, or return them to the provider "
                "with a comment saying what to change."),
-        queue_filters(providers or [], periods or []),
+        queue_filters(providers or [], periods or [], view.provider_id, view.period_id),
+        html.P(count_text(shown, view.filtered), id=ids.RQ_COUNT, role="status",
+               **{"aria-live": "polite"}),
+        dcc.Store(id=ids.RQ_VIEW, data=view.stored()),
         html.Div(queue_list(items), id=ids.RQ_LIST),
+        queue_pager(view.page, shown),
     ])

@@ -431,7 +431,36 @@ def _finish(session: Session, found: list[AttentionLine], year: int, quarter: in
     return AttentionReport(year, quarter, tuple(lines), provisional, publish, left_out, tuple(notes))
 
 
+# A long report, read a part at a time --------------------------------------------------------
+
+@dataclass(frozen=True)
+class PriorityCount:
+    """How many lines of each section a priority has."""
+
+    priority: str
+    concerns: int
+    going_well: int
+
+
+def priority_counts(report: AttentionReport) -> list[PriorityCount]:
+    """Each priority with lines, in the report's order (the strategy's), and its lines counted
+    by section: every line is counted, whichever part of the report is drawn."""
+    counts: dict[str, list[int]] = {}
+    for line in report.lines:
+        pair = counts.setdefault(line.priority, [0, 0])
+        pair[0 if line.section == NEEDS_ATTENTION else 1] += 1
+    return [PriorityCount(name, concerns, well) for name, (concerns, well) in counts.items()]
+
+
+def lines_in_order(report: AttentionReport, priority: str | None = None) -> list[AttentionLine]:
+    """The report's lines as a page lists them, Needs attention first, then Going well, each
+    in the report's order; only one priority's when `priority` names one."""
+    return [line for line in (*report.concerns, *report.going_well)
+            if priority is None or line.priority == priority]
+
+
 __all__ = [
     "GOING_WELL", "KIND_ORDER", "LEFT_OUT_HERE", "NEEDS_ATTENTION", "NO_EXPLANATION",
-    "AttentionLine", "AttentionReport", "attention_report", "forecast_short",
+    "AttentionLine", "AttentionReport", "PriorityCount", "attention_report",
+    "forecast_short", "lines_in_order", "priority_counts",
 ]

@@ -174,6 +174,14 @@ def services_in_view(session: Session, actor: Actor, filters: OverviewFilters) -
     return session.scalar(select(func.count()).select_from(ids)) or 0
 
 
+def metrics_in_view(session: Session, actor: Actor) -> int:
+    """How many active metrics the actor's services have (each a row of the performance
+    table and a chart of What needs attention): the size of a page's work, in one query."""
+    return session.scalar(
+        select(func.count()).select_from(Metric).join(Service, Service.id == Metric.service_id)
+        .where(Metric.active, visible_services(actor))) or 0
+
+
 def rag_summary(session: Session, actor: Actor, filters: OverviewFilters, today: dt.date
                 ) -> list[PrioritySummary]:
     """Each priority's services the actor may see counted by the RAG of their headline output this quarter,

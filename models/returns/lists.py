@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.access import Actor, require_admin, visible_services
@@ -344,15 +344,47 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
     draft's or a returned one's. A resubmission carries the comment it was sent back with
     and, beside each figure, what it was then."""
     require_admin(actor, "see the review queue")
+    submitted = session.scalars(
+        _waiting(provider_id, period_id).order_by(*QUEUE_ORDER)
+        .options(selectinload(Return.values), selectinload(Return.breakdown_values))).all()
+    return _queue_items(session, list(submitted), include_submitted, today)
+
+
+# Oldest first; an imported return's date of handing in is not known (None): first, on
+# either database (PostgreSQL would put it last unless told).
+QUEUE_ORDER = (Return.submitted_at.asc().nulls_first(), Return.id)
+
+
+def _waiting(provider_id: int | None, period_id: int | None) -> Select[tuple[Return]]:
+    """The submitted returns, of one provider or one quarter when asked."""
     stmt = select(Return).where(Return.status == "submitted")
     if provider_id is not None:
         stmt = stmt.where(Return.provider_id == provider_id)
     if period_id is not None:
         stmt = stmt.where(Return.period_id == period_id)
+    return stmt
+
+
+def review_queue_page(session: Session, actor: Actor, start: int, end: int, *,
+                      provider_id: int | None = None, period_id: int | None = None,
+                      today: dt.date | None = None) -> tuple[list[QueueItem], int]:
+    """The waiting returns `start` to `end` (counting from 0, oldest first, as
+    `review_queue` orders them) of those the filters keep, and how many the filters keep.
+    A national queue holds thousands; only the page's returns are read and laid out."""
+    require_admin(actor, "see the review queue")
+    waiting = _waiting(provider_id, period_id)
+    total = session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+    if start >= total or end <= start:
+        return [], total
     submitted = session.scalars(
-        # An imported return's date is not known (None): first, on either database.
-        stmt.order_by(Return.submitted_at.asc().nulls_first(), Return.id)
+        waiting.order_by(*QUEUE_ORDER).offset(start).limit(end - start)
         .options(selectinload(Return.values), selectinload(Return.breakdown_values))).all()
+    return _queue_items(session, list(submitted), False, today), total
+
+
+def _queue_items(session: Session, submitted: list[Return], include_submitted: bool,
+                 today: dt.date | None) -> list[QueueItem]:
+    """The queue's items for these waiting returns, in their order."""
     # What every waiting return needs, read for all of them at once (a few queries however
     # long the queue): services, quarters, last quarter's returns, approved history,
     # providers, the audit trail's last "sent back" and each year's targets.

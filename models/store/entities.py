@@ -359,3 +359,20 @@ class ServiceChange(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     period: Mapped[Period] = relationship()
+
+
+class ApiToken(Base):
+    """A personal API token (issue 21): named by its user, shown once when made and kept
+    only as its SHA-256 (a token is 256 random bits: a slow hash adds nothing), expiring,
+    revocable. The API acts as its user, seeing exactly what that user sees in the app."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (Index("ix_api_token_user", "user_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -2,7 +2,10 @@
 each role: the lead officer decides and filters; providers and members are refused, and
 every refusal is audited. The suite's date is 25 November 2026: Q3 2026/27 is under way."""
 
+import re
+
 import pytest
+from dash import no_update
 from sqlalchemy import func, select
 
 from callbacks.admin.periods import load_period, period_action
@@ -110,7 +113,7 @@ def test_filtering_the_queue_as_every_role(signed_in, demo_factory, who):
     with signed_in(who):
         shown = str(handle_queue(str(provider_id), str(period.id)))
     if who == "admin@demo.local":
-        assert sorted(int(i) for i in __import__("re").findall(r"queue-item-(\d+)", shown)) == theirs
+        assert sorted(int(i) for i in re.findall(r"queue-item-(\d+)", shown)) == theirs
         assert _refusals(demo_factory) == before
     else:
         assert "Only the lead officer" in shown and "queue-item-" not in shown
@@ -156,3 +159,122 @@ def test_drawing_the_queue_presses_nothing_and_changes_nothing(monkeypatch):
     with pytest.raises(PreventUpdate):
         review_from_queue([None], [None], [""], [{"type": ids.RQ_COMMENT, "return": 5}], [1],
                           [{"type": ids.RQ_VERSION, "return": 5}])
+
+
+# A page at a time (issue 20) -------------------------------------------------------------------
+
+@pytest.fixture
+def long_queue(demo_factory) -> list[int]:
+    """The demo's approved returns of 2025/26 submitted again, so the queue fills more than a
+    page: its return ids, oldest first, as the queue orders them."""
+    with unit_of_work(demo_factory) as s:
+        earlier = s.scalars(select(Return).join(Period, Period.id == Return.period_id)
+                            .where(Return.status == "approved", Period.year == 2025)).all()
+        for ret in earlier:
+            ret.status = "submitted"
+    with unit_of_work(demo_factory) as s:
+        return list(s.scalars(select(Return.id).where(Return.status == "submitted")
+                              .order_by(Return.submitted_at, Return.id)))
+
+
+def _shown_ids(children) -> list[int]:
+    return [int(i) for i in re.findall(r"queue-item-(\d+)", str(children))]
+
+
+def test_paging_through_the_queue_as_the_lead_officer(signed_in, long_queue):
+    total = len(long_queue)
+    assert total > 25, "the fixture must fill more than a page"
+    with signed_in("admin@demo.local"):
+        items, count, status, prev_off, next_off, store, view = handle_queue("all", "all")
+        assert _shown_ids(items) == long_queue[:25]
+        assert count == f"{total:,} submitted returns wait for review, oldest first."
+        assert status == f"Items 1 to 25 of {total:,}"
+        assert (prev_off, next_off, store) == ("true", "false", {"page": 1})
+        assert view["search"] == "" and view["title"] == "Review queue"
+        items, _, status, prev_off, next_off, store, view = handle_queue("all", "all", "next", store)
+        assert _shown_ids(items) == long_queue[25:50]
+        assert status == f"Items 26 to {min(50, total):,} of {total:,}"
+        assert prev_off == "false" and store == {"page": 2} and view["search"] == "?page=2"
+        back = handle_queue("all", "all", "previous", store)
+        assert _shown_ids(back[0]) == long_queue[:25] and back[5] == {"page": 1}
+        # A page past the end (the queue shrank under an old store) is the last page.
+        last = -(-total // 25)
+        late = handle_queue("all", "all", "next", {"page": 500})
+        assert late[5] == {"page": last} and late[4] == "true"
+        assert _shown_ids(late[0]) == long_queue[(last - 1) * 25:]
+        # A filter changed: its first page, and the URL names the filter.
+        with_filter = handle_queue("all", "all", None, {"page": 3})
+        assert with_filter[5] == {"page": 1}
+
+
+@pytest.mark.parametrize("stored", [{"page": "2; drop"}, {"page": -4}, "nonsense", None, {"page": 10 ** 9}])
+def test_a_crafted_page_is_the_first(signed_in, long_queue, stored):
+    with signed_in("admin@demo.local"):
+        answer = handle_queue("all", "all", None, stored)
+    assert answer[5] == {"page": 1} and _shown_ids(answer[0]) == long_queue[:25]
+
+
+@pytest.mark.parametrize("who", NOT_ADMIN)
+def test_paging_is_refused_to_everyone_else_and_audited(signed_in, demo_factory, long_queue, who):
+    before = _refusals(demo_factory)
+    with signed_in(who):
+        answer = handle_queue("all", "all", "next", {"page": 1})
+    assert "Only the lead officer" in str(answer) and "queue-item-" not in str(answer)
+    assert answer[5] is no_update
+    assert _refusals(demo_factory) == before + 1
+
+
+def test_paging_signed_out_says_so(demo_app, long_queue):
+    with demo_app.server.test_request_context("/"):
+        answer = handle_queue("all", "all", "next", {"page": 1})
+    assert "queue-item-" not in str(answer) and "sign in" in str(answer).lower()
+
+
+@pytest.mark.parametrize(("who", "search", "expected"), [
+    ("admin@demo.local", "?page=2", "Items 26 to"),
+    ("admin@demo.local", "?page=nonsense&provider=99999", "Items 1 to 25"),
+    ("safer-futures-support@demo.local", "?page=2", "No access"),
+    ("riverside-boxing-academy@demo.local", "?page=2", "No access"),
+    ("viewer@demo.local", "?page=2", "No access"),
+])
+def test_the_queue_page_is_drawn_for_its_url(signed_in, long_queue, who, search, expected):
+    from callbacks.router import display_page
+
+    with signed_in(who):
+        page = str(display_page("/review", search))
+    assert expected in page
+    if expected == "No access":
+        assert "queue-item-" not in page
+
+
+def _drawn_ctx(monkeypatch, triggered: list[dict], triggered_id=None) -> None:
+    """Dash's callback context as it is when the router draws a page (every input listed)
+    or when the user acts (one)."""
+    import callbacks.navigation
+    import callbacks.returns
+    import callbacks.returns_list
+
+    fake = type("Ctx", (), {"triggered": triggered, "triggered_id": triggered_id})()
+    for module in (callbacks.navigation, callbacks.returns, callbacks.returns_list):
+        monkeypatch.setattr(module, "ctx", fake)
+
+
+def test_the_queue_drawn_for_its_url_is_left_as_drawn(signed_in, long_queue, monkeypatch):
+    """Dash calls the queue's callback as the router draws /review?page=2, listing every input
+    as triggered: the page came drawn for its URL, so nothing is redrawn (not page 1); only
+    the record of the view as drawn, which the address bar takes in place."""
+    from callbacks.returns import on_queue_change
+
+    _drawn_ctx(monkeypatch, [{"prop_id": "rq-provider.value", "value": "all"},
+                             {"prop_id": "rq-period.value", "value": "all"},
+                             {"prop_id": "rq-prev.n_clicks", "value": 0},
+                             {"prop_id": "rq-next.n_clicks", "value": 0}])
+    with signed_in("admin@demo.local"):
+        drawn = on_queue_change("all", "all", 0, 0, {"page": 2})
+        assert drawn[:6] == (no_update,) * 6
+        assert drawn[6] == {"search": "?page=2", "title": "Review queue"}
+        assert on_queue_change("3", "x'", 0, 0, {"page": 2}) == (no_update,) * 7  # not the router's
+    _drawn_ctx(monkeypatch, [{"prop_id": "rq-next.n_clicks", "value": 1}], "rq-next")
+    with signed_in("admin@demo.local"):
+        pressed = on_queue_change("all", "all", 0, 1, {"page": 2})
+    assert pressed[5] == {"page": min(3, -(-len(long_queue) // 25))}  # Next, or the last page

@@ -19,17 +19,17 @@ DECISIONS = {
     "..rv-summary.children": "signed-in",
     "..rv-autosave-status.children": "signed-in",  # Save draft's guard: refusals in words
     '..{"return":["ALL"],"type":"rq-result"}.children': "admin",
-    "rq-list.children": "admin",
+    "..rq-list.children": "admin",  # the review queue: its filters and pages
     "..rv-status.children@": "admin",
     "..rv-upload-result.children": "signed-in",
     "..service-body.children": "signed-in",
     "service-trends.children": "signed-in",  # "Over the years": refuses another's service
     "..progress-body.children": "signed-in",  # strategy progress: the user's own services
     "..priority-body.children": "signed-in",
-    "..attention-body.children": "signed-in",  # What needs attention: the user's own services
+    "..attention-body.children": "signed-in",  # What needs attention: the user's own services, a page at a time
     "..submissions-body.children": "signed-in",
     "..remind-plan.children": "admin",  # "Send reminders now" (issue 18)
-    "..perf-heading.children": "signed-in",
+    "..perf-heading.children": "signed-in",  # the table; a national one worked out in the background
     # The Performance page's downloads, as background jobs: the job builds the file as the
     # user its session cookie names (tests/callbacks/test_download_jobs.py); Dash's own cancel
     # callback ends only jobs whose handles it signed for the same page load.
@@ -59,6 +59,9 @@ DECISIONS = {
     "..adm-imp-preview.children": "admin",
     "..adm-imp-result.children": "admin",
     "account-msg.children": "signed-in",  # Your account: the user's own reminder choice
+    # Your account's API tokens (issue 21): a user's own only (a token id from the browser
+    # that is not theirs is refused: tests/callbacks/test_api_token_callbacks.py).
+    "..token-msg.children": "signed-in",
 }
 # Callbacks that answer a signed-out user themselves, with a sign-in link (the rest get the
 # sign-in guard's 401).
@@ -118,3 +121,38 @@ def test_access_matrix(demo_app, role):
         checked += 1
     assert checked == (0 if role == "anonymous" else len(server_callbacks(demo_app)))
 
+
+
+# Flask routes beside Dash that answer data, and who may get it with a browser's session
+# (the API takes tokens only: tests/security/test_api.py checks each role's token there).
+ROUTE_DECISIONS = {
+    "/api/v1/catalogue": "token", "/api/v1/performance": "token", "/api/v1/series": "token",
+    "/api/v1/returns": "token",
+    "/admin/import/template.csv": "admin", "/admin/import/history.csv": "admin",
+}
+ROUTE_QUERIES = {"/api/v1/performance": "?year=2025/26", "/api/v1/series": "?service=1&metric=1"}
+
+
+def test_every_data_route_has_a_decision(demo_app):
+    rules = {r.rule for r in demo_app.server.url_map.iter_rules()
+             if r.rule.startswith(("/api/v1/", "/admin/import/"))}
+    public = {"/api/v1/openapi.json", "/api/v1/docs"}  # the API's own description: no data
+    assert rules - public == set(ROUTE_DECISIONS)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_data_routes_by_role(demo_app, role):
+    client = demo_app.server.test_client()
+    if ROLES[role]:
+        sign_in(client, ROLES[role])
+    for path, decision in ROUTE_DECISIONS.items():
+        answer = client.get(path + ROUTE_QUERIES.get(path, ""))
+        body = answer.get_data(as_text=True)
+        if decision == "token" or role != "admin":
+            # No token: 401 for the API, whoever's session comes with it; the lead officer's
+            # files: a sign-in redirect or a refusal for anyone else.
+            assert answer.status_code == (401 if decision == "token" else 302 if role == "anonymous" else 403), (
+                role, path, answer.status_code)
+            assert "(demo)" not in body and "Sanctuary" not in body, (role, path)
+        else:
+            assert answer.status_code == 200, (role, path)

@@ -92,9 +92,14 @@ def _strings(value) -> list[str]:
 
 
 def _figures(value) -> list[dict]:
+    """Every Plotly figure in a callback's answer: a dcc.Graph's, and a service page's charts
+    drawn near the screen (layouts/service_charts.lazy_graph: the figure as JSON text, which
+    assets/lazy_charts.js hands to Plotly as it is)."""
     if isinstance(value, dict):
         if "data" in value and "layout" in value:
             return [value]
+        if isinstance(value.get("data-figure"), str):
+            return [json.loads(value["data-figure"])]
         return [f for v in value.values() for f in _figures(v)]
     if isinstance(value, list):
         return [f for v in value for f in _figures(v)]

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event, select
 
 from models.access import AccessRefused
-from models.returns.lists import queue_choices, review_queue, waiting_count
+from models.returns.lists import queue_choices, review_queue, review_queue_page, waiting_count
 from models.returns.queries import (
     approved_history,
     find_return,
@@ -240,3 +240,40 @@ def test_each_waiting_return_is_checked_as_its_own_return_would_be(session):
     rows = {row.name: row for row in by_name["Service 01"].values}
     assert (rows["People supported"].last, rows["Felt safer"].last, rows["Felt safer"].target) == (
         "12", "40% (2 of 5)", "71%")
+
+
+# A page at a time (issue 20: 2,250 waiting returns at national scale drew 269,000
+# components in one request) ------------------------------------------------------------------
+
+def test_a_page_of_the_queue_is_its_slice_of_the_whole_oldest_first(session):
+    _waiting(session, 30)
+    admin, day = A(1, "admin"), dt.date(2025, 2, 1)
+    whole = [i.return_id for i in review_queue(session, admin, today=day)]
+    first, total = review_queue_page(session, admin, 0, 25, today=day)
+    second, again = review_queue_page(session, admin, 25, 50, today=day)
+    assert total == again == 30
+    assert [i.return_id for i in first] == whole[:25]
+    assert [i.return_id for i in second] == whole[25:]  # the last 5
+    assert len(second) == 5
+    # The items are the whole queue's own (figures, warnings), not a cut-down form.
+    assert first == review_queue(session, admin, today=day)[:25]
+    past, counted = review_queue_page(session, admin, 50, 75, today=day)
+    assert past == [] and counted == 30
+
+
+def test_a_page_of_the_queue_keeps_the_filters_in_its_count(session):
+    _waiting(session, 30)
+    admin = A(1, "admin")
+    one = session.scalars(select(Return).where(Return.status == "submitted").order_by(Return.id)).first()
+    items, total = review_queue_page(session, admin, 0, 25, provider_id=one.provider_id)
+    assert total == 1 and [i.return_id for i in items] == [one.id]
+    items, total = review_queue_page(session, admin, 0, 25, period_id=one.period_id)
+    assert total == 30 and len(items) == 25
+    assert review_queue_page(session, admin, 0, 25, provider_id=-1) == ([], 0)
+
+
+@pytest.mark.parametrize("role", ["provider", "viewer"])
+def test_only_the_lead_officer_sees_a_page_of_the_queue(session, role):
+    _waiting(session, 3)
+    with pytest.raises(AccessRefused):
+        review_queue_page(session, A(2, role, provider_id=1 if role == "provider" else None), 0, 25)

@@ -1,0 +1,298 @@
+"""Views too big for a request (issue 20: What needs attention took 148-176 s and the
+Performance table 11-21 s for a national body): worked out once per data version in the
+background (dash_app.cache.prepared), the page saying so meanwhile, and a long report read by
+priority and a page at a time. The size limits are lowered here so the demo partnership takes
+the national path; every role is asked."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+import pytest
+from dash import no_update
+from sqlalchemy import select
+
+import callbacks.attention as attention_callbacks
+import callbacks.performance as performance_callbacks
+import layouts.attention as attention_layout
+from callbacks.attention import attention_view, update_attention
+from callbacks.performance import performance_view
+from dash_app.cache import Failed, Preparing, cache_state, prepared, wait_for_prepared
+from dash_app.database import transaction
+from models.reporting.attention import attention_report, lines_in_order, priority_counts
+from models.store.db import unit_of_work
+from models.store.entities import Provider, Service, User
+
+OWNER = "safer-futures-support@demo.local"
+OTHER = "riverside-boxing-academy@demo.local"
+SIGNED_IN = [OWNER, OTHER, "viewer@demo.local", "admin@demo.local"]
+CALLS: list[int] = []
+GATE = threading.Event()
+
+
+def slow_square(session, number: int) -> int:
+    """A stand-in for a big view: waits for the test to let it finish."""
+    CALLS.append(number)
+    assert GATE.wait(30)
+    return number * number
+
+
+def broken(session, number: int) -> int:
+    raise RuntimeError(f"no figures for {number}")
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    CALLS.clear()
+    GATE.clear()
+    yield
+    GATE.set()
+    wait_for_prepared(60)
+
+
+def test_a_view_is_worked_out_once_in_the_background_then_served(signed_in):
+    with signed_in("admin@demo.local"), transaction() as session:
+        first = prepared(session, slow_square, 7)
+        again = prepared(session, slow_square, 7)  # asked again while it is worked out
+        assert isinstance(first, Preparing) and isinstance(again, Preparing)
+        assert again.since == first.since and first.waited() >= 0
+        GATE.set()
+        assert wait_for_prepared(30) == 1
+        assert prepared(session, slow_square, 7) == 49
+        assert cache_state().hits >= 1
+    assert CALLS == [7]  # once, however many asked
+
+
+def test_a_failure_is_logged_and_reported_never_swallowed(signed_in, caplog):
+    with signed_in("admin@demo.local"), transaction() as session:
+        assert isinstance(prepared(session, broken, 3), Preparing)
+        with caplog.at_level(logging.ERROR, logger="dash_app.cache"):
+            wait_for_prepared(30)
+        assert isinstance(prepared(session, broken, 3), Failed)
+    assert "Working out broken in the background failed" in caplog.text
+    assert "no figures for 3" in caplog.text
+
+
+# What needs attention ---------------------------------------------------------------------------
+
+@pytest.fixture
+def national_path(monkeypatch):
+    """The demo takes the national path: worked out in the background, and long (over 5
+    lines), 10 lines a page."""
+    monkeypatch.setattr(attention_layout, "LINES_PAGE", 10)
+    monkeypatch.setattr(attention_callbacks, "BACKGROUND_CHARTS", 0)
+    monkeypatch.setattr(attention_callbacks, "LINE_LIMIT", 5)
+    monkeypatch.setattr(performance_callbacks, "BACKGROUND_METRICS", 0)
+
+
+def _own_services(factory, email: str) -> set[str]:
+    with unit_of_work(factory) as s:
+        return set(s.scalars(select(Service.name).join(Provider, Provider.id == Service.provider_id)
+                             .join(User, User.provider_id == Provider.id).where(User.email == email)))
+
+
+def _linked(children) -> list[str]:
+    return re.findall(r"Link\(children='([^']*)', href='/service\?", str(children))
+
+
+def _report(signed_in, who: str):
+    from callbacks.common import quarter_view, today
+
+    with signed_in(who), transaction() as session:
+        audience, year, quarter = quarter_view("2026/27", "Q2")
+        return attention_report(session, audience, year, quarter, today())
+
+
+@pytest.mark.parametrize("who", SIGNED_IN)
+def test_a_long_report_is_worked_out_then_read_by_priority_a_page_at_a_time(
+        signed_in, demo_factory, national_path, who):
+    report = _report(signed_in, who)
+    lines = lines_in_order(report)
+    with signed_in(who):
+        working = attention_view("2026/27", "Q2", False)
+        assert "Working out the report from" in str(working.body)
+        assert working.poll_off is False and working.paged_hidden is True
+        assert working.record["search"] == "?year=2026%2F27&quarter=Q2"
+        wait_for_prepared(120)
+        if len(lines) <= 5:  # a provider with few lines this quarter: its report whole
+            shown = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+            assert shown.paged_hidden is True and shown.poll_off is True
+            return
+        shown = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+    assert shown.poll_off is True and shown.paged_hidden is False
+    body = str(shown.body)
+    # Every line is counted: the total, and each priority's by section.
+    concerns, well = len(report.concerns), len(report.going_well)
+    assert f"{len(lines):,} lines: {concerns:,} need attention and {well:,} " in body
+    for count in priority_counts(report):
+        assert (f"children='{count.priority}', scope='row'), Td(children='{count.concerns:,}'"
+                in body)
+    assert shown.page_status == f"Lines 1 to {min(10, len(lines))} of {len(lines):,}"
+    assert _linked(shown.lines) == [line.service for line in lines[:10]]
+    assert shown.previous_off == "true"
+    assert [o["value"] for o in shown.options] == ["all", *(c.priority for c in priority_counts(report))]
+    if who in (OWNER, OTHER):  # only the provider's own services, never another's
+        assert set(_linked(shown.lines)) <= _own_services(demo_factory, who)
+
+
+@pytest.mark.parametrize("who", ["viewer@demo.local", "admin@demo.local"])
+def test_turning_pages_and_choosing_a_priority(signed_in, national_path, who):
+    report = _report(signed_in, who)
+    lines = lines_in_order(report)
+    assert len(lines) == 25  # the demo's Q2 2026/27: three pages of 10
+    with signed_in(who):
+        attention_view("2026/27", "Q2", False)
+        wait_for_prepared(120)
+        second = attention_view("2026/27", "Q2", False, None, "next", {"page": 1})
+        assert second.page_status == "Lines 11 to 20 of 25"
+        assert _linked(second.lines) == [line.service for line in lines[10:20]]
+        assert second.stored == {"page": 2} and second.previous_off == "false"
+        assert second.record["search"] == "?year=2026%2F27&quarter=Q2&page=2"
+        # The page kept when the page is drawn again from its URL (nothing pressed).
+        kept = attention_view("2026/27", "Q2", False, None, None, {"page": 2})
+        assert kept.stored == {"page": 2}
+        # A priority: its lines only, from its first page, and the URL says which.
+        first = priority_counts(report)[0]
+        own = lines_in_order(report, first.priority)
+        chosen = attention_view("2026/27", "Q2", False, first.priority, "attention-priority", {"page": 2})
+        assert chosen.stored == {"page": 1}
+        assert chosen.page_status.endswith(f" of {first.concerns + first.going_well:,}")
+        assert _linked(chosen.lines) == [line.service for line in own[:10]]
+        assert "priority=" in chosen.record["search"]
+        # A priority the report does not have (an old link, a crafted one): every priority.
+        crafted = attention_view("2026/27", "Q2", False, "<script>x</script>", None, {"page": "9' or 1=1"})
+        assert crafted.page_status.endswith(f" of {len(lines):,}") and crafted.stored == {"page": 1}
+        # Past the end: the last page.
+        last = attention_view("2026/27", "Q2", False, None, "next", {"page": 10 ** 5 - 1})
+        assert last.next_off == "true" and last.stored["page"] == 3
+        assert last.page_status == "Lines 21 to 25 of 25"
+
+
+def test_the_poll_changes_nothing_while_the_report_is_worked_out(signed_in, national_path, monkeypatch):
+    def held(session, *args, **kwargs):
+        assert GATE.wait(30)
+        return attention_report(session, *args, **kwargs)
+
+    monkeypatch.setattr(attention_callbacks, "attention_report", held)
+    with signed_in("admin@demo.local"):
+        assert "Working out" in str(attention_view("2026/27", "Q2", False).body)
+        polled = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+        assert polled.body is no_update and polled.lines is no_update and polled.poll_off is False
+        GATE.set()
+        wait_for_prepared(120)
+        ready = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+    assert ready.poll_off is True and "attention-summary" in str(ready.body)
+
+
+def test_signed_out_and_bad_input(demo_app, signed_in, national_path):
+    with demo_app.server.test_request_context("/"):
+        assert "Sign in first." in str(attention_view("2026/27", "Q2", False).body)
+        assert "Sign in first." in str(performance_view("2026/27", "Q2", False, False)[0])
+    with signed_in("viewer@demo.local"):
+        bad = attention_view("not a year", "Q2", False)
+    assert "field-error" in str(bad.body) and bad.poll_off is True
+
+
+def test_the_demo_report_is_drawn_whole_as_before(signed_in):
+    with signed_in("admin@demo.local"):
+        answer = attention_view("2026/27", "Q2", False)
+        body, record = update_attention("2026/27", "Q2", False)
+    assert answer.paged_hidden is True and answer.poll_off is True
+    assert "attention-concerns" in str(body) and "attention-summary" not in str(body)
+    assert record == {"search": "?year=2026%2F27&quarter=Q2", "title": "What needs attention, Q2 2026/27"}
+
+
+# The Performance table ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", SIGNED_IN)
+def test_a_large_table_is_worked_out_in_the_background_as_every_role(signed_in, demo_factory,
+                                                                      national_path, who):
+    with signed_in(who):
+        heading, rows, working, poll_off, record = performance_view("2025/26", "Q3", False, False)
+        assert rows == [] and "Working out the table of" in working and poll_off is False
+        assert heading == "Q3 2025/26" and record["search"] == "?year=2025%2F26&quarter=Q3"
+        wait_for_prepared(120)
+        heading, rows, working, poll_off, _ = performance_view("2025/26", "Q3", False, False, poll=True)
+    assert rows and working == "" and poll_off is True
+    services = {row["Service"] for row in rows}
+    if who in (OWNER, OTHER):
+        assert services <= _own_services(demo_factory, who)
+    else:
+        assert len(services) > 2
+
+
+def test_the_report_drawn_for_its_url_keeps_its_page(signed_in, national_path, monkeypatch):
+    """Dash calls the callback as the router draws /attention?…&page=2 with every input listed
+    as triggered: the URL's page (in the store) is kept; a filter changed starts again."""
+    import callbacks.navigation
+
+    def context(triggered: list[dict], triggered_id=None) -> None:
+        fake = type("Ctx", (), {"triggered": triggered, "triggered_id": triggered_id})()
+        monkeypatch.setattr(callbacks.navigation, "ctx", fake)
+        monkeypatch.setattr(attention_callbacks, "ctx", fake)
+
+    everything = [{"prop_id": f"{name}", "value": value} for name, value in (
+        ("attention-year.value", "2026/27"), ("attention-quarter.value", "Q2"),
+        ("attention-provisional.value", False), ("attention-priority.value", "all"),
+        ("attention-prev.n_clicks", 0), ("attention-next.n_clicks", 0),
+        ("attention-poll.n_intervals", None))]
+    with signed_in("viewer@demo.local"):
+        attention_view("2026/27", "Q2", False)
+        wait_for_prepared(120)
+        context(everything, "attention-year")
+        drawn = attention_callbacks.on_attention("2026/27", "Q2", False, "all", 0, 0, None, {"page": 2})
+        context([{"prop_id": "attention-quarter.value", "value": "Q2"}], "attention-quarter")
+        changed = attention_callbacks.on_attention("2026/27", "Q2", False, "all", 0, 0, None, {"page": 2})
+    fields = attention_callbacks.AttentionAnswer._fields
+    assert dict(zip(fields, drawn, strict=True))["stored"] == {"page": 2}
+    assert dict(zip(fields, changed, strict=True))["stored"] == {"page": 1}
+
+
+# Two instances on one Redis ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    from tests.helpers.servers import redis_for_tests
+
+    yield from redis_for_tests(tmp_path_factory.mktemp("redis") / "redis.log")
+
+
+def test_with_redis_one_instance_works_a_view_out_for_both(db_url, demo_factory, redis_url):
+    from dataclasses import replace
+
+    from dash_app.factory import create_app
+    from tests.helpers.config import settings_for
+    from tests.helpers.web import requests_as
+
+    first, second = (create_app(replace(settings_for(db_url), cache_url=redis_url)) for _ in range(2))
+    with requests_as(first, demo_factory)("admin@demo.local"), transaction() as session:
+        started = prepared(session, slow_square, 12)
+    with requests_as(second, demo_factory)("admin@demo.local"), transaction() as session:
+        seen = prepared(session, slow_square, 12)  # the other instance's marker, not a second job
+    assert isinstance(started, Preparing) and seen == started
+    GATE.set()
+    wait_for_prepared(30)
+    with requests_as(second, demo_factory)("admin@demo.local"), transaction() as session:
+        assert prepared(session, slow_square, 12) == 144
+    assert CALLS == [12]
+
+
+def test_no_more_than_the_room_is_started_and_the_rest_start_when_asked_again(signed_in, monkeypatch):
+    """A user asking for one view after another queues no more than MAX_QUEUED per process:
+    beyond it a view is not started (the page is told it is being worked out, and its poll
+    starts it once there is room)."""
+    import dash_app.cache
+
+    monkeypatch.setattr(dash_app.cache, "_ROOM", threading.BoundedSemaphore(1))
+    with signed_in("admin@demo.local"), transaction() as session:
+        assert isinstance(prepared(session, slow_square, 2), Preparing)  # started: the room is full
+        assert isinstance(prepared(session, slow_square, 3), Preparing)  # not started
+        GATE.set()
+        assert wait_for_prepared(30) == 1
+        assert CALLS == [2]
+        assert isinstance(prepared(session, slow_square, 3), Preparing)  # asked again: started
+        wait_for_prepared(30)
+        assert prepared(session, slow_square, 3) == 9 and prepared(session, slow_square, 2) == 4
+    assert CALLS == [2, 3]
