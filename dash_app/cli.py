@@ -156,7 +156,7 @@ def cmd_import_returns(args: argparse.Namespace, settings: Settings) -> str:
         raise ConfigError(str(exc)) from None
     with unit_of_work(_sessions(settings)) as session:
         plan = plan_import(session, None, contents.headings, contents.rows, settings.current_date(),
-                           replace=args.replace)
+                           replace=args.replace, row_numbers=contents.row_numbers)
         if not plan.ok:
             listed = "\n".join(f"  {line}" for line in problem_lines(plan.problems))
             raise ConfigError(f"Nothing was imported: {len(plan.problems):,} "

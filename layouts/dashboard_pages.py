@@ -114,6 +114,18 @@ def reminders_preview(plans: list[PlannedReminder]) -> list:
     ]
 
 
+def _on_time_words(rates: QuarterRates) -> str:
+    """The on-time rate, saying how many imported returns (no date of handing in) it leaves out."""
+    if not rates.is_due:
+        return "Not yet due"
+    if rates.on_time_rate is None:
+        return "Not known (imported)" if rates.timing_unknown else "Not yet due"
+    shown = format_percent(rates.on_time_rate) or ""
+    if rates.timing_unknown:
+        shown += f" (not counting {rates.timing_unknown:,} imported)"
+    return shown
+
+
 def submissions_body(rows: list[SubmissionRow], rates: list[QuarterRates]) -> list:
     header = ["Provider", "Service", *[r.label for r in rates]]
     body = [[r.provider, r.service + (" (retired)" if r.retired else ""),
@@ -125,7 +137,7 @@ def submissions_body(rows: list[SubmissionRow], rates: list[QuarterRates]) -> li
         ["Returns due", *[format_number(r.expected) if r.is_due else "Not yet due" for r in rates]],
         ["Received", *[format_number(r.received) if r.is_due else "—" for r in rates]],
         ["Completeness", *[format_percent(r.completeness) or "Not yet due" for r in rates]],
-        ["On time", *[format_percent(r.on_time_rate) or "Not yet due" for r in rates]],
+        ["On time", *[_on_time_words(r) for r in rates]],
     ]
     return [
         html.Div(data_table("Returns by provider, service and quarter", header, body,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from callbacks.admin.guard import run_admin
 from callbacks.common import today
 from exports.return_template import MAX_BYTES
-from exports.returns_file import ReturnsFileError, read_returns_file
+from exports.returns_file import PAGE_MAX_ROWS, ReturnsFileError, read_returns_file
 from layouts import ids
 from layouts.admin import import_preview, import_problems, message
 from models.admin.common import AdminError
@@ -56,10 +56,12 @@ def _fingerprint(data: bytes, status: str, replace: bool, reason: str) -> str:
 
 def _plan(session: Session, user: Any, data: bytes, filename: str, replace: bool) -> ImportPlan:
     try:
-        contents = read_returns_file(data, filename)
+        contents = read_returns_file(data, filename, max_rows=PAGE_MAX_ROWS, too_many=(
+            "import it with the command line (import-returns), or split it into several files"))
     except ReturnsFileError as exc:
         raise AdminError(str(exc)) from None
-    return plan_import(session, user, contents.headings, contents.rows, today(), replace=replace)
+    return plan_import(session, user, contents.headings, contents.rows, today(), replace=replace,
+                       row_numbers=contents.row_numbers)
 
 
 def preview_import(contents: object, filename: object, status: object, replace: object,

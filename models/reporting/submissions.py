@@ -34,6 +34,9 @@ class QuarterRates:
     received: int
     on_time: int
     is_due: bool = False
+    # Received returns with no date of handing in (brought in by the bulk import): whether
+    # they were on time is not known, so they are out of the on-time rate, not counted late.
+    timing_unknown: int = 0
 
     @property
     def completeness(self) -> float | None:
@@ -41,7 +44,8 @@ class QuarterRates:
 
     @property
     def on_time_rate(self) -> float | None:
-        return 100.0 * self.on_time / self.expected if self.expected else None
+        known = self.expected - self.timing_unknown
+        return 100.0 * self.on_time / known if known > 0 else None
 
 
 def submission_grid(session: Session, actor: Actor, year: int, today: dt.date
@@ -49,7 +53,8 @@ def submission_grid(session: Session, actor: Actor, year: int, today: dt.date
     """Providers × services × quarters, with completeness and on-time rates per quarter.
 
     Received means submitted or approved (a returned one is back with the provider); on
-    time means first submitted by the end of the due date."""
+    time means first submitted by the end of the due date, out of the returns whose date of
+    handing in is known (an imported one's is not)."""
     # A service with no provider yet has nobody to send a return, so nothing is expected.
     # Retired services stay in the years where they have returns or targets.
     stmt = (select(Service, retired()).where(Service.provider_id.is_not(None),
@@ -82,6 +87,8 @@ def submission_grid(session: Session, actor: Actor, year: int, today: dt.date
                 rate.expected += 1
                 if ret is not None and ret.status in HANDED_IN_STATES:
                     rate.received += 1
+                    if ret.submitted_at is None:
+                        rate.timing_unknown += 1
                 if (ret is not None and ret.submitted_at is not None
                         and ret.submitted_at.date() <= rate.due):
                     rate.on_time += 1

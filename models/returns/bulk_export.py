@@ -22,7 +22,10 @@ def _metric_rows(service: Service, quarter: Quarter | None, ret: Return | None) 
     when = ({"year": year_label(quarter.year), "quarter": f"Q{quarter.quarter}"} if quarter
             else {"year": "", "quarter": ""})
     first = True
-    for metric in active_metrics(service):
+    # A measure retired since keeps its figures in the returns that have them (history).
+    retired = [m for m in service.metrics if not m.active and m.id in values
+               and (values[m.id].count, values[m.id].numerator, values[m.id].denominator) != (None,) * 3]
+    for metric in [*active_metrics(service), *retired]:
         value = values.get(metric.id)
         row = {"service": service.name, "metric": metric.name, "category": "", **when,
                "count": "", "numerator": "", "denominator": ""}

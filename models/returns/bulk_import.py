@@ -26,7 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from models.access import Actor, require_admin
 from models.reporting.cells import FORMULA_STARTS
@@ -36,7 +38,9 @@ from models.rules.periods import Quarter, parse_year_label
 from models.rules.validation import (
     NARRATIVE_FIELDS,
     FieldKey,
+    MetricDef,
     RawReturn,
+    Validation,
     clean_text,
     validate_return,
 )
@@ -50,6 +54,8 @@ COLUMNS = (*REQUIRED_COLUMNS, *TEXT_COLUMNS)
 STATUSES = ("approved", "submitted")
 FIRST_ROW = 2  # the heading is the file's row 1
 MAX_REASON = 500
+CLASH = ("Another import, or a return saved on its form, changed these returns at the same time, "
+         "so nothing was imported. Check the file again to see what it would do now.")
 
 
 @dataclass(frozen=True)
@@ -168,9 +174,11 @@ def check_columns(headings: Sequence[str]) -> list[Problem]:
 
 def plan_import(session: Session, actor: Actor | None, headings: Sequence[str],
                 rows: Sequence[Mapping[str, object]], today: dt.date, *,
-                replace: bool = False) -> ImportPlan:
+                replace: bool = False, row_numbers: Sequence[int] | None = None) -> ImportPlan:
     """Check every row and group them into returns; write nothing. `actor` None is the
-    command line (whoever may run it may change the database anyway); otherwise an admin."""
+    command line (whoever may run it may change the database anyway); otherwise an admin.
+    `row_numbers`: each row's number in the file (blank rows left out of `rows` still
+    count); by default the rows follow the heading without a gap."""
     if actor is not None:
         require_admin(actor, "import returns")
     plan = ImportPlan(problems=check_columns(headings))
@@ -186,7 +194,7 @@ def plan_import(session: Session, actor: Actor | None, headings: Sequence[str],
     planned: dict[tuple[int, int, int], PlannedReturn] = {}
     texts: dict[tuple[int, int, int], dict[str, tuple[str, int]]] = {}
     for index, row in enumerate(rows):
-        number = index + FIRST_ROW
+        number = row_numbers[index] if row_numbers is not None else index + FIRST_ROW
         found = _check_row(catalogue, row, number, today, plan.problems)
         if found is None:
             continue
@@ -223,8 +231,9 @@ def _check_row(catalogue: _Catalogue, row: Mapping[str, object], number: int, to
                problems: list[Problem]) -> tuple[Service, Metric, int | None, Quarter] | None:
     """The row's service, metric, category and quarter, or None (its problems listed)."""
     before = len(problems)
-    service_name, metric_name = _cell(row, "service"), _cell(row, "metric")
-    category_name = _cell(row, "category")
+    # Names as written before an export guarded them (a service called "@Home ...").
+    service_name, metric_name = _unguarded(_cell(row, "service")), _unguarded(_cell(row, "metric"))
+    category_name = _unguarded(_cell(row, "category"))
     service = metric = None
     category_id: int | None = None
     if not service_name:
@@ -238,7 +247,8 @@ def _check_row(catalogue: _Catalogue, row: Mapping[str, object], number: int, to
             problems.append(Problem(number, "service", f"'{service.name}' has no provider, so it "
                                     "cannot have returns. Give it a provider first."))
     if service is not None:
-        metrics = active_metrics(service)
+        # A measure retired since is history too: its figures may be given (not required).
+        metrics = active_metrics(service) + [m for m in service.metrics if not m.active]
         metric = next((m for m in metrics if m.name.casefold() == metric_name.casefold()), None)
         if not metric_name:
             problems.append(Problem(number, "metric", "Enter the measure's name."))
@@ -335,9 +345,23 @@ def _number_text(text: str) -> str:
     return plain if plain.isdigit() else text
 
 
+def _retired_given(item: PlannedReturn) -> list[Metric]:
+    """The measures retired since that the file gives figures for (the form has none)."""
+    given = {key.id for key in item.rows if key.kind in ("count", "num", "den")}
+    return [m for m in item.service.metrics if not m.active and m.id in given]
+
+
+def _checked(item: PlannedReturn) -> Validation:
+    """The form's rules for a submission: every measure in use, and each retired one given."""
+    defs = metric_defs(item.service) + [
+        MetricDef(m.id, m.name, m.unit, tuple((c.id, c.name) for c in m.categories))
+        for m in _retired_given(item)]
+    return validate_return(defs, item.raw, submitting=True)
+
+
 def _validate(item: PlannedReturn, problems: list[Problem]) -> None:
     """The form's rules for a submission, each message placed on its figure's row."""
-    validation = validate_return(metric_defs(item.service), item.raw, submitting=True)
+    validation = _checked(item)
     label = f"{item.service.name}, {item.quarter.label}"
     metric_rows = {k.id: r for k, r in item.rows.items() if k.kind in ("count", "num", "den")}
     for key, message in validation.errors.items():
@@ -390,6 +414,17 @@ def apply_import(session: Session, actor: Actor | None, plan: ImportPlan, *, sta
         raise ValueError("Give a reason for replacing returns already in the app.")
     if len(reason) > MAX_REASON:
         raise ValueError(f"The reason must be {MAX_REASON} characters or fewer.")
+    try:
+        return _write(session, actor, plan, status, reason, source)
+    except (IntegrityError, StaleDataError):
+        # Checked, then written by someone else before this import's write: a new return or
+        # quarter already there (the database's unique rules), or a replaced one changed
+        # since (its version). The caller's transaction is rolled back: nothing written.
+        raise ValueError(CLASH) from None
+
+
+def _write(session: Session, actor: Actor | None, plan: ImportPlan, status: str, reason: str,
+           source: str) -> ImportResult:
     periods = {(p.year, p.quarter): p for p in session.scalars(select(Period))}
     created_periods = 0
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -416,12 +451,14 @@ def apply_import(session: Session, actor: Actor | None, plan: ImportPlan, *, sta
         else:
             before = _snapshot(ret)
             replaced += 1
-        validation = validate_return(metric_defs(item.service), item.raw, submitting=True)
-        write_values(session, ret, item.service, validation)
+        validation = _checked(item)
+        write_values(session, ret, item.service, validation, retired=_retired_given(item))
         for name, text in validation.parsed.narrative.items():
             setattr(ret, name, text)
         ret.status = status
-        ret.submitted_at = ret.submitted_at or now
+        # When it was handed in, the file does not say: a new return's date stays unknown
+        # (the submissions page leaves it out of the on-time rate rather than count it late
+        # on the day of the import); a replaced one keeps its own.
         ret.approved_at = now if status == "approved" else None
         ret.reopened = False
         ret.updated_at = now

@@ -345,9 +345,14 @@ def review_queue(session: Session, actor: Actor, include_submitted: bool = False
     and, beside each figure, what it was then."""
     require_admin(actor, "see the review queue")
     submitted = session.scalars(
-        _waiting(provider_id, period_id).order_by(Return.submitted_at, Return.id)
+        _waiting(provider_id, period_id).order_by(*QUEUE_ORDER)
         .options(selectinload(Return.values), selectinload(Return.breakdown_values))).all()
     return _queue_items(session, list(submitted), include_submitted, today)
+
+
+# Oldest first; an imported return's date of handing in is not known (None): first, on
+# either database (PostgreSQL would put it last unless told).
+QUEUE_ORDER = (Return.submitted_at.asc().nulls_first(), Return.id)
 
 
 def _waiting(provider_id: int | None, period_id: int | None) -> Select[tuple[Return]]:
@@ -372,7 +377,7 @@ def review_queue_page(session: Session, actor: Actor, start: int, end: int, *,
     if start >= total or end <= start:
         return [], total
     submitted = session.scalars(
-        waiting.order_by(Return.submitted_at, Return.id).offset(start).limit(end - start)
+        waiting.order_by(*QUEUE_ORDER).offset(start).limit(end - start)
         .options(selectinload(Return.values), selectinload(Return.breakdown_values))).all()
     return _queue_items(session, list(submitted), False, today), total
 

@@ -4,6 +4,7 @@ versioned; a save against a stale version is refused, never merged."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +32,7 @@ from models.rules.workflow import (
 )
 from models.store.audit import record
 from models.store.db import is_unique_clash
-from models.store.entities import Period, Return, ReturnBreakdownValue, ReturnValue, Service
+from models.store.entities import Metric, Period, Return, ReturnBreakdownValue, ReturnValue, Service
 
 RETIRED_MESSAGE = "This service is retired, so it takes no new returns."
 CONFLICT_MESSAGE = ("Someone else changed this return after you opened it, so your changes have "
@@ -134,11 +135,13 @@ def save_return(session: Session, actor: Actor, service_id: int, period_id: int,
     return SaveResult(validation, True, ret.version, ret.status, submit_not_yet=too_soon)
 
 
-def write_values(session: Session, ret: Return, service: Service, validation: Validation) -> None:
-    """A validated return's figures into its rows (the form's save and the bulk import)."""
+def write_values(session: Session, ret: Return, service: Service, validation: Validation,
+                 retired: Sequence[Metric] = ()) -> None:
+    """A validated return's figures into its rows (the form's save and the bulk import).
+    `retired`: measures retired since whose figures are written too (a history's import)."""
     parsed = validation.parsed
     by_metric = {v.metric_id: v for v in ret.values}
-    for metric in active_metrics(service):
+    for metric in [*active_metrics(service), *retired]:
         value = by_metric.get(metric.id)
         if value is None:
             value = ReturnValue(metric_id=metric.id)
