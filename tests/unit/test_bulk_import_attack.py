@@ -41,6 +41,21 @@ def _plan(session, text: str, *, replace: bool = False):
                        row_numbers=contents.row_numbers)
 
 
+def _exported_then_cleared(factory, year: int):
+    """A year's approved returns exported in the import's form, then taken out of the app:
+    the file an import of that year's history reads back."""
+    from exports.returns_file import returns_csv
+    from models.returns.bulk_export import history_rows
+
+    with unit_of_work(factory) as session:
+        label = f"{year}/{(year + 1) % 100:02d}"
+        data = returns_csv([r for r in history_rows(session, None) if r["year"] == label])
+        periods = [p.id for p in session.scalars(select(Period).where(Period.year == year))]
+        for ret in session.scalars(select(Return).where(Return.period_id.in_(periods))):
+            session.delete(ret)
+    return read_returns_file(data, "history.csv")
+
+
 @pytest.mark.parametrize("blank", ["", ",,,,,,,"], ids=["empty line", "commas only"])
 def test_a_problem_keeps_its_spreadsheet_row_after_a_blank_line(demo_factory, blank):
     lines = _lines(safety_improved="99")  # the safety rate is on the file's row 5
@@ -133,10 +148,8 @@ def test_a_figure_past_the_last_heading_is_refused_with_its_row():
 def test_a_retired_measures_history_goes_out_and_comes_back(demo_factory):
     """A measure retired since keeps its rows in the years it has figures; the history export
     must carry them and the import take them, or a re-imported year loses them."""
-    from exports.returns_file import returns_csv
     from models.access import audience_of
     from models.reporting.performance import performance_table
-    from models.returns.bulk_export import history_rows
     from models.store.entities import Metric
     from models.store.users import find_user
 
@@ -150,12 +163,7 @@ def test_a_retired_measures_history_goes_out_and_comes_back(demo_factory):
 
     before = table()
     assert any(r.metric == "Greater feelings of safety" and r.ytd_actual.rate for r in before[None])
-    with unit_of_work(demo_factory) as session:
-        data = returns_csv([r for r in history_rows(session, None) if r["year"] == "2022/23"])
-        periods = [p.id for p in session.scalars(select(Period).where(Period.year == 2022))]
-        for ret in session.scalars(select(Return).where(Return.period_id.in_(periods))):
-            session.delete(ret)
-    contents = read_returns_file(data, "history.csv")
+    contents = _exported_then_cleared(demo_factory, 2022)
     with unit_of_work(demo_factory) as session:
         plan = plan_import(session, None, contents.headings, contents.rows, TODAY,
                            row_numbers=contents.row_numbers)
@@ -218,10 +226,8 @@ def test_an_imported_year_is_not_counted_late(demo_factory):
     """The file says nothing of when a return was handed in: an imported year's returns were
     all "submitted" on the day of the import, so the submissions page said 0% on time for a
     year that was 100% on time. Now their timing is not known, and said so."""
-    from exports.returns_file import returns_csv
     from layouts.dashboard_pages import submissions_body
     from models.reporting.submissions import submission_grid
-    from models.returns.bulk_export import history_rows
     from models.store.users import find_user
 
     def rates():
@@ -230,12 +236,7 @@ def test_an_imported_year_is_not_counted_late(demo_factory):
 
     before = [(q.expected, q.received, q.on_time) for q in rates()[1]]
     assert before == [(8, 8, 8)] * 4
-    with unit_of_work(demo_factory) as session:
-        data = returns_csv([r for r in history_rows(session, None) if r["year"] == "2021/22"])
-        periods = [p.id for p in session.scalars(select(Period).where(Period.year == 2021))]
-        for ret in session.scalars(select(Return).where(Return.period_id.in_(periods))):
-            session.delete(ret)
-    contents = read_returns_file(data, "history.csv")
+    contents = _exported_then_cleared(demo_factory, 2021)
     with unit_of_work(demo_factory) as session:
         plan = plan_import(session, None, contents.headings, contents.rows, TODAY,
                            row_numbers=contents.row_numbers)
