@@ -20,9 +20,9 @@ LOADED = "#returns-body a.returns-link"
 PAGES = {
     "figures": {
         "/": "#overview-tiles .card",
-        "/service?id=1&year=2025/26": "#service-trends .trend-section .main-svg",
         "/priorities": "#priority-body table", "/progress": ".progress-group table",
     },
+    "service": {"/service?id=1&year=2025/26": "#service-trends .trend-section .main-svg"},
     "tables": {
         "/submissions": "#submissions-table",
         "/performance?year=2025/26&quarter=Q3": "#perf-grid .ag-row", "/returns": LOADED,

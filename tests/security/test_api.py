@@ -78,7 +78,7 @@ def validator_for(document: dict, path: str) -> Draft7Validator:
     return Draft7Validator(root)
 
 
-def test_every_answer_matches_the_document_and_each_role_sees_its_own(api):
+def every_answer_matches_the_document_and_each_role_sees_its_own(api):
     url, tokens = api
     document = get(url, "/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.") and set(document["paths"]) >= {
@@ -116,7 +116,7 @@ def test_every_answer_matches_the_document_and_each_role_sees_its_own(api):
     assert refused.status_code == 403 and "do not have access" in refused.json()["message"]
 
 
-def test_pages_questions_and_the_docs_page(api):
+def pages_questions_and_the_docs_page(api):
     url, tokens = api
     first = get(url, "/api/v1/returns?page_size=40", tokens["admin"]).json()
     rows, answer = list(first["items"]), first
@@ -137,7 +137,7 @@ def test_pages_questions_and_the_docs_page(api):
     assert get(url, "/assets/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
 
 
-def test_only_a_live_token_opens_the_api(api):
+def only_a_live_token_opens_the_api(api):
     url, tokens = api
     browser = signed_in_session(url, ROLES["admin"])  # a signed-in browser session, no token
     assert browser.get(url + "/", timeout=30).status_code == 200
@@ -153,6 +153,13 @@ def test_only_a_live_token_opens_the_api(api):
         assert answer.headers["WWW-Authenticate"].startswith("Bearer"), who
         assert "Domestic" not in answer.text, who
     assert get(url, "/api/v1/catalogue", tokens["viewer"]).status_code == 200
+
+
+def test_the_api_through_gunicorn(api):
+    """One server for the three checks above (starting gunicorn is most of their time)."""
+    every_answer_matches_the_document_and_each_role_sees_its_own(api)
+    pages_questions_and_the_docs_page(api)
+    only_a_live_token_opens_the_api(api)
 
 
 def test_each_token_is_rate_limited_on_its_own(demo_factory, db_url):
