@@ -32,8 +32,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models.access import Actor, require_admin
 from models.reporting.cells import FORMULA_STARTS
-from models.returns.queries import active_metrics, metric_defs, value_texts
-from models.returns.saving import write_values
+from models.returns.queries import active_metrics, metric_defs
+from models.returns.saving import snapshot, write_values
 from models.rules.periods import Quarter, parse_year_label
 from models.rules.validation import (
     NARRATIVE_FIELDS,
@@ -449,7 +449,7 @@ def _write(session: Session, actor: Actor | None, plan: ImportPlan, status: str,
             session.add(ret)
             created += 1
         else:
-            before = _snapshot(ret)
+            before = snapshot(ret)
             replaced += 1
         validation = _checked(item)
         write_values(session, ret, item.service, validation, retired=_retired_given(item))
@@ -463,12 +463,6 @@ def _write(session: Session, actor: Actor | None, plan: ImportPlan, status: str,
         ret.reopened = False
         ret.updated_at = now
         session.flush()
-        after = {**_snapshot(ret), "source": source, **({"reason": reason} if reason else {})}
+        after = {**snapshot(ret), "source": source, **({"reason": reason} if reason else {})}
         record(session, user_id, "import", "return", ret.id, before, after)
     return ImportResult(created, replaced, created_periods)
-
-
-def _snapshot(ret: Return) -> dict[str, object]:
-    return {"status": ret.status,
-            "values": {key.text: text for key, text in value_texts(ret).items()},
-            "highlights": ret.highlights, "challenges": ret.challenges, "case_study": ret.case_study}

@@ -50,8 +50,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _snapshot(ret: Return) -> dict[str, object]:
-    """Everything a save can change, for the audit trail."""
+def snapshot(ret: Return) -> dict[str, object]:
+    """Everything a save (or an import) can change, for the audit trail."""
     return {
         "status": ret.status,
         "values": {key.text: text for key, text in value_texts(ret).items()},
@@ -112,7 +112,7 @@ def save_return(session: Session, actor: Actor, service_id: int, period_id: int,
         session.add(ret)
         before = None
     else:
-        before = _snapshot(ret)
+        before = snapshot(ret)
     try:
         write_values(session, ret, service, validation)
         for name, text in validation.parsed.narrative.items():
@@ -131,7 +131,7 @@ def save_return(session: Session, actor: Actor, service_id: int, period_id: int,
         if before is None and is_unique_clash(exc, Return.__tablename__, RETURN_KEY):
             raise ReturnConflict(CONFLICT_MESSAGE) from exc
         raise
-    record(session, actor.id, action, "return", ret.id, before, _snapshot(ret))
+    record(session, actor.id, action, "return", ret.id, before, snapshot(ret))
     return SaveResult(validation, True, ret.version, ret.status, submit_not_yet=too_soon)
 
 
