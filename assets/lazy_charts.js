@@ -84,5 +84,19 @@
     // Registered before assets/print.js's (files in assets/ load in name order), so the charts
     // drawn here are then fitted to the paper with the rest.
     window.addEventListener("beforeprint", drawAllNow);
-    new MutationObserver(watch).observe(document.documentElement, {childList: true, subtree: true});
+    // Only a change that adds a chart box looks for new boxes: a grid drawing its rows makes
+    // hundreds of changes, none with a chart in it.
+    function addsABox(records) {
+        return records.some(function (record) {
+            return Array.prototype.some.call(record.addedNodes, function (node) {
+                return node.nodeType === 1 && (node.matches(".lazy-chart") ||
+                    node.querySelector(".lazy-chart") !== null);
+            });
+        });
+    }
+    new MutationObserver(function (records) {
+        if (addsABox(records)) {
+            watch();
+        }
+    }).observe(document.documentElement, {childList: true, subtree: true});
 }());
