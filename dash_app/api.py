@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, render_template_string, request
 from flask_smorest import Api, Blueprint, abort
@@ -26,7 +27,7 @@ from models.reporting.cells import row_cells
 from models.reporting.performance import COLUMNS, performance_table
 from models.reporting.publication import row_masks
 from models.reporting.trends import service_trends
-from models.rules.periods import parse_quarter, parse_year_label
+from models.rules.periods import parse_quarter, parse_year_label, year_label
 from models.store.api_tokens import token_user
 
 PREFIX = "/api/v1"
@@ -220,8 +221,6 @@ def _page(items: list, total: int, args: dict, endpoint: str) -> dict:
     more = page * size < total
     query = {k: v for k, v in request.args.items() if k != "page"}
     query["page"] = str(page + 1)
-    from urllib.parse import urlencode
-
     return {"items": items, "page": page, "page_size": size, "total": total,
             "next": f"{PREFIX}/{endpoint}?{urlencode(query)}" if more else None}
 
@@ -299,8 +298,6 @@ def make_blueprint() -> Blueprint:
     def get_series(args: dict) -> dict:
         """One measure's quarterly series (approved returns) with its XmR chart's mean, limits
         and signals, and its annual figures against the baseline."""
-        from models.rules.periods import year_label
-
         def work(session: Any) -> dict:
             trends = service_trends(session, g.api_user, args["service"])
             trend = next((t for t in trends if t.metric_id == args["metric"]), None)
