@@ -351,7 +351,19 @@ def import_section(max_megabytes: float) -> html.Section:
         dcc.Store(id=ids.ADM_IMP_CHECKED),
         dbc.Button("Import these returns", id=ids.ADM_IMP_CONFIRM, color="success",
                    className="mt-2", n_clicks=0, disabled=True),
-        html.Div(id=ids.ADM_IMP_RESULT, className="mt-2"),
+        # The import runs as a background job (callbacks/admin/imports.py): its stage in words
+        # and a bar while it runs, announced politely, and Cancel (nothing is then written).
+        html.Div([
+            html.P("Starting", id=ids.ADM_IMP_STAGE, role="status", **{"aria-live": "polite"},
+                   className="job-stage mb-1"),
+            html.Div([
+                html.Progress(id=ids.ADM_IMP_BAR, value="0", max="100",
+                              **{"aria-labelledby": ids.ADM_IMP_STAGE}, className="job-bar"),
+                dbc.Button("Cancel", id=ids.ADM_IMP_CANCEL, color="secondary", outline=True,
+                           size="sm", n_clicks=0),
+            ], className="d-flex align-items-center gap-2"),
+        ], id=ids.ADM_IMP_JOB, hidden=True, className="job-progress mt-2"),
+        html.Div(id=ids.ADM_IMP_RESULT, className="mt-2", role="status", **{"aria-live": "polite"}),
     ]))
 
 

@@ -157,6 +157,9 @@ ADM_IMP_UPLOAD, ADM_IMP_STATUS, ADM_IMP_REPLACE, ADM_IMP_REASON = (
     "adm-imp-upload", "adm-imp-status", "adm-imp-replace", "adm-imp-reason")
 ADM_IMP_PREVIEW, ADM_IMP_CONFIRM, ADM_IMP_RESULT, ADM_IMP_CHECKED = (
     "adm-imp-preview", "adm-imp-confirm", "adm-imp-result", "adm-imp-checked")
+# The import as a background job: its stage in words, a bar, Cancel.
+ADM_IMP_JOB, ADM_IMP_STAGE, ADM_IMP_BAR, ADM_IMP_CANCEL = (
+    "adm-imp-job", "adm-imp-stage", "adm-imp-bar", "adm-imp-cancel")
 ADM_USR_EMAIL, ADM_USR_ROLE, ADM_USR_PROVIDER, ADM_USR_INVITE = (
     "adm-usr-email", "adm-usr-role", "adm-usr-provider", "adm-usr-invite")
 ADM_USR_PICK, ADM_USR_EDIT_ROLE, ADM_USR_EDIT_PROVIDER, ADM_USR_ACTIVE, ADM_USR_SAVE = (

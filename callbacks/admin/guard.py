@@ -40,6 +40,31 @@ def run_admin(what: str, work: Callable[[Session, Any], Any]) -> tuple[bool, Any
         return False, message("That name is already in use; choose another.", ok=False)
 
 
+def run_admin_job(what: str, work: Callable[[Session, Any], Any],
+                  signed_out: str = "You are signed out. Sign in again, then try once more.") -> tuple[bool, Any]:
+    """run_admin inside a background job (dash_app/jobs.py): the user is the one whose session
+    the job was handed, checked as it starts and again before its work is committed (signed
+    out or deactivated meanwhile: nothing is kept). Refusals are audited."""
+    from dash_app.jobs import job_user, still_signed_in
+
+    try:
+        with job_user() as user:
+            try:
+                require_admin(user, "use the administration pages")
+                with transaction() as session:
+                    result = work(session, user)
+                    if not still_signed_in(user):
+                        raise AccessRefused(signed_out)
+                    return True, result
+            except AccessRefused as exc:
+                record_refusal(sessions(), user.id, what, exc.entity or "admin", exc.entity_id)
+                return False, message(str(exc), ok=False)
+    except AccessRefused:
+        return False, message(signed_out, ok=False)
+    except (AdminError, UserError, ValueError) as exc:
+        return False, message(str(exc), ok=False)
+
+
 def picked_id(value: object) -> int | None:
     """An id from a picker; None for "new", "none" or anything that is not an id (record_id)."""
     try:

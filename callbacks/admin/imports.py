@@ -8,12 +8,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 from sqlalchemy.orm import Session
 
-from callbacks.admin.guard import run_admin
+from callbacks.admin.guard import run_admin, run_admin_job
 from callbacks.common import today
 from exports.return_template import MAX_BYTES
 from exports.returns_file import PAGE_MAX_ROWS, ReturnsFileError, read_returns_file
@@ -92,12 +93,19 @@ def preview_import(contents: object, filename: object, status: object, replace: 
     return shown, checked, checked is None, ""
 
 
-def confirm_import(_clicks: object, contents: object, filename: object, status: object,
-                   replace: object, reason: object, checked: object) -> tuple:
-    """Import what was previewed, all or nothing; the button is then off until another file."""
+def confirm_import(set_progress: Callable[[list], None], _clicks: object, contents: object,
+                   filename: object, status: object, replace: object, reason: object,
+                   checked: object) -> tuple:
+    """A background job (dash_app/jobs.py), as the lead officer whose session started it:
+    import what was previewed, all or nothing, with its stage in words; the button is then
+    off until another file. Cancelled, nothing is written (the transaction never commits)."""
     chosen = _choices(status, replace, reason)
 
+    def report(done: int, total: int) -> None:
+        set_progress([str(round(100 * done / max(total, 1))), f"Writing returns: {done:,} of {total:,}"])
+
     def work(session: Session, user: Any) -> str:
+        set_progress(["0", "Checking the file again"])
         data, name = _file(contents, filename)
         if not isinstance(checked, str) or _fingerprint(data, *chosen) != checked:
             raise AdminError("The file or the choices changed after the check: choose the file "
@@ -107,30 +115,43 @@ def confirm_import(_clicks: object, contents: object, filename: object, status: 
             raise AdminError("Something in the app changed since the check, so nothing was "
                              "imported: choose the file again to see why.")
         result = apply_import(session, user, plan, status=chosen[0], reason=chosen[2],
-                              source=f"{name} (administration page)")
+                              source=f"{name} (administration page)", progress=report)
         total = result.created + result.replaced
         return (f"Imported {total:,} return{'s' if total != 1 else ''} from {name} as {chosen[0]}: "
                 f"{result.created:,} new, {result.replaced:,} replaced."
                 + (f" {result.periods_created:,} quarters were added." if result.periods_created else ""))
 
-    ok, result = run_admin("import returns", work)
+    ok, result = run_admin_job("import returns", work, SIGNED_OUT)
     if not ok:
         return result, no_update, True
     return message(result), None, True
 
 
+SIGNED_OUT = ("You were signed out, so nothing was imported. Sign in again and choose the file "
+              "once more.")
+
+
 def register(app: Dash) -> None:
     app.callback(
-        Output(ids.ADM_IMP_PREVIEW, "children"), Output(ids.ADM_IMP_CHECKED, "data"),
-        Output(ids.ADM_IMP_CONFIRM, "disabled"), Output(ids.ADM_IMP_RESULT, "children"),
+        Output(ids.ADM_IMP_PREVIEW, "children"),
+        Output(ids.ADM_IMP_CHECKED, "data", allow_duplicate=True),
+        Output(ids.ADM_IMP_CONFIRM, "disabled", allow_duplicate=True),
+        Output(ids.ADM_IMP_RESULT, "children", allow_duplicate=True),
         Input(ids.ADM_IMP_UPLOAD, "contents"), State(ids.ADM_IMP_UPLOAD, "filename"),
         Input(ids.ADM_IMP_STATUS, "value"), Input(ids.ADM_IMP_REPLACE, "value"),
         Input(ids.ADM_IMP_REASON, "value"), prevent_initial_call=True)(preview_import)
+    # The import: a background job; this request returns at once (dash_app/jobs.py).
     app.callback(
-        Output(ids.ADM_IMP_RESULT, "children", allow_duplicate=True),
-        Output(ids.ADM_IMP_CHECKED, "data", allow_duplicate=True),
-        Output(ids.ADM_IMP_CONFIRM, "disabled", allow_duplicate=True),
+        Output(ids.ADM_IMP_RESULT, "children"), Output(ids.ADM_IMP_CHECKED, "data"),
+        Output(ids.ADM_IMP_CONFIRM, "disabled"),
         Input(ids.ADM_IMP_CONFIRM, "n_clicks"), State(ids.ADM_IMP_UPLOAD, "contents"),
         State(ids.ADM_IMP_UPLOAD, "filename"), State(ids.ADM_IMP_STATUS, "value"),
         State(ids.ADM_IMP_REPLACE, "value"), State(ids.ADM_IMP_REASON, "value"),
-        State(ids.ADM_IMP_CHECKED, "data"), prevent_initial_call=True)(confirm_import)
+        State(ids.ADM_IMP_CHECKED, "data"),
+        background=True,
+        progress=[Output(ids.ADM_IMP_BAR, "value"), Output(ids.ADM_IMP_STAGE, "children")],
+        progress_default=["0", "Starting"],
+        running=[(Output(ids.ADM_IMP_JOB, "hidden"), False, True),
+                 (Output(ids.ADM_IMP_CANCEL, "disabled"), False, True)],
+        cancel=[Input(ids.ADM_IMP_CANCEL, "n_clicks")],
+        interval=500, prevent_initial_call=True)(confirm_import)

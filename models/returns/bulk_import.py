@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -400,9 +400,11 @@ def _find_existing(session: Session, planned: list[PlannedReturn], replace: bool
 
 
 def apply_import(session: Session, actor: Actor | None, plan: ImportPlan, *, status: str,
-                 reason: str = "", source: str = "") -> ImportResult:
+                 reason: str = "", source: str = "",
+                 progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Write every return of a plan with no problems, as `status`, in the caller's
-    transaction. Replacing a return needs a reason (the audit trail keeps it)."""
+    transaction. Replacing a return needs a reason (the audit trail keeps it). `progress`
+    hears (returns written, returns in all) as it goes: a background job's stage."""
     if actor is not None:
         require_admin(actor, "import returns")
     if not plan.ok:
@@ -415,7 +417,7 @@ def apply_import(session: Session, actor: Actor | None, plan: ImportPlan, *, sta
     if len(reason) > MAX_REASON:
         raise ValueError(f"The reason must be {MAX_REASON} characters or fewer.")
     try:
-        return _write(session, actor, plan, status, reason, source)
+        return _write(session, actor, plan, status, reason, source, progress)
     except (IntegrityError, StaleDataError):
         # Checked, then written by someone else before this import's write: a new return or
         # quarter already there (the database's unique rules), or a replaced one changed
@@ -424,13 +426,15 @@ def apply_import(session: Session, actor: Actor | None, plan: ImportPlan, *, sta
 
 
 def _write(session: Session, actor: Actor | None, plan: ImportPlan, status: str, reason: str,
-           source: str) -> ImportResult:
+           source: str, progress: Callable[[int, int], None] | None) -> ImportResult:
     periods = {(p.year, p.quarter): p for p in session.scalars(select(Period))}
     created_periods = 0
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     user_id = actor.id if actor is not None else None
     created = replaced = 0
-    for item in plan.returns:
+    for done, item in enumerate(plan.returns):
+        if progress is not None:
+            progress(done, len(plan.returns))
         period = periods.get((item.quarter.year, item.quarter.quarter))
         if period is None:
             period = Period(year=item.quarter.year, quarter=item.quarter.quarter, status="closed",

@@ -14,7 +14,18 @@ from exports.return_template import MAX_BYTES
 from models.returns.bulk_import import COLUMNS
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Period, Return
+from tests.helpers.jobs import callback_job, session_cookies
 from tests.helpers.web import sign_in
+
+
+def confirm_as(app, email: str | None, *args) -> tuple[tuple, list[str]]:
+    """The import job (callbacks/admin/imports.confirm_import) as Dash runs one, started by
+    `email`'s session (None: no session): its answer and the stages it reported in words."""
+    stages: list[str] = []
+    cookies = session_cookies(app, email) if email else {}
+    with callback_job(app, cookies, "adm-imp-confirm"):
+        answer = imports.confirm_import(lambda value: stages.append(value[1]), 1, *args)
+    return answer, stages
 
 SANCTUARY_2019 = (b"service,metric,category,year,quarter,count,numerator,denominator\n"
                   b"Sanctuary scheme,Properties made safe,,2019/20,Q1,7,,\n"
@@ -30,7 +41,7 @@ def _count(factory) -> int:
         return s.scalar(select(func.count()).select_from(Return))
 
 
-def test_a_file_is_previewed_then_imported_as_previewed(signed_in, demo_factory):
+def test_a_file_is_previewed_then_imported_as_previewed(signed_in, demo_app, demo_factory):
     before = _count(demo_factory)
     with signed_in("admin@demo.local"):
         shown, checked, off, cleared = imports.preview_import(upload(SANCTUARY_2019), "old.csv",
@@ -39,13 +50,13 @@ def test_a_file_is_previewed_then_imported_as_previewed(signed_in, demo_factory)
     assert "old.csv: 1 return ready to import as approved" in text and "Q1 2019/20" in text
     assert checked and off is False and cleared == ""
     assert _count(demo_factory) == before  # a preview writes nothing
-    with signed_in("admin@demo.local"):
-        # The status changed after the preview (and the preview was not asked again): refused.
-        refused, *_ = imports.confirm_import(1, upload(SANCTUARY_2019), "old.csv", "submitted",
-                                             False, "", checked)
-        assert "changed after the check" in str(refused)
-        done, kept, off = imports.confirm_import(1, upload(SANCTUARY_2019), "old.csv", "approved",
-                                                 False, "", checked)
+    # The status changed after the preview (and the preview was not asked again): refused.
+    (refused, *_), _ = confirm_as(demo_app, "admin@demo.local", upload(SANCTUARY_2019), "old.csv",
+                                  "submitted", False, "", checked)
+    assert "changed after the check" in str(refused)
+    (done, kept, off), stages = confirm_as(demo_app, "admin@demo.local", upload(SANCTUARY_2019),
+                                           "old.csv", "approved", False, "", checked)
+    assert stages == ["Checking the file again", "Writing returns: 0 of 1"]
     assert "Imported 1 return from old.csv as approved: 1 new, 0 replaced. 1 quarters were added." in str(done)
     assert kept is None and off is True
     assert _count(demo_factory) == before + 1
@@ -88,7 +99,7 @@ def test_a_file_the_page_cannot_take_is_answered_in_words(signed_in, contents, n
     assert (shown is None) if said is None else said in str(shown)
 
 
-def test_replacing_needs_a_reason(signed_in, demo_factory):
+def test_replacing_needs_a_reason(signed_in, demo_app, demo_factory):
     with unit_of_work(demo_factory) as s:
         period = s.scalars(select(Period).filter_by(year=2024, quarter=3)).one()
         assert s.scalars(select(Return).filter_by(period_id=period.id)).first() is not None
@@ -100,8 +111,8 @@ def test_replacing_needs_a_reason(signed_in, demo_factory):
                                                         "Corrected by the provider")
         assert off is False
         assert "1 replacing one already in the app" in str(shown) and "Approved" in str(shown)
-        done, *_ = imports.confirm_import(1, upload(rows), "fix.csv", "approved", True,
-                                          "Corrected by the provider", checked)
+    (done, *_), _ = confirm_as(demo_app, "admin@demo.local", upload(rows), "fix.csv", "approved",
+                               True, "Corrected by the provider", checked)
     assert "0 new, 1 replaced" in str(done)
 
 
@@ -121,3 +132,23 @@ def test_the_import_files_are_the_lead_officers(demo_app, who, status, path):
         assert "attachment" in response.headers["Content-Disposition"]
     else:
         assert b"Sanctuary" not in response.get_data()
+
+
+@pytest.mark.parametrize("who, said", [
+    (None, "You were signed out, so nothing was imported."),
+    ("viewer@demo.local", "Only the lead officer"),
+    ("safer-futures-support@demo.local", "Only the lead officer"),
+])
+def test_the_import_job_runs_only_as_the_lead_officer(signed_in, demo_app, demo_factory, who, said):
+    """The job's user is the one whose session started it: a member or a provider is refused
+    (audited) even with a fingerprint that matches; no session, nothing."""
+    with signed_in("admin@demo.local"):
+        _, checked, _, _ = imports.preview_import(upload(SANCTUARY_2019), "old.csv", "approved", False, "")
+    before = _count(demo_factory)
+    (answer, _kept, off), _ = confirm_as(demo_app, who, upload(SANCTUARY_2019), "old.csv", "approved",
+                                        False, "", checked)
+    assert said in str(answer) and off is True
+    assert _count(demo_factory) == before
+    with unit_of_work(demo_factory) as s:
+        refusals = s.scalars(select(AuditEvent).filter_by(action="refused")).all()
+    assert len(refusals) == (0 if who is None else 1)

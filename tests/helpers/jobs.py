@@ -35,15 +35,22 @@ def session_cookies(app, email: str) -> dict[str, str]:
 
 @contextmanager
 def job_context(app, cookies: dict[str, str], fmt: str) -> Iterator[None]:
-    """Inside a job as Dash runs one: no request, the app's context, and Dash's callback
-    context holding the starting request's cookies and which button started it."""
+    """Inside a download job as Dash runs one (see callback_job), started by `fmt`'s button."""
+    with callback_job(app, cookies, BUTTONS[fmt]):
+        yield
+
+
+@contextmanager
+def callback_job(app, cookies: dict[str, str], button: str) -> Iterator[None]:
+    """Inside a background job as Dash runs one: no request, the app's context, and Dash's
+    callback context holding the starting request's cookies and which button started it."""
     from dash._callback_context import context_value
     from dash._utils import AttributeDict
 
     with app.server.app_context():
         token = context_value.set(AttributeDict(
             cookies=cookies, headers={},
-            triggered_inputs=[{"prop_id": f"{BUTTONS[fmt]}.n_clicks", "value": 1}]))
+            triggered_inputs=[{"prop_id": f"{button}.n_clicks", "value": 1}]))
         try:
             yield
         finally:

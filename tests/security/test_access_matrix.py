@@ -57,7 +57,11 @@ DECISIONS = {
     "adm-mail-text.children": "admin",  # reading an outbox message (issue 18)
     # Importing returns from a file (issue 21): the check, then the import as checked.
     "..adm-imp-preview.children": "admin",
-    "..adm-imp-result.children": "admin",
+    # The import itself is a background job: the request that starts it returns a job handle
+    # to anyone; the job runs as the user its session cookie names and refuses all but the
+    # lead officer, audited (tests/callbacks/test_admin_import.py). Cancel, as the downloads'.
+    "..adm-imp-result.children": "signed-in",
+    "adm-imp-cancel.id": "signed-in",
     "account-msg.children": "signed-in",  # Your account: the user's own reminder choice
     # Your account's API tokens (issue 21): a user's own only (a token id from the browser
     # that is not theirs is refused: tests/callbacks/test_api_token_callbacks.py).

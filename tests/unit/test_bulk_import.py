@@ -304,3 +304,16 @@ def test_the_readmes_example_file_is_a_good_import(demo_factory):
     assert plan.problems == []
     assert [(p.service.name, p.quarter.label) for p in plan.returns] == [
         ("Independent Sexual Violence Advisor (ISVA)", "Q1 2021/22"), ("Sanctuary scheme", "Q1 2021/22")]
+
+
+def test_an_import_says_how_far_it_has_got(demo_factory):
+    """apply_import reports (written, in all) before each return: a background job's stage."""
+    from models.returns.bulk_import import apply_import
+
+    with unit_of_work(demo_factory) as session:
+        rows = [{**r, "year": "2019/20"} for r in _isva_rows()]
+        rows += [{**r, "year": "2019/20", "quarter": "Q4"} for r in _isva_rows()]
+        plan = plan_import(session, None, list(COLUMNS), rows, TODAY)
+        heard: list[tuple[int, int]] = []
+        apply_import(session, None, plan, status="approved", progress=lambda done, total: heard.append((done, total)))
+    assert heard == [(0, 2), (1, 2)]
