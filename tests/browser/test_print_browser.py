@@ -138,6 +138,9 @@ def test_a_due_date_typed_the_uk_way_is_saved_as_the_uk_date(dash_duo, browser_a
     """Chromium here speaks en-US, whose own date box would read 04/01/2027 as 1 April."""
     start(dash_duo, browser_app)
     sign_in(dash_duo, "admin@demo.local")
+    # Signed in before the next address: asked for sooner, it raced the sign-in's own answer
+    # and came back as the sign-in page.
+    dash_duo.wait_for_element("#main-nav")
     dash_duo.driver.get(dash_duo.server.url + "/admin/periods")
     picker = dash_duo.wait_for_element("#adm-per-pick", timeout=30)  # a loaded machine
     first = Select(picker).options[1].text
