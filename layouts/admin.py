@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import data_table
+from layouts.jobs import job_progress
 from models.admin.changes import ChangeRow
 from models.admin.mail import MailRow
 from models.admin.views import MetricRow, PeriodRow, ProviderRow, ServiceRow, UserRow
@@ -353,16 +354,7 @@ def import_section(max_megabytes: float) -> html.Section:
                    className="mt-2", n_clicks=0, disabled=True),
         # The import runs as a background job (callbacks/admin/imports.py): its stage in words
         # and a bar while it runs, announced politely, and Cancel (nothing is then written).
-        html.Div([
-            html.P("Starting", id=ids.ADM_IMP_STAGE, role="status", **{"aria-live": "polite"},
-                   className="job-stage mb-1"),
-            html.Div([
-                html.Progress(id=ids.ADM_IMP_BAR, value="0", max="100",
-                              **{"aria-labelledby": ids.ADM_IMP_STAGE}, className="job-bar"),
-                dbc.Button("Cancel", id=ids.ADM_IMP_CANCEL, color="secondary", outline=True,
-                           size="sm", n_clicks=0),
-            ], className="d-flex align-items-center gap-2"),
-        ], id=ids.ADM_IMP_JOB, hidden=True, className="job-progress mt-2"),
+        job_progress(ids.ADM_IMP_JOB, ids.ADM_IMP_STAGE, ids.ADM_IMP_BAR, ids.ADM_IMP_CANCEL, "mt-2"),
         html.Div(id=ids.ADM_IMP_RESULT, className="mt-2", role="status", **{"aria-live": "polite"}),
     ]))
 

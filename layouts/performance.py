@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.filters import QUARTER_OPTIONS, provisional_switch, select
+from layouts.jobs import job_progress
 from models.reporting.performance import COLUMNS
 from models.rules.rag import words_by_tone
 
@@ -131,18 +132,7 @@ def downloads() -> html.Div:
             dbc.Button("CSV", id=ids.PERF_CSV, **button),
             dbc.Button("PDF meeting pack", id=ids.PERF_PDF, **button),
         ], className="d-flex flex-wrap align-items-center gap-2"),
-        html.Div([
-            html.P("Starting", id=ids.PERF_JOB_STAGE, role="status", **{"aria-live": "polite"},
-                   className="job-stage mb-1"),
-            html.Div([
-                # A native progress bar, named by the stage's words (dbc.Progress gives its
-                # bar no accessible name).
-                html.Progress(id=ids.PERF_JOB_BAR, value="0", max="100",
-                              **{"aria-labelledby": ids.PERF_JOB_STAGE}, className="job-bar"),
-                dbc.Button("Cancel", id=ids.PERF_JOB_CANCEL, color="secondary", outline=True,
-                           size="sm", n_clicks=0),
-            ], className="d-flex align-items-center gap-2"),
-        ], id=ids.PERF_JOB, hidden=True, className="job-progress"),
+        job_progress(ids.PERF_JOB, ids.PERF_JOB_STAGE, ids.PERF_JOB_BAR, ids.PERF_JOB_CANCEL),
         html.P(id=ids.PERF_JOB_RESULT, role="status", **{"aria-live": "polite"},
                className="job-result"),
         dcc.Download(id=ids.PERF_DOWNLOAD),
