@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.access import Actor, visible_services
@@ -58,13 +58,14 @@ def return_list(session: Session, actor: Actor, year: int | None, status: str | 
         query = query.where(Period.year == year)
     if status is not None:
         query = query.where(Return.status == status)
-    rows = session.execute(query.order_by(Period.year, Period.quarter, Service.display_order,
-                                          Service.id)).all()
-    page = rows[start:start + count]
+    # The database counts and pages (LIMIT/OFFSET): a national list is hundreds of thousands.
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = session.execute(query.order_by(Period.year, Period.quarter, Service.display_order,
+                                          Service.id, Return.id).offset(start).limit(count)).all()
     return [{
         "id": ret.id, "service_id": ret.service_id, "service": name,
         "year": year_label(period.year), "quarter": f"Q{period.quarter}",
         "period": quarter_label(period.year, period.quarter), "status": ret.status,
         "submitted_at": _stamp(ret.submitted_at), "approved_at": _stamp(ret.approved_at),
         "updated_at": _stamp(ret.updated_at),
-    } for ret, name, period in page], len(rows)
+    } for ret, name, period in page], total
