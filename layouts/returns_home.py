@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 from dash import dcc, html
 
-from layouts import ids
+from layouts import ids, tables
 from layouts.filters import ALL, select
 from layouts.return_form import STATUS_COLOURS
 from layouts.statuses import status_note
+from layouts.tables import sort_heading
 from models.returns.lists import (
     HOME_STATUSES,
     MAX_SERVICE_TEXT,
@@ -37,12 +38,18 @@ from models.returns.lists import (
 )
 from models.rules.formats import format_date
 from models.rules.rag import look_of
+from models.rules.table_view import (  # noqa: F401 (shared rules; callbacks/returns_list finds them here)
+    next_sort,
+    page_of,
+    parse_sort,
+    sort_state,
+    sort_text,
+)
 from models.rules.workflow import STATUS_WORDS
 
 ACTION_WORDS = {"not_started": "Start", "missing": "Start", "draft": "Continue",
                 "overdue": "Continue", "returned": "Make changes"}
 PAGE_SIZE = 25  # rows a page: one screen on a laptop, a short scroll on a phone
-MAX_PAGE_DIGITS = 6  # more pages than any list will have; longer "numbers" are the first page
 SORT_TH, SORT_BUTTON = "returns-th", "returns-sort"  # pattern-matching types (column: a key)
 TEXT_BOX = "Find a service by name"
 
@@ -81,44 +88,10 @@ def edit_href(service_id: int, period_id: int) -> str:
 
 # The view: which page, in which order -------------------------------------------------------
 
-def sort_text(order: HomeSort) -> str | None:
-    """A sort as the URL keeps it: "due", "-due" (descending); None for the list's own order."""
-    if order.column is None:
-        return None
-    return f"-{order.column}" if order.descending else order.column
-
-
 def sort_of(text: object, *, own_only: bool = False) -> HomeSort:
     """A sort from the URL or the page's store ("due", "-service"); anything else, and the
     provider column for a provider user (it has none), is the list's own order."""
-    if not isinstance(text, str) or len(text) > 20:
-        return HomeSort()
-    column, descending = (text[1:], True) if text.startswith("-") else (text, False)
-    if column in sortable_keys(own_only=own_only):
-        return HomeSort(column, descending)
-    return HomeSort()
-
-
-def next_sort(current: HomeSort, column: str) -> HomeSort:
-    """A header's button pressed: ascending, then descending, then the list's own order
-    (overdue and returned first) again."""
-    if current.column != column:
-        return HomeSort(column, False)
-    if not current.descending:
-        return HomeSort(column, True)
-    return HomeSort()
-
-
-def page_of(value: object) -> int:
-    """A page number from the URL or the page's store (1 is the first); anything that is not
-    a small whole number is the first page."""
-    if isinstance(value, bool):
-        return 1
-    if isinstance(value, int):
-        return value if 1 <= value < 10 ** MAX_PAGE_DIGITS else 1
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_PAGE_DIGITS:
-        return max(int(value), 1)
-    return 1
+    return parse_sort(text, sortable_keys(own_only=own_only))
 
 
 def page_count(shown: int) -> int:
@@ -135,14 +108,6 @@ def row_range(page: int) -> tuple[int, int]:
     """The rows of a page, as models.returns.lists.home_page counts them."""
     start = (page - 1) * PAGE_SIZE
     return start, start + PAGE_SIZE
-
-
-def sort_state(order: HomeSort, column: str) -> str | None:
-    """A header's aria-sort: "ascending"/"descending" for the sorted column, none for the
-    others (the list's own order sorts by no one column)."""
-    if order.column != column:
-        return None
-    return "descending" if order.descending else "ascending"
 
 
 def caption_text(order: HomeSort, own_only: bool) -> str:
@@ -213,13 +178,7 @@ def table_rows(rows: list[HomeRow], cols: list[Column], *, may_edit: bool) -> li
 def _heading(column: Column, order: HomeSort) -> html.Th:
     if not column.sortable:
         return html.Th(column.heading, scope="col")
-    # A real button in the header: reached with Tab, pressed with Enter or Space. aria-sort
-    # on the header says the order; the arrow drawn after the button (assets/monitor.css)
-    # shows it, and is not read out twice.
-    return html.Th(html.Button(column.heading, id={"type": SORT_BUTTON, "column": column.key},
-                               type="button", className="returns-sort-button", n_clicks=0),
-                   scope="col", id={"type": SORT_TH, "column": column.key},
-                   **({"aria-sort": state} if (state := sort_state(order, column.key)) else {}))
+    return sort_heading(column.heading, column.key, order, button_type=SORT_BUTTON, th_type=SORT_TH)
 
 
 def returns_table(rows: list[HomeRow], cols: list[Column], order: HomeSort, *, may_edit: bool,
@@ -232,21 +191,11 @@ def returns_table(rows: list[HomeRow], cols: list[Column], order: HomeSort, *, m
 
 
 def pager(page: int, shown: int) -> html.Nav:
-    """Previous and Next, and where the page is, in words. A button at the end of the list
-    is marked aria-disabled rather than disabled, so it keeps the keyboard's focus (pressed,
-    it changes nothing)."""
-    last = page_count(shown)
-    return html.Nav([
-        html.Button("Previous", id=ids.RETURNS_PREV, type="button", n_clicks=0,
-                    className="btn btn-outline-primary btn-sm",
-                    **{"aria-disabled": "true" if page <= 1 else "false"}),
-        html.P(pager_text(page, shown), id=ids.RETURNS_PAGE_STATUS, role="status",
-               className="mb-0", **{"aria-live": "polite"}),
-        html.Button("Next", id=ids.RETURNS_NEXT, type="button", n_clicks=0,
-                    className="btn btn-outline-primary btn-sm",
-                    **{"aria-disabled": "true" if page >= last else "false"}),
-    ], className="returns-pager d-flex align-items-center gap-3 flex-wrap my-2",
-        **{"aria-label": "Pages of returns"})
+    """Previous and Next, and where the page is, in words (layouts/tables.pager)."""
+    return tables.pager(pager_text(page, shown), previous_id=ids.RETURNS_PREV,
+                        status_id=ids.RETURNS_PAGE_STATUS, next_id=ids.RETURNS_NEXT,
+                        at_first=page <= 1, at_last=page >= page_count(shown),
+                        label="Pages of returns")
 
 
 @dataclass(frozen=True)
