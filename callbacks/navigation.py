@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from dash import ClientsideFunction, Dash, Input, Output, State
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 
 from layouts import ids
 
@@ -69,6 +69,21 @@ def view_title(page: str, view: str | None = None) -> str:
     the whole title from it (cwpTitle.compose: an optional prefix such as 'Error: ', this,
     then ' – CWP Outcomes Monitor')."""
     return f"{page}, {view}" if view else page
+
+
+def user_acted() -> bool:
+    """Whether a view callback's call is the user's doing: a filter's new value, or a button
+    pressed (a button drawn with the page has n_clicks 0). Dash also calls such a callback
+    when the router draws a page that comes drawn with its view (the Returns list, the
+    Performance table: prevent_initial_call does not hold for inputs a callback puts on the
+    page), with nothing triggered: the page came drawn for its URL, so nothing changes."""
+    for trigger in ctx.triggered:
+        prop = trigger.get("prop_id", ".")
+        if prop == ".":
+            continue
+        if not prop.endswith(".n_clicks") or trigger.get("value"):
+            return True
+    return False
 
 
 def register(app: Dash) -> None:

@@ -1,51 +1,206 @@
-"""Performance table page: rows for the grid, and its downloads built as background jobs."""
+"""Performance table page: its view (a page of the table's rows, found, filtered and sorted on
+the server: models.reporting.performance_view), and its downloads built as background jobs.
+The page comes drawn with the page of rows its URL names (the router calls `view_from_url`);
+a filter chosen, a search, a heading's sort button or Previous/Next asks `performance_view`
+for the page they now name, which redraws the table's body, the headings' aria-sort, the
+caption, the pager and the record of the view (so the address bar follows and Back redraws
+it: callbacks/navigation.py). Every value from the browser is checked here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import NamedTuple
 
-from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, dcc, no_update
+from dash import ALL as EVERY
+from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy.orm import Session
 
 from callbacks.common import audit_refusal, chart_cache_dir, require_user, today, transaction, view_query
-from callbacks.navigation import show, view_outputs, view_title
+from callbacks.navigation import show, user_acted, view_outputs, view_title
 from dash_app.cache import cached, chart_store
 from dash_app.jobs import job_user, still_signed_in
 from exports.build import MEDIA_TYPES, build_export, export_filename
 from exports.context import pack_disclosure
 from exports.errors import ExportUnavailable
 from layouts import ids
+from layouts.filters import ALL
+from layouts.performance import (
+    SORT_BUTTON,
+    SORT_TH,
+    caption_text,
+    pager_text,
+    priority_options,
+    table_rows,
+    view_store,
+)
 from models.access import AccessRefused, Audience, audience_of
 from models.reporting.cells import row_cells
 from models.reporting.performance import COLUMNS, performance_table
+from models.reporting.performance_view import (
+    COLUMN_KEYS,
+    PAGE_SIZES,
+    PerfFilters,
+    PerfPage,
+    chosen_filters,
+    priority_choices,
+    size_of,
+    view_page,
+)
 from models.reporting.publication import row_masks
 from models.rules.periods import parse_quarter, parse_year_label, quarter_label, year_label
+from models.rules.table_view import ColumnSort, next_sort, page_of, parse_sort, sort_state, sort_text
 
 
-def update_performance(year_text: str | None, period_text: str | None, provisional: bool | None,
-                       publish: bool | None) -> tuple:
-    try:
-        user = require_user()
-        audience = audience_of(user)  # an account that may see nothing is told so
-        year = parse_year_label(year_text or "")
-        quarter = parse_quarter(period_text or "year")
-    except (AccessRefused, ValueError) as exc:
-        return str(exc), [], no_update, no_update
-    with transaction() as session:
-        rows, provisional_shown = cached(session, grid_rows, audience, year, quarter, today(),
-                                         bool(provisional), bool(publish))
+class PerfShown(NamedTuple):
+    """A view of the table, ready to draw: its heading, its page of rows, and the checked
+    values it was drawn for (the URL and the page's store keep them)."""
+
+    heading: str
+    page: PerfPage
+    chosen: PerfFilters
+    order: ColumnSort
+    size: int
+    priorities: list[str]
+    query: str
+    title: str
+
+
+def performance_heading(year: int, quarter: int | None, provisional_shown: bool, publish: bool) -> str:
+    """'Q3 2025/26 (provisional) · publication mode', or 'The whole of 2025/26'."""
     heading = quarter_label(year, quarter) if quarter else f"The whole of {year_label(year)}"
     if provisional_shown:  # only when a figure in the table is provisional
         heading += " (provisional)"
     if publish:
         heading += " · publication mode"
-    query = view_query(year=year_text, quarter=f"Q{quarter}" if quarter else "year",
-                       provisional=bool(provisional), publish=bool(publish))
-    return (heading, rows,
-            *show(query, performance_title(year_text, f"Q{quarter}" if quarter else None)))
+    return heading
+
+
+def shown_view(year_text: object, period_text: object, provisional: bool, publish: bool,
+               find: object, rag: object, priority: object, order: ColumnSort, page: int,
+               size: int) -> PerfShown:
+    """The page of the signed-in user's table for this view: the rows its audience may see
+    (computed and cached whole by `grid_rows`), found, filtered, sorted and paged. Raises
+    AccessRefused (signed out, or an account that may see nothing) or ValueError (a year or
+    quarter that is not one)."""
+    user = require_user()
+    audience = audience_of(user)  # an account that may see nothing is told so
+    year = parse_year_label(year_text if isinstance(year_text, str) else "")
+    quarter = parse_quarter(period_text if isinstance(period_text, str) else "year")
+    with transaction() as session:
+        rows, provisional_shown = cached(session, grid_rows, audience, year, quarter, today(),
+                                         provisional, publish)
+    chosen = chosen_filters(rows, rag, priority, find)
+    drawn = view_page(rows, chosen, order, page, size)
+    quarter_text = f"Q{quarter}" if quarter else None
+    query = view_query(year=year_label(year), quarter=quarter_text or "year", provisional=provisional,
+                       publish=publish, find=chosen.find or None, rag=chosen.rag,
+                       priority=chosen.priority, sort=sort_text(order),
+                       page=drawn.page if drawn.page > 1 else None,
+                       size=size if size != PAGE_SIZES[0] else None)
+    return PerfShown(performance_heading(year, quarter, provisional_shown, publish), drawn, chosen,
+                     order, size, priority_choices(rows), query,
+                     performance_title(year_label(year), quarter_text))
+
+
+def view_from_url(params: dict[str, str], year_text: str, period_text: str) -> PerfShown:
+    """The router's view for /performance?…: every value checked, the default for any other
+    (the router has checked the year and quarter against those offered)."""
+    return shown_view(year_text, period_text, params.get("provisional") == "1",
+                      params.get("publish") == "1", params.get("find"), params.get("rag"),
+                      params.get("priority"), parse_sort(params.get("sort"), SORT_KEYS),
+                      page_of(params.get("page")), size_of(params.get("size")))
+
+
+class ViewAnswer(NamedTuple):
+    """`performance_view`'s outputs, the headings' aria-sort by column key."""
+
+    heading: object
+    body: object
+    sorts: dict[str, str | None]
+    caption: object
+    pager: object
+    previous_off: object
+    next_off: object
+    priority_options: object
+    stored: object
+    record: object
+
+
+PREVIOUS, NEXT = "previous", "next"  # the pager's actions; a sort is ("sort", a column's key)
+SORT_KEYS = tuple(COLUMN_KEYS.values())
+
+
+def _choice(value: object) -> object:
+    """A select's value: "all" is no filter."""
+    return None if value == ALL else value
+
+
+def performance_view(year_text: object, period_text: object, provisional: object, publish: object,
+                     find: object, rag: object, priority: object, size: object, action: object,
+                     stored: object) -> ViewAnswer:
+    """The table for the view chosen and the `action` taken (PREVIOUS, NEXT, ("sort", a
+    column's key), or None for a filter: its first page), from the page's store (its sort and
+    page). Only the signed-in user's own rows; anything unreadable is a default."""
+    stored = stored if isinstance(stored, dict) else {}
+    order = parse_sort(stored.get("sort"), SORT_KEYS)
+    page = page_of(stored.get("page"))
+    if action == PREVIOUS:
+        page = max(page - 1, 1)
+    elif action == NEXT:
+        page += 1
+    elif (isinstance(action, tuple) and len(action) == 2 and action[0] == "sort"
+          and action[1] in SORT_KEYS):
+        order, page = next_sort(order, action[1]), 1
+    else:
+        page = 1  # a filter changed: its first page
+    try:
+        shown = shown_view(year_text, period_text, provisional is True, publish is True, find,
+                           _choice(rag), _choice(priority), order, page, size_of(size))
+    except (AccessRefused, ValueError) as exc:
+        nothing = no_update
+        return ViewAnswer(str(exc), [], {}, nothing, "No rows to show.", "true", "true", nothing,
+                          nothing, nothing)
+    drawn = shown.page
+    return ViewAnswer(
+        shown.heading,
+        table_rows(drawn.rows),
+        {key: sort_state(shown.order, key) for key in SORT_KEYS},
+        caption_text(shown.heading, shown.order),
+        pager_text(drawn),
+        "true" if drawn.page <= 1 else "false",
+        "true" if drawn.page >= drawn.pages else "false",
+        priority_options(shown.priorities),
+        view_store(shown.order, drawn.page, shown.size),
+        *show(shown.query, shown.title),
+    )
+
+
+def _action() -> object:
+    """What was pressed, from Dash's record of the trigger: None for a filter."""
+    trigger = ctx.triggered_id
+    if trigger == ids.PERF_PREV:
+        return PREVIOUS
+    if trigger == ids.PERF_NEXT:
+        return NEXT
+    if isinstance(trigger, dict) and trigger.get("type") == SORT_BUTTON:
+        return ("sort", trigger.get("column"))
+    return None
+
+
+def on_change(year_text: object, period_text: object, provisional: object, publish: object,
+              find: object, rag: object, priority: object, size: object, _sorts: object,
+              _previous: object, _next: object, stored: object) -> tuple:
+    """`performance_view` for what the user did; nothing when the user did nothing."""
+    headings = ctx.outputs_list[2]
+    if not user_acted():
+        return (no_update, no_update, [no_update] * len(headings), *(no_update,) * 7)
+    answer = performance_view(year_text, period_text, provisional, publish, find, rag, priority,
+                              size, _action(), stored)
+    sorts = [answer.sorts.get(h["id"]["column"]) if answer.sorts else no_update for h in headings]
+    return (answer.heading, answer.body, sorts, *answer[3:])
 
 
 def performance_title(year: str, quarter: str | None) -> str:
@@ -67,21 +222,29 @@ def grid_rows(session: Session, audience: Audience, year: int, quarter: int | No
 def register(app: Dash) -> None:
     app.callback(
         Output(ids.PERF_HEADING, "children"),
-        Output(ids.PERF_GRID, "rowData"),
+        Output(ids.PERF_BODY, "children"),
+        Output({"type": SORT_TH, "column": EVERY}, "aria-sort"),
+        Output(ids.PERF_CAPTION, "children"),
+        Output(ids.PERF_PAGE_STATUS, "children"),
+        Output(ids.PERF_PREV, "aria-disabled"),
+        Output(ids.PERF_NEXT, "aria-disabled"),
+        Output(ids.PERF_PRIORITY, "options"),
+        Output(ids.PERF_VIEW, "data"),
         *view_outputs(),
         Input(ids.PERF_YEAR, "value"),
         Input(ids.PERF_QUARTER, "value"),
         Input(ids.PERF_PROVISIONAL, "value"),
         Input(ids.PERF_PUBLISH, "value"),
-        prevent_initial_call="initial_duplicate",
-    )(update_performance)
-    # Showing the Priority and Provider columns changes no data: the browser does it alone.
-    app.clientside_callback(
-        ClientsideFunction(namespace="performanceGrid", function_name="columns"),
-        Output(ids.PERF_GRID, "columnDefs"),
-        Input(ids.PERF_SHOW_GROUPS, "value"),
-        State(ids.PERF_GRID, "columnDefs"),
-    )
+        Input(ids.PERF_FIND, "value"),
+        Input(ids.PERF_RAG, "value"),
+        Input(ids.PERF_PRIORITY, "value"),
+        Input(ids.PERF_PAGE_SIZE, "value"),
+        Input({"type": SORT_BUTTON, "column": EVERY}, "n_clicks"),
+        Input(ids.PERF_PREV, "n_clicks"),
+        Input(ids.PERF_NEXT, "n_clicks"),
+        State(ids.PERF_VIEW, "data"),
+        prevent_initial_call=True,
+    )(on_change)
     # A download: the request that starts it returns at once; the renderer then asks for its
     # progress every half second until the file is ready (dash_app/jobs.py runs it).
     app.callback(

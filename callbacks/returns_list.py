@@ -15,7 +15,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
-from callbacks.navigation import show, view_outputs, view_title
+from callbacks.navigation import show, user_acted, view_outputs, view_title
 from dash_app.cache import cached
 from layouts import ids
 from layouts.filters import ALL
@@ -184,20 +184,6 @@ def _action() -> object:
     if isinstance(trigger, dict) and trigger.get("type") == SORT_BUTTON:
         return ("sort", trigger.get("column"))
     return None
-
-
-def user_acted() -> bool:
-    """Whether the call is the user's doing: a filter's new value, or a button pressed (a
-    button drawn with the page has n_clicks 0). Dash also calls this callback when the router
-    draws the page (prevent_initial_call does not hold for inputs a callback puts on the
-    page), with nothing triggered: the page came drawn for its URL, so nothing changes."""
-    for trigger in ctx.triggered:
-        prop = trigger.get("prop_id", ".")
-        if prop == ".":
-            continue
-        if not prop.endswith(".n_clicks") or trigger.get("value"):
-            return True
-    return False
 
 
 def on_change(provider: object, quarter: object, status: object, text: object,
