@@ -23,6 +23,9 @@ SPECIFIC = {
     ("adm-per-year", "value"): "2031/32", ("rq-comment", "value"): "x", ("rq-version", "data"): 1,
     ("rv-version", "data"): 0, ("rv-confirm", "value"): False,
     ("returns-view", "data"): {"sort": "due", "page": 1},
+    ("perf-view", "data"): {"sort": "quarter-actual", "page": 1, "size": 25},
+    ("perf-find", "value"): "", ("perf-rag", "value"): "all", ("perf-priority", "value"): "all",
+    ("perf-page-size", "value"): "25",
 }
 
 

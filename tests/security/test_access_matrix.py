@@ -29,6 +29,7 @@ DECISIONS = {
     "..attention-body.children": "signed-in",  # What needs attention: the user's own services
     "..submissions-body.children": "signed-in",
     "..remind-plan.children": "admin",  # "Send reminders now" (issue 18)
+    # The performance table's pages, sorts, search and filters (the user's own rows; the URL).
     "..perf-heading.children": "signed-in",
     # The Performance page's downloads, as background jobs: the job builds the file as the
     # user its session cookie names (tests/callbacks/test_download_jobs.py); Dash's own cancel
