@@ -16,7 +16,10 @@ def sort_heading(heading: str, key: str, order: ColumnSort, *, button_type: str,
     on the heading says the order; the arrow drawn after the button (assets/monitor.css)
     shows it, and is not read out twice. Both have pattern-matching ids ({type, column: key})
     so one callback hears every button and sets every heading's aria-sort."""
-    extra = {"aria-sort": state} if (state := sort_state(order, key)) else {}
+    extra: dict = {"aria-sort": state} if (state := sort_state(order, key)) else {}
+    # The heading's words for paper (assets/print.css): Chrome leaves a button's words out of
+    # the heading row it repeats on each printed sheet.
+    extra["data-heading"] = heading
     if class_name:
         extra["className"] = class_name
     if title:
