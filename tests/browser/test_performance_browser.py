@@ -34,7 +34,9 @@ def _column(dash_duo, key: str) -> list[str]:
 
 
 def _status(dash_duo) -> str:
-    return dash_duo.find_element("#perf-page-status").text
+    """The pager's words (read by script: the router redraws the page on Back/Forward)."""
+    return dash_duo.driver.execute_script(
+        "const p = document.getElementById('perf-page-status'); return p ? p.textContent : ''")
 
 
 def _changes(dash_duo, before: str) -> str:
@@ -102,7 +104,6 @@ def _number(text: str) -> float:
 
 def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser_app):
     _open(dash_duo, browser_app)
-    first = _status(dash_duo)
     # Tab to the Quarter actual heading's button and press Enter: sorted, numbers as numbers.
     button = dash_duo.find_element("#perf-table thead .col-quarter-actual button")
     dash_duo.driver.execute_script("arguments[0].focus()", button)
@@ -120,10 +121,11 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
     button.send_keys(Keys.SPACE)
     WebDriverWait(dash_duo.driver, 20).until(lambda d: d.find_element(
         "css selector", "#perf-table thead th.col-quarter-actual").get_attribute("aria-sort") == "descending")
-    assert "sort=-quarter-actual" in dash_duo.driver.current_url
     # Next page: the pager says where we are.
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "sort=-quarter-actual" in dash_duo.driver.current_url)
+    sorted_first = _status(dash_duo)
     _press(dash_duo, "#perf-next")
-    second = _changes(dash_duo, first)
+    second = _changes(dash_duo, sorted_first)
     assert re.fullmatch(r"Rows \d+ to \d+ of \d+", second) and not second.startswith("Rows 1 ")
     assert "page=2" in dash_duo.driver.current_url
     assert dash_duo.find_element("#perf-prev").get_attribute("aria-disabled") == "false"
@@ -137,6 +139,8 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
     # A RAG filter.
     box.clear()
     box.send_keys(Keys.ENTER)
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "find=" not in dash_duo.driver.current_url)
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: _status(dash_duo) != found)
     Select(dash_duo.find_element("#perf-rag")).select_by_value("Green")
     WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=Green" in dash_duo.driver.current_url)
     WebDriverWait(dash_duo.driver, 20).until(
@@ -148,8 +152,10 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
     WebDriverWait(dash_duo.driver, 20).until(lambda _: "find=Pupils" in dash_duo.driver.current_url)
     WebDriverWait(dash_duo.driver, 20).until(lambda _: _status(dash_duo) == found)
     assert dash_duo.find_element("#perf-find").get_attribute("value") == "Pupils reached"
-    dash_duo.driver.forward()
-    dash_duo.driver.forward()
+    dash_duo.driver.forward()  # the search cleared
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "find=" not in dash_duo.driver.current_url)
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: _status(dash_duo) != found)
+    dash_duo.driver.forward()  # then Green
     WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=Green" in dash_duo.driver.current_url)
     WebDriverWait(dash_duo.driver, 20).until(
         lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
