@@ -287,7 +287,7 @@ def grid_rows(session: Session, audience: Audience, year: int, quarter: int | No
 def register(app: Dash) -> None:
     app.callback(
         Output(ids.PERF_HEADING, "children"),
-        Output(ids.PERF_BODY, "children"),
+        Output(ids.PERF_BODY, "rows"),
         Output({"type": SORT_TH, "column": EVERY}, "aria-sort"),
         Output(ids.PERF_CAPTION, "children"),
         Output(ids.PERF_PAGE_STATUS, "children"),

@@ -9,7 +9,8 @@ another page (callbacks/performance.py, which sorts and cuts the already compute
 through models.reporting.performance_view) and redraw the table's body. (The table used to
 be an AG Grid: its 1.3 MB script and its drawing of some 400 cells through React held the
 main thread for about half a second, Lighthouse's total blocking time; a page of plain rows
-needs none of that.)
+needs none of that. The rows are drawn by one component, layouts/table_body.TableBody, not a
+Dash component for each of some 450 cells: those were most of what was left.)
 
 The table leads with the answer: what the service and measure are (held at the left while
 the figures scroll sideways on a phone), then the RAG and the quarter's figures, then the
@@ -26,6 +27,7 @@ from dash import dcc, html
 from layouts import ids, paging, tables
 from layouts.filters import ALL, QUARTER_OPTIONS, provisional_switch, select
 from layouts.jobs import job_progress
+from layouts.table_body import TableBody
 from models.reporting.performance import COLUMNS
 from models.reporting.performance_view import (
     COLUMN_BY_KEY,
@@ -71,28 +73,30 @@ def column_class(name: str) -> str:
     return out
 
 
-def _cell(name: str, row: dict[str, str]) -> html.Td | html.Th:
+def _cell(name: str, row: dict[str, str]) -> dict[str, str]:
+    """A cell as layouts/table_body.TableBody draws it: its words, classes and title."""
     text = row.get(name, "")
     if name == "Metric":
         text = text.strip()  # a breakdown's indent is the row's class (drawn in CSS)
-    extra: dict = {"title": text} if name in TRUNCATED and text else {}
-    classes = column_class(name)
+    cell = {"text": text, "className": column_class(name)}
+    if name in TRUNCATED and text:
+        cell["title"] = text
     if name == "RAG" and text:
         # The word is always written: colour is never the only sign.
-        classes += f" rag-cell {look_of(text).tone}"
-    if name == "Service":
-        return html.Th(text, scope="row", className=classes, **extra)
-    return html.Td(text, className=classes, **extra)
+        cell["className"] += f" rag-cell {look_of(text).tone}"
+    return cell
 
 
-def table_rows(rows: list[dict[str, str]], *, working: bool = False) -> list[html.Tr]:
-    """One page of rows as the table's body; a line in words when there is none (`working`:
-    the table is being worked out, and the page says so above it)."""
+def table_rows(rows: list[dict[str, str]], *, working: bool = False) -> list[dict]:
+    """One page of rows as the table's body draws them (layouts/table_body.py: one component
+    for the page, not one for each cell), each row headed by its service; a line in words
+    when there is none (`working`: the table is being worked out, and the page says so
+    above it)."""
     if not rows:
         words = "The table is not ready yet." if working else "No measures match these filters."
-        return [html.Tr(html.Td(words, colSpan=len(COLUMNS), className="perf-empty"))]
-    return [html.Tr([_cell(name, row) for name in column_order()],
-                    className="breakdown-row" if is_breakdown(row) else None) for row in rows]
+        return [{"note": words, "className": "perf-empty"}]
+    return [{"className": "breakdown-row" if is_breakdown(row) else "",
+             "cells": [_cell(name, row) for name in column_order()]} for row in rows]
 
 
 def _heading(name: str, order: ColumnSort) -> html.Th:
@@ -126,7 +130,8 @@ def performance_table(rows: list[dict[str, str]], heading: str, order: ColumnSor
     return html.Table([
         html.Caption(caption_text(heading, order), id=ids.PERF_CAPTION),
         html.Thead(html.Tr([_heading(name, order) for name in column_order()])),
-        html.Tbody(table_rows(rows, working=working), id=ids.PERF_BODY),
+        TableBody(id=ids.PERF_BODY, rows=table_rows(rows, working=working), columns=len(COLUMNS),
+                  rowHeader=column_order().index("Service")),
     ], id=ids.PERF_TABLE, className="table table-sm perf-table")
 
 

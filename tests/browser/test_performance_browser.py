@@ -80,6 +80,13 @@ def test_the_table_with_its_rag_words_and_groups_and_an_xlsx_download(dash_duo, 
         "return [...document.querySelectorAll('#perf-body .col-metric')]"
         ".filter(c => c.scrollWidth > c.clientWidth + 1).map(c => [c.title, c.textContent])")
     assert titled and all(title == text for title, text in titled)
+    # The body is one component (layouts/table_body.py) drawing the same HTML: each row headed
+    # by its service (<th scope="row">), every other cell a <td>.
+    shape = dash_duo.driver.execute_script(
+        "const rows = [...document.querySelectorAll('#perf-body > tr')];"
+        "return [rows.length, rows.filter(r => r.firstElementChild.matches('th[scope=row].col-service')).length,"
+        " document.querySelectorAll('#perf-body th').length]")
+    assert shape[0] == shape[1] == shape[2] and shape[0] > 0, shape
     # Breakdown rows are indented under their measure.
     assert dash_duo.driver.execute_script("return document.querySelectorAll('#perf-body tr.breakdown-row').length") > 0
     Select(dash_duo.find_element("#perf-quarter")).select_by_visible_text("Whole year")

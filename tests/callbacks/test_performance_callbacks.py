@@ -29,14 +29,10 @@ ORDER = column_order()
 
 
 def _rows(body: list) -> list[dict[str, str]]:
-    """The table's body as dicts by column name (the cells' words)."""
-    out = []
-    for tr in body:
-        cells = tr.children if isinstance(tr.children, list) else [tr.children]
-        if len(cells) == 1:
-            continue  # "No measures match these filters."
-        out.append({name: words(cell) for name, cell in zip(ORDER, cells, strict=True)})
-    return out
+    """The table's body (layouts/table_body.TableBody's rows) as dicts by column name (the
+    cells' words); a line of words ("No measures match these filters.") is no row."""
+    return [{name: cell["text"] for name, cell in zip(ORDER, row["cells"], strict=True)}
+            for row in body if "cells" in row]
 
 
 def _page(signed_in, who, search=""):
@@ -45,7 +41,7 @@ def _page(signed_in, who, search=""):
 
 
 def _page_rows(page) -> list[dict[str, str]]:
-    return _rows(find_component(page, ids.PERF_BODY).children)
+    return _rows(find_component(page, ids.PERF_BODY).rows)
 
 
 def _view(signed_in, who, year="2025/26", quarter="Q3", provisional=False, publish=False, find="",
