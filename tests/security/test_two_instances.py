@@ -92,11 +92,11 @@ def _performance(session: requests.Session, url: str) -> dict[str, object]:
             item["value"] = values[item["id"]]
     body["state"] = [{"id": "perf-view", "property": "data", "value": None}]
     answer = _callback(session, url, body)
-    rows = answer["perf-body"]["children"]
+    rows = answer["perf-body"]["rows"]  # layouts/table_body.TableBody's rows
     columns = column_order()
     out = {}
-    for tr in rows:
-        cells = dict(zip(columns, (c["props"].get("children") for c in tr["props"]["children"]), strict=True))
+    for row in rows:
+        cells = dict(zip(columns, (cell["text"] for cell in row["cells"]), strict=True))
         out[f"{cells['Service']} / {cells['Metric']}"] = cells["Quarter actual"]
     return out
 
