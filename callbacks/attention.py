@@ -14,7 +14,7 @@ from typing import NamedTuple
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.common import quarter_view, today, transaction, view_query
-from callbacks.navigation import page_drawn, show, view_outputs, view_title
+from callbacks.navigation import POLL, page_drawn, show, view_outputs, view_title
 from dash_app.cache import Failed, Preparing, cached, prepared
 from layouts import ids
 from layouts.attention import (
@@ -29,7 +29,7 @@ from layouts.attention import (
     working_words,
 )
 from layouts.filters import ALL
-from layouts.paging import page_of, turned
+from layouts.paging import NEXT, PREVIOUS, page_of, turned
 from models.access import AccessRefused
 from models.reporting.attention import (
     attention_report,
@@ -44,7 +44,6 @@ PAGE_TITLE = "What needs attention"
 # 4.5-6.7 s cold in the request, a national body's 132,666 about 150 s; the demo's 40 well
 # under a second (benchmarks/README.md).
 BACKGROUND_CHARTS = 1000
-PREVIOUS, NEXT, POLL = "previous", "next", "poll"
 
 
 class AttentionAnswer(NamedTuple):

@@ -18,12 +18,15 @@ import callbacks.attention as attention_callbacks
 import callbacks.performance as performance_callbacks
 import layouts.attention as attention_layout
 from callbacks.attention import attention_view, update_attention
-from callbacks.performance import performance_view
+from callbacks.performance import POLL, performance_view
+from callbacks.router import display_page
 from dash_app.cache import Failed, Preparing, cache_state, prepared, wait_for_prepared
 from dash_app.database import transaction
+from layouts import ids
 from models.reporting.attention import attention_report, lines_in_order, priority_counts
 from models.store.db import unit_of_work
 from models.store.entities import Provider, Service, User
+from tests.helpers.components import find_component, words
 
 OWNER = "safer-futures-support@demo.local"
 OTHER = "riverside-boxing-academy@demo.local"
@@ -189,7 +192,7 @@ def test_the_poll_changes_nothing_while_the_report_is_worked_out(signed_in, nati
 def test_signed_out_and_bad_input(demo_app, signed_in, national_path):
     with demo_app.server.test_request_context("/"):
         assert "Sign in first." in str(attention_view("2026/27", "Q2", False).body)
-        assert "Sign in first." in str(performance_view("2026/27", "Q2", False, False)[0])
+        assert _table("2026/27", "Q2").heading == "Sign in first."
     with signed_in("viewer@demo.local"):
         bad = attention_view("not a year", "Q2", False)
     assert "field-error" in str(bad.body) and bad.poll_off is True
@@ -206,21 +209,55 @@ def test_the_demo_report_is_drawn_whole_as_before(signed_in):
 
 # The Performance table ---------------------------------------------------------------------------
 
+def _table(year: str = "2025/26", quarter: str = "Q3", action: object = None, stored: object = None):
+    """The Performance table's view callback: every filter at "all", 25 rows a page."""
+    return performance_view(year, quarter, False, False, "", "all", "all", "25", action, stored)
+
+
 @pytest.mark.parametrize("who", SIGNED_IN)
 def test_a_large_table_is_worked_out_in_the_background_as_every_role(signed_in, demo_factory,
                                                                       national_path, who):
     with signed_in(who):
-        heading, rows, working, poll_off, record = performance_view("2025/26", "Q3", False, False)
-        assert rows == [] and "Working out the table of" in working and poll_off is False
-        assert heading == "Q3 2025/26" and record["search"] == "?year=2025%2F26&quarter=Q3"
+        working = _table()
+        assert "Working out the table of" in working.working and working.poll_off is False
+        assert words(working.body[0]) == "The table is not ready yet." and working.pager == ""
+        assert working.heading == "Q3 2025/26" and working.record["search"] == "?year=2025%2F26&quarter=Q3"
         wait_for_prepared(120)
-        heading, rows, working, poll_off, _ = performance_view("2025/26", "Q3", False, False, poll=True)
-    assert rows and working == "" and poll_off is True
-    services = {row["Service"] for row in rows}
+        ready = _table(action=POLL, stored=working.stored)
+    assert ready.working == "" and ready.poll_off is True and ready.pager.startswith("Rows 1 to ")
+    services = {words(tr.children[0]) for tr in ready.body}  # the row's heading: its service
     if who in (OWNER, OTHER):
         assert services <= _own_services(demo_factory, who)
     else:
         assert len(services) > 2
+
+
+def test_the_table_drawn_for_its_url_keeps_its_page_while_worked_out(signed_in, national_path,
+                                                                      monkeypatch):
+    """/performance?page=2 for a national table: the page says it is being worked out and asks
+    again; asked while still working, nothing changes (nothing read out again); once the rows
+    are there, the poll draws page 2 in the URL's order, not the first."""
+    real = performance_callbacks.grid_rows
+
+    def gated(session, *args):
+        assert GATE.wait(30)
+        return real(session, *args)
+
+    monkeypatch.setattr(performance_callbacks, "grid_rows", gated)
+    with signed_in("admin@demo.local"):
+        page = display_page("/performance", "?year=2025/26&quarter=Q3&page=2&sort=-rag")
+        assert "Working out the table of" in words(find_component(page, ids.PERF_WORKING))
+        assert find_component(page, ids.PERF_POLL).disabled is False
+        stored = find_component(page, ids.PERF_VIEW).data
+        assert stored == {"sort": "-rag", "page": 2, "size": 25}
+        still = _table(action=POLL, stored=stored)
+        assert still.body is no_update and still.working is no_update and still.poll_off is False
+        GATE.set()
+        wait_for_prepared(60)
+        ready = _table(action=POLL, stored=stored)
+    assert ready.stored == stored and ready.poll_off is True and ready.working == ""
+    assert ready.pager.startswith("Rows ") and not ready.pager.startswith("Rows 1 to ")
+    assert ready.record["search"] == "?year=2025%2F26&quarter=Q3&sort=-rag&page=2"
 
 
 def test_the_report_drawn_for_its_url_keeps_its_page(signed_in, national_path, monkeypatch):

@@ -21,6 +21,7 @@ import re
 import pytest
 import requests
 
+from layouts.performance import column_order
 from models.store.db import make_engine, make_sessionmaker
 from models.store.users import MAX_FAILURES
 from tests.helpers.config import DEMO_PASSWORD
@@ -76,15 +77,28 @@ def _callback(session: requests.Session, url: str, body: dict) -> dict:
 
 
 def _performance(session: requests.Session, url: str) -> dict[str, object]:
-    """The Performance page's table for Q2 2026/27, as B's callback answers it."""
-    from tests.helpers.dash_calls import find, payload
+    """The Performance page's table for Q2 2026/27 (a page of 100 rows: all of them in the
+    demo data), as B's view callback answers it, the year chosen as a browser sends it."""
+    from tests.helpers.crafted import payload
+    from tests.helpers.dash_calls import find
 
     deps = session.get(url + "/_dash-dependencies", timeout=30).json()
-    body = payload(find(deps, "..perf-heading.children"),
-                   {"perf-year.value": "2026/27", "perf-quarter.value": "Q2",
-                    "perf-provisional.value": False, "perf-publish.value": False})
-    rows = _callback(session, url, body)["perf-grid"]["rowData"]
-    return {f"{r['Service']} / {r['Metric']}": r["Quarter actual"] for r in rows}
+    entry = find(deps, "..perf-heading.children")
+    body = payload(entry["output"], entry)
+    values = {"perf-year": "2026/27", "perf-quarter": "Q2", "perf-provisional": False,
+              "perf-publish": False, "perf-page-size": "100", "perf-find": ""}
+    for item in body["inputs"]:
+        if isinstance(item, dict) and item["id"] in values:
+            item["value"] = values[item["id"]]
+    body["state"] = [{"id": "perf-view", "property": "data", "value": None}]
+    answer = _callback(session, url, body)
+    rows = answer["perf-body"]["children"]
+    columns = column_order()
+    out = {}
+    for tr in rows:
+        cells = dict(zip(columns, (c["props"].get("children") for c in tr["props"]["children"]), strict=True))
+        out[f"{cells['Service']} / {cells['Metric']}"] = cells["Quarter actual"]
+    return out
 
 
 def _approve(session: requests.Session, url: str, return_id: int, version: int) -> str:
