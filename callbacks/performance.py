@@ -35,6 +35,7 @@ from callbacks.navigation import (  # noqa: F401 - PREVIOUS and NEXT: the table'
     view_outputs,
     view_title,
 )
+from dash_app import cache as cache_rules
 from dash_app.cache import Failed, Preparing, cached, chart_store, prepared
 from dash_app.jobs import job_user, still_signed_in
 from exports.build import MEDIA_TYPES, build_export, export_filename
@@ -72,11 +73,6 @@ from models.reporting.performance_view import (
 from models.reporting.publication import row_masks
 from models.rules.periods import parse_quarter, parse_year_label, quarter_label, year_label
 from models.rules.table_view import ColumnSort, parse_sort, sort_state, sort_text
-
-# Above this many metrics the table is worked out in the background, once per data version
-# (dash_app.cache.prepared), while the page says so: a county's 4,342 take under a second in
-# the request, a national body's 132,666 11-21 s (benchmarks/README.md).
-BACKGROUND_METRICS = 20_000
 
 
 class PerfShown(NamedTuple):
@@ -134,7 +130,7 @@ def shown_view(year_text: object, period_text: object, provisional: bool, publis
     quarter = parse_quarter(period_text if isinstance(period_text, str) else "year")
     with transaction() as session:
         metrics = metrics_in_view(session, audience)
-        fetch = prepared if metrics > BACKGROUND_METRICS else cached
+        fetch = prepared if metrics > cache_rules.BACKGROUND_METRICS else cached
         found = fetch(session, grid_rows, audience, year, quarter, today(), provisional, publish)
     if isinstance(found, Preparing | Failed):
         # No rows yet: the view as asked (the priority checked once they are there), its page

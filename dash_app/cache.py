@@ -57,6 +57,10 @@ from models.store.data_version import current_version, has_pending_change
 P = ParamSpec("P")
 T = TypeVar("T")
 
+# Above this many metrics a performance table is worked out in the background, once per data
+# version (`prepared`), for the page and the API alike: a county's 4,342 take under a second
+# in a request, a national body's 132,666 11-21 s (benchmarks/README.md).
+BACKGROUND_METRICS = 20_000
 MAX_VIEWS = 256  # in-process entries per worker; the oldest go first
 TIMEOUT_S = 3600  # an entry outlives its data version by at most this (Redis keeps no others)
 RETRY_AFTER_S = 5.0  # after a Redis error, compute without it for this long, then try again
@@ -126,9 +130,16 @@ def cache_state() -> CacheState:
 
 def view_key(view: Callable[..., Any], version: tuple[str, int], args: tuple, kwargs: dict) -> str:
     """'<view>:<database token>:<version>:<hash of the arguments>'."""
-    bound = _signature(view).bind(None, *args, **kwargs)
+    signature = _signature(view)
+    bound = signature.bind(None, *args, **kwargs)
     bound.apply_defaults()
-    named = list(bound.arguments.items())[1:]  # the session is not part of the key
+    named = list(bound.arguments.items())
+    # The session is not part of the key. A view taking *args holds it inside that tuple:
+    # dropping the tuple would drop every argument, and different views would share a key.
+    if next(iter(signature.parameters.values())).kind is inspect.Parameter.VAR_POSITIONAL:
+        named[0] = (named[0][0], named[0][1][1:])
+    else:
+        named = named[1:]
     text = json.dumps([[name, _plain(value)] for name, value in named], sort_keys=True)
     digest = hashlib.sha256(text.encode()).hexdigest()
     token, number = version

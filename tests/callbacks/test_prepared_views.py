@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 import callbacks.attention as attention_callbacks
 import callbacks.performance as performance_callbacks
+import dash_app.cache as cache_module
 import layouts.attention as attention_layout
 from callbacks.attention import attention_view, update_attention
 from callbacks.performance import POLL, performance_view
@@ -87,7 +88,7 @@ def national_path(monkeypatch):
     monkeypatch.setattr(attention_layout, "LINES_PAGE", 10)
     monkeypatch.setattr(attention_callbacks, "BACKGROUND_CHARTS", 0)
     monkeypatch.setattr(attention_callbacks, "LINE_LIMIT", 5)
-    monkeypatch.setattr(performance_callbacks, "BACKGROUND_METRICS", 0)
+    monkeypatch.setattr(cache_module, "BACKGROUND_METRICS", 0)
 
 
 def _own_services(factory, email: str) -> set[str]:
@@ -334,3 +335,53 @@ def test_no_more_than_the_room_is_started_and_the_rest_start_when_asked_again(si
         wait_for_prepared(30)
         assert prepared(session, slow_square, 3) == 9 and prepared(session, slow_square, 2) == 4
     assert CALLS == [2, 3]
+
+
+# The API's performance table ---------------------------------------------------------------------
+
+def test_the_api_serves_a_large_table_from_the_background_work(demo_app, demo_factory, monkeypatch):
+    """A national body's table is never worked out inside an API request: the first asks get
+    503 with Retry-After while it is worked out; then each page is a slice of the kept rows,
+    the same rows a request would build, and a provider's token still sees its own only."""
+    import dash_app.api as api_module
+    from models.access import audience_of
+    from models.store.api_tokens import create_token
+    from models.store.users import find_user
+
+    real = api_module.api_rows
+
+    def gated(*args, **kwargs):
+        assert GATE.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cache_module, "BACKGROUND_METRICS", 0)
+    monkeypatch.setattr(api_module, "api_rows", gated)
+    with unit_of_work(demo_factory) as s:
+        tokens = {who: create_token(s, find_user(s, who), "Tests", 7)
+                  for who in ("admin@demo.local", OWNER)}
+    client = demo_app.server.test_client()
+    path = "/api/v1/performance?year=2025/26&quarter=Q3&page_size=7&page=2"
+
+    def ask(who: str):
+        return client.get(path, headers={"Authorization": f"Bearer {tokens[who]}"})
+
+    waiting = ask("admin@demo.local")
+    # Retry-After: ours (30 s), or the rate limit's reset when later (Flask-Limiter keeps the later).
+    assert waiting.status_code == 503 and int(waiting.headers["Retry-After"]) >= 30
+    assert "being worked out" in waiting.json["message"]
+    assert ask("admin@demo.local").status_code == 503  # still: worked out once, not again
+    GATE.set()
+    wait_for_prepared(30)
+    answer = ask("admin@demo.local")
+    assert answer.status_code == 200
+    with unit_of_work(demo_factory) as s:
+        admin = find_user(s, "admin@demo.local")
+        whole = real(s, audience_of(admin), 2025, 3, demo_app.server.config["MONITOR_SETTINGS"].current_date(),
+                     False, False)
+    assert answer.json["items"] == whole[7:14] and answer.json["total"] == len(whole)
+    # The provider's own table: worked out for its audience, never a slice of the admin's.
+    assert ask(OWNER).status_code == 503
+    wait_for_prepared(30)
+    own = ask(OWNER).json
+    assert 0 < own["total"] < len(whole)
+    assert {item["service"] for item in own["items"]} <= _own_services(demo_factory, OWNER)

@@ -17,7 +17,7 @@ from layouts.return_form import rag_badge_for
 from layouts.wire import element
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ["Table", "Caption", "Thead", "Tbody", "Tr", "Th", "Td", "Span"]
+KINDS = ["Table", "Caption", "Thead", "Tbody", "Tr", "Th", "Td", "Span", "Div"]
 
 
 def wire_json(value: object) -> object:
@@ -98,3 +98,20 @@ def test_the_data_table_matches_dash(table_id):
     expected = _dash_table("Headline outputs, Q2 2025/26", header, rows, table_id=table_id)
     assert wire_json(built) == wire_json(expected)
     assert wire_json(data_table("Empty", header, [])) == wire_json(_dash_table("Empty", header, []))
+
+
+def test_a_table_drawn_by_the_browser_carries_the_same_table_as_data():
+    """The box assets/data_tables.js builds from: caption, headings, rows and the table's id
+    and class, as data_table would draw them."""
+    header, rows = ["Quarter", "Value"], [["Q1 2020/21", "1,364"], ["Q2 2020/21", "12"]]
+    box = data_table("Series", header, rows, table_id="trend-5-table", drawn_by_browser=True)
+    assert box["type"] == "Div" and box.className == "browser-table" and box.children is None
+    assert json.loads(box["props"]["data-table"]) == {
+        "caption": "Series", "header": header, "rows": rows, "id": "trend-5-table",
+        "className": "table table-sm data-table"}
+
+
+def test_a_table_with_components_in_its_cells_is_drawn_by_dash():
+    """A cell holding a component (a badge, a line break) cannot travel as text: Dash draws it."""
+    rows = [["Q1", rag_badge("Green")]]
+    assert data_table("Series", ["Quarter", "RAG"], rows, drawn_by_browser=True)["type"] == "Table"
