@@ -142,7 +142,7 @@ def test_a_refused_export_is_audited(demo_app, demo_factory, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AccessRefused("You do not have access to that service.", "service", 3)
 
-    monkeypatch.setattr(performance, "build_export", refuse)
+    monkeypatch.setattr(performance, "stored_export", refuse)  # a CSV or XLSX: kept or built
     cookies = session_cookies(demo_app, "riverside-boxing-academy@demo.local")
     _, words, *_ = run_job(demo_app, cookies, "xlsx")
     assert words == "The Excel workbook was not built: You do not have access to that service."

@@ -26,5 +26,7 @@ def settings_for(url: str, **changes: object) -> Settings:
     # before its progress could be seen.
     settings = Settings(database_url=url, secret_key=SECRET, env="development", today=TODAY,
                         outbox_dir=TEST_OUTBOX, jobs_dir=TEST_JOBS,
-                        chart_cache_dir=Path(tempfile.mkdtemp(prefix="cwp-test-charts-")))
+                        chart_cache_dir=Path(tempfile.mkdtemp(prefix="cwp-test-charts-")),
+                        # and its own kept exports: one test's file is never another's
+                        export_cache_dir=Path(tempfile.mkdtemp(prefix="cwp-test-exports-")))
     return dataclasses.replace(settings, **changes) if changes else settings
