@@ -28,7 +28,7 @@ def server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"kept-{request.param}")
     kept = folder / "kept"
     url, proc = start_gunicorn(database_copy(request.param, "demo", folder), folder / "gunicorn.log",
-                               workers=2, threads=2, env={"EXPORT_CACHE_DIR": str(kept)})
+                               workers=2, threads=2, timeout=120, env={"EXPORT_CACHE_DIR": str(kept)})
     try:
         yield url, kept
     finally:
