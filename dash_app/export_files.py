@@ -90,6 +90,8 @@ def prepare_exports(sessions: sessionmaker[Session], settings: Settings, *, forc
         version = current_version(session)
         if version is None:
             return "Nothing prepared: the database has no data version."
+        if not force and settings.export_prepare_metrics <= 0:
+            return "Nothing prepared: EXPORT_PREPARE_METRICS is 0 (off); --force prepares anyway."
         if not force and not big_enough(session, settings):
             return (f"Nothing prepared: the partnership has no more than "
                     f"{settings.export_prepare_metrics:,} measures, and its files are quick to build.")
@@ -173,7 +175,8 @@ _pid: int | None = None
 
 def watch(server: Flask) -> None:
     """Start this process's watcher, once per process (a forked gunicorn worker starts its
-    own), unless preparing is off or this is a test app."""
+    own), unless preparing is off (EXPORT_PREPARE_METRICS=0; the tests' settings) or this is
+    a Flask test app."""
     global _pid
     settings: Settings = server.config["MONITOR_SETTINGS"]
     if settings.export_prepare_metrics <= 0 or server.testing:

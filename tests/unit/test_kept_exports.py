@@ -197,7 +197,7 @@ def stored_key_for(factory, actor, choice):
 
 
 def test_below_the_threshold_nothing_is_prepared(demo_factory, db_url, tmp_path):
-    settings = _settings(db_url, tmp_path)  # 20,000 measures: the demo has a few dozen
+    settings = _settings(db_url, tmp_path, export_prepare_metrics=20_000)  # the demo: a few dozen
     assert prepare_exports(demo_factory, settings).startswith("Nothing prepared: the partnership has no more")
     assert _kept(export_store(settings)) == []
 
@@ -232,7 +232,7 @@ def test_a_burst_of_changes_starts_one_preparation_once_it_is_over(demo_factory,
 
 def test_the_watcher_starts_nothing_when_the_files_are_kept_or_the_data_small(demo_factory, db_url,
                                                                               tmp_path):
-    small = _settings(db_url, tmp_path)
+    small = _settings(db_url, tmp_path, export_prepare_metrics=20_000)
     clock, started = Clock(), []
     watch = Watch(clock=clock)
     for after in (0, 30, 30):
@@ -248,3 +248,15 @@ def test_the_watcher_starts_nothing_when_the_files_are_kept_or_the_data_small(de
     assert started == []
     with unit_of_work(demo_factory) as s:
         assert current_version(s) is not None
+
+
+def test_the_settings_read_from_the_environment(tmp_path):
+    from dash_app.settings import ConfigError, load_settings
+
+    settings = load_settings({"EXPORT_CACHE_DIR": str(tmp_path), "EXPORT_CACHE_MB": "64",
+                              "EXPORT_PREPARE_METRICS": "0"})
+    assert (settings.export_cache_dir, settings.export_cache_mb, settings.export_prepare_metrics) == (
+        tmp_path, 64, 0)
+    assert load_settings({}).export_prepare_metrics == 20_000
+    with pytest.raises(ConfigError, match="EXPORT_PREPARE_METRICS must be a whole number"):
+        load_settings({"EXPORT_PREPARE_METRICS": "lots"})
