@@ -115,7 +115,9 @@ def attention_view(year_text: str | None, quarter_text: str | None, provisional:
                                    record=record(chosen, page))
         drawn = _drawn(report.earlier, chosen, page, record)
         worked_out = format_time(dt.datetime.fromtimestamp(report.earlier_at or report.since))
-        return drawn._replace(body=[earlier_words(worked_out, charts, report.waited()), drawn.body],
+        body = drawn.body if isinstance(drawn.body, list) else [drawn.body]
+        # One flat list: a list inside children makes Dash draw the page again and again.
+        return drawn._replace(body=[earlier_words(worked_out, charts, report.waited()), *body],
                               poll_off=False)
     if isinstance(report, Failed):
         return AttentionAnswer([html.P(FAILED_WORDS, className="field-error", role="alert")],
