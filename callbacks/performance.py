@@ -37,10 +37,12 @@ from callbacks.navigation import (  # noqa: F401 - PREVIOUS and NEXT: the table'
 )
 from dash_app import cache as cache_rules
 from dash_app.cache import Failed, Preparing, cached, chart_store, prepared
+from dash_app.export_files import export_store
 from dash_app.jobs import job_user, still_signed_in
-from exports.build import MEDIA_TYPES, build_export, export_filename
+from exports.build import MEDIA_TYPES, build_export, export_filename, stored_export
 from exports.context import pack_disclosure
 from exports.errors import ExportUnavailable
+from exports.stored import FORMATS as KEPT
 from layouts import ids
 from layouts.filters import ALL
 from layouts.paging import page_of
@@ -354,6 +356,7 @@ BUILDING = {"xlsx": "Building the Excel workbook", "csv": "Building the CSV file
 STAGE_SPANS = {"Reading the figures": (2, 5), "Reading each service's figures": (5, 20),
                "Drawing charts": (20, 88), "Laying out the pages": (90, 98),
                "Writing the workbook": (40, 90), "Writing the CSV file": (40, 90),
+               "Sending the file already made from these figures": (90, 90),
                "Sending it to you": (100, 100)}
 PROBLEM = "job-result job-result-problem"
 DONE = "job-result"
@@ -392,10 +395,16 @@ def build_download(set_progress: Callable[[list], None], _xlsx: int | None, _csv
         with job_user() as user:
             try:
                 with transaction() as session:
-                    body = build_export(session, user, fmt, year, quarter, today(),
-                                        include_submitted=bool(provisional),
-                                        publish=bool(publish), progress=report,
-                                        chart_store=chart_store(chart_cache_dir()))
+                    # A CSV or workbook already made for these figures and this scope is
+                    # read from disk (exports.stored); one built here is kept for the next.
+                    body = (stored_export(session, user, fmt, year, quarter, today(),
+                                          export_store(), include_submitted=bool(provisional),
+                                          publish=bool(publish), progress=report)
+                            if fmt in KEPT else
+                            build_export(session, user, fmt, year, quarter, today(),
+                                         include_submitted=bool(provisional),
+                                         publish=bool(publish), progress=report,
+                                         chart_store=chart_store(chart_cache_dir())))
             except AccessRefused as exc:
                 audit_refusal(user, f"export performance.{fmt}", exc, "export")
                 raise

@@ -220,9 +220,14 @@ _STARTED: dict[str, threading.Event] = {}  # this process's jobs, by key (tests 
 
 @dataclasses.dataclass(frozen=True)
 class Preparing:
-    """The view is being worked out (since `since`, seconds since the epoch)."""
+    """The view is being worked out (since `since`, seconds since the epoch). `earlier`: from
+    `prepared_or_earlier`, the same view (same arguments, so the same audience) as
+    the previous data version had it, while the cache still holds it, and when it was
+    worked out (`earlier_at`): to show, marked as such, until the new one is there."""
 
     since: float
+    earlier: Any = None
+    earlier_at: float | None = None
 
     def waited(self, now: float | None = None) -> int:
         return max(0, round((now or time.time()) - self.since))
@@ -242,6 +247,49 @@ def prepared(session: Session, view: Callable[Concatenate[Session, P], T], /,
     already is), or `Failed` for a minute after that went wrong. Where the cache cannot
     keep it (no version row, a pending change, Redis unreachable) the view is worked out
     here, as `cached` would."""
+    return _prepared(session, view, args, kwargs)
+
+
+def prepared_or_earlier(session: Session, view: Callable[Concatenate[Session, P], T], /,
+                        *args: P.args, **kwargs: P.kwargs) -> T | Preparing | Failed:
+    """`prepared`, whose `Preparing` holds the view as the previous data version had it
+    (`earlier`, worked out at `earlier_at`) while the cache still holds that: a page can
+    show it, marked as such, until the new one is there."""
+    found = _prepared(session, view, args, kwargs)
+    if isinstance(found, Preparing):
+        return _with_earlier(found, view, args, kwargs, current_version(session))
+    return found
+
+
+def _latest_key(view: Callable[..., Any], version: tuple[str, int], args: tuple, kwargs: dict) -> str:
+    """Where the number of the latest data version this view was worked out for is kept
+    (the view's key with 'latest' for the version number)."""
+    name, token, _, digest = view_key(view, version, args, kwargs).rsplit(":", 3)
+    return f"{name}:{token}:latest:{digest}"
+
+
+def _with_earlier(marker: Preparing, view: Callable[..., Any], args: tuple, kwargs: dict,
+                  version: tuple[str, int] | None) -> Preparing:
+    """The marker with the view as an older data version of the same database had it, if
+    the cache still holds that (never a newer one, never another view's or audience's:
+    the key is the same but for the version)."""
+    if version is None:
+        return marker
+    try:
+        latest = cache.get(_latest_key(view, version, args, kwargs))
+        if not (isinstance(latest, tuple) and len(latest) == 2 and latest[0] < version[1]):
+            return marker
+        number, worked_out_at = latest
+        found = cache.get(view_key(view, (version[0], number), args, kwargs))
+    except (RedisError, OSError) as exc:
+        _unreachable(cache_state(), exc)
+        return marker
+    if found is None:
+        return marker
+    return dataclasses.replace(marker, earlier=found[0], earlier_at=worked_out_at)
+
+
+def _prepared(session: Session, view: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     version = current_version(session)
     state: CacheState = current_app.extensions[_STATE]
     if version is None or has_pending_change(session) or time.monotonic() < state.retry_at:
@@ -296,6 +344,9 @@ def _prepare(app: Flask, marker_key: str, done: threading.Event, view: Callable[
             try:
                 with transaction() as session:
                     cached(session, view, *args, **kwargs)
+                    version = current_version(session)
+                if version is not None:  # what an `earlier` view is found by, next version
+                    cache.set(_latest_key(view, version, args, kwargs), (version[1], time.time()))
                 cache.delete(marker_key)
             except Exception:
                 log.exception("Working out %s in the background failed", view.__qualname__)

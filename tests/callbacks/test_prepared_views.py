@@ -337,6 +337,60 @@ def test_no_more_than_the_room_is_started_and_the_rest_start_when_asked_again(si
     assert CALLS == [2, 3]
 
 
+ANOTHER_SCOPE = {OWNER: OTHER, OTHER: OWNER, "viewer@demo.local": "admin@demo.local",
+                 "admin@demo.local": "viewer@demo.local"}
+
+
+def _change_the_data(factory) -> None:
+    """Any change to the figures' tables (a return's narrative saved) bumps the data version."""
+    from models.store.entities import Return
+
+    with unit_of_work(factory) as s:
+        ret = s.scalars(select(Return).order_by(Return.id)).first()
+        ret.highlights = f"{ret.highlights or ''} (changed)"
+
+
+@pytest.mark.parametrize("who", SIGNED_IN)
+def test_after_a_change_the_previous_report_is_shown_marked_until_the_new_one_is_ready(
+        signed_in, demo_factory, national_path, monkeypatch, who):
+    def held(session, *args, **kwargs):
+        assert GATE.wait(30)
+        return attention_report(session, *args, **kwargs)
+
+    monkeypatch.setattr(attention_callbacks, "attention_report", held)
+    GATE.set()
+    with signed_in(who):
+        attention_view("2026/27", "Q2", False)
+        wait_for_prepared(120)
+        before = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+    assert before.poll_off is True and "before the latest change" not in str(before.body)
+
+    _change_the_data(demo_factory)
+    GATE.clear()  # the new version's report is held back: being worked out
+    with signed_in(who):
+        shown = attention_view("2026/27", "Q2", False, None, None, {"page": 1})
+        polled = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+    marker, *earlier = shown.body  # one flat list of children
+    assert "These figures are from before the latest change to the data." in str(marker)
+    assert "role='status'" in str(marker) and re.search(r"worked out at \d\d:\d\d\.", str(marker))
+    # The previous version's report, exactly as it was drawn, and nothing of the new one.
+    assert str(earlier) == str(before.body if isinstance(before.body, list) else [before.body])
+    assert (str(shown.lines), shown.page_status) == (str(before.lines), before.page_status)
+    assert shown.poll_off is False  # asking again until the new one is there
+    assert polled.body is no_update and polled.poll_off is False
+    # Someone whose audience differs never sees it: they wait for their own.
+    with signed_in(ANOTHER_SCOPE[who]):
+        other = attention_view("2026/27", "Q2", False)
+    assert "Working out the report from" in str(other.body)
+    assert "before the latest change" not in str(other.body)
+
+    GATE.set()
+    wait_for_prepared(120)
+    with signed_in(who):
+        after = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+    assert after.poll_off is True and "before the latest change" not in str(after.body)
+
+
 # The API's performance table ---------------------------------------------------------------------
 
 def test_the_api_serves_a_large_table_from_the_background_work(demo_app, demo_factory, monkeypatch):

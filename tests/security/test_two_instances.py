@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -30,6 +31,7 @@ from tests.helpers.servers import login_token, redis_server, signed_in_session, 
 
 ADMIN = "admin@demo.local"
 VIEWER = "viewer@demo.local"
+KEPT: dict[str, Path] = {}  # the kept exports' folder the two instances share, by A's URL
 
 
 @pytest.fixture(scope="module", params=engines())
@@ -38,13 +40,15 @@ def instances(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"two-{request.param}")
     with redis_server(folder / "redis.log") as redis_url:
         db_url = database_copy(request.param, "demo", folder)
-        env = {"CACHE_URL": redis_url}
+        # One machine: both share one folder of kept exports (dash_app/export_files.py).
+        env = {"CACHE_URL": redis_url, "EXPORT_CACHE_DIR": str(folder / "kept")}
         a, proc_a = start_gunicorn(db_url, folder / "a.log", workers=1, threads=4, env=env)
         try:
             b, proc_b = start_gunicorn(db_url, folder / "b.log", workers=1, threads=4, env=env)
         except BaseException:
             stop(proc_a)
             raise
+        KEPT[a] = folder / "kept"
         try:
             yield a, b, redis_url, db_url
         finally:
@@ -159,6 +163,27 @@ def test_a_return_approved_through_one_instance_is_seen_at_once_through_the_othe
     after = _performance(officer_b, b)
     assert after != before, "B served the figures from before the approval"
     assert _performance(officer_a, a) == after
+
+
+def test_a_kept_export_is_shared_and_never_served_after_an_approval_through_the_other(instances):
+    """A CSV kept by A is sent by B (one folder on one machine); once a return is approved
+    through A, B builds the file afresh rather than send the one from before."""
+    a, b, _redis, db_url = instances
+    officer_a = signed_in_session(a, ADMIN)
+    officer_b = _on(officer_a, b)
+    path = "/export/performance.csv?year=2026/27&quarter=Q2"
+    first = officer_a.get(a + path, timeout=120)
+    assert first.status_code == 200
+    kept_folder = KEPT[a]
+    [kept] = [p for p in kept_folder.glob("*/*.csv") if p.read_bytes() == first.content]
+    kept.write_bytes(b"KEPT BEFORE THE APPROVAL")
+    assert officer_b.get(b + path, timeout=120).content == b"KEPT BEFORE THE APPROVAL"
+
+    return_id, version = _submitted(db_url)
+    assert "Approved:" in _approve(officer_a, a, return_id, version)
+    after = officer_b.get(b + path, timeout=120)
+    assert after.status_code == 200 and after.content.startswith(b"\xef\xbb\xbfPriority,")
+    assert officer_a.get(a + path, timeout=120).content == after.content  # B kept it for A
 
 
 def test_a_form_from_one_instance_is_accepted_by_the_other(instances):
