@@ -14,10 +14,11 @@ from plotly.io.json import to_json_plotly  # what Dash serialises a callback's r
 
 from layouts.charts import data_table, rag_badge
 from layouts.return_form import rag_badge_for
+from layouts.table_body import TableBody
 from layouts.wire import element
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ["Table", "Caption", "Thead", "Tbody", "Tr", "Th", "Td", "Span", "Div"]
+KINDS = ["Table", "Caption", "Thead", "Tbody", "Tr", "Th", "Td", "Span"]
 
 
 def wire_json(value: object) -> object:
@@ -100,18 +101,20 @@ def test_the_data_table_matches_dash(table_id):
     assert wire_json(data_table("Empty", header, [])) == wire_json(_dash_table("Empty", header, []))
 
 
-def test_a_table_drawn_by_the_browser_carries_the_same_table_as_data():
-    """The box assets/data_tables.js builds from: caption, headings, rows and the table's id
-    and class, as data_table would draw them."""
+def test_a_long_table_of_words_has_one_body_component_with_the_same_rows():
+    """Its caption and headings as ever; its body one TableBody (assets/table_body.js draws
+    <th scope="row"> then <td>s), not a component a cell."""
     header, rows = ["Quarter", "Value"], [["Q1 2020/21", "1,364"], ["Q2 2020/21", "12"]]
-    box = data_table("Series", header, rows, table_id="trend-5-table", drawn_by_browser=True)
-    assert box["type"] == "Div" and box.className == "browser-table" and box.children is None
-    assert json.loads(box["props"]["data-table"]) == {
-        "caption": "Series", "header": header, "rows": rows, "id": "trend-5-table",
-        "className": "table table-sm data-table"}
+    table = data_table("Series", header, rows, table_id="trend-5-table", one_body=True)
+    caption, head, body = table.children
+    assert (table["type"], table.id, caption.children) == ("Table", "trend-5-table", "Series")
+    assert wire_json(head) == wire_json(_dash_table("Series", header, rows).children[1])
+    assert isinstance(body, TableBody) and body.rowHeader == 0 and body.columns == 2
+    assert body.rows == [{"cells": [{"text": "Q1 2020/21"}, {"text": "1,364"}]},
+                         {"cells": [{"text": "Q2 2020/21"}, {"text": "12"}]}]
 
 
-def test_a_table_with_components_in_its_cells_is_drawn_by_dash():
-    """A cell holding a component (a badge, a line break) cannot travel as text: Dash draws it."""
+def test_a_table_with_components_in_its_cells_keeps_a_component_a_cell():
+    """A cell holding a component (a badge, a line break) cannot travel as text."""
     rows = [["Q1", rag_badge("Green")]]
-    assert data_table("Series", ["Quarter", "RAG"], rows, drawn_by_browser=True)["type"] == "Table"
+    assert data_table("Series", ["Quarter", "RAG"], rows, one_body=True).children[2]["type"] == "Tbody"
