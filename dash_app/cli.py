@@ -309,12 +309,16 @@ def cmd_prepare_exports(args: argparse.Namespace, settings: Settings) -> str:
     """The whole partnership's CSV and XLSX for the current data version, kept as files
     (dash_app/export_files.py): what each web process starts after a change at national
     scale; by hand or from cron too."""
-    from dash_app.export_files import prepare_exports
+    from dash_app.export_files import parse_choice, prepare_exports
 
     if args.quietly:
         os.nice(10)  # started by a web process: the requests come first
     say = (lambda _: None) if args.quietly else (lambda line: print(line, flush=True))
-    return prepare_exports(_sessions(settings), settings, force=args.force, say=say)
+    try:
+        only = [parse_choice(text) for text in args.only] if args.only else None
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return prepare_exports(_sessions(settings), settings, force=args.force, only=only, say=say)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> str:
@@ -411,6 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="whatever the partnership's size (EXPORT_PREPARE_METRICS)")
     prep.add_argument("--quietly", action="store_true",
                       help="at a low priority, printing only the outcome (as the web app runs it)")
+    prep.add_argument("--only", action="append", metavar="FILE",
+                      help="this file instead of the default ones, as fmt:year:quarter:open|published:"
+                           "approved|provisional, e.g. xlsx:2025:year:open:approved (repeatable)")
     prep.set_defaults(func=cmd_prepare_exports)
     serve = sub.add_parser("serve", help="run the development server")
     serve.add_argument("--host", default="127.0.0.1")

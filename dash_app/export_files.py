@@ -37,9 +37,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dash_app.settings import Settings
 from exports.stored import ExportChoice, FileStore, stored_key, version_folder
-from models.access import ADMIN, Audience
+from models.access import ADMIN, Actor, Audience, provider_scope
 from models.reporting.overview import default_quarter, metrics_in_view
-from models.store.data_version import current_version
+from models.store.data_version import current_version, has_pending_change
 
 POLL_S = 10.0  # how often each web process reads the data version
 SETTLE_S = 20.0  # a version unchanged this long is prepared (a burst of changes waits)
@@ -69,20 +69,41 @@ def big_enough(session: Session, settings: Settings) -> bool:
     return threshold > 0 and metrics_in_view(session, EVERYONE) > threshold
 
 
-def missing(session: Session, settings: Settings, store: FileStore) -> list[ExportChoice]:
+def missing(session: Session, settings: Settings, store: FileStore,
+            only: list[ExportChoice] | None = None) -> list[ExportChoice]:
     today = settings.current_date()
     wanted = []
-    for choice in prepared_choices(session, today):
+    for choice in only if only is not None else prepared_choices(session, today):
         key = stored_key(session, EVERYONE, choice, today)
         if key is not None and store.find(key) is None:
             wanted.append(choice)
     return wanted
 
 
+def choice_text(choice: ExportChoice) -> str:
+    """A choice as `prepare-exports --only` takes it: 'xlsx:2025:year:open:approved'."""
+    return ":".join([choice.fmt, str(choice.year), f"Q{choice.quarter}" if choice.quarter else "year",
+                     "published" if choice.publish else "open",
+                     "provisional" if choice.include_submitted else "approved"])
+
+
+def parse_choice(text: str) -> ExportChoice:
+    """The reverse of `choice_text`; ValueError in words for anything else."""
+    parts = text.split(":")
+    if (len(parts) != 5 or parts[0] not in ("csv", "xlsx") or not parts[1].isdigit()
+            or parts[2] not in ("year", "Q1", "Q2", "Q3", "Q4") or parts[3] not in ("open", "published")
+            or parts[4] not in ("approved", "provisional")):
+        raise ValueError(f"Not a file to prepare: {text!r} (for example xlsx:2025:year:open:approved).")
+    return ExportChoice(parts[0], int(parts[1]), None if parts[2] == "year" else int(parts[2][1]),
+                        include_submitted=parts[4] == "provisional", publish=parts[3] == "published")
+
+
 def prepare_exports(sessions: sessionmaker[Session], settings: Settings, *, force: bool = False,
+                    only: list[ExportChoice] | None = None,
                     say: Callable[[str], None] = lambda _: None) -> str:
     """Build the prepared files for the current data version that are not kept yet (the
-    `prepare-exports` command, which the watcher starts). `force`: whatever the size."""
+    `prepare-exports` command, which the watcher starts). `force`: whatever the size.
+    `only`: these files instead of the default ones (what a download link asked for)."""
     from exports.build import stored_export
 
     store = export_store(settings)
@@ -95,7 +116,7 @@ def prepare_exports(sessions: sessionmaker[Session], settings: Settings, *, forc
         if not force and not big_enough(session, settings):
             return (f"Nothing prepared: the partnership has no more than "
                     f"{settings.export_prepare_metrics:,} measures, and its files are quick to build.")
-        wanted = missing(session, settings, store)
+        wanted = missing(session, settings, store, only)
     if not wanted:
         return "Nothing to prepare: every file is kept already."
     folder = version_folder(version)
@@ -116,6 +137,23 @@ def prepare_exports(sessions: sessionmaker[Session], settings: Settings, *, forc
     finally:
         store.release(folder)
     return f"Prepared {made} files for data version {folder}."
+
+
+def build_in_background(session: Session, actor: Actor, choice: ExportChoice, settings: Settings,
+                        store: FileStore) -> bool:
+    """For a download link (the export route): True when this file is one for a national
+    body's whole partnership, not kept, so it is being built in the background instead of in
+    the request (started here unless this version's files are being prepared already); the
+    caller then asks the reader to come back. False: build it in the request, as ever (a
+    provider's own services, or a partnership whose files take seconds)."""
+    if provider_scope(actor) is not None or not big_enough(session, settings):
+        return False
+    version = current_version(session)
+    if version is None or has_pending_change(session):
+        return False
+    if not store.preparing(version_folder(version)):
+        start_preparing(settings, [choice])
+    return True
 
 
 # The watcher ----------------------------------------------------------------------------------
@@ -154,9 +192,9 @@ class Watch:
         return True
 
 
-def start_preparing(settings: Settings) -> subprocess.Popen:
+def start_preparing(settings: Settings, only: list[ExportChoice] | None = None) -> subprocess.Popen:
     """`python -m dash_app prepare-exports` beside this process, at a lower priority than the
-    web workers, with this process's settings."""
+    web workers, with this process's settings (`only`: these files, not the default ones)."""
     env = dict(os.environ, DATABASE_URL=settings.database_url,
                EXPORT_CACHE_DIR=str(settings.export_cache_dir),
                EXPORT_CACHE_MB=str(settings.export_cache_mb),
@@ -164,7 +202,8 @@ def start_preparing(settings: Settings) -> subprocess.Popen:
     if settings.today is not None:
         env["MONITOR_TODAY"] = settings.today.isoformat()
     root = Path(__file__).resolve().parent.parent
-    return subprocess.Popen([sys.executable, "-m", "dash_app", "prepare-exports", "--quietly"],
+    wanted = [arg for choice in only or [] for arg in ("--only", choice_text(choice))]
+    return subprocess.Popen([sys.executable, "-m", "dash_app", "prepare-exports", "--quietly", *wanted],
                             cwd=root, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, start_new_session=True)
 

@@ -14,7 +14,8 @@ from werkzeug.wsgi import wrap_file
 from dash_app.auth import SignedInUser, require_user
 from dash_app.cache import chart_store
 from dash_app.database import ping, sessions, transaction
-from dash_app.export_files import export_store
+from dash_app.export_files import build_in_background, export_store
+from dash_app.settings import Settings
 from exports.build import MEDIA_TYPES, build_export, csv_export, export_filename, stored_export
 from exports.errors import ExportUnavailable
 from exports.stored import FORMATS, ExportChoice, FileStore, kept_while_sent, stored_key
@@ -34,13 +35,22 @@ def healthz():  # noqa: ANN201
     )
 
 
+# A file too big to build in a request: the reader is asked to come back for it.
+BUILDING_RETRY_S = 120
+BUILDING_WORDS = ("This file is being made in the background: the whole partnership's figures "
+                  "take a minute or two to write out. Ask again in a couple of minutes, or "
+                  "download it from the Performance page, which shows its progress.")
+
+
 @bp.route("/export/performance.<fmt>")
 def export_performance(fmt: str):  # noqa: ANN201
     """The quarterly performance table as CSV, XLSX or PDF, built as the signed-in user
     (a provider user's holds its own services only), inside this one request: the slow path,
     for links and scripts. The Performance page builds the same files as background jobs,
     with progress (callbacks/performance.py). A CSV or XLSX already made for these figures
-    and this user's exact scope is sent from disk (exports.stored); one built here is kept."""
+    and this user's exact scope is sent from disk (exports.stored); one built here is kept.
+    A national body's whole-partnership CSV or XLSX not kept yet is never built here (10-80 s):
+    it is started in the background and the reader asked to come back (503, Retry-After)."""
     if fmt not in MEDIA_TYPES:
         return Response("Choose csv, xlsx or pdf.", status=404, mimetype="text/plain")
     try:
@@ -66,6 +76,9 @@ def export_performance(fmt: str):  # noqa: ANN201
             return Response(wrap_file(request.environ, handle), mimetype=MEDIA_TYPES[fmt],
                             headers={**headers, "Content-Length": str(size)},
                             direct_passthrough=True)
+        if fmt in FORMATS and _built_in_background(user, choice, store, settings):
+            return Response(BUILDING_WORDS, status=503, mimetype="text/plain",
+                            headers={"Retry-After": str(BUILDING_RETRY_S)})
         if fmt == "csv":
             # Access is checked and the header made before the response starts; the rows
             # then stream out as they are read, a chunk of services at a time, so a national
@@ -93,6 +106,14 @@ def export_performance(fmt: str):  # noqa: ANN201
     except ExportUnavailable as exc:
         return Response(str(exc), status=503, mimetype="text/plain")
     return Response(body, mimetype=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _built_in_background(user: SignedInUser, choice: ExportChoice, store: FileStore,
+                         settings: Settings) -> bool:
+    """A national body's whole-partnership file that is not kept yet: 10-80 s of work, so it
+    is built in the background (dash_app.export_files) rather than in this request."""
+    with transaction() as session:
+        return build_in_background(session, user, choice, settings, store)
 
 
 def _kept_file(user: SignedInUser, choice: ExportChoice, store: FileStore, today: dt.date

@@ -260,3 +260,56 @@ def test_the_settings_read_from_the_environment(tmp_path):
     assert load_settings({}).export_prepare_metrics == 20_000
     with pytest.raises(ConfigError, match="EXPORT_PREPARE_METRICS must be a whole number"):
         load_settings({"EXPORT_PREPARE_METRICS": "lots"})
+
+
+# A download link for a file too big to build in a request ---------------------------------------
+
+def test_a_choice_is_written_and_read_for_the_command_line():
+    from dash_app.export_files import choice_text, parse_choice
+
+    for choice in (ExportChoice("xlsx", 2025, None), ExportChoice("csv", 2026, 2, True, True)):
+        assert parse_choice(choice_text(choice)) == choice
+    assert choice_text(ExportChoice("csv", 2026, 2, True, True)) == "csv:2026:Q2:published:provisional"
+    for bad in ("pdf:2025:year:open:approved", "csv:2025:Q5:open:approved", "csv:20x5:year:open:approved",
+                "csv:2025:year:open", "../../etc:2025:year:open:approved"):
+        with pytest.raises(ValueError, match="Not a file to prepare"):
+            parse_choice(bad)
+
+
+def test_only_the_files_asked_for_are_prepared(demo_factory, db_url, tmp_path):
+    settings = _settings(db_url, tmp_path, export_prepare_metrics=0)
+    asked = ExportChoice("xlsx", 2024, 1, publish=True)
+    assert prepare_exports(demo_factory, settings, force=True, only=[asked]).startswith("Prepared 1 files")
+    assert export_store(settings).find(stored_key_for(demo_factory, EVERYONE, asked)) is not None
+    assert len(_kept(export_store(settings))) == 1
+
+
+def test_a_link_to_a_big_partnership_s_file_is_built_in_the_background(demo_factory, db_url, tmp_path,
+                                                                      monkeypatch):
+    """Above the threshold, the lead officer's or a member's link to a file not kept yet gets
+    503 + Retry-After in words while that very file is built beside the app (never 10-80 s in
+    the request); once kept it is sent. A provider's own (small) file is built as ever."""
+    import dash_app.export_files as export_files
+    from dash_app.factory import create_app
+    from tests.helpers.web import sign_in
+
+    started: list[list[ExportChoice]] = []
+    monkeypatch.setattr(export_files, "start_preparing", lambda settings, only: started.append(only))
+    settings = _settings(db_url, tmp_path, export_prepare_metrics=1)  # the demo counts as big
+    app = create_app(settings)
+    path = "/export/performance.xlsx?year=2025/26&quarter=year&publish=1"
+    asked = ExportChoice("xlsx", 2025, None, publish=True)
+    for email in ("admin@demo.local", "viewer@demo.local"):
+        client = app.server.test_client()
+        sign_in(client, email)
+        waiting = client.get(path)
+        assert waiting.status_code == 503 and int(waiting.headers["Retry-After"]) >= 120
+        assert "being made in the background" in waiting.get_data(as_text=True)
+    assert started == [[asked], [asked]]
+    assert prepare_exports(demo_factory, settings, only=[asked]).startswith("Prepared 1 files")
+    sent = client.get(path)
+    assert sent.status_code == 200 and sent.data == export_store(settings).find(
+        stored_key_for(demo_factory, EVERYONE, asked)).read_bytes()
+    provider = app.server.test_client()
+    sign_in(provider, PROVIDER_A)
+    assert provider.get(path).status_code == 200 and len(started) == 2  # built in its request
