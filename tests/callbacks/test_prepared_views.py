@@ -439,3 +439,26 @@ def test_the_api_serves_a_large_table_from_the_background_work(demo_app, demo_fa
     own = ask(OWNER).json
     assert 0 < own["total"] < len(whole)
     assert {item["service"] for item in own["items"]} <= _own_services(demo_factory, OWNER)
+
+
+def test_an_earlier_report_is_not_shown_once_a_service_in_it_moved_to_another_provider(
+        signed_in, demo_factory, national_path):
+    """n20 attack: a service moved from one provider to another (a catalogue change) must
+    not stay on the first provider's page in the previous version's report while the new
+    one is worked out: that provider may no longer see it."""
+    with signed_in(OWNER):
+        attention_view("2026/27", "Q2", False)
+        wait_for_prepared(120)
+    ready = _report(signed_in, OWNER)
+    moved_id = ready.lines[0].service_id
+    moved_name = ready.lines[0].service
+    with unit_of_work(demo_factory) as s:
+        other = s.scalar(select(User.provider_id).where(User.email == OTHER))
+        s.get(Service, moved_id).provider_id = other
+    assert moved_name not in _own_services(demo_factory, OWNER)
+
+    with signed_in(OWNER):
+        shown = attention_view("2026/27", "Q2", False)  # the new report is being worked out
+    wait_for_prepared(120)
+    assert "worked out" in str(shown.body)  # the marked earlier report, or the working words
+    assert moved_name not in str(shown.body) + str(shown.lines)
