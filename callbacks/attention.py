@@ -9,6 +9,7 @@ a time."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
@@ -39,6 +40,7 @@ from models.reporting.attention import (
     attention_report,
     lines_in_order,
     priority_counts,
+    still_visible,
 )
 from models.reporting.overview import metrics_in_view
 from models.rules.formats import format_time
@@ -100,6 +102,10 @@ def attention_view(year_text: str | None, quarter_text: str | None, provisional:
         fetch = prepared_or_earlier if charts > BACKGROUND_CHARTS else cached
         report = fetch(session, attention_report, audience, year, quarter, today(),
                        provisional=provisional)
+        if (isinstance(report, Preparing) and report.earlier is not None
+                and not still_visible(session, audience, report.earlier)):
+            # The earlier report names a service this audience may no longer see.
+            report = dataclasses.replace(report, earlier=None, earlier_at=None)
 
     def record(priority: str | None = None, page: int = 1) -> dict:
         return show(view_query(year=year_text, quarter=f"Q{quarter}", provisional=provisional,

@@ -57,7 +57,7 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.access import Actor, provider_scope
+from models.access import Actor, provider_scope, visible_services
 from models.reporting.performance import PerformanceRow, PerformanceTable, performance_table
 from models.reporting.publication import row_masks, table_disclosure
 from models.reporting.slugs import url_slugs
@@ -296,6 +296,18 @@ def _green_metrics(table: PerformanceTable, disclosure: Disclosure | None) -> se
     masks = row_masks(table, disclosure)
     return {row.metric_id for row, mask in zip(table.rows, masks, strict=True)
             if row.metric_id is not None and row.rag == "green" and not mask.rag_withheld}
+
+
+def still_visible(session: Session, actor: Actor, report: AttentionReport) -> bool:
+    """Whether the actor may still see every service an earlier report speaks of. A report
+    kept from a previous data version was worked out for the same audience, but a service
+    may since have moved to another provider (a catalogue change): then it is not shown."""
+    named = {line.service_id for line in report.lines}
+    if not named:
+        return True
+    seen = set(session.scalars(select(Service.id).where(Service.id.in_(named),
+                                                        visible_services(actor))))
+    return seen == named
 
 
 def attention_report(session: Session, actor: Actor, year: int, quarter: int, today: dt.date, *,
