@@ -60,14 +60,13 @@ def export_performance(fmt: str):  # noqa: ANN201
     try:
         year = parse_year_label(request.args.get("year", ""))
         quarter = parse_quarter(request.args.get("quarter", "year"))
+        options = {"include_submitted": _flag("provisional"), "publish": _flag("publish")}
     except ValueError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
     settings = current_app.config["MONITOR_SETTINGS"]
     filename = export_filename(fmt, year, quarter)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     try:
-        options = {"include_submitted": request.args.get("provisional") == "1",
-                   "publish": request.args.get("publish") == "1"}
         choice = ExportChoice(fmt, year, quarter, **options)
         store = export_store(settings)
         kept = _kept_file(user, choice, store, settings.current_date()) if fmt in FORMATS else None
@@ -114,6 +113,16 @@ def _built_in_background(user: SignedInUser, choice: ExportChoice, store: FileSt
     is built in the background (dash_app.export_files) rather than in this request."""
     with transaction() as session:
         return build_in_background(session, user, choice, settings, store)
+
+
+def _flag(name: str) -> bool:
+    """An on/off option of the query string: 1 or 0 (absent: 0). Anything else is refused,
+    not read as 0: a script asking for publish=true must not be sent the open figures, with
+    the small numbers a published pack withholds."""
+    value = request.args.get(name, "0").strip()
+    if value not in ("0", "1"):
+        raise ValueError(f"'{value[:20]}' is not a choice for {name}: use 1 or 0 (on or off).")
+    return value == "1"
 
 
 def _kept_file(user: SignedInUser, choice: ExportChoice, store: FileStore, today: dt.date

@@ -12,6 +12,7 @@ from typing import Protocol
 QUARTER_MONTHS = {1: (4, 6), 2: (7, 9), 3: (10, 12), 4: (1, 3)}
 DUE_DAYS_AFTER_QUARTER_END = 20
 _YEAR_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
+FIRST_YEAR, LAST_YEAR = 1900, 2998  # the financial years a label may name
 
 
 def financial_year_of(day: dt.date) -> int:
@@ -35,6 +36,10 @@ def parse_year_label(label: str) -> int:
     start = int(match.group(1))
     if (start + 1) % 100 != int(match.group(2)):
         raise ValueError(f"'{label}' is not a financial year; the years must follow on, like 2024/25.")
+    if not FIRST_YEAR <= start <= LAST_YEAR:
+        # Past this the calendar runs out (9999/00's due dates fall in the year 10000).
+        raise ValueError(f"'{label}' is not a financial year the monitor holds; write one from "
+                         f"{year_label(FIRST_YEAR)} to {year_label(LAST_YEAR)}.")
     return start
 
 

@@ -45,7 +45,7 @@ def test_labels_follow_uk_conventions():
 def test_year_label_parsing_rejects_what_is_not_a_financial_year():
     assert parse_year_label("2020/21") == 2020
     assert parse_year_label(" 1999/00 ") == 1999
-    for bad in ("2020", "2020/22", "20/21", "2020-21", ""):
+    for bad in ("2020", "2020/22", "20/21", "2020-21", "", "9999/00", "9998/99", "0001/02"):
         with pytest.raises(ValueError, match="financial year"):
             parse_year_label(bad)
 
