@@ -127,6 +127,10 @@ def pages_questions_and_the_docs_page(api):
     # Bad questions, answered in words.
     answer = get(url, "/api/v1/performance?year=2025", tokens["viewer"])
     assert answer.status_code == 400 and "write it like 2024/25" in answer.json()["message"]
+    # Past the calendar (9999/00's due dates fall in the year 10000): a 400 in words, not a
+    # background job that fails and answers 500 (n20 attack).
+    answer = get(url, "/api/v1/performance?year=9999/00", tokens["provider A"])
+    assert answer.status_code == 400 and "financial year" in answer.json()["message"]
     answer = get(url, "/api/v1/returns?status=lost", tokens["viewer"])
     assert answer.status_code == 422 and "Must be one of" in answer.text
     assert get(url, "/api/v1/performance?year=2025/26&page_size=999999", tokens["viewer"]).status_code == 422
