@@ -16,7 +16,15 @@ from sqlalchemy import select
 from dash_app.export_files import EVERYONE, Watch, export_store, prepare_exports, prepared_choices
 from dash_app.settings import Settings
 from exports.build import build_export, stored_export
-from exports.stored import ExportChoice, FileStore, StoredKey, kept_while_sent, made_at, stored_key
+from exports.stored import (
+    LOCK_STALE_S,
+    ExportChoice,
+    FileStore,
+    StoredKey,
+    kept_while_sent,
+    made_at,
+    stored_key,
+)
 from models.access import ADMIN, PROVIDER, VIEWER, Audience
 from models.returns.saving import review_return
 from models.store.data_version import current_version
@@ -313,3 +321,23 @@ def test_a_link_to_a_big_partnership_s_file_is_built_in_the_background(demo_fact
     provider = app.server.test_client()
     sign_in(provider, PROVIDER_A)
     assert provider.get(path).status_code == 200 and len(started) == 2  # built in its request
+
+
+def test_a_part_file_left_by_a_process_that_died_is_removed_by_the_bound(tmp_path):
+    """n20 attack (held): a worker killed while a download streamed leaves its temporary
+    file; the size bound counts it (pathlib's glob sees its leading dot, glob.glob would not)
+    and removes it, oldest first, before the files that are sent."""
+    store = FileStore(tmp_path / "kept", max_bytes=1500)
+    key = StoredKey("db-1", "b" * 64, "csv")
+    dead = store.writer(key, dt.datetime(2026, 1, 1))
+    dead.write(b"x" * 1000)
+    dead._out.flush()  # the process dies here: the file is neither kept nor thrown away
+    [left] = list(store.folder.rglob(".*.part"))
+    long_ago = time.time() - LOCK_STALE_S - 60
+    os.utime(left, (long_ago, long_ago))
+    live = store.writer(StoredKey("db-1", "c" * 64, "csv"), dt.datetime(2026, 1, 1))
+    live.write(b"y" * 10)
+    store.put(StoredKey("db-1", "d" * 64, "csv"), dt.datetime(2026, 1, 1), b"z" * 1000)
+    assert not left.exists()
+    assert len(list(store.folder.rglob(".*.part"))) == 1  # the live one is left alone
+    live.abandon()
