@@ -341,3 +341,28 @@ def test_a_part_file_left_by_a_process_that_died_is_removed_by_the_bound(tmp_pat
     assert not left.exists()
     assert len(list(store.folder.rglob(".*.part"))) == 1  # the live one is left alone
     live.abandon()
+
+
+def test_links_asked_for_at_once_start_one_background_build_not_one_each(demo_factory, db_url,
+                                                                          tmp_path, monkeypatch):
+    """n20 attack: thirty links to files not kept yet, asked for at once by one CWP member,
+    started thirty `prepare-exports` processes on a two-core machine (each process takes its
+    lock only once it is running, so the route's "being prepared already?" saw none). One is
+    started; the rest are told to come back, as the first is."""
+    import dash_app.export_files as export_files
+    from models.access import audience_of
+    from models.store.entities import User
+
+    started: list[list[ExportChoice]] = []
+    monkeypatch.setattr(export_files, "start_preparing", lambda settings, only: started.append(only))
+    settings = _settings(db_url, tmp_path, export_prepare_metrics=1)  # the demo counts as big
+    store = export_store(settings)
+    with unit_of_work(demo_factory) as s:
+        member = audience_of(s.scalars(select(User).where(User.email == "viewer@demo.local")).one())
+    answers = []
+    for year in range(2000, 2010):
+        with unit_of_work(demo_factory) as s:
+            answers.append(export_files.build_in_background(
+                s, member, ExportChoice("xlsx", year, None), settings, store))
+    assert answers == [True] * 10
+    assert len(started) == 1
