@@ -151,7 +151,8 @@ def build_in_background(session: Session, actor: Actor, choice: ExportChoice, se
     version = current_version(session)
     if version is None or has_pending_change(session):
         return False
-    if not store.preparing(version_folder(version)):
+    folder = version_folder(version)
+    if not store.preparing(folder) and store.claim_start(folder):
         start_preparing(settings, [choice])
     return True
 

@@ -54,6 +54,7 @@ from models.store.entities import Service
 FORMATS = ("csv", "xlsx")  # the PDF is not kept: its charts are (exports/chart_cache.py)
 STORE_BYTES = 1024 * 2**20
 LOCK_STALE_S = 30 * 60  # a preparation lock left by a process that died is ignored after this
+START_S = 60  # at most one preparing process started per data version this often (requests)
 log = logging.getLogger(__name__)
 
 
@@ -205,17 +206,18 @@ class FileStore:
                 break
 
     # One preparation per data version on this machine ----------------------------------
-    def claim(self, folder: str) -> bool:
+    def claim(self, folder: str, name: str = ".preparing", stale_s: float = LOCK_STALE_S) -> bool:
         """Take the right to prepare this data version's files (False: another process has
-        it, unless it has held it longer than LOCK_STALE_S, as a process that died would)."""
-        lock = self.folder / folder / ".preparing"
+        it, unless it has held it longer than `stale_s`, as a process that died would).
+        `name`: another right kept the same way (`claim_start`)."""
+        lock = self.folder / folder / name
         lock.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(2):
             try:
                 handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             except FileExistsError:
                 try:
-                    if time.time() - lock.stat().st_mtime < LOCK_STALE_S:
+                    if time.time() - lock.stat().st_mtime < stale_s:
                         return False
                     lock.unlink()
                 except FileNotFoundError:
@@ -225,6 +227,12 @@ class FileStore:
             os.close(handle)
             return True
         return False
+
+    def claim_start(self, folder: str) -> bool:
+        """Take the right to start a preparing process for this data version (False: one was
+        started in the last START_S seconds). The process takes `claim`'s lock only once it
+        is running: without this, links asked for at once each started one."""
+        return self.claim(folder, ".starting", START_S)
 
     def release(self, folder: str) -> None:
         (self.folder / folder / ".preparing").unlink(missing_ok=True)
