@@ -271,6 +271,10 @@ class StoredWriter:
         if self._out is None:
             return self.path
         try:
+            # On the disk before it is renamed into place: after a power cut a kept file is
+            # whole or absent, never empty or cut short and then sent as if complete.
+            self._out.flush()
+            os.fsync(self._out.fileno())
             self._out.close()
             self._out = None
             self.path = self.store._kept(self.key, self._temporary, self.made)
