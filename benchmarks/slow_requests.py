@@ -32,7 +32,7 @@ def cases(first_service: str) -> list[tuple[str, Callable[[], object]]]:
     from callbacks.attention import attention_view
     from callbacks.dashboard_pages import remind_now, update_priorities, update_submissions
     from callbacks.overview import update_overview
-    from callbacks.performance import update_performance
+    from callbacks.performance import performance_view
     from callbacks.progress import update_progress
     from callbacks.returns import handle_queue
     from callbacks.router import display_page
@@ -40,8 +40,11 @@ def cases(first_service: str) -> list[tuple[str, Callable[[], object]]]:
 
     return [
         ("Overview (callback)", lambda: update_overview(YEAR, QUARTER)),
-        ("Performance table (callback)", lambda: update_performance(YEAR, QUARTER, False, False)),
-        ("Performance, whole year", lambda: update_performance(YEAR, "year", False, False)),
+        ("Performance table (callback)", lambda: performance_view(YEAR, QUARTER, False, False, "", "all",
+                                                                  "all", "25", None, None)),
+        ("Performance table page", lambda: display_page("/performance", f"?year={YEAR}&quarter={QUARTER}")),
+        ("Performance, whole year", lambda: performance_view(YEAR, "year", False, False, "", "all", "all",
+                                                             "25", None, None)),
         ("Priorities", lambda: update_priorities(YEAR, QUARTER)),
         ("Submissions", lambda: update_submissions(YEAR)),
         ("What needs attention", lambda: attention_view(YEAR, QUARTER)),

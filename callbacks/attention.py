@@ -9,19 +9,22 @@ a time."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import NamedTuple
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.common import quarter_view, today, transaction, view_query
-from callbacks.navigation import page_drawn, show, view_outputs, view_title
-from dash_app.cache import Failed, Preparing, cached, prepared
+from callbacks.navigation import POLL, page_drawn, show, view_outputs, view_title
+from dash_app.cache import Failed, Preparing, cached, prepared_or_earlier
 from layouts import ids
 from layouts.attention import (
     FAILED_WORDS,
     LINE_LIMIT,
     attention_body,
     attention_summary,
+    earlier_words,
     lines_last_page,
     lines_page,
     lines_pager_text,
@@ -29,14 +32,16 @@ from layouts.attention import (
     working_words,
 )
 from layouts.filters import ALL
-from layouts.paging import page_of, turned
+from layouts.paging import NEXT, PREVIOUS, page_of, turned
 from models.access import AccessRefused
 from models.reporting.attention import (
+    AttentionReport,
     attention_report,
     lines_in_order,
     priority_counts,
 )
 from models.reporting.overview import metrics_in_view
+from models.rules.formats import format_time
 from models.rules.periods import quarter_label
 
 PAGE_TITLE = "What needs attention"
@@ -44,7 +49,6 @@ PAGE_TITLE = "What needs attention"
 # 4.5-6.7 s cold in the request, a national body's 132,666 about 150 s; the demo's 40 well
 # under a second (benchmarks/README.md).
 BACKGROUND_CHARTS = 1000
-PREVIOUS, NEXT, POLL = "previous", "next", "poll"
 
 
 class AttentionAnswer(NamedTuple):
@@ -91,7 +95,9 @@ def attention_view(year_text: str | None, quarter_text: str | None, provisional:
     page = page if action in (None, POLL) else turned(page, action)
     with transaction() as session:
         charts = metrics_in_view(session, audience)
-        fetch = prepared if charts > BACKGROUND_CHARTS else cached
+        # While a new data version's report is worked out, the previous version's (for the
+        # same audience and quarter) is shown, marked as such, if the cache still has it.
+        fetch = prepared_or_earlier if charts > BACKGROUND_CHARTS else cached
         report = fetch(session, attention_report, audience, year, quarter, today(),
                        provisional=provisional)
 
@@ -103,11 +109,24 @@ def attention_view(year_text: str | None, quarter_text: str | None, provisional:
     if isinstance(report, Preparing):
         if action == POLL:  # still working: nothing new to say (nor to read out again)
             return NOTHING._replace(poll_off=False)
-        return AttentionAnswer(working_words(charts, report.waited()), poll_off=False,
-                               record=record(chosen, page))
+        if report.earlier is None:
+            return AttentionAnswer(working_words(charts, report.waited()), poll_off=False,
+                                   record=record(chosen, page))
+        drawn = _drawn(report.earlier, chosen, page, record)
+        worked_out = format_time(dt.datetime.fromtimestamp(report.earlier_at or report.since))
+        body = drawn.body if isinstance(drawn.body, list) else [drawn.body]
+        # One flat list: a list inside children makes Dash draw the page again and again.
+        return drawn._replace(body=[earlier_words(worked_out, charts, report.waited()), *body],
+                              poll_off=False)
     if isinstance(report, Failed):
         return AttentionAnswer([html.P(FAILED_WORDS, className="field-error", role="alert")],
                                record=record(chosen, page))
+    return _drawn(report, chosen, page, record)
+
+
+def _drawn(report: AttentionReport, chosen: str | None, page: int,
+           record: Callable[..., dict]) -> AttentionAnswer:
+    """The report whole, or (a long one) its counts by priority and one page of lines."""
     if len(report.lines) <= LINE_LIMIT:
         return AttentionAnswer(attention_body(report), record=record())
     counts = priority_counts(report)

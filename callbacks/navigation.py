@@ -17,11 +17,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from urllib.parse import parse_qsl
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 
 from layouts import ids
+from layouts.paging import NEXT, PREVIOUS, turned
+from models.rules.table_view import ColumnSort, next_sort
 
 ViewRecord = dict[str, str]
 
@@ -77,6 +80,53 @@ def view_title(page: str, view: str | None = None) -> str:
     the whole title from it (cwpTitle.compose: an optional prefix such as 'Error: ', this,
     then ' – CWP Outcomes Monitor')."""
     return f"{page}, {view}" if view else page
+
+
+def user_acted() -> bool:
+    """Whether a view callback's call is the user's doing: a filter's new value, or a button
+    pressed (a button drawn with the page has n_clicks 0). Ask `page_drawn` first: as the
+    router draws a page that comes drawn with its view (the Returns list, the review queue,
+    the Performance table: prevent_initial_call does not hold for inputs a callback puts on
+    the page), Dash lists every input as triggered, which this would take for the user's."""
+    for trigger in ctx.triggered:
+        prop = trigger.get("prop_id", ".")
+        if prop == ".":
+            continue
+        if not prop.endswith(".n_clicks") or trigger.get("value"):
+            return True
+    return False
+
+
+# What a page's callback was called for, besides the pager's PREVIOUS and NEXT and a heading's
+# sort button, ("sort", a column's key): the router has just drawn the page for its URL
+# (DRAWN), or the page asks again while its view is worked out in the background (POLL).
+DRAWN, POLL = "drawn", "poll"
+
+
+def table_action(previous_id: str, next_id: str, sort_button: str) -> object:
+    """What was pressed on a paged table drawn on the server, from Dash's record of the
+    trigger: PREVIOUS, NEXT, ("sort", a column's key) for a heading's button (the pattern-
+    matching type `sort_button`), or None for anything else (a filter)."""
+    trigger = ctx.triggered_id
+    if trigger == previous_id:
+        return PREVIOUS
+    if trigger == next_id:
+        return NEXT
+    if isinstance(trigger, dict) and trigger.get("type") == sort_button:
+        return ("sort", trigger.get("column"))
+    return None
+
+
+def moved(order: ColumnSort, page: int, action: object, keys: Collection[str]) -> tuple[ColumnSort, int]:
+    """A paged table's sort and page after `action`, from the stored ones: a heading's button
+    (a column of `keys`) sorts from the first page (layouts/tables.sort_heading); Previous and
+    Next turn the page; DRAWN and POLL keep it; anything else (a filter) is the first page."""
+    column = action[1] if isinstance(action, tuple) and len(action) == 2 and action[0] == "sort" else None
+    if isinstance(column, str) and column in keys:
+        return next_sort(order, column), 1
+    if action in (DRAWN, POLL):
+        return order, page
+    return order, turned(page, action)
 
 
 def register(app: Dash) -> None:

@@ -16,7 +16,7 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.orm import Session
 
 from callbacks.common import public_url, send_mail, today, view_query
-from callbacks.navigation import page_drawn, show, view_outputs
+from callbacks.navigation import page_drawn, show, user_acted, view_outputs
 from callbacks.return_requests import (
     INPUT_KINDS,
     INPUT_PATTERNS,
@@ -33,7 +33,6 @@ from callbacks.return_requests import (
     read_form,
     run_return,
 )
-from callbacks.returns_list import user_acted
 from dash_app.auth import SignedInUser, answers_signed_out
 from layouts import ids
 from layouts.paging import clamp_page, page_count, page_of, row_range, turned

@@ -15,7 +15,18 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
 from callbacks.common import require_user, today, transaction, view_query
-from callbacks.navigation import page_drawn, show, view_outputs, view_title
+from callbacks.navigation import (  # noqa: F401 - PREVIOUS and NEXT: the list's actions
+    DRAWN,
+    NEXT,
+    PREVIOUS,
+    moved,
+    page_drawn,
+    show,
+    table_action,
+    user_acted,
+    view_outputs,
+    view_title,
+)
 from dash_app.cache import cached
 from layouts import ids
 from layouts.filters import ALL
@@ -27,7 +38,6 @@ from layouts.returns_home import (
     clamp_page,
     columns,
     count_text,
-    next_sort,
     page_count,
     page_of,
     pager_text,
@@ -51,8 +61,6 @@ from models.returns.lists import (
 )
 
 RETURNS_TITLE = view_title("Returns")  # the router's title for /returns, too
-PREVIOUS, NEXT = "previous", "next"  # the pager's actions; a sort is ("sort", column)
-DRAWN = "drawn"  # the router has just drawn the page: its view (and page) as drawn
 
 
 def home_rows(session: Session, actor: Actor, day: dt.date) -> list[HomeRow]:
@@ -147,18 +155,7 @@ def returns_view(provider: object, quarter: object, status: object, text: object
         return ViewAnswer(nothing, {}, nothing, str(exc), nothing, nothing, nothing, nothing, nothing)
     stored = stored if isinstance(stored, dict) else {}
     order = sort_of(stored.get("sort"), own_only=own_only)
-    page = page_of(stored.get("page"))
-    if action == DRAWN:
-        pass  # the page as the router drew it for its URL
-    elif action == PREVIOUS:
-        page -= 1
-    elif action == NEXT:
-        page += 1
-    elif (isinstance(action, tuple) and len(action) == 2 and action[0] == "sort"
-          and action[1] in sortable_keys(own_only=own_only)):
-        order, page = next_sort(order, action[1]), 1
-    else:
-        page = 1  # a filter changed: its first page
+    order, page = moved(order, page_of(stored.get("page")), action, sortable_keys(own_only=own_only))
     choices = home_choices(rows)
     chosen = chosen_filters(choices, _choice(provider), _choice(quarter), _choice(status),
                             text if isinstance(text, str) else None, own_only=own_only)
@@ -178,33 +175,6 @@ def returns_view(provider: object, quarter: object, status: object, text: object
     )
 
 
-def _action() -> object:
-    """What was pressed, from Dash's record of the trigger: None for a filter."""
-    trigger = ctx.triggered_id
-    if trigger == ids.RETURNS_PREV:
-        return PREVIOUS
-    if trigger == ids.RETURNS_NEXT:
-        return NEXT
-    if isinstance(trigger, dict) and trigger.get("type") == SORT_BUTTON:
-        return ("sort", trigger.get("column"))
-    return None
-
-
-def user_acted() -> bool:
-    """Whether the call is the user's doing: a filter's new value, or a button pressed (a
-    button drawn with the page has n_clicks 0). Dash also calls this callback when the router
-    draws the page (prevent_initial_call does not hold for inputs a callback puts on the
-    page), with every input listed as triggered (callbacks.navigation.page_drawn): the page
-    came drawn for its URL, so nothing changes — not even back to its first page."""
-    for trigger in ctx.triggered:
-        prop = trigger.get("prop_id", ".")
-        if prop == ".":
-            continue
-        if not prop.endswith(".n_clicks") or trigger.get("value"):
-            return True
-    return False
-
-
 def on_change(provider: object, quarter: object, status: object, text: object,
               _sorts: object, _previous: object, _next: object, stored: object) -> tuple:
     """`returns_view` for what the user did; nothing when the user did nothing. As the router
@@ -220,7 +190,7 @@ def on_change(provider: object, quarter: object, status: object, text: object,
         return (no_update, [no_update] * len(headings), *(no_update,) * 6, drawn.record)
     if not user_acted():
         return (no_update, [no_update] * len(headings), *(no_update,) * 7)
-    action = _action()
+    action = table_action(ids.RETURNS_PREV, ids.RETURNS_NEXT, SORT_BUTTON)
     answer = returns_view(provider, quarter, status, text, action, stored)
     sorts = [answer.sorts.get(h["id"]["column"]) if answer.sorts else no_update for h in headings]
     return (answer.body, sorts, *answer[2:])

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from callbacks.common import outbox_folder, query_params, require_user, today, transaction
 from callbacks.navigation import ViewRecord, needs_drawing, record, view_title
 from callbacks.performance import performance_title
+from callbacks.performance import view_from_url as performance_view_from_url
 from callbacks.returns import QUEUE_TITLE, queue_page
 from callbacks.returns_list import view_from_url
 from dash_app.cache import cached
@@ -114,6 +115,25 @@ def render_returns(user, search: str | None) -> html.Div:  # noqa: ANN001
     return returns_home_page(drawn.choices, drawn.view, drawn.rows, drawn.shown,
                              own_only=provider_scope(user) is not None,
                              may_edit=may_edit_returns(user))
+
+
+def render_performance(search: str | None) -> Drawn:
+    """The Performance table for the view in the URL (year, quarter, the switches, the
+    search, filters, sort, page and page size, each checked), drawn with its page of rows; a
+    national table still being worked out in the background says so and asks again."""
+    years, year, quarter = _year_and_quarter(search)
+    params = query_params(search)
+    period = "year" if params.get("quarter") == "year" else quarter
+    title = performance_title(year, None if period == "year" else quarter)
+    try:
+        shown = performance_view_from_url(params, year, period)
+    except AccessRefused as exc:  # an account that may see nothing is told so
+        return Drawn(html.Div([html.H1("Quarterly performance table", className="h2"),
+                               html.P(str(exc))]), title)
+    return Drawn(performance_page(years, year, period, params.get("provisional") == "1",
+                                  params.get("publish") == "1", shown.heading, shown.page,
+                                  shown.chosen, shown.order, shown.size, shown.priorities,
+                                  shown.working, shown.polling), title)
 
 
 def render_return_form(user, search: str | None) -> Drawn:  # noqa: ANN001
@@ -263,12 +283,7 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
         return Drawn(submissions_page(years, year, can_remind=is_admin(user)),
                      view_title("Submission status", year))
     if pathname == "/performance":
-        years, year, quarter = _year_and_quarter(search)
-        params = query_params(search)
-        period = "year" if params.get("quarter") == "year" else quarter
-        return Drawn(performance_page(years, year, period, params.get("provisional") == "1",
-                                      params.get("publish") == "1"),
-                     performance_title(year, None if period == "year" else quarter))
+        return render_performance(search)
     if pathname == "/admin" or (pathname or "").startswith("/admin/"):
         slug = admin_slug(pathname)
         section = dict(ADMIN_PAGES).get(slug or "")

@@ -108,7 +108,7 @@ def cumulative_count_figure(m: MetricSeries, year_label: str) -> go.Figure:
                                 "line": {"width": 3}})
     _baseline(fig, m)
     fig.update_layout(template="monitor", height=340,
-                      title=f"Year to date against the annual target, {year_label}",
+                      title=f"Year to date against target, {year_label}",
                       yaxis={"title": "Number (cumulative)", "rangemode": "tozero"})
     return fig
 

@@ -9,6 +9,7 @@ sets one. The token acts as its user, so every answer is what that user sees in 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -18,12 +19,15 @@ from flask import Flask, Response, current_app, g, render_template_string, reque
 from flask_smorest import Api, Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from dash_app import cache as cache_rules
 from dash_app.auth import snapshot
+from dash_app.cache import Failed, Preparing, cached, prepared
 from dash_app.database import transaction
 from exports.context import pack_disclosure
-from models.access import AccessRefused, audience_of
+from models.access import AccessRefused, Audience, audience_of
 from models.reporting.api_views import RETURN_STATUSES, catalogue, return_list
 from models.reporting.cells import row_cells
+from models.reporting.overview import metrics_in_view
 from models.reporting.performance import COLUMNS, performance_table
 from models.reporting.publication import row_masks
 from models.reporting.trends import service_trends
@@ -31,6 +35,7 @@ from models.rules.periods import parse_quarter, parse_year_label, year_label
 from models.store.api_tokens import token_user
 
 PREFIX = "/api/v1"
+PREPARING_RETRY_S = 30
 MAX_PAGE_SIZE = 5000
 
 
@@ -216,6 +221,17 @@ def _unauthorised(message: str) -> Response:
     return response
 
 
+def api_rows(session: Any, audience: Audience, year: int | None, quarter: int | None,
+             today: dt.date, provisional: bool, publish: bool) -> list[dict[str, str]]:
+    """Every row of the performance table this audience may see, as the API's fields (text),
+    with what a published pack withholds withheld when `publish`. Kept whole per data version
+    (dash_app.cache), so each page is a slice."""
+    table = performance_table(session, audience, year, quarter, today, include_submitted=provisional)
+    masks = row_masks(table, pack_disclosure(session, table, publish))
+    return [dict(zip(FIELDS, row_cells(r, m, grouped=False), strict=True))
+            for r, m in zip(table.rows, masks, strict=True)]
+
+
 def _page(items: list, total: int, args: dict, endpoint: str) -> dict:
     page, size = args["page"], args["page_size"]
     more = page * size < total
@@ -270,6 +286,8 @@ def make_blueprint() -> Blueprint:
     @blp.route("/performance")
     @blp.arguments(PerformanceArgs, location="query")
     @blp.response(200, PerformancePage)
+    @blp.alt_response(503, description="A table this big is being worked out: ask again after "
+                                         "the Retry-After header's seconds.")
     @blp.doc(security=[{"bearer": []}])
     def get_performance(args: dict) -> dict:
         """The quarterly performance table (the export's columns as fields, as text), a page of
@@ -282,13 +300,27 @@ def make_blueprint() -> Blueprint:
         settings = current_app.config["MONITOR_SETTINGS"]
 
         def work(session: Any) -> dict:
-            table = performance_table(session, audience_of(g.api_user), year, quarter, settings.current_date(),
-                                      include_submitted=args["provisional"])
-            masks = row_masks(table, pack_disclosure(session, table, args["publish"]))
+            audience = audience_of(g.api_user)
+            # A national body's table is 11-21 s of work: never inside a request. Worked out
+            # once per data version in the background, as the Performance page does; until
+            # then the caller is told to ask again (503 with Retry-After).
+            big = metrics_in_view(session, audience) > cache_rules.BACKGROUND_METRICS
+            found = (prepared if big else cached)(
+                session, api_rows, audience, year, quarter, settings.current_date(),
+                args["provisional"], args["publish"])
+            if isinstance(found, Preparing | Failed):
+                return found
             start = (args["page"] - 1) * args["page_size"]
-            chosen = list(zip(table.rows, masks, strict=True))[start:start + args["page_size"]]
-            items = [dict(zip(FIELDS, row_cells(r, m, grouped=False), strict=True)) for r, m in chosen]
-            return _page(items, len(table.rows), args, "performance")
+            return _page(found[start:start + args["page_size"]], len(found), args, "performance")
+        found = _read(work)
+        if isinstance(found, Failed):
+            abort(500, message="Working out the performance table went wrong; it has been logged. "
+                               "Ask again in a minute.")
+        if isinstance(found, Preparing):
+            abort(503, message="The performance table for this many measures is being worked out "
+                               f"(started {found.waited()} seconds ago). Ask again in a minute.",
+                  headers={"Retry-After": str(PREPARING_RETRY_S)})
+        return found
         return _read(work)
 
     @blp.route("/series")

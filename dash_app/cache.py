@@ -57,6 +57,10 @@ from models.store.data_version import current_version, has_pending_change
 P = ParamSpec("P")
 T = TypeVar("T")
 
+# Above this many metrics a performance table is worked out in the background, once per data
+# version (`prepared`), for the page and the API alike: a county's 4,342 take under a second
+# in a request, a national body's 132,666 11-21 s (benchmarks/README.md).
+BACKGROUND_METRICS = 20_000
 MAX_VIEWS = 256  # in-process entries per worker; the oldest go first
 TIMEOUT_S = 3600  # an entry outlives its data version by at most this (Redis keeps no others)
 RETRY_AFTER_S = 5.0  # after a Redis error, compute without it for this long, then try again
@@ -126,9 +130,16 @@ def cache_state() -> CacheState:
 
 def view_key(view: Callable[..., Any], version: tuple[str, int], args: tuple, kwargs: dict) -> str:
     """'<view>:<database token>:<version>:<hash of the arguments>'."""
-    bound = _signature(view).bind(None, *args, **kwargs)
+    signature = _signature(view)
+    bound = signature.bind(None, *args, **kwargs)
     bound.apply_defaults()
-    named = list(bound.arguments.items())[1:]  # the session is not part of the key
+    named = list(bound.arguments.items())
+    # The session is not part of the key. A view taking *args holds it inside that tuple:
+    # dropping the tuple would drop every argument, and different views would share a key.
+    if next(iter(signature.parameters.values())).kind is inspect.Parameter.VAR_POSITIONAL:
+        named[0] = (named[0][0], named[0][1][1:])
+    else:
+        named = named[1:]
     text = json.dumps([[name, _plain(value)] for name, value in named], sort_keys=True)
     digest = hashlib.sha256(text.encode()).hexdigest()
     token, number = version
@@ -209,9 +220,14 @@ _STARTED: dict[str, threading.Event] = {}  # this process's jobs, by key (tests 
 
 @dataclasses.dataclass(frozen=True)
 class Preparing:
-    """The view is being worked out (since `since`, seconds since the epoch)."""
+    """The view is being worked out (since `since`, seconds since the epoch). `earlier`: from
+    `prepared_or_earlier`, the same view (same arguments, so the same audience) as
+    the previous data version had it, while the cache still holds it, and when it was
+    worked out (`earlier_at`): to show, marked as such, until the new one is there."""
 
     since: float
+    earlier: Any = None
+    earlier_at: float | None = None
 
     def waited(self, now: float | None = None) -> int:
         return max(0, round((now or time.time()) - self.since))
@@ -231,6 +247,49 @@ def prepared(session: Session, view: Callable[Concatenate[Session, P], T], /,
     already is), or `Failed` for a minute after that went wrong. Where the cache cannot
     keep it (no version row, a pending change, Redis unreachable) the view is worked out
     here, as `cached` would."""
+    return _prepared(session, view, args, kwargs)
+
+
+def prepared_or_earlier(session: Session, view: Callable[Concatenate[Session, P], T], /,
+                        *args: P.args, **kwargs: P.kwargs) -> T | Preparing | Failed:
+    """`prepared`, whose `Preparing` holds the view as the previous data version had it
+    (`earlier`, worked out at `earlier_at`) while the cache still holds that: a page can
+    show it, marked as such, until the new one is there."""
+    found = _prepared(session, view, args, kwargs)
+    if isinstance(found, Preparing):
+        return _with_earlier(found, view, args, kwargs, current_version(session))
+    return found
+
+
+def _latest_key(view: Callable[..., Any], version: tuple[str, int], args: tuple, kwargs: dict) -> str:
+    """Where the number of the latest data version this view was worked out for is kept
+    (the view's key with 'latest' for the version number)."""
+    name, token, _, digest = view_key(view, version, args, kwargs).rsplit(":", 3)
+    return f"{name}:{token}:latest:{digest}"
+
+
+def _with_earlier(marker: Preparing, view: Callable[..., Any], args: tuple, kwargs: dict,
+                  version: tuple[str, int] | None) -> Preparing:
+    """The marker with the view as an older data version of the same database had it, if
+    the cache still holds that (never a newer one, never another view's or audience's:
+    the key is the same but for the version)."""
+    if version is None:
+        return marker
+    try:
+        latest = cache.get(_latest_key(view, version, args, kwargs))
+        if not (isinstance(latest, tuple) and len(latest) == 2 and latest[0] < version[1]):
+            return marker
+        number, worked_out_at = latest
+        found = cache.get(view_key(view, (version[0], number), args, kwargs))
+    except (RedisError, OSError) as exc:
+        _unreachable(cache_state(), exc)
+        return marker
+    if found is None:
+        return marker
+    return dataclasses.replace(marker, earlier=found[0], earlier_at=worked_out_at)
+
+
+def _prepared(session: Session, view: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     version = current_version(session)
     state: CacheState = current_app.extensions[_STATE]
     if version is None or has_pending_change(session) or time.monotonic() < state.retry_at:
@@ -285,6 +344,9 @@ def _prepare(app: Flask, marker_key: str, done: threading.Event, view: Callable[
             try:
                 with transaction() as session:
                     cached(session, view, *args, **kwargs)
+                    version = current_version(session)
+                if version is not None:  # what an `earlier` view is found by, next version
+                    cache.set(_latest_key(view, version, args, kwargs), (version[1], time.time()))
                 cache.delete(marker_key)
             except Exception:
                 log.exception("Working out %s in the background failed", view.__qualname__)

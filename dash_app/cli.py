@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import secrets
 import sys
 from collections.abc import Sequence
@@ -304,6 +305,22 @@ def mail_note(settings: Settings) -> str:
             "Administration → Mail.")
 
 
+def cmd_prepare_exports(args: argparse.Namespace, settings: Settings) -> str:
+    """The whole partnership's CSV and XLSX for the current data version, kept as files
+    (dash_app/export_files.py): what each web process starts after a change at national
+    scale; by hand or from cron too."""
+    from dash_app.export_files import parse_choice, prepare_exports
+
+    if args.quietly:
+        os.nice(10)  # started by a web process: the requests come first
+    say = (lambda _: None) if args.quietly else (lambda line: print(line, flush=True))
+    try:
+        only = [parse_choice(text) for text in args.only] if args.only else None
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return prepare_exports(_sessions(settings), settings, force=args.force, only=only, say=say)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> str:
     from dash_app.factory import create_app
 
@@ -392,6 +409,16 @@ def build_parser() -> argparse.ArgumentParser:
     remind.set_defaults(func=cmd_send_reminders)
     sub.add_parser("send-mail", help="deliver mail left queued by a stopped app process"
                    ).set_defaults(func=cmd_send_mail)
+    prep = sub.add_parser("prepare-exports", help="keep the whole partnership's CSV and XLSX "
+                          "files for the current figures, ready to download")
+    prep.add_argument("--force", action="store_true",
+                      help="whatever the partnership's size (EXPORT_PREPARE_METRICS)")
+    prep.add_argument("--quietly", action="store_true",
+                      help="at a low priority, printing only the outcome (as the web app runs it)")
+    prep.add_argument("--only", action="append", metavar="FILE",
+                      help="this file instead of the default ones, as fmt:year:quarter:open|published:"
+                           "approved|provisional, e.g. xlsx:2025:year:open:approved (repeatable)")
+    prep.set_defaults(func=cmd_prepare_exports)
     serve = sub.add_parser("serve", help="run the development server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)

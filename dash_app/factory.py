@@ -22,6 +22,7 @@ from dash_app import (
     compression,
     database,
     errors,
+    export_files,
     jobs,
     rate_limit,
     routes,
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     rate_limit.init_app(server, settings, sessions)
     errors.init_app(server)
     routes.init_app(server)
+    export_files.init_app(server)
     api.init_app(server)
     session_timeout.init_app(server)
 

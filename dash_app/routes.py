@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, stream_with_context
 from sqlalchemy.orm import Session
+from werkzeug.wsgi import wrap_file
 
-from dash_app.auth import require_user
+from dash_app.auth import SignedInUser, require_user
 from dash_app.cache import chart_store
 from dash_app.database import ping, sessions, transaction
-from exports.build import MEDIA_TYPES, build_export, csv_export, export_filename
+from dash_app.export_files import build_in_background, export_store
+from dash_app.settings import Settings
+from exports.build import MEDIA_TYPES, build_export, csv_export, export_filename, stored_export
 from exports.errors import ExportUnavailable
+from exports.stored import FORMATS, ExportChoice, FileStore, kept_while_sent, stored_key
 from models.access import AccessRefused, record_id
 from models.rules.periods import parse_quarter, parse_year_label
 from models.store.audit import record_refusal
+from models.store.db import one_snapshot
 
 bp = Blueprint("routes", __name__)
 
@@ -27,12 +35,22 @@ def healthz():  # noqa: ANN201
     )
 
 
+# A file too big to build in a request: the reader is asked to come back for it.
+BUILDING_RETRY_S = 120
+BUILDING_WORDS = ("This file is being made in the background: the whole partnership's figures "
+                  "take a minute or two to write out. Ask again in a couple of minutes, or "
+                  "download it from the Performance page, which shows its progress.")
+
+
 @bp.route("/export/performance.<fmt>")
 def export_performance(fmt: str):  # noqa: ANN201
     """The quarterly performance table as CSV, XLSX or PDF, built as the signed-in user
     (a provider user's holds its own services only), inside this one request: the slow path,
     for links and scripts. The Performance page builds the same files as background jobs,
-    with progress (callbacks/performance.py)."""
+    with progress (callbacks/performance.py). A CSV or XLSX already made for these figures
+    and this user's exact scope is sent from disk (exports.stored); one built here is kept.
+    A national body's whole-partnership CSV or XLSX not kept yet is never built here (10-80 s):
+    it is started in the background and the reader asked to come back (503, Retry-After)."""
     if fmt not in MEDIA_TYPES:
         return Response("Choose csv, xlsx or pdf.", status=404, mimetype="text/plain")
     try:
@@ -45,16 +63,39 @@ def export_performance(fmt: str):  # noqa: ANN201
     except ValueError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
     settings = current_app.config["MONITOR_SETTINGS"]
+    filename = export_filename(fmt, year, quarter)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     try:
         options = {"include_submitted": request.args.get("provisional") == "1",
                    "publish": request.args.get("publish") == "1"}
+        choice = ExportChoice(fmt, year, quarter, **options)
+        store = export_store(settings)
+        kept = _kept_file(user, choice, store, settings.current_date()) if fmt in FORMATS else None
+        if kept is not None:
+            handle, size = kept
+            return Response(wrap_file(request.environ, handle), mimetype=MEDIA_TYPES[fmt],
+                            headers={**headers, "Content-Length": str(size)},
+                            direct_passthrough=True)
+        if fmt in FORMATS and _built_in_background(user, choice, store, settings):
+            return Response(BUILDING_WORDS, status=503, mimetype="text/plain",
+                            headers={"Retry-After": str(BUILDING_RETRY_S)})
         if fmt == "csv":
             # Access is checked and the header made before the response starts; the rows
             # then stream out as they are read, a chunk of services at a time, so a national
             # year is never held whole (its transaction stays open until the last piece).
-            body = stream_with_context(_streamed(
-                lambda session: csv_export(session, user, year, quarter, settings.current_date(),
-                                           **options)))
+            # What is sent is written to the store too, and kept once all of it was sent.
+            def pieces(session: Session) -> Iterator[bytes]:
+                one_snapshot(session)
+                key = stored_key(session, user, choice, settings.current_date())  # version first
+                made = csv_export(session, user, year, quarter, settings.current_date(), **options)
+                writer = store.writer(key, dt.datetime.now().replace(microsecond=0)) if key else None
+                return kept_while_sent(made, writer)
+
+            body = stream_with_context(_streamed(pieces))
+        elif fmt == "xlsx":
+            with transaction() as session:
+                body = stored_export(session, user, fmt, year, quarter, settings.current_date(),
+                                     store, **options)
         else:
             with transaction() as session:
                 body = build_export(session, user, fmt, year, quarter, settings.current_date(),
@@ -64,9 +105,28 @@ def export_performance(fmt: str):  # noqa: ANN201
         return Response(str(exc), status=403, mimetype="text/plain")
     except ExportUnavailable as exc:
         return Response(str(exc), status=503, mimetype="text/plain")
-    filename = export_filename(fmt, year, quarter)
-    return Response(body, mimetype=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(body, mimetype=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _built_in_background(user: SignedInUser, choice: ExportChoice, store: FileStore,
+                         settings: Settings) -> bool:
+    """A national body's whole-partnership file that is not kept yet: 10-80 s of work, so it
+    is built in the background (dash_app.export_files) rather than in this request."""
+    with transaction() as session:
+        return build_in_background(session, user, choice, settings, store)
+
+
+def _kept_file(user: SignedInUser, choice: ExportChoice, store: FileStore, today: dt.date
+               ) -> tuple[BinaryIO, int] | None:
+    """The file kept for these figures and this user's scope, opened, with its size; None
+    when there is none. AccessRefused for an account that may see nothing."""
+    with transaction() as session:
+        key = stored_key(session, user, choice, today)
+    found = store.open(key) if key is not None else None
+    if found is None:
+        return None
+    handle, _ = found
+    return handle, os.fstat(handle.fileno()).st_size
 
 
 def _streamed(pieces: Callable[[Session], Iterator[bytes]]) -> Iterator[bytes]:

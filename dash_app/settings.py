@@ -51,6 +51,12 @@ class Settings:
     # results go to CELERY_RESULT_BACKEND, the broker's URL unless set.
     jobs_dir: Path = INSTANCE / "jobs"
     chart_cache_dir: Path = INSTANCE / "chart-cache"  # the PDF's chart pictures (dash_app/cache.py)
+    # CSV and XLSX exports kept as files, per data version and scope (dash_app/export_files.py):
+    # the folder, its bound, and from how many measures the whole partnership's are prepared
+    # in the background after each change (0: never).
+    export_cache_dir: Path = INSTANCE / "export-cache"
+    export_cache_mb: int = 1024
+    export_prepare_metrics: int = 20_000
     celery_broker_url: str | None = None
     celery_result_backend: str | None = None
     reminder_hour: int = 7  # the hour (Europe/London) beat sends the day's reminders
@@ -116,6 +122,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         public_url=_public_url(environ),
         jobs_dir=Path(environ.get("JOBS_DIR", "").strip() or INSTANCE / "jobs"),
         chart_cache_dir=Path(environ.get("CHART_CACHE_DIR", "").strip() or INSTANCE / "chart-cache"),
+        export_cache_dir=Path(environ.get("EXPORT_CACHE_DIR", "").strip() or INSTANCE / "export-cache"),
+        export_cache_mb=int(_number(environ, "EXPORT_CACHE_MB", 1024)),
+        export_prepare_metrics=_whole(environ, "EXPORT_PREPARE_METRICS", 20_000),
         celery_broker_url=_redis_url(environ, "CELERY_BROKER_URL"),
         celery_result_backend=(_redis_url(environ, "CELERY_RESULT_BACKEND")
                                or _redis_url(environ, "CELERY_BROKER_URL")),
@@ -167,6 +176,14 @@ def _proxies(environ: Mapping[str, str]) -> int:
     text = environ.get("TRUSTED_PROXIES", "").strip() or "0"
     if not text.isdigit():
         raise ConfigError(f"TRUSTED_PROXIES must be a whole number of proxies, like 1, not '{text}'.")
+    return int(text)
+
+
+def _whole(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number, 0 allowed (a threshold of 0 turns the feature off)."""
+    text = environ.get(name, "").strip() or str(default)
+    if not text.isdigit():
+        raise ConfigError(f"{name} must be a whole number, like {default}, not '{text}'.")
     return int(text)
 
 

@@ -4,6 +4,7 @@ routes and the Performance page's background jobs."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
@@ -15,14 +16,18 @@ from exports.context import (
     masked_rows,
     measures_in_scope,
     pack_attention,
+    scope_words,
     streamed_context,
 )
 from exports.csv_table import csv_pieces
 from exports.progress import Progress, quiet
+from exports.stored import ExportChoice, FileStore, stored_key
 from models.access import Actor
 from models.reporting.performance import performance_table, performance_table_chunks
 from models.rules.periods import year_label
 from models.store.db import one_snapshot
+
+log = logging.getLogger(__name__)
 
 MEDIA_TYPES = {
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to text types
@@ -45,12 +50,17 @@ def csv_export(session: Session, actor: Actor, year: int, quarter: int | None, t
 
 def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: int | None,
                  today: dt.date, *, include_submitted: bool = False, publish: bool = False,
-                 progress: Progress | None = None, chart_store: ChartStore | None = None) -> bytes:
+                 progress: Progress | None = None, chart_store: ChartStore | None = None,
+                 now: dt.datetime | None = None) -> bytes:
     """The table in `fmt`, built as `actor` — the signed-in user, or the user the CLI names:
-    it holds what that user may see (a provider user's own services), and names them.
+    it holds what that user may see (a provider user's own services). The PDF names who
+    exported it; the workbook names whose services it covers instead, so one workbook serves
+    everyone who may see the same (exports.stored), and the CSV names no one.
     `progress`, if given, is told each stage as it starts; `chart_store`: where the PDF keeps
-    the pictures it has drawn (exports.chart_cache), if anywhere."""
+    the pictures it has drawn (exports.chart_cache), if anywhere; `now`: when it is made (a
+    workbook says so; by default the present second)."""
     progress = progress or quiet
+    now = now or dt.datetime.now().replace(microsecond=0)
     if fmt not in ("csv", "xlsx", "pdf"):
         raise ValueError(f"Unknown format '{fmt}'; use csv, xlsx or pdf.")
     progress("Reading the figures", 0, 0)
@@ -70,17 +80,18 @@ def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: i
         one_snapshot(session)
         chunks = performance_table_chunks(session, actor, year, quarter, today,
                                           include_submitted=include_submitted)
-        ctx = streamed_context(session, actor, chunks, dt.datetime.now(), publish, measures)
+        ctx = streamed_context(session, actor, chunks, now, publish, measures)
+        ctx.exported_for = scope_words(session, actor)
         from exports.xlsx_workbook import performance_xlsx
 
         progress("Writing the workbook", 0, 0)
         return performance_xlsx(ctx)
     table = performance_table(session, actor, year, quarter, today,
                               include_submitted=include_submitted)
-    ctx = export_context(session, actor, table, dt.datetime.now(), publish,
-                         with_trends=fmt == "xlsx")
+    ctx = export_context(session, actor, table, now, publish, with_trends=fmt == "xlsx")
     ctx.attention = pack_attention(session, actor, ctx, today)
     if fmt == "xlsx":
+        ctx.exported_for = scope_words(session, actor)
         from exports.xlsx_workbook import performance_xlsx  # XlsxWriter loads on first use
 
         progress("Writing the workbook", 0, 0)
@@ -88,6 +99,34 @@ def build_export(session: Session, actor: Actor, fmt: str, year: int, quarter: i
     from exports.pdf_pack import performance_pdf  # ReportLab loads only when a pack is made
 
     return performance_pdf(session, actor, ctx, progress=progress, chart_store=chart_store)
+
+
+def stored_export(session: Session, actor: Actor, fmt: str, year: int, quarter: int | None,
+                  today: dt.date, store: FileStore, *, include_submitted: bool = False,
+                  publish: bool = False, progress: Progress | None = None) -> bytes:
+    """`build_export`'s CSV or XLSX, from `store` when a file with exactly this content is
+    kept there (exports.stored), else built and kept. One transaction: the data version is
+    read first, in the snapshot the figures are read from."""
+    progress = progress or quiet
+    one_snapshot(session)
+    key = stored_key(session, actor, ExportChoice(fmt, year, quarter, include_submitted, publish),
+                     today)
+    found = store.open(key) if key else None
+    if found is not None:
+        handle, _ = found
+        progress("Sending the file already made from these figures", 0, 0)
+        with handle:
+            return handle.read()
+    now = dt.datetime.now().replace(microsecond=0)
+    body = build_export(session, actor, fmt, year, quarter, today,
+                        include_submitted=include_submitted, publish=publish, progress=progress,
+                        now=now)
+    if key is not None:
+        try:
+            store.put(key, now, body)
+        except OSError as exc:  # not kept: the next asker builds it again
+            log.warning("An export could not be kept (%s).", exc)
+    return body
 
 
 def export_filename(fmt: str, year: int, quarter: int | None) -> str:

@@ -92,6 +92,9 @@ class ExportContext:
     # Measures by the RAG shown, by priority, counted as the Performance sheet is written:
     # what a workbook without its What needs attention lines shows in their place.
     rag_tally: RagTally | None = None
+    # Whose services a workbook covers, in words: set, the Notes name them instead of who
+    # exported it (one workbook is kept for everyone who may see the same: exports.stored).
+    exported_for: str | None = None
 
     def rows_and_masks(self) -> Iterator[tuple[PerformanceRow, RowMask]]:
         """Each row of the table with what it may show, as it is to be written (once)."""
@@ -113,7 +116,11 @@ class ExportContext:
         t = self.thresholds
         lines = [
             ("Period", self.title.removeprefix("CWP quarterly performance: ")),
-            ("Exported", f"{format_datetime(self.exported_at)} by {self.exported_by}"),
+            ("Exported", f"{format_datetime(self.exported_at)} by {self.exported_by}"
+             if self.exported_for is None else
+             f"{format_datetime(self.exported_at)}, with the figures as they stood then, for "
+             f"everyone who may see {self.exported_for}. The same file is given to each of "
+             "them until a figure changes."),
             ("Data included", "Approved returns and submitted returns not yet approved "
              "(provisional)" if self.table.provisional else "Approved returns only"),
             ("RAG", rag_rule_text(t)),
@@ -138,6 +145,16 @@ class ExportContext:
                           "works. They are not real performance data."))
         lines += [("Note", n) for n in self.extra_notes]
         return lines
+
+
+def scope_words(session: Session, actor: Actor) -> str:
+    """Whose services an export covers: "every provider's services" (the lead officer and
+    CWP members) or "<provider>'s services"."""
+    provider = provider_scope(actor)
+    if provider is None:
+        return "every provider's services"
+    name = session.scalar(select(Provider.name).where(Provider.id == provider))
+    return f"{name}'s services"
 
 
 def narrative_entries(session: Session, actor: Actor, year: int, quarter: int | None,

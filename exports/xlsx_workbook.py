@@ -7,6 +7,7 @@ cell objects took seconds, and a national year's memory stays bounded."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import Counter
 
@@ -307,6 +308,9 @@ def performance_xlsx(ctx: ExportContext, *, constant_memory: bool = True) -> byt
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     options |= {"constant_memory": True, "in_memory": False} if constant_memory else {"in_memory": True}
     wb = xlsxwriter.Workbook(buffer, options)
+    # Made when the export says (not when XlsxWriter runs): the same figures at the same
+    # moment make the same bytes, which a kept workbook relies on (exports.stored).
+    wb.set_properties({"created": ctx.exported_at.astimezone(dt.UTC)})
     _performance_sheet(wb, ctx)
     _attention_sheet(wb, ctx)
     _narrative_sheet(wb, ctx)

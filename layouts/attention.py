@@ -198,6 +198,20 @@ def working_words(charts: int, waited: int) -> list:
                    className="attention-working", id="attention-working")]
 
 
+def earlier_words(worked_out_at: str, charts: int, waited: int) -> html.Div:
+    """Above a report shown from before the latest change, while the new one is worked out:
+    said first, in words (a status line, announced politely), not by colour alone."""
+    so_far = f" (started {waited} seconds ago)" if waited >= 5 else ""
+    return html.Div([
+        html.P(html.Strong("These figures are from before the latest change to the data."),
+               className="mb-1"),
+        html.P(f"This report was worked out at {worked_out_at}. An updated report from "
+               f"{charts:,} charts is being worked out{so_far}; it will replace this one here "
+               "when it is ready.", className="mb-0"),
+    ], className="notice-panel attention-earlier", id="attention-earlier", role="status",
+        **{"aria-live": "polite"})
+
+
 FAILED_WORDS = ("The report could not be worked out: something went wrong on the server, and "
                 "it has been logged. It will be tried again in a minute: reload the page then. "
                 "If it keeps happening, tell the system administrator.")

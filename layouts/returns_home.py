@@ -35,6 +35,7 @@ from layouts.paging import (  # noqa: F401 - the list's paging, named here as be
 )
 from layouts.return_form import STATUS_COLOURS
 from layouts.statuses import status_note
+from layouts.tables import sort_heading
 from models.returns.lists import (
     HOME_STATUSES,
     MAX_SERVICE_TEXT,
@@ -46,6 +47,12 @@ from models.returns.lists import (
 )
 from models.rules.formats import format_date
 from models.rules.rag import look_of
+from models.rules.table_view import (  # noqa: F401 (shared rules; callbacks/returns_list finds them here)
+    next_sort,
+    parse_sort,
+    sort_state,
+    sort_text,
+)
 from models.rules.workflow import STATUS_WORDS
 
 ACTION_WORDS = {"not_started": "Start", "missing": "Start", "draft": "Continue",
@@ -88,40 +95,10 @@ def edit_href(service_id: int, period_id: int) -> str:
 
 # The view: which page, in which order -------------------------------------------------------
 
-def sort_text(order: HomeSort) -> str | None:
-    """A sort as the URL keeps it: "due", "-due" (descending); None for the list's own order."""
-    if order.column is None:
-        return None
-    return f"-{order.column}" if order.descending else order.column
-
-
 def sort_of(text: object, *, own_only: bool = False) -> HomeSort:
     """A sort from the URL or the page's store ("due", "-service"); anything else, and the
     provider column for a provider user (it has none), is the list's own order."""
-    if not isinstance(text, str) or len(text) > 20:
-        return HomeSort()
-    column, descending = (text[1:], True) if text.startswith("-") else (text, False)
-    if column in sortable_keys(own_only=own_only):
-        return HomeSort(column, descending)
-    return HomeSort()
-
-
-def next_sort(current: HomeSort, column: str) -> HomeSort:
-    """A header's button pressed: ascending, then descending, then the list's own order
-    (overdue and returned first) again."""
-    if current.column != column:
-        return HomeSort(column, False)
-    if not current.descending:
-        return HomeSort(column, True)
-    return HomeSort()
-
-
-def sort_state(order: HomeSort, column: str) -> str | None:
-    """A header's aria-sort: "ascending"/"descending" for the sorted column, none for the
-    others (the list's own order sorts by no one column)."""
-    if order.column != column:
-        return None
-    return "descending" if order.descending else "ascending"
+    return parse_sort(text, sortable_keys(own_only=own_only))
 
 
 def caption_text(order: HomeSort, own_only: bool) -> str:
@@ -184,13 +161,7 @@ def table_rows(rows: list[HomeRow], cols: list[Column], *, may_edit: bool) -> li
 def _heading(column: Column, order: HomeSort) -> html.Th:
     if not column.sortable:
         return html.Th(column.heading, scope="col")
-    # A real button in the header: reached with Tab, pressed with Enter or Space. aria-sort
-    # on the header says the order; the arrow drawn after the button (assets/monitor.css)
-    # shows it, and is not read out twice.
-    return html.Th(html.Button(column.heading, id={"type": SORT_BUTTON, "column": column.key},
-                               type="button", className="returns-sort-button", n_clicks=0),
-                   scope="col", id={"type": SORT_TH, "column": column.key},
-                   **({"aria-sort": state} if (state := sort_state(order, column.key)) else {}))
+    return sort_heading(column.heading, column.key, order, button_type=SORT_BUTTON, th_type=SORT_TH)
 
 
 def returns_table(rows: list[HomeRow], cols: list[Column], order: HomeSort, *, may_edit: bool,

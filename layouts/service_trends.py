@@ -127,7 +127,7 @@ def trend_section(t: MetricTrend) -> html.Section:
             html.Summary(f"Data table: {caption}"),
             html.Div(data_table(caption, ["Quarter", "Value", "Mean", "Lower process limit",
                                           "Upper process limit", "Special cause"],
-                                _series_rows(t), table_id=f"{slug}-table"),
+                                _series_rows(t), table_id=f"{slug}-table", one_body=True),
                      className="table-responsive"),
         ], className="mb-2"),
         html.Div(data_table(f"{t.metric_name}: each financial year", annual_header,

@@ -21,12 +21,12 @@ NAV_ITEMS: list[tuple[str, str]] = [
     ("Review queue", "/review"),
     ("Admin", "/admin"),
 ]
-# Pages whose first view is an AG Grid (layouts/performance.py): when
-# one is opened directly, assets/ag_grid_loader.js starts fetching the grid's bundle as the
-# page starts, not once the page has been drawn (dash_app/factory.MonitorDash). A page with a
-# grid missing here still draws it, a little later.
-# (/returns is a plain table, drawn on the server: no grid, so no grid bundle there.)
-GRID_PAGES = frozenset({"/performance"})
+# Pages whose first view is an AG Grid: when one is opened directly,
+# assets/ag_grid_loader.js starts fetching the grid's bundle as the page starts, not once the
+# page has been drawn (dash_app/factory.MonitorDash). A page with a grid missing here still
+# draws it, a little later (the administration's targets page: its grid is not its first view).
+# (/returns and /performance are plain tables, drawn on the server: no grid bundle there.)
+GRID_PAGES: frozenset[str] = frozenset()
 ROLE_NAMES = {"admin": "Lead officer", "viewer": "CWP member", "provider": "Provider"}
 
 

@@ -25,6 +25,7 @@ from models.returns.queries import (
 )
 from models.rules.formats import format_entered, format_percent, format_target
 from models.rules.periods import Quarter, before_contract, quarter_label
+from models.rules.table_view import ColumnSort
 from models.rules.validation import FieldKey, RawReturn, validate_return
 from models.rules.workflow import (
     HANDED_IN_STATES,
@@ -112,12 +113,8 @@ HOME_SORTS = {
 MAX_SERVICE_TEXT = 100  # longer than any service name: anything longer finds nothing anyway
 
 
-@dataclass(frozen=True)
-class HomeSort:
-    """A column of HOME_SORTS, or None for the list's own order."""
-
-    column: str | None = None
-    descending: bool = False
+# A column of HOME_SORTS, or None for the list's own order (the rule every paged table shares).
+HomeSort = ColumnSort
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def every_page(factory) -> dict[str, dict[str, str]]:
         "tables": {
             "/progress": ".progress-group table", "/submissions": "#submissions-table",
             "/attention?year=2026/27&quarter=Q2": "#attention-concerns",
-            "/performance?year=2025/26&quarter=Q3": "#perf-grid .ag-row",
+            "/performance?year=2025/26&quarter=Q3": "#perf-body tr",
         },
         "returns": {
             "/returns": "#returns-body a.returns-link",

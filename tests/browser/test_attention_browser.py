@@ -64,3 +64,57 @@ def test_an_empty_section_says_so(dash_duo, browser_app):
     empty = [e.text for e in dash_duo.find_elements(".attention-empty")]
     assert empty == ["Nothing needs attention in Q4 2026/27: no line of this report applies.",
                      "Nothing to report as going well in Q4 2026/27."]
+
+
+def test_after_a_change_the_previous_report_stays_marked_until_the_new_one_comes(
+        dash_duo, browser_app, monkeypatch):
+    """The national path (lowered here): after a change, the previous version's report is
+    drawn once under its status panel — not drawn again and again — and is replaced by the
+    new one when it is ready."""
+    import threading
+    import time
+
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    import callbacks.attention as attention_callbacks
+    from dash_app.cache import wait_for_prepared
+    from dash_app.database import transaction
+    from models.reporting.attention import attention_report
+    from models.store.entities import Return
+
+    gate = threading.Event()
+    gate.set()
+
+    def held(session, *args, **kwargs):
+        assert gate.wait(60)
+        return attention_report(session, *args, **kwargs)
+
+    monkeypatch.setattr(attention_callbacks, "BACKGROUND_CHARTS", 0)
+    monkeypatch.setattr(attention_callbacks, "attention_report", held)
+    url = start(dash_duo, browser_app)
+    sign_in(dash_duo, "admin@demo.local")
+    dash_duo.wait_for_element("#overview-heading")
+    dash_duo.find_element('#main-nav a[href="/attention"]').click()
+    dash_duo.wait_for_text_to_equal(".attention-period", "Q2 2026/27")
+
+    with browser_app.server.app_context(), transaction() as session:  # a change to the figures
+        ret = session.get(Return, 1)
+        ret.highlights = f"{ret.highlights or ''} (changed)"
+    gate.clear()
+    try:
+        dash_duo.driver.get(url + "/attention?year=2026/27&quarter=Q2")
+        panel = dash_duo.wait_for_element("#attention-earlier")
+        assert panel.get_attribute("role") == "status"
+        assert "These figures are from before the latest change to the data." in panel.text
+        assert dash_duo.find_element(".attention-period").text == "Q2 2026/27"
+        time.sleep(3)  # long enough for a redraw loop to replace the panel many times over
+        try:
+            assert "before the latest change" in panel.text
+        except StaleElementReferenceException:
+            pytest.fail("the page was drawn again while nothing had changed")
+    finally:
+        gate.set()
+    wait_for_prepared(60)
+    _wait(dash_duo, lambda: not dash_duo.find_elements("#attention-earlier"), "the panel stayed")
+    dash_duo.wait_for_text_to_equal(".attention-period", "Q2 2026/27")
+    assert dash_duo.get_logs() == []

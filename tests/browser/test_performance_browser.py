@@ -1,7 +1,12 @@
-"""The performance table page: the grid, its filters, and an XLSX downloaded by the browser."""
+"""The performance table page in a browser: a plain table drawn on the server, sorted by its
+headings' buttons from the keyboard, paged, searched, filtered, its Priority and Provider
+columns shown by the switch alone, Back/Forward restoring the view, and an XLSX downloaded."""
+
+import re
 
 import pytest
 from openpyxl import load_workbook
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from models.reporting.performance import COLUMNS
@@ -10,32 +15,80 @@ from tests.helpers.browser import axe_violations, serious, sign_in, start
 
 pytestmark = pytest.mark.browser
 
+ROW = "#perf-body tr"
 
-def test_grid_and_xlsx_download(dash_duo, browser_app, tmp_path):
+
+def _open(dash_duo, browser_app, search="?year=2025/26&quarter=Q3", who="viewer@demo.local"):
     start(dash_duo, browser_app)
-    sign_in(dash_duo, "viewer@demo.local")
+    sign_in(dash_duo, who)
     dash_duo.wait_for_element("#overview-heading")
-    dash_duo.driver.get(dash_duo.server.url + "/performance?year=2025/26&quarter=Q3")
-    dash_duo.wait_for_text_to_equal("#perf-heading", "Q3 2025/26")
-    dash_duo.wait_for_element("#perf-grid .ag-row")
-    grid_text = dash_duo.find_element("#perf-grid").text
-    assert "Pupils reached" in grid_text and "Anti-Social Behaviour (ASB)" not in grid_text
-    # Priority and Provider repeat on every row: hidden until the reader asks for them.
-    dash_duo.find_element("#perf-show-groups").click()
-    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
-        "return dash_ag_grid.getApi('perf-grid').getColumn('Priority').isVisible()"))
-    dash_duo.driver.execute_script("dash_ag_grid.getApi('perf-grid').ensureColumnVisible('Priority')")
-    dash_duo.wait_for_contains_text("#perf-grid", "Anti-Social Behaviour (ASB)")
-    # Each RAG cell carries the class of its word (models.rules.rag), from the grid's rules.
-    dash_duo.driver.execute_script("dash_ag_grid.getApi('perf-grid').ensureColumnVisible('RAG')")
-    dash_duo.wait_for_element('#perf-grid .ag-cell[col-id="RAG"]')
+    dash_duo.driver.get(dash_duo.server.url + "/performance" + search)
+    dash_duo.wait_for_element(ROW)
+
+
+def _column(dash_duo, key: str) -> list[str]:
+    """The words in one column of the table's body, by its cells' class (col-<key>)."""
+    return dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#perf-body .col-' + arguments[0])]"
+        ".map(c => c.textContent)", key)
+
+
+def _status(dash_duo) -> str:
+    """The pager's words (read by script: the router redraws the page on Back/Forward)."""
+    return dash_duo.driver.execute_script(
+        "const p = document.getElementById('perf-page-status'); return p ? p.textContent : ''")
+
+
+def _changes(dash_duo, before: str) -> str:
+    """Wait for the pager's words to change from `before`; return them."""
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: _status(dash_duo) != before)
+    return _status(dash_duo)
+
+
+def test_the_table_with_its_rag_words_and_groups_and_an_xlsx_download(dash_duo, browser_app, tmp_path):
+    _open(dash_duo, browser_app)
+    assert dash_duo.find_element("#perf-heading").text == "Q3 2025/26"
+    table_text = dash_duo.find_element("#perf-table").text
+    assert "Pupils reached" in table_text
+    assert re.fullmatch(r"Rows 1 to \d+ of \d+", _status(dash_duo))
+    # No AG Grid on this page.
+    assert dash_duo.driver.execute_script("return document.querySelector('.ag-root-wrapper')") is None
+    # Priority and Provider repeat on every row: hidden until the reader asks for them, which
+    # the browser does alone (no request).
+    priority = dash_duo.find_element("#perf-body .col-priority")
+    assert not priority.is_displayed()
+    requests_before = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update')).length")
+    dash_duo.find_element("label[for=perf-show-groups]").click()
+    WebDriverWait(dash_duo.driver, 10).until(lambda _: priority.is_displayed())
+    assert "Anti-Social Behaviour (ASB)" in _column(dash_duo, "priority")
+    assert dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update')).length"
+    ) == requests_before
+    # Each RAG cell carries the class of its word (models.rules.rag); the word is written.
     cells = dash_duo.driver.execute_script(
-        "return [...document.querySelectorAll('#perf-grid .ag-cell[col-id=\"RAG\"]')]"
-        ".map(c => [c.textContent.trim(), c.className])")
+        "return [...document.querySelectorAll('#perf-body .col-rag')].map(c => [c.textContent, c.className])")
     judged = [(word, classes) for word, classes in cells if word]
     assert judged
     for word, classes in judged:
         assert look_of(word).tone in classes.split(), (word, classes)
+    # Every row one line high; a cut-short cell has its full text as its title.
+    heights = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#perf-body tr')].map(r => Math.round(r.getBoundingClientRect().height))")
+    assert max(heights) - min(heights) <= 2, heights
+    titled = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#perf-body .col-metric')]"
+        ".filter(c => c.scrollWidth > c.clientWidth + 1).map(c => [c.title, c.textContent])")
+    assert titled and all(title == text for title, text in titled)
+    # The body is one component (layouts/table_body.py) drawing the same HTML: each row headed
+    # by its service (<th scope="row">), every other cell a <td>.
+    shape = dash_duo.driver.execute_script(
+        "const rows = [...document.querySelectorAll('#perf-body > tr')];"
+        "return [rows.length, rows.filter(r => r.firstElementChild.matches('th[scope=row].col-service')).length,"
+        " document.querySelectorAll('#perf-body th').length]")
+    assert shape[0] == shape[1] == shape[2] and shape[0] > 0, shape
+    # Breakdown rows are indented under their measure.
+    assert dash_duo.driver.execute_script("return document.querySelectorAll('#perf-body tr.breakdown-row').length") > 0
     Select(dash_duo.find_element("#perf-quarter")).select_by_visible_text("Whole year")
     dash_duo.wait_for_text_to_equal("#perf-heading", "The whole of 2025/26")
     assert "quarter=year" in dash_duo.driver.current_url
@@ -52,15 +105,93 @@ def test_grid_and_xlsx_download(dash_duo, browser_app, tmp_path):
     assert workbook["Performance"].max_row > 40
 
 
+def _number(text: str) -> float:
+    return float(re.match(r"-?[\d,]+(\.\d+)?", text).group().replace(",", ""))
+
+
+def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser_app):
+    _open(dash_duo, browser_app)
+    # Tab to the Quarter actual heading's button and press Enter: sorted, numbers as numbers.
+    button = dash_duo.find_element("#perf-table thead .col-quarter-actual button")
+    dash_duo.driver.execute_script("arguments[0].focus()", button)
+    button.send_keys(Keys.ENTER)
+    WebDriverWait(dash_duo.driver, 20).until(lambda d: d.find_element(
+        "css selector", "#perf-table thead th.col-quarter-actual").get_attribute("aria-sort") == "ascending")
+    assert "sort=quarter-actual" in dash_duo.driver.current_url
+    assert dash_duo.driver.switch_to.active_element == button  # focus stays on the button
+    headline = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#perf-body tr:not(.breakdown-row) .col-quarter-actual')]"
+        ".map(c => c.textContent)")
+    figures = [_number(t) for t in headline if re.match(r"-?\d", t)]
+    assert len(figures) > 3 and figures == sorted(figures)
+    # Space presses it again: descending.
+    button.send_keys(Keys.SPACE)
+    WebDriverWait(dash_duo.driver, 20).until(lambda d: d.find_element(
+        "css selector", "#perf-table thead th.col-quarter-actual").get_attribute("aria-sort") == "descending")
+    # Next page: the pager says where we are.
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "sort=-quarter-actual" in dash_duo.driver.current_url)
+    sorted_first = _status(dash_duo)
+    _press(dash_duo, "#perf-next")
+    second = _changes(dash_duo, sorted_first)
+    assert re.fullmatch(r"Rows \d+ to \d+ of \d+", second) and not second.startswith("Rows 1 ")
+    assert "page=2" in dash_duo.driver.current_url
+    assert dash_duo.find_element("#perf-prev").get_attribute("aria-disabled") == "false"
+    # Find a measure: Enter searches; the first page of what it finds.
+    box = dash_duo.find_element("#perf-find")
+    box.send_keys("Pupils reached", Keys.ENTER)
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda _: {m.strip() for m in _column(dash_duo, "metric")} <= {"Pupils reached", "Year 6", "Year 9"})
+    assert "find=Pupils+reached" in dash_duo.driver.current_url and "page=" not in dash_duo.driver.current_url
+    found = _status(dash_duo)
+    # A RAG filter.
+    box.clear()
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "find=" not in dash_duo.driver.current_url)
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: _status(dash_duo) != found)
+    Select(dash_duo.find_element("#perf-rag")).select_by_value("Green")
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=Green" in dash_duo.driver.current_url)
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
+    # Back: the search again (the URL and the table agree); Forward: the RAG filter again.
+    dash_duo.driver.back()
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=Green" not in dash_duo.driver.current_url)
+    dash_duo.driver.back()
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "find=Pupils" in dash_duo.driver.current_url)
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: _status(dash_duo) == found)
+    assert dash_duo.find_element("#perf-find").get_attribute("value") == "Pupils reached"
+    dash_duo.driver.forward()  # the search cleared
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "find=" not in dash_duo.driver.current_url)
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: _status(dash_duo) != found)
+    dash_duo.driver.forward()  # then Green
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=Green" in dash_duo.driver.current_url)
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
+    assert Select(dash_duo.find_element("#perf-rag")).first_selected_option.get_attribute("value") == "Green"
+    # A reload draws the same view.
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_element(ROW)
+    assert {w for w in _column(dash_duo, "rag") if w} == {"Green"}
+    assert dash_duo.find_element("#perf-table thead th.col-quarter-actual").get_attribute("aria-sort") == "descending"
+    assert dash_duo.get_logs() == []
+
+
+def _press(dash_duo, selector: str) -> None:
+    """Focus a button and press Enter, as a keyboard user does."""
+    button = dash_duo.find_element(selector)
+    dash_duo.driver.execute_script("arguments[0].focus()", button)
+    button.send_keys(Keys.ENTER)
+
+
 def _box(dash_duo, selector: str) -> dict:
     return dash_duo.driver.execute_script(
         "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
         "return {left: r.left, right: r.right};", selector)
 
 
-def test_on_a_phone_the_grid_leads_with_service_and_rag(dash_duo, browser_app):
-    """At 390 px: Service and Metric pinned left and RAG beside them, all inside the viewport;
-    one line per row; the page scrolls, not a box inside it; axe finds nothing serious."""
+def test_on_a_phone_the_table_leads_with_service_metric_and_rag(dash_duo, browser_app):
+    """At 390 px: Service, Metric and RAG inside the viewport, Service and Metric held there
+    while the figures scroll sideways; the page itself does not scroll sideways; axe finds
+    nothing serious."""
     start(dash_duo, browser_app)
     sign_in(dash_duo, "viewer@demo.local")
     dash_duo.wait_for_element("#overview-heading")
@@ -68,65 +199,19 @@ def test_on_a_phone_the_grid_leads_with_service_and_rag(dash_duo, browser_app):
         "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": False})
     try:
         dash_duo.driver.get(dash_duo.server.url + "/performance?year=2025/26&quarter=Q3")
-        dash_duo.wait_for_element('#perf-grid .ag-row .ag-cell[col-id="RAG"]')
+        dash_duo.wait_for_element(ROW)
         width = dash_duo.driver.execute_script("return window.innerWidth")
         assert width == 390
-        pinned = dash_duo.driver.execute_script(
-            "return [...document.querySelectorAll('#perf-grid .ag-pinned-left-header .ag-header-cell')]"
-            ".map(c => c.getAttribute('col-id'))")
-        assert pinned == ["Service", "Metric"]
-        for column in ("Service", "Metric", "RAG"):
-            box = _box(dash_duo, f'#perf-grid .ag-header-cell[col-id="{column}"]')
-            assert 0 <= box["left"] and box["right"] <= width, (column, box)
-            cell = _box(dash_duo, f'#perf-grid .ag-row .ag-cell[col-id="{column}"]')
-            assert 0 <= cell["left"] and cell["right"] <= width, (column, cell)
-        heights = dash_duo.driver.execute_script(
-            "return [...document.querySelectorAll('#perf-grid .ag-center-cols-container .ag-row')]"
-            ".map(r => r.getBoundingClientRect().height)")
-        assert heights and set(heights) == {40}
-        # domLayout autoHeight: the grid's body is as tall as its rows, nothing to scroll inside.
-        trapped = dash_duo.driver.execute_script(
-            "const v = document.querySelector('#perf-grid .ag-body-viewport');"
-            "return v.scrollHeight > v.clientHeight + 1")
-        assert not trapped
-        # The full text of a cut-short cell is its tooltip.
+        assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= width
+        for key in ("service", "metric", "rag"):
+            for where in ("thead", "tbody"):
+                box = _box(dash_duo, f"#perf-table {where} .col-{key}")
+                assert 0 <= box["left"] and box["right"] <= width, (key, where, box)
+        # Scrolled sideways: Service and Metric stay; the RAG column moves under them.
+        before = _box(dash_duo, "#perf-table tbody .col-metric")
+        dash_duo.driver.execute_script("document.querySelector('.perf-table-box').scrollLeft = 300")
+        WebDriverWait(dash_duo.driver, 5).until(lambda _: _box(dash_duo, "#perf-table tbody .col-rag")["left"] < 0)
+        assert _box(dash_duo, "#perf-table tbody .col-metric") == before
         assert serious(axe_violations(dash_duo)) == []
-        # Turned to a wider screen, Metric gets room for its names; back again, narrow again.
-        narrow = _box(dash_duo, '#perf-grid .ag-header-cell[col-id="Metric"]')
-        for screen, wide in ((1024, True), (390, False)):
-            dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-                "width": screen, "height": 844, "deviceScaleFactor": 1, "mobile": False})
-            WebDriverWait(dash_duo.driver, 10).until(lambda d, wide=wide: (d.execute_script(
-                "return dash_ag_grid.getApi('perf-grid').getColumn('Metric').getActualWidth()")
-                == 260) == wide)
-        back = _box(dash_duo, '#perf-grid .ag-header-cell[col-id="Metric"]')
-        assert back["right"] - back["left"] == narrow["right"] - narrow["left"] < 260
     finally:
         dash_duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-
-def test_a_cut_short_cell_shows_its_full_text_to_the_keyboard(dash_duo, browser_app):
-    """The tooltip with a long name opens under a mouse pointer only; a cell reached with the
-    keyboard shows its whole text in place (assets/monitor.css)."""
-    from selenium.webdriver.common.keys import Keys
-
-    start(dash_duo, browser_app)
-    sign_in(dash_duo, "viewer@demo.local")
-    dash_duo.wait_for_element("#overview-heading")
-    dash_duo.driver.get(dash_duo.server.url + "/performance?year=2025/26&quarter=Q3")
-    dash_duo.wait_for_element('#perf-grid .ag-cell[col-id="Metric"]')
-    cut = dash_duo.driver.execute_script(
-        "return [...document.querySelectorAll('#perf-grid .ag-cell[col-id=\"Metric\"] .ag-cell-value')]"
-        ".findIndex(v => v.scrollWidth > v.clientWidth + 1)")
-    assert cut > 0, "no Metric cell is cut short at this width"
-    # Focus the cell above it through the grid's own keyboard handling, then move down.
-    dash_duo.driver.execute_script(
-        f"dash_ag_grid.getApi('perf-grid').setFocusedCell({cut - 1}, 'Metric')")
-    dash_duo.driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
-    WebDriverWait(dash_duo.driver, 10).until(lambda d: "ag-cell-focus" in d.execute_script(
-        "return document.activeElement.className"))
-    whole = dash_duo.driver.execute_script(
-        "const c = document.activeElement, v = c.querySelector('.ag-cell-value');"
-        " return [c.getAttribute('col-id'), getComputedStyle(v).whiteSpace,"
-        " v.scrollWidth <= v.clientWidth + 1]")
-    assert whole == ["Metric", "normal", True]

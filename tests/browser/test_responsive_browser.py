@@ -25,7 +25,7 @@ PAGES = {
     "service": {"/service?id=1&year=2025/26": "#service-trends .trend-section .main-svg"},
     "tables": {
         "/submissions": "#submissions-table",
-        "/performance?year=2025/26&quarter=Q3": "#perf-grid .ag-row", "/returns": LOADED,
+        "/performance?year=2025/26&quarter=Q3": "#perf-body tr", "/returns": LOADED,
         "/review": ".queue-item",
         **{f"/admin/{slug}": f"#adm-section-{slug}" for slug, _label in ADMIN_PAGES},
     },
@@ -99,6 +99,23 @@ def test_the_returns_list_s_status_and_link_are_in_view_on_a_phone(dash_duo, bro
     assert page_width(dash_duo) <= PHONE + 1
     # The note on the statuses is beside the list, closed, one line.
     assert dash_duo.find_element("#returns-status-note summary").text == "What the statuses mean"
+
+
+def test_the_performance_table_s_service_metric_and_rag_are_in_view_on_a_phone(dash_duo, browser_app):
+    start(dash_duo, browser_app)
+    width(dash_duo, PHONE)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_element("#main-nav")
+    dash_duo.driver.get(dash_duo.server.url + "/performance?year=2025/26&quarter=Q3")
+    dash_duo.wait_for_element("#perf-body tr")
+    headings = {th.text: th for th in dash_duo.find_elements("#perf-table thead th")}
+    cells = [dash_duo.find_element(f"#perf-body tr:first-child > .col-{key}")
+             for key in ("service", "metric", "rag")]
+    for element in (headings["Service"], headings["Metric"], headings["RAG"], *cells):
+        box = rect(dash_duo, element)
+        assert 0 <= box["left"] and box["right"] <= PHONE, (element.text, box)
+    assert cells[2].text  # a measure's RAG, in words
+    assert page_width(dash_duo) <= PHONE + 1
 
 
 def scroll_settled(dash_duo, box) -> None:

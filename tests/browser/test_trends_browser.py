@@ -55,6 +55,15 @@ def test_over_the_years_draws_each_metrics_chart_with_its_table_and_words(dash_d
         assert all(r[5].split(":")[0] in ("Improvement", "Concern") for r in rows if r[0] in named)
         # The legend says what the lines are, in words.
         assert {"Quarterly value", "Mean", "Lower and upper process limits"} <= set(chart["legend"])
+    # The series tables' bodies are one component each (layouts/table_body.py): the same
+    # markup as every data table (caption, scoped headings), a table per metric.
+    markup = dash_duo.driver.execute_script(
+        "const t = document.getElementById(arguments[0]); return [t.caption.textContent,"
+        " [...t.tHead.rows[0].cells].map(c => c.tagName + ':' + c.scope),"
+        " t.tBodies[0].rows[0].cells[0].tagName + ':' + t.tBodies[0].rows[0].cells[0].scope,"
+        " t.tBodies[0].rows[0].cells[1].tagName, t.className];", f"{drawn[0]['id']}-table")
+    assert markup[0].endswith(", each quarter from Q1 2020/21 to " + drawn[0]["series"][0][-1])
+    assert markup[1] == ["TH:col"] * 6 and markup[2:] == ["TH:row", "TD", "table table-sm data-table"]
     # The demo's children supported fell below the mean through 2020/21: squares, in words.
     first = drawn[0]
     assert "Special cause: concern" in first["legend"] and first["special"]

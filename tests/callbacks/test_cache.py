@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 import callbacks.performance
 from callbacks.overview import update_overview
-from callbacks.performance import update_performance
+from callbacks.performance import shown_view
 from dash_app.auth import require_user, snapshot
 from dash_app.cache import cache_state
 from dash_app.database import transaction
 from dash_app.factory import create_app
 from models.returns.saving import review_return
+from models.rules.table_view import ColumnSort
 from models.store.db import unit_of_work
 from models.store.entities import Metric, Return, Target, User
 from tests.helpers.config import settings_for
@@ -70,7 +71,7 @@ def _approve(app, factory, return_id: int, version: int) -> None:
 
 def _actuals(app, factory, email=ADMIN, year="2026/27", quarter="Q2") -> dict[str, object]:
     with as_user(app, factory, email):
-        rows = update_performance(year, quarter, False, False)[1]
+        rows = shown_view(year, quarter, False, False, None, None, None, ColumnSort(), 1, 100).page.rows
     return {f"{r['Service']} / {r['Metric']}": r["Quarter actual"] for r in rows}
 
 

@@ -63,7 +63,7 @@ def test_the_plotly_dcc_graph_fetches_is_the_basic_bundle(demo_app):
     assert script == (ROOT / "assets" / "vendor" / "plotly-basic.min.js").read_bytes()
 
 
-def test_ag_grid_is_named_on_the_page_not_loaded_by_it(demo_app):
+def test_ag_grid_is_named_on_the_page_not_loaded_by_it(demo_app, monkeypatch):
     """dash_ag_grid's bundle is not a script of the page: assets/ag_grid_loader.js's tag names
     it and the grid's chunk (fetched when a grid is drawn), at addresses the app serves,
     fingerprinted and cached for a year. Nor is dash_table's loader (no DataTable in the app)."""
@@ -84,9 +84,17 @@ def test_ag_grid_is_named_on_the_page_not_loaded_by_it(demo_app):
         import dash_ag_grid
 
         assert response.data == (Path(dash_ag_grid.__file__).parent / name).read_bytes()
-    # Opened directly, a grid page starts fetching the grid at once; a page without one never.
-    assert 'data-early="1"' in loader
-    # (The Returns list is a plain table: not a grid page.)
+    # No page's first view is a grid now (the Returns list and the Performance table are plain
+    # tables; the targets page's grid is not its first view): none fetches it early.
+    assert "data-early" not in loader
+    # A page named a grid page (layouts.shell.GRID_PAGES), opened directly, starts fetching
+    # the grid at once; a page without one never.
+    import layouts.shell
+
+    monkeypatch.setattr(layouts.shell, "GRID_PAGES", frozenset({"/performance"}))
+    early = [s for s in re.findall(r"<script[^>]*>", client.get("/performance").get_data(as_text=True))
+             if "/assets/ag_grid_loader.js" in s]
+    assert len(early) == 1 and 'data-early="1"' in early[0]
     for path in ("/", "/returns"):
         other = client.get(path).get_data(as_text=True)
         (other_loader,) = [s for s in re.findall(r"<script[^>]*>", other) if "ag_grid_loader.js" in s]

@@ -142,7 +142,7 @@ def test_a_refused_export_is_audited(demo_app, demo_factory, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AccessRefused("You do not have access to that service.", "service", 3)
 
-    monkeypatch.setattr(performance, "build_export", refuse)
+    monkeypatch.setattr(performance, "stored_export", refuse)  # a CSV or XLSX: kept or built
     cookies = session_cookies(demo_app, "riverside-boxing-academy@demo.local")
     _, words, *_ = run_job(demo_app, cookies, "xlsx")
     assert words == "The Excel workbook was not built: You do not have access to that service."
@@ -235,3 +235,19 @@ def test_a_signed_out_browser_cannot_start_or_collect_a_job(demo_app):
     response = stranger.post(f"/_dash-update-component?endId={end_id}&cacheKey={handles['cacheKey']}"
                              f"&job={handles['job']}", json={})
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_job_sends_a_kept_file_only_to_readers_of_its_scope(demo_app, fmt):
+    """A CSV or workbook the job built is kept (exports.stored) and the next job for the same
+    scope sends it: a CWP member gets the lead officer's file; a provider user never does."""
+    kept_folder = demo_app.server.config["MONITOR_SETTINGS"].export_cache_dir
+    body, words, *_ = run_job(demo_app, session_cookies(demo_app, "admin@demo.local"), fmt)
+    [kept] = kept_folder.glob(f"*/*.{fmt}")
+    assert kept.read_bytes() == body and "is ready" in words
+    kept.write_bytes(b"KEPT FOR EVERY PROVIDER")
+    body, words, _, stages = run_job(demo_app, session_cookies(demo_app, "viewer@demo.local"), fmt)
+    assert body == b"KEPT FOR EVERY PROVIDER" and "is ready" in words
+    assert any("already made from these figures" in stage for stage in stages)
+    own, *_ = run_job(demo_app, session_cookies(demo_app, "riverside-boxing-academy@demo.local"), fmt)
+    assert own and own != b"KEPT FOR EVERY PROVIDER"

@@ -104,11 +104,15 @@ def test_a_viewer_s_and_a_provider_s_workbooks_are_their_own(demo_app, demo_fact
     sign_in(client, "viewer@demo.local")
     viewer = client.get("/export/performance.xlsx?year=2025/26&quarter=Q3")
     assert viewer.status_code == 200
-    assert _notes(viewer.data)["Exported"].endswith(" by viewer@demo.local")
+    # A workbook names whose services it covers, not who asked: one file is kept for
+    # everyone with the same scope (exports.stored), so it must not name one of them.
+    assert "everyone who may see every provider's services" in _notes(viewer.data)["Exported"]
+    assert "viewer@demo.local" not in str(_notes(viewer.data))
     client = demo_app.server.test_client()
     sign_in(client, PROVIDER_B)
     own = client.get("/export/performance.xlsx?year=2025/26&quarter=Q3")
-    assert _notes(own.data)["Exported"].endswith(f" by {PROVIDER_B}")
+    assert "everyone who may see Riverside Boxing Academy (demo)'s services" in _notes(own.data)["Exported"]
+    assert PROVIDER_B not in str(_notes(own.data))
     sheet = load_workbook(io.BytesIO(own.data))["Performance"]
     header = [c.value for c in sheet[1]]
     providers = {row[header.index("Provider")] for row in sheet.iter_rows(min_row=2, values_only=True)}

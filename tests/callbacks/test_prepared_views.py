@@ -16,14 +16,18 @@ from sqlalchemy import select
 
 import callbacks.attention as attention_callbacks
 import callbacks.performance as performance_callbacks
+import dash_app.cache as cache_module
 import layouts.attention as attention_layout
 from callbacks.attention import attention_view, update_attention
-from callbacks.performance import performance_view
+from callbacks.performance import POLL, performance_view
+from callbacks.router import display_page
 from dash_app.cache import Failed, Preparing, cache_state, prepared, wait_for_prepared
 from dash_app.database import transaction
+from layouts import ids
 from models.reporting.attention import attention_report, lines_in_order, priority_counts
 from models.store.db import unit_of_work
 from models.store.entities import Provider, Service, User
+from tests.helpers.components import find_component, words
 
 OWNER = "safer-futures-support@demo.local"
 OTHER = "riverside-boxing-academy@demo.local"
@@ -84,7 +88,7 @@ def national_path(monkeypatch):
     monkeypatch.setattr(attention_layout, "LINES_PAGE", 10)
     monkeypatch.setattr(attention_callbacks, "BACKGROUND_CHARTS", 0)
     monkeypatch.setattr(attention_callbacks, "LINE_LIMIT", 5)
-    monkeypatch.setattr(performance_callbacks, "BACKGROUND_METRICS", 0)
+    monkeypatch.setattr(cache_module, "BACKGROUND_METRICS", 0)
 
 
 def _own_services(factory, email: str) -> set[str]:
@@ -189,7 +193,7 @@ def test_the_poll_changes_nothing_while_the_report_is_worked_out(signed_in, nati
 def test_signed_out_and_bad_input(demo_app, signed_in, national_path):
     with demo_app.server.test_request_context("/"):
         assert "Sign in first." in str(attention_view("2026/27", "Q2", False).body)
-        assert "Sign in first." in str(performance_view("2026/27", "Q2", False, False)[0])
+        assert _table("2026/27", "Q2").heading == "Sign in first."
     with signed_in("viewer@demo.local"):
         bad = attention_view("not a year", "Q2", False)
     assert "field-error" in str(bad.body) and bad.poll_off is True
@@ -206,21 +210,56 @@ def test_the_demo_report_is_drawn_whole_as_before(signed_in):
 
 # The Performance table ---------------------------------------------------------------------------
 
+def _table(year: str = "2025/26", quarter: str = "Q3", action: object = None, stored: object = None):
+    """The Performance table's view callback: every filter at "all", 25 rows a page."""
+    return performance_view(year, quarter, False, False, "", "all", "all", "25", action, stored)
+
+
 @pytest.mark.parametrize("who", SIGNED_IN)
 def test_a_large_table_is_worked_out_in_the_background_as_every_role(signed_in, demo_factory,
                                                                       national_path, who):
     with signed_in(who):
-        heading, rows, working, poll_off, record = performance_view("2025/26", "Q3", False, False)
-        assert rows == [] and "Working out the table of" in working and poll_off is False
-        assert heading == "Q3 2025/26" and record["search"] == "?year=2025%2F26&quarter=Q3"
+        working = _table()
+        assert "Working out the table of" in working.working and working.poll_off is False
+        assert working.body == [{"note": "The table is not ready yet.", "className": "perf-empty"}]
+        assert working.pager == ""
+        assert working.heading == "Q3 2025/26" and working.record["search"] == "?year=2025%2F26&quarter=Q3"
         wait_for_prepared(120)
-        heading, rows, working, poll_off, _ = performance_view("2025/26", "Q3", False, False, poll=True)
-    assert rows and working == "" and poll_off is True
-    services = {row["Service"] for row in rows}
+        ready = _table(action=POLL, stored=working.stored)
+    assert ready.working == "" and ready.poll_off is True and ready.pager.startswith("Rows 1 to ")
+    services = {row["cells"][0]["text"] for row in ready.body}  # the row's heading: its service
     if who in (OWNER, OTHER):
         assert services <= _own_services(demo_factory, who)
     else:
         assert len(services) > 2
+
+
+def test_the_table_drawn_for_its_url_keeps_its_page_while_worked_out(signed_in, national_path,
+                                                                      monkeypatch):
+    """/performance?page=2 for a national table: the page says it is being worked out and asks
+    again; asked while still working, nothing changes (nothing read out again); once the rows
+    are there, the poll draws page 2 in the URL's order, not the first."""
+    real = performance_callbacks.grid_rows
+
+    def gated(session, *args):
+        assert GATE.wait(30)
+        return real(session, *args)
+
+    monkeypatch.setattr(performance_callbacks, "grid_rows", gated)
+    with signed_in("admin@demo.local"):
+        page = display_page("/performance", "?year=2025/26&quarter=Q3&page=2&sort=-rag")
+        assert "Working out the table of" in words(find_component(page, ids.PERF_WORKING))
+        assert find_component(page, ids.PERF_POLL).disabled is False
+        stored = find_component(page, ids.PERF_VIEW).data
+        assert stored == {"sort": "-rag", "page": 2, "size": 25}
+        still = _table(action=POLL, stored=stored)
+        assert still.body is no_update and still.working is no_update and still.poll_off is False
+        GATE.set()
+        wait_for_prepared(60)
+        ready = _table(action=POLL, stored=stored)
+    assert ready.stored == stored and ready.poll_off is True and ready.working == ""
+    assert ready.pager.startswith("Rows ") and not ready.pager.startswith("Rows 1 to ")
+    assert ready.record["search"] == "?year=2025%2F26&quarter=Q3&sort=-rag&page=2"
 
 
 def test_the_report_drawn_for_its_url_keeps_its_page(signed_in, national_path, monkeypatch):
@@ -296,3 +335,107 @@ def test_no_more_than_the_room_is_started_and_the_rest_start_when_asked_again(si
         wait_for_prepared(30)
         assert prepared(session, slow_square, 3) == 9 and prepared(session, slow_square, 2) == 4
     assert CALLS == [2, 3]
+
+
+ANOTHER_SCOPE = {OWNER: OTHER, OTHER: OWNER, "viewer@demo.local": "admin@demo.local",
+                 "admin@demo.local": "viewer@demo.local"}
+
+
+def _change_the_data(factory) -> None:
+    """Any change to the figures' tables (a return's narrative saved) bumps the data version."""
+    from models.store.entities import Return
+
+    with unit_of_work(factory) as s:
+        ret = s.scalars(select(Return).order_by(Return.id)).first()
+        ret.highlights = f"{ret.highlights or ''} (changed)"
+
+
+@pytest.mark.parametrize("who", SIGNED_IN)
+def test_after_a_change_the_previous_report_is_shown_marked_until_the_new_one_is_ready(
+        signed_in, demo_factory, national_path, monkeypatch, who):
+    def held(session, *args, **kwargs):
+        assert GATE.wait(30)
+        return attention_report(session, *args, **kwargs)
+
+    monkeypatch.setattr(attention_callbacks, "attention_report", held)
+    GATE.set()
+    with signed_in(who):
+        attention_view("2026/27", "Q2", False)
+        wait_for_prepared(120)
+        before = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+    assert before.poll_off is True and "before the latest change" not in str(before.body)
+
+    _change_the_data(demo_factory)
+    GATE.clear()  # the new version's report is held back: being worked out
+    with signed_in(who):
+        shown = attention_view("2026/27", "Q2", False, None, None, {"page": 1})
+        polled = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+    marker, *earlier = shown.body  # one flat list of children
+    assert "These figures are from before the latest change to the data." in str(marker)
+    assert "role='status'" in str(marker) and re.search(r"worked out at \d\d:\d\d\.", str(marker))
+    # The previous version's report, exactly as it was drawn, and nothing of the new one.
+    assert str(earlier) == str(before.body if isinstance(before.body, list) else [before.body])
+    assert (str(shown.lines), shown.page_status) == (str(before.lines), before.page_status)
+    assert shown.poll_off is False  # asking again until the new one is there
+    assert polled.body is no_update and polled.poll_off is False
+    # Someone whose audience differs never sees it: they wait for their own.
+    with signed_in(ANOTHER_SCOPE[who]):
+        other = attention_view("2026/27", "Q2", False)
+    assert "Working out the report from" in str(other.body)
+    assert "before the latest change" not in str(other.body)
+
+    GATE.set()
+    wait_for_prepared(120)
+    with signed_in(who):
+        after = attention_view("2026/27", "Q2", False, None, "poll", {"page": 1})
+    assert after.poll_off is True and "before the latest change" not in str(after.body)
+
+
+# The API's performance table ---------------------------------------------------------------------
+
+def test_the_api_serves_a_large_table_from_the_background_work(demo_app, demo_factory, monkeypatch):
+    """A national body's table is never worked out inside an API request: the first asks get
+    503 with Retry-After while it is worked out; then each page is a slice of the kept rows,
+    the same rows a request would build, and a provider's token still sees its own only."""
+    import dash_app.api as api_module
+    from models.access import audience_of
+    from models.store.api_tokens import create_token
+    from models.store.users import find_user
+
+    real = api_module.api_rows
+
+    def gated(*args, **kwargs):
+        assert GATE.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cache_module, "BACKGROUND_METRICS", 0)
+    monkeypatch.setattr(api_module, "api_rows", gated)
+    with unit_of_work(demo_factory) as s:
+        tokens = {who: create_token(s, find_user(s, who), "Tests", 7)
+                  for who in ("admin@demo.local", OWNER)}
+    client = demo_app.server.test_client()
+    path = "/api/v1/performance?year=2025/26&quarter=Q3&page_size=7&page=2"
+
+    def ask(who: str):
+        return client.get(path, headers={"Authorization": f"Bearer {tokens[who]}"})
+
+    waiting = ask("admin@demo.local")
+    # Retry-After: ours (30 s), or the rate limit's reset when later (Flask-Limiter keeps the later).
+    assert waiting.status_code == 503 and int(waiting.headers["Retry-After"]) >= 30
+    assert "being worked out" in waiting.json["message"]
+    assert ask("admin@demo.local").status_code == 503  # still: worked out once, not again
+    GATE.set()
+    wait_for_prepared(30)
+    answer = ask("admin@demo.local")
+    assert answer.status_code == 200
+    with unit_of_work(demo_factory) as s:
+        admin = find_user(s, "admin@demo.local")
+        whole = real(s, audience_of(admin), 2025, 3, demo_app.server.config["MONITOR_SETTINGS"].current_date(),
+                     False, False)
+    assert answer.json["items"] == whole[7:14] and answer.json["total"] == len(whole)
+    # The provider's own table: worked out for its audience, never a slice of the admin's.
+    assert ask(OWNER).status_code == 503
+    wait_for_prepared(30)
+    own = ask(OWNER).json
+    assert 0 < own["total"] < len(whole)
+    assert {item["service"] for item in own["items"]} <= _own_services(demo_factory, OWNER)

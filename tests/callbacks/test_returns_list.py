@@ -21,8 +21,8 @@ from layouts.returns_home import PAGE_SIZE, SORT_BUTTON, SORT_TH
 from models.reporting.retirement import in_service
 from models.store.db import unit_of_work
 from models.store.entities import Provider, Service
-from tests.helpers.components import words
-from tests.helpers.crafted import payload, server_callbacks
+from tests.helpers.components import all_of, find_component, words
+from tests.helpers.crafted import call_callback, server_callbacks
 from tests.helpers.web import sign_in
 
 ADMIN, VIEWER = "admin@demo.local", "viewer@demo.local"
@@ -34,33 +34,9 @@ HEADINGS = {"Service": "service", "Status": "status", "Quarter": "quarter", "Due
             "Provider": "provider", "Lead officer's comment": "comment", "Open": "action"}
 
 
-def _find(component, component_id):
-    """The component with this id in a layout tree (None if absent)."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
-def _all_of(component, kind: str) -> list:
-    """Every component of this type (html.Th, …) in a tree, in order."""
-    out = [component] if type(component).__name__ == kind else []
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            out += _all_of(child, kind)
-    return out
-
-
-
 def _headings(page) -> list[str]:
-    thead = _all_of(_find(page, ids.RETURNS_TABLE), "Thead")[0]
-    return [words(th) for th in _all_of(thead, "Th")]
+    thead = all_of(find_component(page, ids.RETURNS_TABLE), "Thead")[0]
+    return [words(th) for th in all_of(thead, "Th")]
 
 
 def _rows(body: list, headings: list[str]) -> list[dict]:
@@ -83,12 +59,12 @@ def _page(signed_in, who: str, search: str = ""):
 
 
 def _page_rows(page) -> list[dict]:
-    return _rows(_find(page, ids.RETURNS_BODY).children, _headings(page))
+    return _rows(find_component(page, ids.RETURNS_BODY).children, _headings(page))
 
 
 def _of(page) -> int:
     """How many rows the filters keep, from "Rows 1 to 25 of 312"."""
-    text = words(_find(page, ids.RETURNS_PAGE_STATUS))
+    text = words(find_component(page, ids.RETURNS_PAGE_STATUS))
     found = re.fullmatch(r"Rows [\d,]+ to [\d,]+ of ([\d,]+)", text)
     return int(found.group(1).replace(",", "")) if found else 0
 
@@ -131,18 +107,19 @@ def test_the_page_comes_with_its_first_page_of_rows_in_a_table(signed_in):
     rows = _page_rows(page)
     total = _of(page)
     assert len(rows) == PAGE_SIZE < total
-    assert _find(page, ids.RETURNS_COUNT).children == f"{total:,} returns."
-    assert words(_find(page, ids.RETURNS_PAGE_STATUS)) == f"Rows 1 to 25 of {total}"
-    assert _find(page, ids.RETURNS_CAPTION).children == "Returns, overdue and returned first"
-    assert _find(page, ids.RETURNS_VIEW).data == {"sort": "", "page": 1}
+    assert find_component(page, ids.RETURNS_COUNT).children == f"{total:,} returns."
+    assert words(find_component(page, ids.RETURNS_PAGE_STATUS)) == f"Rows 1 to 25 of {total}"
+    assert find_component(page, ids.RETURNS_CAPTION).children == "Returns, overdue and returned first"
+    assert find_component(page, ids.RETURNS_VIEW).data == {"sort": "", "page": 1}
     # The sortable headings are buttons in the header; none is sorted yet.
-    sortable = [th for th in _all_of(_find(page, ids.RETURNS_TABLE), "Th") if isinstance(getattr(th, "id", None), dict)]
+    sortable = [th for th in all_of(find_component(page, ids.RETURNS_TABLE), "Th")
+                if isinstance(getattr(th, "id", None), dict)]
     assert [th.id["column"] for th in sortable] == ["service", "status", "due", "provider"]
     assert all(th.children.id == {"type": SORT_BUTTON, "column": th.id["column"]} for th in sortable)
     assert all(th.id["type"] == SORT_TH and "aria-sort" not in th.to_plotly_json()["props"]
                for th in sortable)
-    assert _find(page, ids.RETURNS_PREV).to_plotly_json()["props"]["aria-disabled"] == "true"
-    assert _find(page, ids.RETURNS_NEXT).to_plotly_json()["props"]["aria-disabled"] == "false"
+    assert find_component(page, ids.RETURNS_PREV).to_plotly_json()["props"]["aria-disabled"] == "true"
+    assert find_component(page, ids.RETURNS_NEXT).to_plotly_json()["props"]["aria-disabled"] == "false"
 
 
 @pytest.mark.parametrize("who", [ADMIN, VIEWER])
@@ -202,11 +179,11 @@ def test_the_url_s_view_narrows_sorts_and_pages_the_officer_s_rows(signed_in, de
     # The count the page starts with is the filtered one; the controls show the URL's view.
     page = _page(signed_in, ADMIN, f"?provider={pid}&status=to_do&find=isva&sort=-due&page=1")
     isva = [r for r in to_do if "isva" in r["service"].casefold()]
-    assert _find(page, ids.RETURNS_COUNT).children == (
+    assert find_component(page, ids.RETURNS_COUNT).children == (
         f"{len(isva)} of {len(everything):,} returns match these filters.")
-    assert _find(page, ids.RETURNS_STATUS).value == "to_do"
-    assert _find(page, ids.RETURNS_TEXT).value == "isva"
-    due = _find(page, {"type": SORT_TH, "column": "due"})
+    assert find_component(page, ids.RETURNS_STATUS).value == "to_do"
+    assert find_component(page, ids.RETURNS_TEXT).value == "isva"
+    due = find_component(page, {"type": SORT_TH, "column": "due"})
     assert due.to_plotly_json()["props"]["aria-sort"] == "descending"
     # Sorted on the server across pages: the second page follows on from the first.
     by_service = _all(signed_in, ADMIN, "?sort=service")
@@ -226,8 +203,8 @@ def test_unknown_url_values_are_the_default_view(signed_in, search):
     page = _page(signed_in, ADMIN, search)
     default = _page(signed_in, ADMIN)
     assert _page_rows(page) == _page_rows(default)
-    assert _find(page, ids.RETURNS_VIEW).data == {"sort": "", "page": 1}
-    assert _find(page, ids.RETURNS_TEXT).value == ""
+    assert find_component(page, ids.RETURNS_VIEW).data == {"sort": "", "page": 1}
+    assert find_component(page, ids.RETURNS_TEXT).value == ""
 
 
 @pytest.mark.parametrize("who", [ADMIN, VIEWER])
@@ -299,27 +276,6 @@ def test_bad_values_are_the_defaults(signed_in, values):
     assert _rows(answer.body, _headings(_page(signed_in, ADMIN))) == _page_rows(_page(signed_in, ADMIN))
 
 
-def _call(client, callbacks: dict, prefix: str, inputs: list, state: list | None = None,
-          changed: list[str] | None = None):
-    """POST a callback (found by the start of its output key) with these values, in order."""
-    [(key, entry)] = [(k, v) for k, v in callbacks.items() if k.startswith(prefix)]
-    body = payload(key, entry)
-    for item, value in zip(body["inputs"], inputs, strict=True):
-        if isinstance(item, list):
-            item[0]["value"] = value
-        else:
-            item["value"] = value
-    for item, value in zip(body["state"], state or [], strict=True):
-        item["value"] = value
-    if changed is not None:
-        body["changedPropIds"] = changed
-    response = client.post("/_dash-update-component", json=body)
-    text = response.get_data(as_text=True)
-    assert response.status_code in (200, 204), text[:300]
-    assert "Traceback" not in text
-    return response
-
-
 VIEW_CALLBACK = f"..{ids.RETURNS_BODY}.children"
 
 
@@ -332,7 +288,7 @@ def test_bad_requests_over_http_are_no_500(demo_app):
     for values, state in ((["<b>", "Q9", "deleted", "x" * 5000, 1, 1, 1], {"page": "x"}),
                           ([None] * 7, None), ([1, 2, 3, 4, 5, 6, 7], [1, 2]),
                           (["2", "all", "all", "Boxing", 0, 0, 1], {"sort": "provider", "page": 99})):
-        text = _call(client, callbacks, VIEW_CALLBACK, values, [state],
+        text = call_callback(client, callbacks, VIEW_CALLBACK, values, [state],
                      [f"{ids.RETURNS_NEXT}.n_clicks"]).get_data(as_text=True)
         assert "Riverside" not in text and "ASB early help" not in text
 
@@ -347,7 +303,7 @@ def test_the_page_drawn_changes_nothing(demo_app):
     values = ["all", "all", "all", "", 0, 0, 0]
     for changed, zero in (([], 0), ([f"{ids.RETURNS_NEXT}.n_clicks"], 0)):
         values[-1] = zero
-        drawn = _call(client, callbacks, VIEW_CALLBACK, values, [{"sort": "", "page": 1}], changed)
+        drawn = call_callback(client, callbacks, VIEW_CALLBACK, values, [{"sort": "", "page": 1}], changed)
         assert drawn.status_code == 204 or drawn.get_json()["response"] == {}, drawn.get_data(as_text=True)[:300]
     # As Dash really calls it when the router draws /returns?page=3: every input listed as
     # triggered. The answer is the view as drawn, its third page kept (it used to go back to
@@ -357,13 +313,13 @@ def test_the_page_drawn_changes_nothing(demo_app):
                                          ids.RETURNS_STATUS, ids.RETURNS_TEXT)]
     everything += [f"{ids.RETURNS_PREV}.n_clicks", f"{ids.RETURNS_NEXT}.n_clicks"]
     values[-1] = 0
-    drawn = _call(client, callbacks, VIEW_CALLBACK, values, [{"sort": "", "page": 3}], everything)
+    drawn = call_callback(client, callbacks, VIEW_CALLBACK, values, [{"sort": "", "page": 3}], everything)
     text = drawn.get_data(as_text=True).replace(" ", "")
     assert drawn.status_code == 200 and '"search":"?page=3"' in text, text[:300]
     assert list(drawn.get_json()["response"]) == [ids.VIEW], text[:300]
     assert "Rows51to75" not in text and "returns-link" not in text
     values[-1] = 1
-    pressed = _call(client, callbacks, VIEW_CALLBACK, values, [{"sort": "", "page": 1}],
+    pressed = call_callback(client, callbacks, VIEW_CALLBACK, values, [{"sort": "", "page": 1}],
                     [f"{ids.RETURNS_NEXT}.n_clicks"])
     assert pressed.status_code == 200 and "page=2" in pressed.get_data(as_text=True)
 
@@ -377,13 +333,13 @@ def test_the_view_callback_writes_the_view_record_over_http(demo_app):
     callbacks = server_callbacks(demo_app)
     [key] = [k for k in callbacks if k.startswith(VIEW_CALLBACK)]
     assert f"{ids.VIEW}.data" in key and f"{ids.URL}.search" not in key
-    text = _call(client, callbacks, VIEW_CALLBACK, ["all", "all", "draft", "", 0, 0, 0], [None],
+    text = call_callback(client, callbacks, VIEW_CALLBACK, ["all", "all", "draft", "", 0, 0, 0], [None],
                  [f"{ids.RETURNS_STATUS}.value"]).get_data(as_text=True).replace(" ", "")
     assert '"search":"?status=draft"' in text and '"title":"Returns"' in text
 
 
 def _note_terms(page) -> list[str]:
-    note = _find(page, ids.RETURNS_STATUS_NOTE)
+    note = find_component(page, ids.RETURNS_STATUS_NOTE)
     assert note is not None and note.children[0].children == "What the statuses mean"
     return [item.children for item in note.children[1].children[::2]]
 
@@ -397,13 +353,13 @@ def test_the_status_note_explains_every_status_the_list_shows(signed_in, who):
     shown = {r["status"] for r in _all(signed_in, who)}
     assert shown <= set(terms)
     # The status filter offers each of them (after its two groups).
-    status = _find(_page(signed_in, who), ids.RETURNS_STATUS)
+    status = find_component(_page(signed_in, who), ids.RETURNS_STATUS)
     assert set(terms) <= {o["label"] for o in status.options}
 
 
 def test_the_provider_filter_is_alphabetical(signed_in, demo_factory):
     """By name, whatever order the providers were added in (ids), ignoring case."""
-    select_ = _find(_page(signed_in, ADMIN), ids.RETURNS_PROVIDER)
+    select_ = find_component(_page(signed_in, ADMIN), ids.RETURNS_PROVIDER)
     names = [o["label"] for o in select_.options[1:]]
     assert select_.options[0]["label"] == "All providers"
     assert names == sorted(names, key=str.casefold) and NAME_A in names and NAME_B in names

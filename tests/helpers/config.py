@@ -26,5 +26,9 @@ def settings_for(url: str, **changes: object) -> Settings:
     # before its progress could be seen.
     settings = Settings(database_url=url, secret_key=SECRET, env="development", today=TODAY,
                         outbox_dir=TEST_OUTBOX, jobs_dir=TEST_JOBS,
-                        chart_cache_dir=Path(tempfile.mkdtemp(prefix="cwp-test-charts-")))
+                        chart_cache_dir=Path(tempfile.mkdtemp(prefix="cwp-test-charts-")),
+                        # and its own kept exports: one test's file is never another's; no
+                        # process watching for files to prepare (a test asks for it itself)
+                        export_cache_dir=Path(tempfile.mkdtemp(prefix="cwp-test-exports-")),
+                        export_prepare_metrics=0)
     return dataclasses.replace(settings, **changes) if changes else settings

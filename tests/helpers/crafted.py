@@ -23,6 +23,9 @@ SPECIFIC = {
     ("adm-per-year", "value"): "2031/32", ("rq-comment", "value"): "x", ("rq-version", "data"): 1,
     ("rv-version", "data"): 0, ("rv-confirm", "value"): False,
     ("returns-view", "data"): {"sort": "due", "page": 1},
+    ("perf-view", "data"): {"sort": "quarter-actual", "page": 1, "size": 25},
+    ("perf-find", "value"): "", ("perf-rag", "value"): "all", ("perf-priority", "value"): "all",
+    ("perf-page-size", "value"): "25",
 }
 
 
@@ -62,3 +65,25 @@ def payload(key: str, entry: dict) -> dict:
 def server_callbacks(app) -> dict:
     """The app's callbacks that run on the server (not clientside), by key."""
     return {k: v for k, v in app.callback_map.items() if v.get("callback") is not None}
+
+
+def call_callback(client, callbacks: dict, prefix: str, inputs: list, state: list | None = None,
+                  changed: list[str] | None = None):
+    """POST a callback (found by the start of its output key) with these values, in order, as
+    `changed` triggered it (Dash's changedPropIds); never a 500 or a traceback."""
+    [(key, entry)] = [(k, v) for k, v in callbacks.items() if k.startswith(prefix)]
+    body = payload(key, entry)
+    for item, value in zip(body["inputs"], inputs, strict=True):
+        if isinstance(item, list):
+            item[0]["value"] = value
+        else:
+            item["value"] = value
+    for item, value in zip(body["state"], state or [], strict=True):
+        item["value"] = value
+    if changed is not None:
+        body["changedPropIds"] = changed
+    response = client.post("/_dash-update-component", json=body)
+    text = response.get_data(as_text=True)
+    assert response.status_code in (200, 204), text[:300]
+    assert "Traceback" not in text
+    return response

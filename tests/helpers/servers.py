@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,7 +36,9 @@ def start_gunicorn(db_url: str, log: Path, *, workers: int = 2, threads: int = 2
     port = free_port()
     environ = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": SECRET,
                "MONITOR_TODAY": TODAY.isoformat(), "MONITOR_ENV": "development",
-               "JOBS_DIR": str(TEST_JOBS), **(env or {})}
+               "JOBS_DIR": str(TEST_JOBS),
+               # its own kept exports unless told to share (never the project's instance/)
+               "EXPORT_CACHE_DIR": tempfile.mkdtemp(prefix="cwp-test-exports-"), **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "2", "--timeout", str(timeout),

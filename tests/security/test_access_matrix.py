@@ -29,7 +29,9 @@ DECISIONS = {
     "..attention-body.children": "signed-in",  # What needs attention: the user's own services, a page at a time
     "..submissions-body.children": "signed-in",
     "..remind-plan.children": "admin",  # "Send reminders now" (issue 18)
-    "..perf-heading.children": "signed-in",  # the table; a national one worked out in the background
+    # The performance table's pages, sorts, search and filters (the user's own rows; the URL);
+    # a national one worked out in the background.
+    "..perf-heading.children": "signed-in",
     # The Performance page's downloads, as background jobs: the job builds the file as the
     # user its session cookie names (tests/callbacks/test_download_jobs.py); Dash's own cancel
     # callback ends only jobs whose handles it signed for the same page load.

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 import requests
 
+from layouts.performance import column_order
 from models.store.db import make_engine, make_sessionmaker
 from models.store.users import MAX_FAILURES
 from tests.helpers.config import DEMO_PASSWORD
@@ -29,6 +31,7 @@ from tests.helpers.servers import login_token, redis_server, signed_in_session, 
 
 ADMIN = "admin@demo.local"
 VIEWER = "viewer@demo.local"
+KEPT: dict[str, Path] = {}  # the kept exports' folder the two instances share, by A's URL
 
 
 @pytest.fixture(scope="module", params=engines())
@@ -37,13 +40,15 @@ def instances(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"two-{request.param}")
     with redis_server(folder / "redis.log") as redis_url:
         db_url = database_copy(request.param, "demo", folder)
-        env = {"CACHE_URL": redis_url}
+        # One machine: both share one folder of kept exports (dash_app/export_files.py).
+        env = {"CACHE_URL": redis_url, "EXPORT_CACHE_DIR": str(folder / "kept")}
         a, proc_a = start_gunicorn(db_url, folder / "a.log", workers=1, threads=4, env=env)
         try:
             b, proc_b = start_gunicorn(db_url, folder / "b.log", workers=1, threads=4, env=env)
         except BaseException:
             stop(proc_a)
             raise
+        KEPT[a] = folder / "kept"
         try:
             yield a, b, redis_url, db_url
         finally:
@@ -76,15 +81,28 @@ def _callback(session: requests.Session, url: str, body: dict) -> dict:
 
 
 def _performance(session: requests.Session, url: str) -> dict[str, object]:
-    """The Performance page's table for Q2 2026/27, as B's callback answers it."""
-    from tests.helpers.dash_calls import find, payload
+    """The Performance page's table for Q2 2026/27 (a page of 100 rows: all of them in the
+    demo data), as B's view callback answers it, the year chosen as a browser sends it."""
+    from tests.helpers.crafted import payload
+    from tests.helpers.dash_calls import find
 
     deps = session.get(url + "/_dash-dependencies", timeout=30).json()
-    body = payload(find(deps, "..perf-heading.children"),
-                   {"perf-year.value": "2026/27", "perf-quarter.value": "Q2",
-                    "perf-provisional.value": False, "perf-publish.value": False})
-    rows = _callback(session, url, body)["perf-grid"]["rowData"]
-    return {f"{r['Service']} / {r['Metric']}": r["Quarter actual"] for r in rows}
+    entry = find(deps, "..perf-heading.children")
+    body = payload(entry["output"], entry)
+    values = {"perf-year": "2026/27", "perf-quarter": "Q2", "perf-provisional": False,
+              "perf-publish": False, "perf-page-size": "100", "perf-find": ""}
+    for item in body["inputs"]:
+        if isinstance(item, dict) and item["id"] in values:
+            item["value"] = values[item["id"]]
+    body["state"] = [{"id": "perf-view", "property": "data", "value": None}]
+    answer = _callback(session, url, body)
+    rows = answer["perf-body"]["rows"]  # layouts/table_body.TableBody's rows
+    columns = column_order()
+    out = {}
+    for row in rows:
+        cells = dict(zip(columns, (cell["text"] for cell in row["cells"]), strict=True))
+        out[f"{cells['Service']} / {cells['Metric']}"] = cells["Quarter actual"]
+    return out
 
 
 def _approve(session: requests.Session, url: str, return_id: int, version: int) -> str:
@@ -145,6 +163,27 @@ def test_a_return_approved_through_one_instance_is_seen_at_once_through_the_othe
     after = _performance(officer_b, b)
     assert after != before, "B served the figures from before the approval"
     assert _performance(officer_a, a) == after
+
+
+def test_a_kept_export_is_shared_and_never_served_after_an_approval_through_the_other(instances):
+    """A CSV kept by A is sent by B (one folder on one machine); once a return is approved
+    through A, B builds the file afresh rather than send the one from before."""
+    a, b, _redis, db_url = instances
+    officer_a = signed_in_session(a, ADMIN)
+    officer_b = _on(officer_a, b)
+    path = "/export/performance.csv?year=2026/27&quarter=Q2"
+    first = officer_a.get(a + path, timeout=120)
+    assert first.status_code == 200
+    kept_folder = KEPT[a]
+    [kept] = [p for p in kept_folder.glob("*/*.csv") if p.read_bytes() == first.content]
+    kept.write_bytes(b"KEPT BEFORE THE APPROVAL")
+    assert officer_b.get(b + path, timeout=120).content == b"KEPT BEFORE THE APPROVAL"
+
+    return_id, version = _submitted(db_url)
+    assert "Approved:" in _approve(officer_a, a, return_id, version)
+    after = officer_b.get(b + path, timeout=120)
+    assert after.status_code == 200 and after.content.startswith(b"\xef\xbb\xbfPriority,")
+    assert officer_a.get(a + path, timeout=120).content == after.content  # B kept it for A
 
 
 def test_a_form_from_one_instance_is_accepted_by_the_other(instances):

@@ -124,6 +124,20 @@ def test_every_argument_is_part_of_the_key():
     assert _key(filters=Filters(2025), scope=None) == base
 
 
+def _wrapped_view(*args, **kwargs):
+    """A view wrapped as a decorator or a test's stand-in wraps it: the session in *args."""
+    return None
+
+
+def test_a_view_taking_star_args_keys_by_every_argument_but_the_session():
+    def key(*args):
+        return view_key(_wrapped_view, VERSION, args, {})
+
+    assert key(Filters(2025), 3) != key(Filters(2025), None)  # a provider's scope is its own
+    assert key(Filters(2025), 3) != key(Filters(2025), 4)
+    assert key(Filters(2025), 3) == key(Filters(2025), 3)
+
+
 def test_values_that_would_key_by_address_are_refused(session):
     with pytest.raises(TypeError, match="cannot be part of a cache key"):
         _key(Filters(2025), object())

@@ -199,28 +199,31 @@ def test_every_chart_has_the_trimmed_toolbar() -> None:
         assert props["config"]["modeBarButtons"] == [["toImage", "resetScale2d"]]
 
 
-# -- the performance grid's columns (item 2) ------------------------------------------------
+# -- the performance table's columns (item 2) -----------------------------------------------
 
 
-def test_the_grid_leads_with_the_answer() -> None:
-    from layouts.performance import column_defs
+def test_the_table_leads_with_the_answer() -> None:
+    from layouts.performance import TRUNCATED, column_class, column_order, table_rows
     from models.reporting.performance import COLUMNS
 
-    defs = column_defs()
-    order = [d["field"] for d in defs]
+    order = column_order()
     assert sorted(order) == sorted(COLUMNS)  # every column of the table, once
     assert order[:6] == ["Service", "Metric", "RAG", "Quarter actual", "Quarter target",
                          "Quarter % of target"]
-    by_name = {d["field"]: d for d in defs}
-    assert [d["field"] for d in defs if d.get("pinned") == "left"] == ["Service", "Metric"]
-    assert by_name["Priority"]["hide"] and by_name["Provider"]["hide"]
-    assert not any(column_defs(show_groups=True)[i].get("hide") for i in range(len(defs)))
-    # One line per row: nothing wraps or grows; long text has its full text as a tooltip.
-    assert not any(d.get("wrapText") or d.get("autoHeight") for d in defs)
-    for name in ("Service", "Metric", "Note", "Status"):
-        assert by_name[name]["tooltipField"] == name
-    # On a 390 px phone (about 360 px of grid) Service, Metric and RAG fit side by side.
-    assert by_name["Service"]["width"] + by_name["Metric"]["width"] + by_name["RAG"]["width"] <= 350
+    # Priority and Provider last, and marked as the columns the switch shows.
+    assert order[-2:] == ["Priority", "Provider"]
+    assert [n for n in order if "col-group" in column_class(n).split()] == ["Priority", "Provider"]
+    assert "num" in column_class("Quarter actual").split() and "num" not in column_class("Metric").split()
+    # A long text's full words are its cell's title; a breakdown's indent is its row's class.
+    row = dict.fromkeys(COLUMNS, "")
+    row.update({"Service": "A very long service name", "Metric": "    Female", "Kind": "Breakdown"})
+    (tr,) = table_rows([row])  # as layouts/table_body.TableBody draws it
+    cells = dict(zip(order, tr["cells"], strict=True))
+    assert tr["className"] == "breakdown-row"
+    assert cells["Metric"]["text"] == "Female" and cells["Metric"]["title"] == "Female"
+    assert cells["Service"]["title"] == "A very long service name"
+    assert {"Service", "Metric", "Note", "Status"} <= TRUNCATED
+    assert "title" not in cells["RAG"]
 
 
 def test_year_to_date_labels_sit_away_from_the_target_markers() -> None:

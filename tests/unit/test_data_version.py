@@ -55,6 +55,20 @@ def test_audit_and_sign_in_records_do_not_bump(factory):
     assert _version(factory) == before
 
 
+def test_api_tokens_and_their_use_do_not_bump(factory):
+    """Every API call moves its token's last-used time on: that must not throw the caches away."""
+    from models.store.api_tokens import create_token, token_user
+
+    with unit_of_work(factory) as s:
+        admin = f.user(s, "tokens@example.org", "admin")
+    before = _version(factory)
+    with unit_of_work(factory) as s:
+        token = create_token(s, s.merge(admin), "Power BI", 30)
+    with unit_of_work(factory) as s:
+        assert token_user(s, token) is not None  # its use recorded
+    assert _version(factory) == before
+
+
 def test_a_rolled_back_change_leaves_the_version(factory):
     target_id = f.annual_target_of_40(factory)
     before = _version(factory)

@@ -73,9 +73,12 @@ def test_xlsx_sheets_figures_and_formats(demo_factory):
     planted = [c for c in providers if "HYPERLINK" in str(c.value)]
     assert planted and all(c.value == "'" + PLANTED and c.data_type == "s" for c in planted)
     notes = " ".join(str(c.value) for row in wb["Notes"].iter_rows() for c in row if c.value)
-    assert "DEMO DATA" in notes and "viewer@demo.local" in notes and "Green: at or above 100%" in notes
-    # When, as people read it (models.rules.formats): "25 November 2026 at 09:05".
-    assert re.search(r"\b\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d by viewer@demo\.local", notes)
+    assert "DEMO DATA" in notes and "Green: at or above 100%" in notes
+    # When, as people read it (models.rules.formats): "25 November 2026 at 09:05", and for
+    # whom — never who asked: one workbook is kept for everyone who may see the same.
+    assert re.search(r"\b\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d, with the figures as they "
+                     r"stood then, for everyone who may see every provider's services", notes)
+    assert "viewer@demo.local" not in notes
     assert wb["Narrative"].max_row > 1
 
 

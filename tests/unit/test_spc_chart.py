@@ -225,8 +225,8 @@ def test_the_section_has_its_words_chart_data_table_and_annual_table() -> None:
     section = trend_section(_trend(_steady()))
     text = _texts(section)
     assert "Common cause" in text and "Hit and miss" in text
-    assert "'Lower process limit'" in text and "'Upper process limit'" in text
     # The data table: one row per quarter, with the quarter, value, mean and limits.
+    assert "'Lower process limit'" in text and "'Upper process limit'" in text
     assert "Q1 2020/21" in text and "Q4 2022/23" in text
     assert "up 16% on the 2018/19 baseline" in text and "Strategy year" in text
     assert "2 of 4 quarters" in text and "Not comparable: not a whole year" in text

@@ -14,6 +14,7 @@ from plotly.io.json import to_json_plotly  # what Dash serialises a callback's r
 
 from layouts.charts import data_table, rag_badge
 from layouts.return_form import rag_badge_for
+from layouts.table_body import TableBody
 from layouts.wire import element
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,3 +99,22 @@ def test_the_data_table_matches_dash(table_id):
     expected = _dash_table("Headline outputs, Q2 2025/26", header, rows, table_id=table_id)
     assert wire_json(built) == wire_json(expected)
     assert wire_json(data_table("Empty", header, [])) == wire_json(_dash_table("Empty", header, []))
+
+
+def test_a_long_table_of_words_has_one_body_component_with_the_same_rows():
+    """Its caption and headings as ever; its body one TableBody (assets/table_body.js draws
+    <th scope="row"> then <td>s), not a component a cell."""
+    header, rows = ["Quarter", "Value"], [["Q1 2020/21", "1,364"], ["Q2 2020/21", "12"]]
+    table = data_table("Series", header, rows, table_id="trend-5-table", one_body=True)
+    caption, head, body = table.children
+    assert (table["type"], table.id, caption.children) == ("Table", "trend-5-table", "Series")
+    assert wire_json(head) == wire_json(_dash_table("Series", header, rows).children[1])
+    assert isinstance(body, TableBody) and body.rowHeader == 0 and body.columns == 2
+    assert body.rows == [{"cells": [{"text": "Q1 2020/21"}, {"text": "1,364"}]},
+                         {"cells": [{"text": "Q2 2020/21"}, {"text": "12"}]}]
+
+
+def test_a_table_with_components_in_its_cells_keeps_a_component_a_cell():
+    """A cell holding a component (a badge, a line break) cannot travel as text."""
+    rows = [["Q1", rag_badge("Green")]]
+    assert data_table("Series", ["Quarter", "RAG"], rows, one_body=True).children[2]["type"] == "Tbody"
