@@ -1,12 +1,20 @@
-/* A service page's year charts (layouts/service_charts.py lazy_graph), drawn when they come
-   near the screen rather than all at once as the page loads. Drawn with the page, a service's
-   dozen charts kept the browser busy for about half a second on a laptop and three on a phone
-   (Lighthouse, issue 17), for charts mostly below the first screen.
+/* A service page's year charts (layouts/service_charts.py lazy_graph) and the Overview's
+   chart (layouts/overview.py), drawn when they come near the screen rather than all at once
+   as the page loads. Drawn with the page, a service's dozen charts kept the browser busy for
+   about half a second on a laptop and three on a phone (Lighthouse, issue 17), for charts
+   mostly below the first screen; the Overview's one chart, below its tiles at every width,
+   cost a phone plotly.js itself (400 KB compressed, most of a second of blocked main thread).
 
    Each chart arrives as an empty box holding its figure (data-figure, JSON) and its Plotly
    config (data-config), its height held by assets/monitor.css. Its data table is beside it
-   from the start, so nothing a reader needs waits on this file. Before printing, every chart
-   not yet drawn is drawn at once: paper has no "near the screen". */
+   from the start, so nothing a reader needs waits on this file. A box whose data-figure
+   changes (the Overview's filters) is drawn again, or when it comes near if it was not yet.
+
+   Before printing, every chart not yet drawn is drawn at once: paper has no "near the
+   screen". That needs plotly.js already here (beforeprint cannot wait for a download), so
+   while a page has a chart still to draw, plotly.js is fetched at the reader's first scroll,
+   click, touch or key press; Ctrl+P (Cmd+P) pressed before it has arrived waits for it,
+   draws the charts, then opens the print dialog. */
 (function () {
     "use strict";
     // The basic plotly.js bundle, where dash_app/factory.py (PLOTLY_PATH) serves it: the same
@@ -34,7 +42,7 @@
     // Synchronous once plotly.js is here: bar and line charts in SVG draw in one go, which
     // beforeprint relies on (Chrome counts the printed pages straight after it).
     function draw(box, Plotly) {
-        if (box.dataset.drawn || !box.isConnected) {
+        if (box.dataset.drawn || !box.isConnected || !box.dataset.figure) {
             return;
         }
         box.dataset.drawn = "1";
@@ -47,8 +55,10 @@
     }
 
     const near = new IntersectionObserver(function (entries) {
-        const boxes = entries.filter(function (entry) { return entry.isIntersecting; })
-            .map(function (entry) { return entry.target; });
+        // A box whose figure has not come yet stays watched (see redrawn below).
+        const boxes = entries.filter(function (entry) {
+            return entry.isIntersecting && entry.target.dataset.figure;
+        }).map(function (entry) { return entry.target; });
         if (boxes.length === 0) {
             return;
         }
@@ -84,6 +94,44 @@
     // Registered before assets/print.js's (files in assets/ load in name order), so the charts
     // drawn here are then fitted to the paper with the rest.
     window.addEventListener("beforeprint", drawAllNow);
+
+    // plotly.js fetched ahead of printing (see the top): at the first sign of a reader, while
+    // a chart waits to be drawn. Nothing is fetched on a page without one.
+    function warmUp() {
+        if (!window.Plotly && document.querySelector(WAITING) !== null) {
+            plotly().catch(function () { /* a chart near the screen says it failed */ });
+        }
+    }
+    ["scroll", "pointerdown", "touchstart", "keydown"].forEach(function (type) {
+        window.addEventListener(type, warmUp, {passive: true, capture: true});
+    });
+    window.addEventListener("keydown", function (event) {
+        const print = (event.ctrlKey || event.metaKey) && !event.altKey &&
+            (event.key === "p" || event.key === "P");
+        if (!print || window.Plotly || document.querySelector(WAITING) === null) {
+            return;
+        }
+        event.preventDefault();
+        plotly().then(drawAllNow, function () { /* print without the charts */ })
+            .then(function () { window.print(); });
+    });
+
+    // A box whose figure changes (a filter chosen): drawn again at once if it was drawn (as
+    // dcc.Graph does), else watched afresh, so one already near the screen is drawn now.
+    function redrawn(box) {
+        if (!box.dataset.figure) {
+            return;
+        }
+        const plot = box.dataset.drawn ? box.querySelector(".js-plotly-plot") : null;
+        if (plot && window.Plotly) {
+            const figure = JSON.parse(box.dataset.figure);
+            window.Plotly.react(plot, figure.data || [], figure.layout || {},
+                Object.assign(JSON.parse(box.dataset.config || "{}"), {responsive: true}));
+        } else if (!box.dataset.drawn) {
+            near.unobserve(box);
+            near.observe(box);
+        }
+    }
     // Only a change that adds a chart box looks for new boxes: a grid drawing its rows makes
     // hundreds of changes, none with a chart in it.
     function addsABox(records) {
@@ -95,8 +143,14 @@
         });
     }
     new MutationObserver(function (records) {
+        records.forEach(function (record) {
+            if (record.type === "attributes" && record.target.classList.contains("lazy-chart")) {
+                redrawn(record.target);
+            }
+        });
         if (addsABox(records)) {
             watch();
         }
-    }).observe(document.documentElement, {childList: true, subtree: true});
+    }).observe(document.documentElement, {childList: true, subtree: true, attributes: true,
+                                          attributeFilter: ["data-figure"]});
 }());

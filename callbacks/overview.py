@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import orjson
-import plotly.graph_objects as go
 from dash import Dash, Input, Output, html, no_update
 from plotly.io.json import to_json_plotly
 from sqlalchemy.orm import Session
@@ -44,13 +43,14 @@ def overview_query(year_text: str, filters: OverviewFilters, slugs: SlugMaps) ->
 def update_overview(year_text: str | None, quarter_text: str | None, priority: str | None = None,
                     workstream: str | None = None, provider: str | None = None,
                     provisional: bool | None = False) -> tuple:
-    """Heading, tiles, figure, data table, CSV link, and the URL query and view record
-    (callbacks/navigation.py) for the chosen view. Filters come as slugs (or ids)."""
+    """Heading, tiles, the chart box (figure as JSON text, held height), data table, CSV link,
+    and the view record (callbacks/navigation.py) for the chosen view. Filters come as slugs
+    (or ids)."""
     try:
         audience, year, quarter = quarter_view(year_text, quarter_text)
     except (AccessRefused, ValueError) as exc:
         message = html.P(str(exc), className="field-error")
-        return str(exc), message, go.Figure(), message, no_update, no_update
+        return str(exc), message, *chart_box(EMPTY_FIGURE), message, no_update, no_update
     with transaction() as session:
         choices = cached(session, filter_choices, audience)
         slugs = cached(session, url_slugs)
@@ -62,8 +62,19 @@ def update_overview(year_text: str | None, quarter_text: str | None, priority: s
             cached(session, overview_view, audience, filters, today(), year_text))
     query = overview_query(year_text, filters, slugs)
     csv_query = view_query(year=year_text, quarter=f"Q{quarter}", provisional=bool(provisional))
-    return (label, tiles, figure, table, f"/export/performance.csv?{csv_query}",
+    return (label, tiles, *chart_box(figure), table, f"/export/performance.csv?{csv_query}",
             *show(query, view_title("Overview", quarter_label(year, quarter))))
+
+
+EMPTY_FIGURE: dict = {"data": [], "layout": {}}
+
+
+def chart_box(figure: dict) -> tuple[str, dict[str, str]]:
+    """The chart box's data-figure (the figure as JSON text, which assets/lazy_charts.js
+    hands to Plotly as it is) and its style: the figure's height, held until it is drawn
+    (assets/monitor.css), so the table beneath does not move when it is."""
+    height = figure.get("layout", {}).get("height") or 450
+    return orjson.dumps(figure).decode(), {"--chart-height": f"{height}px"}
 
 
 def overview_view(session: Session, audience: Audience, filters: OverviewFilters, today: dt.date,
@@ -85,7 +96,8 @@ def register(app: Dash) -> None:
     app.callback(
         Output(ids.OVERVIEW_HEADING, "children"),
         Output(ids.OVERVIEW_TILES, "children"),
-        Output(ids.OVERVIEW_CHART, "figure"),
+        Output(ids.OVERVIEW_CHART, "data-figure"),
+        Output(ids.OVERVIEW_CHART, "style"),
         Output(ids.OVERVIEW_TABLE, "children"),
         Output(ids.OVERVIEW_CSV, "href"),
         *view_outputs(),

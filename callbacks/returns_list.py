@@ -178,16 +178,19 @@ def returns_view(provider: object, quarter: object, status: object, text: object
 def on_change(provider: object, quarter: object, status: object, text: object,
               _sorts: object, _previous: object, _next: object, stored: object) -> tuple:
     """`returns_view` for what the user did; nothing when the user did nothing. As the router
-    draws the page, the view as drawn (its page kept): assets/navigation.js counts on this
-    first answer to put the view in the address bar in place, so that the user's first
-    change is a new history entry."""
+    draws the page, only the record of the view as drawn (its page kept):
+    assets/navigation.js counts on this first answer to put the view in the address bar in
+    place, so that the user's first change is a new history entry."""
     headings = ctx.outputs_list[1]
     if page_drawn():
-        action: object = DRAWN
-    elif user_acted():
-        action = table_action(ids.RETURNS_PREV, ids.RETURNS_NEXT, SORT_BUTTON)
-    else:
+        # Only the record: the router has just drawn these very rows, headings and pager.
+        # Sending them again made the browser redraw the whole table a second time as the
+        # page loaded (on a phone, a third of a second of blocked main thread: Lighthouse).
+        drawn = returns_view(provider, quarter, status, text, DRAWN, stored)
+        return (no_update, [no_update] * len(headings), *(no_update,) * 6, drawn.record)
+    if not user_acted():
         return (no_update, [no_update] * len(headings), *(no_update,) * 7)
+    action = table_action(ids.RETURNS_PREV, ids.RETURNS_NEXT, SORT_BUTTON)
     answer = returns_view(provider, quarter, status, text, action, stored)
     sorts = [answer.sorts.get(h["id"]["column"]) if answer.sorts else no_update for h in headings]
     return (answer.body, sorts, *answer[2:])

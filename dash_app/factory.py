@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         # automatic list so it loads once, first, and our CSS (print rules included) wins;
         # and plotly.js, which only pages with a chart fetch (MonitorDash below).
         # The API's docs page (dash_app/api.py) brings its own Swagger UI: not the pages'.
-        assets_ignore=r"bootstrap\.min\.css|plotly-basic\.min\.js|swagger-ui|api_docs\.js",
+        assets_ignore=r"bootstrap\.min\.css|plotly-basic\.min\.js|regenerator-runtime|swagger-ui|api_docs\.js",
         suppress_callback_exceptions=True,  # pages are rendered by the router callback
         # Long work (the PDF pack, exports) as background jobs: dash_app/jobs.py.
         background_callback_manager=jobs.init_app(server, settings),
@@ -117,13 +117,28 @@ class MonitorDash(Dash):
                          + self.renderer.replace("var renderer =", "window.renderer =") + " });")
 
     def _generate_scripts_html(self) -> str:
-        scripts = self._without_ag_grid(super()._generate_scripts_html())
+        scripts = self._without_polyfill(self._without_ag_grid(super()._generate_scripts_html()))
         # Dash 4 puts dash_table's loader on every page, whether or not a DataTable is in the
         # app; none is (our tables are html.Table and AG Grid).
         scripts = re.sub(r'<script src="[^"]*/_dash-component-suites/dash/dash_table/[^"]*"></script>\s*',
                          "", scripts)
         # Every script with a src, deferred: fetched while the page shows, run after parsing.
         return re.sub(r"<script(?=[^>]*\ssrc=)", "<script defer", scripts)
+
+    @staticmethod
+    def _without_polyfill(scripts: str) -> str:
+        """Dash's first script, @babel/polyfill 7 (core-js 2: 99 KB, 36 KB compressed), made
+        for browsers older than any this app can serve (its CSS needs :has(), its CSP a
+        browser that keeps to it), where every feature it adds is built in. Evaluating it
+        was the first long task of every page on a phone (0.25-0.7 s under Lighthouse's 4×
+        slower CPU). Of it, the bundles need only the global `regeneratorRuntime` (Dash's
+        renderer, dcc and dash-bootstrap-components call it): that alone, 25 KB, in its place
+        (assets/vendor/regenerator-runtime.js), so it still runs before them."""
+        tag = re.search(r'<script src="[^"]*/_dash-component-suites/dash/deps/polyfill@7[^"]*"></script>',
+                        scripts)
+        if tag is None:
+            return scripts  # Dash wrote its tags some other way: keep its polyfill
+        return scripts.replace(tag.group(0), f'<script src="{REGENERATOR_PATH}"></script>', 1)
 
     def _without_ag_grid(self, scripts: str) -> str:
         """dash_ag_grid's main bundle (1.3 MB) out of the page: assets/ag_grid_loader.js
@@ -161,6 +176,11 @@ class MonitorDash(Dash):
 # no variable parts, so Flask matches it before Dash's own `<package>/<path>` rule.
 PLOTLY_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 PLOTLY_FILE = ROOT / "assets" / "vendor" / "plotly-basic.min.js"
+# The one part of Dash's polyfill its bundles use (MonitorDash._without_polyfill), with the
+# file's modification time in the address as Dash's own assets have it (so a new version is
+# fetched, not an old one from the cache).
+REGENERATOR_FILE = ROOT / "assets" / "vendor" / "regenerator-runtime.js"
+REGENERATOR_PATH = f"/assets/vendor/regenerator-runtime.js?m={int(REGENERATOR_FILE.stat().st_mtime)}"
 # dash_ag_grid's main bundle and the chunk holding the grid itself (the "community" edition;
 # the enterprise chunk is never used), as dash_ag_grid's _js_dist names them.
 AG_GRID_FILES = ("dash_ag_grid.min.js", "async-community.js")

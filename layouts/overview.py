@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -61,8 +63,12 @@ def overview_page(year_options: list[dict[str, str]], year: str, quarter: str,
         html.H2(id=ids.OVERVIEW_HEADING, className="h4"),
         html.Div(id=ids.OVERVIEW_TILES),
         html.H2("Headline outputs against target", className="h4 mt-4"),
-        dcc.Graph(id=ids.OVERVIEW_CHART, className="chart",
-                  config=graph_config("cwp-overview")),
+        # Drawn when it comes near the screen (assets/lazy_charts.js), as a service page's
+        # charts are: it is below the tiles at every width, and plotly.js (400 KB compressed,
+        # most of a phone's blocked time at load) is then fetched only when it is needed.
+        # The callback puts the figure in data-figure and its height in --chart-height.
+        html.Div(id=ids.OVERVIEW_CHART, className="chart lazy-chart",
+                 **{"data-config": json.dumps(graph_config("cwp-overview"))}),
         # The same figures as a table, for screen readers and for anyone checking the chart.
         html.Details([html.Summary("Data table for this chart"),
                       # Scrolls sideways on a phone: assets/scroll_regions.js makes it a named

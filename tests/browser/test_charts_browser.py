@@ -3,7 +3,7 @@ toolbar, the Overview's labels clear of the 100% line, and axe with nothing seri
 
 import pytest
 
-from tests.helpers.browser import axe_violations, serious, sign_in, start
+from tests.helpers.browser import OVERVIEW_CHART, axe_violations, reveal, serious, sign_in, start
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,8 @@ def test_charts_are_trimmed_labelled_clear_and_accessible(dash_duo, browser_app,
     _size(dash_duo, width)
     try:
         dash_duo.driver.get(dash_duo.server.url + "/?year=2025/26&quarter=Q3")
+        dash_duo.wait_for_text_to_equal("#overview-heading", "Q3 2025/26")
+        reveal(dash_duo, OVERVIEW_CHART)
         dash_duo.wait_for_element("#overview-chart .bartext")
         assert _toolbars(dash_duo) == [TOOLBAR]
         # No label (on a bar, or the word of a service without a figure) straddles the

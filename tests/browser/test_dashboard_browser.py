@@ -4,7 +4,7 @@ reload restores them, and each data table matches its chart."""
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import OVERVIEW_CHART, reveal, sign_in, start
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,7 @@ def test_overview_filters_and_tiles(dash_duo, browser_app):
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2022/23")
     dash_duo.wait_for_contains_text("#overview-tiles", "Domestic Abuse")
     rows = dash_duo.find_elements("#overview-data-table tbody tr")
+    reveal(dash_duo, OVERVIEW_CHART)
     dash_duo.wait_for_element("#overview-chart .js-plotly-plot")
     assert len(rows) == 4
     assert len(_chart_data(dash_duo, "overview-chart")["y"]) == 4

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import OVERVIEW_CHART, reveal, sign_in, start
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,7 @@ def test_a_page_without_a_grid_does_not_load_ag_grid(dash_duo, browser_app):
     start(dash_duo, browser_app)
     sign_in(dash_duo, "admin@demo.local")
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
+    reveal(dash_duo, OVERVIEW_CHART)
     dash_duo.wait_for_element("#overview-chart .main-svg")
     for path, ready in (("/priorities", "#page h1"), ("/submissions", "#page h1"),
                         ("/returns", RETURNS_ROW), ("/performance", PERF_ROW)):

@@ -5,7 +5,7 @@ bound on what moved, never on how long anything took: every wait is for content.
 
 import pytest
 
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import OVERVIEW_CHART, reveal, sign_in, start
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,7 @@ def _shifted(dash_duo) -> dict:
 def _wait_for_overview(dash_duo) -> None:
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
     dash_duo.wait_for_element("#overview-tiles .service-tile")
+    reveal(dash_duo, OVERVIEW_CHART)  # drawn as it nears the screen, in its held space
     dash_duo.wait_for_element("#overview-chart .main-svg")
     dash_duo.wait_for_element("#overview-data-table tbody tr")
 

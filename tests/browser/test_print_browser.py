@@ -8,9 +8,10 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import OVERVIEW_CHART, reveal, sign_in, start
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +86,7 @@ def test_the_printed_overview_says_which_view_and_when_and_hides_the_controls(da
 def test_printing_redraws_the_chart_for_the_page_and_back(dash_duo, browser_app):
     start(dash_duo, browser_app)
     sign_in(dash_duo, "viewer@demo.local")
+    reveal(dash_duo, OVERVIEW_CHART)
     dash_duo.wait_for_element("#overview-chart .main-svg")
     reader = _printed(dash_duo)
     text = reader.pages[0].extract_text()
@@ -101,6 +103,7 @@ def test_the_overview_prints_on_two_pages_tiles_then_chart_and_table(dash_duo, b
     start(dash_duo, browser_app)
     sign_in(dash_duo, "viewer@demo.local")
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
+    reveal(dash_duo, OVERVIEW_CHART)
     reader = _printed(dash_duo)
     assert len(reader.pages) <= 2
     last = reader.pages[-1].extract_text()
@@ -110,6 +113,27 @@ def test_the_overview_prints_on_two_pages_tiles_then_chart_and_table(dash_duo, b
     WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
         "return !document.documentElement.classList.contains('printing')"
         " && document.querySelector('#overview-chart .js-plotly-plot').layout.height !== 250;"))
+
+
+def test_the_overview_prints_its_chart_though_it_was_never_near_the_screen(dash_duo, browser_app):
+    """The chart is drawn only near the screen (assets/lazy_charts.js), and plotly.js is not
+    fetched until then. A reader's first key press (or scroll, click, touch) fetches it, so
+    that printing straight away, from the top of the page, still puts the chart on paper."""
+    start(dash_duo, browser_app)
+    sign_in(dash_duo, "viewer@demo.local")
+    dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
+    dash_duo.wait_for_element(OVERVIEW_CHART)
+    assert dash_duo.driver.execute_script(
+        "return [typeof window.Plotly, window.scrollY,"
+        " document.querySelectorAll('#overview-chart .main-svg').length]") == ["undefined", 0, 0]
+    dash_duo.find_element("body").send_keys(Keys.SHIFT)
+    WebDriverWait(dash_duo.driver, 30).until(
+        lambda d: d.execute_script("return typeof window.Plotly") == "object")
+    pdf = dash_duo.driver.execute_cdp_cmd("Page.printToPDF", A4_LANDSCAPE)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(base64.b64decode(pdf["data"]))).pages)
+    assert dash_duo.driver.execute_script("return window.scrollY") == 0
+    assert dash_duo.find_elements("#overview-chart .main-svg")
+    assert "Headline output as % of target, Q2 2026/27" in text, text[-600:]
 
 
 @pytest.mark.parametrize("service, measures", [

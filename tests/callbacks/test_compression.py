@@ -103,6 +103,26 @@ def test_ag_grid_is_named_on_the_page_not_loaded_by_it(demo_app, monkeypatch):
     assert html.index("/assets/ag_grid_loader.js") < html.index("dash_renderer")
 
 
+def test_the_polyfill_is_replaced_by_the_regenerator_runtime_alone(demo_app):
+    """Dash's @babel/polyfill (core-js) is not on the page; the one part of it the bundles
+    call, the global regeneratorRuntime, is, in its place: deferred, before every bundle
+    that calls it (dash-bootstrap-components, Dash's renderer, dcc)."""
+    client = _client(demo_app)
+    html = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
+    assert not [s for s in scripts if "polyfill" in s]
+    (runtime,) = [s for s in scripts if "regenerator-runtime" in s]
+    assert re.search(r'<script defer src="' + re.escape(runtime) + '"', html)
+    assert scripts.index(runtime) < min(i for i, s in enumerate(scripts) if re.search(
+        r"dash_bootstrap_components|dash_renderer|dash_core_components", s))
+    response = client.get(runtime)
+    assert response.status_code == 200
+    assert response.data == (ROOT / "assets" / "vendor" / "regenerator-runtime.js").read_bytes()
+    for bundle in scripts:
+        if "dash_core_components.v" in bundle or "dash_renderer" in bundle:
+            assert b"regeneratorRuntime" in client.get(bundle).data, bundle  # still needed
+
+
 def test_exports_that_are_already_compressed_are_left_alone(demo_app):
     client = _client(demo_app)
     response = client.get("/export/performance.xlsx?year=2021/22&quarter=Q2",

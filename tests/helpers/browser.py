@@ -71,9 +71,13 @@ def press(dash_duo, element) -> None:
 
 def reveal(dash_duo, selector: str) -> None:
     """Scroll `selector` into view: a part drawn only as it nears the screen (the service
-    page's "Over the years", assets/service_trends.js) is then drawn."""
+    page's "Over the years", assets/service_trends.js; the charts, assets/lazy_charts.js)
+    is then drawn."""
     element = dash_duo.wait_for_element(selector)
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+
+
+OVERVIEW_CHART = "#overview-chart[data-figure]"  # the Overview's chart, once its figure has come
 
 
 def wait_for_page(dash_duo, ready: str) -> None:

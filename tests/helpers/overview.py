@@ -4,6 +4,8 @@ with `.children` as a component would be."""
 
 from __future__ import annotations
 
+import json
+
 import plotly.graph_objects as go
 
 from callbacks.overview import update_overview
@@ -25,12 +27,13 @@ class Node:
 
 
 def overview_answer(*args, **kwargs):
-    """update_overview's answer, with the chart as a Figure and the table readable, and the
+    """update_overview's answer, with the chart (data-figure, JSON text) as a Figure and the table readable, and the
     view record's query (what the address bar gets) as `search`."""
-    heading, tiles, figure, table, csv_href, shown = update_overview(*args, **kwargs)
+    heading, tiles, figure, style, table, csv_href, shown = update_overview(*args, **kwargs)
     search = shown["search"] if isinstance(shown, dict) else shown
-    if isinstance(figure, dict):
-        figure = go.Figure(figure)
+    # The chart box's data-figure: JSON text (assets/lazy_charts.js draws it), its height held.
+    assert style["--chart-height"].endswith("px")
+    figure = go.Figure(json.loads(figure))
     if isinstance(table, dict):
         table = Node(table)
     return heading, tiles, figure, table, csv_href, search
