@@ -44,10 +44,16 @@ CHANGE_NAME = "Change marked: limits recalculated"
 def format_level(value: float | None, unit: str) -> str:
     """A chart's value, mean or limit as text: a count as counts are ("1,364", "11.3"); a
     percentage to one decimal place ("66.7%"), since limits a whole percent apart would
-    round to the same figure. "" for none (or a withheld value)."""
+    round to the same figure. A small count's mean or limit to two decimal places ("3.97"):
+    to one, an upper limit of 3.97 reads "4.0", and a quarter of 4 marked outside the limits
+    would seem to sit on one. "" for none (or a withheld value)."""
     if value is None or math.isnan(value):
         return ""
-    return f"{value:.1f}%" if unit == "percent" else format_number(value)
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if abs(value) < 10 and value != int(value):
+        return f"{value:.2f}"
+    return format_number(value)
 
 
 _fmt = format_level

@@ -163,7 +163,10 @@ def test_ticks_name_each_year_once() -> None:
 
 @pytest.mark.parametrize(("value", "unit", "text"), [
     (11.25, "count", "11.3"), (1364.0, "count", "1,364"), (66.666, "percent", "66.7%"),
-    (70.0, "percent", "70.0%"), (None, "count", ""), (math.nan, "percent", "")])
+    (70.0, "percent", "70.0%"), (None, "count", ""), (math.nan, "percent", ""),
+    # A small count's limit to two places: 3.9691 is not "4.0", which a quarter of 4 marked
+    # outside the limits would seem to sit on; a whole number stays whole.
+    (3.9691, "count", "3.97"), (2.6923, "count", "2.69"), (4.0, "count", "4"), (-0.5, "count", "-0.50")])
 def test_levels_as_text(value, unit, text) -> None:
     assert format_level(value, unit) == text
 
