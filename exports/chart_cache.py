@@ -27,6 +27,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Protocol
 
+from exports.folders import trim_oldest
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 log = logging.getLogger(__name__)
 
@@ -168,21 +170,7 @@ class DirectoryStore:
     def trim(self) -> None:
         """Drop the least recently used pictures until the folder is under three quarters
         of `max_bytes` (called once a pack, not once a picture: it lists the folder)."""
-        entries = []
-        for path in self.folder.glob("*.png"):
-            try:
-                stat = path.stat()
-            except FileNotFoundError:  # another process trimmed it
-                continue
-            entries.append((stat.st_mtime, stat.st_size, path))
-        total = sum(size for _, size, _ in entries)
-        if total <= self.max_bytes:
-            return
-        for _, size, path in sorted(entries):
-            path.unlink(missing_ok=True)
-            total -= size
-            if total <= self.max_bytes * 3 // 4:
-                break
+        trim_oldest(self.folder.glob("*.png"), self.max_bytes)
 
 
 class RedisStore:

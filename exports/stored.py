@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 
 import exports
 import models
+from exports.folders import trim_oldest
 from models.access import Actor, provider_scope, visible_services
 from models.store.data_version import current_version, has_pending_change
 from models.store.entities import Service
@@ -189,21 +190,7 @@ class FileStore:
     def trim(self) -> None:
         """Past `max_bytes`, remove the least recently sent files until under three quarters
         of it (a file being sent meanwhile is still sent whole)."""
-        entries = []
-        for path in self.folder.glob("*/*.*.*"):
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            entries.append((stat.st_mtime, stat.st_size, path))
-        total = sum(size for _, size, _ in entries)
-        if total <= self.max_bytes:
-            return
-        for _, size, path in sorted(entries):
-            path.unlink(missing_ok=True)
-            total -= size
-            if total <= self.max_bytes * 3 // 4:
-                break
+        trim_oldest(self.folder.glob("*/*.*.*"), self.max_bytes)
 
     # One preparation per data version on this machine ----------------------------------
     def claim(self, folder: str, name: str = ".preparing", stale_s: float = LOCK_STALE_S) -> bool:

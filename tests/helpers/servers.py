@@ -167,3 +167,19 @@ def redis_for_tests(log: Path) -> Iterator[str]:
     """A fixture's body: a throwaway redis-server's URL, stopped afterwards (redis_server)."""
     with redis_server(log) as url:
         yield url
+
+
+@contextmanager
+def kept_exports_server(engine: str, folder: Path) -> Iterator[tuple[str, Path, str]]:
+    """gunicorn (2 workers × 2 threads) on a copy of the demo database on `engine`, keeping
+    its exports in `folder`/kept: (url, that folder, the database's URL)."""
+    from tests.helpers.databases import database_copy
+
+    kept = folder / "kept"
+    db_url = database_copy(engine, "demo", folder)
+    url, proc = start_gunicorn(db_url, folder / "gunicorn.log", workers=2, threads=2, timeout=120,
+                               env={"EXPORT_CACHE_DIR": str(kept)})
+    try:
+        yield url, kept, db_url
+    finally:
+        stop(proc)

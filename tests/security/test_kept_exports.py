@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.databases import database_copy, engines
-from tests.helpers.servers import signed_in_session, start_gunicorn, stop
+from tests.helpers.databases import engines
+from tests.helpers.servers import kept_exports_server, signed_in_session
 
 ADMIN, VIEWER = "admin@demo.local", "viewer@demo.local"
 PROVIDER_A = "riverside-boxing-academy@demo.local"
@@ -25,14 +25,9 @@ QUERY = "?year=2025/26&quarter=year"
 
 @pytest.fixture(scope="module", params=engines())
 def server(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp(f"kept-{request.param}")
-    kept = folder / "kept"
-    url, proc = start_gunicorn(database_copy(request.param, "demo", folder), folder / "gunicorn.log",
-                               workers=2, threads=2, timeout=120, env={"EXPORT_CACHE_DIR": str(kept)})
-    try:
+    with kept_exports_server(request.param, tmp_path_factory.mktemp(f"kept-{request.param}")) as (
+            url, kept, _db_url):
         yield url, kept
-    finally:
-        stop(proc)
 
 
 def _files(kept: Path, fmt: str) -> set[Path]:

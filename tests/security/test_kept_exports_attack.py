@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from models.store.db import make_engine, make_sessionmaker
 from models.store.entities import Metric, Service, Target, User
-from tests.helpers.databases import database_copy, engines
-from tests.helpers.servers import signed_in_session, start_gunicorn, stop
+from tests.helpers.databases import engines
+from tests.helpers.servers import kept_exports_server, signed_in_session
 
 ADMIN = "admin@demo.local"
 PROVIDER = "safer-futures-support@demo.local"
@@ -22,15 +22,9 @@ PROVIDER = "safer-futures-support@demo.local"
 
 @pytest.fixture(scope="module", params=engines())
 def server(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp(f"kept-attack-{request.param}")
-    kept = folder / "kept"
-    db_url = database_copy(request.param, "demo", folder)
-    url, proc = start_gunicorn(db_url, folder / "gunicorn.log", workers=2, threads=2, timeout=120,
-                               env={"EXPORT_CACHE_DIR": str(kept)})
-    try:
+    with kept_exports_server(request.param, tmp_path_factory.mktemp(f"kept-attack-{request.param}")) as (
+            url, kept, db_url):
         yield url, kept, db_url
-    finally:
-        stop(proc)
 
 
 @pytest.mark.parametrize("query", [
