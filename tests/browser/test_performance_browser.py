@@ -170,7 +170,8 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
     # A reload draws the same view.
     dash_duo.driver.refresh()
     dash_duo.wait_for_element(ROW)
-    assert {w for w in _column(dash_duo, "rag") if w} == {"Green"}
+    WebDriverWait(dash_duo.driver, 20).until(  # the rows of the view drawn for the URL
+        lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
     assert dash_duo.find_element("#perf-table thead th.col-quarter-actual").get_attribute("aria-sort") == "descending"
     assert dash_duo.get_logs() == []
 
