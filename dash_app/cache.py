@@ -52,6 +52,7 @@ from sqlalchemy.orm import Session
 
 import models
 from dash_app.extensions import cache
+from exports.stored import source_fingerprint
 from models.store.data_version import current_version, has_pending_change
 
 P = ParamSpec("P")
@@ -176,11 +177,7 @@ def _unreachable(state: CacheState, exc: Exception) -> None:
 @memoise
 def code_fingerprint() -> str:
     """A hash of models/'s source: the code that computes and defines every cached value."""
-    digest = hashlib.sha256()
-    root = Path(models.__file__).parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return source_fingerprint(models)
 
 
 CHART_CACHE_BYTES = 200 * 2**20

@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from functools import cache as memoise
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -80,21 +81,28 @@ class StoredKey:
     fmt: str
 
 
-@memoise
-def code_fingerprint() -> str:
-    """A hash of the code that decides an export's bytes: models/ and exports/, and the
-    version of XlsxWriter that writes the workbook."""
+def source_fingerprint(*packages: ModuleType, extra: str = "") -> str:
+    """A hash of these packages' Python source (and `extra`): what keys a value their code
+    computes, so new code never reads a value the old code kept."""
     digest = hashlib.sha256()
-    for package in (models, exports):
+    for package in packages:
         root = Path(package.__file__).parent
         for path in sorted(root.rglob("*.py")):
             digest.update(f"{package.__name__}/{path.relative_to(root)}".encode() + b"\0")
             digest.update(path.read_bytes())
-    try:
-        digest.update(f"xlsxwriter {version('xlsxwriter')}".encode())
-    except PackageNotFoundError:
-        digest.update(b"xlsxwriter ?")
+    digest.update(extra.encode())
     return digest.hexdigest()
+
+
+@memoise
+def code_fingerprint() -> str:
+    """A hash of the code that decides an export's bytes: models/ and exports/, and the
+    version of XlsxWriter that writes the workbook."""
+    try:
+        writer = f"xlsxwriter {version('xlsxwriter')}"
+    except PackageNotFoundError:
+        writer = "xlsxwriter ?"
+    return source_fingerprint(models, exports, extra=writer)
 
 
 def scope_of(session: Session, actor: Actor) -> dict[str, object]:
