@@ -38,6 +38,19 @@
         return text ? "?" + text : "";
     }
 
+    // Whether two addresses ("/path?query") name the same view: same path, same keys and
+    // values in any order or encoding (callbacks/navigation.same_view on the server).
+    function sameAddress(one, other) {
+        const split = function (address) {
+            const at = address.indexOf("?");
+            const path = at < 0 ? address : address.slice(0, at);
+            const pairs = Array.from(new URLSearchParams(at < 0 ? "" : address.slice(at + 1)));
+            return [path, pairs.map(function (pair) { return pair.join("="); }).sort().join("&")];
+        };
+        const a = split(one), b = split(other);
+        return a[0] === b[0] && a[1] === b[1];
+    }
+
     function markCurrent(pathname) {
         // The link to this page says so (aria-current="page"); on a page within a section
         // (a return under Returns, an administration page) the section's link says "true".
@@ -63,20 +76,32 @@
             // lands on an address that adds an entry; each later one is the reader's change of
             // a filter: a new history entry. Dash's Location is told the query (it then finds
             // the address already right and adds nothing).
+            // A record asked from another address than the one now shown ("from": the reader
+            // went Back, Forward or elsewhere while it was worked out) changes nothing in the
+            // address bar or the history; Dash has drawn its answer over the page, so the
+            // router is asked to draw the page for the address again: the store "redraw"
+            // (layouts/ids.REDRAW), set here rather than as an output, which would close a
+            // loop of callbacks (router -> VIEW -> showView -> router) that Dash refuses.
             showView: function (view, search) {
+                const unchanged = window.dash_clientside.no_update;
                 if (!view) {
-                    return window.dash_clientside.no_update;
+                    return unchanged;
+                }
+                const here = window.location.pathname + window.location.search;
+                if (!view.drawn && view.from && !sameAddress(view.from, here)) {
+                    window.dash_clientside.set_props("redraw", {data: Date.now()});
+                    return unchanged;
                 }
                 cwpTitle.show(view.title);
                 const wanted = query(view.search);
                 if (view.drawn) {
                     justDrawn = true;
-                    return window.dash_clientside.no_update;
+                    return unchanged;
                 }
                 const first = justDrawn;
                 justDrawn = false;
                 if (wanted === query(search) && wanted === window.location.search) {
-                    return window.dash_clientside.no_update;
+                    return unchanged;
                 }
                 const address = window.location.pathname + wanted + window.location.hash;
                 if (first) {

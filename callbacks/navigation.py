@@ -13,14 +13,20 @@
   query is not the one the page shows (Back or Forward, a link, a typed address); the query
   the page's own filters have just written is left alone (`needs_drawing`), so a filter
   change redraws only what the filter callback draws.
+- A filter callback's answer can arrive after the reader has gone Back, Forward or to another
+  page: Dash then draws its outputs over the page the address now asks for. Its record says
+  from which address it was asked ("from"); showView leaves the address bar alone for such a
+  record and asks the router to draw the page again (REDRAW), so the page and the address
+  agree again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx
+from flask import has_request_context, request
 
 from layouts import ids
 from layouts.paging import NEXT, PREVIOUS, turned
@@ -31,8 +37,24 @@ ViewRecord = dict[str, str]
 
 def record(search: str | None, title: str) -> ViewRecord:
     """What the page shows: the query it was drawn for, and its title (without the site's
-    name, which assets/navigation.js adds)."""
-    return {"search": search_text(search), "title": title}
+    name, which assets/navigation.js adds); and, when the browser said, the address the page
+    had when it asked ("from": path and query). A record can arrive after the reader has gone
+    Back, Forward or elsewhere: the browser ignores one asked from another address than the
+    one it now shows (assets/navigation.js showView), which would otherwise overwrite or add
+    a history entry for a view the reader has left."""
+    shown = {"search": search_text(search), "title": title}
+    asked_from = _asked_from()
+    return {**shown, "from": asked_from} if asked_from else shown
+
+
+def _asked_from() -> str | None:
+    """The page's address when the browser sent this callback's request: its Referer (the
+    document's address, which history.pushState keeps up to date; the app's Referrer-Policy,
+    same-origin, sends it whole to the app itself). None outside a request or without one."""
+    if not has_request_context() or not request.referrer:
+        return None
+    address = urlsplit(request.referrer)
+    return address.path + search_text(address.query)
 
 
 def search_text(query: str | None) -> str:
@@ -49,8 +71,10 @@ def same_view(search: str | None, other: str | None) -> bool:
 def needs_drawing(pathname: str | None, search: str | None, shown: ViewRecord | None,
                   triggered: set[str]) -> bool:
     """Whether the router draws the page: always for a new path or the first load; for a new
-    query only when it is not the view the page already shows."""
-    if not shown or not triggered or f"{ids.URL}.pathname" in triggered:
+    query only when it is not the view the page already shows; always when the browser asks
+    (REDRAW: an answer asked from an address the reader has since left was drawn over the
+    page)."""
+    if not shown or not triggered or triggered & {f"{ids.URL}.pathname", f"{ids.REDRAW}.data"}:
         return True
     return not same_view(search, shown.get("search"))
 

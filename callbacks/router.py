@@ -300,7 +300,7 @@ def _page(user: Actor, pathname: str | None, search: str | None) -> Drawn:
     return Drawn(not_found(pathname), "Page not found")
 
 
-def route(pathname: str | None, search: str | None, shown: ViewRecord | None) -> tuple:
+def route(pathname: str | None, search: str | None, _redraw: object, shown: ViewRecord | None) -> tuple:
     """The router's callback: the page and the record of what it shows, or nothing when the
     URL's query is the one the page's own filters just wrote (callbacks/navigation.py)."""
     if not needs_drawing(pathname, search, shown, set(ctx.triggered_prop_ids)):
@@ -315,5 +315,6 @@ def register(app: Dash) -> None:
         Output(ids.VIEW, "data"),
         Input(ids.URL, "pathname"),
         Input(ids.URL, "search"),
+        Input(ids.REDRAW, "data"),
         State(ids.VIEW, "data"),
     )(route)

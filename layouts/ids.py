@@ -2,7 +2,8 @@
 
 URL = "url"
 PAGE = "page"  # the <main> element: the skip link's target
-VIEW = "view"  # what the page shows: {"search", "title"} (callbacks/navigation.py)
+VIEW = "view"  # what the page shows: {"search", "title", "from"} (callbacks/navigation.py)
+REDRAW = "redraw"  # set by the browser when the page may show a view the address no longer asks for
 SKIP_LINK = "skip-link"
 MAIN_NAV = "main-nav"
 OVERVIEW_YEAR = "overview-year"

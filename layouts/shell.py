@@ -80,6 +80,7 @@ def shell(email: str, role: str, provider_name: str | None, demo: bool,
     return html.Div([
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         dcc.Store(id=ids.VIEW),
+        dcc.Store(id=ids.REDRAW),
         # assets/navigation.js moves focus to <main> without adding "#page" to the address
         # (which a copied link would carry); without script the link still lands there.
         html.A("Skip to main content", href=f"#{ids.PAGE}", id=ids.SKIP_LINK,

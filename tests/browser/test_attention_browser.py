@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import sign_in, start, wait_for_address
 
 pytestmark = pytest.mark.browser
 SITE = "CWP Outcomes Monitor"
@@ -42,12 +42,11 @@ def test_the_report_its_quarter_a_link_and_back(dash_duo, browser_app):
     service = link.text
     link.click()
     dash_duo.wait_for_text_to_equal("#service-name", service)
-    assert "/service?service=" in dash_duo.driver.current_url
-
+    wait_for_address(dash_duo, "/service?service=")
     dash_duo.driver.back()
     dash_duo.wait_for_text_to_equal(".attention-period", "Q1 2026/27")
     assert dash_duo.find_element("#attention-quarter").get_attribute("value") == "Q1"
-    assert "quarter=Q1" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "quarter=Q1")
     dash_duo.driver.back()
     dash_duo.wait_for_text_to_equal(".attention-period", "Q2 2026/27")
     assert dash_duo.find_element("#attention-quarter").get_attribute("value") == "Q2"

@@ -4,7 +4,7 @@ reload restores them, and each data table matches its chart."""
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import OVERVIEW_CHART, reveal, sign_in, start
+from tests.helpers.browser import OVERVIEW_CHART, reveal, sign_in, start, wait_for_address
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_overview_filters_and_tiles(dash_duo, browser_app):
     dash_duo.wait_for_element("#overview-chart .js-plotly-plot")
     assert len(rows) == 4
     assert len(_chart_data(dash_duo, "overview-chart")["y"]) == 4
-    assert "priority=" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "priority=")
     dash_duo.driver.refresh()
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2022/23")
     assert Select(dash_duo.find_element("#overview-priority")).first_selected_option.text == "Domestic Abuse"
@@ -52,7 +52,7 @@ def test_service_page_table_matches_chart(dash_duo, browser_app):
     assert [str(int(v)) for v in bars] == actuals
     Select(dash_duo.find_element("#service-year")).select_by_visible_text("2024/25")
     dash_duo.wait_for_contains_text("#service-body", "2024/25")
-    assert "year=2024%2F25" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "year=2024%2F25")
     dash_duo.driver.refresh()
     dash_duo.wait_for_contains_text("#service-body", "2024/25")
     assert Select(dash_duo.find_element("#service-year")).first_selected_option.text == "2024/25"

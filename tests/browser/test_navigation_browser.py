@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.helpers.browser import OVERVIEW_CHART, reveal, sign_in, start
+from tests.helpers.browser import OVERVIEW_CHART, reveal, sign_in, start, wait_for_address
 
 pytestmark = pytest.mark.browser
 SITE = "CWP Outcomes Monitor"
@@ -47,13 +47,14 @@ def test_back_and_forward_restore_the_overview(dash_duo, browser_app):
 
     dash_duo.driver.back()  # to Q1 2026/27
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q1 2026/27")
-    assert "year=2026%2F27" in dash_duo.driver.current_url and "quarter=Q1" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "year=2026%2F27")
+    wait_for_address(dash_duo, "quarter=Q1")
     assert (_select_value(dash_duo, "#overview-year"), _select_value(dash_duo, "#overview-quarter")) == (
         "2026/27", "Q1")
     _title_is(dash_duo, f"Overview, Q1 2026/27 – {SITE}")
     dash_duo.driver.back()  # to Q2, where the page was first drawn
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2026/27")
-    assert "quarter=Q2" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "quarter=Q2")
     assert _select_value(dash_duo, "#overview-quarter") == "Q2"
     dash_duo.driver.forward()
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q1 2026/27")
@@ -79,7 +80,7 @@ def test_back_and_forward_restore_the_performance_table(dash_duo, browser_app):
     dash_duo.driver.back()
     dash_duo.wait_for_text_to_equal("#perf-heading", "Q3 2025/26")
     assert _select_value(dash_duo, "#perf-quarter") == "Q3"
-    assert "quarter=Q3" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "quarter=Q3")
     _title_is(dash_duo, f"Performance table, Q3 2025/26 – {SITE}")
     dash_duo.driver.forward()
     dash_duo.wait_for_text_to_equal("#perf-heading", "The whole of 2025/26")

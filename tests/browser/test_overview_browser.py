@@ -3,7 +3,7 @@
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import sign_in, start, wait_for_address
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def test_sign_in_and_read_the_overview_for_2021_22(dash_duo, browser_app):
     assert rows[0][0] == "ASB early help (boxing club diversion)"
     assert all(r[5] in {"Green", "Amber", "Red", "No data", "No target"} for r in rows)
     # The URL carries the filters, and a reload restores them.
-    assert "year=2021%2F22" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "year=2021%2F22")
     dash_duo.driver.refresh()
     dash_duo.wait_for_text_to_equal("#overview-heading", "Q2 2021/22")
     assert _table_rows(dash_duo) == rows

@@ -3,15 +3,18 @@ headings' buttons from the keyboard, paged, searched, filtered, its Priority and
 columns shown by the switch alone, Back/Forward restoring the view, and an XLSX downloaded."""
 
 import re
+import threading
+import time
 
 import pytest
+from flask import request
 from openpyxl import load_workbook
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from models.reporting.performance import COLUMNS
 from models.rules.rag import look_of
-from tests.helpers.browser import axe_violations, serious, sign_in, start
+from tests.helpers.browser import axe_violations, serious, sign_in, start, wait_for_address
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +40,12 @@ def _status(dash_duo) -> str:
     """The pager's words (read by script: the router redraws the page on Back/Forward)."""
     return dash_duo.driver.execute_script(
         "const p = document.getElementById('perf-page-status'); return p ? p.textContent : ''")
+
+
+def _value(dash_duo, element_id: str) -> str:
+    """A field's value, read by script like `_status` (the page may be drawn again between
+    finding an element and reading it)."""
+    return dash_duo.driver.execute_script("return document.getElementById(arguments[0]).value", element_id)
 
 
 def _changes(dash_duo, before: str) -> str:
@@ -91,7 +100,7 @@ def test_the_table_with_its_rag_words_and_groups_and_an_xlsx_download(dash_duo, 
     assert dash_duo.driver.execute_script("return document.querySelectorAll('#perf-body tr.breakdown-row').length") > 0
     Select(dash_duo.find_element("#perf-quarter")).select_by_visible_text("Whole year")
     dash_duo.wait_for_text_to_equal("#perf-heading", "The whole of 2025/26")
-    assert "quarter=year" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "quarter=year")
     # The XLSX is built as a background job and arrives through the page's download.
     dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior",
                                     {"behavior": "allow", "downloadPath": str(tmp_path)})
@@ -117,7 +126,7 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
     button.send_keys(Keys.ENTER)
     WebDriverWait(dash_duo.driver, 20).until(lambda d: d.find_element(
         "css selector", "#perf-table thead th.col-quarter-actual").get_attribute("aria-sort") == "ascending")
-    assert "sort=quarter-actual" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "sort=quarter-actual")
     assert dash_duo.driver.switch_to.active_element == button  # focus stays on the button
     headline = dash_duo.driver.execute_script(
         "return [...document.querySelectorAll('#perf-body tr:not(.breakdown-row) .col-quarter-actual')]"
@@ -125,7 +134,7 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
     figures = [_number(t) for t in headline if re.match(r"-?\d", t)]
     assert len(figures) > 3 and figures == sorted(figures)
     # Space presses it again: descending.
-    button.send_keys(Keys.SPACE)
+    dash_duo.find_element("#perf-table thead .col-quarter-actual button").send_keys(Keys.SPACE)
     WebDriverWait(dash_duo.driver, 20).until(lambda d: d.find_element(
         "css selector", "#perf-table thead th.col-quarter-actual").get_attribute("aria-sort") == "descending")
     # Next page: the pager says where we are.
@@ -134,14 +143,15 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
     _press(dash_duo, "#perf-next")
     second = _changes(dash_duo, sorted_first)
     assert re.fullmatch(r"Rows \d+ to \d+ of \d+", second) and not second.startswith("Rows 1 ")
-    assert "page=2" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "page=2")
     assert dash_duo.find_element("#perf-prev").get_attribute("aria-disabled") == "false"
     # Find a measure: Enter searches; the first page of what it finds.
     box = dash_duo.find_element("#perf-find")
     box.send_keys("Pupils reached", Keys.ENTER)
     WebDriverWait(dash_duo.driver, 20).until(
         lambda _: {m.strip() for m in _column(dash_duo, "metric")} <= {"Pupils reached", "Year 6", "Year 9"})
-    assert "find=Pupils+reached" in dash_duo.driver.current_url and "page=" not in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "find=Pupils+reached")
+    assert "page=" not in dash_duo.driver.current_url
     found = _status(dash_duo)
     # A RAG filter.
     box.clear()
@@ -158,7 +168,7 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
     dash_duo.driver.back()
     WebDriverWait(dash_duo.driver, 20).until(lambda _: "find=Pupils" in dash_duo.driver.current_url)
     WebDriverWait(dash_duo.driver, 20).until(lambda _: _status(dash_duo) == found)
-    assert dash_duo.find_element("#perf-find").get_attribute("value") == "Pupils reached"
+    assert _value(dash_duo, "perf-find") == "Pupils reached"
     dash_duo.driver.forward()  # the search cleared
     WebDriverWait(dash_duo.driver, 20).until(lambda _: "find=" not in dash_duo.driver.current_url)
     WebDriverWait(dash_duo.driver, 20).until(lambda _: _status(dash_duo) != found)
@@ -166,7 +176,7 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
     WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=Green" in dash_duo.driver.current_url)
     WebDriverWait(dash_duo.driver, 20).until(
         lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
-    assert Select(dash_duo.find_element("#perf-rag")).first_selected_option.get_attribute("value") == "Green"
+    assert _value(dash_duo, "perf-rag") == "Green"
     # A reload draws the same view.
     dash_duo.driver.refresh()
     dash_duo.wait_for_element(ROW)
@@ -174,6 +184,57 @@ def test_sort_from_the_keyboard_page_find_and_back_and_forward(dash_duo, browser
         lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
     assert dash_duo.find_element("#perf-table thead th.col-quarter-actual").get_attribute("aria-sort") == "descending"
     assert dash_duo.get_logs() == []
+
+
+# How many of the page's callback requests the browser has had answered.
+ANSWERED = ("return performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('_dash-update-component') && e.responseEnd > 0).length")
+
+
+def test_an_answer_for_a_view_the_reader_has_left_changes_neither_the_address_nor_the_page(
+        dash_duo, browser_app):
+    """Back to the unfiltered view, then Forward to Green before the unfiltered table's answer
+    arrives: that late answer must not add a history entry for the view left behind, nor
+    leave its rows under the Green address (assets/navigation.js: a record "from" another
+    address asks the router to draw the page again)."""
+    late = {"hold": False, "asked": 0, "answered": 0}
+    done = threading.Event()
+
+    def hold_the_unfiltered_answer():  # only the table's answer asked from the unfiltered view
+        if request.path.endswith("_dash-update-component"):
+            late["asked"] += 1
+            outputs = str((request.get_json(silent=True) or {}).get("output"))
+            if (late["hold"] and "perf-body.rows" in outputs and "rag=" not in (request.referrer or "")
+                    and not done.is_set()):
+                time.sleep(3)
+                done.set()
+
+    browser_app.server.before_request(hold_the_unfiltered_answer)
+    _open(dash_duo, browser_app)
+    Select(dash_duo.find_element("#perf-rag")).select_by_value("Green")
+    wait_for_address(dash_duo, "rag=Green")
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
+    entries = dash_duo.driver.execute_script("return history.length")
+    answered_before = dash_duo.driver.execute_script(ANSWERED)
+    late["hold"], late["asked"] = True, 0
+    dash_duo.driver.back()
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=" not in dash_duo.driver.current_url)
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: len(set(_column(dash_duo, "rag")) - {""}) > 1)
+    dash_duo.driver.forward()
+    wait_for_address(dash_duo, "rag=Green")
+    assert done.wait(30), "the unfiltered view's table never asked for its answer"
+    asked = late["asked"]
+    # Every answer the server gave has reached the browser (the held one last).
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda _: dash_duo.driver.execute_script(ANSWERED) - answered_before >= asked)
+    WebDriverWait(dash_duo.driver, 20).until(  # the Green rows again, under the Green address
+        lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"}
+        and "rag=Green" in dash_duo.driver.current_url)
+    assert dash_duo.driver.execute_script("return history.length") == entries
+    assert _value(dash_duo, "perf-rag") == "Green"
+    dash_duo.driver.back()  # and Back still leads to the unfiltered view
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=" not in dash_duo.driver.current_url)
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: len(set(_column(dash_duo, "rag")) - {""}) > 1)
 
 
 def _press(dash_duo, selector: str) -> None:

@@ -11,7 +11,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from layouts.returns_home import PAGE_SIZE
-from tests.helpers.browser import sign_in, start
+from tests.helpers.browser import sign_in, start, wait_for_address
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,8 @@ def test_table_pages_sort_filter_and_link_to_a_return(dash_duo, browser_app):
     # the focus stays on Next.
     _tab_to(dash_duo, "#returns-next").send_keys(Keys.ENTER)
     dash_duo.wait_for_text_to_equal(PAGER, f"Rows {PAGE_SIZE + 1} to {min(2 * PAGE_SIZE, count)} of {count}")
-    assert _cells(dash_duo, 1) != first_page and "page=2" in dash_duo.driver.current_url
+    assert _cells(dash_duo, 1) != first_page
+    wait_for_address(dash_duo, "page=2")
     assert dash_duo.driver.switch_to.active_element.get_attribute("id") == "returns-next"
     assert dash_duo.find_element("#returns-prev").get_attribute("aria-disabled") == "false"
 
@@ -91,8 +92,7 @@ def test_table_pages_sort_filter_and_link_to_a_return(dash_duo, browser_app):
         f"return [...document.querySelectorAll('#returns-body tr > :nth-child({_column(dash_duo, 'Due')})')]"
         ".map(c => new Date(c.textContent).getTime())")
     assert dues == sorted(dues, reverse=True) and dues[0] > dues[-1]
-    assert "sort=-due" in dash_duo.driver.current_url
-
+    wait_for_address(dash_duo, "sort=-due")
     # The box finds a service, on the server, across every page (Enter searches).
     box = dash_duo.find_element("#returns-text")
     assert dash_duo.find_element('label[for="returns-text"]').text == "Find a service by name"
@@ -100,7 +100,7 @@ def test_table_pages_sort_filter_and_link_to_a_return(dash_duo, browser_app):
     dash_duo.wait_for_contains_text("#returns-count", "match these filters")
     names = _cells(dash_duo, 1)
     assert names and all("sanctuary" in n.lower() for n in names)
-    assert "find=sanctuary" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "find=sanctuary")
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(Keys.DELETE, Keys.ENTER)
     dash_duo.wait_for_text_to_equal("#returns-count", total)
@@ -108,7 +108,7 @@ def test_table_pages_sort_filter_and_link_to_a_return(dash_duo, browser_app):
     # A filter narrows the rows and goes into the URL; a reload keeps it.
     Select(dash_duo.find_element("#returns-status")).select_by_visible_text("Overdue")
     dash_duo.wait_for_contains_text("#returns-count", "match these filters")
-    assert "status=overdue" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "status=overdue")
     shown = int(dash_duo.find_element("#returns-count").text.split()[0])
     on_page = min(shown, PAGE_SIZE)
     dash_duo.wait_for_text_to_equal(PAGER, f"Rows 1 to {on_page} of {shown}")
@@ -151,7 +151,7 @@ def test_a_provider_sees_its_own_list_without_a_provider_filter(dash_duo, browse
     dash_duo.wait_for_contains_text("#returns-count", "match these filters")
     dash_duo.wait_for_text_to_equal(PAGER, dash_duo.find_element(PAGER).text)
     assert set(_cells(dash_duo, status)) == {"Approved"}
-    assert "status=approved" in dash_duo.driver.current_url
+    wait_for_address(dash_duo, "status=approved")
     # Its own rows only, each with its link.
     assert len(_cells(dash_duo, status)) == len(dash_duo.find_elements(LINKS))
     services = set(_cells(dash_duo, 1))

@@ -28,6 +28,32 @@ def test_the_router_redraws_for_a_new_path_or_a_view_the_page_does_not_show():
     assert not needs_drawing("/returns", "?status=draft", record("?status=draft", "Returns"), {SEARCH})
 
 
+def test_the_router_redraws_when_the_browser_asks():
+    """REDRAW: an answer asked from an address the reader has left was drawn over the page."""
+    shown = record("?quarter=Q2", "Overview, Q2 2024/25")
+    assert not needs_drawing("/", "?quarter=Q2", shown, {SEARCH})
+    assert needs_drawing("/", "?quarter=Q2", shown, {"redraw.data"})
+
+
+def test_a_record_says_from_which_address_it_was_asked():
+    """The Referer of the callback's request: the page's address when the browser asked
+    (assets/navigation.js ignores a record from another address than the one it shows)."""
+    from flask import Flask
+
+    app = Flask(__name__)
+    with app.test_request_context("/_dash-update-component", method="POST", headers={
+            "Referer": "http://127.0.0.1:8050/performance?year=2025%2F26&rag=Green"}):
+        assert record("?rag=Green", "Performance table") == {
+            "search": "?rag=Green", "title": "Performance table",
+            "from": "/performance?year=2025%2F26&rag=Green"}
+    with app.test_request_context("/_dash-update-component", method="POST",
+                                  headers={"Referer": "http://127.0.0.1:8050/"}):
+        assert record("", "Overview")["from"] == "/"
+    with app.test_request_context("/_dash-update-component", method="POST"):
+        assert "from" not in record("", "Overview")  # no Referer: nothing claimed
+    assert "from" not in record("", "Overview")  # outside a request (a background job)
+
+
 def test_queries_and_titles_in_one_form():
     assert search_text("year=2024%2F25") == "?year=2024%2F25" == search_text("?year=2024%2F25")
     assert search_text("") == "" == search_text("?") == search_text(None)

@@ -12,6 +12,7 @@ from callbacks.router import display_page
 from layouts import ids
 from models.store.db import unit_of_work
 from models.store.entities import AuditEvent, Period, Return, Service
+from tests.helpers.dash_calls import router_payload
 from tests.helpers.returns import OWNER, error_ids, save_payload
 from tests.helpers.web import sign_in
 
@@ -120,15 +121,6 @@ def test_stale_save_is_refused(signed_in, demo_factory, sanctuary):
     assert "Someone else changed this return" in str(second["summary"])
 
 
-def _router_payload(path, search):
-    return {"output": "..page.children...view.data..",
-            "outputs": [{"id": "page", "property": "children"}, {"id": "view", "property": "data"}],
-            "inputs": [{"id": "url", "property": "pathname", "value": path},
-                       {"id": "url", "property": "search", "value": search}],
-            "state": [{"id": "view", "property": "data", "value": None}],
-            "changedPropIds": ["url.pathname"]}
-
-
 MALFORMED = {
     "a count's id with a text id": ({"type": ids.COUNT, "metric": "1-2"}, None),
     "a count's id with a boolean": ({"type": ids.COUNT, "metric": True}, None),
@@ -194,9 +186,9 @@ def test_crafted_http_requests_naming_another_providers_return_are_refused(
     w = sanctuary
     client = demo_app.server.test_client()
     sign_in(client, OTHER)
-    opened = client.post("/_dash-update-component",
-                         json=_router_payload("/returns/edit",
-                                              f"?service={w['service']}&period={w['period']}"))
+    dependencies = client.get("/_dash-dependencies").get_json()
+    opened = client.post("/_dash-update-component", json=router_payload(
+        dependencies, "/returns/edit", f"?service={w['service']}&period={w['period']}"))
     assert opened.status_code == 200
     assert "You do not have access to that service." in opened.get_data(as_text=True)
     saved = client.post("/_dash-update-component",

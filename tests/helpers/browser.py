@@ -90,3 +90,11 @@ def wait_for_page(dash_duo, ready: str) -> None:
         reveal(dash_duo, "#service-trends")
     dash_duo.wait_for_element(ready, timeout=60)  # a loaded machine: content, not speed
 
+
+
+def wait_for_address(dash_duo, words: str, timeout: float = 20) -> None:
+    """Wait for the address bar to carry `words`. It follows a view's answer a moment after
+    the page shows it: assets/navigation.js writes it once the view's record arrives."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(dash_duo.driver, timeout).until(lambda _: words in dash_duo.driver.current_url)

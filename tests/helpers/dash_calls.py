@@ -45,9 +45,9 @@ def overview_payload(dependencies: list[dict], year: str, quarter: int,
                            "overview-provisional.value": []})
 
 
-def router_payload(dependencies: list[dict], path: str = "/") -> dict:
+def router_payload(dependencies: list[dict], path: str = "/", search: str = "") -> dict:
     entry = find(dependencies, "..page.children")
-    return payload(entry, {"url.pathname": path, "url.search": ""})
+    return payload(entry, {"url.pathname": path, "url.search": search})
 
 
 def page_csrf_token(page: str) -> str:
