@@ -16,7 +16,14 @@ from dash_app.cache import chart_store
 from dash_app.database import ping, sessions, transaction
 from dash_app.export_files import build_in_background, export_store
 from dash_app.settings import Settings
-from exports.build import MEDIA_TYPES, build_export, csv_export, export_filename, stored_export
+from exports.build import (
+    MEDIA_TYPES,
+    build_export,
+    csv_export,
+    export_filename,
+    pack_too_long_for_a_link,
+    stored_export,
+)
 from exports.errors import ExportUnavailable
 from exports.stored import FORMATS, ExportChoice, FileStore, kept_while_sent, stored_key
 from models.access import AccessRefused, record_id
@@ -50,7 +57,9 @@ def export_performance(fmt: str):  # noqa: ANN201
     with progress (callbacks/performance.py). A CSV or XLSX already made for these figures
     and this user's exact scope is sent from disk (exports.stored); one built here is kept.
     A national body's whole-partnership CSV or XLSX not kept yet is never built here (10-80 s):
-    it is started in the background and the reader asked to come back (503, Retry-After)."""
+    it is started in the background and the reader asked to come back (503, Retry-After). A
+    PDF of more services than a request can draw in 5 s is refused in words that say where
+    to make it (503; exports.build.PACK_LINK_SERVICES)."""
     if fmt not in MEDIA_TYPES:
         return Response("Choose csv, xlsx or pdf.", status=404, mimetype="text/plain")
     try:
@@ -97,6 +106,10 @@ def export_performance(fmt: str):  # noqa: ANN201
                                      store, **options)
         else:
             with transaction() as session:
+                too_long = pack_too_long_for_a_link(session, user, year, options["include_submitted"],
+                                                    _page_address(request.query_string.decode()))
+                if too_long:
+                    return Response(too_long, status=503, mimetype="text/plain")
                 body = build_export(session, user, fmt, year, quarter, settings.current_date(),
                                     chart_store=chart_store(settings.chart_cache_dir), **options)
     except AccessRefused as exc:
@@ -105,6 +118,11 @@ def export_performance(fmt: str):  # noqa: ANN201
     except ExportUnavailable as exc:
         return Response(str(exc), status=503, mimetype="text/plain")
     return Response(body, mimetype=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _page_address(query: str) -> str:
+    """The Performance page's address for the view a link asked for (the same query)."""
+    return request.host_url.rstrip("/") + "/performance" + (f"?{query}" if query else "")
 
 
 def _built_in_background(user: SignedInUser, choice: ExportChoice, store: FileStore,

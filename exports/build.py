@@ -17,6 +17,7 @@ from exports.context import (
     measures_in_scope,
     pack_attention,
     scope_words,
+    services_in_scope,
     streamed_context,
 )
 from exports.csv_table import csv_pieces
@@ -34,6 +35,28 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
+
+
+# The most services whose meeting pack a download link draws within its own request. Chromium
+# starts in about 2 s and each service's charts take a few tenths of a second more: measured on
+# an idle 2-core machine, the demo partnership's 8 services (12 charts) take 1.2-3.8 s, one
+# county provider's 9 (14 charts) 5.4-6.8 s, over the 5 s no request may exceed. A larger pack
+# is made by the Performance page's background job, with its progress, or the command line.
+PACK_LINK_SERVICES = 8
+
+
+def pack_too_long_for_a_link(session: Session, actor: Actor, year: int, include_submitted: bool,
+                             page_address: str) -> str | None:
+    """Why a link may not draw this pack in its request (more than PACK_LINK_SERVICES
+    services), in words that say where to make it; None when it may."""
+    services = services_in_scope(session, actor, year, include_submitted)
+    if services <= PACK_LINK_SERVICES:
+        return None
+    return (f"This meeting pack covers {services:,} services: drawing their charts takes longer than "
+            f"a download link waits. Make it from the Performance page, which shows its progress "
+            f"and offers the file when it is ready: {page_address} (choose \"PDF meeting pack\"). "
+            f"On the server: python -m dash_app export --format pdf --user EMAIL "
+            f"--year {year_label(year)} --out pack.pdf")
 
 
 def csv_export(session: Session, actor: Actor, year: int, quarter: int | None, today: dt.date, *,

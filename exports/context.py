@@ -234,6 +234,12 @@ def measures_in_scope(session: Session, actor: Actor, year: int, include_submitt
     return session.scalar(select(func.count()).select_from(Metric).where(Metric.service_id.in_(ids))) or 0
 
 
+def services_in_scope(session: Session, actor: Actor, year: int, include_submitted: bool) -> int:
+    """How many services `actor`'s table for `year` has: what a meeting pack draws charts for."""
+    ids = chosen_services(provider_scope(actor), year=year, states=counted_states(include_submitted))
+    return session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+
+
 def streamed_context(session: Session, actor: Actor, chunks: TableChunks, now: dt.datetime,
                      publish: bool, measures: int) -> ExportContext:
     """The context of a workbook too big to work out each measure's series (more than

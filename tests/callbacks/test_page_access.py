@@ -162,3 +162,38 @@ def test_the_pdf_pack_is_read_as_the_signed_in_user(demo_app, demo_factory, monk
         assert "Riverside Boxing Academy" not in text
     else:
         assert len(read) > 2 and "Riverside Boxing Academy" in text
+
+
+def test_a_link_does_not_draw_a_pack_too_long_for_one_request(demo_app, monkeypatch):
+    """Above PACK_LINK_SERVICES services the export link answers at once, in words that say
+    where to make the pack (the Performance page's job, or the command line), and draws
+    nothing; a scope within it is drawn as before."""
+    from exports import build, pdf_pack
+
+    drawn = []
+    monkeypatch.setattr(build, "PACK_LINK_SERVICES", 7)  # the demo partnership has 8
+    monkeypatch.setattr(pdf_pack, "start_drawing", lambda: drawn.append("started"))
+    monkeypatch.setattr(pdf_pack, "render_charts", lambda figures, directory, progress=None, chart_store=None:
+                        drawn.append(len(figures)) or [])
+    client = demo_app.server.test_client()
+    sign_in(client, "admin@demo.local")
+    response = client.get("/export/performance.pdf?year=2025/26&quarter=Q3&publish=1")
+    assert response.status_code == 503 and response.mimetype == "text/plain"
+    words = response.get_data(as_text=True)
+    assert words.startswith("This meeting pack covers 8 services")
+    assert "http://localhost/performance?year=2025/26&quarter=Q3&publish=1" in words
+    assert "python -m dash_app export --format pdf" in words and "--year 2025/26" in words
+    assert drawn == []
+    # A provider's own pack (fewer services) is still drawn in the request.
+    provider = demo_app.server.test_client()
+    sign_in(provider, PROVIDER_A)
+    monkeypatch.setattr(pdf_pack, "render_charts", _blank_charts)
+    mine = provider.get("/export/performance.pdf?year=2025/26&quarter=Q3")
+    assert mine.status_code == 200 and mine.data.startswith(b"%PDF")
+
+
+def _blank_charts(figures, directory: Path, progress=None, chart_store=None) -> list[Path]:
+    paths = [directory / f"chart-{i}.png" for i in range(len(figures))]
+    for path in paths:
+        path.write_bytes(PNG)
+    return paths
