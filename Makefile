@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8050
-# Test processes (pytest-xdist): one per core; browser tests share one of them.
+# Test processes (pytest-xdist): one per core; each browser test file runs whole on one.
 TEST_WORKERS ?= auto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

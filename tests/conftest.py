@@ -31,18 +31,17 @@ def pytest_setup_options():
     return options
 
 
-# Browser test files run in this many groups, each group on one worker (`--dist loadgroup`),
-# each test driving a Chromium of its own against a Dash server on a free port
-# (tests.helpers.browser.start): two groups keep both workers of a 2-core machine busy.
-BROWSER_GROUPS = 2
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The browser test files dealt in turn, by name, into BROWSER_GROUPS groups (the same
-    on every worker: each collects the same items)."""
+    """Each browser test file is one group, run whole on one worker (`--dist loadgroup`: a
+    file's shared fixtures are set up once), each test driving a Chromium of its own against
+    a Dash server on a free port (tests.helpers.browser.start). xdist hands a worker the next
+    group or test as it finishes one, groups of most tests first (its --loadscope-reorder):
+    the browser files go first, and the short tests even out the end. Smaller groups than
+    the two halves of the browser files dealt by name, which one worker each had to finish
+    whatever their lengths."""
     files = sorted({item.nodeid.split("::", 1)[0] for item in items
                     if "tests/browser/" in item.nodeid.replace("\\", "/")})
-    group = {name: f"browser-{i % BROWSER_GROUPS}" for i, name in enumerate(files)}
+    group = {name: f"browser-{name}" for name in files}
     for item in items:
         name = item.nodeid.split("::", 1)[0]
         if name in group:
