@@ -106,8 +106,9 @@ def export_performance(fmt: str):  # noqa: ANN201
                                      store, **options)
         else:
             with transaction() as session:
-                too_long = pack_too_long_for_a_link(session, user, year, options["include_submitted"],
-                                                    _page_address(request.query_string.decode()))
+                too_long = pack_too_long_for_a_link(session, user, user.email, year, quarter,
+                                                    page_address=_page_address(request.query_string.decode()),
+                                                    **options)
                 if too_long:
                     return Response(too_long, status=503, mimetype="text/plain")
                 body = build_export(session, user, fmt, year, quarter, settings.current_date(),

@@ -45,18 +45,22 @@ MEDIA_TYPES = {
 PACK_LINK_SERVICES = 8
 
 
-def pack_too_long_for_a_link(session: Session, actor: Actor, year: int, include_submitted: bool,
+def pack_too_long_for_a_link(session: Session, actor: Actor, email: str, year: int,
+                             quarter: int | None, include_submitted: bool, publish: bool,
                              page_address: str) -> str | None:
     """Why a link may not draw this pack in its request (more than PACK_LINK_SERVICES
-    services), in words that say where to make it; None when it may."""
+    services), in words that say where to make the same pack; None when it may."""
     services = services_in_scope(session, actor, year, include_submitted)
     if services <= PACK_LINK_SERVICES:
         return None
+    command = (f"python -m dash_app export --format pdf --user {email} --year {year_label(year)}"
+               + (f" --quarter Q{quarter}" if quarter else "")
+               + (" --provisional" if include_submitted else "")
+               + (" --publish" if publish else "") + " --out pack.pdf")
     return (f"This meeting pack covers {services:,} services: drawing their charts takes longer than "
             f"a download link waits. Make it from the Performance page, which shows its progress "
             f"and offers the file when it is ready: {page_address} (choose \"PDF meeting pack\"). "
-            f"On the server: python -m dash_app export --format pdf --user EMAIL "
-            f"--year {year_label(year)} --out pack.pdf")
+            f"On the server: {command}")
 
 
 def csv_export(session: Session, actor: Actor, year: int, quarter: int | None, today: dt.date, *,

@@ -182,7 +182,8 @@ def test_a_link_does_not_draw_a_pack_too_long_for_one_request(demo_app, monkeypa
     words = response.get_data(as_text=True)
     assert words.startswith("This meeting pack covers 8 services")
     assert "http://localhost/performance?year=2025/26&quarter=Q3&publish=1" in words
-    assert "python -m dash_app export --format pdf" in words and "--year 2025/26" in words
+    assert ("On the server: python -m dash_app export --format pdf --user admin@demo.local "
+            "--year 2025/26 --quarter Q3 --publish --out pack.pdf") in words
     assert drawn == []
     # A provider's own pack (fewer services) is still drawn in the request.
     provider = demo_app.server.test_client()
