@@ -10,6 +10,17 @@
     let page = "";
     let prefix = "";
     let justDrawn = false;  // the router has drawn a page; its filters have not yet answered
+    // The addresses this script has moved the reader on from (its own pushState and
+    // replaceState below) since the reader last went somewhere (Back, Forward, a link, the
+    // router drawing a page). A record asked from one of them answers a change the reader
+    // made before the previous answer arrived (two filters chosen quickly on a slow line):
+    // it is theirs, not a view they left.
+    let leftByAnswers = [];
+    function readerWentSomewhere() {
+        leftByAnswers = [];
+    }
+    window.addEventListener("popstate", readerWentSomewhere);
+    window.addEventListener("_dashprivate_pushstate", readerWentSomewhere);  // dcc.Link
 
     // The one place a title is composed: "<prefix><page> – <site>", for example
     // "Error: Return: Sanctuary scheme, Q3 2026/27 – CWP Outcomes Monitor".
@@ -51,6 +62,14 @@
         return a[0] === b[0] && a[1] === b[1];
     }
 
+    // Whether a record asked from `from` still answers the view shown at `here`.
+    function askedHere(from, here) {
+        if (!from || sameAddress(from, here)) {
+            return true;
+        }
+        return leftByAnswers.some(function (left) { return sameAddress(left, from); });
+    }
+
     function markCurrent(pathname) {
         // The link to this page says so (aria-current="page"); on a page within a section
         // (a return under Returns, an administration page) the section's link says "true".
@@ -77,7 +96,8 @@
             // a filter: a new history entry. Dash's Location is told the query (it then finds
             // the address already right and adds nothing).
             // A record asked from another address than the one now shown ("from": the reader
-            // went Back, Forward or elsewhere while it was worked out) changes nothing in the
+            // went Back, Forward or elsewhere while it was worked out), unless this script's
+            // own answers moved the reader on from it (askedHere), changes nothing in the
             // address bar or the history; Dash has drawn its answer over the page, so the
             // router is asked to draw the page for the address again: the store "redraw"
             // (layouts/ids.REDRAW), set here rather than as an output, which would close a
@@ -88,7 +108,7 @@
                     return unchanged;
                 }
                 const here = window.location.pathname + window.location.search;
-                if (!view.drawn && view.from && !sameAddress(view.from, here)) {
+                if (!view.drawn && !askedHere(view.from, here)) {
                     window.dash_clientside.set_props("redraw", {data: Date.now()});
                     return unchanged;
                 }
@@ -96,6 +116,7 @@
                 const wanted = query(view.search);
                 if (view.drawn) {
                     justDrawn = true;
+                    readerWentSomewhere();
                     return unchanged;
                 }
                 const first = justDrawn;
@@ -104,6 +125,7 @@
                     return unchanged;
                 }
                 const address = window.location.pathname + wanted + window.location.hash;
+                leftByAnswers.push(here);
                 if (first) {
                     window.history.replaceState(window.history.state, "", address);
                 } else {

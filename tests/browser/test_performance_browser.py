@@ -237,6 +237,37 @@ def test_an_answer_for_a_view_the_reader_has_left_changes_neither_the_address_no
     WebDriverWait(dash_duo.driver, 20).until(lambda _: len(set(_column(dash_duo, "rag")) - {""}) > 1)
 
 
+def test_two_choices_made_before_the_first_answer_arrives_are_both_kept(dash_duo, browser_app):
+    """On a slow line the second choice is asked from the address the first has not yet
+    changed; when its answer comes after the first's it is the reader's own next step, not a
+    view left behind: the address, the fields and the table show both choices."""
+    slow = {"on": False, "asked_from": []}
+
+    def answer_slowly():  # every callback answer 0.8 s late, as on a slow line
+        if slow["on"] and request.path.endswith("_dash-update-component"):
+            outputs = str((request.get_json(silent=True) or {}).get("output"))
+            if "perf-body.rows" in outputs:
+                slow["asked_from"].append(request.referrer or "")
+            time.sleep(0.8)
+
+    browser_app.server.before_request(answer_slowly)
+    _open(dash_duo, browser_app)
+    first_address = dash_duo.driver.current_url
+    slow["on"] = True
+    Select(dash_duo.find_element("#perf-rag")).select_by_value("Green")
+    Select(dash_duo.find_element("#perf-quarter")).select_by_value("Q1")
+    wait_for_address(dash_duo, "rag=Green")
+    wait_for_address(dash_duo, "quarter=Q1")
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda _: dash_duo.find_element("#perf-heading").text == "Q1 2025/26"
+        and {w for w in _column(dash_duo, "rag") if w} == {"Green"})
+    assert slow["asked_from"][:2] == [first_address, first_address]  # both asked from the first view
+    time.sleep(2)  # every answer in; nothing may undo either choice
+    assert "rag=Green" in dash_duo.driver.current_url and "quarter=Q1" in dash_duo.driver.current_url
+    assert (_value(dash_duo, "perf-rag"), _value(dash_duo, "perf-quarter")) == ("Green", "Q1")
+    assert dash_duo.find_element("#perf-heading").text == "Q1 2025/26"
+
+
 def _press(dash_duo, selector: str) -> None:
     """Focus a button and press Enter, as a keyboard user does."""
     button = dash_duo.find_element(selector)
