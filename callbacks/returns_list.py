@@ -76,11 +76,12 @@ def chosen_filters(choices: HomeChoices, provider: str | None, quarter: str | No
     return home_filters(choices, None if own_only else provider, quarter, status, service_text)
 
 
-def view_search(view: ReturnsView) -> str:
-    """?provider=&quarter=&status=&find=&sort=&page= for the view (none for a default)."""
+def view_search(view: ReturnsView, choices: HomeChoices) -> str:
+    """?provider=&quarter=&status=&find=&sort=&page= for the view (none for a default); the
+    provider by its slug."""
     chosen = view.chosen
-    query = view_query(provider=chosen.provider_id, quarter=chosen.quarter, status=chosen.status,
-                       find=chosen.service_text or None, sort=sort_text(view.order),
+    query = view_query(provider=choices.provider_value(chosen.provider_id), quarter=chosen.quarter,
+                       status=chosen.status, find=chosen.service_text or None, sort=sort_text(view.order),
                        page=view.page if view.page > 1 else None)
     return f"?{query}" if query else ""
 
@@ -171,7 +172,7 @@ def returns_view(provider: object, quarter: object, status: object, text: object
         "true" if view.page <= 1 else "false",
         "true" if view.page >= last else "false",
         view.stored(),
-        *show(view_search(view), RETURNS_TITLE),
+        *show(view_search(view, choices), RETURNS_TITLE),
     )
 
 

@@ -212,8 +212,9 @@ def returns_home_page(choices: HomeChoices, view: ReturnsView, rows: list[HomeRo
     if not own_only:
         filters.append(select(ids.RETURNS_PROVIDER, "Provider",
                               [{"label": "All providers", "value": ALL}]
-                              + [{"label": name, "value": str(i)} for i, name in choices.providers],
-                              str(chosen.provider_id) if chosen.provider_id is not None else ALL))
+                              + [{"label": name, "value": choices.provider_value(i)}
+                                 for i, name in choices.providers],
+                              choices.provider_value(chosen.provider_id) or ALL))
     filters += [
         select(ids.RETURNS_QUARTER, "Quarter",
                [{"label": "All quarters", "value": ALL}]

@@ -4,7 +4,7 @@ provider, quarter and status), and the lead officer's queue of submitted returns
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -25,6 +25,7 @@ from models.returns.queries import (
 )
 from models.rules.formats import format_entered, format_percent, format_target
 from models.rules.periods import Quarter, before_contract, quarter_label
+from models.rules.slugs import find_id
 from models.rules.table_view import ColumnSort
 from models.rules.validation import FieldKey, RawReturn, validate_return
 from models.rules.workflow import (
@@ -49,6 +50,7 @@ class HomeRow:
     officer_comment: str
     provider_id: int | None = None
     provider: str = ""
+    provider_slug: str = ""  # for the list's address (models/reporting/slugs.py)
 
 
 _URGENCY = {"overdue": 0, "missing": 0, "returned": 1, "not_started": 2, "draft": 2,
@@ -68,7 +70,8 @@ def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow
                               .order_by(Period.year, Period.quarter)).all()
     stored = {(r.service_id, r.period_id): r for r in session.scalars(
         select(Return).where(Return.service_id.in_([s.id for s in services])))}
-    providers = dict(session.execute(select(Provider.id, Provider.name)).tuples().all())
+    providers = {i: (name, slug) for i, name, slug in
+                 session.execute(select(Provider.id, Provider.name, Provider.slug)).tuples()}
     rows = []
     for service in services:
         for period in periods:
@@ -79,7 +82,7 @@ def returns_home(session: Session, actor: Actor, today: dt.date) -> list[HomeRow
             rows.append(HomeRow(service.id, service.name, period.id, q.label, period.due_date,
                                 effective_status(ret.status if ret else None, q, today, period),
                                 ret.officer_comment if ret and ret.status == "returned" else "",
-                                service.provider_id, providers.get(service.provider_id, "")))
+                                service.provider_id, *providers.get(service.provider_id, ("", ""))))
     rows.sort(key=lambda r: (_URGENCY[r.status], -r.due_date.toordinal(), r.service))
     return rows
 
@@ -125,6 +128,13 @@ class HomeChoices:
     quarters: list[str]
     total: int
     with_comments: bool  # any row has a comment from the lead officer (its column is shown)
+    provider_slugs: dict[int, str] = field(default_factory=dict)
+
+    def provider_value(self, provider_id: int | None) -> str | None:
+        """A provider's value in the filter and the address: its slug (its id if it has none)."""
+        if provider_id is None:
+            return None
+        return self.provider_slugs.get(provider_id) or str(provider_id)
 
 
 def status_choices() -> list[tuple[str, str]]:
@@ -147,7 +157,9 @@ def quarter_choices(rows: list[HomeRow]) -> list[str]:
 
 def home_choices(rows: list[HomeRow]) -> HomeChoices:
     return HomeChoices(provider_choices(rows), quarter_choices(rows), len(rows),
-                       any(r.officer_comment for r in rows))
+                       any(r.officer_comment for r in rows),
+                       {r.provider_id: r.provider_slug for r in rows
+                        if r.provider_id is not None and r.provider_slug})
 
 
 def home_filters(choices: HomeChoices, provider: str | None, quarter: str | None,
@@ -155,10 +167,8 @@ def home_filters(choices: HomeChoices, provider: str | None, quarter: str | None
     """The filters from the browser (URL, selects or the grid's own filter), each kept only
     if it is one of the choices offered; anything else (blank, "all", unknown) means no
     filter. The service text is any text, trimmed, and only ever compared."""
-    provider_id = None
-    if isinstance(provider, str) and provider.isdigit():
-        wanted = int(provider)
-        provider_id = wanted if any(i == wanted for i, _ in choices.providers) else None
+    provider_id = find_id(provider if isinstance(provider, str) else None,
+                          (i for i, _ in choices.providers), choices.provider_slugs)
     text = service_text.strip() if isinstance(service_text, str) else ""
     return HomeFilters(
         provider_id,

@@ -193,6 +193,25 @@ def test_the_url_s_view_narrows_sorts_and_pages_the_officer_s_rows(signed_in, de
     assert second == by_service[PAGE_SIZE:2 * PAGE_SIZE]
 
 
+def test_a_provider_is_named_by_its_slug_and_an_old_id_link_still_works(signed_in, demo_factory):
+    """The provider filter's values and the address use the provider's slug (as the Overview
+    does); a link made with its id opens the same rows; another provider's slug narrows a
+    provider user's own list to nothing it may not see."""
+    pid = _provider_id(demo_factory, NAME_A)
+    by_slug = _all(signed_in, ADMIN, "?provider=safer-futures-support")
+    assert by_slug and {r["provider"] for r in by_slug} == {NAME_A}
+    assert _all(signed_in, ADMIN, f"?provider={pid}") == by_slug
+    page = _page(signed_in, ADMIN, f"?provider={pid}")
+    select = find_component(page, ids.RETURNS_PROVIDER)
+    assert select.value == "safer-futures-support"
+    assert {"label": NAME_A, "value": "safer-futures-support"} in select.options
+    chosen = _view(signed_in, ADMIN, "safer-futures-support", status="to_do")
+    assert chosen.record["search"] == "?provider=safer-futures-support&status=to_do"
+    assert _view(signed_in, ADMIN, str(pid)).record["search"] == "?provider=safer-futures-support"
+    own = _all(signed_in, PROVIDER_A)
+    assert _all(signed_in, PROVIDER_A, "?provider=riverside-boxing-academy") == own
+
+
 @pytest.mark.parametrize("search", [
     "?provider=99999", "?provider=x&quarter=Q9+1900%2F01&status=%3Cb%3E",
     "?status=all&quarter=all&provider=all", "?sort=quarter&page=-1", "?sort=%00&page=x",
@@ -214,7 +233,7 @@ def test_the_view_callback_narrows_the_rows_and_records_the_url(signed_in, demo_
     nothing = _view(signed_in, who)
     search = answer.record["search"]
     assert answer.record["title"] == nothing.record["title"] == "Returns"
-    assert parse_qs(search.lstrip("?")) == {"provider": [str(pid)], "quarter": ["Q2 2026/27"],
+    assert parse_qs(search.lstrip("?")) == {"provider": ["riverside-boxing-academy"], "quarter": ["Q2 2026/27"],
                                             "status": ["to_do"], "find": ["box"]}
     assert nothing.record["search"] == ""
     rows = _rows(answer.body, _headings(_page(signed_in, who)))
