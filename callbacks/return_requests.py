@@ -148,10 +148,11 @@ class ReviewRequest:
 
 @dataclass(frozen=True)
 class QueueFilter:
-    """Which of the waiting returns the lead officer asked to see (None: every one)."""
+    """Which of the waiting returns the lead officer asked to see, as the page's filters name
+    them (layouts.review.QueueNames reads them; None: every one)."""
 
-    provider_id: int | None
-    period_id: int | None
+    provider: str | None
+    quarter: str | None
 
     def audited(self) -> tuple[str, int | None]:
         return "see the review queue", None

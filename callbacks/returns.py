@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -34,6 +35,7 @@ from callbacks.return_requests import (
     run_return,
 )
 from dash_app.auth import SignedInUser, answers_signed_out
+from dash_app.cache import cached
 from layouts import ids
 from layouts.paging import clamp_page, page_count, page_of, row_range, turned
 from layouts.return_form import (
@@ -46,9 +48,10 @@ from layouts.return_form import (
     warning_message,
 )
 from layouts.review import ALL as ALL_CHOICE
-from layouts.review import QueueView, count_text, queue_list, queue_pager_text
+from layouts.review import QueueNames, QueueView, count_text, queue_list, queue_pager_text
 from models.access import record_id
-from models.returns.lists import QueueItem, return_title, review_queue_page, waiting_count
+from models.reporting.slugs import url_slugs
+from models.returns.lists import QueueItem, queue_choices, return_title, review_queue_page, waiting_count
 from models.returns.queries import find_return, find_return_id, form_texts
 from models.returns.saving import SaveResult, review_return, save_return
 from models.returns.view import ReturnView, load_return_view
@@ -318,6 +321,12 @@ def handle_review(action: str, return_id: object, comment: object, version: obje
 QUEUE_TITLE = "Review queue"  # the page's part of the <title> (the router's too)
 
 
+def queue_names(session: Session, user: SignedInUser) -> QueueNames:
+    """What the queue's filters offer (checks the user is the lead officer), and their words."""
+    providers, periods = queue_choices(session, user)
+    return QueueNames(providers, periods, cached(session, url_slugs)["provider"])
+
+
 def queue_page(session: Session, user: SignedInUser, view: QueueView) -> tuple[list[QueueItem], int, QueueView]:
     """The page of the queue `view` names, how many returns its filters keep, and the view
     as shown: a page past the end (the queue has shrunk, an old link) is the last."""
@@ -332,10 +341,9 @@ def queue_page(session: Session, user: SignedInUser, view: QueueView) -> tuple[l
     return items, shown, view
 
 
-def queue_search(view: QueueView) -> str:
-    """?provider=&period=&page= for the view (nothing for the defaults)."""
-    query = view_query(provider=view.provider_id, period=view.period_id,
-                       page=view.page if view.page > 1 else None)
+def queue_search(provider: str | None, quarter: str | None, page: int) -> str:
+    """?provider=&quarter=&page= for the view, in the filters' words (nothing for the defaults)."""
+    query = view_query(provider=provider, quarter=quarter, page=page if page > 1 else None)
     return f"?{query}" if query else ""
 
 
@@ -346,22 +354,29 @@ def handle_queue(provider: object, period: object, action: object = None,
     filter): its returns, the count and the pager in words, the store and the view record
     (the URL follows: callbacks/navigation.py)."""
     def read() -> QueueFilter:
-        return QueueFilter(None if provider in (None, ALL_CHOICE) else record_id(provider),
-                           None if period in (None, ALL_CHOICE) else record_id(period))
+        return QueueFilter(_queue_word(provider), _queue_word(period))
 
     def queue(session: Session, user: SignedInUser, asked: QueueFilter) -> tuple:
+        names = queue_names(session, user)
         page = turned(page_of(stored.get("page") if isinstance(stored, dict) else None), action)
-        return queue_page(session, user, QueueView(asked.provider_id, asked.period_id, page))
+        return *queue_page(session, user, names.view(asked.provider, asked.quarter, page)), names
 
     found = run_return(read, queue)
     if isinstance(found, Refused):
         return ([message_box(found.message)], found.message, no_update, no_update, no_update,
                 no_update, no_update)
-    items, shown, view = found
+    items, shown, view, names = found
+    search = queue_search(names.provider_value(view.provider_id), names.period_value(view.period_id),
+                          view.page)
     return (queue_list(items), count_text(shown, view.filtered), queue_pager_text(view.page, shown),
             "true" if view.page <= 1 else "false",
             "true" if view.page >= page_count(shown) else "false",
-            view.stored(), *show(queue_search(view), QUEUE_TITLE))
+            view.stored(), *show(search, QUEUE_TITLE))
+
+
+def _queue_word(value: object) -> str | None:
+    """A queue filter's value from the browser: its words, or None for "all" (or nonsense)."""
+    return value if isinstance(value, str) and value != ALL_CHOICE and len(value) <= 200 else None
 
 
 def on_queue_change(provider: object, period: object, _previous: object, _next: object,
@@ -382,13 +397,17 @@ def on_queue_change(provider: object, period: object, _previous: object, _next: 
 def drawn_record(provider: object, period: object, stored: object) -> tuple:
     """The view record of the queue as drawn, from its filters and store (nothing read: the
     router has just checked and drawn them); no change for values it did not write."""
-    try:
-        view = QueueView(None if provider in (None, ALL_CHOICE) else record_id(provider),
-                         None if period in (None, ALL_CHOICE) else record_id(period),
-                         page_of(stored.get("page") if isinstance(stored, dict) else None))
-    except (TypeError, ValueError):
+    provider, quarter = _queue_word(provider), _queue_word(period)
+    if (provider and not PROVIDER_WORD.fullmatch(provider)) or (quarter and not QUARTER_WORD.fullmatch(quarter)):
         return (no_update,)
-    return show(queue_search(view), QUEUE_TITLE)
+    return show(queue_search(provider, quarter, page_of(stored.get("page") if isinstance(stored, dict) else None)),
+                QUEUE_TITLE)
+
+
+# The shapes of the words the router writes into the queue's filters: a slug (or an old
+# link's id) and a quarter's label (or an old link's period id).
+PROVIDER_WORD = re.compile(r"[a-z0-9-]{1,100}")
+QUARTER_WORD = re.compile(r"Q[1-4] \d{4}/\d{2}|\d{1,12}")
 
 
 def waiting_words(count: int) -> str:

@@ -11,7 +11,7 @@ from callbacks.common import outbox_folder, query_params, require_user, today, t
 from callbacks.navigation import ViewRecord, needs_drawing, record, view_title
 from callbacks.performance import performance_title
 from callbacks.performance import view_from_url as performance_view_from_url
-from callbacks.returns import QUEUE_TITLE, queue_page
+from callbacks.returns import QUEUE_TITLE, queue_names, queue_page
 from callbacks.returns_list import view_from_url
 from dash_app.cache import cached
 from dash_app.database import sessions
@@ -26,7 +26,7 @@ from layouts.performance import performance_page
 from layouts.progress import progress_page
 from layouts.return_form import return_form_page
 from layouts.returns_home import returns_home_page
-from layouts.review import QueueView, review_page
+from layouts.review import review_page
 from layouts.service import service_page
 from layouts.shell import not_found
 from models.access import (
@@ -42,10 +42,8 @@ from models.access import (
 from models.reporting.overview import default_quarter, filter_choices, year_choices
 from models.reporting.service_figures import service_choices
 from models.reporting.slugs import url_slugs
-from models.returns.lists import queue_choices
 from models.returns.view import load_return_view
 from models.rules.periods import parse_quarter, year_label
-from models.rules.slugs import find_id
 from models.store.audit import record_refusal
 
 
@@ -160,12 +158,11 @@ def render_review(user, search: str | None = None) -> html.Div:  # noqa: ANN001
     checked: a value that names nothing offered is the default."""
     params = query_params(search)
     with transaction() as session:
-        providers, periods = queue_choices(session, user)
-        view = QueueView(find_id(params.get("provider"), (i for i, _ in providers), {}),
-                         find_id(params.get("period"), (i for i, _ in periods), {}),
-                         page_of(params.get("page")))
+        names = queue_names(session, user)
+        view = names.view(params.get("provider"), params.get("quarter") or params.get("period"),
+                          page_of(params.get("page")))
         items, shown, view = queue_page(session, user, view)
-    return review_page(items, providers, periods, view, shown)
+    return review_page(items, names, view, shown)
 
 
 def render_account(user) -> html.Div:  # noqa: ANN001

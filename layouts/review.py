@@ -11,6 +11,7 @@ from layouts import ids
 from layouts.paging import pager, pager_text
 from models.returns.lists import QueueItem, QueueRow
 from models.rules.formats import format_date
+from models.rules.slugs import find_id
 
 ALL = "all"
 
@@ -129,20 +130,22 @@ def queue_pager(page: int, shown: int) -> html.Nav:
                  nothing=QUEUE_NOTHING)
 
 
-def queue_filters(providers: list[tuple[int, str]], periods: list[tuple[int, str]],
-                  provider: int | None = None, period: int | None = None) -> html.Div:
-    def pick(label: str, component_id: str, everything: str, pairs: list[tuple[int, str]],
-             chosen: int | None) -> html.Div:
+def queue_filters(names: QueueNames, view: QueueView) -> html.Div:
+    def pick(label: str, component_id: str, everything: str, choices: list[tuple[str, str]],
+             chosen: str | None) -> html.Div:
         return html.Div([
             dbc.Label(label, html_for=component_id, className="mb-1"),
-            dbc.Select(id=component_id, value=ALL if chosen is None else str(chosen),
+            dbc.Select(id=component_id, value=chosen or ALL,
                        options=[{"label": everything, "value": ALL}]
-                       + [{"label": name, "value": str(i)} for i, name in pairs]),
+                       + [{"label": words, "value": value} for value, words in choices]),
         ])
 
     return html.Div([
-        pick("Provider", ids.RQ_PROVIDER, "All providers", providers, provider),
-        pick("Quarter", ids.RQ_PERIOD, "All quarters", periods, period),
+        pick("Provider", ids.RQ_PROVIDER, "All providers",
+             [(names.provider_value(i), name) for i, name in names.providers],
+             names.provider_value(view.provider_id)),
+        pick("Quarter", ids.RQ_PERIOD, "All quarters", [(label, label) for _, label in names.periods],
+             names.period_value(view.period_id)),
     ], className="d-flex flex-wrap gap-3 mb-3", role="group", **{"aria-label": "Filter the queue"})
 
 
@@ -163,9 +166,32 @@ class QueueView:
         return {"page": self.page}
 
 
-def review_page(items: list[QueueItem], providers: list[tuple[int, str]] | None = None,
-                periods: list[tuple[int, str]] | None = None, view: QueueView | None = None,
-                shown: int | None = None) -> html.Div:
+@dataclass(frozen=True)
+class QueueNames:
+    """The queue's filters as the page and its address name them: a provider by its slug
+    (models/reporting/slugs.py), a quarter by its label ("Q2 2026/27"). Links made with ids
+    (?provider=3&period=26) still name the same view."""
+
+    providers: list[tuple[int, str]]  # (id, name) of those with returns waiting
+    periods: list[tuple[int, str]]  # (id, "Q2 2026/27")
+    provider_slugs: dict[int, str]
+
+    def view(self, provider: str | None, quarter: str | None, page: int) -> QueueView:
+        """The view these words name; a word that names nothing offered is "all"."""
+        return QueueView(find_id(provider, (i for i, _ in self.providers), self.provider_slugs),
+                         find_id(quarter, (i for i, _ in self.periods), dict(self.periods)), page)
+
+    def provider_value(self, provider_id: int | None) -> str | None:
+        if provider_id is None:
+            return None
+        return self.provider_slugs.get(provider_id) or str(provider_id)
+
+    def period_value(self, period_id: int | None) -> str | None:
+        return dict(self.periods).get(period_id) if period_id is not None else None
+
+
+def review_page(items: list[QueueItem], names: QueueNames | None = None,
+                view: QueueView | None = None, shown: int | None = None) -> html.Div:
     """The queue's page: `items` are the page's returns of `shown` waiting for the filters."""
     view = view or QueueView()
     shown = len(items) if shown is None else shown
@@ -173,7 +199,7 @@ def review_page(items: list[QueueItem], providers: list[tuple[int, str]] | None 
         html.H1("Review queue", className="h2"),
         html.P("Submitted returns, oldest first. Approve them, or return them to the provider "
                "with a comment saying what to change."),
-        queue_filters(providers or [], periods or [], view.provider_id, view.period_id),
+        queue_filters(names or QueueNames([], [], {}), view),
         html.P(count_text(shown, view.filtered), id=ids.RQ_COUNT, role="status",
                **{"aria-live": "polite"}),
         dcc.Store(id=ids.RQ_VIEW, data=view.stored()),
