@@ -105,7 +105,7 @@ def test_the_review_queue_a_page_at_a_time(dash_duo, long_queue_app):
     Select(dash_duo.find_element(f"#{ids.RQ_PERIOD}")).select_by_index(2)
     _wait(dash_duo, lambda: _text(dash_duo, status).startswith("Items 1 to"), _text(dash_duo, status))
     assert "for these filters" in _text(dash_duo, f"#{ids.RQ_COUNT}")
-    _wait(dash_duo, lambda: "period=" in dash_duo.driver.current_url, dash_duo.driver.current_url)
+    _wait(dash_duo, lambda: "quarter=Q" in dash_duo.driver.current_url, dash_duo.driver.current_url)
     assert "page=" not in dash_duo.driver.current_url
 
 

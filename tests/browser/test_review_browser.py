@@ -117,7 +117,7 @@ def resubmitted(demo):
         back = review_return(s, boss, ret_id, "return", "Check Q2", first.version, today=TODAY)
         save_return(s, alpha, svc.id, q2.id, figures("8"), back.version, submit=True, today=TODAY,
                     confirmed=True)
-        return app, factory, ret_id, owner.id, f"/returns/edit?service={svc.id}&period={q2.id}"
+        return app, factory, ret_id, owner.slug, f"/returns/edit?service={svc.id}&period={q2.id}"
 
 
 def row_of(section, name):
@@ -125,7 +125,7 @@ def row_of(section, name):
 
 
 def test_the_queue_shows_the_earlier_comment_and_what_changed(dash_duo, resubmitted):
-    app, factory, ret_id, provider_id, href = resubmitted
+    app, factory, ret_id, provider_slug, href = resubmitted
     with unit_of_work(factory) as s:
         waiting = s.scalar(select(func.count()).select_from(Return).where(Return.status == "submitted"))
     start(dash_duo, app)
@@ -136,7 +136,7 @@ def test_the_queue_shows_the_earlier_comment_and_what_changed(dash_duo, resubmit
     dash_duo.wait_for_element(f"#queue-item-{ret_id}")
 
     # Filter to the provider (a native <select>): only its return is left.
-    Select(dash_duo.find_element(f"#{ids.RQ_PROVIDER}")).select_by_value(str(provider_id))
+    Select(dash_duo.find_element(f"#{ids.RQ_PROVIDER}")).select_by_value(provider_slug)
     WebDriverWait(dash_duo.driver, 10).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "section.queue-item")) == 1)
     section = dash_duo.find_element(f"#queue-item-{ret_id}")
