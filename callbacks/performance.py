@@ -69,6 +69,7 @@ from models.reporting.performance_view import (
     asked_filters,
     chosen_filters,
     priority_choices,
+    priority_value,
     size_of,
     view_page,
 )
@@ -110,7 +111,7 @@ def view_search(year: int, quarter: int | None, provisional: bool, publish: bool
     """The view's query, as the URL keeps it (defaults left out)."""
     return view_query(year=year_label(year), quarter=f"Q{quarter}" if quarter else "year",
                       provisional=provisional, publish=publish, find=chosen.find or None,
-                      rag=chosen.rag, priority=chosen.priority, sort=sort_text(order),
+                      rag=chosen.rag, priority=priority_value(chosen.priority), sort=sort_text(order),
                       page=page if page > 1 else None,
                       size=size if size != PAGE_SIZES[0] else None)
 

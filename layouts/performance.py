@@ -39,6 +39,7 @@ from models.reporting.performance_view import (
     PerfFilters,
     PerfPage,
     is_breakdown,
+    priority_value,
 )
 from models.rules.rag import look_of
 from models.rules.table_view import ColumnSort, sort_text
@@ -162,7 +163,7 @@ def rag_options() -> list[dict]:
 
 
 def priority_options(priorities: list[str]) -> list[dict]:
-    return [{"label": "Every priority", "value": ALL}] + [{"label": p, "value": p} for p in priorities]
+    return [{"label": "Every priority", "value": ALL}] + [{"label": p, "value": priority_value(p)} for p in priorities]
 
 
 def performance_page(years: list[dict], year: str, period: str, provisional: bool, publish: bool,
@@ -198,7 +199,8 @@ def performance_page(years: list[dict], year: str, period: str, provisional: boo
                 html.Span("Type part of its name, then press Enter.", className="form-text d-block"),
             ], className="filter"),
             select(ids.PERF_RAG, "RAG", rag_options(), chosen.rag or ALL),
-            select(ids.PERF_PRIORITY, "Priority", priority_options(priorities), chosen.priority or ALL),
+            select(ids.PERF_PRIORITY, "Priority", priority_options(priorities),
+                   priority_value(chosen.priority) or ALL),
             select(ids.PERF_PAGE_SIZE, "Rows a page", [{"label": str(n), "value": str(n)} for n in PAGE_SIZES],
                    str(size)),
             html.Div(dbc.Switch(id=ids.PERF_SHOW_GROUPS, value=False, label="Show priority and provider"),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from models.reporting.performance import COLUMNS
 from models.rules.disclosure import WITHHELD
 from models.rules.rag import RAG_ORDER
+from models.rules.slugs import slugify
 from models.rules.table_view import ColumnSort
 
 Row = dict[str, str]
@@ -172,11 +173,19 @@ def asked_filters(rag: object, priority: object, find: object) -> PerfFilters:
 
 def chosen_filters(rows: list[Row], rag: object, priority: object, find: object) -> PerfFilters:
     """The filters from the browser, each kept only if it is one offered; anything else
-    (blank, "all", unknown, not text) is no filter."""
+    (blank, "all", unknown, not text) is no filter. A priority comes as its slug (the select
+    and the address: priority_value) or, from links made before slugs, its name."""
     asked = asked_filters(rag, priority, find)
-    if asked.priority is not None and asked.priority not in priority_choices(rows):
-        return PerfFilters(asked.rag, None, asked.find)
-    return asked
+    if asked.priority is None or asked.priority in (names := priority_choices(rows)):
+        return asked
+    by_slug = {priority_value(name): name for name in names}
+    return PerfFilters(asked.rag, by_slug.get(asked.priority), asked.find)
+
+
+def priority_value(priority: str | None) -> str | None:
+    """A priority's value in the filter and the address: its slug, as the Overview's (the
+    priorities' names make distinct slugs)."""
+    return slugify(priority) if priority else None
 
 
 def size_of(value: object) -> int:

@@ -51,6 +51,23 @@ def _view(signed_in, who, year="2025/26", quarter="Q3", provisional=False, publi
                                 action, stored)
 
 
+def test_a_priority_is_named_by_its_slug_and_a_link_with_its_name_still_works(signed_in):
+    """The priority filter's values and the address use the priority's slug, as the Overview
+    does (?priority=domestic-abuse opens the same view on both pages); a link made with the
+    name opens the same rows."""
+    by_slug = _all(signed_in, ADMIN, "?year=2025/26&quarter=Q3&priority=domestic-abuse")
+    assert by_slug and {r["Priority"] for r in by_slug} == {"Domestic Abuse"}
+    assert _all(signed_in, ADMIN, "?year=2025/26&quarter=Q3&priority=Domestic+Abuse") == by_slug
+    page = _page(signed_in, ADMIN, "?year=2025/26&quarter=Q3&priority=Domestic+Abuse")
+    chooser = find_component(page, ids.PERF_PRIORITY)
+    assert chooser.value == "domestic-abuse"
+    assert {"label": "Domestic Abuse", "value": "domestic-abuse"} in chooser.options
+    chosen = _view(signed_in, ADMIN, priority="domestic-abuse")
+    assert "priority=domestic-abuse" in chosen.record["search"]
+    assert _view(signed_in, ADMIN, priority="Domestic Abuse").record == chosen.record
+    assert "priority=" not in _view(signed_in, ADMIN, priority="nobody").record["search"]
+
+
 def test_the_page_comes_with_its_first_page_of_rows_for_each_role(signed_in):
     page = _page(signed_in, ADMIN, "?year=2025/26&quarter=Q3")
     assert find_component(page, ids.PERF_HEADING).children == "Q3 2025/26"
