@@ -45,6 +45,7 @@ from models.reporting.attention import (
 from models.reporting.overview import metrics_in_view
 from models.rules.formats import format_time
 from models.rules.periods import quarter_label
+from models.rules.slugs import slugify
 
 PAGE_TITLE = "What needs attention"
 # Above this many charts the report is worked out in the background: a county's 4,342 took
@@ -73,8 +74,9 @@ MAX_PRIORITY_TEXT = 200  # longer than any priority's name: anything longer name
 
 
 def _chosen_priority(value: object) -> str | None:
-    """A priority's name from the select or the URL; checked against the report's own
-    priorities once it is there (a name it does not have is every priority)."""
+    """A priority's slug (or, from an old link, its name) from the select or the URL; checked
+    against the report's own priorities once it is there (one it does not have is every
+    priority)."""
     if isinstance(value, str) and value and value != ALL and len(value) <= MAX_PRIORITY_TEXT:
         return value
     return None
@@ -136,15 +138,17 @@ def _drawn(report: AttentionReport, chosen: str | None, page: int,
     if len(report.lines) <= LINE_LIMIT:
         return AttentionAnswer(attention_body(report), record=record())
     counts = priority_counts(report)
-    if chosen not in {c.priority for c in counts}:
-        chosen = None  # a priority with no lines this quarter (an old link): every priority
+    # The select and the address name a priority by its slug; links made before, by its name.
+    # One with no lines this quarter (an old link) is every priority.
+    named = {slugify(c.priority): c.priority for c in counts}
+    chosen = chosen if chosen in named.values() else named.get(chosen or "")
     lines = lines_in_order(report, chosen)
     page = min(page, lines_last_page(len(lines)))
     return AttentionAnswer(
         attention_summary(report, counts), False, priority_options(counts),
         lines_page(report, lines, page), lines_pager_text(page, len(lines)),
         "true" if page <= 1 else "false", "true" if page >= lines_last_page(len(lines)) else "false",
-        {"page": page}, True, record(chosen, page))
+        {"page": page}, True, record(slugify(chosen) if chosen else None, page))
 
 
 def update_attention(year_text: str | None, quarter_text: str | None,

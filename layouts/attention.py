@@ -16,6 +16,7 @@ from models.reporting.attention import (
     AttentionReport,
     PriorityCount,
 )
+from models.rules.slugs import slugify
 
 INTRO = ("Lines made from the figures for the quarter: what is Red, what the charts show as "
          "more than ordinary variation, forecasts well short of target and late returns; then "
@@ -185,7 +186,7 @@ def lines_last_page(shown: int) -> int:
 
 def priority_options(counts: list[PriorityCount]) -> list[dict]:
     return [{"label": "All priorities", "value": ALL}] + [
-        {"label": f"{c.priority} ({c.concerns + c.going_well:,} lines)", "value": c.priority}
+        {"label": f"{c.priority} ({c.concerns + c.going_well:,} lines)", "value": slugify(c.priority)}
         for c in counts]
 
 

@@ -139,9 +139,10 @@ def test_a_long_report_worked_out_then_read_a_page_at_a_time(dash_duo, browser_a
     # One priority's lines: the select names how many it has.
     chooser = Select(dash_duo.find_element(f"#{ids.ATTENTION_PRIORITY}"))
     option = chooser.options[2]  # after dbc.Select's hidden placeholder and "All priorities"
-    name, count = option.get_attribute("value"), option.text.rsplit("(", 1)[1].split()[0]
+    name, count = option.text.rsplit(" (", 1)[0], option.text.rsplit("(", 1)[1].split()[0]
+    slug = option.get_attribute("value")
     chooser.select_by_index(2)
     _wait(dash_duo, lambda: _text(dash_duo, status).endswith(f" of {count}"), _text(dash_duo, status))
     assert _text(dash_duo, status).startswith("Lines 1 to")
     assert {e.text for e in dash_duo.find_elements(".attention-priority")} == {name}
-    _wait(dash_duo, lambda: "priority=" in dash_duo.driver.current_url, dash_duo.driver.current_url)
+    _wait(dash_duo, lambda: f"priority={slug}" in dash_duo.driver.current_url, dash_duo.driver.current_url)

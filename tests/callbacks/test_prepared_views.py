@@ -25,6 +25,7 @@ from dash_app.cache import Failed, Preparing, cache_state, prepared, wait_for_pr
 from dash_app.database import transaction
 from layouts import ids
 from models.reporting.attention import attention_report, lines_in_order, priority_counts
+from models.rules.slugs import slugify
 from models.store.db import unit_of_work
 from models.store.entities import Provider, Service, User
 from tests.helpers.components import find_component, words
@@ -136,7 +137,7 @@ def test_a_long_report_is_worked_out_then_read_by_priority_a_page_at_a_time(
     assert shown.page_status == f"Lines 1 to {min(10, len(lines))} of {len(lines):,}"
     assert _linked(shown.lines) == [line.service for line in lines[:10]]
     assert shown.previous_off == "true"
-    assert [o["value"] for o in shown.options] == ["all", *(c.priority for c in priority_counts(report))]
+    assert [o["value"] for o in shown.options] == ["all", *(slugify(c.priority) for c in priority_counts(report))]
     if who in (OWNER, OTHER):  # only the provider's own services, never another's
         assert set(_linked(shown.lines)) <= _own_services(demo_factory, who)
 
@@ -164,7 +165,12 @@ def test_turning_pages_and_choosing_a_priority(signed_in, national_path, who):
         assert chosen.stored == {"page": 1}
         assert chosen.page_status.endswith(f" of {first.concerns + first.going_well:,}")
         assert _linked(chosen.lines) == [line.service for line in own[:10]]
-        assert "priority=" in chosen.record["search"]
+        slug = slugify(first.priority)
+        assert f"priority={slug}" in chosen.record["search"]  # by its slug, as on the Overview
+        by_slug = attention_view("2026/27", "Q2", False, slug, "attention-priority", {"page": 2})
+        assert (by_slug.record, by_slug.page_status) == (chosen.record, chosen.page_status)
+        assert {"label": f"{first.priority} ({first.concerns + first.going_well:,} lines)",
+                "value": slug} in by_slug.options
         # A priority the report does not have (an old link, a crafted one): every priority.
         crafted = attention_view("2026/27", "Q2", False, "<script>x</script>", None, {"page": "9' or 1=1"})
         assert crafted.page_status.endswith(f" of {len(lines):,}") and crafted.stored == {"page": 1}
