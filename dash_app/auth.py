@@ -252,7 +252,12 @@ def login():  # noqa: ANN201 - a Flask view
     elif request.method == "POST" and form.errors.get("csrf_token"):
         error = "Your sign-in form expired. Please try again."
     status = 401 if request.method == "POST" else 200
-    return render_template("login.html", form=form, error=error, notice=notice), status
+    # Back to this page after signing in (or a bookmark of it): say who is signed in and
+    # where to carry on, rather than a form that looks as if they were not.
+    signed_in_as = current_user if request.method == "GET" and current_user.is_authenticated else None
+    return render_template("login.html", form=form, error=error, notice=notice,
+                           signed_in_as=signed_in_as.email if signed_in_as else None,
+                           onward=landing_page(signed_in_as) if signed_in_as else None), status
 
 
 @bp.route("/set-password", methods=["GET", "POST"])

@@ -66,3 +66,18 @@ def test_a_successful_sign_in_clears_the_count(client):
     for _ in range(4):
         sign_in(client, "viewer@demo.local", "wrong-password")
     assert sign_in(client, "viewer@demo.local").status_code == 302
+
+
+
+def test_the_sign_in_page_says_who_is_signed_in_and_where_to_carry_on(client):
+    """Back to /login after signing in: the page says the person is signed in, links to
+    their own pages (a provider's returns), and still lets someone else sign in."""
+    assert "signed-in-notice" not in client.get("/login").get_data(as_text=True)
+    sign_in(client, "safer-futures-support@demo.local")
+    page = " ".join(client.get("/login").get_data(as_text=True).split())
+    assert "You are signed in as safer-futures-support@demo.local." in page
+    assert '<a href="/returns">Carry on to your pages</a>' in page
+    assert sign_in(client, "admin@demo.local").status_code == 302
+    assert "signed in as admin@demo.local." in " ".join(client.get("/login").get_data(as_text=True).split())
+    sign_out(client)
+    assert "signed-in-notice" not in client.get("/login").get_data(as_text=True)
