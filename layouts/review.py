@@ -11,7 +11,7 @@ from layouts import ids
 from layouts.paging import pager, pager_text
 from models.returns.lists import QueueItem, QueueRow
 from models.rules.formats import format_date
-from models.rules.slugs import find_id
+from models.rules.slugs import find_id, url_value
 
 ALL = "all"
 
@@ -182,9 +182,7 @@ class QueueNames:
                          find_id(quarter, (i for i, _ in self.periods), dict(self.periods)), page)
 
     def provider_value(self, provider_id: int | None) -> str | None:
-        if provider_id is None:
-            return None
-        return self.provider_slugs.get(provider_id) or str(provider_id)
+        return url_value(provider_id, self.provider_slugs)
 
     def period_value(self, period_id: int | None) -> str | None:
         return dict(self.periods).get(period_id) if period_id is not None else None

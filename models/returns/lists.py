@@ -25,7 +25,7 @@ from models.returns.queries import (
 )
 from models.rules.formats import format_entered, format_percent, format_target
 from models.rules.periods import Quarter, before_contract, quarter_label
-from models.rules.slugs import find_id
+from models.rules.slugs import find_id, url_value
 from models.rules.table_view import ColumnSort
 from models.rules.validation import FieldKey, RawReturn, validate_return
 from models.rules.workflow import (
@@ -131,10 +131,7 @@ class HomeChoices:
     provider_slugs: dict[int, str] = field(default_factory=dict)
 
     def provider_value(self, provider_id: int | None) -> str | None:
-        """A provider's value in the filter and the address: its slug (its id if it has none)."""
-        if provider_id is None:
-            return None
-        return self.provider_slugs.get(provider_id) or str(provider_id)
+        return url_value(provider_id, self.provider_slugs)
 
 
 def status_choices() -> list[tuple[str, str]]:

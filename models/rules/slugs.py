@@ -47,6 +47,14 @@ def find_id(value: str | None, allowed: Iterable[int], slugs: dict[int, str]) ->
     return next((i for i in allowed if slugs.get(i) == value), None)
 
 
+def url_value(record_id: int | None, slugs: dict[int, str]) -> str | None:
+    """A record's value in a filter and an address: its slug (its id if it has none); None
+    for no record (every one)."""
+    if record_id is None:
+        return None
+    return slugs.get(record_id) or str(record_id)
+
+
 def service_path(slug: str, year: str) -> str:
     """The service page's URL for a service (its slug) and a financial year ("2026/27"): the
     one link every page, file and pack uses to open a service."""
