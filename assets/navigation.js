@@ -97,7 +97,8 @@
             // the address already right and adds nothing).
             // A record asked from another address than the one now shown ("from": the reader
             // went Back, Forward or elsewhere while it was worked out), unless this script's
-            // own answers moved the reader on from it (askedHere), changes nothing in the
+            // own answers moved the reader on from it (askedHere; never for the router's
+            // record of a page drawn), changes nothing in the
             // address bar or the history; Dash has drawn its answer over the page, so the
             // router is asked to draw the page for the address again: the store "redraw"
             // (layouts/ids.REDRAW), set here rather than as an output, which would close a
@@ -108,7 +109,11 @@
                     return unchanged;
                 }
                 const here = window.location.pathname + window.location.search;
-                if (!view.drawn && !askedHere(view.from, here)) {
+                // The router's own answer (a page drawn) must have been asked from this very
+                // address: one asked before Back or Forward would put the old view back.
+                const stale = view.drawn ? Boolean(view.from) && !sameAddress(view.from, here)
+                    : !askedHere(view.from, here);
+                if (stale) {
                     window.dash_clientside.set_props("redraw", {data: Date.now()});
                     return unchanged;
                 }

@@ -237,6 +237,45 @@ def test_an_answer_for_a_view_the_reader_has_left_changes_neither_the_address_no
     WebDriverWait(dash_duo.driver, 20).until(lambda _: len(set(_column(dash_duo, "rag")) - {""}) > 1)
 
 
+def test_a_page_drawn_for_an_address_the_reader_has_left_does_not_stay(dash_duo, browser_app):
+    """Back, then Forward before the router's page for the Back arrives: that late page must
+    not stay on screen nor put its view in the address (assets/navigation.js: the router's
+    record must come from the address shown; else the page is drawn again for it)."""
+    late = {"hold": False, "asked": 0}
+    done = threading.Event()
+
+    def hold_the_unfiltered_page():  # only the router's page asked from the unfiltered view
+        if request.path.endswith("_dash-update-component"):
+            late["asked"] += 1
+            outputs = str((request.get_json(silent=True) or {}).get("output"))
+            if (late["hold"] and "page.children" in outputs and "rag=" not in (request.referrer or "")
+                    and not done.is_set()):
+                time.sleep(3)
+                done.set()
+
+    browser_app.server.before_request(hold_the_unfiltered_page)
+    _open(dash_duo, browser_app)
+    Select(dash_duo.find_element("#perf-rag")).select_by_value("Green")
+    wait_for_address(dash_duo, "rag=Green")
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
+    answered_before = dash_duo.driver.execute_script(ANSWERED)
+    late["hold"], late["asked"] = True, 0
+    dash_duo.driver.back()
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=" not in dash_duo.driver.current_url)
+    dash_duo.driver.forward()  # before the unfiltered page comes
+    wait_for_address(dash_duo, "rag=Green")
+    assert done.wait(30), "the unfiltered view's page was never asked for"
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda _: dash_duo.driver.execute_script(ANSWERED) - answered_before >= late["asked"])
+    WebDriverWait(dash_duo.driver, 20).until(  # the Green rows, under the Green address
+        lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"}
+        and _value(dash_duo, "perf-rag") == "Green")
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda _: dash_duo.driver.execute_script(ANSWERED) - answered_before >= late["asked"])
+    assert "rag=Green" in dash_duo.driver.current_url
+    assert _value(dash_duo, "perf-rag") == "Green"
+
+
 def test_two_choices_made_before_the_first_answer_arrives_are_both_kept(dash_duo, browser_app):
     """On a slow line the second choice is asked from the address the first has not yet
     changed; when its answer comes after the first's it is the reader's own next step, not a
