@@ -192,39 +192,54 @@ ANSWERED = ("return performance.getEntriesByType('resource')"
             ".filter(e => e.name.includes('_dash-update-component') && e.responseEnd > 0).length")
 
 
+class _HeldOnce:
+    """Once started, holds for 3 s the first answer for `output` asked from the unfiltered
+    view (an address without "rag="), and counts the callback requests asked meanwhile."""
+
+    def __init__(self, app, output: str) -> None:
+        self.holding, self.asked, self.done = False, 0, threading.Event()
+
+        def hold() -> None:
+            if request.path.endswith("_dash-update-component"):
+                self.asked += 1
+                outputs = str((request.get_json(silent=True) or {}).get("output"))
+                if (self.holding and output in outputs and "rag=" not in (request.referrer or "")
+                        and not self.done.is_set()):
+                    time.sleep(3)
+                    self.done.set()
+
+        app.server.before_request(hold)
+
+    def start(self) -> None:
+        self.holding, self.asked = True, 0
+
+
+def _green_after_unfiltered(dash_duo, browser_app) -> None:
+    """The table opened unfiltered, then Green chosen: two history entries to go Back over."""
+    _open(dash_duo, browser_app)
+    Select(dash_duo.find_element("#perf-rag")).select_by_value("Green")
+    wait_for_address(dash_duo, "rag=Green")
+    WebDriverWait(dash_duo.driver, 20).until(lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
+
+
 def test_an_answer_for_a_view_the_reader_has_left_changes_neither_the_address_nor_the_page(
         dash_duo, browser_app):
     """Back to the unfiltered view, then Forward to Green before the unfiltered table's answer
     arrives: that late answer must not add a history entry for the view left behind, nor
     leave its rows under the Green address (assets/navigation.js: a record "from" another
     address asks the router to draw the page again)."""
-    late = {"hold": False, "asked": 0, "answered": 0}
-    done = threading.Event()
-
-    def hold_the_unfiltered_answer():  # only the table's answer asked from the unfiltered view
-        if request.path.endswith("_dash-update-component"):
-            late["asked"] += 1
-            outputs = str((request.get_json(silent=True) or {}).get("output"))
-            if (late["hold"] and "perf-body.rows" in outputs and "rag=" not in (request.referrer or "")
-                    and not done.is_set()):
-                time.sleep(3)
-                done.set()
-
-    browser_app.server.before_request(hold_the_unfiltered_answer)
-    _open(dash_duo, browser_app)
-    Select(dash_duo.find_element("#perf-rag")).select_by_value("Green")
-    wait_for_address(dash_duo, "rag=Green")
-    WebDriverWait(dash_duo.driver, 20).until(lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
+    late = _HeldOnce(browser_app, "perf-body.rows")  # the table's answer
+    _green_after_unfiltered(dash_duo, browser_app)
     entries = dash_duo.driver.execute_script("return history.length")
     answered_before = dash_duo.driver.execute_script(ANSWERED)
-    late["hold"], late["asked"] = True, 0
+    late.start()
     dash_duo.driver.back()
     WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=" not in dash_duo.driver.current_url)
     WebDriverWait(dash_duo.driver, 20).until(lambda _: len(set(_column(dash_duo, "rag")) - {""}) > 1)
     dash_duo.driver.forward()
     wait_for_address(dash_duo, "rag=Green")
-    assert done.wait(30), "the unfiltered view's table never asked for its answer"
-    asked = late["asked"]
+    assert late.done.wait(30), "the unfiltered view's table never asked for its answer"
+    asked = late.asked
     # Every answer the server gave has reached the browser (the held one last).
     WebDriverWait(dash_duo.driver, 20).until(
         lambda _: dash_duo.driver.execute_script(ANSWERED) - answered_before >= asked)
@@ -242,37 +257,22 @@ def test_a_page_drawn_for_an_address_the_reader_has_left_does_not_stay(dash_duo,
     """Back, then Forward before the router's page for the Back arrives: that late page must
     not stay on screen nor put its view in the address (assets/navigation.js: the router's
     record must come from the address shown; else the page is drawn again for it)."""
-    late = {"hold": False, "asked": 0}
-    done = threading.Event()
-
-    def hold_the_unfiltered_page():  # only the router's page asked from the unfiltered view
-        if request.path.endswith("_dash-update-component"):
-            late["asked"] += 1
-            outputs = str((request.get_json(silent=True) or {}).get("output"))
-            if (late["hold"] and "page.children" in outputs and "rag=" not in (request.referrer or "")
-                    and not done.is_set()):
-                time.sleep(3)
-                done.set()
-
-    browser_app.server.before_request(hold_the_unfiltered_page)
-    _open(dash_duo, browser_app)
-    Select(dash_duo.find_element("#perf-rag")).select_by_value("Green")
-    wait_for_address(dash_duo, "rag=Green")
-    WebDriverWait(dash_duo.driver, 20).until(lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"})
+    late = _HeldOnce(browser_app, "page.children")  # the router's page
+    _green_after_unfiltered(dash_duo, browser_app)
     answered_before = dash_duo.driver.execute_script(ANSWERED)
-    late["hold"], late["asked"] = True, 0
+    late.start()
     dash_duo.driver.back()
     WebDriverWait(dash_duo.driver, 20).until(lambda _: "rag=" not in dash_duo.driver.current_url)
     dash_duo.driver.forward()  # before the unfiltered page comes
     wait_for_address(dash_duo, "rag=Green")
-    assert done.wait(30), "the unfiltered view's page was never asked for"
+    assert late.done.wait(30), "the unfiltered view's page was never asked for"
     WebDriverWait(dash_duo.driver, 20).until(
-        lambda _: dash_duo.driver.execute_script(ANSWERED) - answered_before >= late["asked"])
+        lambda _: dash_duo.driver.execute_script(ANSWERED) - answered_before >= late.asked)
     WebDriverWait(dash_duo.driver, 20).until(  # the Green rows, under the Green address
         lambda _: {w for w in _column(dash_duo, "rag") if w} == {"Green"}
         and _value(dash_duo, "perf-rag") == "Green")
     WebDriverWait(dash_duo.driver, 20).until(
-        lambda _: dash_duo.driver.execute_script(ANSWERED) - answered_before >= late["asked"])
+        lambda _: dash_duo.driver.execute_script(ANSWERED) - answered_before >= late.asked)
     assert "rag=Green" in dash_duo.driver.current_url
     assert _value(dash_duo, "perf-rag") == "Green"
 
