@@ -45,7 +45,7 @@ from models.reporting.attention import (
 from models.reporting.overview import metrics_in_view
 from models.rules.formats import format_time
 from models.rules.periods import quarter_label
-from models.rules.slugs import slugify
+from models.rules.slugs import find_name, slugify
 
 PAGE_TITLE = "What needs attention"
 # Above this many charts the report is worked out in the background: a county's 4,342 took
@@ -140,8 +140,7 @@ def _drawn(report: AttentionReport, chosen: str | None, page: int,
     counts = priority_counts(report)
     # The select and the address name a priority by its slug; links made before, by its name.
     # One with no lines this quarter (an old link) is every priority.
-    named = {slugify(c.priority): c.priority for c in counts}
-    chosen = chosen if chosen in named.values() else named.get(chosen or "")
+    chosen = find_name(chosen, (c.priority for c in counts))
     lines = lines_in_order(report, chosen)
     page = min(page, lines_last_page(len(lines)))
     return AttentionAnswer(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from models.reporting.performance import COLUMNS
 from models.rules.disclosure import WITHHELD
 from models.rules.rag import RAG_ORDER
-from models.rules.slugs import slugify
+from models.rules.slugs import find_name, slugify
 from models.rules.table_view import ColumnSort
 
 Row = dict[str, str]
@@ -176,10 +176,7 @@ def chosen_filters(rows: list[Row], rag: object, priority: object, find: object)
     (blank, "all", unknown, not text) is no filter. A priority comes as its slug (the select
     and the address: priority_value) or, from links made before slugs, its name."""
     asked = asked_filters(rag, priority, find)
-    if asked.priority is None or asked.priority in (names := priority_choices(rows)):
-        return asked
-    by_slug = {priority_value(name): name for name in names}
-    return PerfFilters(asked.rag, by_slug.get(asked.priority), asked.find)
+    return PerfFilters(asked.rag, find_name(asked.priority, priority_choices(rows)), asked.find)
 
 
 def priority_value(priority: str | None) -> str | None:

@@ -47,6 +47,17 @@ def find_id(value: str | None, allowed: Iterable[int], slugs: dict[int, str]) ->
     return next((i for i in allowed if slugs.get(i) == value), None)
 
 
+def find_name(value: str | None, names: Iterable[str]) -> str | None:
+    """The one of `names` a URL's value names: by its slug, or (links made before slugs) the
+    name itself. Anything else, None: the caller shows its default view."""
+    if not value:
+        return None
+    names = list(names)
+    if value in names:
+        return value
+    return next((name for name in names if slugify(name) == value), None)
+
+
 def url_value(record_id: int | None, slugs: dict[int, str]) -> str | None:
     """A record's value in a filter and an address: its slug (its id if it has none); None
     for no record (every one)."""
